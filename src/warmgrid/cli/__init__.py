@@ -1,0 +1,50 @@
+"""The ``warmgrid`` command line.
+
+Each concern registers its commands from its own module (``register(app)``), so that
+this file only assembles them. Bad input raises :class:`warmgrid.errors.WarmgridError`,
+which is printed as one line on stderr with exit code 2 — never a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from warmgrid.cli import alerts, city, demo, impact, plan, thermal
+from warmgrid.cli.output import err_console
+from warmgrid.errors import WarmgridError
+
+EXIT_BAD_INPUT = 2
+
+
+class _Group(TyperGroup):
+    """Root command group that turns :class:`WarmgridError` into a clean exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WarmgridError as error:
+            err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+            raise click.exceptions.Exit(EXIT_BAD_INPUT) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="warmgrid",
+    help="Who is without heat and power, how fast homes cool, what to repair first, "
+    "and what to tell the public.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+for module in (demo, city, impact, thermal, plan, alerts):
+    module.register(app)
+
+
+def main() -> None:
+    """Entry point of the ``warmgrid`` script."""
+    app()

@@ -1,0 +1,7 @@
+"""CLI commands: plan."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the root app."""
