@@ -13,7 +13,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
-from warmgrid.cli import alerts, city, demo, impact, plan, thermal
+from warmgrid.cli import alerts, city, demo, impact, incidents, plan, thermal
 from warmgrid.cli.output import err_console
 from warmgrid.errors import WarmgridError
 
@@ -41,7 +41,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (demo, city, impact, thermal, plan, alerts):
+for module in (demo, city, impact, thermal, plan, alerts, incidents):
     module.register(app)
 
 
