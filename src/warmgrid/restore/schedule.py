@@ -1,0 +1,232 @@
+"""Timing of a plan: from crew routes (ordered task lists) to start and end times.
+
+For given routes the earliest times are optimal, since the objective only grows with
+end times: each task starts as soon as its crew has arrived (travel from the previous
+task, or from the depot at ``available_from_h``) and every task it comes after has
+ended. :func:`simulate` computes these times for any routes; :class:`Evaluator` does the
+same repeatedly and fast for the local search.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from warmgrid.errors import WarmgridError
+from warmgrid.restore.problem import Problem
+
+EPS_H = 1e-9
+
+
+class InfeasiblePlanError(WarmgridError):
+    """Routes that cannot be carried out (skill, shift, or a precedence deadlock)."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A timed plan. Task-indexed arrays follow the problem's task order; hours."""
+
+    routes: tuple[tuple[int, ...], ...]
+    crew_of: np.ndarray
+    travel_h: np.ndarray
+    start_h: np.ndarray
+    end_h: np.ndarray
+    group_restored_h: np.ndarray
+    objective: float
+
+
+def _times(problem: Problem, routes: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end times by propagation in topological order; raises on a deadlock."""
+    n = problem.n_tasks
+    d, T = problem.duration_h, problem.travel_h
+    preds, succs = problem.predecessors, problem.successors
+    nxt = [-1] * n
+    prev_row = [-1] * n
+    crew_of = [-1] * n
+    indeg = [len(p) for p in preds]
+    for c, route in enumerate(routes):
+        for k, t in enumerate(route):
+            crew_of[t] = c
+            prev_row[t] = n + c if k == 0 else route[k - 1]
+            if k > 0:
+                indeg[t] += 1
+                nxt[route[k - 1]] = t
+    start = np.zeros(n)
+    end = np.zeros(n)
+    ready_at = [0.0] * n
+    for t in range(n):
+        if prev_row[t] >= n:
+            ready_at[t] = float(problem.available_h[prev_row[t] - n])
+    queue = deque(t for t in range(n) if indeg[t] == 0)
+    done = 0
+    while queue:
+        t = queue.popleft()
+        done += 1
+        s = ready_at[t] + T[prev_row[t], t]
+        for p in preds[t]:
+            if end[p] > s:
+                s = end[p]
+        start[t] = s
+        e = s + d[t]
+        end[t] = e
+        for u in (*succs[t], nxt[t]):
+            if u < 0:
+                continue
+            if u == nxt[t]:
+                ready_at[u] = max(ready_at[u], e)
+            indeg[u] -= 1
+            if indeg[u] == 0:
+                queue.append(u)
+    if done < n:
+        stuck = [problem.tasks[t].id for t in range(n) if indeg[t] > 0][:5]
+        raise InfeasiblePlanError(
+            "the crews' task orders and the precedences wait on each other "
+            f"(deadlock around {', '.join(stuck)})"
+        )
+    return start, end
+
+
+def check_routes(problem: Problem, routes: Sequence[Sequence[int]]) -> None:
+    """Raise :class:`InfeasiblePlanError` unless every task is routed once to an able crew."""
+    if len(routes) != problem.n_crews:
+        raise InfeasiblePlanError(f"expected {problem.n_crews} routes, got {len(routes)}")
+    seen = np.zeros(problem.n_tasks, dtype=int)
+    for c, route in enumerate(routes):
+        for t in route:
+            seen[t] += 1
+            if not problem.eligible[t, c]:
+                raise InfeasiblePlanError(
+                    f"crew {problem.crews[c].id!r} lacks skill {problem.tasks[t].skill!r} "
+                    f"for task {problem.tasks[t].id!r}"
+                )
+    bad = np.flatnonzero(seen != 1)
+    if len(bad):
+        raise InfeasiblePlanError(
+            f"task {problem.tasks[bad[0]].id!r} is routed {seen[bad[0]]} times, expected once"
+        )
+
+
+def simulate(problem: Problem, routes: Sequence[Sequence[int]]) -> Schedule:
+    """Earliest times for the given routes; raises :class:`InfeasiblePlanError`."""
+    check_routes(problem, routes)
+    start, end = _times(problem, routes)
+    n = problem.n_tasks
+    crew_of = np.zeros(n, dtype=np.int64)
+    travel = np.zeros(n)
+    for c, route in enumerate(routes):
+        prev = n + c
+        for t in route:
+            crew_of[t] = c
+            travel[t] = problem.travel_h[prev, t]
+            prev = t
+        if route and end[route[-1]] > problem.shift_end_h[c] + EPS_H:
+            raise InfeasiblePlanError(
+                f"crew {problem.crews[c].id!r} ends at {end[route[-1]]:.2f} h, "
+                f"after its shift ends at {problem.shift_end_h[c]:.2f} h"
+            )
+    group_h = problem.group_completion_h(end)
+    return Schedule(
+        routes=tuple(tuple(int(t) for t in r) for r in routes),
+        crew_of=crew_of,
+        travel_h=travel,
+        start_h=start,
+        end_h=end,
+        group_restored_h=group_h,
+        objective=float(problem.group_weight @ group_h),
+    )
+
+
+class Evaluator:
+    """Objective of candidate routes, fast, for the local search.
+
+    Holds the current routes and task end times. :meth:`try_change` evaluates replacing
+    the routes of a few crews and keeps the result pending; :meth:`accept` makes it
+    current. Without precedences each crew's times depend on its own route only, so a
+    change re-times only the crews it touches.
+    """
+
+    def __init__(self, problem: Problem, routes: Sequence[Sequence[int]]) -> None:
+        self.problem = problem
+        self.n = problem.n_tasks
+        self.T = problem.travel_h
+        self.d = problem.duration_h
+        self.avail = problem.available_h
+        self.shift_end = problem.shift_end_h + EPS_H
+        self.flat, offsets = problem.group_needs
+        self.starts = offsets[:-1]
+        self.weight = problem.group_weight
+        self.general = problem.has_precedences
+        self.routes: list[list[int]] = [list(r) for r in routes]
+        end = self._full_end(self.routes)
+        if end is None:
+            raise InfeasiblePlanError("the starting routes are infeasible")
+        self.end = end
+        self.value = self._objective(end)
+        self._pending: tuple[dict[int, list[int]], np.ndarray, float] | None = None
+
+    def _objective(self, end: np.ndarray) -> float:
+        if len(self.weight) == 0:
+            return 0.0
+        return float(self.weight @ np.maximum.reduceat(end[self.flat], self.starts))
+
+    def _crew_end(self, c: int, route: list[int]) -> list[float] | None:
+        t_now = self.avail[c]
+        prev = self.n + c
+        T, d = self.T, self.d
+        out = []
+        for t in route:
+            t_now += T[prev, t] + d[t]
+            out.append(t_now)
+            prev = t
+        if out and out[-1] > self.shift_end[c]:
+            return None
+        return out
+
+    def _full_end(self, routes: list[list[int]]) -> np.ndarray | None:
+        if self.general:
+            try:
+                _, end = _times(self.problem, routes)
+            except InfeasiblePlanError:
+                return None
+            for c, route in enumerate(routes):
+                if route and end[route[-1]] > self.shift_end[c]:
+                    return None
+            return end
+        end = np.zeros(self.n)
+        for c, route in enumerate(routes):
+            ends = self._crew_end(c, route)
+            if ends is None:
+                return None
+            end[route] = ends
+        return end
+
+    def try_change(self, changed: dict[int, list[int]]) -> float:
+        """Objective if the routes of the crews in ``changed`` were replaced (inf: infeasible)."""
+        if self.general:
+            routes = [changed.get(c, r) for c, r in enumerate(self.routes)]
+            end = self._full_end(routes)
+            if end is None:
+                return math.inf
+        else:
+            end = self.end.copy()
+            for c, route in changed.items():
+                ends = self._crew_end(c, route)
+                if ends is None:
+                    return math.inf
+                end[route] = ends
+        value = self._objective(end)
+        self._pending = (changed, end, value)
+        return value
+
+    def accept(self) -> None:
+        """Make the last evaluated change current."""
+        assert self._pending is not None
+        changed, end, value = self._pending
+        for c, route in changed.items():
+            self.routes[c] = route
+        self.end, self.value = end, value
+        self._pending = None
