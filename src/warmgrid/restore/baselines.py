@@ -35,7 +35,7 @@ def dispatch(problem: Problem, rule: str) -> list[list[int]]:
     order_key = np.arange(n, dtype=float)
     open_ = np.ones(n, dtype=bool)
     missing_preds = np.array([len(p) for p in problem.predecessors])
-    end = np.zeros(n)
+    ready_h = np.zeros(n)
     free = problem.available_h.copy()
     pos = np.arange(n, n + m)
     active = np.ones(m, dtype=bool)
@@ -51,9 +51,7 @@ def dispatch(problem: Problem, rule: str) -> list[list[int]]:
         c = int(np.flatnonzero(active)[np.argmin(free[active])])
         cand = np.flatnonzero(open_ & (missing_preds == 0) & problem.eligible[:, c])
         if len(cand):
-            ready = np.array(
-                [max([end[p] for p in problem.predecessors[t]], default=0.0) for t in cand]
-            )
+            ready = ready_h[cand]
             arrive = free[c] + T[pos[c], cand]
             finish = np.maximum(arrive, ready) + d[cand]
             ok = finish <= problem.shift_end_h[c] + EPS_H
@@ -80,11 +78,11 @@ def dispatch(problem: Problem, rule: str) -> list[list[int]]:
         t = int(cand[k])
         routes[c].append(t)
         open_[t] = False
-        end[t] = finish[k]
         free[c] = finish[k]
         pos[c] = t
         for s in problem.successors[t]:
             missing_preds[s] -= 1
+            ready_h[s] = max(ready_h[s], finish[k])
     return routes
 
 

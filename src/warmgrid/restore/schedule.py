@@ -165,13 +165,23 @@ class Evaluator:
         if end is None:
             raise InfeasiblePlanError("the starting routes are infeasible")
         self.end = end
-        self.value = self._objective(end)
-        self._pending: tuple[dict[int, list[int]], np.ndarray, float] | None = None
+        self.completion = self._completion(end)
+        self.value = float(self.weight @ self.completion)
+        self.crew_of = np.zeros(self.n, dtype=np.int64)
+        for c, route in enumerate(self.routes):
+            self.crew_of[route] = c
+        self.max_rounds = sum(len(p) for p in problem.predecessors) + 2
+        self._pending: tuple[dict[int, list[int]], np.ndarray, np.ndarray, float] | None = None
 
-    def _objective(self, end: np.ndarray) -> float:
+    def _completion(self, end: np.ndarray) -> np.ndarray:
         if len(self.weight) == 0:
-            return 0.0
-        return float(self.weight @ np.maximum.reduceat(end[self.flat], self.starts))
+            return np.zeros(0)
+        return np.maximum.reduceat(end[self.flat], self.starts)
+
+    def _objective_after(self, end: np.ndarray) -> tuple[float, np.ndarray]:
+        """Objective and group times for new end times."""
+        completion = self._completion(end)
+        return float(self.weight @ completion), completion
 
     def _crew_end(self, c: int, route: list[int]) -> list[float] | None:
         t_now = self.avail[c]
@@ -207,8 +217,7 @@ class Evaluator:
     def try_change(self, changed: dict[int, list[int]]) -> float:
         """Objective if the routes of the crews in ``changed`` were replaced (inf: infeasible)."""
         if self.general:
-            routes = [changed.get(c, r) for c, r in enumerate(self.routes)]
-            end = self._full_end(routes)
+            end = self._propagate(changed)
             if end is None:
                 return math.inf
         else:
@@ -218,15 +227,52 @@ class Evaluator:
                 if ends is None:
                     return math.inf
                 end[route] = ends
-        value = self._objective(end)
-        self._pending = (changed, end, value)
+        value, completion = self._objective_after(end)
+        self._pending = (changed, end, completion, value)
         return value
+
+    def _propagate(self, changed: dict[int, list[int]]) -> np.ndarray | None:
+        """Re-time changed crews, then every crew whose tasks wait on a moved end time.
+
+        A fixed-point iteration over crews; if it has not settled after one round per
+        precedence (plus two), the routes wait on each other in a cycle: infeasible.
+        """
+        end = self.end.copy()
+        crew_of = self.crew_of.copy()
+        for c, route in changed.items():
+            crew_of[route] = c
+        T, d, preds, succs = self.T, self.d, self.problem.predecessors, self.problem.successors
+        dirty = set(changed)
+        for _ in range(self.max_rounds):
+            if not dirty:
+                return end
+            next_dirty: set[int] = set()
+            for c in dirty:
+                route = changed.get(c, self.routes[c])
+                clock = self.avail[c]
+                prev = self.n + c
+                for t in route:
+                    s = clock + T[prev, t]
+                    for q in preds[t]:
+                        if end[q] > s:
+                            s = end[q]
+                    e = s + d[t]
+                    if e != end[t]:
+                        end[t] = e
+                        for u in succs[t]:
+                            next_dirty.add(int(crew_of[u]))
+                    clock, prev = e, t
+                if route and clock > self.shift_end[c]:
+                    return None
+            dirty = next_dirty
+        return None
 
     def accept(self) -> None:
         """Make the last evaluated change current."""
         assert self._pending is not None
-        changed, end, value = self._pending
+        changed, end, completion, value = self._pending
         for c, route in changed.items():
             self.routes[c] = route
-        self.end, self.value = end, value
+            self.crew_of[route] = c
+        self.end, self.completion, self.value = end, completion, value
         self._pending = None
