@@ -4,8 +4,8 @@ Every asset gets one index in a single numbering: nodes first, then branches, th
 sources (``asset = node``, ``asset = n_nodes + branch``, ``asset = n_nodes + n_branches +
 source``). Branches become undirected edges between node indices; a three-winding
 transformer becomes three edges (every pair of its sides, as pandapower's topology graph
-has them) owned by the same branch. Element switches (``guards``) become a guard list that cuts the branch they
-guard when they are open or damaged.
+has them) owned by the same branch. Element switches (``guards``) become a guard list
+that cuts the branch they guard when they are open or damaged.
 """
 
 from __future__ import annotations
