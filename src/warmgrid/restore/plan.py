@@ -162,7 +162,9 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "solver": plan.solver,
         "solve_s": plan.solve_s,
         "lower_bound": plan.lower_bound,
-        "group_restored_h": {g.id: float(x) for g, x in zip(p.groups, s.group_restored_h, strict=True)},
+        "group_restored_h": {
+            g.id: float(x) for g, x in zip(p.groups, s.group_restored_h, strict=True)
+        },
         "task_end_h": {t.id: float(x) for t, x in zip(p.tasks, s.end_h, strict=True)},
         "routes": routes_by_id(p, s),
         "timeline": timeline,

@@ -8,10 +8,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from warmgrid.errors import InputError  # noqa: E402
-from warmgrid.restore.plan import Plan, restoration_curve  # noqa: E402
+from warmgrid.errors import InputError
+from warmgrid.restore.plan import Plan, restoration_curve
 
 FORMATS = (".png", ".svg")
 
