@@ -19,10 +19,7 @@ def violations(problem: Problem, schedule: Schedule) -> list[str]:
         {problem.crews[c].id: [ids[t] for t in r] for c, r in enumerate(schedule.routes)},
         dict(zip(ids, map(float, schedule.start_h), strict=True)),
         dict(zip(ids, map(float, schedule.end_h), strict=True)),
-        {
-            g.id: float(x)
-            for g, x in zip(problem.groups, schedule.group_restored_h, strict=True)
-        },
+        {g.id: float(x) for g, x in zip(problem.groups, schedule.group_restored_h, strict=True)},
         schedule.objective,
     )
 
@@ -84,7 +81,9 @@ def subset_dp_single_crew(problem: Problem) -> float:
     full = (1 << n) - 1
 
     def waiting(mask: int) -> float:
-        return sum(w for w, s in zip(weights, needs, strict=True) if any(not mask >> t & 1 for t in s))
+        return sum(
+            w for w, s in zip(weights, needs, strict=True) if any(not mask >> t & 1 for t in s)
+        )
 
     base = problem.crews[0].available_from_h * sum(weights)
     cost: dict[tuple[int, int], float] = {}

@@ -35,9 +35,7 @@ def tiny_problem(seed: int, n: int, m: int, *, shift: bool = False):
         for k in range(m)
     ]
     ids = [t.id for t in tasks] + [c.id for c in crews]
-    matrix = {
-        a: {t.id: float(rng.integers(0, 5)) / 4 for t in tasks if t.id != a} for a in ids
-    }
+    matrix = {a: {t.id: float(rng.integers(0, 5)) / 4 for t in tasks if t.id != a} for a in ids}
     groups = [
         Group(
             f"g{k}",
