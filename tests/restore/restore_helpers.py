@@ -44,9 +44,9 @@ def route_objective(problem: Problem, routes: Sequence[Sequence[int]]) -> float:
         return math.inf
     for c, route in enumerate(routes):
         shift = problem.crews[c].shift_h
-        if route and shift is not None:
-            if end[route[-1]] > problem.crews[c].available_from_h + shift + 1e-9:
-                return math.inf
+        limit = problem.crews[c].available_from_h + (shift if shift is not None else math.inf)
+        if route and end[route[-1]] > limit + 1e-9:
+            return math.inf
     # A precedence must really be met (a deadlock never settles or breaks one).
     for t in range(n):
         for p in problem.predecessors[t]:
