@@ -145,7 +145,7 @@ class _Search:
         self.ev = Evaluator(problem, routes)
         self.rng = rng
         n = problem.n_tasks
-        k = min(n - 1, 10)
+        k = min(n - 1, 10 if n <= 200 else 6)
         travel = problem.travel_h[:n, :n] + problem.travel_h[:n, :n].T
         travel[np.arange(n), np.arange(n)] = np.inf
         self.near = np.argsort(travel, axis=1)[:, :k] if k > 0 else np.zeros((n, 0), int)
@@ -217,10 +217,12 @@ class _Search:
                 if q == i:
                     continue
                 change = {a: [*without[:q], t, *without[q:]]}
+                first = {a: min(i, q)}
             else:
                 route = ev.routes[c]
                 change = {a: without, c: [*route[:q], t, *route[q:]]}
-            if ev.try_change(change) < best:
+                first = {a: i, c: q}
+            if ev.try_change(change, first) < best:
                 ev.accept()
                 return True
         return False
@@ -235,13 +237,15 @@ class _Search:
                 route = list(ev.routes[a])
                 route[i], route[j] = route[j], route[i]
                 change = {a: route}
+                first = {a: min(i, j)}
             else:
                 if not (p.eligible[t, b] and p.eligible[u, a]):
                     continue
                 ra, rb = list(ev.routes[a]), list(ev.routes[b])
                 ra[i], rb[j] = u, t
                 change = {a: ra, b: rb}
-            if ev.try_change(change) < best:
+                first = {a: i, b: j}
+            if ev.try_change(change, first) < best:
                 ev.accept()
                 return True
         return False

@@ -152,10 +152,10 @@ class Evaluator:
     def __init__(self, problem: Problem, routes: Sequence[Sequence[int]]) -> None:
         self.problem = problem
         self.n = problem.n_tasks
-        self.T = problem.travel_h
-        self.d = problem.duration_h
-        self.avail = problem.available_h
-        self.shift_end = problem.shift_end_h + EPS_H
+        self.T = problem.travel_h.tolist()
+        self.d = problem.duration_h.tolist()
+        self.avail = problem.available_h.tolist()
+        self.shift_end = (problem.shift_end_h + EPS_H).tolist()
         self.flat, offsets = problem.group_needs
         self.starts = offsets[:-1]
         self.weight = problem.group_weight
@@ -183,13 +183,18 @@ class Evaluator:
         completion = self._completion(end)
         return float(self.weight @ completion), completion
 
-    def _crew_end(self, c: int, route: list[int]) -> list[float] | None:
-        t_now = self.avail[c]
-        prev = self.n + c
+    def _crew_end(self, c: int, route: list[int], first: int = 0) -> list[float] | None:
+        """End times of ``route[first:]``; the prefix is unchanged from the current routes."""
+        if first > 0:
+            prev = route[first - 1]
+            t_now = float(self.end[prev])
+        else:
+            t_now = self.avail[c]
+            prev = self.n + c
         T, d = self.T, self.d
         out = []
-        for t in route:
-            t_now += T[prev, t] + d[t]
+        for t in route[first:]:
+            t_now += T[prev][t] + d[t]
             out.append(t_now)
             prev = t
         if out and out[-1] > self.shift_end[c]:
@@ -214,24 +219,32 @@ class Evaluator:
             end[route] = ends
         return end
 
-    def try_change(self, changed: dict[int, list[int]]) -> float:
-        """Objective if the routes of the crews in ``changed`` were replaced (inf: infeasible)."""
+    def try_change(
+        self, changed: dict[int, list[int]], first: dict[int, int] | None = None
+    ) -> float:
+        """Objective if the routes of the crews in ``changed`` were replaced (inf: infeasible).
+
+        ``first[c]`` may say from which position crew c's new route differs from its
+        current one (the tasks before it keep their times unless precedences move them).
+        """
+        first = first or {}
         if self.general:
-            end = self._propagate(changed)
+            end = self._propagate(changed, first)
             if end is None:
                 return math.inf
         else:
             end = self.end.copy()
             for c, route in changed.items():
-                ends = self._crew_end(c, route)
+                k = first.get(c, 0)
+                ends = self._crew_end(c, route, k)
                 if ends is None:
                     return math.inf
-                end[route] = ends
+                end[route[k:]] = ends
         value, completion = self._objective_after(end)
         self._pending = (changed, end, completion, value)
         return value
 
-    def _propagate(self, changed: dict[int, list[int]]) -> np.ndarray | None:
+    def _propagate(self, changed: dict[int, list[int]], first: dict[int, int]) -> np.ndarray | None:
         """Re-time changed crews, then every crew whose tasks wait on a moved end time.
 
         A fixed-point iteration over crews; if it has not settled after one round per
@@ -243,16 +256,21 @@ class Evaluator:
             crew_of[route] = c
         T, d, preds, succs = self.T, self.d, self.problem.predecessors, self.problem.successors
         dirty = set(changed)
-        for _ in range(self.max_rounds):
+        for round_ in range(self.max_rounds):
             if not dirty:
                 return end
             next_dirty: set[int] = set()
             for c in dirty:
                 route = changed.get(c, self.routes[c])
-                clock = self.avail[c]
-                prev = self.n + c
-                for t in route:
-                    s = clock + T[prev, t]
+                k = first.get(c, 0) if round_ == 0 else 0
+                if k > 0:
+                    prev = route[k - 1]
+                    clock = float(end[prev])
+                else:
+                    clock = self.avail[c]
+                    prev = self.n + c
+                for t in route[k:]:
+                    s = clock + T[prev][t]
                     for q in preds[t]:
                         if end[q] > s:
                             s = end[q]
