@@ -1,7 +1,8 @@
 """Heuristic versus proven optimum on small random restoration problems.
 
 At least 100 instances with 4 to 12 tasks and 1 to 3 crews (random_problem, seeds
-0…N-1, 10 % of tasks with a precedence); the exact solver (CP-SAT) proves the optimum,
+0…N-1, 10 % of tasks with a precedence, skills on even seeds, any crew for any task on
+odd seeds); the exact solver (CP-SAT) proves the optimum,
 warm-started from a quick heuristic run; the heuristic is run on its own with its
 default stopping rule. Prints one JSON object.
 
@@ -30,7 +31,7 @@ def main() -> None:
     for seed in range(count):
         rng = np.random.default_rng(10_000 + seed)
         n, m = int(rng.integers(4, 13)), int(rng.integers(1, 4))
-        problem = random_problem(n, m, seed, precedence_share=0.1)
+        problem = random_problem(n, m, seed, precedence_share=0.1, with_skills=seed % 2 == 0)
         t0 = time.perf_counter()
         plan = solve_heuristic(problem, time_limit_s=5.0, seed=seed)
         heuristic_s.append(time.perf_counter() - t0)

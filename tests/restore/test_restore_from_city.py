@@ -99,3 +99,14 @@ def test_building_etr_follows_the_plan(case) -> None:
         assert etr.loc[ids, f"{group.service}_etr_h"].to_numpy() == pytest.approx(expected)
     lost = result.building_without_power | result.building_without_heat
     assert len(etr) == int(lost.sum())
+
+
+def test_plan_from_impact_in_one_call(case) -> None:
+    from warmgrid.restore.from_city import plan_from_impact
+
+    city, result = case
+    plan, etr = plan_from_impact(city, result, CREWS, time_limit_s=0.5, road_factor=1.2)
+    assert plan.problem.travel.road_factor == 1.2
+    assert plan.status == "feasible"
+    assert set(etr.columns) == {"id", "power_etr_h", "heat_etr_h"}
+    assert etr[["power_etr_h", "heat_etr_h"]].max().max() <= plan.schedule.end_h.max()

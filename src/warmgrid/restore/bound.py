@@ -135,16 +135,23 @@ def lower_bound(problem: Problem, *, max_rounds: int = 200, time_limit_s: float 
     return max(value, greedy_bound(problem))
 
 
-def _smith_bound(block: np.ndarray, omega: np.ndarray, k: int) -> float:
-    """min Σ ω_j (C_j − a) over the parallel-machine inequalities with k crews."""
+def _smith_times(block: np.ndarray, omega: np.ndarray, k: int) -> np.ndarray:
+    """Task times C − a minimising Σ ω C over the parallel-machine inequalities (k crews)."""
     order = np.argsort(-omega / np.maximum(block, 1e-12), kind="stable")
-    p, w = block[order], omega[order]
+    p = block[order]
     before = np.concatenate([[0.0], np.cumsum(p)[:-1]])
-    return float(w @ (before / k + p * (0.5 / k + 0.5)))
+    out = np.empty_like(block)
+    out[order] = before / k + p * (0.5 / k + 0.5)
+    return out
 
 
-def greedy_bound(problem: Problem) -> float:
-    """Closed-form lower bound from the parallel-machine inequalities (no LP)."""
+def greedy_bound(problem: Problem, *, iterations: int = 60) -> float:
+    """Closed-form lower bound from the parallel-machine inequalities (no LP).
+
+    The split of each group's weight over its tasks is improved by Frank–Wolfe steps
+    towards the task with the latest time in the current bound (the bound is concave in
+    the split); every split gives a valid bound and the best one is returned.
+    """
     p = problem
     n = p.n_tasks
     T = p.travel_h.copy()
@@ -152,25 +159,30 @@ def greedy_bound(problem: Problem) -> float:
     block = p.duration_h + T.min(axis=0)
     a = float(p.available_h.min())
     flat, offsets = p.group_needs
-    splits = []
-    even = np.zeros(n)
-    longest = np.zeros(n)
-    for g in range(len(p.groups)):
-        needs = flat[offsets[g] : offsets[g + 1]]
-        np.add.at(even, needs, p.group_weight[g] / len(needs))
-        longest[needs[np.argmax(block[needs])]] += p.group_weight[g]
-    splits = [even, longest]
-    patterns: dict[bytes, list[int]] = {}
+    group_of = np.repeat(np.arange(len(p.groups)), np.diff(offsets))
+    share = 1.0 / np.diff(offsets)[group_of]
+    classes = {}
     for t in range(n):
-        patterns.setdefault(p.eligible[t].tobytes(), []).append(t)
+        classes.setdefault(p.eligible[t].tobytes(), []).append(t)
+    members = [(np.array(m), int(p.eligible[m[0]].sum())) for m in classes.values()]
+    partitions = [[(np.arange(n), p.n_crews)], members]
     best = 0.0
-    for omega in splits:
-        whole = _smith_bound(block, omega, p.n_crews)
-        by_class = sum(
-            _smith_bound(block[m], omega[m], int(p.eligible[m[0]].sum()))
-            for m in map(np.array, patterns.values())
-        )
-        best = max(best, a * float(omega.sum()) + max(whole, by_class))
+    for partition in partitions:
+        alpha = share.copy()
+        for step in range(iterations):
+            omega = np.zeros(n)
+            np.add.at(omega, flat, alpha * p.group_weight[group_of])
+            times = np.zeros(n)
+            for m, k in partition:
+                times[m] = _smith_times(block[m], omega[m], k)
+            best = max(best, float(omega @ (times + a)))
+            latest = np.zeros_like(alpha)
+            c = times[flat]
+            for g in range(len(p.groups)):
+                lo, hi = offsets[g], offsets[g + 1]
+                latest[lo + int(np.argmax(c[lo:hi]))] = 1.0
+            eta = 2.0 / (step + 2.0)
+            alpha = (1.0 - eta) * alpha + eta * latest
     return best
 
 

@@ -26,6 +26,7 @@ import pandas as pd
 from warmgrid.errors import InputError
 from warmgrid.impact import ImpactResult
 from warmgrid.model import City
+from warmgrid.restore.plan import Plan, make_plan
 from warmgrid.restore.problem import Crew, Group, Problem, Task, Travel, build_problem
 from warmgrid.restore.schedule import Schedule
 
@@ -177,3 +178,22 @@ def building_etr(
     )
     lost = result.building_without_power | result.building_without_heat
     return frame[lost].reset_index(drop=True)
+
+
+def plan_from_impact(
+    city: City,
+    result: ImpactResult,
+    crews: Sequence[Crew],
+    *,
+    solver: str = "heuristic",
+    time_limit_s: float = 10.0,
+    **problem_options: object,
+) -> tuple[Plan, pd.DataFrame]:
+    """Problem, plan and building ETRs for a city in one call (for scenarios and the API).
+
+    ``problem_options`` go to :func:`problem_from_impact`. Returns the plan and the
+    :func:`building_etr` table.
+    """
+    problem = problem_from_impact(city, result, crews, **problem_options)  # type: ignore[arg-type]
+    plan = make_plan(problem, solver=solver, time_limit_s=time_limit_s)
+    return plan, building_etr(city, result, problem, plan.schedule)
