@@ -155,3 +155,32 @@ def test_exact_solver_returns_hint_for_too_large_models() -> None:
     assert result.status == "feasible"
     assert result.schedule.objective == hint.objective
     assert math.isinf(result.lower_bound)
+
+
+def test_binding_shift_is_honoured_by_every_solver() -> None:
+    tasks = [Task(f"t{i}", 3.0) for i in range(4)]
+    crews = [Crew("short", shift_h=4.0), Crew("long", available_from_h=1.0)]
+    ids = [t.id for t in tasks] + [c.id for c in crews]
+    matrix = {a: {t.id: 0.5 for t in tasks if t.id != a} for a in ids}
+    groups = [Group(f"g{i}", float(10 - i), (f"t{i}",)) for i in range(4)]
+    problem = build_problem(tasks, crews, groups, Travel(matrix_h=matrix))
+    best = brute_force(problem)
+    plan = solve_heuristic(problem, time_limit_s=0.5)
+    result = solve_exact(problem, plan, time_limit_s=10.0)
+    for schedule in (plan, result.schedule):
+        assert violations(problem, schedule) == []
+        assert len(schedule.routes[0]) == 1
+    assert result.status == "optimal"
+    assert result.schedule.objective == pytest.approx(best)
+
+
+def test_shifts_too_short_for_the_work_are_reported() -> None:
+    from warmgrid.errors import WarmgridError
+
+    tasks = [Task(f"t{i}", 3.0) for i in range(3)]
+    crews = [Crew("only", shift_h=7.0)]
+    matrix = {a: {t.id: 0.0 for t in tasks} for a in ["t0", "t1", "t2", "only"]}
+    groups = [Group("g", 1.0, ("t0", "t1", "t2"))]
+    problem = build_problem(tasks, crews, groups, Travel(matrix_h=matrix))
+    with pytest.raises(WarmgridError, match="shift"):
+        solve_heuristic(problem, time_limit_s=0.5)

@@ -27,11 +27,12 @@ def save_gantt(plan: Plan, path: str | Path) -> Path:
         2, 1, figsize=(11, 2.0 + 0.35 * m + 3.0), height_ratios=[max(2.0, 0.35 * m), 3.0]
     )
     for c, route in enumerate(s.routes):
-        for t in route:
-            if s.travel_h[t] > 0:
-                ax.barh(c, s.travel_h[t], left=s.start_h[t] - s.travel_h[t], color="#cccccc")
-            ax.barh(c, s.end_h[t] - s.start_h[t], left=s.start_h[t], color="#2b6cb0")
-            if len(route) <= 40:
+        travel = [(s.start_h[t] - s.travel_h[t], s.travel_h[t]) for t in route]
+        work = [(s.start_h[t], s.end_h[t] - s.start_h[t]) for t in route]
+        ax.broken_barh(travel, (c - 0.4, 0.8), color="#cccccc")
+        ax.broken_barh(work, (c - 0.4, 0.8), color="#2b6cb0", edgecolor="white", linewidth=0.3)
+        if len(route) <= 40:
+            for t in route:
                 ax.text(
                     (s.start_h[t] + s.end_h[t]) / 2,
                     c,
