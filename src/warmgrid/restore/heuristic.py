@@ -27,6 +27,10 @@ from warmgrid.restore.baselines import BASELINES, dispatch
 from warmgrid.restore.problem import Problem
 from warmgrid.restore.schedule import EPS_H, Evaluator, Schedule, simulate
 
+#: Above this many tasks the field rules are tried as starting plans only when the
+#: urgency rules fail (on large problems they start far worse and cost search time).
+LARGE_TASKS = 300
+
 
 def _entry_travel_h(problem: Problem) -> np.ndarray:
     """The shortest travel into each task from any other task or depot, hours."""
@@ -291,7 +295,7 @@ def solve_heuristic(
             starts.append(build(problem))
         except WarmgridError:
             continue
-    for rule in BASELINES:
+    for rule in BASELINES if problem.n_tasks <= LARGE_TASKS or not starts else ():
         try:
             starts.append(dispatch(problem, rule))
         except WarmgridError:
