@@ -20,6 +20,7 @@ from warmgrid.errors import WarmgridError
 from warmgrid.restore.problem import Problem
 
 EPS_H = 1e-9
+QUICK_ROUNDS = 4
 
 
 class InfeasiblePlanError(WarmgridError):
@@ -42,42 +43,45 @@ class Schedule:
 def _times(problem: Problem, routes: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
     """Start and end times by propagation in topological order; raises on a deadlock."""
     n = problem.n_tasks
-    d, T = problem.duration_h, problem.travel_h
     preds, succs = problem.predecessors, problem.successors
     nxt = [-1] * n
     prev_row = [-1] * n
-    crew_of = [-1] * n
     indeg = [len(p) for p in preds]
     for c, route in enumerate(routes):
-        for k, t in enumerate(route):
-            crew_of[t] = c
-            prev_row[t] = n + c if k == 0 else route[k - 1]
-            if k > 0:
+        prev = n + c
+        for t in route:
+            prev_row[t] = prev
+            if prev < n:
                 indeg[t] += 1
-                nxt[route[k - 1]] = t
-    start = np.zeros(n)
-    end = np.zeros(n)
-    ready_at = [0.0] * n
-    for t in range(n):
-        if prev_row[t] >= n:
-            ready_at[t] = float(problem.available_h[prev_row[t] - n])
+                nxt[prev] = t
+            prev = t
+    if min(prev_row, default=0) < 0:
+        raise InfeasiblePlanError("a task is in no route")
+    legs = problem.travel_h[np.array(prev_row), np.arange(n)].tolist()
+    d = problem.duration_h.tolist()
+    avail = problem.available_h.tolist()
+    ready_at = [avail[r - n] if r >= n else 0.0 for r in prev_row]
+    start = [0.0] * n
+    end = [0.0] * n
     queue = deque(t for t in range(n) if indeg[t] == 0)
     done = 0
     while queue:
         t = queue.popleft()
         done += 1
-        s = ready_at[t] + T[prev_row[t], t]
+        s = ready_at[t] + legs[t]
         for p in preds[t]:
             if end[p] > s:
                 s = end[p]
         start[t] = s
         e = s + d[t]
         end[t] = e
-        for u in (*succs[t], nxt[t]):
-            if u < 0:
-                continue
-            if u == nxt[t]:
-                ready_at[u] = max(ready_at[u], e)
+        u = nxt[t]
+        if u >= 0:
+            ready_at[u] = e
+            indeg[u] -= 1
+            if indeg[u] == 0:
+                queue.append(u)
+        for u in succs[t]:
             indeg[u] -= 1
             if indeg[u] == 0:
                 queue.append(u)
@@ -87,7 +91,7 @@ def _times(problem: Problem, routes: Sequence[Sequence[int]]) -> tuple[np.ndarra
             "the crews' task orders and the precedences wait on each other "
             f"(deadlock around {', '.join(stuck)})"
         )
-    return start, end
+    return np.array(start), np.array(end)
 
 
 def check_routes(problem: Problem, routes: Sequence[Sequence[int]]) -> None:
@@ -247,16 +251,21 @@ class Evaluator:
     def _propagate(self, changed: dict[int, list[int]], first: dict[int, int]) -> np.ndarray | None:
         """Re-time changed crews, then every crew whose tasks wait on a moved end time.
 
-        A fixed-point iteration over crews; if it has not settled after one round per
-        precedence (plus two), the routes wait on each other in a cycle: infeasible.
+        A fixed-point iteration over crews; if it has not settled after a few rounds, the
+        times are computed afresh in topological order, which also finds deadlocks.
         """
         end = self.end.copy()
         crew_of = self.crew_of.copy()
         for c, route in changed.items():
             crew_of[route] = c
         T, d, preds, succs = self.T, self.d, self.problem.predecessors, self.problem.successors
+        for c, route in changed.items():
+            for i, t in enumerate(route):
+                for q in preds[t]:
+                    if crew_of[q] == c and route.index(q) > i:
+                        return None
         dirty = set(changed)
-        for round_ in range(self.max_rounds):
+        for round_ in range(QUICK_ROUNDS):
             if not dirty:
                 return end
             next_dirty: set[int] = set()
@@ -283,7 +292,9 @@ class Evaluator:
                 if route and clock > self.shift_end[c]:
                     return None
             dirty = next_dirty
-        return None
+        if not dirty:
+            return end
+        return self._full_end([changed.get(c, r) for c, r in enumerate(self.routes)])
 
     def accept(self) -> None:
         """Make the last evaluated change current."""
