@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from warmgrid.cli.output import console, emit_json, progress
 from warmgrid.errors import InputError
-from warmgrid.restore.plan import SOLVERS, Plan, make_plan, plan_to_dict
-from warmgrid.restore.problem import Problem
-from warmgrid.restore.problem_file import load_crews, load_problem
+
+if TYPE_CHECKING:
+    from warmgrid.restore.plan import Plan
+    from warmgrid.restore.problem import Problem
+
+SOLVERS = ("heuristic", "exact")
 
 
 def _city_problem(
@@ -27,6 +30,7 @@ def _city_problem(
     from warmgrid.impact import assess
     from warmgrid.model import compile_city
     from warmgrid.restore.from_city import problem_from_impact
+    from warmgrid.restore.problem_file import load_crews
 
     if crews_file is None:
         raise InputError("plan", "with a CITY, give the crews with --crews FILE.json")
@@ -131,6 +135,9 @@ def plan_command(
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Plan the repairs: crew routes, restoration times, metrics and baselines."""
+    from warmgrid.restore.plan import make_plan, plan_to_dict
+    from warmgrid.restore.problem_file import load_problem
+
     if solver not in SOLVERS:
         raise InputError("--solver", f"expected one of {', '.join(SOLVERS)}, got {solver!r}")
     if not time_limit > 0:
