@@ -25,7 +25,7 @@ import numpy as np
 from warmgrid.errors import WarmgridError
 from warmgrid.restore.baselines import BASELINES, dispatch
 from warmgrid.restore.problem import Problem
-from warmgrid.restore.schedule import EPS_H, Evaluator, Schedule, simulate
+from warmgrid.restore.schedule import EPS_H, Evaluator, InfeasiblePlanError, Schedule, simulate
 
 #: Above this many tasks the field rules are tried as starting plans only when the
 #: urgency rules fail (on large problems they start far worse and cost search time).
@@ -305,7 +305,8 @@ def solve_heuristic(
             f"{problem.source}: found no way for the crews to finish every task within their shifts"
         )
     scored = [(simulate(problem, r).objective, k) for k, r in enumerate(starts)]
-    best_routes = [list(r) for r in starts[min(scored)[1]]]
+    first_routes = [list(r) for r in starts[min(scored)[1]]]
+    best_routes = first_routes
     search = _Search(problem, best_routes, rng)
     search.descend(deadline)
     best_value = search.ev.value
@@ -324,7 +325,12 @@ def solve_heuristic(
             stall += 1
         if not finished:
             break
-    return simulate(problem, best_routes)
+    try:
+        return simulate(problem, best_routes)
+    except InfeasiblePlanError:
+        # Only with zero-length work and travel can the search's timing accept routes
+        # that wait on each other in a cycle; fall back to the constructed plan.
+        return simulate(problem, first_routes)
 
 
 def _kick_size(n_tasks: int, rng: np.random.Generator) -> int:
