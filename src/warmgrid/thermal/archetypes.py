@@ -195,7 +195,7 @@ ARCHETYPES: dict[str, Archetype] = {
         floor_area_per_person_m2=25.0,
         thermal_class="very_heavy",
     ),
-    "modern": Archetype(
+    "modern_insulated": Archetype(
         description="modern insulated apartment block (2016 and later), 10 storeys",
         storeys=10,
         storey_height_m=3.0,
@@ -229,6 +229,23 @@ ARCHETYPES: dict[str, Archetype] = {
         floor_area_per_person_m2=25.0,
         thermal_class="heavy",
     ),
+    "care_home": Archetype(
+        description="care home of the 1970s-80s, brick or concrete panels, 4 storeys",
+        storeys=4,
+        storey_height_m=3.0,
+        depth_m=14.0,
+        window_to_wall_ratio=0.25,
+        u_wall_w_per_m2k=1.1,
+        u_window_w_per_m2k=2.7,
+        u_roof_w_per_m2k=0.9,
+        u_floor_w_per_m2k=0.9,
+        floor_adjustment=0.5,
+        thermal_bridge_w_per_m2k=0.10,
+        g_value=0.75,
+        air_changes_per_h=0.7,
+        floor_area_per_person_m2=25.0,
+        thermal_class="heavy",
+    ),
     "school": Archetype(
         description="school of the 1970s-80s, concrete panels, 3 storeys",
         storeys=3,
@@ -248,6 +265,15 @@ ARCHETYPES: dict[str, Archetype] = {
     ),
 }
 """The archetype library, by key."""
+
+USE_DEFAULT_ARCHETYPE = {
+    "residential": "panel_9",
+    "hospital": "hospital",
+    "school": "school",
+    "care_home": "care_home",
+    "other": "panel_9",
+}
+"""Archetype of a city building that names none, by its use."""
 
 
 def _positive(name: str, values: np.ndarray) -> np.ndarray:

@@ -4,7 +4,8 @@ Glue between the city tables (``buildings``: ``id``, ``archetype``, ``floor_area
 ``storeys``, ``population``; ``branches``: heat pipes with ``diameter_m``) and the engines of
 this package. Columns of ``buildings`` named like an :class:`~warmgrid.thermal.archetypes.
 Archetype` field (e.g. ``u_wall_w_per_m2k``) override the archetype for that building
-where they hold a number.
+where they hold a number; a building without an archetype takes the default of its ``use``
+(:data:`~warmgrid.thermal.archetypes.USE_DEFAULT_ARCHETYPE`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ import numpy as np
 import pandas as pd
 
 from warmgrid.errors import InputError
-from warmgrid.thermal.archetypes import NUMERIC_FIELDS, archetype_parameters
+from warmgrid.thermal.archetypes import (
+    NUMERIC_FIELDS,
+    USE_DEFAULT_ARCHETYPE,
+    archetype_parameters,
+)
 from warmgrid.thermal.cooldown import (
     DEFAULT_THRESHOLDS_C,
     CooldownResult,
@@ -67,9 +72,14 @@ def buildings_params(buildings: pd.DataFrame) -> BuildingParams:
         for name in NUMERIC_FIELDS
         if name in buildings.columns
     }
+    keys = buildings["archetype"].fillna("").astype(str).to_numpy()
+    if "use" in buildings.columns:
+        uses = buildings["use"].fillna("other").astype(str).to_numpy()
+        fallback = np.array([USE_DEFAULT_ARCHETYPE.get(u, "panel_9") for u in uses], dtype=object)
+        keys = np.where(keys == "", fallback, keys)
     try:
         return archetype_parameters(
-            buildings["archetype"].astype(str).to_numpy(),
+            keys,
             pd.to_numeric(buildings["floor_area_m2"], errors="coerce").to_numpy(np.float64),
             pd.to_numeric(buildings["storeys"], errors="coerce").to_numpy(np.float64),
             population=pd.to_numeric(buildings["population"], errors="coerce")
