@@ -282,7 +282,7 @@ def hours_to_threshold(
     temps_all = result.air_temp_c
     out = {float(t): np.full(result.n_buildings, np.nan) for t in thresholds_c}
     for lo in range(0, result.n_buildings, block_size):
-        temps = temps_all[lo : lo + block_size]
+        temps = temps_all[lo : lo + block_size].astype(np.float64)
         for threshold in out:
             below = temps < threshold
             reached = below.any(axis=1)
@@ -292,8 +292,8 @@ def hours_to_threshold(
             hours = result.time_h[j].copy()
             later = j > 0
             r, jj = rows[later], j[later]
-            before = temps[r, jj - 1].astype(np.float64)
-            after = temps[r, jj].astype(np.float64)
+            before = temps[r, jj - 1]
+            after = temps[r, jj]
             fraction = (before - threshold) / (before - after)
             hours[later] = result.time_h[jj - 1] + fraction * result.step_h
             out[threshold][lo + rows] = hours
