@@ -64,3 +64,23 @@ def test_population_checked() -> None:
     result = result_of([[10.0, 9.0]], 1.0)
     with pytest.raises(InputError, match="population"):
         people_hours_below(result, np.array([1, 2]))
+
+
+@pytest.mark.parametrize("group_steps", [1, 3, 8, 100])
+def test_many_buildings_against_brute_force(group_steps: int) -> None:
+    rng = np.random.default_rng(group_steps)
+    temps = np.cumsum(rng.normal(-0.3, 1.0, (50, 41)), axis=1).astype(np.float32) + 15
+    result = result_of(temps, 0.5)
+    fast = hours_to_threshold(result, (12.0, 5.0), block_size=7, group_steps=group_steps)
+    for threshold, hours in fast.items():
+        for i in range(50):
+            below = np.flatnonzero(temps[i].astype(np.float64) < threshold)
+            if below.size == 0:
+                assert np.isnan(hours[i])
+                continue
+            j = below[0]
+            if j == 0:
+                assert hours[i] == 0.0
+                continue
+            a, b = float(temps[i, j - 1]), float(temps[i, j])
+            assert hours[i] == pytest.approx(0.5 * (j - 1) + 0.5 * (a - threshold) / (a - b))

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
+import pandas as pd
 
 from warmgrid.errors import InputError, UnknownIdError
 from warmgrid.thermal.building_file import (
@@ -309,11 +310,10 @@ def archetype_parameters(
         Per-building values replacing archetype fields (any numeric field of
         :class:`Archetype`); NaN keeps the archetype value.
     """
-    key_array = np.asarray(keys, dtype=object).astype(str)
-    n = key_array.shape[0]
+    inverse, unique = pd.factorize(np.asarray(keys, dtype=object))
+    n = inverse.shape[0]
     area = _positive("floor_area_m2", np.broadcast_to(floor_area_m2, (n,)))
     levels = _positive("storeys", np.broadcast_to(storeys, (n,)))
-    unique, inverse = np.unique(key_array, return_inverse=True)
     for key in unique:
         if key not in ARCHETYPES:
             raise UnknownIdError("archetype", str(key), f"known: {', '.join(ARCHETYPES)}")
