@@ -17,7 +17,7 @@ from warmgrid.errors import InputError
 from warmgrid.impact import assess
 from warmgrid.model import compile_city
 from warmgrid.thermal.building_file import load_building
-from warmgrid.thermal.city import CityCooldown, city_cooldown
+from warmgrid.thermal.city import CityCooldown, city_cooldown, stagnant_heat_branches
 from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C
 from warmgrid.thermal.freefloat import simulate_freefloat
 from warmgrid.thermal.weather import Weather, constant_weather, read_weather
@@ -137,12 +137,7 @@ def cooldown_command(
     impact = assess(compiled, spec)
     city_model = compiled.city
     buildings = city_model.buildings[impact.building_without_heat].reset_index(drop=True)
-    cold_nodes = set(impact.unsupplied().get("heat", []))
-    branches = city_model.branches
-    stagnant = branches[
-        (branches["network"] == "heat")
-        & (branches["from_node"].isin(cold_nodes) | branches["to_node"].isin(cold_nodes))
-    ]
+    stagnant = stagnant_heat_branches(city_model.branches, impact.unsupplied().get("heat", []))
     with progress(not json_out) as bar:
         task = bar.add_task("cool-down", total=None) if bar else None
         cool = city_cooldown(

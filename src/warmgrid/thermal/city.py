@@ -56,10 +56,22 @@ class CityCooldown:
         below = self.result.air_temp_c[:, column] < threshold_c
         return int(self.population[below].sum())
 
-    def first_crossing_h(self, threshold_c: float) -> float:
-        """Hours until the first building falls below ``threshold_c`` (NaN if none)."""
+    def first_crossing_h(self, threshold_c: float, mask: np.ndarray | None = None) -> float:
+        """Hours until the first building (of ``mask``, e.g. the residential ones) falls
+        below ``threshold_c``; NaN if none does within the horizon."""
         hours = self.hours_to[float(threshold_c)]
+        if mask is not None:
+            hours = hours[np.asarray(mask, dtype=bool)]
         return float(np.nanmin(hours)) if np.isfinite(hours).any() else float("nan")
+
+
+def stagnant_heat_branches(branches: pd.DataFrame, cold_node_ids: Sequence[str]) -> pd.DataFrame:
+    """The heat-network branches touching a node without heat supply: where water stands."""
+    cold = set(cold_node_ids)
+    return branches[
+        (branches["network"] == "heat")
+        & (branches["from_node"].isin(cold) | branches["to_node"].isin(cold))
+    ]
 
 
 def buildings_params(buildings: pd.DataFrame) -> BuildingParams:
