@@ -47,3 +47,11 @@ def test_stagnant_branches_touch_cold_nodes() -> None:
     assert set(stagnant["network"]) == {"heat"}
     assert all((r.from_node == node) or (r.to_node == node) for r in stagnant.itertuples())
     assert stagnant_heat_branches(branches, []).empty
+
+
+def test_no_building_without_heat(buildings: pd.DataFrame) -> None:
+    cool = city_cooldown(buildings.iloc[:0], constant_weather(-10.0, 24), hours=24.0)
+    assert cool.building_ids == []
+    assert np.isnan(cool.first_crossing_h(12.0))
+    assert cool.people_below(12.0, 24.0) == 0
+    assert cool.people_hours[12.0] == 0.0

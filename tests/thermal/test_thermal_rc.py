@@ -295,3 +295,15 @@ def test_bad_parameters_name_the_field() -> None:
         one_building(h_tr_op_w_per_k=1e6)
     with pytest.raises(InputError, match="outdoor_temp_c"):
         simulate_cooldown(one_building(), np.array([1.0, 2.0]), step_h=1.0, hours=10.0)
+
+
+def test_hourly_series_to_steps() -> None:
+    from warmgrid.thermal.cooldown import to_steps
+
+    hourly = np.array([0.0, 4.0, 8.0])
+    steps = to_steps(hourly, 0.5, 6, "t")
+    # hour means sit at the middle of each hour; linear in between, flat at the ends
+    np.testing.assert_allclose(steps, [0.0, 1.0, 3.0, 5.0, 7.0, 8.0])
+    held = to_steps(hourly, 0.5, 6, "t", hold=True)
+    np.testing.assert_allclose(held, [0.0, 0.0, 4.0, 4.0, 8.0, 8.0])
+    assert to_steps(hourly, 1.0, 3, "t").tolist() == hourly.tolist()

@@ -125,8 +125,10 @@ def cooldown_command(
     """How fast the homes cut off from heat get cold, and when to drain the heat network."""
     if not (np.isfinite(hours) and 0 < hours <= 24 * 366):
         raise InputError("--hours", f"expected 0 < hours <= 8784, got {hours:g}")
-    if not (np.isfinite(step_min) and 0 < step_min <= 60 and step_min / 60 <= hours):
+    if not (np.isfinite(step_min) and 0 < step_min <= 60):
         raise InputError("--step-min", f"expected 0 < minutes <= 60, got {step_min:g}")
+    if step_min / 60 > hours:
+        raise InputError("--hours", f"shorter than one step of {step_min:g} min")
     if start_hour < 0:
         raise InputError("--start-hour", f"expected 0 or more, got {start_hour}")
     spec = parse_damage(damage, area)

@@ -79,9 +79,10 @@ def to_steps(
     """Values per step from a scalar, a per-step series or an hourly series.
 
     A series of exactly ``n_steps`` values is taken as one per step. Otherwise it is hourly
-    (value ``i`` at hour ``i``) and must cover the horizon: it is interpolated linearly to the
-    middle of each step, or with ``hold`` each step takes the value of the hour it starts in
-    (for hour-mean quantities such as irradiance).
+    (value ``i`` is the mean of hour ``i``, from ``i`` to ``i + 1`` h) and must cover the
+    horizon: it is interpolated linearly between the middles of the hours to the middle of
+    each step, or with ``hold`` each step takes the value of the hour it starts in (for
+    irradiance, whose hourly sums have no meaningful shape within the hour).
     """
     values = np.asarray(series, dtype=np.float64)
     if values.ndim == 0:
@@ -104,7 +105,7 @@ def to_steps(
         index = np.minimum(np.floor(np.arange(n_steps) * step_h).astype(int), len(values) - 1)
         return values[index]
     mid_h = (np.arange(n_steps) + 0.5) * step_h
-    return np.interp(mid_h, np.arange(values.shape[0], dtype=np.float64), values)
+    return np.interp(mid_h, np.arange(values.shape[0], dtype=np.float64) + 0.5, values)
 
 
 def _features(
@@ -160,8 +161,8 @@ def simulate_cooldown(
     params:
         5R1C parameters of ``n`` buildings.
     outdoor_temp_c:
-        Outdoor air temperature, °C: a constant, one value per step, or hourly values
-        (value ``i`` at hour ``i``) covering ``hours``.
+        Outdoor air temperature, °C: a constant, one value per step, or hourly means
+        (value ``i`` for hour ``i``) covering ``hours`` (see :func:`to_steps`).
     step_h, hours:
         Step length and horizon, hours; ``hours / step_h`` steps are simulated.
     start_temp_c:
