@@ -307,3 +307,26 @@ def test_hourly_series_to_steps() -> None:
     held = to_steps(hourly, 0.5, 6, "t", hold=True)
     np.testing.assert_allclose(held, [0.0, 0.0, 4.0, 4.0, 8.0, 8.0])
     assert to_steps(hourly, 1.0, 3, "t").tolist() == hourly.tolist()
+
+
+def test_one_minute_steps_slow_building() -> None:
+    """Single precision with a decay factor close to 1 keeps the right fixed point."""
+    h_em = 1.0 / (1.0 / 80.0 - 1.0 / (H_MS_W_PER_M2K * 300.0))
+    params = one_building(
+        h_ve_w_per_k=0.0,
+        h_tr_w_w_per_k=0.0,
+        internal_gains_w=0.0,
+        h_tr_op_w_per_k=80.0,
+        c_m_j_per_k=300.0 * 3600.0 * h_em,
+    )
+    result = simulate_cooldown(
+        params,
+        -20.0,
+        step_h=1.0 / 60.0,
+        hours=48.0,
+        start_temp_c=20.0,
+        heated_start=False,
+        sky_temp_depression_k=0.0,
+    )
+    expected = -20.0 + 40.0 * np.exp(-result.time_h / 300.0)
+    assert np.max(np.abs(result.air_temp_c[0] - expected)) < 0.01

@@ -198,25 +198,27 @@ def simulate_cooldown(
     k = len(params.solar_channels)
     coeffs = relaxation_coefficients(params)
     ratio = coeffs.k_w_per_k * step_h * 3600.0 / params.c_m_j_per_k
-    decay = np.exp(-ratio)
-    one_minus = -np.expm1(-ratio)
-    mean_weight = one_minus / ratio
+    decay32 = np.exp(-ratio).astype(np.float32)
+    # the drive uses 1 − a of the single-precision a, so that the fixed point of
+    # x ← a x + (1 − a) u is u exactly even when a is close to 1
+    one_minus = np.where(decay32 < 1.0, 1.0 - decay32.astype(np.float64), -np.expm1(-ratio))
+    mean_weight = -np.expm1(-ratio) / ratio
     mean_drive = (1.0 - mean_weight) / one_minus
 
     phi_int = params.internal_gains_w
     frac = params.radiative_fraction
     convective = (1.0 - frac) * phi_int
     # coefficient rows: θ_e, 1, I_1..I_k, Δθ_sky
-    drive = np.empty((k + 3, n))
-    drive[0] = one_minus
-    drive[1] = one_minus * (coeffs.w_ia * convective + coeffs.w_rs * frac * phi_int)
-    drive[2 : 2 + k] = (one_minus * coeffs.w_rs)[None, :] * params.solar_aperture_m2.T
-    drive[k + 2] = -one_minus * coeffs.w_rs * params.sky_loss_w_per_k
-    offset = np.empty((k + 3, n))
-    offset[0] = 1.0 - coeffs.p
-    offset[1] = coeffs.v_ia * convective + coeffs.v_rs * frac * phi_int
-    offset[2 : 2 + k] = coeffs.v_rs[None, :] * params.solar_aperture_m2.T
-    offset[k + 2] = -coeffs.v_rs * params.sky_loss_w_per_k
+    drive_rows = np.empty((k + 3, n))
+    drive_rows[0] = one_minus
+    drive_rows[1] = one_minus * (coeffs.w_ia * convective + coeffs.w_rs * frac * phi_int)
+    drive_rows[2 : 2 + k] = (one_minus * coeffs.w_rs)[None, :] * params.solar_aperture_m2.T
+    drive_rows[k + 2] = -one_minus * coeffs.w_rs * params.sky_loss_w_per_k
+    offset_rows = np.empty((k + 3, n))
+    offset_rows[0] = 1.0 - coeffs.p
+    offset_rows[1] = coeffs.v_ia * convective + coeffs.v_rs * frac * phi_int
+    offset_rows[2 : 2 + k] = coeffs.v_rs[None, :] * params.solar_aperture_m2.T
+    offset_rows[k + 2] = -coeffs.v_rs * params.sky_loss_w_per_k
 
     radiant0 = (
         frac * phi_int
@@ -240,9 +242,8 @@ def simulate_cooldown(
         )
 
     features32 = features.astype(np.float32)
-    drive32 = drive.astype(np.float32)
-    offset32 = offset.astype(np.float32)
-    decay32 = decay.astype(np.float32)
+    drive32 = drive_rows.astype(np.float32)
+    offset32 = offset_rows.astype(np.float32)
     p32 = coeffs.p.astype(np.float32)
     mean_weight32 = mean_weight.astype(np.float32)
     mean_drive32 = mean_drive.astype(np.float32)
