@@ -84,6 +84,8 @@ def test_bestest_600_mass_from_layers() -> None:
         (lambda t: t.update(thermal_class="feather"), "thermal_class"),
         (lambda t: t.pop("thermal_class"), "thermal_class"),
         (lambda t: t.update(surfaces=[]), "surfaces"),
+        (lambda t: t.update(floor_area=3.0), "floor_area: unknown key"),
+        (lambda t: t["surfaces"][0].update(u_value=3.0), r"surfaces\[0\]\.u_value: unknown"),
     ],
 )
 def test_bad_input_names_the_field(change, field: str) -> None:

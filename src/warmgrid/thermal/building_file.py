@@ -43,6 +43,48 @@ from warmgrid.thermal.rc import (
 
 SURFACE_KINDS = ("wall", "roof", "floor", "window")
 
+BUILDING_KEYS = frozenset(
+    {
+        "name",
+        "floor_area_m2",
+        "volume_m3",
+        "air_changes_per_h",
+        "internal_gains_w",
+        "radiative_fraction",
+        "altitude_m",
+        "interior_surface_area_m2",
+        "thermal_class",
+        "thermal_capacity_j_per_k",
+        "mass_area_m2",
+        "surfaces",
+    }
+)
+SURFACE_KEYS = frozenset(
+    {
+        "kind",
+        "area_m2",
+        "u_w_per_m2k",
+        "azimuth_deg",
+        "tilt_deg",
+        "g_value",
+        "panes",
+        "frame_fraction",
+        "solar_absorptance",
+        "emissivity",
+        "heat_capacity_j_per_m2k",
+        "name",
+    }
+)
+
+
+def _check_keys(table: dict[str, Any], allowed: frozenset[str], where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise InputError(
+            f"{where}{unknown[0]}", f"unknown key (expected one of {', '.join(sorted(allowed))})"
+        )
+
+
 R_SE_M2K_PER_W = 0.04
 """External surface resistance, EN ISO 6946:2017 Table 7 (used by ISO 13790 11.3.4)."""
 
@@ -109,6 +151,7 @@ def _surfaces(
         field = f"{where}surfaces[{i}]"
         if not isinstance(entry, dict):
             raise InputError(field, "expected a table")
+        _check_keys(entry, SURFACE_KEYS, f"{field}.")
         kind = entry.get("kind")
         if kind not in SURFACE_KINDS:
             raise InputError(
@@ -155,6 +198,7 @@ def parse_building(table: dict[str, Any], source: str = "building") -> BuildingD
     eq. 46 with F_r = (1 + cos tilt)/2 and h_r = 5ε).
     """
     where = f"{source}: " if source else ""
+    _check_keys(table, BUILDING_KEYS, where)
     try:
         floor_area = _number(table, "floor_area_m2", "", strictly_positive=True)
         volume = _number(table, "volume_m3", "", strictly_positive=True)
