@@ -56,15 +56,22 @@ def _chain(previous: Message) -> tuple[Reference, ...]:
 
 
 def polygon_from_lonlat(points_lon_lat: Sequence[tuple[float, float]] | np.ndarray) -> Polygon:
-    """A CAP polygon from (lon, lat) points (GIS order, as in the city model), closed."""
-    ring = [(float(lat), float(lon)) for lon, lat in np.asarray(points_lon_lat, dtype=float)]
-    if ring and ring[0] != ring[-1]:
-        ring.append(ring[0])
-    if len(ring) < 4:
-        raise InputError("polygon", f"needs at least 3 distinct points, got {len(ring) - 1}")
-    for lat, lon in ring:
+    """A CAP polygon from (lon, lat) points (GIS order, as in the city model).
+
+    Coordinates are rounded to the six decimals CAP feeds carry (about 0.1 m), repeated
+    consecutive points dropped and the ring closed.
+    """
+    ring: list[tuple[float, float]] = []
+    for lon, lat in np.asarray(points_lon_lat, dtype=float).reshape(-1, 2).tolist():
         if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
             raise InputError("polygon", f"point lon={lon}, lat={lat} is outside WGS 84 range")
+        point = (round(lat, 6), round(lon, 6))
+        if not ring or ring[-1] != point:
+            ring.append(point)
+    if ring and ring[0] != ring[-1]:
+        ring.append(ring[0])
+    if len(set(ring)) < 3:
+        raise InputError("polygon", f"needs at least 3 distinct points, got {len(set(ring))}")
     return Polygon(tuple(ring))
 
 
@@ -87,10 +94,14 @@ def air_threat_alert(
     """
     sent = cap_moment(sent, "sent")
     shape = polygon_from_lonlat(polygon)
+    names = {language: " ".join(district.split()) for language in LANGUAGES}
+    names |= {k: " ".join(v.split()) for k, v in (district_names or {}).items()}
+    if not all(names.values()):
+        raise InputError("district", "the district needs a name in every language")
     infos = []
     for language in LANGUAGES:
         words = AIR_THREAT[language]
-        name = (district_names or {}).get(language, district)
+        name = names[language]
         infos.append(
             Info(
                 language=language,

@@ -309,7 +309,7 @@ def outage_alerts(
             margin_m=options.margin_m,
             simplify_m=options.simplify_m,
         )
-        shape = polygon_from_lonlat([(round(x, 6), round(y, 6)) for x, y in ring.tolist()])
+        shape = polygon_from_lonlat(ring)
         infos = tuple(
             _info(facts, shape, language, issuer, options.city_name) for language in LANGUAGES
         )
