@@ -159,6 +159,10 @@ def _etr_text(facts: _AreaFacts, language: str) -> tuple[str, str]:
     return text, words["short_known"].format(etr=last)
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _info(facts: _AreaFacts, shape: Polygon, language: str, issuer: Issuer, city: str) -> Info:
     words = OUTAGE[language]
     event = SERVICE_EVENT[language][facts.service]
@@ -207,11 +211,13 @@ def _info(facts: _AreaFacts, shape: Polygon, language: str, issuer: Issuer, city
         ),
         areas=(
             Area(
-                description=words["area"].format(
-                    city=city_prefix,
-                    number=facts.number,
-                    buildings=facts.buildings,
-                    people=facts.people_affected,
+                description=_capitalised(
+                    words["area"].format(
+                        city=city_prefix,
+                        number=facts.number,
+                        buildings=facts.buildings,
+                        people=facts.people_affected,
+                    )
                 ),
                 polygons=(shape,),
             ),
