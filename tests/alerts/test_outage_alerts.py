@@ -139,6 +139,7 @@ def test_every_outage_alert_is_valid_and_covers_its_buildings(scenario) -> None:
     for members, message in zip(components, messages, strict=True):
         rows = np.array(sorted(members))
         shape = area_shape(message)
+        assert shape.is_valid
         for i in rows:
             assert shape.contains(Point(buildings.lon_deg[i], buildings.lat_deg[i]))
         power_people = int(buildings.people[rows][buildings.without_power[rows]].sum())
