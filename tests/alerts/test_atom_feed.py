@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from warmgrid.alerts.compose import Issuer, Message, air_threat_alert, all_clear, cancel, to_xml
-from warmgrid.alerts.feed import ATOM_NS, CAP_MIME, FeedEntry, atom_feed, current_alerts
-from warmgrid.alerts.safe_xml import parse_xml
+from warmgrid.alerts.feed import (
+    ATOM_NS,
+    CAP_MIME,
+    FeedEntry,
+    atom_feed,
+    current_alerts,
+    entry_from_xml,
+)
+from warmgrid.alerts.safe_xml import CapParseError, parse_xml
 
 ISSUER = Issuer(sender="alerts@city.example", sender_name="City emergency centre")
 SENT = datetime(2026, 11, 26, 3, 0, tzinfo=timezone(timedelta(hours=2)))
@@ -88,3 +97,15 @@ def test_current_alerts_drop_superseded_expired_and_non_public() -> None:
     assert [m.identifier for m in current] == ["a-1-clear", "b-1", "e-1-cancel"]
     later = SENT + timedelta(hours=3)
     assert current_alerts([first, clear, other], later) == []
+
+
+def test_entries_from_foreign_cap_11_and_refusal_of_non_cap() -> None:
+    samples = Path(__file__).resolve().parents[1] / "data" / "cap-samples"
+    entry = entry_from_xml((samples / "weather.cap").read_bytes(), "https://x/w.cap")
+    assert entry.title.startswith("Flash Flood Watch issued August 30")
+    assert entry.author == "NWS GreatFalls (Central Montana)"
+    assert entry.updated == datetime(2010, 8, 30, 4, 7, tzinfo=timezone(timedelta(hours=-6)))
+    bare = entry_from_xml((samples / "no_optional_fields.cap").read_bytes(), "https://x/n")
+    assert bare.title == "Alert USGS-earthquakes-us2010apcd.6.20100831T000925.496Z"
+    with pytest.raises(CapParseError):
+        entry_from_xml(b"<feed/>", "https://x/y")

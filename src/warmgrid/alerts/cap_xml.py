@@ -135,63 +135,66 @@ def to_xml(message: Message) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-class _Reader:
-    def __init__(self, ns: str) -> None:
+class CapNode:
+    """An element's CAP children, indexed by local name in one pass (for readers)."""
+
+    def __init__(self, element: etree._Element, ns: str) -> None:
         self.ns = ns
+        self.children: dict[str, list[etree._Element]] = {}
+        prefix = f"{{{ns}}}"
+        for child in element:
+            tag = child.tag
+            if isinstance(tag, str) and tag.startswith(prefix):
+                self.children.setdefault(tag[len(prefix) :], []).append(child)
 
-    def all(self, parent: etree._Element, name: str) -> list[etree._Element]:
-        return parent.findall(f"{{{self.ns}}}{name}")
+    def nodes(self, name: str) -> list[CapNode]:
+        return [CapNode(e, self.ns) for e in self.children.get(name, ())]
 
-    def text(self, parent: etree._Element, name: str) -> str:
-        element = parent.find(f"{{{self.ns}}}{name}")
-        return "" if element is None or element.text is None else element.text.strip()
+    def text(self, name: str) -> str:
+        found = self.children.get(name)
+        return (found[0].text or "").strip() if found else ""
 
-    def texts(self, parent: etree._Element, name: str) -> tuple[str, ...]:
-        return tuple((e.text or "").strip() for e in self.all(parent, name))
+    def texts(self, name: str) -> tuple[str, ...]:
+        return tuple((e.text or "").strip() for e in self.children.get(name, ()))
 
-    def time(self, parent: etree._Element, name: str) -> datetime | None:
-        text = self.text(parent, name)
+    def time(self, name: str) -> datetime | None:
+        text = self.text(name)
         return parse_cap_time(text) if text else None
 
-    def pairs(self, parent: etree._Element, name: str) -> tuple[NamedValue, ...]:
-        return tuple(
-            NamedValue(self.text(item, "valueName"), self.text(item, "value"))
-            for item in self.all(parent, name)
-        )
+    def pairs(self, name: str) -> tuple[NamedValue, ...]:
+        return tuple(NamedValue(n.text("valueName"), n.text("value")) for n in self.nodes(name))
 
 
-def _read_area(reader: _Reader, element: etree._Element) -> Area:
+def _read_area(node: CapNode) -> Area:
     return Area(
-        description=reader.text(element, "areaDesc"),
-        polygons=tuple(
-            Polygon(tuple(parse_polygon(text))) for text in reader.texts(element, "polygon")
-        ),
-        circles=tuple(Circle(*parse_circle(text)) for text in reader.texts(element, "circle")),
-        geocodes=reader.pairs(element, "geocode"),
+        description=node.text("areaDesc"),
+        polygons=tuple(Polygon(tuple(parse_polygon(text))) for text in node.texts("polygon")),
+        circles=tuple(Circle(*parse_circle(text)) for text in node.texts("circle")),
+        geocodes=node.pairs("geocode"),
     )
 
 
-def _read_info(reader: _Reader, element: etree._Element) -> Info:
+def _read_info(node: CapNode) -> Info:
     return Info(
-        language=reader.text(element, "language"),
-        categories=reader.texts(element, "category"),
-        event=reader.text(element, "event"),
-        urgency=reader.text(element, "urgency"),
-        severity=reader.text(element, "severity"),
-        certainty=reader.text(element, "certainty"),
-        headline=reader.text(element, "headline"),
-        description=reader.text(element, "description"),
-        instruction=reader.text(element, "instruction"),
-        expires=reader.time(element, "expires"),
-        effective=reader.time(element, "effective"),
-        onset=reader.time(element, "onset"),
-        sender_name=reader.text(element, "senderName"),
-        response_types=reader.texts(element, "responseType"),
-        web=reader.text(element, "web"),
-        contact=reader.text(element, "contact"),
-        event_codes=reader.pairs(element, "eventCode"),
-        parameters=reader.pairs(element, "parameter"),
-        areas=tuple(_read_area(reader, area) for area in reader.all(element, "area")),
+        language=node.text("language"),
+        categories=node.texts("category"),
+        event=node.text("event"),
+        urgency=node.text("urgency"),
+        severity=node.text("severity"),
+        certainty=node.text("certainty"),
+        headline=node.text("headline"),
+        description=node.text("description"),
+        instruction=node.text("instruction"),
+        expires=node.time("expires"),
+        effective=node.time("effective"),
+        onset=node.time("onset"),
+        sender_name=node.text("senderName"),
+        response_types=node.texts("responseType"),
+        web=node.text("web"),
+        contact=node.text("contact"),
+        event_codes=node.pairs("eventCode"),
+        parameters=node.pairs("parameter"),
+        areas=tuple(_read_area(area) for area in node.nodes("area")),
     )
 
 
@@ -217,23 +220,23 @@ def from_xml(data: bytes) -> Message:
     qname = etree.QName(root)
     if qname.localname != "alert" or qname.namespace not in VERSION_BY_NAMESPACE:
         raise CapParseError("not a CAP 1.2 or 1.1 <alert> document")
-    reader = _Reader(qname.namespace)
+    node = CapNode(root, qname.namespace)
     try:
         return Message(
-            identifier=reader.text(root, "identifier"),
-            sender=reader.text(root, "sender"),
-            sent=parse_cap_time(reader.text(root, "sent")),
-            status=reader.text(root, "status"),
-            msg_type=reader.text(root, "msgType"),
-            scope=reader.text(root, "scope"),
-            source=reader.text(root, "source"),
-            restriction=reader.text(root, "restriction"),
-            addresses=reader.text(root, "addresses"),
-            codes=reader.texts(root, "code"),
-            note=reader.text(root, "note"),
-            references=_read_references(reader.text(root, "references")),
-            incidents=tuple(shlex.split(reader.text(root, "incidents"))),
-            infos=tuple(_read_info(reader, info) for info in reader.all(root, "info")),
+            identifier=node.text("identifier"),
+            sender=node.text("sender"),
+            sent=parse_cap_time(node.text("sent")),
+            status=node.text("status"),
+            msg_type=node.text("msgType"),
+            scope=node.text("scope"),
+            source=node.text("source"),
+            restriction=node.text("restriction"),
+            addresses=node.text("addresses"),
+            codes=node.texts("code"),
+            note=node.text("note"),
+            references=_read_references(node.text("references")),
+            incidents=tuple(shlex.split(node.text("incidents"))),
+            infos=tuple(_read_info(info) for info in node.nodes("info")),
         )
     except ValueError as error:
         raise CapParseError(f"cannot read CAP message: {error}") from None
