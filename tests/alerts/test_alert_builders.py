@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from shapely.geometry import Polygon as ShapelyPolygon
 
 from warmgrid.alerts.compose import (
     Issuer,
@@ -156,3 +157,21 @@ def test_any_air_threat_alert_and_its_all_clear_are_valid(points, offset_min, na
     assert valid(first)
     assert valid(all_clear(first, sent=sent + timedelta(minutes=1)))
     assert valid(cancel(first, sent=sent))
+
+
+def test_bad_identifiers_and_texts_are_refused_with_a_named_field() -> None:
+    with pytest.raises(InputError, match=r"issuer\.sender"):
+        Issuer(sender="city alerts")
+    with pytest.raises(InputError, match="identifier"):
+        air_threat_alert("x", DISTRICT, issuer=ISSUER, sent=SENT, identifier="a,b")
+    with pytest.raises(InputError, match="identifier"):
+        update(alert(), sent=SENT, identifier="has space")
+    message = air_threat_alert("Tsentr\x07", DISTRICT, issuer=ISSUER, sent=SENT)
+    with pytest.raises(InputError, match="<headline>"):
+        to_xml(message)
+
+
+def test_shapely_polygon_is_accepted() -> None:
+    shape = ShapelyPolygon(DISTRICT)
+    message = air_threat_alert("x", shape, issuer=ISSUER, sent=SENT)
+    assert message.infos[0].areas[0].polygons[0] == polygon_from_lonlat(DISTRICT)

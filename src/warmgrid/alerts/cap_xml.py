@@ -24,6 +24,7 @@ from warmgrid.alerts.message import (
 from warmgrid.alerts.rules import parse_circle, parse_polygon
 from warmgrid.alerts.safe_xml import CapParseError, parse_xml
 from warmgrid.alerts.schema import CAP12_NS, VERSION_BY_NAMESPACE
+from warmgrid.errors import InputError
 
 COORDINATE_DECIMALS = 6
 
@@ -56,7 +57,12 @@ class _Writer:
     def add(self, name: str, text: str | None = None) -> etree._Element:
         element = etree.SubElement(self.parent, f"{{{CAP12_NS}}}{name}")
         if text is not None:
-            element.text = text
+            try:
+                element.text = text
+            except ValueError:
+                raise InputError(
+                    f"<{name}>", f"{text[:40]!r} holds characters that XML cannot carry"
+                ) from None
         return element
 
     def optional(self, name: str, text: str) -> None:
@@ -111,7 +117,11 @@ def _write_info(writer: _Writer, info: Info) -> None:
 
 
 def to_xml(message: Message) -> bytes:
-    """The CAP 1.2 XML of ``message`` (UTF-8, with XML declaration, indented)."""
+    """The CAP 1.2 XML of ``message`` (UTF-8, with XML declaration, indented).
+
+    Raises :class:`~warmgrid.errors.InputError` naming the element when a text holds
+    characters XML cannot carry (control characters).
+    """
     root = etree.Element(f"{{{CAP12_NS}}}alert", nsmap={None: CAP12_NS})
     writer = _Writer(root)
     writer.add("identifier", message.identifier)

@@ -18,6 +18,7 @@ from warmgrid.alerts.builders import (
     MIN_VALIDITY,
     Issuer,
     cap_moment,
+    check_identifier,
     new_identifier,
     polygon_from_lonlat,
 )
@@ -304,7 +305,7 @@ def outage_alerts(
     groups = [affected[labels == label] for label in np.unique(labels)]
     people = np.asarray(buildings.people, dtype=np.int64)
     groups.sort(key=lambda members: (-int(people[members].sum()), int(members[0])))
-    prefix = identifier_prefix or new_identifier("outage")
+    prefix = check_identifier(identifier_prefix or new_identifier("outage"), "identifier_prefix")
     messages = []
     for number, members in enumerate(groups, start=1):
         facts = _area_facts(number, members, buildings, centres, sent, options)
