@@ -20,6 +20,7 @@ from warmgrid.alerts.message import (
     NamedValue,
     Polygon,
     Reference,
+    Resource,
 )
 from warmgrid.alerts.rules import parse_circle, parse_polygon
 from warmgrid.alerts.safe_xml import CapParseError, parse_xml
@@ -88,6 +89,21 @@ def _write_area(writer: _Writer, area: Area) -> None:
     for circle in area.circles:
         inner.add("circle", circle_text(circle))
     inner.pairs("geocode", area.geocodes)
+    if area.altitude_ft is not None:
+        inner.add("altitude", format_number(area.altitude_ft))
+    if area.ceiling_ft is not None:
+        inner.add("ceiling", format_number(area.ceiling_ft))
+
+
+def _write_resource(writer: _Writer, resource: Resource) -> None:
+    inner = _Writer(writer.add("resource"))
+    inner.add("resourceDesc", resource.description)
+    inner.add("mimeType", resource.mime_type)
+    if resource.size_bytes is not None:
+        inner.add("size", str(resource.size_bytes))
+    inner.optional("uri", resource.uri)
+    inner.optional("derefUri", resource.deref_uri)
+    inner.optional("digest", resource.digest)
 
 
 def _write_info(writer: _Writer, info: Info) -> None:
@@ -101,6 +117,7 @@ def _write_info(writer: _Writer, info: Info) -> None:
     inner.add("urgency", info.urgency)
     inner.add("severity", info.severity)
     inner.add("certainty", info.certainty)
+    inner.optional("audience", info.audience)
     inner.pairs("eventCode", info.event_codes)
     inner.time("effective", info.effective)
     inner.time("onset", info.onset)
@@ -112,6 +129,8 @@ def _write_info(writer: _Writer, info: Info) -> None:
     inner.optional("web", info.web)
     inner.optional("contact", info.contact)
     inner.pairs("parameter", info.parameters)
+    for resource in info.resources:
+        _write_resource(inner, resource)
     for area in info.areas:
         _write_area(inner, area)
 
@@ -171,6 +190,10 @@ class CapNode:
         text = self.text(name)
         return parse_cap_time(text) if text else None
 
+    def number(self, name: str) -> float | None:
+        text = self.text(name)
+        return float(text) if text else None
+
     def pairs(self, name: str) -> tuple[NamedValue, ...]:
         return tuple(NamedValue(n.text("valueName"), n.text("value")) for n in self.nodes(name))
 
@@ -181,6 +204,20 @@ def _read_area(node: CapNode) -> Area:
         polygons=tuple(Polygon(tuple(parse_polygon(text))) for text in node.texts("polygon")),
         circles=tuple(Circle(*parse_circle(text)) for text in node.texts("circle")),
         geocodes=node.pairs("geocode"),
+        altitude_ft=node.number("altitude"),
+        ceiling_ft=node.number("ceiling"),
+    )
+
+
+def _read_resource(node: CapNode) -> Resource:
+    size = node.text("size")
+    return Resource(
+        description=node.text("resourceDesc"),
+        mime_type=node.text("mimeType"),
+        size_bytes=int(size) if size else None,
+        uri=node.text("uri"),
+        deref_uri=node.text("derefUri"),
+        digest=node.text("digest"),
     )
 
 
@@ -192,6 +229,7 @@ def _read_info(node: CapNode) -> Info:
         urgency=node.text("urgency"),
         severity=node.text("severity"),
         certainty=node.text("certainty"),
+        audience=node.text("audience"),
         headline=node.text("headline"),
         description=node.text("description"),
         instruction=node.text("instruction"),
@@ -204,6 +242,7 @@ def _read_info(node: CapNode) -> Info:
         contact=node.text("contact"),
         event_codes=node.pairs("eventCode"),
         parameters=node.pairs("parameter"),
+        resources=tuple(_read_resource(r) for r in node.nodes("resource")),
         areas=tuple(_read_area(area) for area in node.nodes("area")),
     )
 
@@ -225,6 +264,8 @@ def from_xml(data: bytes) -> Message:
     :class:`~warmgrid.alerts.safe_xml.CapParseError` when the document is not a CAP alert
     or holds values that cannot be read (bad times, coordinates, references). It does not
     validate against the XSD; use :func:`warmgrid.alerts.validate.validate_cap` for that.
+    Every CAP element is kept except XML signatures; a CAP 1.1 message read here is
+    written back by :func:`to_xml` as CAP 1.2.
     """
     root = parse_xml(data)
     qname = etree.QName(root)
