@@ -10,6 +10,7 @@ import math
 from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -246,3 +247,16 @@ def test_naive_sent_and_bad_options_are_refused() -> None:
         outage_alerts(buildings, [], issuer=ISSUER, sent=datetime(2026, 11, 26, 10))
     with pytest.raises(InputError, match="simplify_m"):
         OutageAlertOptions(margin_m=5.0, simplify_m=10.0)
+
+
+def test_from_table_takes_the_city_model_columns() -> None:
+    table = pd.DataFrame(
+        {"lon": [30.5, 30.501], "lat": [50.45, 50.45], "population": [10, 20], "id": ["a", "b"]}
+    )
+    built = OutageBuildings.from_table(table, np.array([True, False]), np.array([False, True]), 4.0)
+    assert built.etr_hours.tolist() == [4.0, 4.0]
+    assert built.people.tolist() == [10, 20]
+    unknown = OutageBuildings.from_table(table, np.ones(2, bool), np.zeros(2, bool))
+    assert np.isnan(unknown.etr_hours).all()
+    with pytest.raises(InputError, match="population"):
+        OutageBuildings.from_table(table.drop(columns="population"), np.ones(2), np.ones(2))

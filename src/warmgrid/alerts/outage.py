@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
+import pandas as pd
 
 from warmgrid.alerts.builders import (
     MIN_VALIDITY,
@@ -63,6 +64,33 @@ class OutageBuildings:
         etr = np.asarray(self.etr_hours, float)
         if np.any(etr[~np.isnan(etr)] < 0.0) or np.any(np.isinf(etr)):
             raise InputError("buildings.etr_hours", "expected hours ≥ 0 or NaN (unknown)")
+
+    @classmethod
+    def from_table(
+        cls,
+        buildings: pd.DataFrame,
+        without_power: np.ndarray,
+        without_heat: np.ndarray,
+        etr_hours: np.ndarray | float | None = None,
+    ) -> OutageBuildings:
+        """From a buildings table with columns ``lon``, ``lat``, ``population`` (the
+        city model's) and per-row outage masks; ``etr_hours`` per row, one value for all,
+        or ``None`` (unknown)."""
+        missing = {"lon", "lat", "population"} - set(buildings.columns)
+        if missing:
+            raise InputError("buildings", f"missing columns {sorted(missing)}")
+        n = len(buildings)
+        etr = np.full(n, np.nan) if etr_hours is None else np.asarray(etr_hours, dtype=float)
+        if etr.ndim == 0:
+            etr = np.full(n, float(etr))
+        return cls(
+            lon_deg=buildings["lon"].to_numpy(float),
+            lat_deg=buildings["lat"].to_numpy(float),
+            people=buildings["population"].to_numpy(np.int64),
+            without_power=np.asarray(without_power, dtype=bool),
+            without_heat=np.asarray(without_heat, dtype=bool),
+            etr_hours=etr,
+        )
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -96,28 +94,6 @@ def _print_report(report: CapReport) -> None:
         console.print(f"  - {error}", highlight=False, markup=False)
 
 
-def outage_buildings(
-    buildings: pd.DataFrame,
-    without_power: np.ndarray,
-    without_heat: np.ndarray,
-    etr_hours: np.ndarray | float | None,
-) -> OutageBuildings:
-    """Outage-alert input from a city's buildings table and an impact result's masks.
-
-    ``etr_hours``: per building, or one value for all, hours after ``sent``; ``None`` or
-    NaN when not known.
-    """
-    etr = np.full(len(buildings), np.nan) if etr_hours is None else etr_hours
-    return OutageBuildings(
-        lon_deg=buildings["lon"].to_numpy(float),
-        lat_deg=buildings["lat"].to_numpy(float),
-        people=buildings["population"].to_numpy(np.int64),
-        without_power=np.asarray(without_power, dtype=bool),
-        without_heat=np.asarray(without_heat, dtype=bool),
-        etr_hours=np.broadcast_to(np.asarray(etr, dtype=float), (len(buildings),)).copy(),
-    )
-
-
 def _parse_sent(text: str | None) -> datetime:
     if text is None:
         return utc_now()
@@ -187,7 +163,7 @@ def compose_command(
         impact = assessment.impact
         centres = [WarmingCentre(c.name, c.lon, c.lat) for c in spec.warming_centres]
         messages = outage_alerts(
-            outage_buildings(
+            OutageBuildings.from_table(
                 assessment.city.buildings,
                 impact.building_without_power,
                 impact.building_without_heat,
