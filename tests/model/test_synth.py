@@ -158,3 +158,11 @@ def test_chp_losing_own_needs_takes_heat_but_a_second_source_keeps_it() -> None:
         assert not result.building_without_power.any()
         outcomes.add(second_source)
     assert outcomes == {True, False}
+
+
+def test_centre_is_configurable() -> None:
+    city = synthetic_city(3_000, seed=2, centre_lon=-0.12, centre_lat=51.5)
+    assert abs(city.buildings["lon"].mean() + 0.12) < 0.02
+    assert abs(city.buildings["lat"].mean() - 51.5) < 0.02
+    assert city.meta["centre_lon"] == -0.12
+    assert city.nodes["lon"].between(-0.3, 0.1).all()
