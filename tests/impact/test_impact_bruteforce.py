@@ -26,10 +26,10 @@ TABLE_NAMES = ("nodes", "branches", "sources", "buildings", "dependencies")
 def reference_supplied(city: City, damaged: set[str]) -> set[str]:
     """Ids of the nodes with service, by repeated breadth-first search over the tables.
 
-    A branch joins its from-node to its to-node and to its third node (a three-winding
-    transformer joins the high-voltage side to each of the other two); a pair is usable
-    when the branch is in service, closed, undamaged, its dependencies are served, no
-    element switch guarding it is open or damaged, and neither end is damaged.
+    A branch joins every pair of its ends (a three-winding transformer joins each pair
+    of its three sides, as pandapower's topology graph does); a pair is usable when the
+    branch is in service, closed, undamaged, its dependencies are served, no element
+    switch guarding it is open or damaged, and neither end of the pair is damaged.
     """
     needs: dict[str, list[str]] = defaultdict(list)
     for dep in city.dependencies.itertuples():
@@ -43,7 +43,8 @@ def reference_supplied(city: City, damaged: set[str]) -> set[str]:
             continue
         if not (br.in_service and br.closed) or br.id in damaged:
             continue
-        pairs += [(br.id, br.from_node, end) for end in (br.to_node, br.third_node) if end]
+        ends = [end for end in (br.from_node, br.to_node, br.third_node) if end]
+        pairs += [(br.id, a, b) for i, a in enumerate(ends) for b in ends[i + 1 :]]
     usable_pairs = [
         (asset, a, b)
         for asset, a, b in pairs
