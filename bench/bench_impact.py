@@ -5,7 +5,8 @@ generate the city (seeded), compile it, then time ``assess`` for one scenario �
 110 kV lines, both 110/10 kV transformers of a substation, a 10 kV feeder cable, the
 own-needs and reserve own-needs transformers of a CHP plant, and a circle of 800 m
 around a building — and the headline figures a user reads (buildings and people without
-power and heat, critical facilities). Prints ONE JSON object with the figures, the
+power and heat, critical facilities), as wall-clock and as process CPU time (the machine
+may be shared). Prints ONE JSON object with the figures, the
 targets (assess ≤ 1 s and peak RSS ≤ 4 GB at 1,000,000 buildings) and the 1M/100k ratios.
 
 Run: ``.venv/bin/python bench/bench_impact.py`` (``--sizes 1000000,100000`` to choose).
@@ -22,7 +23,7 @@ import sys
 import time
 
 SEED = 2026
-REPEATS = 5
+REPEATS = 7
 ASSESS_TARGET_S = 1.0
 RSS_TARGET_GB = 4.0
 
@@ -63,18 +64,18 @@ def measure(n_buildings: int) -> dict:
     from warmgrid.model import compile_city
     from warmgrid.model.synth import synthetic_city
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     city = synthetic_city(n_buildings, seed=SEED)
-    generated = time.perf_counter()
+    generated, cpu_generated = time.perf_counter(), time.process_time()
     compiled = compile_city(city)
-    compiled_at = time.perf_counter()
+    compiled_at, cpu_compiled = time.perf_counter(), time.process_time()
     damage = scenario(city, SEED)
 
-    assess_s, with_figures_s = [], []
+    assess_s, assess_cpu_s, with_figures_s = [], [], []
     for _ in range(REPEATS):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = assess(compiled, damage)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         figures = {
             "damaged_assets": int(result.damaged.sum()),
             "buildings_without_power": int(result.building_without_power.sum()),
@@ -86,6 +87,7 @@ def measure(n_buildings: int) -> dict:
         }
         t2 = time.perf_counter()
         assess_s.append(t1 - t0)
+        assess_cpu_s.append(c1 - c0)
         with_figures_s.append(t2 - t0)
     return {
         "buildings": len(city.buildings),
@@ -93,9 +95,13 @@ def measure(n_buildings: int) -> dict:
         "branches": len(city.branches),
         "generate_s": round(generated - started, 2),
         "compile_s": round(compiled_at - generated, 2),
+        "generate_cpu_s": round(cpu_generated - cpu_started, 2),
+        "compile_cpu_s": round(cpu_compiled - cpu_generated, 2),
         "assess_first_s": round(assess_s[0], 4),
         "assess_median_s": round(statistics.median(assess_s), 4),
         "assess_max_s": round(max(assess_s), 4),
+        "assess_cpu_median_s": round(statistics.median(assess_cpu_s), 4),
+        "assess_cpu_max_s": round(max(assess_cpu_s), 4),
         "assess_with_figures_median_s": round(statistics.median(with_figures_s), 4),
         "peak_rss_gb": round(_peak_rss_gb(), 3),
         "scenario": figures,
@@ -123,7 +129,8 @@ def main() -> None:
     if "1000000" in runs:
         big = runs["1000000"]
         out["targets"] = {
-            "assess_le_1s": big["assess_max_s"] <= ASSESS_TARGET_S,
+            "assess_median_le_1s": big["assess_median_s"] <= ASSESS_TARGET_S,
+            "assess_max_le_1s": big["assess_max_s"] <= ASSESS_TARGET_S,
             "peak_rss_le_4gb": big["peak_rss_gb"] <= RSS_TARGET_GB,
         }
         if "100000" in runs:
