@@ -106,6 +106,7 @@ def test_cooldown_with_weather_csv(tmp_path: Path) -> None:
         (("--outdoor-temp", "-10", "--weather", "x.csv"), "exactly one"),
         ((), "exactly one"),
         (("--outdoor-temp", "-10", "--hours", "-3"), "--hours"),
+        (("--outdoor-temp", "-10", "--heating-radiant-fraction", "2"), "radiant"),
         (("--weather", "missing.epw"), "missing.epw"),
     ],
 )

@@ -158,23 +158,24 @@ def test_full_network_matches_ode_solver(phi_sol: float) -> None:
     assert np.max(np.abs(solution.y[0] - result.air_temp_c[0])) < 0.01
 
 
-def test_heated_steady_state_solves_node_equations() -> None:
+@pytest.mark.parametrize("fraction", [0.0, 0.3, 0.7, 1.0])
+def test_heated_steady_state_solves_node_equations(fraction: float) -> None:
     p = one_building()
     set_point, outdoor = 20.0, -15.0
     convective = np.array([150.0])
     radiant = np.array([150.0])
-    mass, air = heated_mass_temp_c(p, set_point, outdoor, convective, radiant)
+    mass, air = heated_mass_temp_c(p, set_point, outdoor, convective, radiant, fraction)
     h_ve, h_w, h_op = 40.0, 50.0, 60.0
     h_is, h_ms = H_IS_W_PER_M2K * 450.0, H_MS_W_PER_M2K * 300.0
     h_em = 1 / (1 / h_op - 1 / h_ms)
     share_m = 300.0 / 450.0
     share_s = 1 - share_m - h_w / (9.1 * 450.0)
-    # unknowns: surface, mass, heating power; air fixed at set point
+    # unknowns: surface, mass, heating power; air fixed at the set-point
     a = np.array(
         [
-            [h_is, 0.0, 1.0],
-            [-(h_is + h_w + h_ms), h_ms, 0.0],
-            [h_ms, -(h_ms + h_em), 0.0],
+            [h_is, 0.0, 1.0 - fraction],
+            [-(h_is + h_w + h_ms), h_ms, share_s * fraction],
+            [h_ms, -(h_ms + h_em), share_m * fraction],
         ]
     )
     b = np.array(
@@ -188,6 +189,15 @@ def test_heated_steady_state_solves_node_equations() -> None:
     assert heating > 0
     assert mass[0] == pytest.approx(mass_ref, abs=1e-9)
     assert air[0] == set_point
+
+
+def test_radiant_heating_softens_the_first_drop() -> None:
+    p = one_building()
+    at_air = simulate_cooldown(p, -15.0, step_h=0.25, hours=2.0)
+    radiant = simulate_cooldown(p, -15.0, step_h=0.25, hours=2.0, heating_radiative_fraction=0.5)
+    assert radiant.air_temp_c[0, 1] > at_air.air_temp_c[0, 1]
+    with pytest.raises(InputError, match="heating_radiative_fraction"):
+        simulate_cooldown(p, -15.0, step_h=0.25, hours=2.0, heating_radiative_fraction=1.5)
 
 
 def test_heated_start_is_a_steady_state_while_heated() -> None:

@@ -120,6 +120,13 @@ def cooldown_command(
     water_temp: Annotated[
         float, typer.Option(help="Heat-network water temperature when flow stops, °C.")
     ] = 50.0,
+    heating_radiant_fraction: Annotated[
+        float,
+        typer.Option(
+            help="Share of the heating given by radiation before the outage (0: all to the "
+            "air, ISO 13790 C.4)."
+        ),
+    ] = 0.0,
     json_out: JsonOpt = False,
 ) -> None:
     """How fast the homes cut off from heat get cold, and when to drain the heat network."""
@@ -129,6 +136,10 @@ def cooldown_command(
         raise InputError("--step-min", f"expected 0 < minutes <= 60, got {step_min:g}")
     if step_min / 60 > hours:
         raise InputError("--hours", f"shorter than one step of {step_min:g} min")
+    if not 0.0 <= heating_radiant_fraction <= 1.0:
+        raise InputError(
+            "--heating-radiant-fraction", f"expected 0 to 1, got {heating_radiant_fraction:g}"
+        )
     if start_hour < 0:
         raise InputError("--start-hour", f"expected 0 or more, got {start_hour}")
     spec = parse_damage(damage, area)
@@ -150,6 +161,7 @@ def cooldown_command(
             start_temp_c=set_point,
             branches=stagnant,
             water_temp_c=water_temp,
+            heating_radiative_fraction=heating_radiant_fraction,
         )
         if bar is not None and task is not None:
             bar.update(task, completed=1, total=1)

@@ -117,6 +117,7 @@ def city_cooldown(
     branches: pd.DataFrame | None = None,
     thresholds_c: Sequence[float] = DEFAULT_THRESHOLDS_C,
     water_temp_c: float = 50.0,
+    heating_radiative_fraction: float = 0.0,
 ) -> CityCooldown:
     """Simulate every row of ``buildings`` with its heat off from the start of ``weather``.
 
@@ -156,6 +157,7 @@ def city_cooldown(
         start_temp_c=start_temp_c,
         solar_irradiance_w_per_m2=channel_irradiance(window, params.solar_channels),
         sky_temp_depression_k=sky_depression(window),
+        heating_radiative_fraction=heating_radiative_fraction,
     )
     return CityCooldown(
         building_ids=[str(i) for i in buildings["id"]],

@@ -151,6 +151,7 @@ def simulate_cooldown(
     sky_temp_depression_k: np.ndarray | float = SKY_TEMP_DEPRESSION_K,
     heated_start: bool = True,
     initial_mass_temp_c: np.ndarray | None = None,
+    heating_radiative_fraction: float = 0.0,
     report: Report = "end",
     block_size: int = 32768,
 ) -> CooldownResult:
@@ -176,6 +177,9 @@ def simulate_cooldown(
         Start from the heated steady state at ``start_temp_c`` under the first step's
         weather; otherwise every node starts at ``start_temp_c`` (or the mass at
         ``initial_mass_temp_c`` when given).
+    heating_radiative_fraction:
+        Share of the heating given by radiation in that start state (0: at the air node,
+        ISO 13790 C.4; see :func:`~warmgrid.thermal.rc.heated_mass_temp_c`).
     report:
         ``"end"``: temperatures at the step boundaries; ``"mean"``: step means.
 
@@ -227,7 +231,9 @@ def simulate_cooldown(
     )
     start = np.broadcast_to(np.asarray(start_temp_c, dtype=np.float64), (n,))
     if heated_start:
-        mass0, air0 = heated_mass_temp_c(params, start, features[0, 0], convective, radiant0)
+        mass0, air0 = heated_mass_temp_c(
+            params, start, features[0, 0], convective, radiant0, heating_radiative_fraction
+        )
     else:
         mass0 = (
             start

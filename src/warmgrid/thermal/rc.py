@@ -287,36 +287,49 @@ def heated_mass_temp_c(
     outdoor_temp_c: float,
     convective_gains_w: np.ndarray,
     radiant_gains_w: np.ndarray,
+    heating_radiative_fraction: float | np.ndarray = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(θ_m, θ_air)`` in the steady state with the air held at ``set_point_c`` by heating.
 
-    Heating delivered at the air node (ISO 13790:2008 C.4). Where the gains alone would keep
-    the air above the set-point, the unheated steady state is returned instead.
+    ISO 13790:2008 C.4 delivers the heating at the air node (``heating_radiative_fraction =
+    0``). Radiators give part of their heat by radiation; a fraction ``f`` is then shared
+    between surface and mass like the radiant gains (C.2). With the air fixed the surface
+    temperature is linear in the radiant heat, ``θ_s = θ_s0 + β f Φ``, and the air-node
+    balance gives the heating power in closed form ``Φ = Φ_0 / (1 − f + H_tr_is β f)``.
+    Where the gains alone would keep the air above the set-point, the unheated steady state
+    is returned instead.
     """
     coeffs = relaxation_coefficients(params)
     h_is = H_IS_W_PER_M2K * params.a_t_m2
     h_ms = H_MS_W_PER_M2K * params.a_m_m2
     h_w = params.h_tr_w_w_per_k
     h_op = params.h_tr_op_w_per_k
+    fraction = np.asarray(heating_radiative_fraction, dtype=np.float64)
+    if np.any((fraction < 0) | (fraction > 1)):
+        raise InputError("heating_radiative_fraction", "expected a value between 0 and 1")
     mass_share = params.a_m_m2 / params.a_t_m2
     surface_share = 1.0 - mass_share - h_w / (H_MS_W_PER_M2K * params.a_t_m2)
-    phi_m = mass_share * radiant_gains_w
-    phi_st = surface_share * radiant_gains_w
+    to_mass = h_ms / (h_ms + coeffs.h_em)
+    beta = (surface_share + to_mass * mass_share) / (h_is + h_w + h_op)
     set_point = np.asarray(set_point_c, dtype=np.float64)
-    theta_s = (
+    theta_s0 = (
         h_is * set_point
         + (h_w + h_op) * outdoor_temp_c
-        + phi_st
-        + h_ms / (h_ms + coeffs.h_em) * phi_m
+        + (surface_share + to_mass * mass_share) * radiant_gains_w
     ) / (h_is + h_w + h_op)
-    theta_m_heated = (h_ms * theta_s + coeffs.h_em * outdoor_temp_c + phi_m) / (h_ms + coeffs.h_em)
-    theta_m_free = outdoor_temp_c + coeffs.w_ia * convective_gains_w + coeffs.w_rs * radiant_gains_w
-    heating_w = (
+    heating_base = (
         (params.h_ve_w_per_k + h_is) * set_point
-        - h_is * theta_s
+        - h_is * theta_s0
         - params.h_ve_w_per_k * outdoor_temp_c
         - convective_gains_w
     )
+    heating_w = heating_base / (1.0 - fraction + h_is * beta * fraction)
+    radiant = radiant_gains_w + fraction * heating_w
+    theta_s = theta_s0 + beta * fraction * heating_w
+    theta_m_heated = (h_ms * theta_s + coeffs.h_em * outdoor_temp_c + mass_share * radiant) / (
+        h_ms + coeffs.h_em
+    )
+    theta_m_free = outdoor_temp_c + coeffs.w_ia * convective_gains_w + coeffs.w_rs * radiant_gains_w
     theta_air_free = (
         outdoor_temp_c
         + coeffs.p * (theta_m_free - outdoor_temp_c)
