@@ -12,7 +12,6 @@ and write the air temperatures, in single precision (rounding stays below 1e-3 K
 
 from __future__ import annotations
 
-import mmap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -32,19 +31,6 @@ SKY_TEMP_DEPRESSION_K = 11.0
 """Mean difference between outdoor air and apparent sky temperature, ISO 13790:2008 11.4.6."""
 
 Report = Literal["end", "mean"]
-
-LARGE_ARRAY_BYTES = 64 * 2**20
-
-
-def _output_array(shape: tuple[int, int]) -> np.ndarray:
-    """An uninitialised float32 array; large ones ask the kernel for huge pages, which
-    makes touching a gigabyte of new memory several times cheaper (fewer page faults)."""
-    nbytes = int(np.prod(shape)) * 4
-    if nbytes < LARGE_ARRAY_BYTES or not hasattr(mmap, "MADV_HUGEPAGE"):
-        return np.empty(shape, dtype=np.float32)
-    buffer = mmap.mmap(-1, nbytes, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
-    buffer.madvise(mmap.MADV_HUGEPAGE)
-    return np.frombuffer(buffer, dtype=np.float32).reshape(shape)
 
 
 @dataclass(frozen=True)
@@ -253,7 +239,7 @@ def simulate_cooldown(
     p32 = coeffs.p.astype(np.float32)
     mean_weight32 = mean_weight.astype(np.float32)
     mean_drive32 = mean_drive.astype(np.float32)
-    time_major = _output_array((n_steps + 1, n))
+    time_major = np.empty((n_steps + 1, n), dtype=np.float32)
     time_major[0] = air0
     final_mass = np.empty(n)
     for lo in range(0, n, block_size):
