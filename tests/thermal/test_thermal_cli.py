@@ -123,3 +123,31 @@ def test_cooldown_short_csv(tmp_path: Path) -> None:
     result = run("cooldown", "demo", "--damage", "heat.heat_plant.0", "--weather", str(csv))
     assert result.exit_code == 2
     assert "short.csv" in result.output
+
+
+def test_cooldown_csv_sun_placed_at_the_city(tmp_path: Path) -> None:
+    rows = ["time,temp_air_c,ghi_w_per_m2,dni_w_per_m2,dhi_w_per_m2"]
+    for hour in range(24):
+        sun = 500.0 if 9 <= hour <= 14 else 0.0
+        rows.append(f"2026-01-10T{hour:02d}:00+02:00,-8,{sun / 2:.0f},{sun:.0f},{sun / 5:.0f}")
+    sunny = tmp_path / "sunny.csv"
+    sunny.write_text("\n".join(rows) + "\n")
+    dark = tmp_path / "dark.csv"
+    dark.write_text("temp_air_c\n" + "-8\n" * 24)
+    ends = []
+    for path in (sunny, dark):
+        result = run(
+            "cooldown",
+            "demo",
+            "--damage",
+            "heat.heat_plant.0",
+            "--weather",
+            str(path),
+            "--hours",
+            "24",
+            "--json",
+        )
+        assert result.exit_code == 0, result.output
+        ends.append([b["air_temp_end_c"] for b in json.loads(result.stdout)["buildings"]])
+    assert all(s >= d for s, d in zip(*ends, strict=True))
+    assert sum(ends[0]) > sum(ends[1])

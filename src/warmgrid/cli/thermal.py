@@ -34,15 +34,19 @@ def packaged_weather_path() -> Path:
 
 
 def _weather(
-    outdoor_temp: float | None, weather_file: Path | None, hours: float, start_hour: int
+    outdoor_temp: float | None,
+    weather_file: Path | None,
+    hours: float,
+    start_hour: int,
+    location: tuple[float, float] | None = None,
 ) -> Weather:
-    if (outdoor_temp is None) == (weather_file is None):
-        raise InputError("cooldown", "give exactly one of --outdoor-temp and --weather")
+    """Constant or file weather for the horizon; a CSV's sun is placed at ``location``."""
     needed = int(np.ceil(hours))
     if outdoor_temp is not None:
         return constant_weather(outdoor_temp, needed)
     assert weather_file is not None
-    weather = read_weather(weather_file)
+    latitude, longitude = location if location is not None else (None, None)
+    weather = read_weather(weather_file, latitude=latitude, longitude=longitude)
     if start_hour + needed > weather.hours and weather.source.lower().endswith(".csv"):
         raise InputError(
             str(weather_file),
@@ -145,8 +149,14 @@ def cooldown_command(
     spec = parse_damage(damage, area)
     if not spec.asset_ids and not spec.areas:
         raise InputError("cooldown", "give damaged assets with --damage and/or --area")
-    weather = _weather(outdoor_temp, weather_file, hours, start_hour)
+    if (outdoor_temp is None) == (weather_file is None):
+        raise InputError("cooldown", "give exactly one of --outdoor-temp and --weather")
     compiled = compile_city(load_city_arg(city))
+    buildings_all = compiled.city.buildings
+    location = None
+    if len(buildings_all):
+        location = (float(buildings_all["lat"].mean()), float(buildings_all["lon"].mean()))
+    weather = _weather(outdoor_temp, weather_file, hours, start_hour, location)
     impact = assess(compiled, spec)
     city_model = compiled.city
     buildings = city_model.buildings[impact.building_without_heat].reset_index(drop=True)
