@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from warmgrid.errors import InputError
 from warmgrid.impact import Circle, Damage
-from warmgrid.model import City, load_city
-from warmgrid.model.demo import demo_city
-
-DEMO = "demo"
+from warmgrid.model import City
+from warmgrid.model.open import open_city
 
 
 def load_city_arg(city: str) -> City:
-    """``demo`` for the embedded demo city, else the path of a city folder."""
-    if city == DEMO:
-        return demo_city()
-    return load_city(Path(city))
+    """The CITY argument: ``demo`` for the embedded demo city, else a city folder."""
+    return open_city(city)
 
 
 def parse_area(text: str) -> Circle:
