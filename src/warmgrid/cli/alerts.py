@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.table import Table
 
@@ -135,7 +136,11 @@ def compose_command(
     ] = None,
     etr_hours: Annotated[
         float | None,
-        typer.Option("--etr-hours", help="ETR for every affected building, hours after sent."),
+        typer.Option(
+            "--etr-hours",
+            help="ETR for every affected building, hours after sent (default: from the "
+            "scenario's restoration plan).",
+        ),
     ] = None,
     sent: Annotated[
         str | None,
@@ -162,12 +167,17 @@ def compose_command(
             bar.update(task, description="composing alerts")
         impact = assessment.impact
         centres = [WarmingCentre(c.name, c.lon, c.lat) for c in spec.warming_centres]
+        if etr_hours is None and assessment.plan is not None:
+            elapsed_h = (moment - spec.start).total_seconds() / 3600.0
+            etr = np.clip(assessment.etr_hours() - elapsed_h, 0.0, None)
+        else:
+            etr = etr_hours
         messages = outage_alerts(
             OutageBuildings.from_table(
                 assessment.city.buildings,
                 impact.building_without_power,
                 impact.building_without_heat,
-                etr_hours,
+                etr,
             ),
             centres,
             issuer=Issuer(sender=sender, sender_name=f"{assessment.city.name} emergency centre"),
@@ -182,7 +192,11 @@ def compose_command(
                 f"composed message {message.identifier} is invalid: {report.errors}"
             )
         summaries.append(_summary(message, report, files.get(message.identifier)))
-    note = "ETR unknown: no restoration plan given (use --etr-hours)" if etr_hours is None else ""
+    note = (
+        "ETR unknown: the scenario has no crews (use --etr-hours)"
+        if etr_hours is None and assessment.plan is None
+        else ""
+    )
     if json_out:
         emit_json(
             {

@@ -5,8 +5,9 @@
   ``nodes.kind``), unless given per asset; the location is the asset's node (sources,
   nodes) or the midpoint of its end nodes (branches); the skill is :data:`SKILL_BY_NETWORK`
   of its network.
-- **Groups**: ``result.restoration_groups()``: buildings that regain one service together
-  once every asset in ``needs`` is repaired. weight = Σ people × :data:`CRITICAL_FACTOR`
+- **Groups**: ``result.restoration_groups(repair hours)``: buildings that regain one
+  service together once every asset in ``needs`` is repaired (of parallel assets, the
+  quickest to repair). weight = Σ people × :data:`CRITICAL_FACTOR`
   of the building's use (× an optional per-building factor, e.g. raised for homes whose
   cool-down forecast reaches 12 °C soonest); people = Σ population; customers = number of
   buildings.
@@ -160,7 +161,7 @@ def problem_from_impact(
         per_person = per_person * building_factor
     damaged = {t.id for t in tasks}
     groups = []
-    for group in result.restoration_groups():
+    for group in result.restoration_groups(_task_hours(tasks)):
         needs = tuple(n for n in group.needs if n in damaged)
         if not needs:
             continue
@@ -179,6 +180,12 @@ def problem_from_impact(
     return build_problem(tasks, [as_crew(c) for c in crews], groups, travel, source=source)
 
 
+def _task_hours(tasks: Sequence[Task]) -> dict[str, float]:
+    """Repair hours per damaged asset: where parallel assets exist, groups wait for the
+    quickest to repair (see ``ImpactResult.restoration_groups``)."""
+    return {task.id: task.duration_h for task in tasks}
+
+
 def building_etr(
     city: City, result: ImpactResult, problem: Problem, schedule: Schedule
 ) -> pd.DataFrame:
@@ -190,7 +197,7 @@ def building_etr(
     n = len(city.buildings)
     etr = {"power": np.full(n, np.nan), "heat": np.full(n, np.nan)}
     restored = dict(zip([g.id for g in problem.groups], schedule.group_restored_h, strict=True))
-    for group in result.restoration_groups():
+    for group in result.restoration_groups(_task_hours(problem.tasks)):
         if group.id in restored and group.service in etr:
             etr[group.service][np.asarray(group.building_index)] = restored[group.id]
     frame = pd.DataFrame(

@@ -65,6 +65,21 @@ class CooldownSettings:
 
 
 @dataclass(frozen=True)
+class PlanSettings:
+    """How the restoration plan is made (see ``warmgrid.restore``).
+
+    ``cold_urgency`` raises the weight of a building without heat by up to that factor the
+    sooner its forecast reaches 12 °C: weight × (1 + cold_urgency × (1 − t12 / horizon)),
+    with t12 the hours to 12 °C (the horizon when it is not reached).
+    """
+
+    solver: str = "heuristic"
+    time_limit_s: float = 10.0
+    cold_urgency: float = 0.0
+    repair_hours: tuple[tuple[str, float], ...] = ()  # asset kind or id → hours
+
+
+@dataclass(frozen=True)
 class Scenario:
     """One situation: what is damaged, in which city, under which weather, with which crews."""
 
@@ -75,6 +90,7 @@ class Scenario:
     damage_labels: tuple[str, ...]
     weather: Forecast
     cooldown: CooldownSettings = CooldownSettings()
+    plan: PlanSettings = PlanSettings()
     crews: tuple[Crew, ...] = ()
     warming_centres: tuple[WarmingCentre, ...] = ()
     description: str = ""
@@ -142,6 +158,10 @@ def _forecast(reader: _Reader) -> Forecast:
     return Forecast(hours=hours, points_h=points_h, outdoor_temp_c=values)
 
 
+def _repair_hours(reader: _Reader) -> tuple[tuple[str, float], ...]:
+    return tuple((key, reader.number(key, low=0.0, high=24.0 * 365)) for key in reader.data)
+
+
 def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
     """Build a :class:`Scenario` from parsed TOML; ``source`` names the file in errors."""
     root = _Reader(data, "")
@@ -194,6 +214,18 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
             "heating_radiative_fraction", 0.0, low=0.0, high=1.0
         ),
     )
+    plan = _Reader(root.get("plan", dict, {}), "plan")
+    solver = plan.get("solver", str, "heuristic")
+    if solver not in ("heuristic", "exact"):
+        raise plan._fail("solver", f'must be "heuristic" or "exact", got {solver!r}')
+    plan_settings = PlanSettings(
+        solver=solver,
+        time_limit_s=plan.number("time_limit_s", 10.0, low=0.1, high=3600.0),
+        cold_urgency=plan.number("cold_urgency", 0.0, low=0.0, high=100.0),
+        repair_hours=_repair_hours(
+            _Reader(plan.get("repair_hours", dict, {}), "plan.repair_hours")
+        ),
+    )
     return Scenario(
         name=root.get("name", str, "scenario"),
         city=root.get("city", str),
@@ -202,6 +234,7 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
         damage_labels=tuple(labels),
         weather=_forecast(_Reader(root.get("weather", dict, {"outdoor_temp_c": -5.0}), "weather")),
         cooldown=cooldown,
+        plan=plan_settings,
         crews=crews,
         warming_centres=centres,
         description=root.get("description", str, ""),
