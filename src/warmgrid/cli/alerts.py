@@ -18,7 +18,6 @@ from warmgrid.alerts.compose import (
     Issuer,
     Message,
     OutageBuildings,
-    WarmingCentre,
     outage_alerts,
     to_xml,
 )
@@ -166,7 +165,7 @@ def compose_command(
         if bar is not None and task is not None:
             bar.update(task, description="composing alerts")
         impact = assessment.impact
-        centres = [WarmingCentre(c.name, c.lon, c.lat) for c in spec.warming_centres]
+        centres = list(spec.warming_centres)
         if etr_hours is None and assessment.plan is not None:
             elapsed_h = (moment - spec.start).total_seconds() / 3600.0
             etr = np.clip(assessment.etr_hours() - elapsed_h, 0.0, None)

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
+
 from warmgrid.errors import InputError
 from warmgrid.impact import Circle, Damage
 from warmgrid.model import City
 from warmgrid.model.open import open_city
+
+CityArg = Annotated[str, typer.Argument(help='A city folder, or "demo" for the demo city.')]
+DamageOpt = Annotated[
+    str | None, typer.Option("--damage", help="Damaged asset ids, comma-separated.")
+]
+AreaOpt = Annotated[
+    list[str] | None,
+    typer.Option("--area", help="A damaged area LON,LAT,RADIUS_M (repeatable)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
 def load_city_arg(city: str) -> City:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from warmgrid.cli.common import AreaOpt, DamageOpt
 from warmgrid.cli.output import console, emit_json, progress
 from warmgrid.errors import InputError
 
@@ -112,13 +113,8 @@ def plan_command(
     problem_file: Annotated[
         Path | None, typer.Option("--problem", help="A restoration problem file (JSON).")
     ] = None,
-    damage: Annotated[
-        str | None, typer.Option("--damage", help="Damaged asset ids, comma-separated.")
-    ] = None,
-    area: Annotated[
-        list[str] | None,
-        typer.Option("--area", help="A damaged area LON,LAT,RADIUS_M (repeatable)."),
-    ] = None,
+    damage: DamageOpt = None,
+    area: AreaOpt = None,
     crews_file: Annotated[
         Path | None, typer.Option("--crews", help="Crews file (JSON list of crews).")
     ] = None,

@@ -11,7 +11,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from warmgrid.cli.common import load_city_arg, parse_damage
+from warmgrid.cli.common import AreaOpt, CityArg, DamageOpt, JsonOpt, load_city_arg, parse_damage
 from warmgrid.cli.output import console, emit_json, progress
 from warmgrid.errors import InputError
 from warmgrid.impact import assess
@@ -23,9 +23,6 @@ from warmgrid.thermal.freefloat import simulate_freefloat
 from warmgrid.thermal.weather import Weather, constant_weather, read_weather
 
 DENVER_EPW = "725650TYCST.epw"
-
-CityArg = Annotated[str, typer.Argument(help='A city folder, or "demo" for the demo city.')]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
 def packaged_weather_path() -> Path:
@@ -103,13 +100,8 @@ def cooldown_payload(cool: CityCooldown, names: dict[str, str]) -> dict[str, Any
 
 def cooldown_command(
     city: CityArg,
-    damage: Annotated[
-        str | None, typer.Option("--damage", help="Damaged asset ids, comma-separated.")
-    ] = None,
-    area: Annotated[
-        list[str] | None,
-        typer.Option("--area", help="A damaged area LON,LAT,RADIUS_M (repeatable)."),
-    ] = None,
+    damage: DamageOpt = None,
+    area: AreaOpt = None,
     outdoor_temp: Annotated[
         float | None, typer.Option("--outdoor-temp", help="Constant outdoor temperature, °C.")
     ] = None,

@@ -14,7 +14,7 @@ import pandas as pd
 
 from warmgrid.alerts.builders import Issuer
 from warmgrid.alerts.message import Message
-from warmgrid.alerts.outage import OutageBuildings, WarmingCentre, outage_alerts
+from warmgrid.alerts.outage import OutageBuildings, outage_alerts
 from warmgrid.impact import ImpactResult, assess
 from warmgrid.model import City, CompiledCity, compile_city
 from warmgrid.model.open import open_city
@@ -120,7 +120,7 @@ def public_alerts(
         OutageBuildings.from_table(
             city.buildings, impact.building_without_power, impact.building_without_heat, etr_hours
         ),
-        [WarmingCentre(c.name, c.lon, c.lat) for c in scenario.warming_centres],
+        list(scenario.warming_centres),
         issuer=Issuer(sender=ALERT_SENDER, sender_name=f"{city.name} emergency centre"),
         sent=scenario.start,
     )

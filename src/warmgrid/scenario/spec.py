@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from warmgrid.alerts.outage import WarmingCentre
 from warmgrid.errors import InputError
 from warmgrid.impact import Circle, Damage
 
@@ -29,15 +30,6 @@ class Crew:
     lat: float
     skills: tuple[str, ...]
     available_from_h: float = 0.0
-
-
-@dataclass(frozen=True)
-class WarmingCentre:
-    """A heated public place people are sent to (name and WGS84 position)."""
-
-    name: str
-    lon: float
-    lat: float
 
 
 @dataclass(frozen=True)
