@@ -1,0 +1,39 @@
+"""Argument parsing shared by the commands that take a CITY and damage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from warmgrid.errors import InputError
+from warmgrid.impact import Circle, Damage
+from warmgrid.model import City, load_city
+from warmgrid.model.demo import demo_city
+
+DEMO = "demo"
+
+
+def load_city_arg(city: str) -> City:
+    """``demo`` for the embedded demo city, else the path of a city folder."""
+    if city == DEMO:
+        return demo_city()
+    return load_city(Path(city))
+
+
+def parse_area(text: str) -> Circle:
+    """``LON,LAT,RADIUS_M`` → :class:`Circle`."""
+    parts = text.split(",")
+    if len(parts) != 3:
+        raise InputError("--area", f"expected LON,LAT,RADIUS_M, got {text!r}")
+    try:
+        lon, lat, radius_m = (float(p) for p in parts)
+    except ValueError:
+        raise InputError(
+            "--area", f"expected three numbers LON,LAT,RADIUS_M, got {text!r}"
+        ) from None
+    return Circle(lon, lat, radius_m)
+
+
+def parse_damage(damage: str | None, areas: list[str] | None) -> Damage:
+    """``--damage ID,ID`` and repeated ``--area LON,LAT,RADIUS_M`` → :class:`Damage`."""
+    ids = [part.strip() for part in (damage or "").split(",") if part.strip()]
+    return Damage(asset_ids=tuple(ids), areas=tuple(parse_area(a) for a in areas or ()))

@@ -1,0 +1,152 @@
+"""One damage scenario → who is without power and heat, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from warmgrid.errors import UnknownIdError
+from warmgrid.impact.damage import Damage, damage_mask
+from warmgrid.impact.propagate import SupplyState, propagate
+from warmgrid.impact.trace import Tracer, TraceStep
+from warmgrid.model.compile import CompiledCity
+from warmgrid.model.schema import NETWORKS
+
+
+@dataclass(frozen=True)
+class RestorationGroup:
+    """Buildings that regain ``service`` together once every asset in ``needs`` is repaired."""
+
+    service: str
+    building_index: np.ndarray
+    needs: list[str]
+
+    @property
+    def id(self) -> str:
+        """A stable name: the service and the first building's position."""
+        return f"{self.service}:{int(self.building_index[0])}"
+
+
+@dataclass
+class ImpactResult:
+    """The outcome of :func:`assess`. Arrays follow the row order of the city's tables."""
+
+    compiled: CompiledCity
+    damaged: np.ndarray
+    state: SupplyState
+    _groups: list[RestorationGroup] | None = field(default=None, repr=False)
+
+    @cached_property
+    def building_without_power(self) -> np.ndarray:
+        """Bool per building: on a power node that has no power."""
+        node = self.compiled.building_power_node
+        return (node >= 0) & ~self.state.node_supplied[np.maximum(node, 0)]
+
+    @cached_property
+    def building_without_heat(self) -> np.ndarray:
+        """Bool per building: on a heat node that has no heat."""
+        node = self.compiled.building_heat_node
+        return (node >= 0) & ~self.state.node_supplied[np.maximum(node, 0)]
+
+    @property
+    def people_without_power(self) -> int:
+        """People living or staying in buildings without power."""
+        return int(self.compiled.building_population[self.building_without_power].sum())
+
+    @property
+    def people_without_heat(self) -> int:
+        """People in buildings without heat."""
+        return int(self.compiled.building_population[self.building_without_heat].sum())
+
+    @property
+    def damaged_asset_ids(self) -> list[str]:
+        """Ids of every damaged asset, given by id or hit by an area."""
+        return self.compiled.asset_ids[self.damaged].tolist()
+
+    def unsupplied(self) -> dict[str, list[str]]:
+        """Per service, the ids of the nodes without it."""
+        ids = self.compiled.city.nodes["id"].to_numpy()
+        return {
+            service: ids[(self.compiled.node_network == code) & ~self.state.node_supplied].tolist()
+            for code, service in enumerate(NETWORKS)
+        }
+
+    def critical_without(self, service: str) -> list[str]:
+        """Ids of hospitals, schools and care homes without ``service``."""
+        lacking = self.building_without_power if service == "power" else self.building_without_heat
+        ids = self.compiled.city.buildings["id"].to_numpy()
+        return ids[lacking & self.compiled.building_critical].tolist()
+
+    @cached_property
+    def tracer(self) -> Tracer:
+        """The walker over unsupplied components (built on first use)."""
+        return Tracer(self.compiled, self.damaged, self.state)
+
+    def explain_node(self, node: int) -> list[TraceStep]:
+        """The chain of failed assets that leaves node ``node`` without service."""
+        if self.state.node_supplied[node]:
+            return []
+        steps = self.tracer.candidates(node)[1]
+        if self.damaged[node]:
+            steps = [TraceStep(str(self.compiled.asset_ids[node]), "damaged"), *steps]
+        return steps
+
+    def explain(self, building_id: str) -> dict[str, list[TraceStep]]:
+        """Per service the building lacks, the chain of failed assets that explains it."""
+        buildings = self.compiled.city.buildings
+        matches = np.flatnonzero(buildings["id"].to_numpy() == building_id)
+        if not matches.size:
+            raise UnknownIdError("building", building_id)
+        row = int(matches[0])
+        out: dict[str, list[TraceStep]] = {}
+        for service, nodes, lacking in (
+            ("power", self.compiled.building_power_node, self.building_without_power),
+            ("heat", self.compiled.building_heat_node, self.building_without_heat),
+        ):
+            if lacking[row]:
+                out[service] = self.explain_node(int(nodes[row]))
+        return out
+
+    def restoration_groups(self) -> list[RestorationGroup]:
+        """Buildings grouped by service and by the damaged assets they wait for.
+
+        Buildings whose service no repair of damaged assets would bring back (they had
+        none before the damage) are left out.
+        """
+        if self._groups is not None:
+            return self._groups
+        groups: dict[tuple[str, tuple[str, ...]], list[np.ndarray]] = {}
+        comp = self.state.node_component
+        for service, nodes, lacking in (
+            ("power", self.compiled.building_power_node, self.building_without_power),
+            ("heat", self.compiled.building_heat_node, self.building_without_heat),
+        ):
+            rows = np.flatnonzero(lacking)
+            if not rows.size:
+                continue
+            node_comp = comp[nodes[rows]]
+            order = np.argsort(node_comp, kind="stable")
+            boundaries = np.flatnonzero(np.diff(node_comp[order])) + 1
+            for members in np.split(rows[order], boundaries):
+                needs = self.tracer.needs(int(nodes[members[0]]))
+                if needs is None:
+                    continue
+                groups.setdefault((service, tuple(needs)), []).append(members)
+        self._groups = [
+            RestorationGroup(service, np.sort(np.concatenate(parts)), list(needs))
+            for (service, needs), parts in groups.items()
+        ]
+        return self._groups
+
+
+def assess(compiled: CompiledCity, damage: Damage) -> ImpactResult:
+    """Propagate ``damage`` through the city's networks and dependencies."""
+    damaged = damage_mask(compiled, damage)
+    return ImpactResult(compiled=compiled, damaged=damaged, state=propagate(compiled, damaged))
+
+
+def assess_mask(compiled: CompiledCity, damaged: np.ndarray) -> ImpactResult:
+    """Like :func:`assess` for an asset mask that is already resolved."""
+    return ImpactResult(compiled=compiled, damaged=damaged, state=propagate(compiled, damaged))

@@ -1,0 +1,313 @@
+"""The City: columnar tables of network elements, buildings and dependencies.
+
+A :class:`City` is what a user inspects and edits (pandas tables, one row per element,
+stable string ids); :func:`warmgrid.model.compile.compile_city` turns it into the integer
+arrays the engines use. :meth:`City.from_tables` fills defaults, coerces column types and
+validates every reference, so that a City that exists is a consistent one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from warmgrid.errors import InputError
+from warmgrid.model.schema import TABLES, Column
+
+ASSET_TABLES = ("nodes", "branches", "sources")
+
+
+@dataclass
+class City:
+    """A city's coupled power and heat networks, its buildings and their dependencies."""
+
+    name: str
+    nodes: pd.DataFrame
+    branches: pd.DataFrame
+    sources: pd.DataFrame
+    buildings: pd.DataFrame
+    dependencies: pd.DataFrame
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_tables(
+        cls,
+        name: str,
+        *,
+        nodes: pd.DataFrame,
+        branches: pd.DataFrame | None = None,
+        sources: pd.DataFrame | None = None,
+        buildings: pd.DataFrame | None = None,
+        dependencies: pd.DataFrame | None = None,
+        meta: dict[str, Any] | None = None,
+        origin: str = "city",
+    ) -> City:
+        """Normalise and validate the tables; ``origin`` names the input in error messages."""
+        given = {
+            "nodes": nodes,
+            "branches": branches,
+            "sources": sources,
+            "buildings": buildings,
+            "dependencies": dependencies,
+        }
+        tables = {table: normalise_table(frame, table, origin) for table, frame in given.items()}
+        city = cls(name=name, meta=dict(meta or {}), **tables)
+        validate_references(city, origin)
+        return city
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The table called ``name`` (one of :data:`warmgrid.model.schema.TABLES`)."""
+        return getattr(self, name)
+
+    def asset_ids(self) -> pd.Index:
+        """Ids of every asset that can be damaged: nodes, branches and sources."""
+        return pd.Index(np.concatenate([self.nodes["id"], self.branches["id"], self.sources["id"]]))
+
+    def summary(self) -> dict[str, Any]:
+        """Counts per table and kind, people and critical facilities."""
+        kinds = {
+            table: self.table(table).groupby(["network", "kind"]).size().to_dict()
+            for table in ASSET_TABLES
+        }
+        return {
+            "name": self.name,
+            "nodes": len(self.nodes),
+            "branches": len(self.branches),
+            "sources": len(self.sources),
+            "buildings": len(self.buildings),
+            "dependencies": len(self.dependencies),
+            "people": int(self.buildings["population"].sum()),
+            "buildings_by_use": self.buildings["use"].value_counts().to_dict(),
+            "kinds": {
+                table: {f"{net}.{kind}": int(n) for (net, kind), n in counts.items()}
+                for table, counts in kinds.items()
+            },
+        }
+
+
+def _where(origin: str, table: str, frame: pd.DataFrame, row: int) -> str:
+    ident = frame["id"].iat[row] if "id" in frame.columns else None
+    suffix = f" (id {ident!r})" if isinstance(ident, str) and ident else ""
+    return f"{origin}: table {table}, row {row}{suffix}"
+
+
+def _coerce(frame: pd.DataFrame, column: Column, table: str, origin: str) -> pd.Series:
+    values = frame[column.name]
+    if column.kind == "str":
+        missing = values.isna()
+        return values.where(~missing, "").astype(str)
+    if column.kind == "bool":
+        if values.dtype == bool:
+            return values
+        mapping = {True: True, False: False, "true": True, "false": False}
+        mapped = values.map(lambda v: mapping.get(v.lower() if isinstance(v, str) else v))
+        bad = mapped.isna()
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(
+                _where(origin, table, frame, row),
+                f"{column.name} must be true or false, got {values.iat[row]!r}",
+            )
+        return mapped.astype(bool)
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = numbers.isna() & values.notna()
+    if column.kind == "int":
+        bad |= numbers.notna() & (numbers != np.floor(numbers))
+        bad |= numbers.isna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        expected = "a whole number" if column.kind == "int" else "a number"
+        raise InputError(
+            _where(origin, table, frame, row),
+            f"{column.name} must be {expected}, got {values.iat[row]!r}",
+        )
+    if column.minimum is not None:
+        below = numbers < column.minimum
+        if below.any():
+            row = int(np.flatnonzero(below.to_numpy())[0])
+            raise InputError(
+                _where(origin, table, frame, row),
+                f"{column.name} must be at least {column.minimum:g}, got {numbers.iat[row]!r}",
+            )
+    return numbers.astype(np.int64 if column.kind == "int" else np.float64)
+
+
+def normalise_table(frame: pd.DataFrame | None, table: str, origin: str) -> pd.DataFrame:
+    """Fill defaults, coerce types and check allowed values of one table."""
+    columns = TABLES[table]
+    if frame is None:
+        frame = pd.DataFrame({c.name: pd.Series(dtype=object) for c in columns})
+    frame = frame.reset_index(drop=True)
+    out: dict[str, pd.Series] = {}
+    for column in columns:
+        if column.name not in frame.columns:
+            if column.required:
+                raise InputError(f"{origin}: table {table}", f"missing column {column.name!r}")
+            out[column.name] = pd.Series([column.default] * len(frame), dtype=object)
+            frame = frame.assign(**{column.name: out[column.name]})
+        elif not column.required and column.default is not None:
+            present = frame[column.name]
+            frame = frame.assign(
+                **{column.name: present.astype(object).where(present.notna(), column.default)}
+            )
+        elif column.required:
+            empty = frame[column.name].isna() | (frame[column.name].astype(str) == "")
+            if empty.any():
+                row = int(np.flatnonzero(empty.to_numpy())[0])
+                raise InputError(_where(origin, table, frame, row), f"{column.name} is empty")
+        out[column.name] = _coerce(frame, column, table, origin)
+        if column.allowed:
+            bad = ~out[column.name].isin(column.allowed)
+            if bad.any():
+                row = int(np.flatnonzero(bad.to_numpy())[0])
+                raise InputError(
+                    _where(origin, table, frame, row),
+                    f"{column.name} {out[column.name].iat[row]!r} is not one of "
+                    f"{', '.join(v for v in column.allowed if v)}",
+                )
+    extra = [c for c in frame.columns if c not in out]
+    result = pd.DataFrame(out)
+    for name in extra:
+        result[name] = frame[name].to_numpy()
+    return result
+
+
+def _check_unique(city: City, origin: str) -> None:
+    ids = city.asset_ids()
+    duplicated = ids.duplicated()
+    if duplicated.any():
+        raise InputError(origin, f"asset id {ids[duplicated][0]!r} is used more than once")
+    building_dupes = city.buildings["id"].duplicated()
+    if building_dupes.any():
+        row = int(np.flatnonzero(building_dupes.to_numpy())[0])
+        raise InputError(
+            _where(origin, "buildings", city.buildings, row), "building id is used more than once"
+        )
+
+
+def _check_refs(
+    frame: pd.DataFrame,
+    table: str,
+    column: str,
+    targets: pd.Series,
+    target_name: str,
+    origin: str,
+    *,
+    optional: bool,
+    network: pd.Series | None = None,
+    target_network: pd.Series | None = None,
+) -> None:
+    values = frame[column]
+    present = values != ""
+    if not optional:
+        missing = ~present
+        if missing.any():
+            row = int(np.flatnonzero(missing.to_numpy())[0])
+            raise InputError(_where(origin, table, frame, row), f"{column} is empty")
+    known = values.isin(targets)
+    dangling = present & ~known
+    if dangling.any():
+        row = int(np.flatnonzero(dangling.to_numpy())[0])
+        raise InputError(
+            _where(origin, table, frame, row),
+            f"{column} {values.iat[row]!r} names no {target_name}",
+        )
+    if network is not None and target_network is not None:
+        lookup = pd.Series(target_network.to_numpy(), index=targets.to_numpy())
+        target_nets = values[present].map(lookup)
+        wrong = target_nets != network[present]
+        if wrong.any():
+            row = int(wrong.index[np.flatnonzero(wrong.to_numpy())[0]])
+            raise InputError(
+                _where(origin, table, frame, row),
+                f"{column} {values.iat[row]!r} is in the {target_nets.loc[row]} network, "
+                f"expected the {network.iat[row]} network",
+            )
+
+
+def validate_references(city: City, origin: str) -> None:
+    """Check unique ids, references between tables, networks and coordinates."""
+    _check_unique(city, origin)
+    nodes = city.nodes
+    node_ids, node_net = nodes["id"], nodes["network"]
+    for column, optional in (("from_node", False), ("to_node", True), ("third_node", True)):
+        _check_refs(
+            city.branches,
+            "branches",
+            column,
+            node_ids,
+            "node",
+            origin,
+            optional=optional,
+            network=city.branches["network"],
+            target_network=node_net,
+        )
+    branches = city.branches
+    two_terminal = (branches["to_node"] == "") & (branches["guards"] == "")
+    if two_terminal.any():
+        row = int(np.flatnonzero(two_terminal.to_numpy())[0])
+        raise InputError(
+            _where(origin, "branches", branches, row),
+            "a branch needs to_node (or, for an element switch, guards)",
+        )
+    guarding = branches["guards"] != ""
+    not_switch = guarding & ~branches["kind"].isin(["switch", "valve"])
+    if not_switch.any():
+        row = int(np.flatnonzero(not_switch.to_numpy())[0])
+        raise InputError(
+            _where(origin, "branches", branches, row), "only switches and valves may guard"
+        )
+    _check_refs(branches, "branches", "guards", branches["id"], "branch", origin, optional=True)
+    _check_refs(
+        city.sources,
+        "sources",
+        "node",
+        node_ids,
+        "node",
+        origin,
+        optional=False,
+        network=city.sources["network"],
+        target_network=node_net,
+    )
+    buildings = city.buildings
+    for column, net in (("power_node", "power"), ("heat_node", "heat")):
+        _check_refs(
+            buildings,
+            "buildings",
+            column,
+            node_ids,
+            "node",
+            origin,
+            optional=True,
+            network=pd.Series([net] * len(buildings)),
+            target_network=node_net,
+        )
+    deps = city.dependencies
+    dependable = pd.concat([branches["id"], city.sources["id"]], ignore_index=True)
+    _check_refs(
+        deps, "dependencies", "asset", dependable, "branch or source", origin, optional=False
+    )
+    _check_refs(
+        deps,
+        "dependencies",
+        "node",
+        node_ids,
+        "node",
+        origin,
+        optional=False,
+        network=deps["service"],
+        target_network=node_net,
+    )
+    for table in ("nodes", "buildings"):
+        frame = city.table(table)
+        bad = (frame["lon"].abs() > 180) | (frame["lat"].abs() > 90)
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(
+                _where(origin, table, frame, row),
+                f"lon/lat ({frame['lon'].iat[row]}, {frame['lat'].iat[row]}) is not a WGS84 "
+                "position (lon within ±180, lat within ±90 degrees)",
+            )
