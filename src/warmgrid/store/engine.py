@@ -2,7 +2,9 @@
 
 SQLite runs in WAL mode with a busy timeout, and write transactions start with
 ``BEGIN IMMEDIATE`` so that concurrent writers queue on the busy timeout instead of
-failing on a lock upgrade (https://www.sqlite.org/lang_transaction.html). With
+failing on a lock upgrade (https://www.sqlite.org/lang_transaction.html). SQLite has one
+writer at a time: within a process, writers queue on a lock (fair and without the
+sleeps of SQLite's busy handler); across processes, on the busy timeout. With
 ``synchronous=NORMAL`` a committed transaction survives a crash of the process (not
 necessarily a power cut; https://www.sqlite.org/pragma.html#pragma_synchronous).
 """
@@ -11,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from threading import Lock
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
@@ -79,6 +82,7 @@ class Store:
     engine: Engine
     _reader: sessionmaker[Session]
     _writer: sessionmaker[Session]
+    _write_lock: Lock | None = field(default=None)
 
     @property
     def dialect(self) -> str:
@@ -94,7 +98,11 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose transaction commits at the end, or rolls back on error."""
-        with self._writer() as session, session.begin():
+        if self._write_lock is None:
+            with self._writer() as session, session.begin():
+                yield session
+            return
+        with self._write_lock, self._writer() as session, session.begin():
             yield session
 
     def close(self) -> None:
@@ -112,11 +120,13 @@ def open_store(url: str) -> Store:
         upgrade(engine)
     except OperationalError as error:
         engine.dispose()
-        raise WarmgridError(f"--db: cannot open {url!r}: {error.orig}") from error
+        shown = engine.url.render_as_string(hide_password=True)
+        raise WarmgridError(f"--db: cannot open {shown}: {error.orig}") from error
     writer_bind = engine.execution_options(sqlite_begin="IMMEDIATE")
     return Store(
         url=url,
         engine=engine,
         _reader=sessionmaker(engine, expire_on_commit=False),
         _writer=sessionmaker(writer_bind, expire_on_commit=False),
+        _write_lock=Lock() if engine.dialect.name == "sqlite" else None,
     )
