@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from warmgrid.store.models import AuditEntry
+from warmgrid.store.models import AuditEntry, utcnow
+
+_INSERT = insert(AuditEntry.__table__)
 
 
 def record(
@@ -18,15 +20,20 @@ def record(
     target_id: object,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Add one audit entry to the current transaction (it commits with the write)."""
-    session.add(
-        AuditEntry(
-            actor=actor,
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id),
-            detail=detail or {},
-        )
+    """Add one audit entry to the current transaction (it commits with the write).
+
+    The entry is inserted at once, so entries are numbered in the order of the calls.
+    """
+    session.connection().execute(
+        _INSERT,
+        {
+            "at": utcnow(),
+            "actor": actor,
+            "action": action,
+            "target_type": target_type,
+            "target_id": str(target_id),
+            "detail": detail or {},
+        },
     )
 
 
