@@ -26,13 +26,22 @@ class CapParseError(WarmgridError):
 
 
 def _declarations_present(data: bytes) -> bool:
-    """Whether ``data`` holds a DOCTYPE or ENTITY declaration in UTF-8/ASCII or UTF-16/32."""
-    candidates = [data]
+    """Whether ``data`` holds a DOCTYPE or ENTITY declaration.
+
+    ASCII-compatible encodings are searched as bytes; UTF-16/32 documents (recognised by
+    their byte-order mark or by NUL bytes around the first "<", XML 1.0 Appendix F) are
+    decoded first. The check after parsing catches anything else.
+    """
+    if _DECLARATION.search(data):
+        return True
+    if b"\x00" not in data[:4] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
     for encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
         width = 2 if "16" in encoding else 4
         usable = len(data) - len(data) % width
-        candidates.append(data[:usable].decode(encoding, errors="ignore").encode("utf-8"))
-    return any(_DECLARATION.search(text) for text in candidates)
+        if _DECLARATION.search(data[:usable].decode(encoding, errors="ignore").encode("utf-8")):
+            return True
+    return False
 
 
 def safe_parser() -> etree.XMLParser:
