@@ -10,11 +10,20 @@ from typing import Any
 from fastapi import FastAPI
 
 import warmgrid
-from warmgrid.api import routes_admin, routes_alerts, routes_assessments, routes_incidents
+from warmgrid.api import (
+    routes_admin,
+    routes_alerts,
+    routes_assessments,
+    routes_compose,
+    routes_incidents,
+)
 from warmgrid.api.deps import TokenCache
 from warmgrid.api.errors import install_error_handlers
 from warmgrid.api.feed_cache import FeedCache
+from warmgrid.incidents.impact import compile_for_impact
 from warmgrid.store import Store, open_store
+
+DEFAULT_SENDER = "warmgrid@city.invalid"
 
 DESCRIPTION = """\
 The incident log, damage, assessments and public alerts of warmgrid.
@@ -25,13 +34,28 @@ Authenticate with `Authorization: Bearer <token>` (create one with
 """
 
 
-def create_app(store_url: str, city: Any = None, store: Store | None = None) -> FastAPI:
+def create_app(
+    store_url: str,
+    city: Any = None,
+    *,
+    store: Store | None = None,
+    sender: str = DEFAULT_SENDER,
+) -> FastAPI:
     """An app serving the store at ``store_url`` (opened and migrated now).
 
-    ``city`` (a :class:`warmgrid.model.City`) enables candidate damage, asset checks and
-    assessments; without it those answer 409. ``store`` reuses an open store.
+    ``city`` (a :class:`warmgrid.model.City`) enables candidate damage, asset checks,
+    assessments and outage alerts; without it those answer 409. ``store`` reuses an
+    open store; ``sender`` is the CAP ``sender`` of composed alerts.
     """
     opened = store or open_store(store_url)
+    compile_lock = Lock()
+    compiled: list[Any] = []
+
+    def compiled_city() -> Any:
+        with compile_lock:
+            if not compiled:
+                compiled.append(compile_for_impact(city))
+            return compiled[0]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -47,8 +71,8 @@ def create_app(store_url: str, city: Any = None, store: Store | None = None) -> 
     )
     app.state.store = opened
     app.state.city = city
-    app.state.compiled = None
-    app.state.compile_lock = Lock()
+    app.state.compiled_city = compiled_city
+    app.state.sender = sender
     app.state.tokens = TokenCache()
     app.state.feed = FeedCache()
     install_error_handlers(app)
@@ -56,6 +80,7 @@ def create_app(store_url: str, city: Any = None, store: Store | None = None) -> 
     app.include_router(routes_incidents.router)
     app.include_router(routes_assessments.router)
     app.include_router(routes_alerts.internal)
+    app.include_router(routes_compose.router)
     app.include_router(routes_admin.router)
 
     @app.get("/health", tags=["public"])

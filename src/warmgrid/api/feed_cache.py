@@ -1,25 +1,59 @@
-"""The Atom feed, rebuilt only when the set of current public alerts changes."""
+"""The Atom feed, rebuilt only when the set of current public alerts changes.
+
+The set is checked at most every ``ttl_s`` seconds (and at once after a publication
+through this server), so a burst of readers costs no database work: a message
+published by another process appears within ``ttl_s``.
+"""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from threading import Lock
+
+FEED_CHECK_SECONDS = 1.0
+
+
+@dataclass
+class _Built:
+    checked_at: float
+    key: tuple[object, ...]
+    body: bytes
 
 
 @dataclass
 class FeedCache:
-    """The last feed built and the alert ids (with supersession) it was built from."""
+    """Built feeds by base URL, with the alert set each was built from."""
 
-    _key: tuple[object, ...] | None = None
-    _body: bytes = b""
+    ttl_s: float = FEED_CHECK_SECONDS
+    _feeds: dict[str, _Built] = field(default_factory=dict)
     _lock: Lock = field(default_factory=Lock)
 
-    def get(self, key: tuple[object, ...]) -> bytes | None:
-        """The cached feed for ``key``, or ``None``."""
+    def fresh(self, base_url: str) -> bytes | None:
+        """The feed for ``base_url`` if its alert set was checked within ``ttl_s``."""
         with self._lock:
-            return self._body if key == self._key else None
+            built = self._feeds.get(base_url)
+        if built is None or time.monotonic() - built.checked_at > self.ttl_s:
+            return None
+        return built.body
 
-    def put(self, key: tuple[object, ...], body: bytes) -> None:
-        """Remember ``body`` as the feed for ``key``."""
+    def same(self, base_url: str, key: tuple[object, ...]) -> bytes | None:
+        """The feed built from alert set ``key`` (marked checked now), or ``None``."""
         with self._lock:
-            self._key, self._body = key, body
+            built = self._feeds.get(base_url)
+            if built is None or built.key != key:
+                return None
+            built.checked_at = time.monotonic()
+            return built.body
+
+    def put(self, base_url: str, key: tuple[object, ...], body: bytes) -> None:
+        """Remember the feed built from alert set ``key``."""
+        with self._lock:
+            if len(self._feeds) > 100:
+                self._feeds.clear()
+            self._feeds[base_url] = _Built(time.monotonic(), key, body)
+
+    def clear(self) -> None:
+        """Forget every feed (after a publication)."""
+        with self._lock:
+            self._feeds.clear()

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
+from warmgrid.alerts.feed import atom_feed
 from warmgrid.api.deps import Approver, Operator, ReadSession, StoreDep, Viewer
+from warmgrid.api.feed_cache import FeedCache
 from warmgrid.api.schemas import AlertOut
-from warmgrid.store import alert_log
+from warmgrid.store import Store, alert_log
 
 CAP_MEDIA_TYPE = "application/cap+xml"
+ATOM_MEDIA_TYPE = "application/atom+xml"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 AlertId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 public = APIRouter(tags=["public"])
@@ -59,6 +65,42 @@ def published_alert_cap(alert_id: AlertId, session: ReadSession) -> Response:
     return Response(content=alert.xml, media_type=CAP_MEDIA_TYPE)
 
 
+def _build_feed(store: Store, cache: FeedCache, base_url: str) -> bytes:
+    with store.read() as session:
+        ids = alert_log.current_public_ids(session)
+        key = tuple(ids)
+        body = cache.same(base_url, key)
+        if body is not None:
+            return body
+        alerts = [alert_log.get_published(session, alert_id) for alert_id in ids]
+        items = [(alert.xml, {"url": f"{base_url}alerts/{alert.id}/cap"}) for alert in alerts]
+        updated = max((a.published_at for a in alerts if a.published_at), default=EPOCH)
+    body = atom_feed(
+        items,
+        feed_id=f"{base_url}feed.atom",
+        title="warmgrid: current public alerts",
+        self_url=f"{base_url}feed.atom",
+        updated=updated,
+    )
+    cache.put(base_url, key, body)
+    return body
+
+
+@public.get(
+    "/feed.atom",
+    response_class=Response,
+    responses={200: {"content": {ATOM_MEDIA_TYPE: {}}}},
+)
+async def feed(request: Request) -> Response:
+    """The Atom feed of the current public alerts (published, not superseded nor expired)."""
+    cache: FeedCache = request.app.state.feed
+    base_url = str(request.base_url)
+    body = cache.fresh(base_url)
+    if body is None:
+        body = await run_in_threadpool(_build_feed, request.app.state.store, cache, base_url)
+    return Response(content=body, media_type=ATOM_MEDIA_TYPE)
+
+
 @internal.get("", response_model=list[AlertOut])
 def all_messages(
     _: Viewer,
@@ -100,7 +142,9 @@ def get_message_cap(alert_id: AlertId, _: Viewer, session: ReadSession) -> Respo
 
 
 @internal.post("/{alert_id}/publish", response_model=AlertOut)
-def publish(alert_id: AlertId, who: Approver, store: StoreDep) -> AlertOut:
+def publish(alert_id: AlertId, who: Approver, store: StoreDep, request: Request) -> AlertOut:
     """Approve and publish a draft: needs an approver other than its author."""
     with store.write() as session:
-        return AlertOut.model_validate(alert_log.publish(session, alert_id, who))
+        out = AlertOut.model_validate(alert_log.publish(session, alert_id, who))
+    request.app.state.feed.clear()
+    return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, status
 from sqlalchemy import select
@@ -10,24 +10,12 @@ from sqlalchemy import select
 from warmgrid.api.deps import CityDep, Operator, ReadSession, StoreDep, Viewer
 from warmgrid.api.schemas import AssessmentIn, AssessmentOut
 from warmgrid.incidents import log
-from warmgrid.incidents.impact import summarise_impact
+from warmgrid.incidents.impact import run_impact, summarise_impact
 from warmgrid.store.audit import record
-from warmgrid.store.errors import ConflictError, NotFoundError
+from warmgrid.store.errors import NotFoundError
 from warmgrid.store.models import Assessment
 
 router = APIRouter(prefix="/assessments", tags=["assessments"])
-
-
-def _compiled(request: Request, city: Any) -> Any:
-    state = request.app.state
-    with state.compile_lock:
-        if state.compiled is None:
-            try:
-                from warmgrid.model import compile_city
-            except ImportError as error:
-                raise ConflictError(f"the city model is not available: {error}") from error
-            state.compiled = compile_city(city)
-        return state.compiled
 
 
 @router.post("", response_model=AssessmentOut, status_code=status.HTTP_201_CREATED)
@@ -39,8 +27,8 @@ def create_assessment(
         for incident_id in data.incident_ids or []:
             log.get_incident(session, incident_id)
         asset_ids = log.confirmed_asset_ids(session, data.incident_ids)
-    compiled = _compiled(request, city) if city is not None else None
-    summary = summarise_impact(city, asset_ids, compiled)
+    result = run_impact(city, asset_ids, request.app.state.compiled_city())
+    summary = summarise_impact(city, result)
     with store.write() as session:
         row = Assessment(created_by=who.actor, asset_ids=asset_ids, result=summary)
         session.add(row)

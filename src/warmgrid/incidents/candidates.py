@@ -4,7 +4,7 @@ Distances are computed in a local equirectangular projection centred on the inci
 with the IUGG mean Earth radius 6 371 008.8 m (Moritz 2000, Geodetic Reference System
 1980); within a few kilometres its error is far below the precision of any report.
 Nodes and sources are points; branches (lines, pipes, transformers…) are the straight
-segment between their end nodes.
+segments through their end nodes (a three-winding transformer has three).
 """
 
 from __future__ import annotations
@@ -44,6 +44,15 @@ def _project(lon: np.ndarray, lat: np.ndarray, lon0: float, lat0: float) -> np.n
     return np.column_stack([(np.asarray(lon) - lon0) * kx, (np.asarray(lat) - lat0) * ky])
 
 
+def _branch_shape(ends: np.ndarray, node_row: dict[str, int], node_xy: np.ndarray) -> Any:
+    """A branch as the segment(s) through its end nodes; a point for a one-ended element
+    (e.g. a switch that guards a line)."""
+    points = [node_xy[node_row[node]] for node in ends if node in node_row]
+    if len(points) == 1:
+        return shapely.points(points[0])
+    return shapely.linestrings(points)
+
+
 def candidate_assets(city: Any, location: dict[str, Any], radius_m: float) -> list[Candidate]:
     """Assets of ``city`` within ``radius_m`` metres of ``location`` (GeoJSON), nearest first.
 
@@ -77,10 +86,9 @@ def candidate_assets(city: Any, location: dict[str, Any], radius_m: float) -> li
     )
     branches = city.branches
     if len(branches):
-        start = node_xy[[node_row[n] for n in branches["from_node"]]]
-        end = node_xy[[node_row[n] for n in branches["to_node"]]]
-        segments = shapely.linestrings(np.stack([start, end], axis=1))
-        keep(branches["id"], segments, "branch", branches["network"], branches["kind"])
+        ends = branches[["from_node", "to_node", "third_node"]].to_numpy(str)
+        shapes = [_branch_shape(row, node_row, node_xy) for row in ends]
+        keep(branches["id"], np.array(shapes), "branch", branches["network"], branches["kind"])
     sources = city.sources
     if len(sources):
         points = shapely.points(node_xy[[node_row[n] for n in sources["node"]]])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from lxml import etree
 from sqlalchemy import or_, select
@@ -179,6 +180,21 @@ def list_alerts(
     query = select(Alert).order_by(Alert.id.desc()).limit(limit).offset(offset)
     if status is not None:
         query = query.where(Alert.status == status)
+    return list(session.scalars(query))
+
+
+def _current(now: datetime | None) -> list[Any]:
+    moment = now or utcnow()
+    return [
+        Alert.status == PUBLISHED,
+        Alert.superseded_by.is_(None),
+        or_(Alert.expires.is_(None), Alert.expires > moment),
+    ]
+
+
+def current_public_ids(session: Session, now: datetime | None = None) -> list[int]:
+    """Ids of the current public messages, newest first (cheap: no XML is read)."""
+    query = select(Alert.id).where(*_current(now)).order_by(Alert.id.desc())
     return list(session.scalars(query))
 
 
