@@ -84,7 +84,7 @@ def create_app(
     app.include_router(routes_admin.router)
 
     @app.get("/health", tags=["public"])
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         """Liveness: the server answers and its store is open."""
         return {"status": "ok", "store": opened.dialect}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from threading import Lock
 from typing import Annotated, Any
@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from warmgrid.store import Principal, Role, Store, authenticate
 
@@ -49,23 +50,23 @@ class TokenCache:
             self._entries.clear()
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     """The store of this app."""
     return request.app.state.store
 
 
-def get_city(request: Request) -> Any:
+async def get_city(request: Request) -> Any:
     """The city of this app, or ``None`` when it serves without one."""
     return request.app.state.city
 
 
-def read_session(store: Annotated[Store, Depends(get_store)]) -> Iterator[Session]:
-    """A read-only session for one request."""
+async def read_session(store: Annotated[Store, Depends(get_store)]) -> AsyncIterator[Session]:
+    """A read-only session for one request (it connects on first use, in the endpoint)."""
     with store.read() as session:
         yield session
 
 
-def get_principal(
+async def get_principal(
     request: Request,
     store: Annotated[Store, Depends(get_store)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
@@ -81,8 +82,7 @@ def get_principal(
     secret = credentials.credentials
     principal = cache.get(secret)
     if principal is None:
-        with store.read() as session:
-            principal = authenticate(session, secret)
+        principal = await run_in_threadpool(_lookup, store, secret)
         if principal is None:
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED,
@@ -93,10 +93,19 @@ def get_principal(
     return principal
 
 
-def require(role: Role) -> Callable[[Principal], Principal]:
-    """A dependency that admits callers with ``role`` or a higher one (else 403)."""
+def _lookup(store: Store, secret: str) -> Principal | None:
+    with store.read() as session:
+        return authenticate(session, secret)
 
-    def dependency(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+
+def require(role: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that admits callers with ``role`` or a higher one (else 403).
+
+    The dependencies are ``async`` and do no blocking work (a token cache hit), so a
+    request makes a single hop to the thread pool: its endpoint.
+    """
+
+    async def dependency(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if not principal.role.allows(role):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
