@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select
@@ -39,6 +40,10 @@ STATE_FIELDS = (
 )
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(UTC) if moment is not None else None
+
+
 def incident_state(incident: Incident) -> dict[str, Any]:
     """The revisable fields of ``incident`` as JSON-ready values."""
     state = {name: getattr(incident, name) for name in STATE_FIELDS}
@@ -55,7 +60,7 @@ def create_incident(session: Session, data: IncidentIn, actor: str) -> Incident:
         status=IncidentStatus.REPORTED.value,
         title=data.title,
         description=data.description,
-        occurred_at=data.occurred_at,
+        occurred_at=_utc(data.occurred_at),
         time_precision=data.time_precision.value,
         location=data.location.model_dump(mode="json") if data.location else None,
         location_precision_m=data.location_precision_m,
@@ -122,6 +127,8 @@ def revise_incident(
         value = getattr(patch, name)
         if name == "location":
             value = value.model_dump(mode="json") if value is not None else None
+        elif name == "occurred_at":
+            value = _utc(value)
         elif hasattr(value, "value"):
             value = value.value
         setattr(incident, name, value)
@@ -220,7 +227,7 @@ def add_report(
         incident_id=incident_id,
         source_name=data.source_name,
         source_kind=data.source_kind.value,
-        received_at=data.received_at,
+        received_at=data.received_at.astimezone(UTC),
         quoted_text=data.quoted_text,
         figures=[figure.model_dump(mode="json") for figure in data.figures],
         certainty=data.certainty.value,
