@@ -13,8 +13,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import numpy as np
+from shapely.geometry import Polygon as ShapelyPolygon
 
 from warmgrid.alerts.message import Area, Info, Message, Polygon, Reference, Status
+from warmgrid.alerts.rules import FORBIDDEN_ID_CHARS
 from warmgrid.alerts.texts import AIR_THREAT, CANCEL, LANGUAGES
 from warmgrid.errors import InputError
 
@@ -32,6 +34,16 @@ class Issuer:
     contact: str = ""
     status: Status = "Actual"
     source: str = ""
+
+    def __post_init__(self) -> None:
+        check_identifier(self.sender, "issuer.sender")
+
+
+def check_identifier(value: str, where: str) -> str:
+    """``value`` when it is a usable CAP identifier or sender, else InputError."""
+    if not value or FORBIDDEN_ID_CHARS.search(value):
+        raise InputError(where, f"{value!r} must be non-empty, without spaces, ',', '<' or '&'")
+    return value
 
 
 def new_identifier(kind: str) -> str:
@@ -55,22 +67,34 @@ def _chain(previous: Message) -> tuple[Reference, ...]:
     return tuple(chain)
 
 
-def polygon_from_lonlat(points_lon_lat: Sequence[tuple[float, float]] | np.ndarray) -> Polygon:
-    """A CAP polygon from (lon, lat) points (GIS order, as in the city model), closed."""
-    ring = [(float(lat), float(lon)) for lon, lat in np.asarray(points_lon_lat, dtype=float)]
-    if ring and ring[0] != ring[-1]:
-        ring.append(ring[0])
-    if len(ring) < 4:
-        raise InputError("polygon", f"needs at least 3 distinct points, got {len(ring) - 1}")
-    for lat, lon in ring:
+def polygon_from_lonlat(
+    points_lon_lat: Sequence[tuple[float, float]] | np.ndarray | ShapelyPolygon,
+) -> Polygon:
+    """A CAP polygon from (lon, lat) points (GIS order, as in the city model) or a
+    shapely polygon in lon/lat (its exterior ring).
+
+    Coordinates are rounded to the six decimals CAP feeds carry (about 0.1 m), repeated
+    consecutive points dropped and the ring closed.
+    """
+    if isinstance(points_lon_lat, ShapelyPolygon):
+        points_lon_lat = list(points_lon_lat.exterior.coords)
+    ring: list[tuple[float, float]] = []
+    for lon, lat in np.asarray(points_lon_lat, dtype=float).reshape(-1, 2).tolist():
         if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
             raise InputError("polygon", f"point lon={lon}, lat={lat} is outside WGS 84 range")
+        point = (round(lat, 6), round(lon, 6))
+        if not ring or ring[-1] != point:
+            ring.append(point)
+    if ring and ring[0] != ring[-1]:
+        ring.append(ring[0])
+    if len(set(ring)) < 3:
+        raise InputError("polygon", f"needs at least 3 distinct points, got {len(set(ring))}")
     return Polygon(tuple(ring))
 
 
 def air_threat_alert(
     district: str,
-    polygon: Sequence[tuple[float, float]] | np.ndarray,
+    polygon: Sequence[tuple[float, float]] | np.ndarray | ShapelyPolygon,
     *,
     issuer: Issuer,
     sent: datetime,
@@ -87,10 +111,14 @@ def air_threat_alert(
     """
     sent = cap_moment(sent, "sent")
     shape = polygon_from_lonlat(polygon)
+    names = {language: " ".join(district.split()) for language in LANGUAGES}
+    names |= {k: " ".join(v.split()) for k, v in (district_names or {}).items()}
+    if not all(names.values()):
+        raise InputError("district", "the district needs a name in every language")
     infos = []
     for language in LANGUAGES:
         words = AIR_THREAT[language]
-        name = (district_names or {}).get(language, district)
+        name = names[language]
         infos.append(
             Info(
                 language=language,
@@ -111,7 +139,7 @@ def air_threat_alert(
             )
         )
     return Message(
-        identifier=identifier or new_identifier("air"),
+        identifier=check_identifier(identifier or new_identifier("air"), "identifier"),
         sender=issuer.sender,
         sent=sent,
         status=issuer.status,
@@ -144,7 +172,7 @@ def update(
     blocks = tuple(infos) if infos is not None else previous.infos
     return replace(
         previous,
-        identifier=identifier or new_identifier(kind),
+        identifier=check_identifier(identifier or new_identifier(kind), "identifier"),
         sent=sent,
         msg_type="Update",
         note=note,

@@ -20,10 +20,12 @@ from warmgrid.alerts.message import (
     NamedValue,
     Polygon,
     Reference,
+    Resource,
 )
 from warmgrid.alerts.rules import parse_circle, parse_polygon
 from warmgrid.alerts.safe_xml import CapParseError, parse_xml
 from warmgrid.alerts.schema import CAP12_NS, VERSION_BY_NAMESPACE
+from warmgrid.errors import InputError
 
 COORDINATE_DECIMALS = 6
 
@@ -56,7 +58,12 @@ class _Writer:
     def add(self, name: str, text: str | None = None) -> etree._Element:
         element = etree.SubElement(self.parent, f"{{{CAP12_NS}}}{name}")
         if text is not None:
-            element.text = text
+            try:
+                element.text = text
+            except ValueError:
+                raise InputError(
+                    f"<{name}>", f"{text[:40]!r} holds characters that XML cannot carry"
+                ) from None
         return element
 
     def optional(self, name: str, text: str) -> None:
@@ -82,6 +89,21 @@ def _write_area(writer: _Writer, area: Area) -> None:
     for circle in area.circles:
         inner.add("circle", circle_text(circle))
     inner.pairs("geocode", area.geocodes)
+    if area.altitude_ft is not None:
+        inner.add("altitude", format_number(area.altitude_ft))
+    if area.ceiling_ft is not None:
+        inner.add("ceiling", format_number(area.ceiling_ft))
+
+
+def _write_resource(writer: _Writer, resource: Resource) -> None:
+    inner = _Writer(writer.add("resource"))
+    inner.add("resourceDesc", resource.description)
+    inner.add("mimeType", resource.mime_type)
+    if resource.size_bytes is not None:
+        inner.add("size", str(resource.size_bytes))
+    inner.optional("uri", resource.uri)
+    inner.optional("derefUri", resource.deref_uri)
+    inner.optional("digest", resource.digest)
 
 
 def _write_info(writer: _Writer, info: Info) -> None:
@@ -95,6 +117,7 @@ def _write_info(writer: _Writer, info: Info) -> None:
     inner.add("urgency", info.urgency)
     inner.add("severity", info.severity)
     inner.add("certainty", info.certainty)
+    inner.optional("audience", info.audience)
     inner.pairs("eventCode", info.event_codes)
     inner.time("effective", info.effective)
     inner.time("onset", info.onset)
@@ -106,12 +129,18 @@ def _write_info(writer: _Writer, info: Info) -> None:
     inner.optional("web", info.web)
     inner.optional("contact", info.contact)
     inner.pairs("parameter", info.parameters)
+    for resource in info.resources:
+        _write_resource(inner, resource)
     for area in info.areas:
         _write_area(inner, area)
 
 
 def to_xml(message: Message) -> bytes:
-    """The CAP 1.2 XML of ``message`` (UTF-8, with XML declaration, indented)."""
+    """The CAP 1.2 XML of ``message`` (UTF-8, with XML declaration, indented).
+
+    Raises :class:`~warmgrid.errors.InputError` naming the element when a text holds
+    characters XML cannot carry (control characters).
+    """
     root = etree.Element(f"{{{CAP12_NS}}}alert", nsmap={None: CAP12_NS})
     writer = _Writer(root)
     writer.add("identifier", message.identifier)
@@ -135,63 +164,86 @@ def to_xml(message: Message) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-class _Reader:
-    def __init__(self, ns: str) -> None:
+class CapNode:
+    """An element's CAP children, indexed by local name in one pass (for readers)."""
+
+    def __init__(self, element: etree._Element, ns: str) -> None:
         self.ns = ns
+        self.children: dict[str, list[etree._Element]] = {}
+        prefix = f"{{{ns}}}"
+        for child in element:
+            tag = child.tag
+            if isinstance(tag, str) and tag.startswith(prefix):
+                self.children.setdefault(tag[len(prefix) :], []).append(child)
 
-    def all(self, parent: etree._Element, name: str) -> list[etree._Element]:
-        return parent.findall(f"{{{self.ns}}}{name}")
+    def nodes(self, name: str) -> list[CapNode]:
+        return [CapNode(e, self.ns) for e in self.children.get(name, ())]
 
-    def text(self, parent: etree._Element, name: str) -> str:
-        element = parent.find(f"{{{self.ns}}}{name}")
-        return "" if element is None or element.text is None else element.text.strip()
+    def text(self, name: str) -> str:
+        found = self.children.get(name)
+        return (found[0].text or "").strip() if found else ""
 
-    def texts(self, parent: etree._Element, name: str) -> tuple[str, ...]:
-        return tuple((e.text or "").strip() for e in self.all(parent, name))
+    def texts(self, name: str) -> tuple[str, ...]:
+        return tuple((e.text or "").strip() for e in self.children.get(name, ()))
 
-    def time(self, parent: etree._Element, name: str) -> datetime | None:
-        text = self.text(parent, name)
+    def time(self, name: str) -> datetime | None:
+        text = self.text(name)
         return parse_cap_time(text) if text else None
 
-    def pairs(self, parent: etree._Element, name: str) -> tuple[NamedValue, ...]:
-        return tuple(
-            NamedValue(self.text(item, "valueName"), self.text(item, "value"))
-            for item in self.all(parent, name)
-        )
+    def number(self, name: str) -> float | None:
+        text = self.text(name)
+        return float(text) if text else None
+
+    def pairs(self, name: str) -> tuple[NamedValue, ...]:
+        return tuple(NamedValue(n.text("valueName"), n.text("value")) for n in self.nodes(name))
 
 
-def _read_area(reader: _Reader, element: etree._Element) -> Area:
+def _read_area(node: CapNode) -> Area:
     return Area(
-        description=reader.text(element, "areaDesc"),
-        polygons=tuple(
-            Polygon(tuple(parse_polygon(text))) for text in reader.texts(element, "polygon")
-        ),
-        circles=tuple(Circle(*parse_circle(text)) for text in reader.texts(element, "circle")),
-        geocodes=reader.pairs(element, "geocode"),
+        description=node.text("areaDesc"),
+        polygons=tuple(Polygon(tuple(parse_polygon(text))) for text in node.texts("polygon")),
+        circles=tuple(Circle(*parse_circle(text)) for text in node.texts("circle")),
+        geocodes=node.pairs("geocode"),
+        altitude_ft=node.number("altitude"),
+        ceiling_ft=node.number("ceiling"),
     )
 
 
-def _read_info(reader: _Reader, element: etree._Element) -> Info:
+def _read_resource(node: CapNode) -> Resource:
+    size = node.text("size")
+    return Resource(
+        description=node.text("resourceDesc"),
+        mime_type=node.text("mimeType"),
+        size_bytes=int(size) if size else None,
+        uri=node.text("uri"),
+        deref_uri=node.text("derefUri"),
+        digest=node.text("digest"),
+    )
+
+
+def _read_info(node: CapNode) -> Info:
     return Info(
-        language=reader.text(element, "language"),
-        categories=reader.texts(element, "category"),
-        event=reader.text(element, "event"),
-        urgency=reader.text(element, "urgency"),
-        severity=reader.text(element, "severity"),
-        certainty=reader.text(element, "certainty"),
-        headline=reader.text(element, "headline"),
-        description=reader.text(element, "description"),
-        instruction=reader.text(element, "instruction"),
-        expires=reader.time(element, "expires"),
-        effective=reader.time(element, "effective"),
-        onset=reader.time(element, "onset"),
-        sender_name=reader.text(element, "senderName"),
-        response_types=reader.texts(element, "responseType"),
-        web=reader.text(element, "web"),
-        contact=reader.text(element, "contact"),
-        event_codes=reader.pairs(element, "eventCode"),
-        parameters=reader.pairs(element, "parameter"),
-        areas=tuple(_read_area(reader, area) for area in reader.all(element, "area")),
+        language=node.text("language"),
+        categories=node.texts("category"),
+        event=node.text("event"),
+        urgency=node.text("urgency"),
+        severity=node.text("severity"),
+        certainty=node.text("certainty"),
+        audience=node.text("audience"),
+        headline=node.text("headline"),
+        description=node.text("description"),
+        instruction=node.text("instruction"),
+        expires=node.time("expires"),
+        effective=node.time("effective"),
+        onset=node.time("onset"),
+        sender_name=node.text("senderName"),
+        response_types=node.texts("responseType"),
+        web=node.text("web"),
+        contact=node.text("contact"),
+        event_codes=node.pairs("eventCode"),
+        parameters=node.pairs("parameter"),
+        resources=tuple(_read_resource(r) for r in node.nodes("resource")),
+        areas=tuple(_read_area(area) for area in node.nodes("area")),
     )
 
 
@@ -212,28 +264,30 @@ def from_xml(data: bytes) -> Message:
     :class:`~warmgrid.alerts.safe_xml.CapParseError` when the document is not a CAP alert
     or holds values that cannot be read (bad times, coordinates, references). It does not
     validate against the XSD; use :func:`warmgrid.alerts.validate.validate_cap` for that.
+    Every CAP element is kept except XML signatures; a CAP 1.1 message read here is
+    written back by :func:`to_xml` as CAP 1.2.
     """
     root = parse_xml(data)
     qname = etree.QName(root)
     if qname.localname != "alert" or qname.namespace not in VERSION_BY_NAMESPACE:
         raise CapParseError("not a CAP 1.2 or 1.1 <alert> document")
-    reader = _Reader(qname.namespace)
+    node = CapNode(root, qname.namespace)
     try:
         return Message(
-            identifier=reader.text(root, "identifier"),
-            sender=reader.text(root, "sender"),
-            sent=parse_cap_time(reader.text(root, "sent")),
-            status=reader.text(root, "status"),
-            msg_type=reader.text(root, "msgType"),
-            scope=reader.text(root, "scope"),
-            source=reader.text(root, "source"),
-            restriction=reader.text(root, "restriction"),
-            addresses=reader.text(root, "addresses"),
-            codes=reader.texts(root, "code"),
-            note=reader.text(root, "note"),
-            references=_read_references(reader.text(root, "references")),
-            incidents=tuple(shlex.split(reader.text(root, "incidents"))),
-            infos=tuple(_read_info(reader, info) for info in reader.all(root, "info")),
+            identifier=node.text("identifier"),
+            sender=node.text("sender"),
+            sent=parse_cap_time(node.text("sent")),
+            status=node.text("status"),
+            msg_type=node.text("msgType"),
+            scope=node.text("scope"),
+            source=node.text("source"),
+            restriction=node.text("restriction"),
+            addresses=node.text("addresses"),
+            codes=node.texts("code"),
+            note=node.text("note"),
+            references=_read_references(node.text("references")),
+            incidents=tuple(shlex.split(node.text("incidents"))),
+            infos=tuple(_read_info(info) for info in node.nodes("info")),
         )
     except ValueError as error:
         raise CapParseError(f"cannot read CAP message: {error}") from None

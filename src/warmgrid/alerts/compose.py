@@ -11,6 +11,7 @@ from warmgrid.alerts.builders import (
     air_threat_alert,
     all_clear,
     cancel,
+    check_identifier,
     new_identifier,
     polygon_from_lonlat,
     update,
@@ -24,6 +25,7 @@ from warmgrid.alerts.message import (
     NamedValue,
     Polygon,
     Reference,
+    Resource,
 )
 from warmgrid.alerts.outage import (
     OutageAlertOptions,
@@ -43,10 +45,12 @@ __all__ = [
     "OutageBuildings",
     "Polygon",
     "Reference",
+    "Resource",
     "WarmingCentre",
     "air_threat_alert",
     "all_clear",
     "cancel",
+    "check_identifier",
     "from_xml",
     "new_identifier",
     "outage_alerts",

@@ -16,8 +16,11 @@ from urllib.parse import quote, urljoin
 
 from lxml import etree
 
-from warmgrid.alerts.cap_xml import from_xml
+from warmgrid.alerts.cap_xml import CapNode
+from warmgrid.alerts.captime import CapTimeError, parse_cap_time
 from warmgrid.alerts.message import Info, Message
+from warmgrid.alerts.safe_xml import CapParseError, parse_xml
+from warmgrid.alerts.schema import VERSION_BY_NAMESPACE
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CAP_MIME = "application/cap+xml"
@@ -104,7 +107,41 @@ def _entry(
         url = urljoin(base_url, alert_url.format(identifier=quote(item.identifier, safe="")))
         return entry_for(item, url, language=language)
     data, meta = item
-    return entry_for(from_xml(data), urljoin(base_url, str(meta["url"])), language=language)
+    return entry_from_xml(data, urljoin(base_url, str(meta["url"])), language=language)
+
+
+def entry_from_xml(data: bytes, url: str, *, language: str | None = None) -> FeedEntry:
+    """The feed entry of stored CAP XML served at ``url``, reading only what the entry
+    shows (faster than :func:`~warmgrid.alerts.cap_xml.from_xml`). Raises
+    :class:`~warmgrid.alerts.safe_xml.CapParseError` when it is not a CAP alert."""
+    root = parse_xml(data)
+    namespace = etree.QName(root).namespace or ""
+    if namespace not in VERSION_BY_NAMESPACE:
+        raise CapParseError("not a CAP 1.2 or 1.1 <alert> document")
+    alert = CapNode(root, namespace)
+    try:
+        sent = parse_cap_time(alert.text("sent"))
+    except CapTimeError as error:
+        raise CapParseError(f"cannot read CAP message: {error}") from None
+    infos = alert.nodes("info")
+    chosen = infos[0] if infos else None
+    wanted = (language or "").split("-")[0]
+    for info in infos:
+        if wanted and info.text("language").split("-")[0] == wanted:
+            chosen = info
+            break
+    read = chosen.text if chosen is not None else (lambda name: "")
+    return FeedEntry(
+        id=url,
+        title=read("headline")
+        or read("event")
+        or f"{alert.text('msgType')} {alert.text('identifier')}",
+        updated=sent,
+        link=url,
+        summary=read("description") or alert.text("note"),
+        author=read("senderName") or alert.text("sender"),
+        category=read("event"),
+    )
 
 
 def atom_feed(

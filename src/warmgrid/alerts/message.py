@@ -58,12 +58,26 @@ class Circle:
 
 @dataclass(frozen=True)
 class Area:
-    """A CAP ``area``: a description and its shapes."""
+    """A CAP ``area``: a description, its shapes, and altitude/ceiling in feet (CAP §3.2.4)."""
 
     description: str
     polygons: tuple[Polygon, ...] = ()
     circles: tuple[Circle, ...] = ()
     geocodes: tuple[NamedValue, ...] = ()
+    altitude_ft: float | None = None
+    ceiling_ft: float | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A CAP ``resource``: a file with supplemental information (size in bytes)."""
+
+    description: str
+    mime_type: str
+    size_bytes: int | None = None
+    uri: str = ""
+    deref_uri: str = ""
+    digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,7 @@ class Info:
     urgency: str
     severity: str
     certainty: str
+    audience: str = ""
     headline: str = ""
     description: str = ""
     instruction: str = ""
@@ -88,6 +103,7 @@ class Info:
     contact: str = ""
     event_codes: tuple[NamedValue, ...] = ()
     parameters: tuple[NamedValue, ...] = ()
+    resources: tuple[Resource, ...] = ()
     areas: tuple[Area, ...] = ()
 
 

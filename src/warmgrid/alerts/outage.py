@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
+import pandas as pd
 
 from warmgrid.alerts.builders import (
     MIN_VALIDITY,
     Issuer,
     cap_moment,
+    check_identifier,
     new_identifier,
     polygon_from_lonlat,
 )
@@ -62,6 +64,33 @@ class OutageBuildings:
         etr = np.asarray(self.etr_hours, float)
         if np.any(etr[~np.isnan(etr)] < 0.0) or np.any(np.isinf(etr)):
             raise InputError("buildings.etr_hours", "expected hours ≥ 0 or NaN (unknown)")
+
+    @classmethod
+    def from_table(
+        cls,
+        buildings: pd.DataFrame,
+        without_power: np.ndarray,
+        without_heat: np.ndarray,
+        etr_hours: np.ndarray | float | None = None,
+    ) -> OutageBuildings:
+        """From a buildings table with columns ``lon``, ``lat``, ``population`` (the
+        city model's) and per-row outage masks; ``etr_hours`` per row, one value for all,
+        or ``None`` (unknown)."""
+        missing = {"lon", "lat", "population"} - set(buildings.columns)
+        if missing:
+            raise InputError("buildings", f"missing columns {sorted(missing)}")
+        n = len(buildings)
+        etr = np.full(n, np.nan) if etr_hours is None else np.asarray(etr_hours, dtype=float)
+        if etr.ndim == 0:
+            etr = np.full(n, float(etr))
+        return cls(
+            lon_deg=buildings["lon"].to_numpy(float),
+            lat_deg=buildings["lat"].to_numpy(float),
+            people=buildings["population"].to_numpy(np.int64),
+            without_power=np.asarray(without_power, dtype=bool),
+            without_heat=np.asarray(without_heat, dtype=bool),
+            etr_hours=etr,
+        )
 
 
 @dataclass(frozen=True)
@@ -159,6 +188,10 @@ def _etr_text(facts: _AreaFacts, language: str) -> tuple[str, str]:
     return text, words["short_known"].format(etr=last)
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _info(facts: _AreaFacts, shape: Polygon, language: str, issuer: Issuer, city: str) -> Info:
     words = OUTAGE[language]
     event = SERVICE_EVENT[language][facts.service]
@@ -207,11 +240,13 @@ def _info(facts: _AreaFacts, shape: Polygon, language: str, issuer: Issuer, city
         ),
         areas=(
             Area(
-                description=words["area"].format(
-                    city=city_prefix,
-                    number=facts.number,
-                    buildings=facts.buildings,
-                    people=facts.people_affected,
+                description=_capitalised(
+                    words["area"].format(
+                        city=city_prefix,
+                        number=facts.number,
+                        buildings=facts.buildings,
+                        people=facts.people_affected,
+                    )
                 ),
                 polygons=(shape,),
             ),
@@ -298,7 +333,7 @@ def outage_alerts(
     groups = [affected[labels == label] for label in np.unique(labels)]
     people = np.asarray(buildings.people, dtype=np.int64)
     groups.sort(key=lambda members: (-int(people[members].sum()), int(members[0])))
-    prefix = identifier_prefix or new_identifier("outage")
+    prefix = check_identifier(identifier_prefix or new_identifier("outage"), "identifier_prefix")
     messages = []
     for number, members in enumerate(groups, start=1):
         facts = _area_facts(number, members, buildings, centres, sent, options)
@@ -309,7 +344,7 @@ def outage_alerts(
             margin_m=options.margin_m,
             simplify_m=options.simplify_m,
         )
-        shape = polygon_from_lonlat([(round(x, 6), round(y, 6)) for x, y in ring.tolist()])
+        shape = polygon_from_lonlat(ring)
         infos = tuple(
             _info(facts, shape, language, issuer, options.city_name) for language in LANGUAGES
         )

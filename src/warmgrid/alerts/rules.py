@@ -20,7 +20,8 @@ from warmgrid.alerts.captime import CapTimeError, parse_cap_time
 
 NEEDS_REFERENCES = ("Update", "Cancel", "Ack", "Error")
 MAX_FEED_DECIMALS = 6
-_FORBIDDEN_ID_CHARS = re.compile(r"[\s,<&]")
+FORBIDDEN_ID_CHARS = re.compile(r"[\s,<&]")
+"""Characters CAP 1.2 §3.2.1 forbids in ``identifier`` and ``sender``."""
 _DECIMALS = re.compile(r"\.(\d+)$")
 
 
@@ -114,7 +115,7 @@ def _check_identifiers(doc: _Doc, errors: list[str]) -> None:
         value = _text(element)
         if not value:
             errors.append(f"{_where(element)}: is empty")
-        elif _FORBIDDEN_ID_CHARS.search(value):
+        elif FORBIDDEN_ID_CHARS.search(value):
             errors.append(
                 f"{_where(element)}: {value!r} contains a space, comma, '<' or '&' (CAP §3.2.1)"
             )

@@ -8,6 +8,8 @@ from typing import Any
 
 from lxml import etree
 
+from warmgrid.alerts.cap_xml import to_xml
+from warmgrid.alerts.message import Message
 from warmgrid.alerts.rules import feed_errors, spec_errors
 from warmgrid.alerts.safe_xml import DEFAULT_MAX_BYTES, CapParseError, parse_xml
 from warmgrid.alerts.schema import CAP10_NS, VERSION_BY_NAMESPACE, cap_schema
@@ -83,3 +85,8 @@ def validate_cap(
     if feed_rules:
         errors += feed_errors(root)
     return CapReport(source=source, valid=not errors, version=version, errors=errors)
+
+
+def validate_message(message: Message) -> CapReport:
+    """Validate one of our own messages: its CAP 1.2 XML with the feed rules."""
+    return validate_cap(to_xml(message), source=message.identifier, feed_rules=True)

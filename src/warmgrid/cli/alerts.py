@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
@@ -17,7 +16,6 @@ from warmgrid.alerts.captime import CapTimeError, format_cap_time, parse_cap_tim
 from warmgrid.alerts.compose import (
     Issuer,
     Message,
-    OutageAlertOptions,
     OutageBuildings,
     WarmingCentre,
     outage_alerts,
@@ -33,14 +31,6 @@ alert_app = typer.Typer(
 )
 
 EXIT_INVALID = 1
-DEMO_DAMAGE = (
-    "power.trafo.0",
-    "power.trafo.1",
-    "power.trafo.2",
-    "power.trafo.3",
-)
-"""Demo scenario damage: CHP-5's three unit transformers and its reserve own-needs
-transformer (the plant loses its grid connection and its own needs)."""
 DEFAULT_SENDER = "warmgrid@city.invalid"
 
 
@@ -104,37 +94,6 @@ def _print_report(report: CapReport) -> None:
         console.print(f"  - {error}", highlight=False, markup=False)
 
 
-def _demo_inputs(etr_hours: float | None) -> tuple[OutageBuildings, list[WarmingCentre], str]:
-    """Outage inputs of the demo scenario: CHP-5 transformers damaged."""
-    from warmgrid.impact import Damage, assess
-    from warmgrid.model import compile_city
-    from warmgrid.model.demo import demo_city
-
-    city = demo_city()
-    result = assess(compile_city(city), Damage(asset_ids=DEMO_DAMAGE))
-    buildings = city.buildings
-    power, heat = result.building_without_power, result.building_without_heat
-    served = ~(power | heat)
-    centres = [
-        WarmingCentre(str(row.name), float(row.lon), float(row.lat))
-        for row, ok in zip(buildings.itertuples(), served, strict=True)
-        if ok and row.use in ("school", "hospital")
-    ]
-    etr = np.full(len(buildings), np.nan if etr_hours is None else etr_hours)
-    return (
-        OutageBuildings(
-            lon_deg=buildings["lon"].to_numpy(float),
-            lat_deg=buildings["lat"].to_numpy(float),
-            people=buildings["population"].to_numpy(np.int64),
-            without_power=power,
-            without_heat=heat,
-            etr_hours=etr,
-        ),
-        centres,
-        city.name,
-    )
-
-
 def _parse_sent(text: str | None) -> datetime:
     if text is None:
         return utc_now()
@@ -165,8 +124,11 @@ def _summary(message: Message, report: CapReport, file: str | None) -> dict[str,
 
 @alert_app.command("compose")
 def compose_command(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="A scenario TOML file (or use --demo).")
+    ] = None,
     demo: Annotated[
-        bool, typer.Option("--demo", help="Compose the demo scenario's outage alerts.")
+        bool, typer.Option("--demo", help="Use the demo city's default scenario.")
     ] = False,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write <identifier>.xml and feed.atom here.")
@@ -176,33 +138,42 @@ def compose_command(
         typer.Option("--etr-hours", help="ETR for every affected building, hours after sent."),
     ] = None,
     sent: Annotated[
-        str | None, typer.Option("--sent", help="Sent time, YYYY-MM-DDThh:mm:ss±hh:mm.")
+        str | None,
+        typer.Option("--sent", help="Sent time YYYY-MM-DDThh:mm:ss±hh:mm (default: now)."),
     ] = None,
     sender: Annotated[str, typer.Option("--sender", help="CAP sender id.")] = DEFAULT_SENDER,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Compose CAP 1.2 outage alerts (one per contiguous outage area, English and
-    Ukrainian), validate each against the XSD and feed rules, and write them."""
-    if not demo:
-        raise WarmgridError("alert compose: only --demo is available from the command line")
+    """Compose the outage alerts of a scenario: one CAP 1.2 message per contiguous outage
+    area (English and Ukrainian), each validated against the XSD and the feed rules."""
+    from warmgrid.scenario.run import run_scenario
+    from warmgrid.scenario.spec import demo_scenario, load_scenario
+
+    if demo == (scenario is not None):
+        raise WarmgridError("alert compose: give a SCENARIO file or --demo (one of them)")
     if etr_hours is not None and not etr_hours >= 0.0:
         raise InputError("--etr-hours", f"expected hours ≥ 0, got {etr_hours}")
     moment = _parse_sent(sent)
+    spec = load_scenario(scenario) if scenario is not None else demo_scenario()
     with progress(enabled=not json_out) as bar:
-        task = bar.add_task("assessing the demo scenario", total=None) if bar else None
-        buildings, centres, city_name = _demo_inputs(etr_hours)
+        task = bar.add_task("assessing the scenario", total=None) if bar else None
+        assessment = run_scenario(spec)
         if bar is not None and task is not None:
             bar.update(task, description="composing alerts")
+        impact = assessment.impact
+        centres = [WarmingCentre(c.name, c.lon, c.lat) for c in spec.warming_centres]
         messages = outage_alerts(
-            buildings,
+            OutageBuildings.from_table(
+                assessment.city.buildings,
+                impact.building_without_power,
+                impact.building_without_heat,
+                etr_hours,
+            ),
             centres,
-            issuer=Issuer(sender=sender, sender_name=f"{city_name} emergency centre"),
+            issuer=Issuer(sender=sender, sender_name=f"{assessment.city.name} emergency centre"),
             sent=moment,
-            options=OutageAlertOptions(city_name=""),
         )
-    files: dict[str, str] = {}
-    if out is not None:
-        files = _write(out, messages, moment)
+    files = _write(out, messages, moment) if out is not None else {}
     summaries = []
     for message in messages:
         report = validate_cap(to_xml(message), source=message.identifier, feed_rules=True)
@@ -215,8 +186,7 @@ def compose_command(
     if json_out:
         emit_json(
             {
-                "scenario": "demo",
-                "damage": list(DEMO_DAMAGE),
+                "scenario": spec.name,
                 "messages": summaries,
                 "feed": files.get("feed"),
                 "warming_centres": [c.name for c in centres],
@@ -252,13 +222,22 @@ def _write(out: Path, messages: list[Message], moment: datetime) -> dict[str, st
 
 
 def _print_summaries(summaries: list[dict[str, Any]], feed: str | None, note: str) -> None:
-    table = Table(title=f"{len(summaries)} outage alerts (CAP 1.2, valid)")
-    for column in ("identifier", "event", "area", "ETR", "file"):
+    table = Table(title=f"{len(summaries)} outage alerts (CAP 1.2, English + Ukrainian, valid)")
+    for column in ("area", "event", "without power", "without heat", "ETR"):
         table.add_column(column)
     for s in summaries:
-        table.add_row(s["identifier"], s["event"], s["area"], s["etr"], s["file"] or "")
+        table.add_row(
+            s["area"],
+            s["event"],
+            str(s["people_without_power"]),
+            str(s["people_without_heat"]),
+            s["etr"],
+        )
     console.print(table)
+    for s in summaries:
+        if s["file"]:
+            console.print(f"wrote {s['file']}", highlight=False)
     if feed:
-        console.print(f"Atom feed: {feed}", highlight=False)
+        console.print(f"wrote {feed} (Atom feed)", highlight=False)
     if note:
         err_console.print(f"note: {note}", highlight=False)
