@@ -9,9 +9,12 @@ import pytest
 from typer.testing import CliRunner
 
 from warmgrid.cli import app
+from warmgrid.impact import Damage, assess
 from warmgrid.incidents import log
-from warmgrid.incidents.seed import demo_incidents, seed_if_empty
+from warmgrid.incidents.seed import seed_if_empty
+from warmgrid.model import compile_city
 from warmgrid.model.demo import demo_city
+from warmgrid.scenario.spec import demo_scenario
 from warmgrid.store import alert_log, open_store
 
 runner = CliRunner()
@@ -111,19 +114,22 @@ def test_alert_publish_needs_a_second_person(db: str) -> None:
     assert code == 0 and json.loads(out)["status"] == "published"
 
 
-def test_seed_adds_the_demo_incidents_once(tmp_path: Path) -> None:
+def test_seed_reproduces_the_default_scenario(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'seed.db'}")
     city = demo_city()
-    assert seed_if_empty(store, city) == len(demo_incidents()) == 4
+    assert seed_if_empty(store, None) == 0  # no city: nothing to place incidents in
+    assert seed_if_empty(store, city) == 4
     assert seed_if_empty(store, city) == 0
     with store.read() as session:
         incidents = log.list_incidents(session)
         assert all(log.list_reports(session, i.id) for i in incidents)  # each with its source
-        assert log.confirmed_asset_ids(session) == [
-            "power.trafo.0",
-            "power.trafo.1",
-            "power.trafo.2",
-            "power.trafo.3",
-        ]
-        assert {i.status for i in incidents} == {"resolved", "confirmed", "reported"}
+        damaged = log.confirmed_asset_ids(session)
+        kinds = sorted(i.kind for i in incidents)
     store.close()
+    assert kinds == ["air_threat", "interception_debris", "interception_debris", "strike"]
+    compiled = compile_city(city)
+    from_store = assess(compiled, Damage(asset_ids=tuple(damaged)))
+    scenario = assess(compiled, demo_scenario().damage)  # the lead's scenario as oracle
+    assert sorted(from_store.damaged_asset_ids) == sorted(scenario.damaged_asset_ids)
+    assert from_store.people_without_heat == scenario.people_without_heat > 0
+    assert from_store.people_without_power == scenario.people_without_power > 0
