@@ -181,7 +181,9 @@ async def bench(port: int, pid: int, operator: str, approvers: list[str], args) 
         if status != 200:
             raise RuntimeError(f"health: {status}")
 
+    cpu_before = cpu_seconds(pid)
     baseline_s, _ = await run_clients(make_client, args.baseline_requests, health)
+    baseline_cpu_s = cpu_seconds(pid) - cpu_before
     bodies = [json.dumps(report(i)).encode() for i in range(args.reports)]
     keys = [uuid.uuid4().hex for _ in range(args.reports)]
     warm = min(200, args.reports)
@@ -233,6 +235,9 @@ async def bench(port: int, pid: int, operator: str, approvers: list[str], args) 
         "client": args.client,
         "clients": CLIENTS,
         "baseline_health_requests_per_s": round(baseline_per_s, 1),
+        "server_cpu_ms_per_health_request": round(
+            baseline_cpu_s / args.baseline_requests * 1000, 3
+        ),
         "reports": args.reports,
         "report_writes_per_s": round(writes_per_s, 1),
         "report_write_p50_ms": percentile(write_ms, 50),

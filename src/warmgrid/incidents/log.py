@@ -11,7 +11,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -186,8 +188,14 @@ def _request_digest(incident_id: int, data: ReportIn) -> str:
 
 
 _REPORTS = Report.__table__
-_INSERT_REPORT = insert(_REPORTS).returning(_REPORTS.c.id)
-_INCIDENT_EXISTS = select(Incident.id).where(Incident.id == bindparam("incident_id"))
+_INSERT_REPORT = {
+    "sqlite": sqlite_insert(_REPORTS)
+    .on_conflict_do_nothing(index_elements=["idempotency_key"])
+    .returning(_REPORTS.c.id),
+    "postgresql": postgresql_insert(_REPORTS)
+    .on_conflict_do_nothing(index_elements=["idempotency_key"])
+    .returning(_REPORTS.c.id),
+}
 _KEY_USED = select(_REPORTS.c.id).where(_REPORTS.c.idempotency_key == bindparam("key"))
 
 
@@ -213,16 +221,12 @@ def add_report(
 
     With an ``idempotency_key`` a retried request returns the report stored the first
     time and stores nothing; the same key with a different report is a conflict. This
-    is the hot path of report submission, so it writes with two Core ``INSERT``s.
+    is the hot path of report submission: one ``INSERT … ON CONFLICT DO NOTHING`` on
+    the unique key (a concurrent twin waits for the first and then inserts nothing) and
+    the audit ``INSERT``.
     """
     connection = session.connection()
-    if connection.scalar(_INCIDENT_EXISTS, {"incident_id": incident_id}) is None:
-        raise NotFoundError("incident", str(incident_id))
     digest = _request_digest(incident_id, data)
-    if idempotency_key is not None:
-        existing = _by_key(session, idempotency_key)
-        if existing is not None:
-            return _replay(existing, digest, idempotency_key)
     report = Report(
         incident_id=incident_id,
         source_name=data.source_name,
@@ -238,17 +242,16 @@ def add_report(
     )
     values = {column.key: getattr(report, column.key) for column in _REPORTS.columns}
     del values["id"]
-    if connection.dialect.name == "sqlite":  # one writer at a time: no race on the key
-        report.id = connection.scalar(_INSERT_REPORT, values)
-    else:
-        try:
-            with connection.begin_nested():
-                report.id = connection.scalar(_INSERT_REPORT, values)
-        except IntegrityError:
-            existing = _by_key(session, idempotency_key) if idempotency_key else None
-            if existing is None:
-                raise
-            return _replay(existing, digest, idempotency_key or "")
+    statement = _INSERT_REPORT[connection.dialect.name]
+    try:
+        report.id = connection.scalar(statement, values)
+    except IntegrityError as error:  # the one constraint left: the incident must exist
+        raise NotFoundError("incident", str(incident_id)) from error
+    if report.id is None:
+        existing = _by_key(session, idempotency_key or "")
+        if existing is None:
+            raise ConflictError(f"Idempotency-Key {idempotency_key!r} is in use; retry")
+        return _replay(existing, digest, idempotency_key or "")
     record(
         session,
         actor,
