@@ -158,3 +158,44 @@ def test_no_acknowledged_report_is_lost_or_stored_twice(tmp_path: Path) -> None:
     for i, report_id in acked.items():
         assert by_key[f"report-{i}"] == report_id
     store.close()
+
+
+@pytest.mark.slow
+def test_serve_seeds_the_demo_incidents_on_first_start(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'served.db'}"
+    port = _free_port()
+    command = [sys.executable, "-c", "from warmgrid.cli import main; main()", "serve"]
+    server = subprocess.Popen(
+        [*command, "--db", url, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        store = open_store(url)
+        with store.write() as session:
+            token = create_token(session, "reader", Role.VIEWER, "test")[1]
+        store.close()
+        headers = {"Authorization": f"Bearer {token}"}
+        incidents = httpx.get(f"http://127.0.0.1:{port}/incidents", headers=headers).json()
+        assert sorted(i["kind"] for i in incidents) == [
+            "air_threat",
+            "interception_debris",
+            "interception_debris",
+            "strike",
+        ]
+        strike = next(i for i in incidents if i["kind"] == "strike")
+        reports = httpx.get(
+            f"http://127.0.0.1:{port}/incidents/{strike['id']}/reports", headers=headers
+        ).json()
+        assert {r["source_kind"] for r in reports} == {"utility", "emergency_service"}
+        assert httpx.get(f"http://127.0.0.1:{port}/openapi.json").status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
