@@ -19,7 +19,7 @@ from warmgrid.api import (
 )
 from warmgrid.api.deps import TokenCache
 from warmgrid.api.errors import install_error_handlers
-from warmgrid.api.feed_cache import FeedCache
+from warmgrid.api.feed_cache import FeedCache, FeedFastPath
 from warmgrid.incidents.impact import compile_for_impact
 from warmgrid.store import Store, open_store
 
@@ -75,6 +75,7 @@ def create_app(
     app.state.sender = sender
     app.state.tokens = TokenCache()
     app.state.feed = FeedCache()
+    app.add_middleware(FeedFastPath, cache=app.state.feed, media_type=routes_alerts.ATOM_MEDIA_TYPE)
     install_error_handlers(app)
     app.include_router(routes_alerts.public)
     app.include_router(routes_incidents.router)

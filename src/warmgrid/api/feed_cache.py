@@ -11,6 +11,9 @@ import time
 from dataclasses import dataclass, field
 from threading import Lock
 
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
 FEED_CHECK_SECONDS = 1.0
 
 
@@ -57,3 +60,27 @@ class FeedCache:
         """Forget every feed (after a publication)."""
         with self._lock:
             self._feeds.clear()
+
+
+class FeedFastPath:
+    """ASGI middleware that answers ``GET /feed.atom`` from the cache when it is fresh.
+
+    Aggregators poll the feed far more often than anything else is called; a fresh
+    cached feed needs neither routing nor dependencies. Otherwise the request goes on to
+    the ``/feed.atom`` route, which rebuilds the cache.
+    """
+
+    def __init__(self, app: ASGIApp, cache: FeedCache, media_type: str) -> None:
+        self.app = app
+        self.cache = cache
+        self.headers = [(b"content-type", media_type.encode("latin-1"))]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/feed.atom":
+            body = self.cache.fresh(str(Request(scope).base_url))
+            if body is not None:
+                headers = [*self.headers, (b"content-length", str(len(body)).encode())]
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
