@@ -90,16 +90,17 @@ def list_reports(incident_id: IncidentId, _: Viewer, session: ReadSession) -> li
     "/{incident_id}/reports",
     response_model=ReportOut,
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"description": "A retry: the report stored with this Idempotency-Key"}},
+    responses={
+        200: {"model": ReportOut, "description": "A retry: the report stored with this key"}
+    },
 )
 async def add_report(
     incident_id: IncidentId,
     data: ReportIn,
     who: Operator,
     store: StoreDep,
-    response: Response,
     idempotency_key: IdempotencyKey = None,
-) -> ReportOut:
+) -> Response:
     """Add a sourced report. The answer comes only after the report is committed.
 
     On SQLite (one writer at a time, about a millisecond per report) the write runs on
@@ -113,9 +114,11 @@ async def add_report(
             return ReportOut.model_validate(report), created
 
     out, created = write() if store.dialect == "sqlite" else await run_in_threadpool(write)
-    if not created:
-        response.status_code = status.HTTP_200_OK
-    return out
+    return Response(  # already a validated ReportOut: skip FastAPI's re-validation
+        content=out.model_dump_json(),
+        status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        media_type="application/json",
+    )
 
 
 @router.get("/{incident_id}/candidates", response_model=list[CandidateOut])
