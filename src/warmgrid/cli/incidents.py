@@ -1,7 +1,347 @@
-"""CLI commands: incidents, tokens and the HTTP server."""
+"""CLI commands: the HTTP server, API tokens, the incident log and alert publication."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import UTC, datetime
+from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import BaseModel, ValidationError
+from rich.table import Table
+
+from warmgrid.cli.output import console, emit_json
+from warmgrid.errors import InputError
+from warmgrid.incidents import log
+from warmgrid.incidents.domain import (
+    Certainty,
+    IncidentIn,
+    IncidentKind,
+    IncidentStatus,
+    SourceKind,
+    TimePrecision,
+)
+from warmgrid.store import Store, authenticate, create_token, default_url, open_store, parse_role
+
+Model = TypeVar("Model", bound=BaseModel)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Store URL: sqlite:///FILE or postgresql+psycopg://… "
+        "(default: $WARMGRID_DB, else ./warmgrid.db).",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+
+
+def store_url(db: str | None) -> str:
+    """``--db``, else ``$WARMGRID_DB``, else the SQLite file ./warmgrid.db."""
+    url = db or os.environ.get("WARMGRID_DB") or default_url()
+    return url if "://" in url else default_url(url)
+
+
+def cli_actor() -> str:
+    """The audit-log name of whoever runs the CLI."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"cli:{user}"
+
+
+def validated(model: type[Model], data: dict[str, Any], where: str) -> Model:
+    """``data`` as ``model``, or an :class:`InputError` naming the first bad field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or where
+        raise InputError(f"{where} {field}".strip(), first["msg"]) from None
+
+
+def _load_city(city: str) -> Any:
+    if city == "none":
+        return None
+    from warmgrid.cli.common import load_city_arg
+
+    return load_city_arg(city)
+
+
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    city: Annotated[str, typer.Option(help="City: 'demo', a city folder, or 'none'.")] = "demo",
+    seed: Annotated[bool, typer.Option(help="Seed an empty store with the demo incidents.")] = True,
+) -> None:
+    """Serve the HTTP API (OpenAPI at /docs) on the store, seeding it on first start."""
+    import uvicorn
+
+    from warmgrid.api import create_app
+    from warmgrid.incidents.seed import seed_if_empty
+
+    url = store_url(db)
+    the_city = _load_city(city)
+    store = open_store(url)
+    if seed:
+        added = seed_if_empty(store, the_city)
+        if added:
+            console.print(f"seeded the store with {added} demo incidents")
+    console.print(f"warmgrid API on http://{host}:{port} (store: {store.dialect})")
+    uvicorn.run(create_app(url, the_city, store=store), host=host, port=port, log_level="warning")
+
+
+token_app = typer.Typer(no_args_is_help=True, help="API tokens.")
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option(help="viewer, operator, approver or admin.")],
+    name: Annotated[str | None, typer.Option(help="Who holds the token.")] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Create an API token and print its secret (shown once; only its hash is stored)."""
+    the_role = parse_role(role, "--role")
+    holder = name or f"{the_role.value}-{datetime.now(UTC):%Y%m%d%H%M%S}"
+    if not holder.strip() or "#" in holder:
+        raise InputError("--name", "must be non-empty and must not contain '#'")
+    store = open_store(store_url(db))
+    with store.write() as session:
+        token, secret = create_token(session, holder, the_role, cli_actor())
+        payload = {"id": token.id, "name": token.name, "role": token.role, "secret": secret}
+    store.close()
+    if json:
+        emit_json(payload)
+    else:
+        console.print(f"token {payload['id']} for {holder} ({the_role.value}):")
+        console.print(secret, highlight=False, soft_wrap=True)
+
+
+incident_app = typer.Typer(no_args_is_help=True, help="The incident log.")
+
+
+def _incident_dict(incident: Any) -> dict[str, Any]:
+    return {
+        "id": incident.id,
+        "kind": incident.kind,
+        "status": incident.status,
+        "title": incident.title,
+        "description": incident.description,
+        "occurred_at": incident.occurred_at.isoformat() if incident.occurred_at else None,
+        "time_precision": incident.time_precision,
+        "location": incident.location,
+        "location_precision_m": incident.location_precision_m,
+        "revision": incident.revision,
+        "updated_at": incident.updated_at.isoformat(),
+        "updated_by": incident.updated_by,
+    }
+
+
+def _location(lon: float | None, lat: float | None) -> dict[str, Any] | None:
+    if lon is None and lat is None:
+        return None
+    if lon is None or lat is None:
+        raise InputError("--lon/--lat", "give both longitude and latitude")
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+@incident_app.command("add")
+def incident_add(
+    kind: Annotated[IncidentKind, typer.Option(help="What happened.")],
+    title: Annotated[str, typer.Option(help="One-line summary.")],
+    source: Annotated[str, typer.Option(help="Who reported it (name).")],
+    source_kind: Annotated[SourceKind, typer.Option(help="Kind of source.")],
+    text: Annotated[str, typer.Option(help="The report, quoted as received.")],
+    certainty: Annotated[Certainty, typer.Option(help="CAP certainty.")] = Certainty.UNKNOWN,
+    description: Annotated[str, typer.Option(help="Longer description.")] = "",
+    time: Annotated[
+        str | None, typer.Option("--time", help="When it happened, ISO 8601 with zone.")
+    ] = None,
+    time_precision: Annotated[
+        TimePrecision, typer.Option(help="How precise --time is.")
+    ] = TimePrecision.UNKNOWN,
+    lon: Annotated[float | None, typer.Option(help="Longitude, degrees.")] = None,
+    lat: Annotated[float | None, typer.Option(help="Latitude, degrees.")] = None,
+    precision_m: Annotated[float | None, typer.Option(help="Location precision, metres.")] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Record an incident with the report it came from."""
+    data = validated(
+        IncidentIn,
+        {
+            "kind": kind.value,
+            "title": title,
+            "description": description,
+            "occurred_at": time,
+            "time_precision": time_precision.value,
+            "location": _location(lon, lat),
+            "location_precision_m": precision_m,
+            "report": {
+                "source_name": source,
+                "source_kind": source_kind.value,
+                "received_at": datetime.now(UTC).isoformat(),
+                "quoted_text": text,
+                "certainty": certainty.value,
+            },
+        },
+        "incident",
+    )
+    store = open_store(store_url(db))
+    with store.write() as session:
+        payload = _incident_dict(log.create_incident(session, data, cli_actor()))
+    store.close()
+    if json:
+        emit_json(payload)
+    else:
+        console.print(f"incident {payload['id']} recorded ({payload['kind']}, reported)")
+
+
+@incident_app.command("list")
+def incident_list(
+    status: Annotated[IncidentStatus | None, typer.Option(help="Only this status.")] = None,
+    kind: Annotated[IncidentKind | None, typer.Option(help="Only this kind.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """List incidents, newest first."""
+    store = open_store(store_url(db))
+    with store.read() as session:
+        rows = [_incident_dict(row) for row in log.list_incidents(session, status, kind, limit)]
+    store.close()
+    if json:
+        emit_json({"incidents": rows})
+        return
+    table = Table("id", "kind", "status", "title", "rev", "updated")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            row["kind"],
+            row["status"],
+            row["title"],
+            str(row["revision"]),
+            row["updated_at"][:19],
+        )
+    console.print(table)
+
+
+@incident_app.command("show")
+def incident_show(
+    incident_id: Annotated[int, typer.Argument(min=1, help="Incident id.")],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Show an incident with its reports, revisions and damage."""
+    store = open_store(store_url(db))
+    with store.read() as session:
+        incident = _incident_dict(log.get_incident(session, incident_id))
+        reports = [
+            {
+                "id": r.id,
+                "source_name": r.source_name,
+                "source_kind": r.source_kind,
+                "received_at": r.received_at.isoformat(),
+                "quoted_text": r.quoted_text,
+                "figures": r.figures,
+                "certainty": r.certainty,
+            }
+            for r in log.list_reports(session, incident_id)
+        ]
+        revisions = [
+            {
+                "revision": r.revision,
+                "changed_at": r.changed_at.isoformat(),
+                "changed_by": r.changed_by,
+                "note": r.note,
+                "changes": r.changes,
+            }
+            for r in log.revisions(session, incident_id)
+        ]
+        damage = [
+            {
+                "asset_id": d.asset_id,
+                "confirmed_by": d.confirmed_by,
+                "retracted": bool(d.retracted_at),
+            }
+            for d in log.damage_links(session, incident_id)
+        ]
+    store.close()
+    if json:
+        emit_json({**incident, "reports": reports, "revisions": revisions, "damage": damage})
+        return
+    console.print(
+        f"[bold]#{incident['id']} {incident['title']}[/] — {incident['kind']}, "
+        f"{incident['status']} (revision {incident['revision']})"
+    )
+    for report in reports:
+        console.print(
+            f"  report {report['id']}: {report['source_name']} ({report['source_kind']}, "
+            f"{report['certainty']}) at {report['received_at']}: “{report['quoted_text']}”"
+        )
+    for link in damage:
+        state = "retracted" if link["retracted"] else "confirmed"
+        console.print(f"  damage: {link['asset_id']} ({state})")
+    for revision in revisions:
+        console.print(
+            f"  revision {revision['revision']} by {revision['changed_by']} at "
+            f"{revision['changed_at'][:19]}: {', '.join(revision['changes'])} {revision['note']}"
+        )
+
+
+def alert_publish(
+    alert_id: Annotated[int, typer.Argument(min=1, help="Id of the draft message.")],
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="WARMGRID_TOKEN",
+            help="The approver's API token (approver or admin, not the author).",
+        ),
+    ] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Approve and publish a draft alert (by an approver other than its author)."""
+    from warmgrid.store import alert_log
+    from warmgrid.store.errors import ForbiddenError
+    from warmgrid.store.roles import Role
+
+    if not token:
+        raise InputError("--token", "an approver's API token is required (or $WARMGRID_TOKEN)")
+    store: Store = open_store(store_url(db))
+    try:
+        with store.read() as session:
+            principal = authenticate(session, token)
+        if principal is None:
+            raise InputError("--token", "unknown or revoked API token")
+        if not principal.role.allows(Role.APPROVER):
+            raise ForbiddenError(f"publishing needs the approver role; token has {principal.role}")
+        with store.write() as session:
+            alert = alert_log.publish(session, alert_id, principal)
+            payload = {
+                "id": alert.id,
+                "identifier": alert.identifier,
+                "status": alert.status,
+                "published_by": alert.published_by,
+                "published_at": alert.published_at.isoformat() if alert.published_at else None,
+            }
+    finally:
+        store.close()
+    if json:
+        emit_json(payload)
+    else:
+        console.print(f"alert {payload['id']} ({payload['identifier']}) published")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add ``serve``, ``token``, ``incident`` and ``alert publish`` to the root app."""
+    from warmgrid.cli.alerts import alert_app
+
+    app.command("serve")(serve)
+    app.add_typer(token_app, name="token")
+    app.add_typer(incident_app, name="incident")
+    alert_app.command("publish")(alert_publish)

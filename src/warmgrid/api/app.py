@@ -1,0 +1,92 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from threading import Lock
+from typing import Any
+
+from fastapi import FastAPI
+
+import warmgrid
+from warmgrid.api import (
+    routes_admin,
+    routes_alerts,
+    routes_assessments,
+    routes_compose,
+    routes_incidents,
+)
+from warmgrid.api.deps import TokenCache
+from warmgrid.api.errors import install_error_handlers
+from warmgrid.api.feed_cache import FeedCache, FeedFastPath
+from warmgrid.incidents.impact import compile_for_impact
+from warmgrid.store import Store, open_store
+
+DEFAULT_SENDER = "warmgrid@city.invalid"
+
+DESCRIPTION = """\
+The incident log, damage, assessments and public alerts of warmgrid.
+
+Authenticate with `Authorization: Bearer <token>` (create one with
+`warmgrid token create --role …`). Roles: viewer < operator < approver < admin.
+`GET /alerts…` and `GET /feed.atom` are public and show published alerts only.
+"""
+
+
+def create_app(
+    store_url: str,
+    city: Any = None,
+    *,
+    store: Store | None = None,
+    sender: str = DEFAULT_SENDER,
+) -> FastAPI:
+    """An app serving the store at ``store_url`` (opened and migrated now).
+
+    ``city`` (a :class:`warmgrid.model.City`) enables candidate damage, asset checks,
+    assessments and outage alerts; without it those answer 409. ``store`` reuses an
+    open store; ``sender`` is the CAP ``sender`` of composed alerts.
+    """
+    opened = store or open_store(store_url)
+    compile_lock = Lock()
+    compiled: list[Any] = []
+
+    def compiled_city() -> Any:
+        with compile_lock:
+            if not compiled:
+                compiled.append(compile_for_impact(city))
+            return compiled[0]
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if store is None:
+            opened.close()
+
+    app = FastAPI(
+        title="warmgrid",
+        version=warmgrid.__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.store = opened
+    app.state.city = city
+    app.state.compiled_city = compiled_city
+    app.state.sender = sender
+    app.state.tokens = TokenCache()
+    app.state.feed = FeedCache()
+    app.add_middleware(FeedFastPath, cache=app.state.feed, media_type=routes_alerts.ATOM_MEDIA_TYPE)
+    install_error_handlers(app)
+    app.include_router(routes_alerts.public)
+    app.include_router(routes_incidents.router)
+    app.include_router(routes_assessments.router)
+    app.include_router(routes_alerts.internal)
+    app.include_router(routes_compose.router)
+    app.include_router(routes_admin.router)
+
+    @app.get("/health", tags=["public"])
+    async def health() -> dict[str, str]:
+        """Liveness: the server answers and its store is open."""
+        return {"status": "ok", "store": opened.dialect}
+
+    return app

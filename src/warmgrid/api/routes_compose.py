@@ -1,0 +1,200 @@
+"""Composing CAP drafts: air-threat alerts, outage alerts, and updates, cancels and the
+all-clear of published messages (new messages that reference what they replace)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import APIRouter, Path, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from warmgrid.alerts import compose
+from warmgrid.api.deps import CityDep, Operator, StoreDep
+from warmgrid.api.schemas import AlertOut
+from warmgrid.incidents.domain import Latitude, Longitude, Text
+from warmgrid.incidents.impact import run_impact
+from warmgrid.store import alert_log
+from warmgrid.store.errors import ConflictError, NotFoundError
+from warmgrid.store.models import Alert, Assessment, utcnow
+
+router = APIRouter(prefix="/alert-messages", tags=["alerts"])
+AlertId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+IncidentRef = Annotated[int | None, Field(ge=1, le=2**31 - 1)]
+Minutes = Annotated[int, Field(ge=60, le=7 * 24 * 60)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AirThreatIn(_In):
+    """A shelter alert for one district; ``polygon`` is its outline as [lon, lat] pairs."""
+
+    district: Annotated[Text, Field(min_length=1, max_length=200)]
+    polygon: Annotated[list[tuple[Longitude, Latitude]], Field(min_length=3, max_length=1000)]
+    certainty: Annotated[str, Field(pattern="^(Observed|Likely|Possible)$")] = "Likely"
+    expires_after_minutes: Minutes = 120
+    incident_id: IncidentRef = None
+
+
+class WarmingCentreIn(_In):
+    """A heated, powered public place people can go to."""
+
+    name: Annotated[Text, Field(min_length=1, max_length=200)]
+    lon: Longitude
+    lat: Latitude
+
+
+class OutageIn(_In):
+    """Outage alerts (one per contiguous area) for the buildings of an assessment."""
+
+    assessment_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    warming_centres: Annotated[list[WarmingCentreIn], Field(max_length=100)] = []
+    etr_hours: Annotated[float | None, Field(ge=0, le=24 * 60, allow_inf_nan=False)] = None
+    incident_id: IncidentRef = None
+
+
+class UpdateIn(_In):
+    """New texts for every info block (omitted ones are kept) and a new validity."""
+
+    headline: Annotated[Text | None, Field(min_length=1, max_length=500)] = None
+    description: Annotated[Text | None, Field(min_length=1, max_length=5000)] = None
+    instruction: Annotated[Text | None, Field(max_length=5000)] = None
+    expires_after_minutes: Minutes | None = None
+    note: Annotated[Text, Field(max_length=1000)] = ""
+
+
+class CancelIn(_In):
+    """Why the message is cancelled (appended to its description)."""
+
+    reason: Annotated[Text, Field(max_length=1000)] = ""
+
+
+class AllClearIn(_In):
+    """The all-clear's validity."""
+
+    expires_after_minutes: Minutes = 60
+
+
+def _issuer(request: Request) -> compose.Issuer:
+    return compose.Issuer(sender=request.app.state.sender, sender_name="warmgrid")
+
+
+def _store_drafts(
+    store: Any, messages: list[compose.Message], actor: str, incident_id: int | None
+) -> list[AlertOut]:
+    with store.write() as session:
+        return [
+            AlertOut.model_validate(
+                alert_log.create_draft(session, compose.to_xml(message), actor, incident_id)
+            )
+            for message in messages
+        ]
+
+
+def _previous(store: Any, alert_id: int) -> tuple[compose.Message, int | None]:
+    with store.read() as session:
+        alert: Alert = alert_log.get_alert(session, alert_id)
+        if alert.status != alert_log.PUBLISHED:
+            raise ConflictError(f"alert {alert_id} is a draft; only published ones are updated")
+        if alert.superseded_by:
+            raise ConflictError(f"alert {alert_id} is superseded by {alert.superseded_by!r}")
+        return compose.from_xml(alert.xml), alert.incident_id
+
+
+@router.post("/compose/air-threat", response_model=AlertOut, status_code=201)
+def compose_air_threat(
+    data: AirThreatIn, who: Operator, store: StoreDep, request: Request
+) -> AlertOut:
+    """Draft a shelter alert for a district (English and Ukrainian info blocks)."""
+    message = compose.air_threat_alert(
+        data.district,
+        np.asarray(data.polygon, dtype=float),
+        issuer=_issuer(request),
+        sent=utcnow(),
+        expires_after=timedelta(minutes=data.expires_after_minutes),
+        certainty=data.certainty,
+        incidents=[str(data.incident_id)] if data.incident_id else (),
+    )
+    return _store_drafts(store, [message], who.actor, data.incident_id)[0]
+
+
+@router.post("/compose/outage", response_model=list[AlertOut], status_code=201)
+def compose_outage(
+    data: OutageIn, who: Operator, store: StoreDep, city: CityDep, request: Request
+) -> list[AlertOut]:
+    """Draft one outage alert per contiguous area of an assessment's affected buildings."""
+    with store.read() as session:
+        assessment = session.get(Assessment, data.assessment_id)
+        if assessment is None:
+            raise NotFoundError("assessment", str(data.assessment_id))
+        asset_ids = list(assessment.asset_ids)
+    result = run_impact(city, asset_ids, request.app.state.compiled_city())
+    buildings = city.buildings
+    count = len(buildings)
+    etr = np.full(count, np.nan if data.etr_hours is None else data.etr_hours)
+    messages = compose.outage_alerts(
+        compose.OutageBuildings(
+            lon_deg=buildings["lon"].to_numpy(float),
+            lat_deg=buildings["lat"].to_numpy(float),
+            people=buildings["population"].to_numpy(np.int64),
+            without_power=np.asarray(result.building_without_power, bool),
+            without_heat=np.asarray(result.building_without_heat, bool),
+            etr_hours=etr,
+        ),
+        [(c.name, c.lon, c.lat) for c in data.warming_centres],
+        issuer=_issuer(request),
+        sent=utcnow(),
+        options=compose.OutageAlertOptions(
+            city_name=str(getattr(city, "name", "")),
+            incidents=(str(data.incident_id),) if data.incident_id else (),
+        ),
+    )
+    if not messages:
+        raise ConflictError(f"assessment {data.assessment_id} leaves no building without service")
+    return _store_drafts(store, messages, who.actor, data.incident_id)
+
+
+@router.post("/{alert_id}/update", response_model=AlertOut, status_code=status.HTTP_201_CREATED)
+def compose_update(alert_id: AlertId, data: UpdateIn, who: Operator, store: StoreDep) -> AlertOut:
+    """Draft an Update of a published message (it references the whole chain)."""
+    previous, incident_id = _previous(store, alert_id)
+    sent = utcnow()
+    changes: dict[str, Any] = {
+        name: getattr(data, name)
+        for name in ("headline", "description", "instruction")
+        if getattr(data, name) is not None
+    }
+    if data.expires_after_minutes is not None:
+        changes["expires"] = sent.replace(microsecond=0) + timedelta(
+            minutes=data.expires_after_minutes
+        )
+    infos = [replace(info, **changes) for info in previous.infos]
+    message = compose.update(previous, sent=sent, infos=infos, note=data.note)
+    return _store_drafts(store, [message], who.actor, incident_id)[0]
+
+
+@router.post("/{alert_id}/cancel", response_model=AlertOut, status_code=status.HTTP_201_CREATED)
+def compose_cancel(alert_id: AlertId, data: CancelIn, who: Operator, store: StoreDep) -> AlertOut:
+    """Draft a Cancel of a published message."""
+    previous, incident_id = _previous(store, alert_id)
+    reasons = {info.language: data.reason for info in previous.infos}
+    message = compose.cancel(previous, sent=utcnow(), reasons=reasons)
+    return _store_drafts(store, [message], who.actor, incident_id)[0]
+
+
+@router.post("/{alert_id}/all-clear", response_model=AlertOut, status_code=status.HTTP_201_CREATED)
+def compose_all_clear(
+    alert_id: AlertId, data: AllClearIn, who: Operator, store: StoreDep
+) -> AlertOut:
+    """Draft the all-clear of a published air-threat alert."""
+    previous, incident_id = _previous(store, alert_id)
+    if not any("Shelter" in info.response_types for info in previous.infos):
+        raise ConflictError(f"alert {alert_id} is not a shelter alert; nothing to clear")
+    message = compose.all_clear(
+        previous, sent=utcnow(), expires_after=timedelta(minutes=data.expires_after_minutes)
+    )
+    return _store_drafts(store, [message], who.actor, incident_id)[0]

@@ -1,0 +1,53 @@
+"""The audit log: every write records who did what to which record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from warmgrid.store.models import AuditEntry, utcnow
+
+_INSERT = insert(AuditEntry.__table__)
+
+
+def record(
+    session: Session,
+    actor: str,
+    action: str,
+    target_type: str,
+    target_id: object,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Add one audit entry to the current transaction (it commits with the write).
+
+    The entry is inserted at once, so entries are numbered in the order of the calls.
+    """
+    session.connection().execute(
+        _INSERT,
+        {
+            "at": utcnow(),
+            "actor": actor,
+            "action": action,
+            "target_type": target_type,
+            "target_id": str(target_id),
+            "detail": detail or {},
+        },
+    )
+
+
+def entries(
+    session: Session,
+    target_type: str | None = None,
+    target_id: object | None = None,
+    limit: int = 1000,
+    offset: int = 0,
+) -> list[AuditEntry]:
+    """Audit entries, oldest first, optionally for one record."""
+    query = select(AuditEntry).order_by(AuditEntry.id).limit(limit).offset(offset)
+    if target_type is not None:
+        query = query.where(AuditEntry.target_type == target_type)
+    if target_id is not None:
+        query = query.where(AuditEntry.target_id == str(target_id))
+    return list(session.scalars(query))

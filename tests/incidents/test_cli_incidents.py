@@ -1,0 +1,135 @@
+"""CLI: tokens, the incident log, alert publication, and the demo seed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from warmgrid.cli import app
+from warmgrid.impact import Damage, assess
+from warmgrid.incidents import log
+from warmgrid.incidents.seed import seed_if_empty
+from warmgrid.model import compile_city
+from warmgrid.model.demo import demo_city
+from warmgrid.scenario.spec import demo_scenario
+from warmgrid.store import alert_log, open_store
+
+runner = CliRunner()
+
+CAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>cli-1</identifier><sender>e@city.example</sender>
+  <sent>2026-01-14T04:00:00-00:00</sent><status>Actual</status><msgType>Alert</msgType>
+  <scope>Public</scope>
+  <info><category>Infra</category><event>Outage</event><urgency>Expected</urgency>
+    <severity>Severe</severity><certainty>Observed</certainty>
+    <expires>2099-01-01T00:00:00-00:00</expires><headline>Outage</headline>
+    <description>No heat.</description>
+    <area><areaDesc>North</areaDesc>
+      <polygon>50.46,30.51 50.47,30.51 50.47,30.53 50.46,30.51</polygon></area>
+  </info>
+</alert>"""
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+def test_token_create_prints_a_secret_once(db: str) -> None:
+    code, out, _ = run(
+        "token", "create", "--role", "operator", "--name", "olena", "--db", db, "--json"
+    )
+    assert code == 0
+    made = json.loads(out)
+    assert made["role"] == "operator" and made["secret"].startswith("wg_")
+    code, _, err = run("token", "create", "--role", "boss", "--db", db)
+    assert code == 2 and "unknown role 'boss'" in err and "Traceback" not in err
+
+
+def test_incident_add_list_show(db: str) -> None:
+    code, out, _ = run(
+        "incident", "add", "--kind", "fire", "--title", "Fire at boiler house South",
+        "--source", "State Emergency Service", "--source-kind", "emergency_service",
+        "--text", "Fire, 2 crews on site", "--certainty", "Observed",
+        "--time", "2026-01-14T05:10:00+02:00", "--time-precision", "minute",
+        "--lon", "30.49", "--lat", "50.43", "--precision-m", "50", "--db", db, "--json",
+    )  # fmt: skip
+    assert code == 0, out
+    incident_id = json.loads(out)["id"]
+    code, out, _ = run("incident", "list", "--db", db, "--json")
+    assert code == 0 and [i["id"] for i in json.loads(out)["incidents"]] == [incident_id]
+    code, out, _ = run("incident", "show", str(incident_id), "--db", db, "--json")
+    shown = json.loads(out)
+    assert shown["occurred_at"] == "2026-01-14T03:10:00+00:00"
+    assert shown["reports"][0]["source_name"] == "State Emergency Service"
+    assert shown["reports"][0]["certainty"] == "Observed"
+    assert shown["revisions"][0]["changed_by"].startswith("cli:")
+    code, out, _ = run("incident", "show", str(incident_id), "--db", db)
+    assert code == 0 and "Fire at boiler house South" in out
+
+
+def test_incident_errors_exit_2_without_traceback(db: str) -> None:
+    code, _, err = run("incident", "show", "999", "--db", db)
+    assert code == 2 and "unknown incident id '999'" in err
+    code, _, err = run(
+        "incident", "add", "--kind", "fire", "--title", "x", "--source", "s",
+        "--source-kind", "public", "--text", "t", "--time", "yesterday", "--db", db,
+    )  # fmt: skip
+    assert code == 2 and "occurred_at" in err and "Traceback" not in err
+    code, _, err = run("incident", "list", "--db", "mysql://x/y")
+    assert code == 2 and "unsupported database" in err
+
+
+def test_alert_publish_needs_a_second_person(db: str) -> None:
+    tokens = {}
+    for name, role in (("author", "approver"), ("boss", "approver"), ("op", "operator")):
+        _, out, _ = run("token", "create", "--role", role, "--name", name, "--db", db, "--json")
+        tokens[name] = json.loads(out)
+    store = open_store(db)
+    with store.write() as session:
+        alert_id = alert_log.create_draft(session, CAP, f"author#{tokens['author']['id']}").id
+    store.close()
+    code, _, err = run(
+        "alert", "publish", str(alert_id), "--token", tokens["author"]["secret"], "--db", db
+    )
+    assert code == 2 and "other than its author" in err
+    code, _, err = run(
+        "alert", "publish", str(alert_id), "--token", tokens["op"]["secret"], "--db", db
+    )
+    assert code == 2 and "approver" in err
+    code, _, err = run("alert", "publish", str(alert_id), "--db", db)
+    assert code == 2 and "--token" in err
+    code, out, _ = run(
+        "alert", "publish", str(alert_id), "--token", tokens["boss"]["secret"], "--db", db, "--json"
+    )
+    assert code == 0 and json.loads(out)["status"] == "published"
+
+
+def test_seed_reproduces_the_default_scenario(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'seed.db'}")
+    city = demo_city()
+    assert seed_if_empty(store, None) == 0  # no city: nothing to place incidents in
+    assert seed_if_empty(store, city) == 4
+    assert seed_if_empty(store, city) == 0
+    with store.read() as session:
+        incidents = log.list_incidents(session)
+        assert all(log.list_reports(session, i.id) for i in incidents)  # each with its source
+        damaged = log.confirmed_asset_ids(session)
+        kinds = sorted(i.kind for i in incidents)
+    store.close()
+    assert kinds == ["air_threat", "interception_debris", "interception_debris", "strike"]
+    compiled = compile_city(city)
+    from_store = assess(compiled, Damage(asset_ids=tuple(damaged)))
+    scenario = assess(compiled, demo_scenario().damage)  # the lead's scenario as oracle
+    assert sorted(from_store.damaged_asset_ids) == sorted(scenario.damaged_asset_ids)
+    assert from_store.people_without_heat == scenario.people_without_heat > 0
+    assert from_store.people_without_power == scenario.people_without_power > 0
