@@ -91,9 +91,10 @@ def compile_city(city: City) -> CompiledCity:
     branch_pos = np.arange(len(branches), dtype=np.int64)
     two = to_node >= 0
     three = third_node >= 0
-    edge_u = np.concatenate([from_node[two], from_node[three]])
-    edge_v = np.concatenate([to_node[two], third_node[three]])
-    edge_branch = np.concatenate([branch_pos[two], branch_pos[three]])
+    both = two & three
+    edge_u = np.concatenate([from_node[two], from_node[three], to_node[both]])
+    edge_v = np.concatenate([to_node[two], third_node[three], third_node[both]])
+    edge_branch = np.concatenate([branch_pos[two], branch_pos[three], branch_pos[both]])
 
     guards = branches["guards"].to_numpy()
     guarding = guards != ""
