@@ -280,12 +280,14 @@ def couple(
     dependencies: Iterable[tuple[str, str, str]] = (),
     *,
     name: str | None = None,
+    max_distance_m: float = 2_000.0,
 ) -> City:
     """One City from a power and a heat city, with ``(asset, service, node)`` dependencies.
 
     Buildings of the heat city without a power node get the nearest bus of the lowest
-    voltage level of the power city (great-circle distance, when both have positions);
-    the distance in metres is kept in ``meta["power_node_distance_m"]`` as max and mean.
+    voltage level of the power city (great-circle distance, when both have positions and
+    the bus is at most ``max_distance_m`` away; otherwise none). ``meta`` keeps the max
+    and mean distance in metres and the number of buildings left without a power node.
     """
     buses = _lowest_voltage_buses(power_city)
     heat_buildings = heat_city.buildings.copy()
@@ -296,14 +298,13 @@ def couple(
         buses["lon"].to_numpy(),
         buses["lat"].to_numpy(),
     )
+    index[distance > max_distance_m] = -1
     bus_ids = buses["id"].to_numpy()
     assigned = np.where(index >= 0, bus_ids[np.maximum(index, 0)], "")
     heat_buildings.loc[missing, "power_node"] = assigned
     extra = pd.DataFrame(list(dependencies), columns=[c.name for c in TABLES["dependencies"]])
     tables = {
-        table: pd.concat(
-            [power_city.table(table), heat_city.table(table)], ignore_index=True
-        )
+        table: pd.concat([power_city.table(table), heat_city.table(table)], ignore_index=True)
         for table in ("nodes", "branches", "sources")
     }
     tables["buildings"] = pd.concat([power_city.buildings, heat_buildings], ignore_index=True)
@@ -311,7 +312,7 @@ def couple(
         [power_city.dependencies, heat_city.dependencies, extra], ignore_index=True
     )
     label = name or f"{power_city.name}+{heat_city.name}"
-    reached = distance[~np.isnan(distance)]
+    reached = distance[index >= 0]
     meta = {
         "power": power_city.meta,
         "heat": heat_city.meta,
@@ -319,5 +320,6 @@ def couple(
             "max": float(reached.max()) if reached.size else None,
             "mean": float(reached.mean()) if reached.size else None,
         },
+        "heat_buildings_without_power_node": int((index < 0).sum()),
     }
     return City.from_tables(label, meta=meta, origin=label, **tables)

@@ -199,7 +199,10 @@ def _switches(net: Any, bus_ok: pd.Series) -> list[pd.DataFrame]:
             )
     to_node = np.where(bus_bus, [f"power.bus.{int(e)}" for e in element], "")
     guards = np.array(
-        ["" if code == "b" else f"power.{SWITCH_TARGET[code]}.{int(e)}" for code, e in zip(et, element, strict=True)],
+        [
+            "" if code == "b" else f"power.{SWITCH_TARGET[code]}.{int(e)}"
+            for code, e in zip(et, element, strict=True)
+        ],
         dtype=object,
     )
     in_service = np.ones(len(switch), dtype=bool)
@@ -284,7 +287,9 @@ def _buildings(net: Any, nodes: pd.DataFrame) -> tuple[pd.DataFrame | None, int]
     position.index = net.bus.index
     if not load["bus"].isin(position.index).all():
         row = load.index[~load["bus"].isin(position.index).to_numpy()][0]
-        raise InputError(f"pandapower net: load {row}", f"bus {load['bus'].loc[row]!r} names no bus")
+        raise InputError(
+            f"pandapower net: load {row}", f"bus {load['bus'].loc[row]!r} names no bus"
+        )
     lonlat = position.loc[load["bus"]].to_numpy()
     use = _uses(load)
     people = people_from_energy(
@@ -341,7 +346,11 @@ def simbench_net(code: str) -> Any:
     try:
         return simbench.get_simbench_net(code)
     except (ValueError, KeyError, IndexError, UserWarning) as error:
-        raise InputError(f"SimBench code {code!r}", f"is not a SimBench grid ({error})") from None
+        raise InputError(
+            f"SimBench code {code!r}",
+            f"names no SimBench grid ({type(error).__name__}: {error}); codes look like "
+            "1-LV-rural1--0-sw, see simbench.collect_all_simbench_codes()",
+        ) from None
 
 
 def city_from_simbench(code: str) -> City:
