@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -23,12 +22,12 @@ EXIT_BAD_INPUT = 2
 class _Group(TyperGroup):
     """Root command group that turns :class:`WarmgridError` into a clean exit 2."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except WarmgridError as error:
             err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
-            raise click.exceptions.Exit(EXIT_BAD_INPUT) from None
+            raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 app = typer.Typer(

@@ -79,6 +79,20 @@ class ImpactResult:
         ids = self.compiled.city.buildings["id"].to_numpy()
         return ids[lacking & self.compiled.building_critical].tolist()
 
+    def summary(self) -> dict[str, object]:
+        """The result as JSON-ready data: ids, counts, critical facilities."""
+        ids = self.compiled.city.buildings["id"].to_numpy()
+        return {
+            "damaged_assets": self.damaged_asset_ids,
+            "unsupplied": self.unsupplied(),
+            "buildings_without_power": ids[self.building_without_power].tolist(),
+            "buildings_without_heat": ids[self.building_without_heat].tolist(),
+            "people_without_power": self.people_without_power,
+            "people_without_heat": self.people_without_heat,
+            "critical_without_power": self.critical_without("power"),
+            "critical_without_heat": self.critical_without("heat"),
+        }
+
     @cached_property
     def tracer(self) -> Tracer:
         """The walker over unsupplied components (built on first use)."""

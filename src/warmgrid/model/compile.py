@@ -3,9 +3,9 @@
 Every asset gets one index in a single numbering: nodes first, then branches, then
 sources (``asset = node``, ``asset = n_nodes + branch``, ``asset = n_nodes + n_branches +
 source``). Branches become undirected edges between node indices; a three-winding
-transformer becomes two edges (high to medium, high to low voltage side) owned by the
-same branch. Element switches (``guards``) become a guard list that cuts the branch they
-guard when they are open or damaged.
+transformer becomes three edges (every pair of its sides, as pandapower's topology graph
+has them) owned by the same branch. Element switches (``guards``) become a guard list
+that cuts the branch they guard when they are open or damaged.
 """
 
 from __future__ import annotations
@@ -91,10 +91,9 @@ def compile_city(city: City) -> CompiledCity:
     branch_pos = np.arange(len(branches), dtype=np.int64)
     two = to_node >= 0
     three = third_node >= 0
-    both = two & three
-    edge_u = np.concatenate([from_node[two], from_node[three], to_node[both]])
-    edge_v = np.concatenate([to_node[two], third_node[three], third_node[both]])
-    edge_branch = np.concatenate([branch_pos[two], branch_pos[three], branch_pos[both]])
+    edge_u = np.concatenate([from_node[two], from_node[three], to_node[three]])
+    edge_v = np.concatenate([to_node[two], third_node[three], third_node[three]])
+    edge_branch = np.concatenate([branch_pos[two], branch_pos[three], branch_pos[three]])
 
     guards = branches["guards"].to_numpy()
     guarding = guards != ""

@@ -1,0 +1,226 @@
+"""Contingency screening: N-1 over every asset, N-k by seeded sampling.
+
+N-1 uses dominators. Build a flow graph from a virtual root through every active source
+to its node, and through every active branch as a *hub* vertex joined to its end nodes;
+a node loses service when one asset is lost exactly when that asset's vertex dominates
+it (every path from the root passes through it). One Lengauer–Tarjan pass (igraph, in C)
+and one sweep up the dominator tree give, for every asset at once, the people and
+critical facilities it alone keeps supplied.
+
+Dependencies across networks are the exception: if an asset dominates a node on which
+a source or a branch depends, its loss cascades. Those assets (the dominator-tree
+ancestors of dependency nodes, usually few) are recomputed exactly with
+:func:`warmgrid.impact.propagate.propagate`. The result equals recomputing every
+contingency from scratch; ``tests/impact`` checks that by brute force.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+
+from warmgrid.impact.propagate import SupplyState, propagate
+from warmgrid.model.compile import CompiledCity
+from warmgrid.model.schema import NETWORKS
+
+Progress = Callable[[int], None]
+
+COUNT_COLUMNS = (
+    "people_without_power",
+    "people_without_heat",
+    "buildings_without_power",
+    "buildings_without_heat",
+    "critical_without_power",
+    "critical_without_heat",
+)
+
+
+@dataclass(frozen=True)
+class _Weights:
+    """Per node: what losing it costs (people, buildings, critical facilities)."""
+
+    matrix: np.ndarray  # float64, nodes × COUNT_COLUMNS
+
+    @classmethod
+    def of(cls, compiled: CompiledCity) -> _Weights:
+        matrix = np.zeros((compiled.n_nodes, len(COUNT_COLUMNS)))
+        people = compiled.building_population.astype(np.float64)
+        critical = compiled.building_critical.astype(np.float64)
+        for offset, nodes in ((0, compiled.building_power_node), (1, compiled.building_heat_node)):
+            on = nodes >= 0
+            for column, values in ((offset, people), (offset + 2, 1.0), (offset + 4, critical)):
+                weights = np.broadcast_to(values, people.shape)[on]
+                matrix[:, column] += np.bincount(
+                    nodes[on], weights=weights, minlength=compiled.n_nodes
+                )
+        return cls(matrix)
+
+    def lost(self, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+        """Totals over nodes supplied before and not after."""
+        return self.matrix[before & ~after].sum(axis=0)
+
+
+def _flow_graph(
+    compiled: CompiledCity, base: SupplyState, damaged: np.ndarray
+) -> tuple[ig.Graph, int]:
+    n, b, s = compiled.n_nodes, compiled.n_branches, compiled.n_sources
+    root = n + b + s
+    edge_ok = (
+        base.branch_active[compiled.edge_branch]
+        & ~damaged[compiled.edge_u]
+        & ~damaged[compiled.edge_v]
+    )
+    hub = n + compiled.edge_branch[edge_ok]
+    u, v = compiled.edge_u[edge_ok], compiled.edge_v[edge_ok]
+    sources = np.flatnonzero(base.source_active)
+    tails = np.concatenate([u, hub, v, hub, np.full(sources.size, root), n + b + sources])
+    heads = np.concatenate([hub, u, hub, v, n + b + sources, compiled.source_node[sources]])
+    graph = ig.Graph(n=root + 1, edges=np.column_stack([tails, heads]), directed=True)
+    return graph, root
+
+
+def _subtree_totals(idom: np.ndarray, root: int, leaf_weights: np.ndarray) -> np.ndarray:
+    """Sum of weights over each vertex's dominator subtree (unreachable vertices: zero).
+
+    Walks the dominator tree level by level from the deepest (igraph's BFS gives the
+    levels), adding each level's totals into their parents in one vectorised step.
+    """
+    children = np.flatnonzero(idom >= 0)
+    tree = ig.Graph(n=idom.size, edges=np.column_stack([idom[children], children]), directed=True)
+    order, layer_starts, _ = tree.bfs(root, mode="out")
+    order = np.asarray(order, dtype=np.int64)
+    totals = np.zeros_like(leaf_weights)
+    totals[order] = leaf_weights[order]
+    bounds = list(layer_starts)
+    if bounds[-1] != order.size:
+        bounds.append(order.size)
+    for level in range(len(bounds) - 2, 0, -1):
+        members = order[bounds[level] : bounds[level + 1]]
+        np.add.at(totals, idom[members], totals[members])
+    return totals
+
+
+def _dependency_ancestors(idom: np.ndarray, root: int, dep_vertices: np.ndarray) -> np.ndarray:
+    """Vertices that dominate at least one dependency node (their loss may cascade)."""
+    marked = np.zeros(idom.size, dtype=bool)
+    for vertex in dep_vertices:
+        current = int(vertex)
+        while current != root and current >= 0 and not marked[current]:
+            marked[current] = True
+            current = int(idom[current])
+    return marked
+
+
+def _asset_vertices(compiled: CompiledCity) -> np.ndarray:
+    """The flow-graph vertex whose loss is the loss of each asset."""
+    n = compiled.n_nodes
+    vertex = np.arange(compiled.n_assets, dtype=np.int64)
+    vertex[n + compiled.guard_switch] = n + compiled.guard_target
+    return vertex
+
+
+def screen_n1(
+    compiled: CompiledCity,
+    base_damaged: np.ndarray | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """N-1: for every asset, what its loss alone (on top of ``base_damaged``) costs.
+
+    Returns one row per asset (``id``, ``table``, ``network``, ``kind`` and the counts of
+    :data:`COUNT_COLUMNS`, all *new* losses relative to the base state), sorted with the
+    worst first: people without power plus people without heat, then critical facilities.
+    """
+    damaged = (
+        np.zeros(compiled.n_assets, dtype=bool) if base_damaged is None else base_damaged.copy()
+    )
+    base = propagate(compiled, damaged)
+    graph, root = _flow_graph(compiled, base, damaged)
+    raw = np.asarray(graph.dominator(root, mode="out"), dtype=np.float64)
+    idom = np.where(np.isnan(raw), -2, raw).astype(np.int64)
+    weights = _Weights.of(compiled)
+    leaf = np.zeros((graph.vcount(), len(COUNT_COLUMNS)))
+    leaf[: compiled.n_nodes] = np.where(base.node_supplied[:, None], weights.matrix, 0.0)
+    totals = _subtree_totals(idom, root, leaf)
+
+    vertex = _asset_vertices(compiled)
+    counts = totals[vertex]
+    counts[damaged] = 0.0
+    marked = _dependency_ancestors(idom, root, np.unique(compiled.dep_node))
+    cascading = marked[vertex] & ~damaged
+    for done, asset in enumerate(np.flatnonzero(cascading)):
+        trial = damaged.copy()
+        trial[asset] = True
+        after = propagate(compiled, trial).node_supplied
+        counts[asset] = weights.lost(base.node_supplied, after)
+        if progress is not None:
+            progress(done + 1)
+    return _table(compiled, counts)
+
+
+def _table(compiled: CompiledCity, counts: np.ndarray) -> pd.DataFrame:
+    city = compiled.city
+    table = np.repeat(
+        np.array(["nodes", "branches", "sources"]),
+        [compiled.n_nodes, compiled.n_branches, compiled.n_sources],
+    )
+    frame = pd.DataFrame(
+        {
+            "id": compiled.asset_ids.to_numpy(),
+            "table": table,
+            "network": np.concatenate(
+                [city.nodes["network"], city.branches["network"], city.sources["network"]]
+            ),
+            "kind": np.concatenate(
+                [city.nodes["kind"], city.branches["kind"], city.sources["kind"]]
+            ),
+        }
+    )
+    for k, column in enumerate(COUNT_COLUMNS):
+        frame[column] = np.rint(counts[:, k]).astype(np.int64)
+    frame["people_lost"] = frame["people_without_power"] + frame["people_without_heat"]
+    frame["critical_lost"] = frame["critical_without_power"] + frame["critical_without_heat"]
+    return frame.sort_values(
+        ["people_lost", "critical_lost", "id"], ascending=[False, False, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def screen_nk(
+    compiled: CompiledCity,
+    k: int,
+    samples: int,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """N-k by sampling: ``samples`` random sets of ``k`` distinct in-service assets.
+
+    Returns one row per sampled set (``assets`` as a comma-separated id list and the counts
+    of :data:`COUNT_COLUMNS`), worst first. The same seed gives the same sets.
+    """
+    rng = np.random.default_rng(seed)
+    base = propagate(compiled, np.zeros(compiled.n_assets, dtype=bool))
+    weights = _Weights.of(compiled)
+    candidates = np.flatnonzero(_in_play(compiled, base))
+    rows = []
+    for sample in range(samples):
+        chosen = rng.choice(candidates, size=min(k, candidates.size), replace=False)
+        damaged = np.zeros(compiled.n_assets, dtype=bool)
+        damaged[chosen] = True
+        lost = weights.lost(base.node_supplied, propagate(compiled, damaged).node_supplied)
+        rows.append([",".join(compiled.asset_ids[np.sort(chosen)]), *np.rint(lost).astype(int)])
+        if progress is not None:
+            progress(sample + 1)
+    frame = pd.DataFrame(rows, columns=["assets", *COUNT_COLUMNS])
+    frame["people_lost"] = frame["people_without_power"] + frame["people_without_heat"]
+    return frame.sort_values("people_lost", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _in_play(compiled: CompiledCity, base: SupplyState) -> np.ndarray:
+    """Assets whose loss can matter: supplied nodes, active branches and sources."""
+    return np.concatenate([base.node_supplied, base.branch_active, base.source_active])
+
+
+__all__ = ["COUNT_COLUMNS", "NETWORKS", "screen_n1", "screen_nk"]

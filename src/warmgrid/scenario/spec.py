@@ -1,0 +1,209 @@
+"""Scenario files (TOML): a city, damage, weather, crews, warming centres and a start time.
+
+See ``warmgrid/scenario/data/demo.toml`` for a complete example. Every field is checked
+on load; an error names the file and the field (``crews[2].lon``) and what was expected.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from warmgrid.errors import InputError
+from warmgrid.impact import Circle, Damage
+
+
+@dataclass(frozen=True)
+class Crew:
+    """A repair crew: depot position, skills, hours after start from which it can work."""
+
+    id: str
+    lon: float
+    lat: float
+    skills: tuple[str, ...]
+    available_from_h: float = 0.0
+
+
+@dataclass(frozen=True)
+class WarmingCentre:
+    """A heated public place people are sent to (name and WGS84 position)."""
+
+    name: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class Weather:
+    """Outdoor temperature forecast: values at hours after start, linear in between."""
+
+    hours: float
+    points_h: tuple[float, ...]
+    outdoor_temp_c: tuple[float, ...]
+
+    def hourly_c(self) -> np.ndarray:
+        """Outdoor temperature at every whole hour from 0 to ``hours`` (°C)."""
+        grid = np.arange(0.0, self.hours + 1.0)
+        return np.interp(grid, self.points_h, self.outdoor_temp_c)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One situation: what is damaged, in which city, under which weather, with which crews."""
+
+    name: str
+    city: str
+    start: datetime
+    damage: Damage
+    damage_labels: tuple[str, ...]
+    weather: Weather
+    crews: tuple[Crew, ...] = ()
+    warming_centres: tuple[WarmingCentre, ...] = ()
+    description: str = ""
+    source: str = field(default="<scenario>", compare=False)
+
+
+class _Reader:
+    """Typed access to a TOML table with error messages that name the field."""
+
+    def __init__(self, data: dict[str, Any], where: str) -> None:
+        self.data = data
+        self.where = where
+
+    def _fail(self, key: str, problem: str) -> InputError:
+        return InputError(f"{self.where}.{key}" if self.where else key, problem)
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        if key not in self.data:
+            if default is ...:
+                raise self._fail(key, "is missing")
+            return default
+        value = self.data[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise self._fail(key, f"must be a {names}, got {value!r}")
+        return value
+
+    def number(
+        self, key: str, default: Any = ..., low: float | None = None, high: float | None = None
+    ) -> float:
+        value = self.get(key, float, default)
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise self._fail(key, f"must be within [{low}, {high}], got {value}")
+        return value
+
+    def tables(self, key: str) -> list[_Reader]:
+        items = self.get(key, list, [])
+        readers = []
+        for k, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise self._fail(f"{key}[{k}]", "must be a table")
+            readers.append(_Reader(item, f"{self.where}.{key}[{k}]".lstrip(".")))
+        return readers
+
+
+def _weather(reader: _Reader) -> Weather:
+    hours = reader.number("hours", 72.0, low=1.0, high=24.0 * 60)
+    points = reader.get("points_h", list, [0.0, hours])
+    temps = reader.get("outdoor_temp_c", (list, float, int))
+    if not isinstance(temps, list):
+        temps = [float(temps)] * len(points)
+    if len(points) != len(temps) or not points:
+        raise reader._fail("outdoor_temp_c", "needs one temperature per entry of points_h")
+    try:
+        points_h = tuple(float(p) for p in points)
+        values = tuple(float(t) for t in temps)
+    except (TypeError, ValueError):
+        raise reader._fail("points_h", "points_h and outdoor_temp_c must be numbers") from None
+    if any(b <= a for a, b in pairwise(points_h)):
+        raise reader._fail("points_h", "must increase strictly")
+    if any(not -60.0 <= t <= 50.0 for t in values):
+        raise reader._fail("outdoor_temp_c", "must be plausible outdoor temperatures (−60…50 °C)")
+    return Weather(hours=hours, points_h=points_h, outdoor_temp_c=values)
+
+
+def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
+    """Build a :class:`Scenario` from parsed TOML; ``source`` names the file in errors."""
+    root = _Reader(data, "")
+    start_value = root.get("start", (datetime, str))
+    if isinstance(start_value, str):
+        try:
+            start_value = datetime.fromisoformat(start_value)
+        except ValueError:
+            raise InputError(
+                f"{source}: start", f"is not an ISO 8601 time: {start_value!r}"
+            ) from None
+    if start_value.tzinfo is None:
+        raise InputError(f"{source}: start", "needs a time zone offset, e.g. +02:00")
+    damage = _Reader(root.get("damage", dict, {}), "damage")
+    areas, labels = [], [damage.get("label", str, "")]
+    for area in damage.tables("areas"):
+        areas.append(
+            Circle(
+                area.number("lon", low=-180, high=180),
+                area.number("lat", low=-90, high=90),
+                area.number("radius_m", low=0.1),
+            )
+        )
+        labels.append(area.get("label", str, ""))
+    assets = damage.get("assets", list, [])
+    crews = tuple(
+        Crew(
+            id=c.get("id", str),
+            lon=c.number("lon", low=-180, high=180),
+            lat=c.number("lat", low=-90, high=90),
+            skills=tuple(c.get("skills", list, [])),
+            available_from_h=c.number("available_from_h", 0.0, low=0.0),
+        )
+        for c in root.tables("crews")
+    )
+    centres = tuple(
+        WarmingCentre(
+            w.get("name", str),
+            w.number("lon", low=-180, high=180),
+            w.number("lat", low=-90, high=90),
+        )
+        for w in root.tables("warming_centres")
+    )
+    return Scenario(
+        name=root.get("name", str, "scenario"),
+        city=root.get("city", str),
+        start=start_value,
+        damage=Damage(asset_ids=tuple(str(a) for a in assets), areas=tuple(areas)),
+        damage_labels=tuple(labels),
+        weather=_weather(_Reader(root.get("weather", dict, {"outdoor_temp_c": -5.0}), "weather")),
+        crews=crews,
+        warming_centres=centres,
+        description=root.get("description", str, ""),
+        source=source,
+    )
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario TOML file."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise InputError(str(path), "no such scenario file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InputError(str(path), f"is not valid TOML ({error})") from None
+    try:
+        return parse_scenario(data, str(path))
+    except InputError as error:
+        raise InputError(f"{path}: {error.where}", error.problem) from None
+
+
+def demo_scenario() -> Scenario:
+    """The default scenario of the demo city."""
+    text = resources.files("warmgrid.scenario").joinpath("data/demo.toml").read_text()
+    return parse_scenario(tomllib.loads(text), "demo scenario")

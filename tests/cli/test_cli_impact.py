@@ -1,0 +1,83 @@
+"""The impact, screen and demo commands as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from warmgrid.cli import app
+
+runner = CliRunner()
+CHP = "power.trafo.0,power.trafo.1,power.trafo.2,power.trafo.3"
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_impact_json_reports_what_the_issue_asks_for():
+    result = run("impact", "demo", "--damage", CHP, "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    for key in (
+        "unsupplied",
+        "buildings_without_power",
+        "buildings_without_heat",
+        "people_without_power",
+        "people_without_heat",
+    ):
+        assert key in payload
+    assert payload["people_without_power"] == 0
+    assert payload["people_without_heat"] > 10_000
+    assert "power.bus.4" in payload["unsupplied"]["power"]
+    assert payload["restoration_groups"][0]["needs"] == ["power.trafo.0"]
+
+
+def test_impact_with_area_and_explanation():
+    result = run(
+        "impact", "demo", "--area", "30.508615,50.435881,30", "--explain", "building.224", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["damaged_assets"] == ["power.line.53"]
+    assert payload["explain"]["power"][0]["asset"] == "power.line.53"
+
+
+def test_screen_json_has_one_row_per_asset():
+    result = run("screen", "demo", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    assert len(rows) == len({r["id"] for r in rows}) > 400
+    assert {"id", "people_without_power", "people_without_heat"} <= set(rows[0])
+    top = json.loads(run("screen", "demo", "--top", "3", "--json").stdout)["rows"]
+    assert top == rows[:3]
+
+
+def test_sampled_nk_screen():
+    result = run("screen", "demo", "--k", "2", "--samples", "30", "--json")
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["rows"]) == 30
+
+
+def test_demo_prints_what_is_out_and_why():
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    assert "CHP-5 network pump station" in result.output
+    assert "City Hospital No. 1" in result.output
+
+
+def test_bad_input_exits_2_with_a_message_and_no_traceback(tmp_path):
+    cases = [
+        (("impact", "demo", "--damage", "power.trafo.999"), "power.trafo.999"),
+        (("impact", "demo", "--area", "30.5,50.4"), "LON,LAT,RADIUS_M"),
+        (("impact", "demo"), "--damage"),
+        (("impact", str(tmp_path), "--damage", "x"), "city.json"),
+        (("screen", "demo", "--k", "0"), "--k"),
+        (("demo", "--scenario", str(tmp_path / "missing.toml")), "missing.toml"),
+    ]
+    for args, needle in cases:
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert needle in result.output
+        assert "Traceback" not in result.output

@@ -1,0 +1,59 @@
+"""Scenario files: the shipped default and errors that name the field."""
+
+from __future__ import annotations
+
+import pytest
+
+from warmgrid.errors import InputError
+from warmgrid.scenario.spec import demo_scenario, load_scenario
+
+GOOD = """
+name = "test"
+city = "demo"
+start = "2026-11-26T05:00:00+02:00"
+[damage]
+assets = ["power.trafo.0"]
+[weather]
+hours = 24
+outdoor_temp_c = -5
+[[crews]]
+id = "a"
+lon = 30.5
+lat = 50.4
+"""
+
+
+def test_default_scenario_damages_chp_transformers_and_two_debris_sites():
+    scenario = demo_scenario()
+    assert scenario.damage.asset_ids[:3] == ("power.trafo.0", "power.trafo.1", "power.trafo.2")
+    assert len(scenario.damage.areas) == 2
+    assert scenario.weather.hourly_c().shape == (73,)
+    assert scenario.weather.hourly_c()[12] == pytest.approx(-3.0)
+
+
+def test_constant_temperature_and_defaults(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD)
+    scenario = load_scenario(path)
+    assert (scenario.weather.hourly_c() == -5.0).all()
+    assert scenario.crews[0].available_from_h == 0.0
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        (("lon = 30.5", "lon = 300.5"), "crews[0].lon"),
+        (("lat = 50.4", 'lat = "north"'), "crews[0].lat"),
+        (('start = "2026-11-26T05:00:00+02:00"', 'start = "2026-11-26T05:00:00"'), "time zone"),
+        (('city = "demo"', ""), "city"),
+        (("outdoor_temp_c = -5", "outdoor_temp_c = -95"), "weather.outdoor_temp_c"),
+        (("[damage]", "[damage"), "not valid TOML"),
+    ],
+)
+def test_errors_name_file_and_field(tmp_path, change, needle):
+    path = tmp_path / "bad.toml"
+    path.write_text(GOOD.replace(*change))
+    with pytest.raises(InputError) as error:
+        load_scenario(path)
+    assert str(path) in str(error.value)
+    assert needle in str(error.value)
