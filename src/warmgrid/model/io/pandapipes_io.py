@@ -55,6 +55,11 @@ BRANCH_KIND = {
 CIRC_PUMPS = ("circ_pump_pressure", "circ_pump_mass")
 
 
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (for messages)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _ids(prefix: str, index: Iterable[Any]) -> np.ndarray:
     return np.array([f"{prefix}.{int(i)}" for i in index], dtype=object)
 
@@ -78,7 +83,7 @@ def _check_junctions(frame: pd.DataFrame, table: str, columns: Iterable[str], ok
             row = frame.index[~known][0]
             raise InputError(
                 f"pandapipes net: {table} {row}",
-                f"{column} {frame[column].loc[row]!r} names no junction",
+                f"{column} {_plain(frame[column].loc[row])!r} names no junction",
             )
 
 

@@ -14,8 +14,9 @@ The mapping follows what ``pandapower.topology.unsupplied_buses`` (with
   transformers ``trafo``, three-winding transformers ``trafo3w`` (hv, mv, lv; a terminal
   on an out-of-service bus is dropped and the other two stay coupled);
 - bus-bus switches are ``switch`` branches between their buses (``closed`` as given);
-  line and transformer switches (``et`` l, t, t3) are element switches that guard the
-  branch they cut when open;
+  line and transformer switches (``et`` l, t) are element switches that guard the
+  branch they cut when open; a switch at a three-winding transformer's side (``et`` t3)
+  cuts only that side, through a terminal node (see :class:`_T3Switches`);
 - sources are exactly pandapower's slacks: external grids, generators with ``slack``
   set, and VSCs in AC slack mode; other generators and static generators do not keep a
   bus supplied on their own;
@@ -49,8 +50,13 @@ TWO_TERMINAL_TABLES = {"line": "line", "impedance": "line", "tcsc": "line", "dcl
 SWITCH_TARGET = {"l": "line", "t": "trafo", "t3": "trafo3w"}
 
 
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (for messages)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _table(net: Any, name: str) -> pd.DataFrame:
-    frame = net[name] if name in net else None
+    frame = net.get(name, None)
     return frame if isinstance(frame, pd.DataFrame) else pd.DataFrame()
 
 
@@ -107,7 +113,7 @@ def _check_buses(frame: pd.DataFrame, table: str, columns: tuple[str, ...], bus_
             row = frame.index[~known.to_numpy()][0]
             raise InputError(
                 f"pandapower net: {table} {row}",
-                f"{column} {frame[column].loc[row]!r} names no bus",
+                f"{column} {_plain(frame[column].loc[row])!r} names no bus",
             )
 
 
@@ -149,31 +155,94 @@ def _two_terminal(net: Any, bus_ok: pd.Series) -> list[pd.DataFrame]:
     return frames
 
 
-def _trafo3w(net: Any, bus_ok: pd.Series) -> list[pd.DataFrame]:
+SIDES = ("hv", "mv", "lv")
+
+
+class _T3Switches:
+    """Switches at a three-winding transformer's side (``et`` t3), as pandapower cuts them.
+
+    pandapower opens only the transformer's edges at the switch's bus: the other two
+    windings stay coupled. warmgrid gives such a side a terminal node
+    ``power.trafo3w.<index>.<side>`` (at the bus's position) that the transformer
+    connects to, and makes each switch a bus-bus switch between the bus and the terminal
+    (several switches on one side in series, with intermediate nodes ``...<side>.<k>``).
+    """
+
+    def __init__(self, net: Any, nodes: pd.DataFrame) -> None:
+        self.ends: dict[int, tuple[str, str]] = {}
+        self.terminal: dict[tuple[int, str], str] = {}
+        self.nodes: list[dict[str, Any]] = []
+        switch, trafo3w = _table(net, "switch"), _table(net, "trafo3w")
+        if switch.empty:
+            return
+        t3 = switch[switch["et"].astype(str) == "t3"]
+        position = nodes.set_index("id")
+        for (element, bus), group in t3.groupby(["element", "bus"], sort=True):
+            if element not in trafo3w.index:
+                raise InputError(
+                    f"pandapower net: switch {group.index[0]}",
+                    f"element {_plain(element)!r} names no trafo3w",
+                )
+            sides = [s for s in SIDES if trafo3w.at[element, f"{s}_bus"] == bus]
+            if not sides:
+                raise InputError(
+                    f"pandapower net: switch {group.index[0]}",
+                    f"bus {_plain(bus)!r} is not a side of trafo3w {_plain(element)!r}",
+                )
+            side, previous = sides[0], f"power.bus.{int(bus)}"
+            bus_row = position.loc[previous]
+            for k, index in enumerate(group.index):
+                last = k == len(group) - 1
+                node = f"power.trafo3w.{int(element)}.{side}" + ("" if last else f".{k}")
+                self.ends[int(index)] = (previous, node)
+                self.nodes.append(
+                    {
+                        "id": node,
+                        "network": "power",
+                        "kind": "bus",
+                        "name": f"trafo3w {int(element)} {side} terminal",
+                        "lon": bus_row["lon"],
+                        "lat": bus_row["lat"],
+                        "voltage_kv": bus_row["voltage_kv"],
+                    }
+                )
+                previous = node
+            self.terminal[(int(element), side)] = previous
+
+
+def _trafo3w(net: Any, bus_ok: pd.Series, t3: _T3Switches) -> list[pd.DataFrame]:
     frame = _table(net, "trafo3w")
     if frame.empty:
         return []
-    sides = ("hv_bus", "mv_bus", "lv_bus")
-    _check_buses(frame, "trafo3w", sides, bus_ok)
-    terminals = np.column_stack([frame[s].to_numpy() for s in sides])
-    alive = np.column_stack([bus_ok[frame[s]].to_numpy() for s in sides])
+    columns = tuple(f"{s}_bus" for s in SIDES)
+    _check_buses(frame, "trafo3w", columns, bus_ok)
     ends = np.full((len(frame), 3), "", dtype=object)
-    for row in range(len(frame)):
-        kept = terminals[row][alive[row]] if alive[row].sum() >= 2 else terminals[row]
-        ends[row, : len(kept)] = [f"power.bus.{int(b)}" for b in kept]
+    kept_count = np.zeros(len(frame), dtype=np.int64)
+    for row, (index, buses) in enumerate(
+        zip(frame.index, frame[list(columns)].to_numpy(), strict=True)
+    ):
+        terminals, alive = [], []
+        for side, bus in zip(SIDES, buses, strict=True):
+            switched = t3.terminal.get((int(index), side))
+            terminals.append(switched or f"power.bus.{int(bus)}")
+            alive.append(switched is not None or bool(bus_ok[bus]))
+        kept = [t for t, a in zip(terminals, alive, strict=True) if a]
+        kept_count[row] = len(kept)
+        chosen = kept if len(kept) >= 2 else terminals
+        ends[row, : len(chosen)] = chosen
     out = _branch_frame(
         _ids("power.trafo3w", frame.index),
         "trafo3w",
         ends[:, 0],
         ends[:, 1],
         third_node=ends[:, 2],
-        in_service=_bool(frame, "in_service") & (alive.sum(axis=1) >= 2),
+        in_service=_bool(frame, "in_service") & (kept_count >= 2),
         name=_names(frame),
     )
     return [out]
 
 
-def _switches(net: Any, bus_ok: pd.Series) -> list[pd.DataFrame]:
+def _switches(net: Any, bus_ok: pd.Series, t3: _T3Switches) -> list[pd.DataFrame]:
     switch = _table(net, "switch")
     if switch.empty:
         return []
@@ -188,19 +257,20 @@ def _switches(net: Any, bus_ok: pd.Series) -> list[pd.DataFrame]:
     element = switch["element"].to_numpy()
     bus_bus = et == "b"
     _check_buses(switch[bus_bus], "switch", ("element",), bus_ok)
-    for code, table in SWITCH_TARGET.items():
+    for code, table in (("l", "line"), ("t", "trafo")):
         rows = et == code
         known = np.isin(element[rows], _table(net, table).index)
         if not known.all():
             row = switch.index[rows][~known][0]
             raise InputError(
                 f"pandapower net: switch {row}",
-                f"element {element[rows][~known][0]!r} names no {table}",
+                f"element {_plain(element[rows][~known][0])!r} names no {table}",
             )
-    to_node = np.where(bus_bus, [f"power.bus.{int(e)}" for e in element], "")
+    from_node = _ids("power.bus", switch["bus"])
+    to_node = np.where(bus_bus, [f"power.bus.{int(e)}" for e in element], "").astype(object)
     guards = np.array(
         [
-            "" if code == "b" else f"power.{SWITCH_TARGET[code]}.{int(e)}"
+            f"power.{SWITCH_TARGET[code]}.{int(e)}" if code in ("l", "t") else ""
             for code, e in zip(et, element, strict=True)
         ],
         dtype=object,
@@ -209,10 +279,16 @@ def _switches(net: Any, bus_ok: pd.Series) -> list[pd.DataFrame]:
     in_service[bus_bus] = (
         bus_ok[switch["bus"][bus_bus]].to_numpy() & bus_ok[element[bus_bus]].to_numpy()
     )
+    for row, index in enumerate(switch.index):
+        if int(index) in t3.ends:
+            from_node[row], to_node[row] = t3.ends[int(index)]
+            in_service[row] = not from_node[row].startswith("power.bus.") or bool(
+                bus_ok[switch["bus"].iat[row]]
+            )
     frame = _branch_frame(
         _ids("power.switch", switch.index),
         "switch",
-        _ids("power.bus", switch["bus"]),
+        from_node,
         to_node,
         guards=guards,
         closed=_bool(switch, "closed"),
@@ -288,7 +364,7 @@ def _buildings(net: Any, nodes: pd.DataFrame) -> tuple[pd.DataFrame | None, int]
     if not load["bus"].isin(position.index).all():
         row = load.index[~load["bus"].isin(position.index).to_numpy()][0]
         raise InputError(
-            f"pandapower net: load {row}", f"bus {load['bus'].loc[row]!r} names no bus"
+            f"pandapower net: load {row}", f"bus {_plain(load['bus'].loc[row])!r} names no bus"
         )
     lonlat = position.loc[load["bus"]].to_numpy()
     use = _uses(load)
@@ -316,12 +392,15 @@ def city_from_pandapower(net: Any, *, name: str, meta: dict[str, Any] | None = N
         raise InputError(name, "is not a pandapower net (no bus table)")
     bus_ok = pd.Series(_bool(net.bus, "in_service"), index=net.bus.index)
     nodes = _nodes(net)
+    t3 = _T3Switches(net, nodes)
     branches = [
         *_two_terminal(net, bus_ok),
-        *_trafo3w(net, bus_ok),
-        *_switches(net, bus_ok),
+        *_trafo3w(net, bus_ok, t3),
+        *_switches(net, bus_ok, t3),
     ]
     buildings, unplaced = _buildings(net, nodes)
+    if t3.nodes:
+        nodes = pd.concat([nodes, pd.DataFrame(t3.nodes)], ignore_index=True)
     info = {
         "source": "pandapower",
         "population_method": "annual load energy / 3,074 kWh per household × 2.00 persons",
