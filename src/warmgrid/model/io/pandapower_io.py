@@ -307,7 +307,8 @@ def _sources(net: Any, bus_ok: pd.Series) -> pd.DataFrame:
         if table == "gen":
             frame = frame[_bool(frame, "slack", default=False)]
         if table == "vsc":
-            frame = frame[frame.get("control_mode_ac", pd.Series(dtype=str)) == "slack"]
+            mode = frame.get("control_mode_ac", None)
+            frame = frame[mode == "slack"] if mode is not None else frame.iloc[0:0]
         if frame.empty:
             continue
         _check_buses(frame, table, ("bus",), bus_ok)
