@@ -15,6 +15,7 @@ from warmgrid.model.io.pandapower_io import city_from_pandapower
 from warmgrid.model.io.population import (
     DEFAULT_POWER_FULL_LOAD_HOURS,
     ELECTRICITY_PER_HOUSEHOLD_KWH,
+    HOUSEHOLD_SHARE_OF_ELECTRICITY,
     PERSONS_PER_HOUSEHOLD,
     people_from_energy,
 )
@@ -131,3 +132,18 @@ def test_dangling_references_in_a_net_are_named(
 def test_not_a_net_is_named() -> None:
     with pytest.raises(InputError, match="thing: is not a pandapower net"):
         city_from_pandapower(pd.DataFrame(), name="thing")
+
+
+def test_area_equivalents_count_only_the_household_share() -> None:
+    """An ``mv_`` grid equivalent with the same energy as a household-profile load houses
+    a quarter of the people."""
+    net = copy.deepcopy(simbench_net(LV))
+    series = net.profiles["load"]
+    net.profiles["load"] = series.assign(mv_demo_pload=series["H0-C_pload"])
+    net.load.loc[[0, 1], "p_mw"] = 0.3
+    net.load.loc[[0, 1], "profile"] = ["mv_demo", "H0-C"]
+    people = city_from_pandapower(net, name="lv").buildings.set_index("id")["population"]
+    hours = series["H0-C_pload"].sum() * 8760.0 / len(series)
+    households = 300 * hours / ELECTRICITY_PER_HOUSEHOLD_KWH
+    assert people["power.load.1"] == round(households * PERSONS_PER_HOUSEHOLD)
+    assert people["power.load.0"] == round(households * HOUSEHOLD_SHARE_OF_ELECTRICITY * 2.0)

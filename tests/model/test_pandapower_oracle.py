@@ -60,9 +60,14 @@ def test_random_damage_matches_pandapower(code: str) -> None:
 
 @pytest.mark.slow
 def test_random_damage_matches_pandapower_on_complete_grid() -> None:
+    code = "1-complete_data-mixed-all-0-sw"
+    net = simbench_net(code)
+    compiled = compile_city(city_from_pandapower(net, name=code))
+    expected = {int(b) for b in top.unsupplied_buses(net)}
+    assert our_unsupplied(compiled, "power", "bus", [], set()) == expected
     counts = {"bus": 30, "line": 60, "trafo": 8, "switch": 60}
-    nonempty = _check_random_damage("1-complete_data-mixed-all-0-sw", 4, counts, seed=11)
-    assert nonempty == 4
+    nonempty = _check_random_damage(code, 8, counts, seed=11)
+    assert nonempty == 8
 
 
 @settings(max_examples=25, deadline=None)

@@ -23,7 +23,8 @@ The mapping follows what ``pandapower.topology.unsupplied_buses`` (with
 - every load becomes a building at its bus's position, with a population estimated from
   its annual energy (:mod:`warmgrid.model.io.population`); its use comes from the SimBench
   profile (``H0`` households and the aggregated ``lv_``, ``mv_``, ``HS`` grid equivalents
-  → residential; ``G`` commercial, ``L`` agricultural and the rest → other). Loads whose
+  → residential, the ``mv_`` and ``HS`` ones counting only the household share of their
+  energy; ``G`` commercial, ``L`` agricultural and the rest → other). Loads whose
   bus has no WGS84 position cannot be placed and are counted in ``meta``.
 """
 
@@ -40,12 +41,16 @@ from warmgrid.model.city import City
 from warmgrid.model.io.population import (
     DEFAULT_POWER_FULL_LOAD_HOURS,
     ELECTRICITY_PER_HOUSEHOLD_KWH,
+    HOUSEHOLD_SHARE_OF_ELECTRICITY,
     people_from_energy,
 )
 from warmgrid.model.io.positions import points_lonlat
 
 HOURS_PER_YEAR = 8_760.0
 RESIDENTIAL_PROFILE_PREFIXES = ("H0", "lv_", "mv_", "HS")
+# Grid equivalents of whole medium- and high-voltage areas: only the household share of
+# their energy houses people (HOUSEHOLD_SHARE_OF_ELECTRICITY).
+MIXED_PROFILE_PREFIXES = ("mv_", "HS")
 TWO_TERMINAL_TABLES = {"line": "line", "impedance": "line", "tcsc": "line", "dcline": "line"}
 SWITCH_TARGET = {"l": "line", "t": "trafo", "t3": "trafo3w"}
 
@@ -348,12 +353,15 @@ def _annual_kwh(net: Any, load: pd.DataFrame) -> np.ndarray:
     return np.asarray(p_mw, dtype=np.float64) * 1000.0 * hours
 
 
-def _uses(load: pd.DataFrame) -> np.ndarray:
+def _uses(load: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Use per load and the share of its energy that households consume."""
     if "profile" not in load:
-        return np.full(len(load), "residential", dtype=object)
+        return np.full(len(load), "residential", dtype=object), np.ones(len(load))
     profile = load["profile"].where(load["profile"].notna(), "").astype(str)
     residential = profile.str.startswith(RESIDENTIAL_PROFILE_PREFIXES) | (profile == "")
-    return np.where(residential, "residential", "other").astype(object)
+    mixed = profile.str.startswith(MIXED_PROFILE_PREFIXES).to_numpy()
+    share = np.where(mixed, HOUSEHOLD_SHARE_OF_ELECTRICITY, 1.0)
+    return np.where(residential, "residential", "other").astype(object), share
 
 
 def _buildings(net: Any, nodes: pd.DataFrame) -> tuple[pd.DataFrame | None, int]:
@@ -368,9 +376,9 @@ def _buildings(net: Any, nodes: pd.DataFrame) -> tuple[pd.DataFrame | None, int]
             f"pandapower net: load {row}", f"bus {_plain(load['bus'].loc[row])!r} names no bus"
         )
     lonlat = position.loc[load["bus"]].to_numpy()
-    use = _uses(load)
+    use, share = _uses(load)
     people = people_from_energy(
-        _annual_kwh(net, load), use == "residential", ELECTRICITY_PER_HOUSEHOLD_KWH
+        _annual_kwh(net, load) * share, use == "residential", ELECTRICITY_PER_HOUSEHOLD_KWH
     )
     frame = pd.DataFrame(
         {

@@ -10,6 +10,9 @@ Schutterwald heat network lie:
   "Gebiet und Bevölkerung – Haushalte").
 - Electricity per household: 3,074 kWh/a (VDEW, statistical mean of German households
   in 2005).
+- Household share of electricity: 0.25 — private households use about a quarter of the
+  519 billion kWh Germany consumed in 2022 (BDEW). Applied to grid equivalents of whole
+  medium- and high-voltage areas, whose energy includes trade and industry.
 - Heat per household: 14,914 kWh/a — room heating 501 and hot water 115 billion kWh of
   private households in 2021 (Destatis, Environmental-Economic Accounting, "Energy
   consumption of private households", temperature adjusted) divided by the 41.304
@@ -26,6 +29,7 @@ import numpy as np
 PERSONS_PER_HOUSEHOLD = 2.00
 ELECTRICITY_PER_HOUSEHOLD_KWH = 3_074.0
 HEAT_PER_HOUSEHOLD_KWH = (501e9 + 115e9) / 41.304e6
+HOUSEHOLD_SHARE_OF_ELECTRICITY = 0.25
 
 # Full-load hours used when a load has no time series: the SimBench household profiles
 # H0-A, H0-B and H0-C (simbench 1.6.1) have 1,222, 776 and 1,031 h; warmgrid takes 1,000 h.
