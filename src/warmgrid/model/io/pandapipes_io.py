@@ -10,8 +10,8 @@ The mapping follows ``pandapipes.topology.create_nxgraph``:
 - every branch component becomes a branch between its two junctions, ``in_service`` from
   the component's status column: pipes → ``pipe``, valves → ``valve`` (``opened`` →
   ``closed``), pumps and compressors → ``pump``, flow and pressure controllers →
-  ``valve``, heat consumers and heat exchangers → ``pipe``. A valve mounted on a pipe
-  (``et`` "pi") is an element valve that guards that pipe;
+  ``valve``, heat consumers, heat exchangers and any other branch component → ``pipe``.
+  A valve mounted on a pipe (``et`` "pi") is an element valve that guards that pipe;
 - sources: external grids, and the circulation pumps (``circ_pump_pressure``,
   ``circ_pump_mass``), which in a heating network are the plant that sets flow
   temperature and pressure. A circulation pump is a ``circ_pump`` source at its flow
@@ -98,10 +98,6 @@ def _branch_components(net: Any) -> list[tuple[str, tuple[str, str], str]]:
         table = component.table_name()
         if table in CIRC_PUMPS or table not in net or not len(net[table]):
             continue
-        if table not in BRANCH_KIND:
-            raise InputError(
-                f"pandapipes net: table {table}", "is a branch component warmgrid cannot map"
-            )
         out.append((table, component.from_to_node_cols(), component.active_identifier()))
     return out
 
@@ -137,7 +133,7 @@ def _branches(net: Any, ok: pd.Series) -> pd.DataFrame | None:
                 {
                     "id": _ids(f"heat.{table}", frame.index),
                     "network": "heat",
-                    "kind": BRANCH_KIND[table],
+                    "kind": BRANCH_KIND.get(table, "pipe"),
                     "from_node": _ids("heat.junction", frame[fcol]),
                     "to_node": to_node,
                     "guards": guards,
