@@ -48,7 +48,9 @@ def _point(lon: float, lat: float) -> dict[str, Any] | None:
     return {"type": "Point", "coordinates": [float(lon), float(lat)]}
 
 
-def _branch_geometry(row: dict[str, Any], position: dict[str, tuple[float, float]]):
+def _branch_geometry(
+    row: dict[str, Any], position: dict[str, tuple[float, float]]
+) -> dict[str, Any] | None:
     ends = [row["from_node"], row["to_node"], row["third_node"]]
     coords = [position.get(end) for end in ends if end]
     if any(c is None or math.isnan(c[0]) or math.isnan(c[1]) for c in coords):

@@ -76,7 +76,9 @@ def _bool(frame: pd.DataFrame, column: str) -> np.ndarray:
     return frame[column].fillna(True).astype(bool).to_numpy()
 
 
-def _check_junctions(frame: pd.DataFrame, table: str, columns: Iterable[str], ok: pd.Series):
+def _check_junctions(
+    frame: pd.DataFrame, table: str, columns: Iterable[str], ok: pd.Series
+) -> None:
     for column in columns:
         known = frame[column].isin(ok.index).to_numpy()
         if not known.all():

@@ -111,7 +111,9 @@ def _nodes(net: Any) -> pd.DataFrame:
     )
 
 
-def _check_buses(frame: pd.DataFrame, table: str, columns: tuple[str, ...], bus_ok: pd.Series):
+def _check_buses(
+    frame: pd.DataFrame, table: str, columns: tuple[str, ...], bus_ok: pd.Series
+) -> None:
     for column in columns:
         known = frame[column].isin(bus_ok.index)
         if not known.all():
