@@ -67,7 +67,7 @@ def test_a_moved_point_moves_the_node() -> None:
     assert (row["lon"], row["lat"]) == (10.5, 51.25)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
     lon=st.floats(-180, 180, allow_nan=False),
     lat=st.floats(-90, 90, allow_nan=False),
