@@ -110,6 +110,11 @@ def register(app: typer.Typer) -> None:
             emit_json({"out": str(folder), "summary": summary, "meta": city.meta})
             return
         _print_summary(summary, f"{city.name} → {folder}")
+        for key in ("loads_without_position", "consumers_without_position"):
+            if city.meta.get(key):
+                console.print(
+                    f"{city.meta[key]:,} {key.split('_')[0]} had no position and got no building"
+                )
 
     @sub.command("info")
     def info(
