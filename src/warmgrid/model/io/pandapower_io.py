@@ -214,7 +214,8 @@ class _T3Switches:
                     }
                 )
                 previous = node
-            self.terminal[(int(element), side)] = previous
+            for each in sides:  # a transformer may have two sides on one bus
+                self.terminal[(int(element), each)] = previous
 
 
 def _trafo3w(net: Any, bus_ok: pd.Series, t3: _T3Switches) -> list[pd.DataFrame]:
