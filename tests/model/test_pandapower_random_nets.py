@@ -95,7 +95,7 @@ def test_random_nets_match_unsupplied_buses(net: pp.pandapowerNet, data: st.Data
 
 
 @pytest.mark.slow
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(net=random_net(), data=st.data())
 def test_many_random_nets_match_unsupplied_buses(
     net: pp.pandapowerNet, data: st.DataObject
