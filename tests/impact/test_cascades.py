@@ -132,3 +132,60 @@ def test_area_positions_of_demo_scenario_hit_what_the_scenario_says():
     lon, lat = at(610, -1570)
     result = assess(compile_city(demo_city()), Damage(areas=[Circle(lon, lat, 30.0)]))
     assert result.damaged_asset_ids == ["power.line.53"]
+
+
+def _haversine_m(lon1, lat1, lon2, lat2):
+    """Great-circle distance (haversine) in metres, an independent check of the projection."""
+    lon1, lat1, lon2, lat2 = map(np.radians, (lon1, lat1, lon2, lat2))
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6_371_008.8 * np.arcsin(np.sqrt(a))
+
+
+@settings(max_examples=40)
+@given(
+    seed=st.integers(0, 10_000),
+    lon=st.floats(0.0, 0.05),
+    lat=st.floats(0.0, 0.05),
+    radius_m=st.floats(50.0, 3000.0),
+)
+def test_circle_hits_the_nodes_within_the_radius(seed, lon, lat, radius_m):
+    compiled = compile_city(random_city(seed))
+    hit = assess(compiled, Damage(areas=[Circle(lon, lat, radius_m)])).damaged[: compiled.n_nodes]
+    distance = _haversine_m(lon, lat, compiled.node_lon, compiled.node_lat)
+    clear = np.abs(distance - radius_m) > 0.002 * radius_m  # leave the rim to rounding
+    assert np.array_equal(hit[clear], (distance <= radius_m)[clear])
+
+
+@settings(max_examples=40)
+@given(
+    seed=st.integers(0, 10_000),
+    corners=st.lists(
+        st.tuples(st.floats(-0.01, 0.06), st.floats(-0.01, 0.06)), min_size=3, max_size=3
+    ),
+)
+def test_polygon_hits_equal_shapely_element_by_element(seed, corners):
+    from shapely.geometry import LineString, Point
+    from shapely.geometry import Polygon as ShapelyPolygon
+
+    shape = ShapelyPolygon(corners)
+    if not shape.is_valid or shape.area < 1e-8:
+        return
+    compiled = compile_city(random_city(seed))
+    damaged = assess(compiled, Damage(areas=[Polygon(tuple(corners))])).damaged
+    n = compiled.n_nodes
+    for node in range(n):
+        point = Point(compiled.node_lon[node], compiled.node_lat[node])
+        assert damaged[node] == shape.intersects(point)
+    expected_branch = np.zeros(compiled.n_branches, bool)
+    for u, v, branch in zip(compiled.edge_u, compiled.edge_v, compiled.edge_branch, strict=True):
+        segment = LineString(
+            [
+                (compiled.node_lon[u], compiled.node_lat[u]),
+                (compiled.node_lon[v], compiled.node_lat[v]),
+            ]
+        )
+        expected_branch[branch] |= shape.intersects(segment)
+    assert np.array_equal(damaged[n : n + compiled.n_branches], expected_branch)

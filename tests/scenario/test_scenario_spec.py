@@ -57,3 +57,14 @@ def test_errors_name_file_and_field(tmp_path, change, needle):
         load_scenario(path)
     assert str(path) in str(error.value)
     assert needle in str(error.value)
+
+
+def test_plan_settings_are_read_and_checked(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD + '\n[plan]\nsolver = "exact"\n[plan.repair_hours]\ntrafo = 30\n')
+    scenario = load_scenario(path)
+    assert scenario.plan.solver == "exact"
+    assert scenario.plan.repair_hours == (("trafo", 30.0),)
+    path.write_text(GOOD + '\n[plan]\nsolver = "fastest"\n')
+    with pytest.raises(InputError, match=r"plan\.solver"):
+        load_scenario(path)

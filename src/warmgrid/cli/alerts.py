@@ -1,7 +1,256 @@
-"""CLI commands: alerts."""
+"""CLI commands: ``warmgrid alert validate|compose`` (``publish`` is added by the API part).
 
+The ``alert`` sub-group is :data:`alert_app`; other modules add their commands to it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
 import typer
+from rich.table import Table
+
+from warmgrid.alerts.captime import CapTimeError, format_cap_time, parse_cap_time, utc_now
+from warmgrid.alerts.compose import (
+    Issuer,
+    Message,
+    OutageBuildings,
+    outage_alerts,
+    to_xml,
+)
+from warmgrid.alerts.feed import atom_feed
+from warmgrid.alerts.validate import CapReport, validate_cap
+from warmgrid.cli.output import console, emit_json, err_console, progress
+from warmgrid.errors import InputError, WarmgridError
+
+alert_app = typer.Typer(
+    no_args_is_help=True, help="Public alerts (CAP 1.2): compose, validate, publish."
+)
+
+EXIT_INVALID = 1
+DEFAULT_SENDER = "warmgrid@city.invalid"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add the ``alert`` sub-group to the root app."""
+    app.add_typer(alert_app, name="alert")
+
+
+def _read(path: Path) -> bytes | str:
+    """The file's bytes, or the reason it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        return error.strerror or str(error)
+
+
+@alert_app.command("validate")
+def validate_command(
+    files: Annotated[list[Path], typer.Argument(help="CAP 1.2 or 1.1 XML files.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    feed_rules: Annotated[
+        bool, typer.Option("--feed-rules", help="Also apply public-aggregator feed rules.")
+    ] = False,
+) -> None:
+    """Check CAP files: XSD, specification rules (and feed rules). Exit 0 only if all valid;
+    1 if any is invalid; 2 if a file cannot be read."""
+    reports: list[CapReport] = []
+    unreadable: list[tuple[str, str]] = []
+    for path in files:
+        data = _read(path)
+        if isinstance(data, str):
+            unreadable.append((str(path), data))
+            continue
+        reports.append(validate_cap(data, source=str(path), feed_rules=feed_rules))
+    if json_out:
+        emit_json(
+            {
+                "valid": bool(reports) and all(r.valid for r in reports) and not unreadable,
+                "files": [r.to_dict() for r in reports],
+                "unreadable": [{"source": s, "problem": p} for s, p in unreadable],
+            }
+        )
+    else:
+        for report in reports:
+            _print_report(report)
+    if unreadable:
+        source, problem = unreadable[0]
+        more = f" (and {len(unreadable) - 1} more unreadable files)" if len(unreadable) > 1 else ""
+        raise InputError(source, f"cannot read: {problem}{more}")
+    if not all(r.valid for r in reports):
+        raise typer.Exit(EXIT_INVALID)
+
+
+def _print_report(report: CapReport) -> None:
+    version = f"CAP {report.version}" if report.version else "not CAP 1.1/1.2"
+    if report.valid:
+        console.print(f"[green]valid[/]   {report.source} ({version})", highlight=False)
+        return
+    console.print(f"[red]invalid[/] {report.source} ({version})", highlight=False)
+    for error in report.errors:
+        console.print(f"  - {error}", highlight=False, markup=False)
+
+
+def _parse_sent(text: str | None) -> datetime:
+    if text is None:
+        return utc_now()
+    try:
+        return parse_cap_time(text)
+    except CapTimeError as error:
+        raise InputError("--sent", str(error)) from None
+
+
+def _summary(message: Message, report: CapReport, file: str | None) -> dict[str, Any]:
+    info = message.infos[0]
+    return {
+        "identifier": message.identifier,
+        "msg_type": message.msg_type,
+        "sent": format_cap_time(message.sent),
+        "headline": info.headline,
+        "event": info.event,
+        "area": info.areas[0].description if info.areas else "",
+        "etr": message.parameter("ETR"),
+        "people_without_power": int(message.parameter("PeopleWithoutPower") or 0),
+        "people_without_heat": int(message.parameter("PeopleWithoutHeat") or 0),
+        "languages": [i.language for i in message.infos],
+        "valid": report.valid,
+        "errors": report.errors,
+        "file": file,
+    }
+
+
+@alert_app.command("compose")
+def compose_command(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="A scenario TOML file (or use --demo).")
+    ] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Use the demo city's default scenario.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write <identifier>.xml and feed.atom here.")
+    ] = None,
+    etr_hours: Annotated[
+        float | None,
+        typer.Option(
+            "--etr-hours",
+            help="ETR for every affected building, hours after sent (default: from the "
+            "scenario's restoration plan).",
+        ),
+    ] = None,
+    sent: Annotated[
+        str | None,
+        typer.Option("--sent", help="Sent time YYYY-MM-DDThh:mm:ss±hh:mm (default: now)."),
+    ] = None,
+    sender: Annotated[str, typer.Option("--sender", help="CAP sender id.")] = DEFAULT_SENDER,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Compose the outage alerts of a scenario: one CAP 1.2 message per contiguous outage
+    area (English and Ukrainian), each validated against the XSD and the feed rules."""
+    from warmgrid.scenario.run import run_scenario
+    from warmgrid.scenario.spec import demo_scenario, load_scenario
+
+    if demo == (scenario is not None):
+        raise WarmgridError("alert compose: give a SCENARIO file or --demo (one of them)")
+    if etr_hours is not None and not etr_hours >= 0.0:
+        raise InputError("--etr-hours", f"expected hours ≥ 0, got {etr_hours}")
+    moment = _parse_sent(sent)
+    spec = load_scenario(scenario) if scenario is not None else demo_scenario()
+    with progress(enabled=not json_out) as bar:
+        task = bar.add_task("assessing the scenario", total=None) if bar else None
+        assessment = run_scenario(spec)
+        if bar is not None and task is not None:
+            bar.update(task, description="composing alerts")
+        impact = assessment.impact
+        centres = list(spec.warming_centres)
+        if etr_hours is None and assessment.plan is not None:
+            elapsed_h = (moment - spec.start).total_seconds() / 3600.0
+            etr = np.clip(assessment.etr_hours() - elapsed_h, 0.0, None)
+        else:
+            etr = etr_hours
+        messages = outage_alerts(
+            OutageBuildings.from_table(
+                assessment.city.buildings,
+                impact.building_without_power,
+                impact.building_without_heat,
+                etr,
+            ),
+            centres,
+            issuer=Issuer(sender=sender, sender_name=f"{assessment.city.name} emergency centre"),
+            sent=moment,
+        )
+    files = _write(out, messages, moment) if out is not None else {}
+    summaries = []
+    for message in messages:
+        report = validate_cap(to_xml(message), source=message.identifier, feed_rules=True)
+        if not report.valid:
+            raise WarmgridError(
+                f"composed message {message.identifier} is invalid: {report.errors}"
+            )
+        summaries.append(_summary(message, report, files.get(message.identifier)))
+    note = (
+        "ETR unknown: the scenario has no crews (use --etr-hours)"
+        if etr_hours is None and assessment.plan is None
+        else ""
+    )
+    if json_out:
+        emit_json(
+            {
+                "scenario": spec.name,
+                "messages": summaries,
+                "feed": files.get("feed"),
+                "warming_centres": [c.name for c in centres],
+                "note": note,
+            }
+        )
+        return
+    _print_summaries(summaries, files.get("feed"), note)
+
+
+def _write(out: Path, messages: list[Message], moment: datetime) -> dict[str, str]:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        files = {}
+        for message in messages:
+            path = out / f"{message.identifier}.xml"
+            path.write_bytes(to_xml(message))
+            files[message.identifier] = str(path)
+        feed_path = out / "feed.atom"
+        feed_path.write_bytes(
+            atom_feed(
+                messages,
+                feed_id=f"urn:warmgrid:feed:{messages[0].sender if messages else 'none'}",
+                title="warmgrid public alerts",
+                self_url=(out.resolve() / "feed.atom").as_uri(),
+                updated=moment,
+            )
+        )
+        files["feed"] = str(feed_path)
+        return files
+    except OSError as error:
+        raise InputError(str(out), f"cannot write: {error.strerror or error}") from None
+
+
+def _print_summaries(summaries: list[dict[str, Any]], feed: str | None, note: str) -> None:
+    table = Table(title=f"{len(summaries)} outage alerts (CAP 1.2, English + Ukrainian, valid)")
+    for column in ("area", "event", "without power", "without heat", "ETR"):
+        table.add_column(column)
+    for s in summaries:
+        table.add_row(
+            s["area"],
+            s["event"],
+            str(s["people_without_power"]),
+            str(s["people_without_heat"]),
+            s["etr"],
+        )
+    console.print(table)
+    for s in summaries:
+        if s["file"]:
+            console.print(f"wrote {s['file']}", highlight=False)
+    if feed:
+        console.print(f"wrote {feed} (Atom feed)", highlight=False)
+    if note:
+        err_console.print(f"note: {note}", highlight=False)

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from warmgrid.errors import InputError
 from warmgrid.impact import Circle, Damage
-from warmgrid.model import City, load_city
-from warmgrid.model.demo import demo_city
+from warmgrid.model import City
+from warmgrid.model.open import open_city
 
-DEMO = "demo"
+CityArg = Annotated[str, typer.Argument(help='A city folder, or "demo" for the demo city.')]
+DamageOpt = Annotated[
+    str | None, typer.Option("--damage", help="Damaged asset ids, comma-separated.")
+]
+AreaOpt = Annotated[
+    list[str] | None,
+    typer.Option("--area", help="A damaged area LON,LAT,RADIUS_M (repeatable)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
 def load_city_arg(city: str) -> City:
-    """``demo`` for the embedded demo city, else the path of a city folder."""
-    if city == DEMO:
-        return demo_city()
-    return load_city(Path(city))
+    """The CITY argument: ``demo`` for the embedded demo city, else a city folder."""
+    return open_city(city)
 
 
 def parse_area(text: str) -> Circle:

@@ -2,14 +2,123 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated
 
+import numpy as np
 import typer
 
 from warmgrid.cli.impact import print_impact
-from warmgrid.cli.output import console, emit_json
-from warmgrid.scenario.run import run_scenario
+from warmgrid.cli.output import console, emit_json, progress
+from warmgrid.cli.thermal import cooldown_payload
+from warmgrid.impact.words import Labeller
+from warmgrid.restore.plan import plan_to_dict
+from warmgrid.scenario.run import Assessment, run_scenario
 from warmgrid.scenario.spec import demo_scenario, load_scenario
+
+
+def _when(hours: float, horizon_h: float) -> str:
+    if not np.isfinite(hours):
+        return f"not within the {horizon_h:g} h forecast"
+    return f"after {hours:.1f} h"
+
+
+def print_cooldown(assessment: Assessment) -> None:
+    """When homes cross 12 °C, people below it after 24 and 48 h, the drain deadline."""
+    cool = assessment.cooldown
+    horizon = assessment.scenario.weather.hours
+    if not cool.building_ids:
+        console.print("\n[bold]Cool-down:[/] every building keeps its heat.")
+        return
+    uses = assessment.city.buildings.set_index("id").loc[cool.building_ids, "use"].to_numpy()
+    residential = uses == "residential"
+    forecast = assessment.scenario.weather
+    console.print(
+        f"\n[bold]Cool-down[/] (outdoor {min(forecast.outdoor_temp_c):g} to "
+        f"{max(forecast.outdoor_temp_c):g} °C over {horizon:g} h):"
+    )
+    below_12 = _when(cool.first_crossing_h(12, residential), horizon)
+    below_5 = _when(cool.first_crossing_h(5, residential), horizon)
+    console.print(f"  The first apartments fall below 12 °C {below_12}, below 5 °C {below_5}.")
+    for after in (24.0, 48.0):
+        if after <= horizon:
+            console.print(f"  People below 12 °C after {after:g} h: {cool.people_below(12, after)}")
+    if cool.network is not None and cool.network.pipe_ids:
+        deadline = cool.network.drain_deadline_h
+        if np.isfinite(deadline):
+            console.print(
+                f"  [bold red]Drain the heat network within {deadline:.1f} h[/]: water in "
+                f"{cool.network.first_pipe_id} starts to freeze then."
+            )
+        else:
+            console.print(
+                f"  The stagnant heat network does not start to freeze within {horizon:g} h."
+            )
+
+
+def print_plan(assessment: Assessment) -> None:
+    """Per crew the ordered repairs, the ETR of every group, the gain over field rules."""
+    plan = assessment.plan
+    if plan is None:
+        console.print("\n[bold]Restoration plan:[/] the scenario names no crews.")
+        return
+    words = Labeller(assessment.city)
+    problem, schedule = plan.problem, plan.schedule
+    start = assessment.scenario.start
+    console.print(
+        f"\n[bold]Restoration plan[/] ({plan.solver} solver, {plan.status}, {plan.solve_s:.1f} s):"
+    )
+    for crew, route in zip(problem.crews, schedule.routes, strict=True):
+        if not route:
+            console.print(f"  {crew.id}: no task")
+            continue
+        steps = ", then ".join(
+            f"{words.label(problem.tasks[t].id)} "
+            f"({_clock(start, schedule.start_h[t])}–{_clock(start, schedule.end_h[t])})"
+            for t in route
+        )
+        console.print(f"  {crew.id}: {steps}", highlight=False)
+    for group, restored_h in zip(problem.groups, schedule.group_restored_h, strict=True):
+        console.print(
+            f"  {group.service.capitalize()} back for {group.people:.0f} people by "
+            f"{_clock(start, restored_h)} ({restored_h:.1f} h)",
+            highlight=False,
+        )
+    gains = [
+        f"{name.replace('_', ' ')} {100 * (b.objective - schedule.objective) / b.objective:.0f} %"
+        for name, b in plan.baselines.items()
+        if b.objective > 0
+    ]
+    if gains:
+        console.print(
+            "  People-hours without service saved against field rules: " + ", ".join(gains)
+        )
+    cold = assessment.cooldown
+    if cold.building_ids and not assessment.building_etr.empty:
+        etr = assessment.building_etr.set_index("id").reindex(cold.building_ids)["heat_etr_h"]
+        before = cold.hours_to[12.0] < etr.to_numpy(dtype=float)
+        console.print(
+            f"  Under this plan {int(cold.population[before].sum())} people fall below 12 °C "
+            "before their heat is back."
+        )
+
+
+def print_alerts(assessment: Assessment) -> None:
+    """Headlines of the public outage alerts."""
+    if not assessment.alerts:
+        return
+    console.print(f"\n[bold]Public alerts (CAP 1.2), {len(assessment.alerts)} messages:[/]")
+    for message in assessment.alerts:
+        console.print(f"  {message.infos[0].headline}", highlight=False)
+    console.print(
+        "  Write them with `warmgrid alert compose --demo --out DIR` (XML and an Atom feed)."
+    )
+
+
+def _clock(start: datetime, hours: float) -> str:
+    """Local clock time ``hours`` after ``start``, with the date once it is another day."""
+    moment = start + timedelta(hours=float(hours))
+    return moment.strftime("%H:%M" if moment.date() == start.date() else "%d %b %H:%M")
 
 
 def demo_command(
@@ -18,16 +127,34 @@ def demo_command(
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Run the demo city's default scenario: what is out, why, and what to do first."""
+    """Run the demo city's default scenario: what is out and why, how fast homes cool,
+    which repairs come first, and what to tell the public."""
     spec = load_scenario(scenario) if scenario else demo_scenario()
-    assessment = run_scenario(spec)
+    with progress(not json_out) as bar:
+        task = bar.add_task("assessing the scenario", total=None) if bar else None
+        assessment = run_scenario(spec)
+        if bar is not None and task is not None:
+            bar.update(task, completed=1)
     if json_out:
-        emit_json({"scenario": spec.name, "impact": assessment.impact.summary()})
+        buildings = assessment.city.buildings
+        names = dict(zip(buildings["id"], buildings["name"], strict=True))
+        emit_json(
+            {
+                "scenario": spec.name,
+                "impact": assessment.impact.summary(),
+                "cooldown": cooldown_payload(assessment.cooldown, names),
+                "plan": plan_to_dict(assessment.plan) if assessment.plan else None,
+                "alerts": [m.identifier for m in assessment.alerts],
+            }
+        )
         return
     console.rule(f"[bold]{spec.name}[/]")
     console.print(spec.description, highlight=False)
     console.print()
     print_impact(assessment.impact)
+    print_cooldown(assessment)
+    print_plan(assessment)
+    print_alerts(assessment)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,23 +8,20 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from warmgrid.cli.common import load_city_arg, parse_damage
+from warmgrid.cli.common import (
+    AreaOpt,
+    CityArg,
+    DamageOpt,
+    JsonOpt,
+    load_city_arg,
+    parse_damage,
+)
 from warmgrid.cli.output import console, emit_json, progress
 from warmgrid.errors import InputError
 from warmgrid.impact import ImpactResult, assess
 from warmgrid.impact.screen import COUNT_COLUMNS, screen_n1, screen_nk
 from warmgrid.impact.words import Labeller, steps_to_dict
 from warmgrid.model import compile_city
-
-CityArg = Annotated[str, typer.Argument(help='A city folder, or "demo" for the demo city.')]
-DamageOpt = Annotated[
-    str | None, typer.Option("--damage", help="Damaged asset ids, comma-separated.")
-]
-AreaOpt = Annotated[
-    list[str] | None,
-    typer.Option("--area", help="A damaged area LON,LAT,RADIUS_M (repeatable)."),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
 def print_impact(result: ImpactResult, explain_limit: int = 3) -> None:

@@ -1,7 +1,259 @@
-"""CLI commands: thermal."""
+"""CLI commands: ``cooldown`` (homes and heat network after damage) and ``freefloat``
+(a year without heating for one building)."""
 
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
 import typer
+from rich.table import Table
+
+from warmgrid.cli.common import AreaOpt, CityArg, DamageOpt, JsonOpt, load_city_arg, parse_damage
+from warmgrid.cli.output import console, emit_json, progress
+from warmgrid.errors import InputError
+from warmgrid.impact import assess
+from warmgrid.model import compile_city
+from warmgrid.thermal.building_file import load_building
+from warmgrid.thermal.city import CityCooldown, city_cooldown, stagnant_heat_branches
+from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C
+from warmgrid.thermal.freefloat import simulate_freefloat
+from warmgrid.thermal.weather import Weather, constant_weather, read_weather
+
+DENVER_EPW = "725650TYCST.epw"
+
+
+def packaged_weather_path() -> Path:
+    """The Denver TMY weather file shipped with warmgrid (the ASHRAE Standard 140 weather)."""
+    return Path(str(resources.files("warmgrid.thermal") / "data" / DENVER_EPW))
+
+
+def _weather(
+    outdoor_temp: float | None,
+    weather_file: Path | None,
+    hours: float,
+    start_hour: int,
+    location: tuple[float, float] | None = None,
+) -> Weather:
+    """Constant or file weather for the horizon; a CSV's sun is placed at ``location``."""
+    needed = int(np.ceil(hours))
+    if outdoor_temp is not None:
+        return constant_weather(outdoor_temp, needed)
+    assert weather_file is not None
+    latitude, longitude = location if location is not None else (None, None)
+    weather = read_weather(weather_file, latitude=latitude, longitude=longitude)
+    if start_hour + needed > weather.hours and weather.source.lower().endswith(".csv"):
+        raise InputError(
+            str(weather_file),
+            f"{weather.hours} hourly rows; from hour {start_hour} the horizon needs {needed}",
+        )
+    return weather.window(start_hour, needed)
+
+
+def _hours(value: float) -> float | None:
+    return None if not np.isfinite(value) else round(float(value), 2)
+
+
+def cooldown_payload(cool: CityCooldown, names: dict[str, str]) -> dict[str, Any]:
+    """JSON form of a city cool-down."""
+    horizon = float(cool.result.time_h[-1])
+    thresholds: dict[str, Any] = {}
+    for threshold, hours in cool.hours_to.items():
+        reached = np.isfinite(hours)
+        thresholds[f"{threshold:g}"] = {
+            "first_building_h": _hours(cool.first_crossing_h(threshold)),
+            "buildings_reached": int(reached.sum()),
+            "people_below_at_end": cool.people_below(threshold, horizon),
+            "people_hours_below": round(cool.people_hours[threshold], 1),
+        }
+    after = {f"{h:g}h": cool.people_below(12.0, h) for h in (24.0, 48.0) if h <= horizon + 1e-9}
+    network = None
+    if cool.network is not None:
+        network = {
+            "pipe_sections": len(cool.network.pipe_ids),
+            "drain_deadline_h": _hours(cool.network.drain_deadline_h),
+            "first_pipe_id": cool.network.first_pipe_id,
+        }
+    buildings = [
+        {
+            "id": ident,
+            "name": names.get(ident, ""),
+            "population": int(cool.population[i]),
+            **{f"hours_to_{t:g}c": _hours(cool.hours_to[t][i]) for t in cool.hours_to},
+            "air_temp_end_c": round(float(cool.result.air_temp_c[i, -1]), 2),
+        }
+        for i, ident in enumerate(cool.building_ids)
+    ]
+    return {
+        "horizon_h": horizon,
+        "step_h": cool.result.step_h,
+        "buildings_without_heat": len(cool.building_ids),
+        "people_without_heat": int(cool.population.sum()),
+        "thresholds": thresholds,
+        "people_below_12c_after": after,
+        "heat_network": network,
+        "buildings": buildings,
+    }
+
+
+def cooldown_command(
+    city: CityArg,
+    damage: DamageOpt = None,
+    area: AreaOpt = None,
+    outdoor_temp: Annotated[
+        float | None, typer.Option("--outdoor-temp", help="Constant outdoor temperature, °C.")
+    ] = None,
+    weather_file: Annotated[
+        Path | None,
+        typer.Option("--weather", help="Weather: an EPW file or an hourly CSV (temp_air_c)."),
+    ] = None,
+    hours: Annotated[float, typer.Option(help="Horizon, hours.")] = 72.0,
+    step_min: Annotated[float, typer.Option(help="Time step, minutes.")] = 15.0,
+    start_hour: Annotated[int, typer.Option(help="First hour of the weather file used.")] = 0,
+    set_point: Annotated[float, typer.Option(help="Indoor temperature before, °C.")] = 20.0,
+    water_temp: Annotated[
+        float, typer.Option(help="Heat-network water temperature when flow stops, °C.")
+    ] = 50.0,
+    heating_radiant_fraction: Annotated[
+        float,
+        typer.Option(
+            help="Share of the heating given by radiation before the outage (0: all to the "
+            "air, ISO 13790 C.4)."
+        ),
+    ] = 0.0,
+    json_out: JsonOpt = False,
+) -> None:
+    """How fast the homes cut off from heat get cold, and when to drain the heat network."""
+    if not (np.isfinite(hours) and 0 < hours <= 24 * 366):
+        raise InputError("--hours", f"expected 0 < hours <= 8784, got {hours:g}")
+    if not (np.isfinite(step_min) and 0 < step_min <= 60):
+        raise InputError("--step-min", f"expected 0 < minutes <= 60, got {step_min:g}")
+    if step_min / 60 > hours:
+        raise InputError("--hours", f"shorter than one step of {step_min:g} min")
+    if not 0.0 <= heating_radiant_fraction <= 1.0:
+        raise InputError(
+            "--heating-radiant-fraction", f"expected 0 to 1, got {heating_radiant_fraction:g}"
+        )
+    if start_hour < 0:
+        raise InputError("--start-hour", f"expected 0 or more, got {start_hour}")
+    spec = parse_damage(damage, area)
+    if not spec.asset_ids and not spec.areas:
+        raise InputError("cooldown", "give damaged assets with --damage and/or --area")
+    if (outdoor_temp is None) == (weather_file is None):
+        raise InputError("cooldown", "give exactly one of --outdoor-temp and --weather")
+    compiled = compile_city(load_city_arg(city))
+    buildings_all = compiled.city.buildings
+    location = None
+    if len(buildings_all):
+        location = (float(buildings_all["lat"].mean()), float(buildings_all["lon"].mean()))
+    weather = _weather(outdoor_temp, weather_file, hours, start_hour, location)
+    impact = assess(compiled, spec)
+    city_model = compiled.city
+    buildings = city_model.buildings[impact.building_without_heat].reset_index(drop=True)
+    stagnant = stagnant_heat_branches(city_model.branches, impact.unsupplied().get("heat", []))
+    with progress(not json_out) as bar:
+        task = bar.add_task("cool-down", total=None) if bar else None
+        cool = city_cooldown(
+            buildings,
+            weather,
+            hours=hours,
+            step_h=step_min / 60.0,
+            start_temp_c=set_point,
+            branches=stagnant,
+            water_temp_c=water_temp,
+            heating_radiative_fraction=heating_radiant_fraction,
+        )
+        if bar is not None and task is not None:
+            bar.update(task, completed=1, total=1)
+    names = dict(zip(buildings["id"].astype(str), buildings["name"].astype(str), strict=True))
+    payload = cooldown_payload(cool, names)
+    payload["city"] = city_model.name
+    payload["damaged_asset_ids"] = impact.damaged_asset_ids
+    payload["weather"] = weather.source
+    if json_out:
+        emit_json(payload)
+        return
+    _print_cooldown(payload)
+
+
+def _print_cooldown(payload: dict[str, Any]) -> None:
+    def when(value: float | None) -> str:
+        return "not within the horizon" if value is None else f"{value:g} h"
+
+    console.print(
+        f"[bold]{payload['buildings_without_heat']} buildings without heat, "
+        f"{payload['people_without_heat']} people[/] (weather: {payload['weather']}, "
+        f"horizon {payload['horizon_h']:g} h)"
+    )
+    table = Table(title="Indoor air temperature")
+    for column in ("below", "first building", "buildings", "people at end", "people-hours"):
+        table.add_column(column, justify="right")
+    for threshold, row in payload["thresholds"].items():
+        table.add_row(
+            f"{threshold} °C",
+            when(row["first_building_h"]),
+            str(row["buildings_reached"]),
+            str(row["people_below_at_end"]),
+            f"{row['people_hours_below']:,.0f}",
+        )
+    console.print(table)
+    for after, people in payload["people_below_12c_after"].items():
+        console.print(f"People below 12 °C after {after}: {people}")
+    network = payload["heat_network"]
+    if network and network["pipe_sections"]:
+        console.print(
+            f"[bold]Heat network:[/] {network['pipe_sections']} stagnant pipe sections; "
+            f"drain before freezing starts: {when(network['drain_deadline_h'])}"
+            + (f" (first: {network['first_pipe_id']})" if network["first_pipe_id"] else "")
+        )
+    coldest = sorted(
+        (b for b in payload["buildings"] if b["hours_to_12c"] is not None),
+        key=lambda b: b["hours_to_12c"],
+    )[:5]
+    for building in coldest:
+        console.print(
+            f"  {building['name'] or building['id']}: 12 °C after {building['hours_to_12c']} h"
+        )
+
+
+def freefloat_command(
+    building: Annotated[Path, typer.Option("--building", help="Building description (TOML).")],
+    weather_file: Annotated[
+        Path | None,
+        typer.Option("--weather", help="EPW weather file (default: the Denver TMY of ASHRAE 140)."),
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """A year without heating or cooling: annual min, max and mean indoor air temperature."""
+    description = load_building(building)
+    path = weather_file if weather_file is not None else packaged_weather_path()
+    weather = read_weather(path)
+    result = simulate_freefloat(description.params, weather)
+    hourly = result.hourly_air_temp_c
+    payload = {
+        "building": description.name,
+        "weather": str(path),
+        "hours": int(hourly.size),
+        "min_c": round(result.min_c, 2),
+        "max_c": round(result.max_c, 2),
+        "mean_c": round(result.mean_c, 2),
+        "hours_below_c": {f"{t:g}": int((hourly < t).sum()) for t in DEFAULT_THRESHOLDS_C},
+    }
+    if json_out:
+        emit_json(payload)
+        return
+    console.print(f"[bold]{payload['building']}[/], free-floating over {payload['hours']} h")
+    console.print(
+        f"indoor air: min {payload['min_c']} °C, max {payload['max_c']} °C, "
+        f"mean {payload['mean_c']} °C"
+    )
+    for threshold, count in payload["hours_below_c"].items():
+        console.print(f"  hours below {threshold} °C: {count}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add ``cooldown`` and ``freefloat``."""
+    app.command("cooldown")(cooldown_command)
+    app.command("freefloat")(freefloat_command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -36,7 +37,9 @@ class ImpactResult:
     compiled: CompiledCity
     damaged: np.ndarray
     state: SupplyState
-    _groups: list[RestorationGroup] | None = field(default=None, repr=False)
+    _groups: dict[tuple[tuple[str, float], ...], list[RestorationGroup]] = field(
+        default_factory=dict, repr=False
+    )
 
     @cached_property
     def building_without_power(self) -> np.ndarray:
@@ -123,14 +126,23 @@ class ImpactResult:
                 out[service] = self.explain_node(int(nodes[row]))
         return out
 
-    def restoration_groups(self) -> list[RestorationGroup]:
+    def restoration_groups(
+        self, asset_cost: Mapping[str, float] | None = None
+    ) -> list[RestorationGroup]:
         """Buildings grouped by service and by the damaged assets they wait for.
 
-        Buildings whose service no repair of damaged assets would bring back (they had
-        none before the damage) are left out.
+        ``asset_cost`` (asset id → e.g. repair hours) decides which of several parallel
+        assets a group waits for: the cheapest. Buildings whose service no repair of
+        damaged assets would bring back (they had none before the damage) are left out.
         """
-        if self._groups is not None:
-            return self._groups
+        key = tuple(sorted((asset_cost or {}).items()))
+        if key in self._groups:
+            return self._groups[key]
+        cost = np.zeros(self.compiled.n_assets)
+        if asset_cost:
+            cost[self.compiled.asset_index(list(asset_cost), where="asset_cost")] = list(
+                asset_cost.values()
+            )
         groups: dict[tuple[str, tuple[str, ...]], list[np.ndarray]] = {}
         comp = self.state.node_component
         for service, nodes, lacking in (
@@ -144,15 +156,15 @@ class ImpactResult:
             order = np.argsort(node_comp, kind="stable")
             boundaries = np.flatnonzero(np.diff(node_comp[order])) + 1
             for members in np.split(rows[order], boundaries):
-                needs = self.tracer.needs(int(nodes[members[0]]))
+                needs = self.tracer.needs(int(nodes[members[0]]), cost)
                 if needs is None:
                     continue
                 groups.setdefault((service, tuple(needs)), []).append(members)
-        self._groups = [
+        self._groups[key] = [
             RestorationGroup(service, np.sort(np.concatenate(parts)), list(needs))
             for (service, needs), parts in groups.items()
         ]
-        return self._groups
+        return self._groups[key]
 
 
 def assess(compiled: CompiledCity, damage: Damage) -> ImpactResult:

@@ -100,16 +100,27 @@ def _area_hits(compiled: CompiledCity, area: Area) -> tuple[np.ndarray, np.ndarr
     else:
         shape = area.geometry()
         shapely.prepare(shape)
-        node_hit = shapely.contains_xy(shape, lon, lat) | shapely.intersects_xy(shape, lon, lat)
+        west, south, east, north = shape.bounds
+        near = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+        node_hit = np.zeros(lon.size, dtype=bool)
+        node_hit[near] = shapely.intersects_xy(shape, lon[near], lat[near])
+        lon_u, lon_v = lon[compiled.edge_u], lon[compiled.edge_v]
+        lat_u, lat_v = lat[compiled.edge_u], lat[compiled.edge_v]
+        candidates = np.flatnonzero(
+            (np.maximum(lon_u, lon_v) >= west)
+            & (np.minimum(lon_u, lon_v) <= east)
+            & (np.maximum(lat_u, lat_v) >= south)
+            & (np.minimum(lat_u, lat_v) <= north)
+        )
         coords = np.stack(
             [
-                np.column_stack([lon[compiled.edge_u], lat[compiled.edge_u]]),
-                np.column_stack([lon[compiled.edge_v], lat[compiled.edge_v]]),
+                np.column_stack([lon_u[candidates], lat_u[candidates]]),
+                np.column_stack([lon_v[candidates], lat_v[candidates]]),
             ],
             axis=1,
         )
-        lines = shapely.linestrings(coords)
-        edge_hit = shapely.intersects(shape, lines)
+        edge_hit = np.zeros(lon_u.size, dtype=bool)
+        edge_hit[candidates] = shapely.intersects(shape, shapely.linestrings(coords))
     node_hit &= ~np.isnan(lon)
     edge_hit &= ~(np.isnan(lon[compiled.edge_u]) | np.isnan(lon[compiled.edge_v]))
     return node_hit, np.asarray(edge_hit, dtype=bool)

@@ -79,28 +79,45 @@ def _flow_graph(
     sources = np.flatnonzero(base.source_active)
     tails = np.concatenate([u, hub, v, hub, np.full(sources.size, root), n + b + sources])
     heads = np.concatenate([hub, u, hub, v, n + b + sources, compiled.source_node[sources]])
-    graph = ig.Graph(n=root + 1, edges=np.column_stack([tails, heads]), directed=True)
+    graph = ig.Graph(n=root + 1, edges=np.column_stack([tails, heads]).tolist(), directed=True)
     return graph, root
 
 
-def _subtree_totals(idom: np.ndarray, root: int, leaf_weights: np.ndarray) -> np.ndarray:
+def _tree_depth(parent: np.ndarray) -> np.ndarray:
+    """Depth of every vertex of a forest given by parent pointers (-1 at roots).
+
+    Pointer jumping (list ranking): each round adds the depth already known at the
+    current ancestor and jumps to that ancestor's ancestor, so ⌈log2(height)⌉ rounds.
+    """
+    depth = (parent >= 0).astype(np.int64)
+    ancestor = parent.copy()
+    while True:
+        active = np.flatnonzero(ancestor >= 0)
+        if not active.size:
+            return depth
+        up = ancestor[active]
+        depth_next = depth.copy()
+        depth_next[active] += depth[up]
+        ancestor_next = ancestor.copy()
+        ancestor_next[active] = ancestor[up]
+        depth, ancestor = depth_next, ancestor_next
+
+
+def _subtree_totals(idom: np.ndarray, leaf_weights: np.ndarray) -> np.ndarray:
     """Sum of weights over each vertex's dominator subtree (unreachable vertices: zero).
 
-    Walks the dominator tree level by level from the deepest (igraph's BFS gives the
-    levels), adding each level's totals into their parents in one vectorised step.
+    Adds the totals of the deepest level into their parents, then the next level up, each
+    level in one vectorised step.
     """
-    children = np.flatnonzero(idom >= 0)
-    tree = ig.Graph(n=idom.size, edges=np.column_stack([idom[children], children]), directed=True)
-    order, layer_starts, _ = tree.bfs(root, mode="out")
-    order = np.asarray(order, dtype=np.int64)
-    totals = np.zeros_like(leaf_weights)
-    totals[order] = leaf_weights[order]
-    bounds = list(layer_starts)
-    if bounds[-1] != order.size:
-        bounds.append(order.size)
-    for level in range(len(bounds) - 2, 0, -1):
-        members = order[bounds[level] : bounds[level + 1]]
-        np.add.at(totals, idom[members], totals[members])
+    parent = np.where(idom >= 0, idom, -1)
+    reachable = (idom >= 0) | (idom == -1)
+    totals = np.where(reachable[:, None], leaf_weights, 0.0)
+    depth = _tree_depth(parent)
+    members = np.flatnonzero(parent >= 0)
+    order = members[np.argsort(-depth[members], kind="stable")]
+    boundaries = np.flatnonzero(np.diff(depth[order])) + 1
+    for level in np.split(order, boundaries):
+        np.add.at(totals, parent[level], totals[level])
     return totals
 
 
@@ -132,7 +149,8 @@ def screen_n1(
 
     Returns one row per asset (``id``, ``table``, ``network``, ``kind`` and the counts of
     :data:`COUNT_COLUMNS`, all *new* losses relative to the base state), sorted with the
-    worst first: people without power plus people without heat, then critical facilities.
+    worst first: people without power plus people without heat, then critical facilities,
+    then the order of the city's tables.
     """
     damaged = (
         np.zeros(compiled.n_assets, dtype=bool) if base_damaged is None else base_damaged.copy()
@@ -140,11 +158,11 @@ def screen_n1(
     base = propagate(compiled, damaged)
     graph, root = _flow_graph(compiled, base, damaged)
     raw = np.asarray(graph.dominator(root, mode="out"), dtype=np.float64)
-    idom = np.where(np.isnan(raw), -2, raw).astype(np.int64)
+    idom = np.where(np.isnan(raw), -2, raw).astype(np.int64)  # -1: the root, -2: unreachable
     weights = _Weights.of(compiled)
     leaf = np.zeros((graph.vcount(), len(COUNT_COLUMNS)))
     leaf[: compiled.n_nodes] = np.where(base.node_supplied[:, None], weights.matrix, 0.0)
-    totals = _subtree_totals(idom, root, leaf)
+    totals = _subtree_totals(idom, leaf)
 
     vertex = _asset_vertices(compiled)
     counts = totals[vertex]
@@ -163,29 +181,29 @@ def screen_n1(
 
 def _table(compiled: CompiledCity, counts: np.ndarray) -> pd.DataFrame:
     city = compiled.city
+    counts = np.rint(counts).astype(np.int64)
+    people_lost = counts[:, 0] + counts[:, 1]
+    critical_lost = counts[:, 4] + counts[:, 5]
+    order = np.lexsort((np.arange(compiled.n_assets), -critical_lost, -people_lost))
     table = np.repeat(
         np.array(["nodes", "branches", "sources"]),
         [compiled.n_nodes, compiled.n_branches, compiled.n_sources],
     )
-    frame = pd.DataFrame(
-        {
-            "id": compiled.asset_ids.to_numpy(),
-            "table": table,
-            "network": np.concatenate(
-                [city.nodes["network"], city.branches["network"], city.sources["network"]]
-            ),
-            "kind": np.concatenate(
-                [city.nodes["kind"], city.branches["kind"], city.sources["kind"]]
-            ),
-        }
-    )
+    columns = {
+        "id": compiled.asset_ids.to_numpy()[order],
+        "table": table[order],
+        "network": np.concatenate(
+            [city.nodes["network"], city.branches["network"], city.sources["network"]]
+        )[order],
+        "kind": np.concatenate([city.nodes["kind"], city.branches["kind"], city.sources["kind"]])[
+            order
+        ],
+    }
     for k, column in enumerate(COUNT_COLUMNS):
-        frame[column] = np.rint(counts[:, k]).astype(np.int64)
-    frame["people_lost"] = frame["people_without_power"] + frame["people_without_heat"]
-    frame["critical_lost"] = frame["critical_without_power"] + frame["critical_without_heat"]
-    return frame.sort_values(
-        ["people_lost", "critical_lost", "id"], ascending=[False, False, True], kind="stable"
-    ).reset_index(drop=True)
+        columns[column] = counts[order, k]
+    columns["people_lost"] = people_lost[order]
+    columns["critical_lost"] = critical_lost[order]
+    return pd.DataFrame(columns)
 
 
 def screen_nk(

@@ -8,7 +8,7 @@ source in a visited component that is down because a dependency is unserved send
 walk on to the component of that dependency's node, across networks. Every damaged asset
 met on the way is a candidate repair; :meth:`Tracer.needs` then drops candidates one at a
 time while the node still regains service with the rest repaired, which leaves a minimal
-set (where parallel paths exist, the one with the smallest ids is kept).
+set (where parallel paths exist, the cheapest to repair is kept).
 """
 
 from __future__ import annotations
@@ -173,17 +173,20 @@ class Tracer:
         reason = "out of service: needs " + ", ".join(needs) if needs else "out of service"
         return TraceStep(self._id(asset), reason, tuple(children))
 
-    def needs(self, node: int) -> list[str] | None:
+    def needs(self, node: int, asset_cost: np.ndarray | None = None) -> list[str] | None:
         """A minimal set of damaged asset ids whose repair gives ``node`` service again.
 
-        ``None`` when repairing every damaged asset found would still leave it without
-        service (it had none before the damage either).
+        Candidates are dropped costliest first (``asset_cost`` per asset index, e.g. repair
+        hours; then the largest index first), so that where parallel assets exist the set
+        keeps the cheapest. ``None`` when repairing every damaged asset found would still
+        leave the node without service (it had none before the damage either).
         """
         found, _ = self.candidates(node)
         keep = sorted(found)
         if not self._restored(node, keep):
             return None
-        for asset in sorted(found, reverse=True):
+        cost = asset_cost if asset_cost is not None else np.zeros(self.compiled.n_assets)
+        for asset in sorted(found, key=lambda a: (cost[a], a), reverse=True):
             trial = [a for a in keep if a != asset]
             if self._restored(node, trial):
                 keep = trial

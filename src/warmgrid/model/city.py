@@ -94,9 +94,26 @@ def _where(origin: str, table: str, frame: pd.DataFrame, row: int) -> str:
     return f"{origin}: table {table}, row {row}{suffix}"
 
 
-def _coerce(frame: pd.DataFrame, column: Column, table: str, origin: str) -> pd.Series:
-    values = frame[column.name]
+def _all_strings(values: pd.Series) -> bool:
+    """True for an object column holding only ``str`` values (checked at C speed)."""
+    return values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string"
+
+
+def _fill_is_noop(values: pd.Series, default: object) -> bool:
+    """True when filling missing values with ``default`` would change nothing but the dtype."""
+    if values.dtype.kind in "biu":
+        return True
+    if values.dtype.kind == "f" and isinstance(default, float) and np.isnan(default):
+        return True
+    return _all_strings(values)
+
+
+def _coerce(
+    values: pd.Series, frame: pd.DataFrame, column: Column, table: str, origin: str
+) -> pd.Series:
     if column.kind == "str":
+        if _all_strings(values):
+            return values
         missing = values.isna()
         return values.where(~missing, "").astype(str)
     if column.kind == "bool":
@@ -146,19 +163,24 @@ def normalise_table(frame: pd.DataFrame | None, table: str, origin: str) -> pd.D
         if column.name not in frame.columns:
             if column.required:
                 raise InputError(f"{origin}: table {table}", f"missing column {column.name!r}")
-            out[column.name] = pd.Series([column.default] * len(frame), dtype=object)
-            frame = frame.assign(**{column.name: out[column.name]})
+            values = pd.Series([column.default] * len(frame), dtype=object)
         elif not column.required and column.default is not None:
-            present = frame[column.name]
-            frame = frame.assign(
-                **{column.name: present.astype(object).where(present.notna(), column.default)}
-            )
-        elif column.required:
-            empty = frame[column.name].isna() | (frame[column.name].astype(str) == "")
-            if empty.any():
-                row = int(np.flatnonzero(empty.to_numpy())[0])
-                raise InputError(_where(origin, table, frame, row), f"{column.name} is empty")
-        out[column.name] = _coerce(frame, column, table, origin)
+            values = frame[column.name]
+            if not _fill_is_noop(values, column.default):
+                values = values.astype(object).where(values.notna(), column.default)
+        else:
+            values = frame[column.name]
+            if column.required:
+                if _all_strings(values):
+                    empty = values == ""
+                elif values.dtype.kind in "biuf":  # a number is never an empty string
+                    empty = values.isna()
+                else:
+                    empty = values.isna() | (values.astype(str) == "")
+                if empty.any():
+                    row = int(np.flatnonzero(empty.to_numpy())[0])
+                    raise InputError(_where(origin, table, frame, row), f"{column.name} is empty")
+        out[column.name] = _coerce(values, frame, column, table, origin)
         if column.allowed:
             bad = ~out[column.name].isin(column.allowed)
             if bad.any():
@@ -192,7 +214,7 @@ def _check_refs(
     frame: pd.DataFrame,
     table: str,
     column: str,
-    targets: pd.Series,
+    targets: pd.Index,
     target_name: str,
     origin: str,
     *,
@@ -200,31 +222,33 @@ def _check_refs(
     network: pd.Series | None = None,
     target_network: pd.Series | None = None,
 ) -> None:
+    """Check that ``column`` names ``targets`` (unique ids, one hash lookup per value)."""
     values = frame[column]
-    present = values != ""
+    present = (values != "").to_numpy()
     if not optional:
         missing = ~present
         if missing.any():
-            row = int(np.flatnonzero(missing.to_numpy())[0])
+            row = int(np.flatnonzero(missing)[0])
             raise InputError(_where(origin, table, frame, row), f"{column} is empty")
-    known = values.isin(targets)
-    dangling = present & ~known
+    positions = targets.get_indexer(values)
+    dangling = present & (positions < 0)
     if dangling.any():
-        row = int(np.flatnonzero(dangling.to_numpy())[0])
+        row = int(np.flatnonzero(dangling)[0])
         raise InputError(
             _where(origin, table, frame, row),
             f"{column} {values.iat[row]!r} names no {target_name}",
         )
     if network is not None and target_network is not None:
-        lookup = pd.Series(target_network.to_numpy(), index=targets.to_numpy())
-        target_nets = values[present].map(lookup)
-        wrong = target_nets != network[present]
-        if wrong.any():
-            row = int(wrong.index[np.flatnonzero(wrong.to_numpy())[0]])
+        rows = np.flatnonzero(present)
+        target_nets = np.asarray(target_network)[positions[rows]]
+        expected = np.asarray(network)[rows]
+        wrong = np.flatnonzero(target_nets != expected)
+        if wrong.size:
+            row = int(rows[wrong[0]])
             raise InputError(
                 _where(origin, table, frame, row),
-                f"{column} {values.iat[row]!r} is in the {target_nets.loc[row]} network, "
-                f"expected the {network.iat[row]} network",
+                f"{column} {values.iat[row]!r} is in the {target_nets[wrong[0]]} network, "
+                f"expected the {expected[wrong[0]]} network",
             )
 
 
@@ -232,7 +256,7 @@ def validate_references(city: City, origin: str) -> None:
     """Check unique ids, references between tables, networks and coordinates."""
     _check_unique(city, origin)
     nodes = city.nodes
-    node_ids, node_net = nodes["id"], nodes["network"]
+    node_ids, node_net = pd.Index(nodes["id"]), nodes["network"]
     for column, optional in (("from_node", False), ("to_node", True), ("third_node", True)):
         _check_refs(
             city.branches,
@@ -260,7 +284,8 @@ def validate_references(city: City, origin: str) -> None:
         raise InputError(
             _where(origin, "branches", branches, row), "only switches and valves may guard"
         )
-    _check_refs(branches, "branches", "guards", branches["id"], "branch", origin, optional=True)
+    branch_ids = pd.Index(branches["id"])
+    _check_refs(branches, "branches", "guards", branch_ids, "branch", origin, optional=True)
     _check_refs(
         city.sources,
         "sources",
@@ -282,11 +307,11 @@ def validate_references(city: City, origin: str) -> None:
             "node",
             origin,
             optional=True,
-            network=pd.Series([net] * len(buildings)),
+            network=pd.Series(np.full(len(buildings), net, dtype=object)),
             target_network=node_net,
         )
     deps = city.dependencies
-    dependable = pd.concat([branches["id"], city.sources["id"]], ignore_index=True)
+    dependable = pd.Index(np.concatenate([branches["id"], city.sources["id"]]))
     _check_refs(
         deps, "dependencies", "asset", dependable, "branch or source", origin, optional=False
     )

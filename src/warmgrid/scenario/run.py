@@ -1,16 +1,30 @@
 """Run the engines for one scenario into an :class:`Assessment`.
 
-The Assessment is what the CLI, the API, the reports and the alerts all read.
+Impact → cool-down of the buildings without heat → restoration plan (weighted by how
+soon homes get cold) → ETR per building → public outage alerts. The Assessment is what
+the CLI, the API, the reports and the alerts all read.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from warmgrid.cli.common import load_city_arg
+import numpy as np
+import pandas as pd
+
+from warmgrid.alerts.builders import Issuer
+from warmgrid.alerts.message import Message
+from warmgrid.alerts.outage import OutageBuildings, outage_alerts
 from warmgrid.impact import ImpactResult, assess
 from warmgrid.model import City, CompiledCity, compile_city
+from warmgrid.model.open import open_city
+from warmgrid.restore.from_city import building_etr, problem_from_impact
+from warmgrid.restore.plan import Plan, make_plan
 from warmgrid.scenario.spec import Scenario
+from warmgrid.thermal.city import CityCooldown, city_cooldown, stagnant_heat_branches
+from warmgrid.thermal.weather import Weather
+
+ALERT_SENDER = "warmgrid@emergency-centre.example"
 
 
 @dataclass
@@ -21,12 +35,113 @@ class Assessment:
     city: City
     compiled: CompiledCity
     impact: ImpactResult
+    cooldown: CityCooldown
+    plan: Plan | None
+    building_etr: pd.DataFrame  # id, power_etr_h, heat_etr_h (hours after the start)
+    alerts: list[Message]
+
+    def etr_hours(self) -> np.ndarray:
+        """Per building (row order of the city), hours until every lost service is back;
+        NaN where nothing was lost or no plan brings it back."""
+        frame = self.building_etr.set_index("id")
+        rows = frame.reindex(self.city.buildings["id"])
+        both = rows[["power_etr_h", "heat_etr_h"]].to_numpy(dtype=float)
+        with np.errstate(all="ignore"):
+            etr = np.nanmax(np.where(np.isnan(both), -np.inf, both), axis=1)
+        return np.where(np.isfinite(etr), etr, np.nan)
+
+
+def forecast_weather(scenario: Scenario) -> Weather:
+    """The scenario's outdoor temperature forecast as hourly weather (no sun: night-time
+    and overcast winter days are the case that matters)."""
+    return Weather(temp_air_c=scenario.weather.hourly_c(), source=f"{scenario.source}: weather")
+
+
+def cool_down(scenario: Scenario, city: City, impact: ImpactResult) -> CityCooldown:
+    """Cool-down of every building without heat, and of the stagnant heat network."""
+    settings = scenario.cooldown
+    cold = city.buildings[impact.building_without_heat].reset_index(drop=True)
+    return city_cooldown(
+        cold,
+        forecast_weather(scenario),
+        hours=scenario.weather.hours,
+        step_h=settings.step_min / 60.0,
+        start_temp_c=settings.set_point_c,
+        branches=stagnant_heat_branches(city.branches, impact.unsupplied()["heat"]),
+        water_temp_c=settings.water_temp_c,
+        heating_radiative_fraction=settings.heating_radiative_fraction,
+    )
+
+
+def cold_urgency_factor(
+    city: City, impact: ImpactResult, cooldown: CityCooldown, urgency: float, horizon_h: float
+) -> np.ndarray:
+    """Per building: 1 + urgency × (1 − t12 / horizon) for homes without heat, else 1."""
+    factor = np.ones(len(city.buildings))
+    if urgency <= 0 or not cooldown.building_ids:
+        return factor
+    hours_to_12 = np.nan_to_num(cooldown.hours_to[12.0], nan=horizon_h)
+    rows = np.flatnonzero(impact.building_without_heat)
+    factor[rows] = 1.0 + urgency * (1.0 - np.clip(hours_to_12 / horizon_h, 0.0, 1.0))
+    return factor
+
+
+def restoration_plan(
+    scenario: Scenario, city: City, impact: ImpactResult, cooldown: CityCooldown
+) -> tuple[Plan | None, pd.DataFrame]:
+    """The crews' plan and the ETR of every building that lost a service (no crews or
+    no damage: no plan, and ETRs unknown)."""
+    empty = pd.DataFrame({"id": [], "power_etr_h": [], "heat_etr_h": []})
+    if not scenario.crews or not impact.damaged.any():
+        return None, empty
+    settings = scenario.plan
+    factor = cold_urgency_factor(
+        city, impact, cooldown, settings.cold_urgency, scenario.weather.hours
+    )
+    problem = problem_from_impact(
+        city,
+        impact,
+        scenario.crews,
+        repair_hours=dict(settings.repair_hours),
+        building_factor=factor,
+        source=scenario.source,
+    )
+    plan = make_plan(problem, solver=settings.solver, time_limit_s=settings.time_limit_s)
+    return plan, building_etr(city, impact, problem, plan.schedule)
+
+
+def public_alerts(
+    scenario: Scenario, city: City, impact: ImpactResult, etr_hours: np.ndarray
+) -> list[Message]:
+    """One CAP 1.2 outage alert per contiguous outage area, ETR from the plan."""
+    if not (impact.building_without_power.any() or impact.building_without_heat.any()):
+        return []
+    return outage_alerts(
+        OutageBuildings.from_table(
+            city.buildings, impact.building_without_power, impact.building_without_heat, etr_hours
+        ),
+        list(scenario.warming_centres),
+        issuer=Issuer(sender=ALERT_SENDER, sender_name=f"{city.name} emergency centre"),
+        sent=scenario.start,
+    )
 
 
 def run_scenario(scenario: Scenario, city: City | None = None) -> Assessment:
-    """Impact of the scenario's damage on its city (loaded unless given)."""
-    city = city if city is not None else load_city_arg(scenario.city)
+    """Run every engine for the scenario (its city is loaded unless given)."""
+    city = city if city is not None else open_city(scenario.city)
     compiled = compile_city(city)
-    return Assessment(
-        scenario=scenario, city=city, compiled=compiled, impact=assess(compiled, scenario.damage)
+    impact = assess(compiled, scenario.damage)
+    cooldown = cool_down(scenario, city, impact)
+    plan, etr = restoration_plan(scenario, city, impact, cooldown)
+    assessment = Assessment(
+        scenario=scenario,
+        city=city,
+        compiled=compiled,
+        impact=impact,
+        cooldown=cooldown,
+        plan=plan,
+        building_etr=etr,
+        alerts=[],
     )
+    assessment.alerts = public_alerts(scenario, city, impact, assessment.etr_hours())
+    return assessment

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from warmgrid.alerts.outage import WarmingCentre
 from warmgrid.errors import InputError
 from warmgrid.impact import Circle, Damage
 
@@ -32,16 +33,7 @@ class Crew:
 
 
 @dataclass(frozen=True)
-class WarmingCentre:
-    """A heated public place people are sent to (name and WGS84 position)."""
-
-    name: str
-    lon: float
-    lat: float
-
-
-@dataclass(frozen=True)
-class Weather:
+class Forecast:
     """Outdoor temperature forecast: values at hours after start, linear in between."""
 
     hours: float
@@ -55,6 +47,31 @@ class Weather:
 
 
 @dataclass(frozen=True)
+class CooldownSettings:
+    """How homes cool once heat stops (see ``warmgrid.thermal``)."""
+
+    set_point_c: float = 20.0
+    water_temp_c: float = 50.0
+    step_min: float = 15.0
+    heating_radiative_fraction: float = 0.0
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """How the restoration plan is made (see ``warmgrid.restore``).
+
+    ``cold_urgency`` raises the weight of a building without heat by up to that factor the
+    sooner its forecast reaches 12 °C: weight × (1 + cold_urgency × (1 − t12 / horizon)),
+    with t12 the hours to 12 °C (the horizon when it is not reached).
+    """
+
+    solver: str = "heuristic"
+    time_limit_s: float = 10.0
+    cold_urgency: float = 0.0
+    repair_hours: tuple[tuple[str, float], ...] = ()  # asset kind or id → hours
+
+
+@dataclass(frozen=True)
 class Scenario:
     """One situation: what is damaged, in which city, under which weather, with which crews."""
 
@@ -63,7 +80,9 @@ class Scenario:
     start: datetime
     damage: Damage
     damage_labels: tuple[str, ...]
-    weather: Weather
+    weather: Forecast
+    cooldown: CooldownSettings = CooldownSettings()
+    plan: PlanSettings = PlanSettings()
     crews: tuple[Crew, ...] = ()
     warming_centres: tuple[WarmingCentre, ...] = ()
     description: str = ""
@@ -111,7 +130,7 @@ class _Reader:
         return readers
 
 
-def _weather(reader: _Reader) -> Weather:
+def _forecast(reader: _Reader) -> Forecast:
     hours = reader.number("hours", 72.0, low=1.0, high=24.0 * 60)
     points = reader.get("points_h", list, [0.0, hours])
     temps = reader.get("outdoor_temp_c", (list, float, int))
@@ -128,7 +147,11 @@ def _weather(reader: _Reader) -> Weather:
         raise reader._fail("points_h", "must increase strictly")
     if any(not -60.0 <= t <= 50.0 for t in values):
         raise reader._fail("outdoor_temp_c", "must be plausible outdoor temperatures (−60…50 °C)")
-    return Weather(hours=hours, points_h=points_h, outdoor_temp_c=values)
+    return Forecast(hours=hours, points_h=points_h, outdoor_temp_c=values)
+
+
+def _repair_hours(reader: _Reader) -> tuple[tuple[str, float], ...]:
+    return tuple((key, reader.number(key, low=0.0, high=24.0 * 365)) for key in reader.data)
 
 
 def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
@@ -174,13 +197,36 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
         )
         for w in root.tables("warming_centres")
     )
+    cool = _Reader(root.get("cooldown", dict, {}), "cooldown")
+    cooldown = CooldownSettings(
+        set_point_c=cool.number("set_point_c", 20.0, low=5.0, high=30.0),
+        water_temp_c=cool.number("water_temp_c", 50.0, low=1.0, high=150.0),
+        step_min=cool.number("step_min", 15.0, low=1.0, high=60.0),
+        heating_radiative_fraction=cool.number(
+            "heating_radiative_fraction", 0.0, low=0.0, high=1.0
+        ),
+    )
+    plan = _Reader(root.get("plan", dict, {}), "plan")
+    solver = plan.get("solver", str, "heuristic")
+    if solver not in ("heuristic", "exact"):
+        raise plan._fail("solver", f'must be "heuristic" or "exact", got {solver!r}')
+    plan_settings = PlanSettings(
+        solver=solver,
+        time_limit_s=plan.number("time_limit_s", 10.0, low=0.1, high=3600.0),
+        cold_urgency=plan.number("cold_urgency", 0.0, low=0.0, high=100.0),
+        repair_hours=_repair_hours(
+            _Reader(plan.get("repair_hours", dict, {}), "plan.repair_hours")
+        ),
+    )
     return Scenario(
         name=root.get("name", str, "scenario"),
         city=root.get("city", str),
         start=start_value,
         damage=Damage(asset_ids=tuple(str(a) for a in assets), areas=tuple(areas)),
         damage_labels=tuple(labels),
-        weather=_weather(_Reader(root.get("weather", dict, {"outdoor_temp_c": -5.0}), "weather")),
+        weather=_forecast(_Reader(root.get("weather", dict, {"outdoor_temp_c": -5.0}), "weather")),
+        cooldown=cooldown,
+        plan=plan_settings,
         crews=crews,
         warming_centres=centres,
         description=root.get("description", str, ""),

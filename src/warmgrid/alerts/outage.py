@@ -1,0 +1,364 @@
+"""Outage alerts: one CAP message per contiguous outage area.
+
+Input is plain arrays (:class:`OutageBuildings`), so the builder does not depend on the
+impact engine: the caller passes the buildings' coordinates, people, which service each
+lacks, and the estimated restoration time (ETR) of each from the restoration plan.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from warmgrid.alerts.builders import (
+    MIN_VALIDITY,
+    Issuer,
+    cap_moment,
+    check_identifier,
+    new_identifier,
+    polygon_from_lonlat,
+)
+from warmgrid.alerts.captime import format_cap_time
+from warmgrid.alerts.message import Area, Info, Message, NamedValue, Polygon
+from warmgrid.alerts.outage_areas import (
+    EARTH_RADIUS_M,
+    area_polygon_lonlat,
+    contiguous_groups,
+)
+from warmgrid.alerts.texts import LANGUAGES, OUTAGE, SERVICE_EVENT, format_moment
+from warmgrid.errors import InputError
+
+
+@dataclass(frozen=True)
+class OutageBuildings:
+    """Buildings and their outage, one entry per building (arrays of equal length).
+
+    ``lon_deg``/``lat_deg``: WGS 84 degrees. ``people``: residents (≥ 0).
+    ``without_power``/``without_heat``: bool, the services the building lacks; buildings
+    with neither are ignored. ``etr_hours``: hours after the alert's ``sent`` time until
+    the building has all its services back; NaN when not known.
+    """
+
+    lon_deg: np.ndarray
+    lat_deg: np.ndarray
+    people: np.ndarray
+    without_power: np.ndarray
+    without_heat: np.ndarray
+    etr_hours: np.ndarray
+
+    def __post_init__(self) -> None:
+        n = len(np.asarray(self.lon_deg))
+        for name in ("lat_deg", "people", "without_power", "without_heat", "etr_hours"):
+            if np.asarray(getattr(self, name)).shape != (n,):
+                raise InputError(f"buildings.{name}", f"expected {n} values like lon_deg")
+        lon, lat = np.asarray(self.lon_deg, float), np.asarray(self.lat_deg, float)
+        if not (np.all(np.abs(lat) <= 85.0) and np.all(np.abs(lon) <= 180.0)):
+            raise InputError("buildings", "lon/lat outside -180..180 / -85..85 degrees")
+        if np.any(np.asarray(self.people) < 0):
+            raise InputError("buildings.people", "negative number of people")
+        etr = np.asarray(self.etr_hours, float)
+        if np.any(etr[~np.isnan(etr)] < 0.0) or np.any(np.isinf(etr)):
+            raise InputError("buildings.etr_hours", "expected hours ≥ 0 or NaN (unknown)")
+
+    @classmethod
+    def from_table(
+        cls,
+        buildings: pd.DataFrame,
+        without_power: np.ndarray,
+        without_heat: np.ndarray,
+        etr_hours: np.ndarray | float | None = None,
+    ) -> OutageBuildings:
+        """From a buildings table with columns ``lon``, ``lat``, ``population`` (the
+        city model's) and per-row outage masks; ``etr_hours`` per row, one value for all,
+        or ``None`` (unknown)."""
+        missing = {"lon", "lat", "population"} - set(buildings.columns)
+        if missing:
+            raise InputError("buildings", f"missing columns {sorted(missing)}")
+        n = len(buildings)
+        etr = np.full(n, np.nan) if etr_hours is None else np.asarray(etr_hours, dtype=float)
+        if etr.ndim == 0:
+            etr = np.full(n, float(etr))
+        return cls(
+            lon_deg=buildings["lon"].to_numpy(float),
+            lat_deg=buildings["lat"].to_numpy(float),
+            people=buildings["population"].to_numpy(np.int64),
+            without_power=np.asarray(without_power, dtype=bool),
+            without_heat=np.asarray(without_heat, dtype=bool),
+            etr_hours=etr,
+        )
+
+
+@dataclass(frozen=True)
+class WarmingCentre:
+    """A warming centre (heated, powered public place): name and WGS 84 position."""
+
+    name: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class OutageAlertOptions:
+    """Tuning of the outage alerts.
+
+    ``link_distance_m``: buildings closer than this (m) form one contiguous area.
+    ``margin_m``: the polygon keeps at least ``margin_m - simplify_m`` metres around every
+    building. ``nearest_centres``: how many warming centres the instruction names.
+    ``expiry_margin``: how long after the latest ETR the alert expires;
+    ``unknown_etr_validity``: expiry when an ETR is unknown (the alert must be updated).
+    ``etr_step``: published ETRs are rounded up to a multiple of this after ``sent``.
+    """
+
+    link_distance_m: float = 250.0
+    margin_m: float = 60.0
+    simplify_m: float = 10.0
+    nearest_centres: int = 3
+    expiry_margin: timedelta = timedelta(hours=2)
+    unknown_etr_validity: timedelta = timedelta(hours=6)
+    etr_step: timedelta = timedelta(minutes=15)
+    city_name: str = ""
+    incidents: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if not self.link_distance_m > 0.0:
+            raise InputError("options.link_distance_m", "expected a distance > 0 m")
+        if not 0.0 <= self.simplify_m < self.margin_m:
+            raise InputError("options.simplify_m", "expected 0 ≤ simplify_m < margin_m")
+        if self.nearest_centres < 0:
+            raise InputError("options.nearest_centres", "expected a count ≥ 0")
+        if self.etr_step <= timedelta(0):
+            raise InputError("options.etr_step", "expected a positive duration")
+
+
+def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance on the mean-radius sphere, km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M / 1000.0 * math.asin(math.sqrt(a))
+
+
+def nearest_centres(
+    lon: float, lat: float, centres: Sequence[WarmingCentre], count: int
+) -> list[tuple[WarmingCentre, float]]:
+    """The ``count`` warming centres nearest to (lon, lat), with distances in km."""
+    ranked = sorted(
+        ((c, _haversine_km(lon, lat, c.lon, c.lat)) for c in centres), key=lambda x: x[1]
+    )
+    return ranked[:count]
+
+
+def _as_centres(centres: Iterable[WarmingCentre | tuple[str, float, float]]) -> list[WarmingCentre]:
+    return [c if isinstance(c, WarmingCentre) else WarmingCentre(*c) for c in centres]
+
+
+@dataclass(frozen=True)
+class _AreaFacts:
+    number: int
+    buildings: int
+    people_affected: int
+    people_power: int
+    people_heat: int
+    service: str
+    etr_first: datetime | None
+    etr_last: datetime | None
+    etr_partly_unknown: bool
+    expires: datetime
+    centres: list[tuple[WarmingCentre, float]]
+
+
+def _etr_text(facts: _AreaFacts, language: str) -> tuple[str, str]:
+    """(long, short) restoration wording."""
+    words = OUTAGE[language]
+    if facts.etr_last is None:
+        return words["etr_unknown"], words["short_unknown"]
+    last = format_moment(facts.etr_last, language)
+    if facts.etr_first is not None and facts.etr_first < facts.etr_last:
+        first = format_moment(facts.etr_first, language)
+        text = words["etr_range"].format(first=first, last=last)
+    else:
+        text = words["etr_known"].format(etr=last)
+    if facts.etr_partly_unknown:
+        text = words["etr_partly"].format(known=text)
+    return text, words["short_known"].format(etr=last)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _info(facts: _AreaFacts, shape: Polygon, language: str, issuer: Issuer, city: str) -> Info:
+    words = OUTAGE[language]
+    event = SERVICE_EVENT[language][facts.service]
+    etr_text, etr_short = _etr_text(facts, language)
+    counts = (("people_power", facts.people_power), ("people_heat", facts.people_heat))
+    people_parts = [words[key].format(people=count) for key, count in counts if count]
+    instructions = []
+    if facts.people_heat:
+        instructions.append(words["instruction_heat"])
+    if facts.people_power:
+        instructions.append(words["instruction_power"])
+    if facts.centres:
+        listed = ", ".join(
+            words["centre"].format(name=c.name, km=f"{km:.1f}") for c, km in facts.centres
+        )
+        instructions.append(words["centres"].format(centres=listed))
+    else:
+        instructions.append(words["no_centres"])
+    city_prefix = f"{city}, " if city else ""
+    return Info(
+        language=language,
+        categories=("Infra",),
+        event=event,
+        response_types=("Prepare",),
+        urgency="Immediate",
+        severity="Severe" if facts.people_heat else "Moderate",
+        certainty="Observed",
+        expires=facts.expires,
+        sender_name=issuer.sender_name,
+        headline=words["headline"].format(
+            event=event, city=city_prefix, number=facts.number, etr_short=etr_short
+        ),
+        description=words["description"].format(
+            event=event,
+            buildings=facts.buildings,
+            people_parts="".join(f"; {part}" for part in people_parts),
+            etr_text=etr_text,
+        ),
+        instruction=" ".join(instructions),
+        web=issuer.web,
+        contact=issuer.contact,
+        parameters=(
+            NamedValue("ETR", format_cap_time(facts.etr_last) if facts.etr_last else "unknown"),
+            NamedValue("PeopleWithoutPower", str(facts.people_power)),
+            NamedValue("PeopleWithoutHeat", str(facts.people_heat)),
+        ),
+        areas=(
+            Area(
+                description=_capitalised(
+                    words["area"].format(
+                        city=city_prefix,
+                        number=facts.number,
+                        buildings=facts.buildings,
+                        people=facts.people_affected,
+                    )
+                ),
+                polygons=(shape,),
+            ),
+        ),
+    )
+
+
+def _published_etr(sent: datetime, hours: float, options: OutageAlertOptions) -> datetime:
+    """``sent`` + ``hours``, rounded up to a whole ``options.etr_step``."""
+    steps = math.ceil(timedelta(hours=hours) / options.etr_step - 1e-9)
+    return sent + max(steps, 0) * options.etr_step
+
+
+def _area_facts(
+    number: int,
+    members: np.ndarray,
+    buildings: OutageBuildings,
+    centres: Sequence[WarmingCentre],
+    sent: datetime,
+    options: OutageAlertOptions,
+) -> _AreaFacts:
+    people = np.asarray(buildings.people, dtype=np.int64)[members]
+    power = np.asarray(buildings.without_power, dtype=bool)[members]
+    heat = np.asarray(buildings.without_heat, dtype=bool)[members]
+    etr = np.asarray(buildings.etr_hours, dtype=float)[members]
+    known = etr[~np.isnan(etr)]
+    etr_first = _published_etr(sent, float(known.min()), options) if known.size else None
+    etr_last = _published_etr(sent, float(known.max()), options) if known.size else None
+    expires = sent + MIN_VALIDITY
+    if etr_last is not None:
+        expires = max(expires, etr_last + options.expiry_margin)
+    if known.size < etr.size:
+        expires = max(expires, sent + options.unknown_etr_validity)
+    lon = np.asarray(buildings.lon_deg, dtype=float)[members]
+    lat = np.asarray(buildings.lat_deg, dtype=float)[members]
+    service = "both" if power.any() and heat.any() else ("power" if power.any() else "heat")
+    return _AreaFacts(
+        number=number,
+        buildings=int(members.size),
+        people_affected=int(people.sum()),
+        people_power=int(people[power].sum()),
+        people_heat=int(people[heat].sum()),
+        service=service,
+        etr_first=etr_first,
+        etr_last=etr_last,
+        etr_partly_unknown=0 < known.size < etr.size,
+        expires=expires,
+        centres=nearest_centres(
+            float(lon.mean()), float(lat.mean()), centres, options.nearest_centres
+        ),
+    )
+
+
+def outage_alerts(
+    buildings: OutageBuildings,
+    warming_centres: Iterable[WarmingCentre | tuple[str, float, float]],
+    *,
+    issuer: Issuer,
+    sent: datetime,
+    options: OutageAlertOptions | None = None,
+    identifier_prefix: str | None = None,
+) -> list[Message]:
+    """One CAP 1.2 alert per contiguous outage area, largest (most people) first.
+
+    Each message has an English and a Ukrainian ``info`` block with the outage, the ETR
+    (parameter ``ETR``, a CAP time or "unknown", and in the text), the people without
+    power and heat, the nearest warming centres in the instruction, and a closed polygon
+    around the area's buildings. ``warming_centres`` are :class:`WarmingCentre` or
+    ``(name, lon, lat)`` tuples. Identifiers are ``{identifier_prefix}.{n}``
+    (default prefix: a fresh unique one).
+    """
+    sent = cap_moment(sent, "sent")
+    options = options or OutageAlertOptions()
+    centres = _as_centres(warming_centres)
+    affected = np.flatnonzero(
+        np.asarray(buildings.without_power, dtype=bool)
+        | np.asarray(buildings.without_heat, dtype=bool)
+    )
+    if affected.size == 0:
+        return []
+    lon = np.asarray(buildings.lon_deg, dtype=float)
+    lat = np.asarray(buildings.lat_deg, dtype=float)
+    labels = contiguous_groups(lon[affected], lat[affected], options.link_distance_m)
+    groups = [affected[labels == label] for label in np.unique(labels)]
+    people = np.asarray(buildings.people, dtype=np.int64)
+    groups.sort(key=lambda members: (-int(people[members].sum()), int(members[0])))
+    prefix = check_identifier(identifier_prefix or new_identifier("outage"), "identifier_prefix")
+    messages = []
+    for number, members in enumerate(groups, start=1):
+        facts = _area_facts(number, members, buildings, centres, sent, options)
+        ring = area_polygon_lonlat(
+            lon[members],
+            lat[members],
+            link_distance_m=options.link_distance_m,
+            margin_m=options.margin_m,
+            simplify_m=options.simplify_m,
+        )
+        shape = polygon_from_lonlat(ring)
+        infos = tuple(
+            _info(facts, shape, language, issuer, options.city_name) for language in LANGUAGES
+        )
+        messages.append(
+            Message(
+                identifier=f"{prefix}.{number}",
+                sender=issuer.sender,
+                sent=sent,
+                status=issuer.status,
+                msg_type="Alert",
+                scope="Public",
+                source=issuer.source,
+                incidents=options.incidents,
+                infos=infos,
+            )
+        )
+    return messages

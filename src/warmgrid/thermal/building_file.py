@@ -1,0 +1,280 @@
+"""Building description files (TOML), the way a designer or a caretaker knows a building.
+
+Top-level keys::
+
+    name = "..."                       # optional
+    floor_area_m2 = 48.0               # conditioned floor area A_f
+    volume_m3 = 129.6                  # air volume
+    air_changes_per_h = 0.5            # infiltration plus ventilation
+    internal_gains_w = 200.0           # continuous internal heat gains
+    radiative_fraction = 0.5           # optional, share of internal gains that is radiant
+    altitude_m = 0.0                   # optional, site altitude (air density)
+    interior_surface_area_m2 = ...     # optional, A_t, default 4.5 · A_f (ISO 13790 7.2.2.2)
+    thermal_class = "medium"           # ISO 13790 Table 12 class, or
+    thermal_capacity_j_per_k = ...     #   a value of C_m with mass_area_m2 (A_m), or
+                                       #   heat_capacity_j_per_m2k on the surfaces (κ_j)
+
+and a list ``[[surfaces]]``, each with ``kind`` (``wall``, ``roof``, ``floor``, ``window``),
+``area_m2`` and ``u_w_per_m2k``; walls and windows need ``azimuth_deg`` (clockwise from north)
+and ``tilt_deg`` (90 = vertical), windows ``g_value`` (total solar energy transmittance at
+normal incidence) and optionally ``panes`` (2) and ``frame_fraction`` (0); opaque elements
+optionally ``solar_absorptance`` (0.6), ``emissivity`` (0.9) and ``heat_capacity_j_per_m2k``.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from warmgrid.errors import InputError
+from warmgrid.thermal.rc import (
+    LAMBDA_AT,
+    BuildingParams,
+    SolarChannel,
+    mass_class,
+    mass_from_elements,
+    ventilation_w_per_k,
+)
+
+SURFACE_KINDS = ("wall", "roof", "floor", "window")
+
+BUILDING_KEYS = frozenset(
+    {
+        "name",
+        "floor_area_m2",
+        "volume_m3",
+        "air_changes_per_h",
+        "internal_gains_w",
+        "radiative_fraction",
+        "altitude_m",
+        "interior_surface_area_m2",
+        "thermal_class",
+        "thermal_capacity_j_per_k",
+        "mass_area_m2",
+        "surfaces",
+    }
+)
+SURFACE_KEYS = frozenset(
+    {
+        "kind",
+        "area_m2",
+        "u_w_per_m2k",
+        "azimuth_deg",
+        "tilt_deg",
+        "g_value",
+        "panes",
+        "frame_fraction",
+        "solar_absorptance",
+        "emissivity",
+        "heat_capacity_j_per_m2k",
+        "name",
+    }
+)
+
+
+def _check_keys(table: dict[str, Any], allowed: frozenset[str], where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise InputError(
+            f"{where}{unknown[0]}", f"unknown key (expected one of {', '.join(sorted(allowed))})"
+        )
+
+
+R_SE_M2K_PER_W = 0.04
+"""External surface resistance, EN ISO 6946:2017 Table 7 (used by ISO 13790 11.3.4)."""
+
+DEFAULT_SOLAR_ABSORPTANCE = 0.6
+"""Solar absorptance of an opaque outer surface when none is given (medium colour; the
+ASHRAE Standard 140 value for cases 600 and 900)."""
+
+DEFAULT_EMISSIVITY = 0.9
+"""Long-wave emissivity of outer surfaces, ISO 13790:2008 11.4.6 (h_r = 5 ε W/(m²·K))."""
+
+DEFAULT_RADIATIVE_FRACTION = 0.5
+"""ISO 13790:2008 Annex C eq. (C.1): half of the internal gains are convective."""
+
+
+@dataclass(frozen=True)
+class BuildingDescription:
+    """A building read from a description file, with its 5R1C parameters (one building)."""
+
+    name: str
+    params: BuildingParams
+    source: str
+
+
+def _number(
+    table: dict[str, Any],
+    key: str,
+    where: str,
+    *,
+    default: float | None = None,
+    minimum: float | None = None,
+    strictly_positive: bool = False,
+    maximum: float | None = None,
+) -> float:
+    if key not in table:
+        if default is None:
+            raise InputError(f"{where}.{key}" if where else key, "missing (expected a number)")
+        return default
+    value = table[key]
+    field = f"{where}.{key}" if where else key
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InputError(field, f"expected a number, got {value!r}")
+    value = float(value)
+    if strictly_positive and value <= 0:
+        raise InputError(field, f"expected a positive number, got {value:g}")
+    if minimum is not None and value < minimum:
+        raise InputError(field, f"expected at least {minimum:g}, got {value:g}")
+    if maximum is not None and value > maximum:
+        raise InputError(field, f"expected at most {maximum:g}, got {value:g}")
+    return value
+
+
+def _surfaces(
+    raw: Any, where: str
+) -> tuple[list[dict[str, Any]], float, float, list[SolarChannel], list[float], float]:
+    """Validate the surfaces; return them with H_tr_w, H_tr_op, channels, apertures, sky."""
+    if not isinstance(raw, list) or not raw:
+        raise InputError(f"{where}surfaces", "expected a non-empty list of [[surfaces]] tables")
+    surfaces: list[dict[str, Any]] = []
+    h_w = 0.0
+    h_op = 0.0
+    sky = 0.0
+    groups: dict[tuple[str, float, float, int], float] = {}
+    for i, entry in enumerate(raw):
+        field = f"{where}surfaces[{i}]"
+        if not isinstance(entry, dict):
+            raise InputError(field, "expected a table")
+        _check_keys(entry, SURFACE_KEYS, f"{field}.")
+        kind = entry.get("kind")
+        if kind not in SURFACE_KINDS:
+            raise InputError(
+                f"{field}.kind", f"expected one of {list(SURFACE_KINDS)}, got {kind!r}"
+            )
+        area = _number(entry, "area_m2", field, strictly_positive=True)
+        u_value = _number(entry, "u_w_per_m2k", field, minimum=0.0)
+        needs_orientation = kind in ("wall", "window")
+        default_tilt = {"wall": None, "window": None, "roof": 0.0, "floor": 180.0}[kind]
+        azimuth = _number(entry, "azimuth_deg", field, default=None if needs_orientation else 180.0)
+        tilt = _number(entry, "tilt_deg", field, default=default_tilt, minimum=0, maximum=180)
+        if not 0.0 <= azimuth <= 360.0:
+            raise InputError(f"{field}.azimuth_deg", f"expected 0 to 360, got {azimuth:g}")
+        emissivity = _number(entry, "emissivity", field, default=DEFAULT_EMISSIVITY, minimum=0)
+        sky_view = 0.5 * (1.0 + math.cos(math.radians(tilt)))
+        kappa = _number(entry, "heat_capacity_j_per_m2k", field, default=0.0, minimum=0.0)
+        if kind == "window":
+            g_value = _number(entry, "g_value", field, minimum=0.0, maximum=1.0)
+            frame = _number(entry, "frame_fraction", field, default=0.0, minimum=0, maximum=1)
+            panes = int(_number(entry, "panes", field, default=2.0, minimum=1.0, maximum=4.0))
+            h_w += u_value * area
+            key = ("window", azimuth, tilt, panes)
+            groups[key] = groups.get(key, 0.0) + g_value * (1.0 - frame) * area
+        else:
+            absorptance = _number(
+                entry, "solar_absorptance", field, default=DEFAULT_SOLAR_ABSORPTANCE, minimum=0
+            )
+            h_op += u_value * area
+            if kind != "floor":
+                key = ("opaque", azimuth, tilt, 1)
+                groups[key] = groups.get(key, 0.0) + absorptance * R_SE_M2K_PER_W * u_value * area
+        if kind != "floor":
+            sky += sky_view * R_SE_M2K_PER_W * u_value * area * 5.0 * emissivity
+        surfaces.append({"kind": kind, "area_m2": area, "heat_capacity_j_per_m2k": kappa})
+    channels = [SolarChannel(k, (az,), tilt, panes) for (k, az, tilt, panes) in groups]
+    return surfaces, h_w, h_op, channels, list(groups.values()), sky
+
+
+def parse_building(table: dict[str, Any], source: str = "building") -> BuildingDescription:
+    """Turn a parsed description (TOML table) into 5R1C parameters.
+
+    Sources of the coefficients: ISO 13790:2008 (H_ve eq. 21, A_t = 4.5 A_f, Table 12 mass
+    classes, eqs. 65–66 for C_m and A_m from κ_j, solar apertures eqs. 44–45, sky radiation
+    eq. 46 with F_r = (1 + cos tilt)/2 and h_r = 5ε).
+    """
+    where = f"{source}: " if source else ""
+    _check_keys(table, BUILDING_KEYS, where)
+    try:
+        floor_area = _number(table, "floor_area_m2", "", strictly_positive=True)
+        volume = _number(table, "volume_m3", "", strictly_positive=True)
+        ach = _number(table, "air_changes_per_h", "", minimum=0.0)
+        gains = _number(table, "internal_gains_w", "", default=0.0, minimum=0.0)
+        radiative = _number(
+            table,
+            "radiative_fraction",
+            "",
+            default=DEFAULT_RADIATIVE_FRACTION,
+            minimum=0,
+            maximum=1,
+        )
+        altitude = _number(table, "altitude_m", "", default=0.0, minimum=-500, maximum=6000)
+        a_t = _number(
+            table,
+            "interior_surface_area_m2",
+            "",
+            default=LAMBDA_AT * floor_area,
+            strictly_positive=True,
+        )
+    except InputError as error:
+        raise InputError(f"{where}{error.where}", error.problem) from None
+    surfaces, h_w, h_op, channels, apertures, sky = _surfaces(table.get("surfaces"), where)
+    if "thermal_capacity_j_per_k" in table:
+        c_m = _number(table, "thermal_capacity_j_per_k", where.rstrip(": "), strictly_positive=True)
+        a_m = _number(table, "mass_area_m2", where.rstrip(": "), strictly_positive=True)
+    elif "thermal_class" in table:
+        try:
+            a_m_arr, c_m_arr = mass_class(str(table["thermal_class"]), floor_area)
+        except InputError as error:
+            raise InputError(f"{where}{error.where}", error.problem) from None
+        a_m, c_m = float(a_m_arr), float(c_m_arr)
+    elif any(s["heat_capacity_j_per_m2k"] > 0 for s in surfaces):
+        a_m, c_m = mass_from_elements(
+            np.array([s["area_m2"] for s in surfaces]),
+            np.array([s["heat_capacity_j_per_m2k"] for s in surfaces]),
+        )
+    else:
+        raise InputError(
+            f"{where}thermal_class",
+            "missing: give thermal_class, thermal_capacity_j_per_k with mass_area_m2, "
+            "or heat_capacity_j_per_m2k on the surfaces",
+        )
+    name = str(table.get("name", Path(source).stem))
+    try:
+        params = BuildingParams(
+            floor_area_m2=np.array([floor_area]),
+            h_ve_w_per_k=np.atleast_1d(ventilation_w_per_k(volume, ach, altitude)),
+            h_tr_w_w_per_k=np.array([h_w]),
+            h_tr_op_w_per_k=np.array([h_op]),
+            c_m_j_per_k=np.array([c_m]),
+            a_m_m2=np.array([a_m]),
+            a_t_m2=np.array([a_t]),
+            internal_gains_w=np.array([gains]),
+            radiative_fraction=np.array([radiative]),
+            solar_aperture_m2=np.array([apertures]).reshape(1, len(channels)),
+            sky_loss_w_per_k=np.array([sky]),
+            solar_channels=tuple(channels),
+        )
+    except InputError as error:
+        raise InputError(
+            f"{where}{error.where.replace('building 0, ', '')}", error.problem
+        ) from None
+    return BuildingDescription(name=name, params=params, source=source)
+
+
+def load_building(path: str | Path) -> BuildingDescription:
+    """Read a building description TOML file."""
+    try:
+        with open(path, "rb") as handle:
+            table = tomllib.load(handle)
+    except FileNotFoundError:
+        raise InputError(str(path), "building file not found") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(str(path), f"not valid TOML ({error})") from None
+    except OSError as error:
+        raise InputError(str(path), f"cannot read ({error.strerror})") from None
+    return parse_building(table, str(path))

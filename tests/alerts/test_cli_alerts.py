@@ -1,0 +1,99 @@
+"""``warmgrid alert validate|compose`` through the real root app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from warmgrid.alerts.validate import validate_cap
+from warmgrid.cli import app
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "cap-samples"
+runner = CliRunner()
+
+
+def test_validate_all_valid_exits_0() -> None:
+    files = [str(SAMPLES / n) for n in ("canada.cap", "earthquake.cap", "weather.cap")]
+    result = runner.invoke(app, ["alert", "validate", *files])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("valid ") == 3
+    assert "Traceback" not in result.output
+
+
+def test_validate_with_invalid_exits_1_and_names_reasons() -> None:
+    files = [str(SAMPLES / "canada.cap"), str(SAMPLES / "canada_errors.cap")]
+    result = runner.invoke(app, ["alert", "validate", *files])
+    assert result.exit_code == 1
+    assert "invalid canada_errors.cap" in result.output.replace(str(SAMPLES) + "/", "")
+    assert "line 12: <references>: is empty" in result.output
+
+
+def test_validate_json_is_one_object() -> None:
+    files = sorted(str(p) for p in SAMPLES.iterdir())
+    result = runner.invoke(app, ["alert", "validate", "--json", *files])
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    verdicts = {Path(f["source"]).name: f["valid"] for f in payload["files"]}
+    assert verdicts == {
+        "australia.cap": True,
+        "canada.cap": True,
+        "canada_errors.cap": False,
+        "earthquake.cap": True,
+        "invalid.cap": False,
+        "no_optional_fields.cap": True,
+        "noaa_errors.cap": False,
+        "wcatwc-warning.cap": True,
+        "weather.cap": True,
+    }
+    assert payload["valid"] is False
+    assert payload["unreadable"] == []
+
+
+def test_validate_unreadable_file_is_named_with_exit_2(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.cap"
+    result = runner.invoke(app, ["alert", "validate", str(SAMPLES / "canada.cap"), str(missing)])
+    assert result.exit_code == 2
+    assert "missing.cap" in result.output
+    assert "cannot read" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_compose_demo_writes_valid_alerts_and_feed(tmp_path: Path) -> None:
+    out = tmp_path / "alerts"
+    result = runner.invoke(
+        app,
+        [
+            "alert",
+            "compose",
+            "--demo",
+            "--json",
+            "--out",
+            str(out),
+            "--sent",
+            "2026-11-26T06:00:00+02:00",
+            "--etr-hours",
+            "30",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    messages = payload["messages"]
+    assert len(messages) >= 1
+    for summary in messages:
+        data = Path(summary["file"]).read_bytes()
+        assert validate_cap(data, feed_rules=True).valid
+        assert summary["etr"] == "2026-11-27T12:00:00+02:00"
+        assert summary["languages"] == ["en", "uk"]
+    assert sum(m["people_without_heat"] for m in messages) > 0
+    assert Path(payload["feed"]).read_bytes().count(b"<entry>") == len(messages)
+
+
+def test_compose_needs_demo_and_checks_inputs() -> None:
+    result = runner.invoke(app, ["alert", "compose"])
+    assert result.exit_code == 2
+    assert "--demo" in result.output
+    result = runner.invoke(app, ["alert", "compose", "--demo", "--sent", "2026-11-26T06:00:00"])
+    assert result.exit_code == 2
+    assert "--sent" in result.output

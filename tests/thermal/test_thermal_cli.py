@@ -1,0 +1,153 @@
+"""``warmgrid freefloat`` and ``warmgrid cooldown`` through the Typer app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from warmgrid.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+BESTEST = ROOT / "examples" / "bestest"
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_freefloat_json() -> None:
+    result = run("freefloat", "--building", str(BESTEST / "900FF.toml"), "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["hours"] == 8760
+    assert payload["min_c"] < payload["mean_c"] < payload["max_c"]
+
+
+def test_freefloat_human() -> None:
+    result = run("freefloat", "--building", str(BESTEST / "600FF.toml"))
+    assert result.exit_code == 0
+    assert "min" in result.stdout and "max" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            'floor_area_m2 = 10\nvolume_m3 = 27\nair_changes_per_h = 0.5\nthermal_class = "light"'
+            '\n[[surfaces]]\nkind = "wall"\nu_w_per_m2k = 0.3\nazimuth_deg = 0\ntilt_deg = 90\n',
+            "surfaces[0].area_m2",
+        ),
+        (
+            'floor_area_m2 = 10\nvolume_m3 = 27\nair_changes_per_h = 0.5\nthermal_class = "light"'
+            '\n[[surfaces]]\nkind = "door"\narea_m2 = 2\nu_w_per_m2k = 2\n',
+            "surfaces[0].kind",
+        ),
+    ],
+)
+def test_freefloat_bad_building(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "house.toml"
+    path.write_text(content)
+    result = run("freefloat", "--building", str(path), "--json")
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_freefloat_unreadable_weather(tmp_path: Path) -> None:
+    weather = tmp_path / "weather.epw"
+    weather.write_text("garbage\n")
+    result = run("freefloat", "--building", str(BESTEST / "600FF.toml"), "--weather", str(weather))
+    assert result.exit_code == 2
+    assert "weather.epw" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cooldown_demo_json() -> None:
+    result = run(
+        "cooldown",
+        "demo",
+        "--damage",
+        "heat.heat_plant.0",
+        "--outdoor-temp",
+        "-10",
+        "--hours",
+        "48",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["buildings_without_heat"] > 0
+    twelve = payload["thresholds"]["12"]
+    assert 0 < twelve["first_building_h"] < 48
+    assert payload["people_below_12c_after"]["24h"] <= payload["people_below_12c_after"]["48h"]
+    assert payload["people_below_12c_after"]["48h"] <= payload["people_without_heat"]
+    network = payload["heat_network"]
+    assert network["pipe_sections"] > 0 and network["drain_deadline_h"] > 0
+    assert len(payload["buildings"]) == payload["buildings_without_heat"]
+
+
+def test_cooldown_with_weather_csv(tmp_path: Path) -> None:
+    csv = tmp_path / "forecast.csv"
+    csv.write_text("temp_air_c\n" + "\n".join(str(-5 - h * 0.2) for h in range(30)) + "\n")
+    result = run(
+        "cooldown", "demo", "--damage", "heat.heat_plant.0", "--weather", str(csv), "--hours", "24"
+    )
+    assert result.exit_code == 0, result.output
+    assert "12 °C" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--outdoor-temp", "-10", "--weather", "x.csv"), "exactly one"),
+        ((), "exactly one"),
+        (("--outdoor-temp", "-10", "--hours", "-3"), "--hours"),
+        (("--outdoor-temp", "-10", "--heating-radiant-fraction", "2"), "radiant"),
+        (("--weather", "missing.epw"), "missing.epw"),
+    ],
+)
+def test_cooldown_bad_input(args: tuple[str, ...], message: str) -> None:
+    result = run("cooldown", "demo", "--damage", "heat.heat_plant.0", *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cooldown_short_csv(tmp_path: Path) -> None:
+    csv = tmp_path / "short.csv"
+    csv.write_text("temp_air_c\n-5\n-6\n")
+    result = run("cooldown", "demo", "--damage", "heat.heat_plant.0", "--weather", str(csv))
+    assert result.exit_code == 2
+    assert "short.csv" in result.output
+
+
+def test_cooldown_csv_sun_placed_at_the_city(tmp_path: Path) -> None:
+    rows = ["time,temp_air_c,ghi_w_per_m2,dni_w_per_m2,dhi_w_per_m2"]
+    for hour in range(24):
+        sun = 500.0 if 9 <= hour <= 14 else 0.0
+        rows.append(f"2026-01-10T{hour:02d}:00+02:00,-8,{sun / 2:.0f},{sun:.0f},{sun / 5:.0f}")
+    sunny = tmp_path / "sunny.csv"
+    sunny.write_text("\n".join(rows) + "\n")
+    dark = tmp_path / "dark.csv"
+    dark.write_text("temp_air_c\n" + "-8\n" * 24)
+    ends = []
+    for path in (sunny, dark):
+        result = run(
+            "cooldown",
+            "demo",
+            "--damage",
+            "heat.heat_plant.0",
+            "--weather",
+            str(path),
+            "--hours",
+            "24",
+            "--json",
+        )
+        assert result.exit_code == 0, result.output
+        ends.append([b["air_temp_end_c"] for b in json.loads(result.stdout)["buildings"]])
+    assert all(s >= d for s, d in zip(*ends, strict=True))
+    assert sum(ends[0]) > sum(ends[1])
