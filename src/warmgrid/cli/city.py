@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from warmgrid.cli.common import load_city_arg
+from warmgrid.cli.common import CityArg, JsonOpt, load_city_arg
 from warmgrid.cli.output import console, emit_json, progress
 from warmgrid.errors import InputError
 from warmgrid.model import City, save_city
@@ -19,8 +19,6 @@ from warmgrid.model.io.pandapower_io import (
     city_from_simbench,
     read_pandapower_file,
 )
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
 def _import_city(
@@ -94,7 +92,7 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--latlon", help="pandapipes geo points are [lat, lon].")
         ] = False,
         name: Annotated[str | None, typer.Option("--name", help="Name of the city.")] = None,
-        json_out: JsonOption = False,
+        json_out: JsonOpt = False,
     ) -> None:
         """Import a city from SimBench, pandapower, pandapipes or GeoJSON into a city folder."""
         with progress(enabled=not json_out) as bar:
@@ -118,8 +116,8 @@ def register(app: typer.Typer) -> None:
 
     @sub.command("info")
     def info(
-        city: Annotated[str, typer.Argument(help='City folder, or "demo".')],
-        json_out: JsonOption = False,
+        city: CityArg,
+        json_out: JsonOpt = False,
     ) -> None:
         """Counts of a city's elements, buildings and people."""
         loaded = load_city_arg(city)
@@ -131,9 +129,9 @@ def register(app: typer.Typer) -> None:
 
     @sub.command("export")
     def export(
-        city: Annotated[str, typer.Argument(help='City folder, or "demo".')],
+        city: CityArg,
         geojson: Annotated[Path, typer.Option("--geojson", help="GeoJSON file to write.")],
-        json_out: JsonOption = False,
+        json_out: JsonOpt = False,
     ) -> None:
         """Write a whole city to one GeoJSON FeatureCollection."""
         loaded = load_city_arg(city)
