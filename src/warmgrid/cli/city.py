@@ -1,7 +1,151 @@
-"""CLI commands: city."""
+"""CLI commands: ``warmgrid city import | info | export``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+from rich.table import Table
+
+from warmgrid.cli.common import CityArg, JsonOpt, load_city_arg
+from warmgrid.cli.output import console, emit_json, progress
+from warmgrid.errors import InputError
+from warmgrid.model import City, save_city
+from warmgrid.model.io.geojson_io import read_geojson, write_geojson
+from warmgrid.model.io.pandapipes_io import city_from_pandapipes, read_pandapipes_file
+from warmgrid.model.io.pandapower_io import (
+    city_from_pandapower,
+    city_from_simbench,
+    read_pandapower_file,
+)
+
+
+def _import_city(
+    simbench: str | None,
+    pandapower: Path | None,
+    pandapipes: Path | None,
+    geojson: Path | None,
+    latlon: bool,
+    name: str | None,
+) -> City:
+    given = {
+        "--simbench": simbench,
+        "--pandapower": pandapower,
+        "--pandapipes": pandapipes,
+        "--geojson": geojson,
+    }
+    chosen = [option for option, value in given.items() if value is not None]
+    if len(chosen) != 1:
+        raise InputError(
+            "city import",
+            "give exactly one of --simbench CODE, --pandapower FILE, --pandapipes FILE, "
+            f"--geojson FILE (got {', '.join(chosen) or 'none'})",
+        )
+    if simbench is not None:
+        return city_from_simbench(simbench)
+    if pandapower is not None:
+        net = read_pandapower_file(pandapower)
+        return city_from_pandapower(net, name=name or pandapower.stem)
+    if pandapipes is not None:
+        net = read_pandapipes_file(pandapipes)
+        return city_from_pandapipes(net, name=name or pandapipes.stem, latlon=latlon)
+    assert geojson is not None
+    return read_geojson(geojson)
+
+
+def _print_summary(summary: dict[str, Any], title: str) -> None:
+    table = Table(title=title, show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key in ("nodes", "branches", "sources", "buildings", "dependencies", "people"):
+        table.add_row(key, f"{summary[key]:,}")
+    for use, count in sorted(summary["buildings_by_use"].items()):
+        table.add_row(f"buildings: {use}", f"{count:,}")
+    for group, kinds in summary["kinds"].items():
+        for kind, count in sorted(kinds.items()):
+            table.add_row(f"{group}: {kind}", f"{count:,}")
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add the ``city`` group to the root app."""
+    sub = typer.Typer(no_args_is_help=True, help="Import, inspect and export cities.")
+    app.add_typer(sub, name="city")
+
+    @sub.command("import")
+    def import_(
+        out: Annotated[Path, typer.Option("--out", help="Folder to write the city to.")],
+        simbench: Annotated[
+            str | None, typer.Option("--simbench", help="SimBench code, e.g. 1-LV-rural1--0-sw.")
+        ] = None,
+        pandapower: Annotated[
+            Path | None, typer.Option("--pandapower", help="pandapower net (JSON file).")
+        ] = None,
+        pandapipes: Annotated[
+            Path | None, typer.Option("--pandapipes", help="pandapipes net (JSON file).")
+        ] = None,
+        geojson: Annotated[
+            Path | None, typer.Option("--geojson", help="City as a GeoJSON FeatureCollection.")
+        ] = None,
+        latlon: Annotated[
+            bool, typer.Option("--latlon", help="pandapipes geo points are [lat, lon].")
+        ] = False,
+        name: Annotated[str | None, typer.Option("--name", help="Name of the city.")] = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Import a city from SimBench, pandapower, pandapipes or GeoJSON into a city folder."""
+        with progress(enabled=not json_out) as bar:
+            if bar is not None:
+                bar.add_task("importing", total=None)
+            city = _import_city(simbench, pandapower, pandapipes, geojson, latlon, name)
+            try:
+                folder = save_city(city, out)
+            except OSError as error:
+                raise InputError(str(out), f"cannot be written ({error.strerror})") from None
+        summary = city.summary()
+        if json_out:
+            emit_json({"out": str(folder), "summary": summary, "meta": city.meta})
+            return
+        _print_summary(summary, f"{city.name} → {folder}")
+        for key in ("loads_without_position", "consumers_without_position"):
+            if city.meta.get(key):
+                console.print(
+                    f"{city.meta[key]:,} {key.split('_')[0]} had no position and got no building"
+                )
+
+    @sub.command("info")
+    def info(
+        city: CityArg,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Counts of a city's elements, buildings and people."""
+        loaded = load_city_arg(city)
+        summary = loaded.summary()
+        if json_out:
+            emit_json({"summary": summary, "meta": loaded.meta})
+            return
+        _print_summary(summary, loaded.name)
+
+    @sub.command("export")
+    def export(
+        city: CityArg,
+        geojson: Annotated[Path, typer.Option("--geojson", help="GeoJSON file to write.")],
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Write a whole city to one GeoJSON FeatureCollection."""
+        loaded = load_city_arg(city)
+        try:
+            path = write_geojson(loaded, geojson)
+        except OSError as error:
+            raise InputError(str(geojson), f"cannot be written ({error.strerror})") from None
+        if json_out:
+            emit_json({"geojson": str(path), "features": _feature_count(loaded)})
+            return
+        console.print(f"wrote {_feature_count(loaded):,} features to {path}")
+
+
+def _feature_count(city: City) -> int:
+    return sum(
+        len(city.table(t)) for t in ("nodes", "branches", "sources", "buildings", "dependencies")
+    )

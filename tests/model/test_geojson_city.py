@@ -1,0 +1,174 @@
+"""GeoJSON export and import of a whole city: round trip and broken input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from warmgrid.errors import InputError
+from warmgrid.model import City
+from warmgrid.model.demo import demo_city
+from warmgrid.model.io.geojson_io import (
+    city_from_geojson,
+    city_to_geojson,
+    read_geojson,
+    write_geojson,
+)
+from warmgrid.model.schema import TABLES
+
+
+def assert_same_city(a: City, b: City) -> None:
+    assert a.name == b.name
+    assert a.meta == b.meta
+    for table in TABLES:
+        pd.testing.assert_frame_equal(a.table(table), b.table(table))
+
+
+def test_demo_city_round_trips_through_a_file(tmp_path: Path) -> None:
+    city = demo_city()
+    path = write_geojson(city, tmp_path / "demo.geojson")
+    assert_same_city(city, read_geojson(path))
+
+
+def test_features_carry_every_column_and_their_table() -> None:
+    city = demo_city()
+    document = json.loads(json.dumps(city_to_geojson(city)))
+    assert document["type"] == "FeatureCollection"
+    features = document["features"]
+    assert len(features) == sum(len(city.table(t)) for t in TABLES)
+    by_table: dict[str, list[dict]] = {}
+    for feature in features:
+        by_table.setdefault(feature["properties"]["table"], []).append(feature)
+    for table, columns in TABLES.items():
+        assert len(by_table.get(table, [])) == len(city.table(table))
+        for feature in by_table.get(table, []):
+            assert {c.name for c in columns} <= set(feature["properties"])
+    kinds = {t: {f["geometry"]["type"] for f in by_table[t] if f["geometry"]} for t in by_table}
+    assert kinds["nodes"] == {"Point"} and kinds["buildings"] == {"Point"}
+    assert kinds["sources"] == {"Point"}
+    assert "LineString" in kinds["branches"]
+    assert all(f["geometry"] is None for f in by_table["dependencies"])
+    node = by_table["nodes"][0]
+    assert node["geometry"]["coordinates"] == [node["properties"]["lon"], node["properties"]["lat"]]
+
+
+def test_a_moved_point_moves_the_node() -> None:
+    city = demo_city()
+    document = city_to_geojson(city)
+    feature = next(f for f in document["features"] if f["properties"]["table"] == "nodes")
+    feature["geometry"]["coordinates"] = [10.5, 51.25]
+    back = city_from_geojson(document)
+    row = back.nodes.set_index("id").loc[feature["properties"]["id"]]
+    assert (row["lon"], row["lat"]) == (10.5, 51.25)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    lon=st.floats(-180, 180, allow_nan=False),
+    lat=st.floats(-90, 90, allow_nan=False),
+    population=st.integers(0, 10**6),
+    name=st.text(max_size=20),
+    located=st.booleans(),
+)
+def test_round_trip_of_arbitrary_values(
+    lon: float, lat: float, population: int, name: str, located: bool
+) -> None:
+    city = City.from_tables(
+        "tiny",
+        nodes=pd.DataFrame(
+            {
+                "id": ["power.bus.0", "power.bus.1"],
+                "network": "power",
+                "lon": [lon, lon if located else float("nan")],
+                "lat": [lat, lat if located else float("nan")],
+                "name": [name, ""],
+            }
+        ),
+        branches=pd.DataFrame(
+            {
+                "id": ["power.line.0"],
+                "network": "power",
+                "kind": "line",
+                "from_node": ["power.bus.0"],
+                "to_node": ["power.bus.1"],
+            }
+        ),
+        buildings=pd.DataFrame(
+            {"id": ["b"], "lon": [lon], "lat": [lat], "population": [population], "name": [name]}
+        ),
+        meta={"note": name},
+    )
+    assert_same_city(city, city_from_geojson(json.loads(json.dumps(city_to_geojson(city)))))
+
+
+def _document_with(change) -> dict:
+    document = json.loads(json.dumps(city_to_geojson(demo_city())))
+    change(document["features"])
+    return document
+
+
+def _first(features: list[dict], table: str) -> int:
+    return next(i for i, f in enumerate(features) if f["properties"]["table"] == table)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda fs: fs[_first(fs, "nodes")]["geometry"].update(coordinates=[200.0, 50.0]),
+            r"feature 0 \(id 'power.bus.0'\): geometry: a Point needs \[lon, lat\]",
+        ),
+        (
+            lambda fs: fs[_first(fs, "nodes")]["geometry"].update(coordinates=["x"]),
+            r"feature 0 .*geometry: a Point needs",
+        ),
+        (
+            lambda fs: fs[_first(fs, "nodes")].update(geometry={"type": "Polygon"}),
+            r"feature 0 .*geometry: expected Point, got 'Polygon'",
+        ),
+        (
+            lambda fs: fs[_first(fs, "buildings")].update(geometry=None),
+            r"feature \d+ \(id 'building.0'\): geometry: a building needs a Point",
+        ),
+        (
+            lambda fs: fs[_first(fs, "branches")]["geometry"].update(coordinates=[[30.0, 50.0]]),
+            r"feature \d+ .*geometry: a LineString needs two or more",
+        ),
+        (
+            lambda fs: fs[_first(fs, "branches")]["properties"].pop("from_node"),
+            r"feature \d+ \(id 'power.line.0'\): property 'from_node' is missing",
+        ),
+        (
+            lambda fs: fs[3]["properties"].pop("table"),
+            r"feature 3: property 'table' must be one of",
+        ),
+        (lambda fs: fs.__setitem__(2, "nonsense"), r"feature 2: expected an object"),
+        (
+            lambda fs: fs[_first(fs, "branches")]["properties"].update(to_node="power.bus.9999"),
+            r"to_node 'power.bus.9999' names no node",
+        ),
+    ],
+)
+def test_broken_features_are_named(change, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        city_from_geojson(_document_with(change))
+
+
+def test_broken_files_are_named(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.geojson"
+    with pytest.raises(InputError, match=r"missing\.geojson: does not exist"):
+        read_geojson(missing)
+    truncated = tmp_path / "cut.geojson"
+    text = json.dumps(city_to_geojson(demo_city()))
+    truncated.write_text(text[: len(text) // 2])
+    with pytest.raises(InputError, match=r"cut\.geojson: is not valid JSON"):
+        read_geojson(truncated)
+    other = tmp_path / "point.geojson"
+    other.write_text(json.dumps({"type": "Point", "coordinates": [0, 0]}))
+    with pytest.raises(InputError, match="FeatureCollection"):
+        read_geojson(other)
