@@ -78,3 +78,12 @@ def test_nk_sampling_is_seeded_and_counts_match_recomputation():
         (compiled.building_heat_node >= 0) & ~supplied[np.maximum(compiled.building_heat_node, 0)]
     ].sum()
     assert worst["people_without_heat"] == people_heat
+
+
+def test_n1_equals_brute_force_on_an_imported_simbench_grid():
+    from warmgrid.model.io import city_from_simbench
+
+    compiled = compile_city(city_from_simbench("1-MV-urban--0-sw"))
+    frame = screen_n1(compiled)
+    assert (frame["people_lost"] > 0).sum() > 10
+    _assert_equal(frame, _brute_force(compiled, np.zeros(compiled.n_assets, bool)), set())
