@@ -34,6 +34,7 @@ import pandas as pd
 
 from warmgrid.errors import InputError
 from warmgrid.model.city import City
+from warmgrid.model.io.pandapower_io import read_net_json
 from warmgrid.model.io.population import (
     DEFAULT_HEAT_FULL_LOAD_HOURS,
     HEAT_PER_HOUSEHOLD_KWH,
@@ -257,16 +258,7 @@ def read_pandapipes_file(path: str | Path) -> Any:
     """A pandapipes net from a JSON file written by ``pandapipes.to_json``."""
     import pandapipes
 
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(str(path), "does not exist or is not a file")
-    try:
-        net = pandapipes.from_json(str(path))
-    except Exception as error:  # pandapipes raises anything from json, pandas or its own code
-        raise InputError(str(path), f"is not a readable pandapipes JSON net ({error})") from None
-    if not hasattr(net, "junction"):
-        raise InputError(str(path), "holds no pandapipes net")
-    return net
+    return read_net_json(path, pandapipes.from_json, "junction", "pandapipes")
 
 
 def _lowest_voltage_buses(power: City) -> pd.DataFrame:

@@ -30,6 +30,7 @@ The mapping follows what ``pandapower.topology.unsupplied_buses`` (with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -449,17 +450,22 @@ def city_from_simbench(code: str) -> City:
     return city_from_pandapower(simbench_net(code), name=code, meta={"simbench_code": code})
 
 
-def read_pandapower_file(path: str | Path) -> Any:
-    """A pandapower net from a JSON file written by ``pandapower.to_json``."""
-    import pandapower
-
+def read_net_json(path: str | Path, from_json: Callable[[str], Any], table: str, kind: str) -> Any:
+    """A pandapower or pandapipes net from its JSON file; ``table`` must exist in it."""
     path = Path(path)
     if not path.is_file():
         raise InputError(str(path), "does not exist or is not a file")
     try:
-        net = pandapower.from_json(str(path))
-    except Exception as error:  # pandapower raises anything from json, pandas or its own code
-        raise InputError(str(path), f"is not a readable pandapower JSON net ({error})") from None
-    if not hasattr(net, "bus"):
-        raise InputError(str(path), "holds no pandapower net")
+        net = from_json(str(path))
+    except Exception as error:  # the readers raise anything from json, pandas or their own code
+        raise InputError(str(path), f"is not a readable {kind} JSON net ({error})") from None
+    if not hasattr(net, table):
+        raise InputError(str(path), f"holds no {kind} net")
     return net
+
+
+def read_pandapower_file(path: str | Path) -> Any:
+    """A pandapower net from a JSON file written by ``pandapower.to_json``."""
+    import pandapower
+
+    return read_net_json(path, pandapower.from_json, "bus", "pandapower")
