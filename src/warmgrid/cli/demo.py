@@ -34,8 +34,8 @@ def print_cooldown(assessment: Assessment) -> None:
     residential = uses == "residential"
     forecast = assessment.scenario.weather
     console.print(
-        f"\n[bold]Cool-down[/] (outdoor {min(forecast.outdoor_temp_c):g} to "
-        f"{max(forecast.outdoor_temp_c):g} °C over {horizon:g} h):"
+        f"\n[bold]Cool-down if heat does not return[/] (outdoor {min(forecast.outdoor_temp_c):g}"
+        f" to {max(forecast.outdoor_temp_c):g} °C over {horizon:g} h):"
     )
     below_12 = _when(cool.first_crossing_h(12, residential), horizon)
     below_5 = _when(cool.first_crossing_h(5, residential), horizon)
@@ -151,7 +151,9 @@ def demo_command(
     console.rule(f"[bold]{spec.name}[/]")
     console.print(spec.description, highlight=False)
     console.print()
-    print_impact(assessment.impact)
+    plan = assessment.plan
+    hours = {task.id: task.duration_h for task in plan.problem.tasks} if plan else None
+    print_impact(assessment.impact, explain_limit=6, asset_cost=hours)
     print_cooldown(assessment)
     print_plan(assessment)
     print_alerts(assessment)

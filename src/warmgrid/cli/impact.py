@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 import numpy as np
@@ -24,8 +25,15 @@ from warmgrid.impact.words import Labeller, steps_to_dict
 from warmgrid.model import compile_city
 
 
-def print_impact(result: ImpactResult, explain_limit: int = 3) -> None:
-    """Human-readable summary: counts, critical facilities and why they are out."""
+def print_impact(
+    result: ImpactResult,
+    explain_limit: int = 3,
+    asset_cost: Mapping[str, float] | None = None,
+) -> None:
+    """Human-readable summary: counts, critical facilities and why they are out.
+
+    ``asset_cost`` (e.g. repair hours) picks, of parallel damaged assets, the one named
+    as bringing service back (see ``ImpactResult.restoration_groups``)."""
     city = result.compiled.city
     words = Labeller(city)
     buildings = city.buildings
@@ -42,7 +50,7 @@ def print_impact(result: ImpactResult, explain_limit: int = 3) -> None:
             use = buildings.loc[buildings["id"] == ident, "use"].iat[0].replace("_", " ")
             console.print(f"  {use}: {words.label(ident)}")
     shown: set[tuple[str, ...]] = set()
-    for group in result.restoration_groups():
+    for group in result.restoration_groups(asset_cost):
         first = str(buildings["id"].iat[int(group.building_index[0])])
         chain = result.explain(first).get(group.service, [])
         key = (group.service, *group.needs)
