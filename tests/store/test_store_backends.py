@@ -80,6 +80,7 @@ def test_sqlite_runs_in_wal_mode_with_busy_timeout(store: Store) -> None:
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
 
 
 def test_times_come_back_aware_and_equal(store: Store) -> None:

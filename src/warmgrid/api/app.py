@@ -22,6 +22,7 @@ from warmgrid.api.errors import install_error_handlers
 from warmgrid.api.feed_cache import FeedCache, FeedFastPath
 from warmgrid.incidents.impact import compile_for_impact
 from warmgrid.store import Store, open_store
+from warmgrid.store.group_commit import GroupCommit
 
 DEFAULT_SENDER = "warmgrid@city.invalid"
 
@@ -74,6 +75,7 @@ def create_app(
     app.state.compiled_city = compiled_city
     app.state.sender = sender
     app.state.tokens = TokenCache()
+    app.state.group_commit = GroupCommit(opened)
     app.state.feed = FeedCache()
     app.add_middleware(FeedFastPath, cache=app.state.feed, media_type=routes_alerts.ATOM_MEDIA_TYPE)
     install_error_handlers(app)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Response, status
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
+from sqlalchemy.orm import Session
 
 from warmgrid.api.deps import CityDep, Operator, ReadSession, StoreDep, Viewer
 from warmgrid.api.schemas import CandidateOut, DamageOut, IncidentOut, ReportOut, RevisionOut
@@ -21,6 +21,7 @@ from warmgrid.incidents.domain import (
     ReportIn,
 )
 from warmgrid.store.errors import ConflictError
+from warmgrid.store.group_commit import GroupCommit
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
@@ -98,22 +99,21 @@ async def add_report(
     incident_id: IncidentId,
     data: ReportIn,
     who: Operator,
-    store: StoreDep,
+    request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Add a sourced report. The answer comes only after the report is committed.
 
-    On SQLite (one writer at a time, about a millisecond per report) the write runs on
-    the event loop: handing it to a worker thread costs more than the write itself.
-    On PostgreSQL, whose writers run in parallel, it runs in the thread pool.
+    Reports arriving together are committed together (group commit, see
+    :mod:`warmgrid.store.group_commit`); each is answered once its transaction commits.
     """
 
-    def write() -> tuple[ReportOut, bool]:
-        with store.write() as session:
-            report, created = log.add_report(session, incident_id, data, who.actor, idempotency_key)
-            return ReportOut.model_validate(report), created
+    def write(session: Session) -> tuple[ReportOut, bool]:
+        row, created = log.store_report(session, incident_id, data, who.actor, idempotency_key)
+        return ReportOut.model_validate(row), created
 
-    out, created = write() if store.dialect == "sqlite" else await run_in_threadpool(write)
+    group_commit: GroupCommit = request.app.state.group_commit
+    out, created = await group_commit.submit(write)
     return Response(  # already a validated ReportOut: skip FastAPI's re-validation
         content=out.model_dump_json(),
         status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

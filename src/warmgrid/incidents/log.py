@@ -180,10 +180,8 @@ def revisions(session: Session, incident_id: int) -> list[IncidentRevision]:
     )
 
 
-def _request_digest(incident_id: int, data: ReportIn) -> str:
-    payload = json.dumps(
-        {"incident_id": incident_id, **data.model_dump(mode="json")}, sort_keys=True
-    )
+def _request_digest(incident_id: int, dumped: dict[str, Any]) -> str:
+    payload = json.dumps({"incident_id": incident_id, **dumped}, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -196,18 +194,62 @@ _INSERT_REPORT = {
     .on_conflict_do_nothing(index_elements=["idempotency_key"])
     .returning(_REPORTS.c.id),
 }
-_KEY_USED = select(_REPORTS.c.id).where(_REPORTS.c.idempotency_key == bindparam("key"))
+_KEY_USED = select(_REPORTS).where(_REPORTS.c.idempotency_key == bindparam("key"))
 
 
-def _by_key(session: Session, key: str) -> Report | None:
-    report_id = session.connection().scalar(_KEY_USED, {"key": key})
-    return session.get(Report, report_id) if report_id is not None else None
+def store_report(
+    session: Session,
+    incident_id: int,
+    data: ReportIn,
+    actor: str,
+    idempotency_key: str | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """Store a report; returns its row (column name → value) and whether it is new.
 
-
-def _replay(existing: Report, digest: str, key: str) -> tuple[Report, bool]:
-    if existing.request_sha256 != digest:
-        raise ConflictError(f"Idempotency-Key {key!r} was already used for a different report")
-    return existing, False
+    With an ``idempotency_key`` a retried request returns the row stored the first
+    time and stores nothing; the same key with a different report is a conflict. This
+    is the hot path of report submission, in SQLAlchemy Core (no ORM objects): one
+    ``INSERT … ON CONFLICT DO NOTHING`` on the unique key (a concurrent twin waits for
+    the first and then inserts nothing) and the audit ``INSERT``.
+    """
+    connection = session.connection()
+    dumped = data.model_dump(mode="json")
+    digest = _request_digest(incident_id, dumped)
+    row: dict[str, Any] = {
+        "incident_id": incident_id,
+        "source_name": data.source_name,
+        "source_kind": dumped["source_kind"],
+        "received_at": data.received_at.astimezone(UTC),
+        "quoted_text": data.quoted_text,
+        "figures": dumped["figures"],
+        "certainty": dumped["certainty"],
+        "submitted_by": actor,
+        "created_at": utcnow(),
+        "idempotency_key": idempotency_key,
+        "request_sha256": digest,
+    }
+    statement = _INSERT_REPORT[connection.dialect.name]
+    try:
+        report_id = connection.scalar(statement, row)
+    except IntegrityError as error:  # the one constraint left: the incident must exist
+        raise NotFoundError("incident", str(incident_id)) from error
+    if report_id is None:
+        key = idempotency_key or ""
+        existing = connection.execute(_KEY_USED, {"key": key}).mappings().first()
+        if existing is None:
+            raise ConflictError(f"Idempotency-Key {key!r} is in use; retry")
+        if existing["request_sha256"] != digest:
+            raise ConflictError(f"Idempotency-Key {key!r} was already used for a different report")
+        return dict(existing), False
+    record(
+        session,
+        actor,
+        "report.create",
+        "report",
+        report_id,
+        {"incident_id": incident_id, "idempotency_key": idempotency_key},
+    )
+    return {"id": report_id, **row}, True
 
 
 def add_report(
@@ -217,50 +259,14 @@ def add_report(
     actor: str,
     idempotency_key: str | None = None,
 ) -> tuple[Report, bool]:
-    """Store a report; returns it and whether it was new.
-
-    With an ``idempotency_key`` a retried request returns the report stored the first
-    time and stores nothing; the same key with a different report is a conflict. This
-    is the hot path of report submission: one ``INSERT … ON CONFLICT DO NOTHING`` on
-    the unique key (a concurrent twin waits for the first and then inserts nothing) and
-    the audit ``INSERT``.
-    """
-    connection = session.connection()
-    digest = _request_digest(incident_id, data)
-    report = Report(
-        incident_id=incident_id,
-        source_name=data.source_name,
-        source_kind=data.source_kind.value,
-        received_at=data.received_at.astimezone(UTC),
-        quoted_text=data.quoted_text,
-        figures=[figure.model_dump(mode="json") for figure in data.figures],
-        certainty=data.certainty.value,
-        submitted_by=actor,
-        created_at=utcnow(),
-        idempotency_key=idempotency_key,
-        request_sha256=digest,
-    )
-    values = {column.key: getattr(report, column.key) for column in _REPORTS.columns}
-    del values["id"]
-    statement = _INSERT_REPORT[connection.dialect.name]
-    try:
-        report.id = connection.scalar(statement, values)
-    except IntegrityError as error:  # the one constraint left: the incident must exist
-        raise NotFoundError("incident", str(incident_id)) from error
-    if report.id is None:
-        existing = _by_key(session, idempotency_key or "")
-        if existing is None:
-            raise ConflictError(f"Idempotency-Key {idempotency_key!r} is in use; retry")
-        return _replay(existing, digest, idempotency_key or "")
-    record(
-        session,
-        actor,
-        "report.create",
-        "report",
-        report.id,
-        {"incident_id": incident_id, "idempotency_key": idempotency_key},
-    )
-    return report, True
+    """Store a report; returns it and whether it was new (see :func:`store_report`)."""
+    row, created = store_report(session, incident_id, data, actor, idempotency_key)
+    if created:
+        return Report(**row), True
+    existing = session.get(Report, row["id"])
+    if existing is None:  # pragma: no cover - the row was read in this transaction
+        raise NotFoundError("report", str(row["id"]))
+    return existing, False
 
 
 def list_reports(session: Session, incident_id: int) -> list[Report]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from warmgrid.store.models import AuditEntry, utcnow
 
 _INSERT = insert(AuditEntry.__table__)
+_DEFERRED = "warmgrid.audit.deferred"
 
 
 def record(
@@ -22,19 +23,37 @@ def record(
 ) -> None:
     """Add one audit entry to the current transaction (it commits with the write).
 
-    The entry is inserted at once, so entries are numbered in the order of the calls.
+    The entry is inserted at once, or, after :func:`defer`, with the other deferred
+    entries at :func:`flush`; either way entries are numbered in the order of the calls.
     """
-    session.connection().execute(
-        _INSERT,
-        {
-            "at": utcnow(),
-            "actor": actor,
-            "action": action,
-            "target_type": target_type,
-            "target_id": str(target_id),
-            "detail": detail or {},
-        },
-    )
+    row = {
+        "at": utcnow(),
+        "actor": actor,
+        "action": action,
+        "target_type": target_type,
+        "target_id": str(target_id),
+        "detail": detail or {},
+    }
+    deferred = session.info.get(_DEFERRED)
+    if deferred is None:
+        session.connection().execute(_INSERT, row)
+    else:
+        deferred.append(row)
+
+
+def defer(session: Session) -> None:
+    """Collect the entries of ``session`` from now on, to insert them in one statement.
+
+    :func:`flush` must follow in the same transaction (a batch of writes does this).
+    """
+    session.info[_DEFERRED] = []
+
+
+def flush(session: Session) -> None:
+    """Insert the entries collected since :func:`defer` (one multi-row ``INSERT``)."""
+    deferred = session.info.pop(_DEFERRED, None)
+    if deferred:
+        session.connection().execute(_INSERT, deferred)
 
 
 def entries(

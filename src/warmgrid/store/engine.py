@@ -5,8 +5,11 @@ SQLite runs in WAL mode with a busy timeout, and write transactions start with
 failing on a lock upgrade (https://www.sqlite.org/lang_transaction.html). SQLite has one
 writer at a time: within a process, writers queue on a lock (fair and without the
 sleeps of SQLite's busy handler); across processes, on the busy timeout. With
-``synchronous=NORMAL`` a committed transaction survives a crash of the process (not
-necessarily a power cut; https://www.sqlite.org/pragma.html#pragma_synchronous).
+``synchronous=FULL`` every commit syncs the WAL to disk, so a committed transaction
+survives a power cut or an OS crash, not only a crash of the process as with ``NORMAL``
+(https://www.sqlite.org/pragma.html#pragma_synchronous). Report writes pay that sync
+once per batch (:mod:`warmgrid.store.group_commit`), which made it free in the API
+benchmark.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
