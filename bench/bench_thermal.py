@@ -30,7 +30,7 @@ import numpy as np
 
 from warmgrid.cli.thermal import packaged_weather_path
 from warmgrid.thermal.archetypes import ARCHETYPES, archetype_parameters
-from warmgrid.thermal.cooldown import hours_to_threshold, simulate_cooldown
+from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C, hours_to_threshold, simulate_cooldown
 from warmgrid.thermal.rc import H_IS_W_PER_M2K, H_MS_W_PER_M2K, BuildingParams
 from warmgrid.thermal.weather import channel_irradiance, read_epw, sky_depression
 
@@ -101,6 +101,7 @@ def main() -> None:
         hours=HOURS,
         solar_irradiance_w_per_m2=irradiance,
         sky_temp_depression_k=sky_depression(weather),
+        thresholds_c=DEFAULT_THRESHOLDS_C,
     )
     after_sim = time.perf_counter()
     crossings = hours_to_threshold(result)
@@ -128,6 +129,7 @@ def main() -> None:
         hours=HOURS,
         solar_irradiance_w_per_m2=irradiance,
         sky_temp_depression_k=sky_depression(weather),
+        thresholds_c=DEFAULT_THRESHOLDS_C,
     )
     warm_s = time.perf_counter() - warm_start
     del warm
