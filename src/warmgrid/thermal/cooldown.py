@@ -27,6 +27,9 @@ guidelines, 2018, recommendation 3.1); 12 °C: below it health risks rise sharpl
 Regional Office for Europe, Housing, energy and thermal comfort, 2007); 5 °C and 0 °C:
 water in radiators and risers approaches freezing."""
 
+GROUP_STEPS = 8
+"""Instants per group of the running minimum that locates first crossings."""
+
 SKY_TEMP_DEPRESSION_K = 11.0
 """Mean difference between outdoor air and apparent sky temperature, ISO 13790:2008 11.4.6."""
 
@@ -275,6 +278,10 @@ def simulate_cooldown(
         b = mean_weight32[lo:hi]
         w = mean_drive32[lo:hi]
         mean = np.empty_like(x)
+        if hours_to is not None:
+            # minimum of each group of GROUP_STEPS instants, taken while each row is hot
+            group_min = np.empty(((n_steps + GROUP_STEPS) // GROUP_STEPS, width), np.float32)
+            group_min[0] = time_major[0, lo:hi]
         for t in range(n_steps):
             np.matmul(features32[t], coef, out=both)
             row = time_major[t + 1, lo:hi]
@@ -287,9 +294,17 @@ def simulate_cooldown(
             if report == "end":
                 np.multiply(p, x, out=row)
             row += offset
+            if hours_to is not None:
+                group, within = divmod(t + 1, GROUP_STEPS)
+                if within:
+                    np.minimum(group_min[group], row, out=group_min[group])
+                else:
+                    group_min[group] = row
         final_mass[lo:hi] = x
         if hours_to is not None:
-            found = _block_crossings(time_major, lo, hi, time_h, step_h, hours_to, 8)
+            found = _block_crossings(
+                time_major, lo, hi, time_h, step_h, hours_to, GROUP_STEPS, group_min
+            )
             for t, values in found.items():
                 hours_to[t][lo:hi] = values
     return CooldownResult(
@@ -319,16 +334,22 @@ def _block_crossings(
     step_h: float,
     thresholds_c: Sequence[float],
     group_steps: int,
+    group_min: np.ndarray | None = None,
 ) -> dict[float, np.ndarray]:
     """First crossings (see :func:`hours_to_threshold`) of buildings ``lo:hi`` of a
-    C-contiguous ``time_major[j, i]`` (building ``i`` at ``time_h[j]``)."""
+    C-contiguous ``time_major[j, i]`` (building ``i`` at ``time_h[j]``). ``group_min``:
+    the minimum of each group of ``group_steps`` instants when the caller has it (it is
+    overwritten)."""
     n_times, n = time_major.shape
     flat = time_major.reshape(-1)
-    block = time_major[:, lo:hi]
-    running = block[::group_steps].copy()
-    for step in range(1, group_steps):
-        part = block[step::group_steps]
-        np.minimum(running[: part.shape[0]], part, out=running[: part.shape[0]])
+    if group_min is None:
+        block = time_major[:, lo:hi]
+        running = block[::group_steps].copy()
+        for step in range(1, group_steps):
+            part = block[step::group_steps]
+            np.minimum(running[: part.shape[0]], part, out=running[: part.shape[0]])
+    else:
+        running = group_min
     for group in range(1, running.shape[0]):
         np.minimum(running[group - 1], running[group], out=running[group])
     starts = np.arange(0, n_times, group_steps)
