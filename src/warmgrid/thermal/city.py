@@ -158,6 +158,7 @@ def city_cooldown(
         solar_irradiance_w_per_m2=channel_irradiance(window, params.solar_channels),
         sky_temp_depression_k=sky_depression(window),
         heating_radiative_fraction=heating_radiative_fraction,
+        thresholds_c=thresholds_c,
     )
     return CityCooldown(
         building_ids=[str(i) for i in buildings["id"]],

@@ -27,6 +27,9 @@ guidelines, 2018, recommendation 3.1); 12 °C: below it health risks rise sharpl
 Regional Office for Europe, Housing, energy and thermal comfort, 2007); 5 °C and 0 °C:
 water in radiators and risers approaches freezing."""
 
+GROUP_STEPS = 8
+"""Instants per group of the running minimum that locates first crossings."""
+
 SKY_TEMP_DEPRESSION_K = 11.0
 """Mean difference between outdoor air and apparent sky temperature, ISO 13790:2008 11.4.6."""
 
@@ -41,6 +44,8 @@ class CooldownResult:
     heating stops) when ``report == "end"``; with ``report == "mean"`` column ``j ≥ 1``
     holds the mean over step ``j`` (as the hourly values of ASHRAE Standard 140).
     ``final_mass_temp_c`` is the mass node at the end, to continue a simulation.
+    ``hours_to`` holds, when the simulation was asked for them, the hours until each
+    building first falls below each threshold (°C → hours, see :func:`hours_to_threshold`).
     """
 
     time_h: np.ndarray
@@ -48,6 +53,7 @@ class CooldownResult:
     step_h: float
     report: Report = "end"
     final_mass_temp_c: np.ndarray | None = None
+    hours_to: dict[float, np.ndarray] | None = None
 
     @property
     def n_buildings(self) -> int:
@@ -139,7 +145,8 @@ def simulate_cooldown(
     initial_mass_temp_c: np.ndarray | None = None,
     heating_radiative_fraction: float = 0.0,
     report: Report = "end",
-    block_size: int = 32768,
+    block_size: int = 16384,
+    thresholds_c: Sequence[float] | None = None,
 ) -> CooldownResult:
     """Simulate the indoor air temperature of all buildings with the heating off.
 
@@ -168,6 +175,13 @@ def simulate_cooldown(
         ISO 13790 C.4; see :func:`~warmgrid.thermal.rc.heated_mass_temp_c`).
     report:
         ``"end"``: temperatures at the step boundaries; ``"mean"``: step means.
+    block_size:
+        Buildings simulated together; a block's trajectory stays in the processor cache
+        while its threshold crossings are found.
+    thresholds_c:
+        Thresholds, °C, whose first crossings are found block by block during the
+        simulation (``result.hours_to``, the values of :func:`hours_to_threshold`), without
+        a second pass over all trajectories.
 
     Returns
     -------
@@ -218,7 +232,13 @@ def simulate_cooldown(
     start = np.broadcast_to(np.asarray(start_temp_c, dtype=np.float64), (n,))
     if heated_start:
         mass0, air0 = heated_mass_temp_c(
-            params, start, features[0, 0], convective, radiant0, heating_radiative_fraction
+            params,
+            start,
+            features[0, 0],
+            convective,
+            radiant0,
+            heating_radiative_fraction,
+            coeffs=coeffs,
         )
     else:
         mass0 = (
@@ -242,6 +262,9 @@ def simulate_cooldown(
     time_major = np.empty((n_steps + 1, n), dtype=np.float32)
     time_major[0] = air0
     final_mass = np.empty(n)
+    wanted = None if thresholds_c is None else [float(t) for t in thresholds_c]
+    hours_to = None if wanted is None else {t: np.empty(n) for t in wanted}
+    time_h = np.arange(n_steps + 1, dtype=np.float64) * step_h
     for lo in range(0, n, block_size):
         hi = min(lo + block_size, n)
         width = hi - lo
@@ -255,6 +278,10 @@ def simulate_cooldown(
         b = mean_weight32[lo:hi]
         w = mean_drive32[lo:hi]
         mean = np.empty_like(x)
+        if hours_to is not None:
+            # minimum of each group of GROUP_STEPS instants, taken while each row is hot
+            group_min = np.empty(((n_steps + GROUP_STEPS) // GROUP_STEPS, width), np.float32)
+            group_min[0] = time_major[0, lo:hi]
         for t in range(n_steps):
             np.matmul(features32[t], coef, out=both)
             row = time_major[t + 1, lo:hi]
@@ -267,14 +294,26 @@ def simulate_cooldown(
             if report == "end":
                 np.multiply(p, x, out=row)
             row += offset
+            if hours_to is not None:
+                group, within = divmod(t + 1, GROUP_STEPS)
+                if within:
+                    np.minimum(group_min[group], row, out=group_min[group])
+                else:
+                    group_min[group] = row
         final_mass[lo:hi] = x
-    time_h = np.arange(n_steps + 1, dtype=np.float64) * step_h
+        if hours_to is not None:
+            found = _block_crossings(
+                time_major, lo, hi, time_h, step_h, hours_to, GROUP_STEPS, group_min
+            )
+            for t, values in found.items():
+                hours_to[t][lo:hi] = values
     return CooldownResult(
         time_h=time_h,
         air_temp_c=time_major.T,
         step_h=float(step_h),
         report=report,
         final_mass_temp_c=final_mass,
+        hours_to=hours_to,
     )
 
 
@@ -285,6 +324,57 @@ def _float32_above(threshold: float) -> np.float32:
     if float(value) < threshold:
         value = np.nextafter(value, np.float32(np.inf))
     return value
+
+
+def _block_crossings(
+    time_major: np.ndarray,
+    lo: int,
+    hi: int,
+    time_h: np.ndarray,
+    step_h: float,
+    thresholds_c: Sequence[float],
+    group_steps: int,
+    group_min: np.ndarray | None = None,
+) -> dict[float, np.ndarray]:
+    """First crossings (see :func:`hours_to_threshold`) of buildings ``lo:hi`` of a
+    C-contiguous ``time_major[j, i]`` (building ``i`` at ``time_h[j]``). ``group_min``:
+    the minimum of each group of ``group_steps`` instants when the caller has it (it is
+    overwritten)."""
+    n_times, n = time_major.shape
+    flat = time_major.reshape(-1)
+    if group_min is None:
+        block = time_major[:, lo:hi]
+        running = block[::group_steps].copy()
+        for step in range(1, group_steps):
+            part = block[step::group_steps]
+            np.minimum(running[: part.shape[0]], part, out=running[: part.shape[0]])
+    else:
+        running = group_min
+    for group in range(1, running.shape[0]):
+        np.minimum(running[group - 1], running[group], out=running[group])
+    starts = np.arange(0, n_times, group_steps)
+    offsets = np.arange(group_steps)
+    out = {}
+    for threshold in thresholds_c:
+        hours = np.full(hi - lo, np.nan)
+        out[float(threshold)] = hours
+        limit = _float32_above(threshold)
+        group = np.count_nonzero(running >= limit, axis=0)
+        cols = np.flatnonzero(group < starts.size)
+        if cols.size == 0:
+            continue
+        rows = np.minimum(starts[group[cols]][None, :] + offsets[:, None], n_times - 1)
+        columns = lo + cols
+        window = flat.take(rows * n + columns[None, :])
+        index = rows[np.argmax(window < limit, axis=0), np.arange(cols.size)]
+        found = time_h[index].copy()
+        later = index > 0
+        spot = index[later] * n + columns[later]
+        before = flat.take(spot - n).astype(np.float64)
+        after = flat.take(spot).astype(np.float64)
+        found[later] = time_h[index[later] - 1] + (before - threshold) / (before - after) * step_h
+        hours[cols] = found
+    return out
 
 
 def hours_to_threshold(
@@ -298,41 +388,22 @@ def hours_to_threshold(
     Linear between the reported instants; 0 when it starts below; NaN when it stays at or
     above the threshold within the horizon. The first crossing is located on the running
     minimum of groups of ``group_steps`` instants (monotone, so a count finds the group),
-    then within the group.
+    then within the group. When the simulation already found the crossings of these
+    thresholds (``simulate_cooldown(..., thresholds_c=...)``), they are returned (as copies).
     """
+    wanted = [float(t) for t in thresholds_c]
+    if result.hours_to is not None and all(t in result.hours_to for t in wanted):
+        return {t: result.hours_to[t].copy() for t in wanted}
     time_major = np.ascontiguousarray(result.air_temp_c.T)
-    flat = time_major.reshape(-1)
-    n_times, n = time_major.shape
-    starts = np.arange(0, n_times, group_steps)
-    out = {float(t): np.full(result.n_buildings, np.nan) for t in thresholds_c}
-    offsets = np.arange(group_steps)
-    for lo in range(0, result.n_buildings, block_size):
-        block = time_major[:, lo : lo + block_size]
-        running = block[starts].copy()
-        for step in range(1, group_steps):
-            np.minimum(running, block[np.minimum(starts + step, n_times - 1)], out=running)
-        for group in range(1, starts.size):
-            np.minimum(running[group - 1], running[group], out=running[group])
-        for threshold in out:
-            limit = _float32_above(threshold)
-            group = np.count_nonzero(running >= limit, axis=0)
-            cols = np.flatnonzero(group < starts.size)
-            if cols.size == 0:
-                continue
-            rows = np.minimum(starts[group[cols]][None, :] + offsets[:, None], n_times - 1)
-            columns = lo + cols
-            window = flat.take(rows * n + columns[None, :])
-            index = rows[np.argmax(window < limit, axis=0), np.arange(cols.size)]
-            hours = result.time_h[index].copy()
-            later = index > 0
-            spot = index[later] * n + columns[later]
-            before = flat.take(spot - n).astype(np.float64)
-            after = flat.take(spot).astype(np.float64)
-            hours[later] = (
-                result.time_h[index[later] - 1]
-                + (before - threshold) / (before - after) * result.step_h
-            )
-            out[threshold][lo + cols] = hours
+    n = result.n_buildings
+    out = {t: np.full(n, np.nan) for t in wanted}
+    for lo in range(0, n, block_size):
+        hi = min(lo + block_size, n)
+        found = _block_crossings(
+            time_major, lo, hi, result.time_h, result.step_h, wanted, group_steps
+        )
+        for t in wanted:
+            out[t][lo:hi] = found[t]
     return out
 
 

@@ -288,6 +288,7 @@ def heated_mass_temp_c(
     convective_gains_w: np.ndarray,
     radiant_gains_w: np.ndarray,
     heating_radiative_fraction: float | np.ndarray = 0.0,
+    coeffs: RelaxationCoefficients | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(θ_m, θ_air)`` in the steady state with the air held at ``set_point_c`` by heating.
 
@@ -297,9 +298,11 @@ def heated_mass_temp_c(
     temperature is linear in the radiant heat, ``θ_s = θ_s0 + β f Φ``, and the air-node
     balance gives the heating power in closed form ``Φ = Φ_0 / (1 − f + H_tr_is β f)``.
     Where the gains alone would keep the air above the set-point, the unheated steady state
-    is returned instead.
+    is returned instead. ``coeffs``: :func:`relaxation_coefficients` of ``params`` when the
+    caller has them already.
     """
-    coeffs = relaxation_coefficients(params)
+    if coeffs is None:
+        coeffs = relaxation_coefficients(params)
     h_is = H_IS_W_PER_M2K * params.a_t_m2
     h_ms = H_MS_W_PER_M2K * params.a_m_m2
     h_w = params.h_tr_w_w_per_k
