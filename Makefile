@@ -13,13 +13,13 @@ demo: $(STAMP)
 	$(VENV)/bin/warmgrid demo
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check --no-cache src tests bench
+	$(VENV)/bin/ruff format --no-cache --check src tests bench
 	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check --no-cache src tests bench
+	$(VENV)/bin/ruff format --no-cache --check src tests bench
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format src tests bench

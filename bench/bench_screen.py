@@ -17,11 +17,11 @@ import warnings
 
 import numpy as np
 import pandapower.topology as top
-from warmgrid.model.io.pandapower_io import city_from_simbench
 
 from warmgrid.impact import Damage, assess
 from warmgrid.impact.screen import screen_n1
 from warmgrid.model import compile_city
+from warmgrid.model.io.pandapower_io import city_from_simbench
 
 warnings.simplefilter("ignore")
 
