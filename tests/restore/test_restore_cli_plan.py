@@ -64,7 +64,7 @@ def test_exact_is_never_worse_than_heuristic() -> None:
 def test_gantt_chart_is_written(tmp_path: Path, suffix: str) -> None:
     chart = tmp_path / f"plan{suffix}"
     result = run("plan", "--problem", SAMPLE, "--time-limit", "1", "--gantt", chart)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, (result.output, result.exc_info)
     assert "Gantt chart written" in result.stdout
     head = chart.read_bytes()[:200]
     assert head.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in chart.read_bytes()
