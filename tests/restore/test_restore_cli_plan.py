@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from traceback import format_exception
 
 import pytest
 from restore_helpers import violations
@@ -64,7 +65,7 @@ def test_exact_is_never_worse_than_heuristic() -> None:
 def test_gantt_chart_is_written(tmp_path: Path, suffix: str) -> None:
     chart = tmp_path / f"plan{suffix}"
     result = run("plan", "--problem", SAMPLE, "--time-limit", "1", "--gantt", chart)
-    assert result.exit_code == 0, (result.output, result.exc_info)
+    assert result.exit_code == 0, (result.output, "".join(format_exception(*result.exc_info)))
     assert "Gantt chart written" in result.stdout
     head = chart.read_bytes()[:200]
     assert head.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in chart.read_bytes()
@@ -135,3 +136,15 @@ def test_bad_arguments_exit_2(args: list[str]) -> None:
     result = run(*args)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
+
+
+def test_svg_chart_survives_pandapipes_patching_matplotlib(tmp_path: Path) -> None:
+    import pandapipes  # noqa: F401  (its plotting module replaces RendererBase.new_gc)
+    from matplotlib.backend_bases import RendererBase
+
+    patched = RendererBase.new_gc
+    chart = tmp_path / "plan.svg"
+    result = run("plan", "--problem", SAMPLE, "--time-limit", "1", "--gantt", chart)
+    assert result.exit_code == 0, (result.output, "".join(format_exception(*result.exc_info)))
+    assert chart.read_text().lstrip().startswith("<?xml")
+    assert RendererBase.new_gc == patched
