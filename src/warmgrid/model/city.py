@@ -88,6 +88,11 @@ class City:
         }
 
 
+def _first(mask: pd.Series) -> int:
+    """Position of the first True row of a boolean column (the row an error names)."""
+    return int(np.argmax(mask.to_numpy()))
+
+
 def _where(origin: str, table: str, frame: pd.DataFrame, row: int) -> str:
     ident = frame["id"].iat[row] if "id" in frame.columns else None
     suffix = f" (id {ident!r})" if isinstance(ident, str) and ident else ""
@@ -123,7 +128,7 @@ def _coerce(
         mapped = values.map(lambda v: mapping.get(v.lower() if isinstance(v, str) else v))
         bad = mapped.isna()
         if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
+            row = _first(bad)
             raise InputError(
                 _where(origin, table, frame, row),
                 f"{column.name} must be true or false, got {values.iat[row]!r}",
@@ -135,7 +140,7 @@ def _coerce(
         bad |= numbers.notna() & (numbers != np.floor(numbers))
         bad |= numbers.isna()
     if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
+        row = _first(bad)
         expected = "a whole number" if column.kind == "int" else "a number"
         raise InputError(
             _where(origin, table, frame, row),
@@ -144,7 +149,7 @@ def _coerce(
     if column.minimum is not None:
         below = numbers < column.minimum
         if below.any():
-            row = int(np.flatnonzero(below.to_numpy())[0])
+            row = _first(below)
             raise InputError(
                 _where(origin, table, frame, row),
                 f"{column.name} must be at least {column.minimum:g}, got {numbers.iat[row]!r}",
@@ -178,13 +183,13 @@ def normalise_table(frame: pd.DataFrame | None, table: str, origin: str) -> pd.D
                 else:
                     empty = values.isna() | (values.astype(str) == "")
                 if empty.any():
-                    row = int(np.flatnonzero(empty.to_numpy())[0])
+                    row = _first(empty)
                     raise InputError(_where(origin, table, frame, row), f"{column.name} is empty")
         out[column.name] = _coerce(values, frame, column, table, origin)
         if column.allowed:
             bad = ~out[column.name].isin(column.allowed)
             if bad.any():
-                row = int(np.flatnonzero(bad.to_numpy())[0])
+                row = _first(bad)
                 raise InputError(
                     _where(origin, table, frame, row),
                     f"{column.name} {out[column.name].iat[row]!r} is not one of "
@@ -204,7 +209,7 @@ def _check_unique(city: City, origin: str) -> None:
         raise InputError(origin, f"asset id {ids[duplicated][0]!r} is used more than once")
     building_dupes = city.buildings["id"].duplicated()
     if building_dupes.any():
-        row = int(np.flatnonzero(building_dupes.to_numpy())[0])
+        row = _first(building_dupes)
         raise InputError(
             _where(origin, "buildings", city.buildings, row), "building id is used more than once"
         )
@@ -272,7 +277,7 @@ def validate_references(city: City, origin: str) -> None:
     branches = city.branches
     two_terminal = (branches["to_node"] == "") & (branches["guards"] == "")
     if two_terminal.any():
-        row = int(np.flatnonzero(two_terminal.to_numpy())[0])
+        row = _first(two_terminal)
         raise InputError(
             _where(origin, "branches", branches, row),
             "a branch needs to_node (or, for an element switch, guards)",
@@ -280,7 +285,7 @@ def validate_references(city: City, origin: str) -> None:
     guarding = branches["guards"] != ""
     not_switch = guarding & ~branches["kind"].isin(["switch", "valve"])
     if not_switch.any():
-        row = int(np.flatnonzero(not_switch.to_numpy())[0])
+        row = _first(not_switch)
         raise InputError(
             _where(origin, "branches", branches, row), "only switches and valves may guard"
         )
@@ -330,7 +335,7 @@ def validate_references(city: City, origin: str) -> None:
         frame = city.table(table)
         bad = (frame["lon"].abs() > 180) | (frame["lat"].abs() > 90)
         if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
+            row = _first(bad)
             raise InputError(
                 _where(origin, table, frame, row),
                 f"lon/lat ({frame['lon'].iat[row]}, {frame['lat'].iat[row]}) is not a WGS84 "
