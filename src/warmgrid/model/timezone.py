@@ -51,7 +51,7 @@ def parse_time(text: str, where: str) -> datetime:
             where, f"expected an ISO 8601 time such as 2026-11-26T09:30:00+02:00, got {text!r}"
         ) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InputError(where, f"{text!r} needs a UTC offset, e.g. +02:00 or Z")
+        raise InputError(where, f"{text!r} needs a time zone offset, e.g. +02:00 or Z")
     return moment
 
 
