@@ -11,6 +11,7 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
+from warmgrid.alerts.deployment import DEFAULT_SENDER
 from warmgrid.cli.output import console, emit_json
 from warmgrid.errors import InputError
 from warmgrid.incidents import log
@@ -22,7 +23,7 @@ from warmgrid.incidents.domain import (
     SourceKind,
     TimePrecision,
 )
-from warmgrid.store import Store, authenticate, create_token, default_url, open_store, parse_role
+from warmgrid.store import Store, authenticate, default_url, open_store
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -75,50 +76,48 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     city: Annotated[str, typer.Option(help="City: 'demo', a city folder, or 'none'.")] = "demo",
-    seed: Annotated[bool, typer.Option(help="Seed an empty store with the demo incidents.")] = True,
+    seed_demo: Annotated[
+        bool,
+        typer.Option(
+            "--seed-demo",
+            help="Seed an empty store with the demo scenario's incidents (demo city only).",
+        ),
+    ] = False,
+    sender: Annotated[
+        str, typer.Option(help="CAP sender of composed alerts (e.g. alerts@city.example).")
+    ] = DEFAULT_SENDER,
+    sender_name: Annotated[
+        str | None,
+        typer.Option(help="CAP senderName (default: '<city name> emergency centre')."),
+    ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(help="Public base URL of this server, for feed ids and links."),
+    ] = None,
 ) -> None:
-    """Serve the HTTP API (OpenAPI at /docs) on the store, seeding it on first start."""
+    """Serve the HTTP API (OpenAPI at /docs) on the store."""
     import uvicorn
 
+    from warmgrid.alerts.deployment import Deployment
     from warmgrid.api import create_app
     from warmgrid.incidents.seed import seed_if_empty
 
+    if seed_demo and city != "demo":
+        raise InputError("--seed-demo", "the demo incidents belong to the demo city (--city demo)")
+    deployment = Deployment.checked(sender, sender_name, public_url)
     url = store_url(db)
     the_city = _load_city(city)
     store = open_store(url)
-    if seed:
+    if seed_demo:
         added = seed_if_empty(store, the_city)
-        if added:
-            console.print(f"seeded the store with {added} demo incidents")
-    console.print(f"warmgrid API on http://{host}:{port} (store: {store.dialect})")
-    uvicorn.run(create_app(url, the_city, store=store), host=host, port=port, log_level="warning")
-
-
-token_app = typer.Typer(no_args_is_help=True, help="API tokens.")
-
-
-@token_app.command("create")
-def token_create(
-    role: Annotated[str, typer.Option(help="viewer, operator, approver or admin.")],
-    name: Annotated[str | None, typer.Option(help="Who holds the token.")] = None,
-    db: DbOption = None,
-    json: JsonOption = False,
-) -> None:
-    """Create an API token and print its secret (shown once; only its hash is stored)."""
-    the_role = parse_role(role, "--role")
-    holder = name or f"{the_role.value}-{datetime.now(UTC):%Y%m%d%H%M%S}"
-    if not holder.strip() or "#" in holder:
-        raise InputError("--name", "must be non-empty and must not contain '#'")
-    store = open_store(store_url(db))
-    with store.write() as session:
-        token, secret = create_token(session, holder, the_role, cli_actor())
-        payload = {"id": token.id, "name": token.name, "role": token.role, "secret": secret}
-    store.close()
-    if json:
-        emit_json(payload)
-    else:
-        console.print(f"token {payload['id']} for {holder} ({the_role.value}):")
-        console.print(secret, highlight=False, soft_wrap=True)
+        console.print(
+            f"seeded the store with {added} demo incidents"
+            if added
+            else "the store already holds incidents: nothing seeded"
+        )
+    console.print(f"warmgrid API on http://{host}:{port} (store: {store.dialect})", markup=False)
+    app = create_app(url, the_city, store=store, deployment=deployment)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 incident_app = typer.Typer(no_args_is_help=True, help="The incident log.")
@@ -210,7 +209,7 @@ def incident_list(
     json: JsonOption = False,
 ) -> None:
     """List incidents, newest first."""
-    store = open_store(store_url(db))
+    store = open_store(store_url(db), create=False)
     with store.read() as session:
         rows = [_incident_dict(row) for row in log.list_incidents(session, status, kind, limit)]
     store.close()
@@ -237,7 +236,7 @@ def incident_show(
     json: JsonOption = False,
 ) -> None:
     """Show an incident with its reports, revisions and damage."""
-    store = open_store(store_url(db))
+    store = open_store(store_url(db), create=False)
     with store.read() as session:
         incident = _incident_dict(log.get_incident(session, incident_id))
         reports = [
@@ -312,7 +311,7 @@ def alert_publish(
 
     if not token:
         raise InputError("--token", "an approver's API token is required (or $WARMGRID_TOKEN)")
-    store: Store = open_store(store_url(db))
+    store: Store = open_store(store_url(db), create=False)
     try:
         with store.read() as session:
             principal = authenticate(session, token)
@@ -338,10 +337,9 @@ def alert_publish(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``serve``, ``token``, ``incident`` and ``alert publish`` to the root app."""
+    """Add ``serve``, ``incident`` and ``alert publish`` to the root app."""
     from warmgrid.cli.alerts import alert_app
 
     app.command("serve")(serve)
-    app.add_typer(token_app, name="token")
     app.add_typer(incident_app, name="incident")
     alert_app.command("publish")(alert_publish)
