@@ -7,7 +7,13 @@ import re
 
 import pytest
 
-PUBLIC = {("GET", "/health"), ("GET", "/alerts"), ("GET", "/alerts/{alert_id}")}
+PUBLIC = {
+    ("GET", "/health"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/alerts"),
+    ("GET", "/alerts/{alert_id}"),
+}
 PUBLIC |= {("GET", "/alerts/{alert_id}/cap"), ("GET", "/feed.atom")}
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 

@@ -227,3 +227,19 @@ def cap_message(
 def make_cap():
     """Factory of valid CAP 1.2 messages (see :func:`cap_message`)."""
     return cap_message
+
+
+@pytest.fixture
+def other_database(fresh_database: str) -> Iterator[str]:
+    """A second, empty store URL on the same backend as ``fresh_database``."""
+    if make_url(fresh_database).get_backend_name() == "sqlite":
+        directory = Path(tempfile.mkdtemp(prefix="warmgrid-sqlite-"))
+        yield f"sqlite:///{directory / 'other.db'}"
+        shutil.rmtree(directory, ignore_errors=True)
+        return
+    name = f"warmgrid_other_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_admin_dsn(fresh_database), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield make_url(fresh_database).set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(_admin_dsn(fresh_database), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -8,6 +8,8 @@ from threading import Lock
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 import warmgrid
 from warmgrid.alerts.deployment import Deployment
@@ -24,6 +26,7 @@ from warmgrid.api.feed_cache import FeedCache, FeedFastPath
 from warmgrid.incidents.impact import compile_for_impact
 from warmgrid.store import Store, open_store
 from warmgrid.store.group_commit import GroupCommit
+from warmgrid.store.migrate import current_revision, head_revision
 
 DESCRIPTION = """\
 The incident log, damage, assessments and public alerts of warmgrid.
@@ -94,5 +97,25 @@ def create_app(
     async def health() -> dict[str, str]:
         """Liveness: the server answers and its store is open."""
         return {"status": "ok", "store": opened.dialect}
+
+    @app.get("/healthz", tags=["public"])
+    async def healthz() -> dict[str, str]:
+        """Liveness for an orchestrator: the process answers (no store access)."""
+        return {"status": "ok"}
+
+    schema_head = head_revision()
+
+    @app.get("/readyz", tags=["public"], responses={503: {"description": "Not ready"}})
+    def readyz() -> JSONResponse:
+        """Readiness: the store answers and its schema is the one this server expects."""
+        try:
+            found = current_revision(opened.engine)
+        except SQLAlchemyError as error:
+            problem = str(getattr(error, "orig", None) or error).splitlines()[0]
+            return JSONResponse({"status": "unavailable", "store": problem}, status_code=503)
+        if found != schema_head:
+            detail = f"schema {found}, expected {schema_head}"
+            return JSONResponse({"status": "unavailable", "store": detail}, status_code=503)
+        return JSONResponse({"status": "ok", "store": opened.dialect, "schema": found})
 
     return app

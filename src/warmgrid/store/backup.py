@@ -1,0 +1,161 @@
+"""Back up a store to one file and restore it, on SQLite and on PostgreSQL.
+
+SQLite: the online backup API copies a consistent snapshot page by page while writers
+go on (https://www.sqlite.org/backup.html); the backup is itself a SQLite file.
+PostgreSQL: ``pg_dump --format=custom`` (a consistent snapshot in one transaction) and
+``pg_restore --clean --single-transaction`` (all or nothing)
+(https://www.postgresql.org/docs/current/app-pgdump.html). A backup is written beside its
+final name and renamed into place, so an interrupted backup never leaves half a file
+under that name. After a restore the store is migrated to the current schema.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import sqlite3
+import subprocess
+from contextlib import closing
+from pathlib import Path
+
+from sqlalchemy import func, inspect, make_url, select, table
+
+from warmgrid.errors import WarmgridError
+from warmgrid.store.engine import open_store
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PG_CUSTOM_MAGIC = b"PGDMP"
+VERSION_TABLE = "alembic_version"
+
+
+def _sqlite_path(url: str) -> Path:
+    return Path(make_url(url).database or "").expanduser()
+
+
+def _pg_tool(name: str) -> str:
+    """The newest ``pg_dump``/``pg_restore`` (it must be at least the server's version)."""
+    installed = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
+        key=lambda path: int(Path(path).parts[-3]) if Path(path).parts[-3].isdigit() else 0,
+    )
+    found = installed[-1] if installed else shutil.which(name)
+    if found is None:
+        raise WarmgridError(f"{name} is not installed (Debian package postgresql-client)")
+    return found
+
+
+def _pg_command(url: str) -> tuple[str, dict[str, str]]:
+    """A libpq connection string for ``url`` and the environment holding its password."""
+    parsed = make_url(url)
+    env = dict(os.environ)
+    if parsed.password is not None:
+        env["PGPASSWORD"] = str(parsed.password)
+    plain = parsed.set(drivername="postgresql", password=None)
+    return plain.render_as_string(hide_password=False), env
+
+
+def _run(command: list[str], env: dict[str, str], what: str) -> None:
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        raise WarmgridError(f"{what} failed: {lines[0] if lines else done.returncode}")
+
+
+def _has_rows(url: str) -> bool:
+    store = open_store(url)
+    try:
+        with store.read() as session:
+            names = inspect(session.connection()).get_table_names()
+            return any(
+                session.scalar(select(func.count()).select_from(table(name)))
+                for name in names
+                if name != VERSION_TABLE
+            )
+    finally:
+        store.close()
+
+
+def backup(url: str, path: str | Path) -> Path:
+    """Write a consistent backup of the store at ``url`` to ``path`` and return it."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise WarmgridError(f"{target}: is a folder; give a backup file name")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    store = open_store(url)  # fails cleanly on a bad URL and migrates an old store
+    dialect = store.dialect
+    store.close()
+    try:
+        if dialect == "sqlite":
+            with (
+                closing(sqlite3.connect(_sqlite_path(url))) as source,
+                closing(sqlite3.connect(partial)) as copy,
+            ):
+                source.backup(copy)
+        else:
+            dsn, env = _pg_command(url)
+            tool = _pg_tool("pg_dump")
+            _run([tool, "--format=custom", f"--file={partial}", dsn], env, "pg_dump")
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def _backup_kind(path: Path) -> str:
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(SQLITE_MAGIC))
+    except OSError as error:
+        raise WarmgridError(f"{path}: cannot read the backup: {error.strerror}") from None
+    if head.startswith(SQLITE_MAGIC):
+        return "sqlite"
+    if head.startswith(PG_CUSTOM_MAGIC):
+        return "postgresql"
+    raise WarmgridError(
+        f"{path}: not a warmgrid backup (expected a SQLite file or a pg_dump custom archive)"
+    )
+
+
+def _check_sqlite_backup(path: Path) -> None:
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as copy:
+            found = copy.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+                (VERSION_TABLE,),
+            ).fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise WarmgridError(f"{path}: a damaged SQLite file: {error}") from None
+    if not found:
+        raise WarmgridError(f"{path}: a SQLite file but not a warmgrid store (no schema version)")
+
+
+def restore(url: str, path: str | Path, *, replace: bool = False) -> None:
+    """Replace the content of the store at ``url`` with the backup at ``path``.
+
+    A store that holds data is only overwritten with ``replace=True``. The backup must
+    come from the same kind of database as the store (SQLite or PostgreSQL).
+    """
+    source = Path(path).expanduser()
+    kind = _backup_kind(source)
+    if _has_rows(url) and not replace:
+        raise WarmgridError(
+            "the store holds data; restoring would overwrite it (pass --replace to do so)"
+        )
+    dialect = make_url(url).get_backend_name()
+    if kind != dialect:
+        raise WarmgridError(f"{source}: a {kind} backup cannot be restored into a {dialect} store")
+    if kind == "sqlite":
+        _check_sqlite_backup(source)
+        with (
+            closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as copy,
+            closing(sqlite3.connect(_sqlite_path(url), timeout=30)) as live,
+        ):
+            copy.backup(live)
+    else:
+        dsn, env = _pg_command(url)
+        command = [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner"]
+        command += ["--no-privileges", "--single-transaction", f"--dbname={dsn}", str(source)]
+        _run(command, env, "pg_restore")
+    open_store(url).close()  # migrate a backup of an older schema to the current one

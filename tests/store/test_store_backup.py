@@ -1,0 +1,118 @@
+"""Backup and restore: a store restored into a fresh one holds every row of every table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import MetaData, create_engine, select
+from typer.testing import CliRunner
+
+from warmgrid.cli import app
+from warmgrid.incidents import log
+from warmgrid.incidents.domain import DamageIn, IncidentIn, IncidentPatch, ReportIn
+from warmgrid.store import Role, Store, alert_log, create_token, open_store
+from warmgrid.store.models import Assessment
+from warmgrid.store.tokens import Principal
+
+runner = CliRunner()
+
+
+def _fill(store: Store, make_cap) -> None:
+    """At least one row in every table, written through the store's own functions."""
+    incident = IncidentIn.model_validate(
+        {
+            "kind": "strike",
+            "title": "Strike on CHP-5 — «switchyard»",
+            "occurred_at": "2026-01-14T03:41:07.250+02:00",
+            "location": {"type": "Point", "coordinates": [30.47, 50.45]},
+        }
+    )
+    report = ReportIn.model_validate(
+        {
+            "source_name": "CHP-5 shift supervisor",
+            "source_kind": "utility",
+            "received_at": "2026-01-14T03:48:00+02:00",
+            "quoted_text": "T1 to T3 out",
+            "figures": [{"what": "transformers", "min": 3, "max": 3, "unit": "count"}],
+        }
+    )
+    with store.write() as session:
+        create_token(session, "olena", Role.APPROVER, "cli:root")
+        incident_id = log.create_incident(session, incident, "olena#1").id
+        log.add_report(session, incident_id, report, "olena#1", "key-1")
+        log.revise_incident(session, incident_id, IncidentPatch(status="confirmed"), "petro#2")
+        log.confirm_damage(session, incident_id, DamageIn(asset_id="power.trafo.0"), "petro#2")
+        session.add(Assessment(created_by="petro#2", asset_ids=["power.trafo.0"], result={"a": 1}))
+        draft = alert_log.create_draft(session, make_cap("wg-1"), "olena#1")
+    with store.write() as session:
+        alert_log.publish(session, draft.id, Principal(2, "petro", Role.APPROVER))
+
+
+def _every_table(url: str) -> dict[str, list[tuple]]:
+    """Every row of every table, in a stable order."""
+    engine = create_engine(url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.connect() as connection:
+        dumped = {
+            name: sorted(
+                (tuple(repr(value) for value in row) for row in connection.execute(select(table))),
+            )
+            for name, table in metadata.tables.items()
+        }
+    engine.dispose()
+    return dumped
+
+
+def test_restore_into_a_fresh_store_gives_every_row_back(
+    store: Store, other_database: str, make_cap, tmp_path: Path
+) -> None:
+    _fill(store, make_cap)
+    backup_file = tmp_path / "store.backup"
+    result = runner.invoke(app, ["db", "backup", str(backup_file), "--db", store.url])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["db", "restore", str(backup_file), "--db", other_database])
+    assert result.exit_code == 0, result.output
+    original, restored = _every_table(store.url), _every_table(other_database)
+    assert set(restored) == set(original)
+    assert all(rows for name, rows in original.items()), "every table holds a row"
+    assert restored == original
+
+
+def test_restore_never_overwrites_data_unasked(
+    store: Store, other_database: str, make_cap, tmp_path: Path
+) -> None:
+    backup_file = tmp_path / "empty.backup"
+    runner.invoke(app, ["db", "backup", str(backup_file), "--db", store.url])
+    _fill(store, make_cap)
+    before = _every_table(store.url)
+    result = runner.invoke(app, ["db", "restore", str(backup_file), "--db", store.url])
+    assert result.exit_code == 2
+    assert "--replace" in result.output
+    assert _every_table(store.url) == before
+    result = runner.invoke(app, ["db", "restore", str(backup_file), "--db", store.url, "--replace"])
+    assert result.exit_code == 0, result.output
+    assert all(
+        not rows for name, rows in _every_table(store.url).items() if name != "alembic_version"
+    )
+
+
+def test_a_file_that_is_no_backup_is_refused(other_database: str, tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("not a backup")
+    result = runner.invoke(app, ["db", "restore", str(bogus), "--db", other_database])
+    assert result.exit_code == 2
+    assert "notes.txt: not a warmgrid backup" in result.output
+
+
+def test_a_backup_of_the_other_backend_is_refused(other_database: str, tmp_path: Path) -> None:
+    sqlite_url = f"sqlite:///{tmp_path / 'a.db'}"
+    open_store(sqlite_url).close()
+    sqlite_backup = tmp_path / "a.backup"
+    runner.invoke(app, ["db", "backup", str(sqlite_backup), "--db", sqlite_url])
+    if other_database.startswith("sqlite"):
+        pytest.skip("needs a PostgreSQL store to restore into")
+    result = runner.invoke(app, ["db", "restore", str(sqlite_backup), "--db", other_database])
+    assert result.exit_code == 2
+    assert "a sqlite backup cannot be restored into a postgresql store" in result.output
