@@ -19,6 +19,7 @@ from warmgrid.api import (
     routes_assessments,
     routes_compose,
     routes_incidents,
+    routes_report,
 )
 from warmgrid.api.deps import TokenCache
 from warmgrid.api.errors import install_error_handlers
@@ -92,6 +93,7 @@ def create_app(
     app.include_router(routes_alerts.internal)
     app.include_router(routes_compose.router)
     app.include_router(routes_admin.router)
+    app.include_router(routes_report.router)
 
     @app.get("/health", tags=["public"])
     async def health() -> dict[str, str]:

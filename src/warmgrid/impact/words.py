@@ -5,6 +5,17 @@ from __future__ import annotations
 from warmgrid.impact.trace import TraceStep
 from warmgrid.model.city import City
 
+NEEDS_PREFIX = "out of service: needs "
+
+
+def needed_services(step: TraceStep) -> list[tuple[str, str]]:
+    """``(service, node id)`` pairs a step waits for (empty unless it is out of service
+    for want of a dependency)."""
+    if not step.reason.startswith(NEEDS_PREFIX):
+        return []
+    pairs = (need.partition(" at ") for need in step.reason.removeprefix(NEEDS_PREFIX).split(", "))
+    return [(service, node) for service, _, node in pairs]
+
 
 class Labeller:
     """Turns ids into ``Name (id)`` labels and trace steps into sentences."""
@@ -24,12 +35,9 @@ class Labeller:
         """One sentence for one step."""
         if step.reason == "damaged":
             return f"{self.label(step.asset)} is damaged"
-        prefix = "out of service: needs "
-        if step.reason.startswith(prefix):
-            wanted = []
-            for need in step.reason.removeprefix(prefix).split(", "):
-                service, _, node = need.partition(" at ")
-                wanted.append(f"{service} at {self.label(node)}")
+        needs = needed_services(step)
+        if needs:
+            wanted = [f"{service} at {self.label(node)}" for service, node in needs]
             return f"{self.label(step.asset)} is down: it needs " + " and ".join(wanted)
         return f"{self.label(step.asset)}: {step.reason}"
 

@@ -1,0 +1,54 @@
+"""The report's figures are the scenario pipeline's, read and never recomputed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from warmgrid.report.facts import cooldown_series
+
+
+def test_key_figures_equal_the_assessment(demo_assessment, demo_facts) -> None:
+    impact = demo_assessment.impact
+    summary = impact.summary()
+    assert demo_facts.people_without_power == summary["people_without_power"] > 0
+    assert demo_facts.people_without_heat == summary["people_without_heat"] > 0
+    assert demo_facts.buildings_without_power == len(summary["buildings_without_power"])
+    assert demo_facts.buildings_without_heat == len(summary["buildings_without_heat"])
+    assert list(demo_facts.damaged_assets) == summary["damaged_assets"]
+    critical = {c.id for c in demo_facts.critical}
+    assert critical == set(summary["critical_without_power"]) | set(
+        summary["critical_without_heat"]
+    )
+    assert demo_facts.drain_deadline_h == demo_assessment.cooldown.network.drain_deadline_h
+
+
+def test_etr_rows_are_the_plan_groups(demo_assessment, demo_facts) -> None:
+    plan = demo_assessment.plan
+    expected = sorted(
+        (float(h), g.service, round(g.people))
+        for g, h in zip(plan.problem.groups, plan.schedule.group_restored_h, strict=True)
+    )
+    assert [(r.restored_h, r.service, r.people) for r in demo_facts.etr] == expected
+    tasks = {
+        plan.problem.tasks[t].id: float(plan.schedule.end_h[t])
+        for t in range(len(plan.problem.tasks))
+    }
+    assert {r.asset: r.end_h for r in demo_facts.repairs} == tasks
+
+
+def test_cooldown_series_against_a_building_by_building_count(demo_assessment) -> None:
+    series = cooldown_series(demo_assessment)
+    cool = demo_assessment.cooldown
+    etr = demo_assessment.building_etr.set_index("id")["heat_etr_h"]
+    for column in (0, 40, 50, 52, 96, 200, len(series.time_h) - 1):
+        hour = float(series.time_h[column])
+        assert series.without_plan[12.0][column] == cool.people_below(12, hour)
+        brute = 0
+        for row, ident in enumerate(cool.building_ids):
+            back = etr.get(ident, np.nan)
+            cold = cool.result.air_temp_c[row, column] < 12.0
+            if cold and (np.isnan(back) or hour < back):
+                brute += int(cool.population[row])
+        assert series.with_plan[12.0][column] == brute
+    assert (series.with_plan[12.0] <= series.without_plan[12.0]).all()
+    assert series.without_plan[12.0].max() > series.with_plan[12.0].max() > 0
