@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from warmgrid.cli import accounts, alerts, city, db, demo, impact, incidents, plan, report, thermal
-from warmgrid.cli.output import err_console
+from warmgrid.cli.output import err_console, esc
 from warmgrid.errors import WarmgridError
 
 EXIT_BAD_INPUT = 2
@@ -26,7 +26,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except WarmgridError as error:
-            err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {esc(error)}", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
@@ -38,6 +38,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # help texts are plain: "[lat, lon]" is text, not markup
 )
 
 for module in (demo, city, impact, thermal, plan, alerts, incidents, accounts, db, report):

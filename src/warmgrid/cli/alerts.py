@@ -16,7 +16,7 @@ from warmgrid.alerts.captime import format_cap_time, utc_now
 from warmgrid.alerts.compose import Message, to_xml
 from warmgrid.alerts.feed import atom_feed
 from warmgrid.alerts.validate import CapReport, validate_cap
-from warmgrid.cli.output import console, emit_json, err_console, progress
+from warmgrid.cli.output import console, emit_json, err_console, esc, progress
 from warmgrid.errors import InputError, WarmgridError
 
 alert_app = typer.Typer(
@@ -80,9 +80,9 @@ def validate_command(
 def _print_report(report: CapReport) -> None:
     version = f"CAP {report.version}" if report.version else "not CAP 1.1/1.2"
     if report.valid:
-        console.print(f"[green]valid[/]   {report.source} ({version})", highlight=False)
+        console.print(f"[green]valid[/]   {esc(report.source)} ({version})", highlight=False)
         return
-    console.print(f"[red]invalid[/] {report.source} ({version})", highlight=False)
+    console.print(f"[red]invalid[/] {esc(report.source)} ({version})", highlight=False)
     for error in report.errors:
         console.print(f"  - {error}", highlight=False, markup=False)
 
@@ -213,17 +213,17 @@ def _print_summaries(summaries: list[dict[str, Any]], feed: str | None, note: st
         table.add_column(column)
     for s in summaries:
         table.add_row(
-            s["area"],
-            s["event"],
-            str(s["people_without_power"]),
-            str(s["people_without_heat"]),
-            s["etr"],
+            esc(s["area"]),
+            esc(s["event"]),
+            esc(s["people_without_power"]),
+            esc(s["people_without_heat"]),
+            esc(s["etr"]),
         )
     console.print(table)
     for s in summaries:
         if s["file"]:
-            console.print(f"wrote {s['file']}", highlight=False)
+            console.print(f"wrote {s['file']}", highlight=False, markup=False)
     if feed:
-        console.print(f"wrote {feed} (Atom feed)", highlight=False)
+        console.print(f"wrote {feed} (Atom feed)", highlight=False, markup=False)
     if note:
-        err_console.print(f"note: {note}", highlight=False)
+        err_console.print(f"note: {note}", highlight=False, markup=False)

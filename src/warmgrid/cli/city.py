@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from warmgrid.cli.common import CityArg, JsonOpt, load_city_arg
-from warmgrid.cli.output import console, emit_json, progress
+from warmgrid.cli.output import console, emit_json, esc, progress
 from warmgrid.errors import InputError
 from warmgrid.model import City, save_city
 from warmgrid.model.io.geojson_io import read_geojson, write_geojson
@@ -57,17 +57,17 @@ def _import_city(
 
 
 def _print_summary(summary: dict[str, Any], title: str) -> None:
-    table = Table(title=title, show_header=True)
+    table = Table(title=esc(title), show_header=True)
     table.add_column("what")
     table.add_column("count", justify="right")
-    table.add_row("time zone", summary["timezone"])
+    table.add_row("time zone", esc(summary["timezone"]))
     for key in ("nodes", "branches", "sources", "buildings", "dependencies", "people"):
         table.add_row(key, f"{summary[key]:,}")
     for use, count in sorted(summary["buildings_by_use"].items()):
-        table.add_row(f"buildings: {use}", f"{count:,}")
+        table.add_row(f"buildings: {esc(use)}", f"{count:,}")
     for group, kinds in summary["kinds"].items():
         for kind, count in sorted(kinds.items()):
-            table.add_row(f"{group}: {kind}", f"{count:,}")
+            table.add_row(f"{esc(group)}: {esc(kind)}", f"{count:,}")
     console.print(table)
 
 
@@ -156,7 +156,7 @@ def register(app: typer.Typer) -> None:
         if json_out:
             emit_json({"geojson": str(path), "features": _feature_count(loaded)})
             return
-        console.print(f"wrote {_feature_count(loaded):,} features to {path}")
+        console.print(f"wrote {_feature_count(loaded):,} features to {path}", markup=False)
 
 
 def _feature_count(city: City) -> int:

@@ -10,7 +10,7 @@ import numpy as np
 import typer
 
 from warmgrid.cli.impact import print_impact
-from warmgrid.cli.output import console, emit_json, progress
+from warmgrid.cli.output import console, emit_json, esc, progress
 from warmgrid.cli.thermal import cooldown_payload
 from warmgrid.impact.words import Labeller
 from warmgrid.model.timezone import etr_time
@@ -50,7 +50,8 @@ def print_cooldown(assessment: Assessment) -> None:
         if np.isfinite(deadline):
             console.print(
                 f"  [bold red]Drain the heat network within {deadline:.1f} h[/]: water in "
-                f"{cool.network.first_pipe_id} starts to freeze then."
+                f"{esc(cool.network.first_pipe_id)} starts to freeze then.",
+                highlight=False,
             )
         else:
             console.print(
@@ -72,19 +73,20 @@ def print_plan(assessment: Assessment) -> None:
     )
     for crew, route in zip(problem.crews, schedule.routes, strict=True):
         if not route:
-            console.print(f"  {crew.id}: no task")
+            console.print(f"  {crew.id}: no task", highlight=False, markup=False)
             continue
         steps = ", then ".join(
             f"{words.label(problem.tasks[t].id)} "
             f"({_clock(start, schedule.start_h[t])}–{_clock(start, schedule.end_h[t])})"
             for t in route
         )
-        console.print(f"  {crew.id}: {steps}", highlight=False)
+        console.print(f"  {crew.id}: {steps}", highlight=False, markup=False)
     for group, restored_h in zip(problem.groups, schedule.group_restored_h, strict=True):
         console.print(
             f"  {group.service.capitalize()} back for {group.people:.0f} people by "
             f"{_clock(start, restored_h, etr=True)} ({restored_h:.1f} h)",
             highlight=False,
+            markup=False,
         )
     gains = [
         f"{name.replace('_', ' ')} {100 * (b.objective - schedule.objective) / b.objective:.0f} %"
@@ -111,7 +113,7 @@ def print_alerts(assessment: Assessment, scenario_file: str | None) -> None:
         return
     console.print(f"\n[bold]Public alerts (CAP 1.2), {len(assessment.alerts)} messages:[/]")
     for message in assessment.alerts:
-        console.print(f"  {message.infos[0].headline}", highlight=False)
+        console.print(f"  {message.infos[0].headline}", highlight=False, markup=False)
     source = "--demo" if scenario_file is None else shlex.quote(scenario_file)
     console.print(
         f"  Write them with `warmgrid alert compose {source} --out DIR` (XML and an Atom feed).",
@@ -157,8 +159,8 @@ def demo_command(
             }
         )
         return
-    console.rule(f"[bold]{spec.name}[/]")
-    console.print(spec.description, highlight=False)
+    console.rule(f"[bold]{esc(spec.name)}[/]")
+    console.print(spec.description, highlight=False, markup=False)
     console.print()
     plan = assessment.plan
     hours = {task.id: task.duration_h for task in plan.problem.tasks} if plan else None

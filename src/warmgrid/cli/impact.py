@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated
 
-import numpy as np
 import typer
 from rich.table import Table
 
@@ -17,7 +16,7 @@ from warmgrid.cli.common import (
     load_city_arg,
     parse_damage,
 )
-from warmgrid.cli.output import console, emit_json, progress
+from warmgrid.cli.output import console, emit_json, esc, progress
 from warmgrid.errors import InputError
 from warmgrid.impact import ImpactResult, assess
 from warmgrid.impact.screen import COUNT_COLUMNS, screen_n1, screen_nk
@@ -37,7 +36,8 @@ def print_impact(
     city = result.compiled.city
     words = Labeller(city)
     buildings = city.buildings
-    console.print(f"[bold]Damaged:[/] {', '.join(map(words.label, result.damaged_asset_ids))}")
+    damaged = ", ".join(map(words.label, result.damaged_asset_ids))
+    console.print(f"[bold]Damaged:[/] {esc(damaged)}", highlight=False)
     for service, lacking, people in (
         ("power", result.building_without_power, result.people_without_power),
         ("heat", result.building_without_heat, result.people_without_heat),
@@ -48,7 +48,7 @@ def print_impact(
         critical = result.critical_without(service)
         for ident in critical:
             use = buildings.loc[buildings["id"] == ident, "use"].iat[0].replace("_", " ")
-            console.print(f"  {use}: {words.label(ident)}")
+            console.print(f"  {esc(use)}: {esc(words.label(ident))}", highlight=False)
     shown: set[tuple[str, ...]] = set()
     for group in result.restoration_groups(asset_cost):
         first = str(buildings["id"].iat[int(group.building_index[0])])
@@ -63,9 +63,9 @@ def print_impact(
             f"{group.service}:[/]"
         )
         for line in words.describe(chain):
-            console.print("  " + line, highlight=False)
+            console.print("  " + line, highlight=False, markup=False)
         needs = ", ".join(map(words.label, group.needs))
-        console.print(f"  [green]Repairing {needs} brings it back.[/]", highlight=False)
+        console.print(f"  [green]Repairing {esc(needs)} brings it back.[/]", highlight=False)
 
 
 def impact_command(
@@ -96,9 +96,9 @@ def impact_command(
     print_impact(result)
     words = Labeller(result.compiled.city)
     for service, steps in chains.items():
-        console.print(f"\n[bold]{words.label(explain)} has no {service}:[/]")
+        console.print(f"\n[bold]{esc(words.label(explain))} has no {service}:[/]", highlight=False)
         for line in words.describe(steps):
-            console.print("  " + line, highlight=False)
+            console.print("  " + line, highlight=False, markup=False)
 
 
 def screen_command(
@@ -141,7 +141,7 @@ def screen_command(
         table.add_column(column.replace("_without_", " w/o ").replace("_", " "), justify="right")
     for row in frame.head(top or 20).itertuples(index=False):
         record = row._asdict()
-        table.add_row(str(record[key]), *(str(np.int64(record[c])) for c in COUNT_COLUMNS))
+        table.add_row(esc(record[key]), *(esc(record[c]) for c in COUNT_COLUMNS))
     console.print(table)
 
 

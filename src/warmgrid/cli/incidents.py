@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
 from warmgrid.alerts.deployment import DEFAULT_SENDER
-from warmgrid.cli.output import console, emit_json
+from warmgrid.cli.output import console, emit_json, esc
 from warmgrid.errors import InputError
 from warmgrid.incidents import log
 from warmgrid.incidents.domain import (
@@ -219,12 +219,12 @@ def incident_list(
     table = Table("id", "kind", "status", "title", "rev", "updated")
     for row in rows:
         table.add_row(
-            str(row["id"]),
-            row["kind"],
-            row["status"],
-            row["title"],
-            str(row["revision"]),
-            row["updated_at"][:19],
+            esc(row["id"]),
+            esc(row["kind"]),
+            esc(row["status"]),
+            esc(row["title"]),
+            esc(row["revision"]),
+            esc(row["updated_at"][:19]),
         )
     console.print(table)
 
@@ -274,21 +274,26 @@ def incident_show(
         emit_json({**incident, "reports": reports, "revisions": revisions, "damage": damage})
         return
     console.print(
-        f"[bold]#{incident['id']} {incident['title']}[/] — {incident['kind']}, "
-        f"{incident['status']} (revision {incident['revision']})"
+        f"[bold]#{incident['id']} {esc(incident['title'])}[/] — {esc(incident['kind'])}, "
+        f"{esc(incident['status'])} (revision {incident['revision']})",
+        highlight=False,
     )
     for report in reports:
         console.print(
             f"  report {report['id']}: {report['source_name']} ({report['source_kind']}, "
-            f"{report['certainty']}) at {report['received_at']}: “{report['quoted_text']}”"
+            f"{report['certainty']}) at {report['received_at']}: “{report['quoted_text']}”",
+            highlight=False,
+            markup=False,
         )
     for link in damage:
         state = "retracted" if link["retracted"] else "confirmed"
-        console.print(f"  damage: {link['asset_id']} ({state})")
+        console.print(f"  damage: {link['asset_id']} ({state})", highlight=False, markup=False)
     for revision in revisions:
         console.print(
             f"  revision {revision['revision']} by {revision['changed_by']} at "
-            f"{revision['changed_at'][:19]}: {', '.join(revision['changes'])} {revision['note']}"
+            f"{revision['changed_at'][:19]}: {', '.join(revision['changes'])} {revision['note']}",
+            highlight=False,
+            markup=False,
         )
 
 

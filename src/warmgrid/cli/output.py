@@ -11,10 +11,19 @@ from typing import Any
 
 import numpy as np
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def esc(value: object) -> str:
+    """Data or message text for a Rich markup string: brackets are shown, never read as
+    markup (``[T1]`` stays), numpy scalars print as plain numbers (``-5``)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return escape(str(value))
 
 
 def _jsonable(value: Any) -> Any:

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from warmgrid.cli.common import AreaOpt, DamageOpt
-from warmgrid.cli.output import console, emit_json, progress
+from warmgrid.cli.output import console, emit_json, esc, progress
 from warmgrid.errors import InputError
 
 if TYPE_CHECKING:
@@ -65,14 +65,14 @@ def _print_plan(plan: Plan, payload: dict[str, Any]) -> None:
     for crew, steps in payload["timeline"].items():
         for k, step in enumerate(steps):
             routes.add_row(
-                crew if k == 0 else "",
-                step["task"],
+                esc(crew) if k == 0 else "",
+                esc(step["task"]),
                 f"{step['travel_h']:.2f}",
                 f"{step['start_h']:.2f}",
                 f"{step['end_h']:.2f}",
             )
         if not steps:
-            routes.add_row(crew, "(idle)", "", "", "")
+            routes.add_row(esc(crew), "(idle)", "", "", "")
     console.print(routes)
     groups = Table(title="Restoration times of the groups")
     for column in ("group", "service", "people", "weight", "ETR h"):
@@ -80,8 +80,8 @@ def _print_plan(plan: Plan, payload: dict[str, Any]) -> None:
     order = sorted(plan.problem.groups, key=lambda g: payload["group_restored_h"][g.id])
     for g in order[:30]:
         groups.add_row(
-            g.id,
-            g.service or "-",
+            esc(g.id),
+            esc(g.service or "-"),
             f"{g.people:,.0f}",
             f"{g.weight:,.0f}",
             f"{payload['group_restored_h'][g.id]:.2f}",
@@ -102,7 +102,7 @@ def _print_plan(plan: Plan, payload: dict[str, Any]) -> None:
             f"(this plan is {b['plan_gain_pct']:.1f} % lower)"
         )
     if plan.note:
-        console.print(f"[yellow]{plan.note}[/]")
+        console.print(f"[yellow]{esc(plan.note)}[/]")
 
 
 def plan_command(
@@ -174,7 +174,7 @@ def plan_command(
     if "building_etr" in payload:
         console.print(f"ETR of {len(payload['building_etr'])} buildings: see --json")
     if gantt is not None:
-        console.print(f"Gantt chart written to {gantt}")
+        console.print(f"Gantt chart written to {gantt}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from warmgrid.cli.common import AreaOpt, CityArg, DamageOpt, JsonOpt, load_city_arg, parse_damage
-from warmgrid.cli.output import console, emit_json, progress
+from warmgrid.cli.output import console, emit_json, esc, progress
 from warmgrid.errors import InputError
 from warmgrid.impact import assess
 from warmgrid.model import compile_city
@@ -187,7 +187,7 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
 
     console.print(
         f"[bold]{payload['buildings_without_heat']} buildings without heat, "
-        f"{payload['people_without_heat']} people[/] (weather: {payload['weather']}, "
+        f"{payload['people_without_heat']} people[/] (weather: {esc(payload['weather'])}, "
         f"horizon {payload['horizon_h']:g} h)"
     )
     table = Table(title="Indoor air temperature")
@@ -209,7 +209,8 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
         console.print(
             f"[bold]Heat network:[/] {network['pipe_sections']} stagnant pipe sections; "
             f"drain before freezing starts: {when(network['drain_deadline_h'])}"
-            + (f" (first: {network['first_pipe_id']})" if network["first_pipe_id"] else "")
+            + (f" (first: {esc(network['first_pipe_id'])})" if network["first_pipe_id"] else ""),
+            highlight=False,
         )
     coldest = sorted(
         (b for b in payload["buildings"] if b["hours_to_12c"] is not None),
@@ -217,7 +218,9 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
     )[:5]
     for building in coldest:
         console.print(
-            f"  {building['name'] or building['id']}: 12 °C after {building['hours_to_12c']} h"
+            f"  {building['name'] or building['id']}: 12 °C after {building['hours_to_12c']} h",
+            highlight=False,
+            markup=False,
         )
 
 
@@ -247,7 +250,10 @@ def freefloat_command(
     if json_out:
         emit_json(payload)
         return
-    console.print(f"[bold]{payload['building']}[/], free-floating over {payload['hours']} h")
+    console.print(
+        f"[bold]{esc(payload['building'])}[/], free-floating over {payload['hours']} h",
+        highlight=False,
+    )
     console.print(
         f"indoor air: min {payload['min_c']} °C, max {payload['max_c']} °C, "
         f"mean {payload['mean_c']} °C"

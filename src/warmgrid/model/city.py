@@ -102,6 +102,11 @@ def _first(mask: pd.Series) -> int:
     return int(np.argmax(mask.to_numpy()))
 
 
+def _shown(value: object) -> object:
+    """A value as plain Python for messages: ``-5``, never ``np.int64(-5)``."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _where(origin: str, table: str, frame: pd.DataFrame, row: int) -> str:
     ident = frame["id"].iat[row] if "id" in frame.columns else None
     suffix = f" (id {ident!r})" if isinstance(ident, str) and ident else ""
@@ -140,7 +145,7 @@ def _coerce(
             row = _first(bad)
             raise InputError(
                 _where(origin, table, frame, row),
-                f"{column.name} must be true or false, got {values.iat[row]!r}",
+                f"{column.name} must be true or false, got {_shown(values.iat[row])!r}",
             )
         return mapped.astype(bool)
     numbers = pd.to_numeric(values, errors="coerce")
@@ -153,7 +158,7 @@ def _coerce(
         expected = "a whole number" if column.kind == "int" else "a number"
         raise InputError(
             _where(origin, table, frame, row),
-            f"{column.name} must be {expected}, got {values.iat[row]!r}",
+            f"{column.name} must be {expected}, got {_shown(values.iat[row])!r}",
         )
     if column.minimum is not None:
         below = numbers < column.minimum
@@ -161,7 +166,8 @@ def _coerce(
             row = _first(below)
             raise InputError(
                 _where(origin, table, frame, row),
-                f"{column.name} must be at least {column.minimum:g}, got {numbers.iat[row]!r}",
+                f"{column.name} must be at least {column.minimum:g}, "
+                f"got {_shown(numbers.iat[row])!r}",
             )
     return numbers.astype(np.int64 if column.kind == "int" else np.float64)
 
@@ -201,7 +207,7 @@ def normalise_table(frame: pd.DataFrame | None, table: str, origin: str) -> pd.D
                 row = _first(bad)
                 raise InputError(
                     _where(origin, table, frame, row),
-                    f"{column.name} {out[column.name].iat[row]!r} is not one of "
+                    f"{column.name} {_shown(out[column.name].iat[row])!r} is not one of "
                     f"{', '.join(v for v in column.allowed if v)}",
                 )
     extra = [c for c in frame.columns if c not in out]
@@ -215,7 +221,7 @@ def _check_unique(city: City, origin: str) -> None:
     ids = city.asset_ids()
     duplicated = ids.duplicated()
     if duplicated.any():
-        raise InputError(origin, f"asset id {ids[duplicated][0]!r} is used more than once")
+        raise InputError(origin, f"asset id {_shown(ids[duplicated][0])!r} is used more than once")
     building_dupes = city.buildings["id"].duplicated()
     if building_dupes.any():
         row = _first(building_dupes)
@@ -250,7 +256,7 @@ def _check_refs(
         row = int(np.flatnonzero(dangling)[0])
         raise InputError(
             _where(origin, table, frame, row),
-            f"{column} {values.iat[row]!r} names no {target_name}",
+            f"{column} {_shown(values.iat[row])!r} names no {target_name}",
         )
     if network is not None and target_network is not None:
         rows = np.flatnonzero(present)
@@ -261,7 +267,7 @@ def _check_refs(
             row = int(rows[wrong[0]])
             raise InputError(
                 _where(origin, table, frame, row),
-                f"{column} {values.iat[row]!r} is in the {target_nets[wrong[0]]} network, "
+                f"{column} {_shown(values.iat[row])!r} is in the {target_nets[wrong[0]]} network, "
                 f"expected the {expected[wrong[0]]} network",
             )
 

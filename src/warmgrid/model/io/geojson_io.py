@@ -182,6 +182,12 @@ def city_from_geojson(document: Any, origin: str = "geojson", timezone: str | No
         if table in POINT_TABLES:
             row["lon"], row["lat"] = point if point else (float("nan"), float("nan"))
         rows[table].append(row)
+    if not rows["buildings"]:
+        raise InputError(
+            f"{origin}: features",
+            f"no building among {len(features)} features; a city needs at least one "
+            '(a Feature with properties.table = "buildings" and a Point)',
+        )
     frames = {
         table: pd.DataFrame(rows[table]) if rows[table] else None
         for table in TABLES

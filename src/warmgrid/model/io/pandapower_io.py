@@ -261,7 +261,7 @@ def _switches(net: Any, bus_ok: pd.Series, t3: _T3Switches) -> list[pd.DataFrame
     if unknown.any():
         row = switch.index[unknown][0]
         raise InputError(
-            f"pandapower net: switch {row}", f"et {et[unknown][0]!r} is not one of b, l, t, t3"
+            f"pandapower net: switch {row}", f"et {str(et[unknown][0])!r} is not one of b, l, t, t3"
         )
     element = switch["element"].to_numpy()
     bus_bus = et == "b"
