@@ -9,18 +9,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
-from warmgrid.alerts.captime import CapTimeError, format_cap_time, parse_cap_time, utc_now
-from warmgrid.alerts.compose import (
-    Issuer,
-    Message,
-    OutageBuildings,
-    outage_alerts,
-    to_xml,
-)
+from warmgrid.alerts.captime import format_cap_time, utc_now
+from warmgrid.alerts.compose import Message, to_xml
 from warmgrid.alerts.feed import atom_feed
 from warmgrid.alerts.validate import CapReport, validate_cap
 from warmgrid.cli.output import console, emit_json, err_console, progress
@@ -94,15 +87,6 @@ def _print_report(report: CapReport) -> None:
         console.print(f"  - {error}", highlight=False, markup=False)
 
 
-def _parse_sent(text: str | None) -> datetime:
-    if text is None:
-        return utc_now()
-    try:
-        return parse_cap_time(text)
-    except CapTimeError as error:
-        raise InputError("--sent", str(error)) from None
-
-
 def _summary(message: Message, report: CapReport, file: str | None) -> dict[str, Any]:
     info = message.infos[0]
     return {
@@ -143,45 +127,34 @@ def compose_command(
     ] = None,
     sent: Annotated[
         str | None,
-        typer.Option("--sent", help="Sent time YYYY-MM-DDThh:mm:ss±hh:mm (default: now)."),
+        typer.Option(
+            "--sent",
+            help="Sent time, ISO 8601 with a UTC offset (…+02:00 or …Z; default: now). "
+            "Shown on the city's clock.",
+        ),
     ] = None,
     sender: Annotated[str, typer.Option("--sender", help="CAP sender id.")] = DEFAULT_SENDER,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Compose the outage alerts of a scenario: one CAP 1.2 message per contiguous outage
     area (English and Ukrainian), each validated against the XSD and the feed rules."""
-    from warmgrid.scenario.run import run_scenario
+    from warmgrid.model.timezone import parse_time
+    from warmgrid.scenario.run import public_alerts, run_scenario
     from warmgrid.scenario.spec import demo_scenario, load_scenario
 
     if demo == (scenario is not None):
         raise WarmgridError("alert compose: give a SCENARIO file or --demo (one of them)")
     if etr_hours is not None and not etr_hours >= 0.0:
         raise InputError("--etr-hours", f"expected hours ≥ 0, got {etr_hours}")
-    moment = _parse_sent(sent)
+    moment = utc_now() if sent is None else parse_time(sent, "--sent")
     spec = load_scenario(scenario) if scenario is not None else demo_scenario()
     with progress(enabled=not json_out) as bar:
         task = bar.add_task("assessing the scenario", total=None) if bar else None
         assessment = run_scenario(spec)
         if bar is not None and task is not None:
             bar.update(task, description="composing alerts")
-        impact = assessment.impact
+        messages = public_alerts(assessment, moment, sender=sender, etr_hours=etr_hours)
         centres = list(spec.warming_centres)
-        if etr_hours is None and assessment.plan is not None:
-            elapsed_h = (moment - spec.start).total_seconds() / 3600.0
-            etr = np.clip(assessment.etr_hours() - elapsed_h, 0.0, None)
-        else:
-            etr = etr_hours
-        messages = outage_alerts(
-            OutageBuildings.from_table(
-                assessment.city.buildings,
-                impact.building_without_power,
-                impact.building_without_heat,
-                etr,
-            ),
-            centres,
-            issuer=Issuer(sender=sender, sender_name=f"{assessment.city.name} emergency centre"),
-            sent=moment,
-        )
     files = _write(out, messages, moment) if out is not None else {}
     summaries = []
     for message in messages:
