@@ -78,3 +78,36 @@ def test_item7_docs_load_only_local_assets(api) -> None:
     assert "Apache License" in api.client.get("/docs-assets/LICENSE").text
     assert '"validatorUrl": null' in page.text  # Swagger UI's validator badge calls out
     assert api.client.get("/redoc").status_code == 404  # no page that needs a CDN
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"title": "   "}, "body.title", "blank"),
+        ({"title": "Fire at \u202etxt.exe"}, "body.title", "bidirectional"),
+        ({"occurred_at": "0001-01-01T00:00:00+00:00"}, "body.occurred_at", "after 1970"),
+        ({"occurred_at": "9999-12-31T00:00:00+00:00"}, "body.occurred_at", "future"),
+        (
+            {"report": {"received_at": "2099-01-01T00:00:00+00:00"}},
+            "body.report.received_at",
+            "future",
+        ),
+        (
+            {"report": {"figures": [{"what": "injured", "min": -3, "unit": "people"}]}},
+            "body.report.figures.0",
+            "negative",
+        ),
+    ],
+)
+def test_item8_bad_incident_data_is_refused_naming_the_field(
+    api, bodies, change: dict, field: str, words: str
+) -> None:
+    incident_body, report_body = bodies
+    if "report" in change:
+        change = {"report": report_body(**change["report"])}
+    answer = api.client.post(
+        "/incidents", json=incident_body(**change), headers=api.auth("operator")
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field
+    assert words in answer.json()["detail"][0]["msg"]

@@ -17,6 +17,7 @@ from warmgrid.api import (
     routes_assessments,
     routes_compose,
     routes_incidents,
+    routes_plans,
 )
 from warmgrid.api.deps import TokenCache
 from warmgrid.api.docs import install_docs
@@ -94,6 +95,7 @@ def create_app(
     app.include_router(routes_alerts.public)
     app.include_router(routes_incidents.router)
     app.include_router(routes_assessments.router)
+    app.include_router(routes_plans.router)
     app.include_router(routes_alerts.internal)
     app.include_router(routes_compose.router)
     app.include_router(routes_admin.router)
