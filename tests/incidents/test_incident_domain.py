@@ -62,11 +62,20 @@ def test_transitions(old: IncidentStatus, new: IncidentStatus) -> None:
 @given(low=st.floats(-1e9, 1e9, allow_nan=False), high=st.floats(-1e9, 1e9, allow_nan=False))
 def test_figures_keep_min_max_as_reported(low: float, high: float) -> None:
     if low <= high:
-        figure = Figure(what="drones", min=low, max=high)
+        figure = Figure(what="temperature", min=low, max=high, unit="degC")
         assert (figure.min, figure.max) == (low, high)
     else:
         with pytest.raises(ValidationError, match="above max"):
-            Figure(what="drones", min=low, max=high)
+            Figure(what="temperature", min=low, max=high, unit="degC")
+
+
+@given(low=st.floats(-1e9, 1e9, allow_nan=False), high=st.floats(0, 1e9, allow_nan=False))
+def test_item8_counts_of_people_are_never_negative(low: float, high: float) -> None:
+    if 0 <= low <= high:
+        assert Figure(what="people", min=low, max=high, unit="people").min == low
+    elif low < 0:
+        with pytest.raises(ValidationError, match="cannot be negative"):
+            Figure(what="people", min=low, max=max(high, low), unit="count")
 
 
 def test_figure_needs_a_bound_and_rejects_infinity() -> None:

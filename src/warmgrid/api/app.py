@@ -19,11 +19,14 @@ from warmgrid.api import (
     routes_assessments,
     routes_compose,
     routes_incidents,
+    routes_plans,
     routes_report,
 )
 from warmgrid.api.deps import TokenCache
+from warmgrid.api.docs import install_docs
 from warmgrid.api.errors import install_error_handlers
 from warmgrid.api.feed_cache import FeedCache, FeedFastPath
+from warmgrid.api.guard import MAX_BODY_BYTES, RequestGuard
 from warmgrid.incidents.impact import compile_for_impact
 from warmgrid.store import Store, open_store
 from warmgrid.store.group_commit import GroupCommit
@@ -44,12 +47,14 @@ def create_app(
     *,
     store: Store | None = None,
     deployment: Deployment | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
 ) -> FastAPI:
     """An app serving the store at ``store_url`` (opened and migrated now).
 
     ``city`` (a :class:`warmgrid.model.City`) enables candidate damage, asset checks,
     assessments and outage alerts; without it those answer 409. ``store`` reuses an
-    open store; ``deployment`` holds the CAP sender, sender name and public base URL.
+    open store; ``deployment`` holds the CAP sender, sender name and public base URL;
+    larger request bodies than ``max_body_bytes`` are refused (413).
     """
     opened = store or open_store(store_url)
     compile_lock = Lock()
@@ -72,6 +77,8 @@ def create_app(
         version=warmgrid.__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.store = opened
     app.state.city = city
@@ -86,10 +93,13 @@ def create_app(
         media_type=routes_alerts.ATOM_MEDIA_TYPE,
         public_url=app.state.deployment.public_url,
     )
+    app.add_middleware(RequestGuard, max_body_bytes=max_body_bytes)
     install_error_handlers(app)
+    install_docs(app)
     app.include_router(routes_alerts.public)
     app.include_router(routes_incidents.router)
     app.include_router(routes_assessments.router)
+    app.include_router(routes_plans.router)
     app.include_router(routes_alerts.internal)
     app.include_router(routes_compose.router)
     app.include_router(routes_admin.router)

@@ -105,6 +105,38 @@ class AssessmentOut(_Out):
     result: dict[str, Any]
 
 
+class BuildingEtrOut(BaseModel):
+    """A building that lost a service: hours from the plan's start until each service is
+    back (``None``: not lost, or no repair brings it back) and the published ETR times
+    (city clock, rounded up to the quarter hour)."""
+
+    id: str
+    power_etr_h: float | None
+    heat_etr_h: float | None
+    power_etr: str | None
+    heat_etr: str | None
+
+
+class PlanOut(BaseModel):
+    """A stored restoration plan: ``starts_at`` is its hour 0 (city clock); ``asset_etr``
+    the published time each damaged asset is repaired; ``result`` the whole plan (crew
+    timeline, group restoration hours, metrics, baselines)."""
+
+    id: int
+    assessment_id: int
+    created_at: datetime
+    created_by: str
+    starts_at: datetime
+    crews: list[dict[str, Any]]
+    settings: dict[str, Any]
+    status: str
+    solver: str
+    objective: float
+    asset_etr: dict[str, str]
+    result: dict[str, Any]
+    building_etr: list[BuildingEtrOut]
+
+
 class PublicAlertOut(_Out):
     """A published CAP message's envelope as the public sees it (no staff identity);
     its XML is at ``…/cap``."""

@@ -53,20 +53,29 @@ class Assessment:
 
     def outage_at(self, elapsed_h: float) -> OutageBuildings:
         """The buildings still without a service ``elapsed_h`` hours after the start under
-        the plan, with their ETRs counted from then (NaN: unknown). A service the plan has
-        already restored is no longer out."""
-        frame = self.building_etr.set_index("id").reindex(self.city.buildings["id"])
-        power_etr = frame["power_etr_h"].to_numpy(dtype=float)
-        heat_etr = frame["heat_etr_h"].to_numpy(dtype=float)
-        power = self.impact.building_without_power & ~(power_etr <= elapsed_h)
-        heat = self.impact.building_without_heat & ~(heat_etr <= elapsed_h)
-        lost = np.stack([np.where(power, power_etr, -np.inf), np.where(heat, heat_etr, -np.inf)])
-        with np.errstate(invalid="ignore"):
-            etr = lost.max(axis=0) - elapsed_h
-        unknown = np.isnan(lost).any(axis=0) | ~(power | heat)
-        return OutageBuildings.from_table(
-            self.city.buildings, power, heat, np.where(unknown, np.nan, np.maximum(etr, 0.0))
-        )
+        the plan (see :func:`outage_at`)."""
+        return outage_at(self.city, self.impact, self.building_etr, elapsed_h)
+
+
+def outage_at(
+    city: City, impact: ImpactResult, building_etr: pd.DataFrame, elapsed_h: float
+) -> OutageBuildings:
+    """The buildings still without a service ``elapsed_h`` hours after a plan's start,
+    with their ETRs counted from then (NaN: unknown). A service the plan has already
+    restored is no longer out. ``building_etr``: ``id``, ``power_etr_h``, ``heat_etr_h``
+    (hours from the plan's start, NaN unknown), e.g. :func:`restoration_plan`'s."""
+    frame = building_etr.set_index("id").reindex(city.buildings["id"])
+    power_etr = frame["power_etr_h"].to_numpy(dtype=float)
+    heat_etr = frame["heat_etr_h"].to_numpy(dtype=float)
+    power = impact.building_without_power & ~(power_etr <= elapsed_h)
+    heat = impact.building_without_heat & ~(heat_etr <= elapsed_h)
+    lost = np.stack([np.where(power, power_etr, -np.inf), np.where(heat, heat_etr, -np.inf)])
+    with np.errstate(invalid="ignore"):
+        etr = lost.max(axis=0) - elapsed_h
+    unknown = np.isnan(lost).any(axis=0) | ~(power | heat)
+    return OutageBuildings.from_table(
+        city.buildings, power, heat, np.where(unknown, np.nan, np.maximum(etr, 0.0))
+    )
 
 
 def forecast_weather(scenario: Scenario) -> Weather:
