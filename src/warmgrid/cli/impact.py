@@ -49,6 +49,7 @@ def print_impact(
         for ident in critical:
             use = buildings.loc[buildings["id"] == ident, "use"].iat[0].replace("_", " ")
             console.print(f"  {use}: {words.label(ident)}")
+    console.print(f"[bold]Without power or heat:[/] {result.people_without_power_or_heat} people")
     shown: set[tuple[str, ...]] = set()
     for group in result.restoration_groups(asset_cost):
         key = (group.service, *group.needs)

@@ -66,6 +66,12 @@ class ImpactResult:
         return int(self.compiled.building_population[self.building_without_heat].sum())
 
     @property
+    def people_without_power_or_heat(self) -> int:
+        """People in buildings without power, without heat or without both, each once."""
+        lacking = self.building_without_power | self.building_without_heat
+        return int(self.compiled.building_population[lacking].sum())
+
+    @property
     def damaged_asset_ids(self) -> list[str]:
         """Ids of every damaged asset, given by id or hit by an area."""
         return self.compiled.asset_ids[self.damaged].tolist()
@@ -94,6 +100,7 @@ class ImpactResult:
             "buildings_without_heat": ids[self.building_without_heat].tolist(),
             "people_without_power": self.people_without_power,
             "people_without_heat": self.people_without_heat,
+            "people_without_power_or_heat": self.people_without_power_or_heat,
             "critical_without_power": self.critical_without("power"),
             "critical_without_heat": self.critical_without("heat"),
         }
