@@ -189,3 +189,17 @@ def test_polygon_hits_equal_shapely_element_by_element(seed, corners):
         )
         expected_branch[branch] |= shape.intersects(segment)
     assert np.array_equal(damaged[n : n + compiled.n_branches], expected_branch)
+
+
+@settings(max_examples=30)
+@given(seed=st.integers(0, 2**31 - 1), hits=st.integers(1, 6))
+def test_people_without_power_or_heat_counts_each_person_once(seed: int, hits: int):
+    compiled = compile_city(random_city(seed))
+    rng = np.random.default_rng(seed)
+    damaged = np.zeros(compiled.n_assets, bool)
+    damaged[rng.choice(compiled.n_assets, size=hits, replace=False)] = True
+    summary = assess_mask(compiled, damaged).summary()
+    lacking = set(summary["buildings_without_power"]) | set(summary["buildings_without_heat"])
+    people = dict(zip(compiled.city.buildings["id"], compiled.building_population, strict=True))
+    assert summary["people_without_power_or_heat"] == sum(people[b] for b in lacking)
+    assert summary["people_without_power_or_heat"] <= sum(people.values())

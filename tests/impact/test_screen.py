@@ -24,11 +24,14 @@ def _brute_force(compiled, base_damaged: np.ndarray) -> dict[str, np.ndarray]:
         after = propagate(compiled, damaged).node_supplied
         lost_node = base & ~after
         counts = []
+        losing = np.zeros(people.size, bool)
         for nodes in (compiled.building_power_node, compiled.building_heat_node):
             hit = (nodes >= 0) & lost_node[np.maximum(nodes, 0)]
+            losing |= hit
             counts.append((people[hit].sum(), hit.sum(), (hit & compiled.building_critical).sum()))
         (pp, bp, cp), (ph, bh, ch) = counts
-        out[str(compiled.asset_ids[asset])] = np.array([pp, ph, bp, bh, cp, ch])
+        either = people[losing].sum()
+        out[str(compiled.asset_ids[asset])] = np.array([pp, ph, bp, bh, cp, ch, either])
     return out
 
 
@@ -36,7 +39,7 @@ def _assert_equal(frame, expected: dict[str, np.ndarray], damaged_ids: set[str])
     by_id = frame.set_index("id")[list(COUNT_COLUMNS)]
     for ident, counts in expected.items():
         got = by_id.loc[ident].to_numpy()
-        want = np.zeros(6) if ident in damaged_ids else counts
+        want = np.zeros(len(COUNT_COLUMNS)) if ident in damaged_ids else counts
         assert np.array_equal(got, want), (ident, got, want)
 
 
@@ -44,7 +47,7 @@ def test_n1_equals_brute_force_on_demo_city():
     compiled = compile_city(demo_city())
     frame = screen_n1(compiled)
     _assert_equal(frame, _brute_force(compiled, np.zeros(compiled.n_assets, bool)), set())
-    assert frame["people_lost"].is_monotonic_decreasing
+    assert frame["people_without_power_or_heat"].is_monotonic_decreasing
 
 
 def test_n1_finds_cascade_through_booster_pump_power():
@@ -78,6 +81,16 @@ def test_nk_sampling_is_seeded_and_counts_match_recomputation():
         (compiled.building_heat_node >= 0) & ~supplied[np.maximum(compiled.building_heat_node, 0)]
     ].sum()
     assert worst["people_without_heat"] == people_heat
+    people_power = compiled.building_population[
+        (compiled.building_power_node >= 0) & ~supplied[np.maximum(compiled.building_power_node, 0)]
+    ].sum()
+    assert worst["people_without_power"] == people_power
+    lacking = (
+        (compiled.building_heat_node >= 0) & ~supplied[np.maximum(compiled.building_heat_node, 0)]
+    ) | (
+        (compiled.building_power_node >= 0) & ~supplied[np.maximum(compiled.building_power_node, 0)]
+    )
+    assert worst["people_without_power_or_heat"] == compiled.building_population[lacking].sum()
 
 
 def test_n1_equals_brute_force_on_an_imported_simbench_grid():
@@ -85,5 +98,19 @@ def test_n1_equals_brute_force_on_an_imported_simbench_grid():
 
     compiled = compile_city(city_from_simbench("1-MV-urban--0-sw"))
     frame = screen_n1(compiled)
-    assert (frame["people_lost"] > 0).sum() > 10
+    assert (frame["people_without_power_or_heat"] > 0).sum() > 10
     _assert_equal(frame, _brute_force(compiled, np.zeros(compiled.n_assets, bool)), set())
+
+
+def test_people_losing_both_services_are_counted_once():
+    """Every building of the demo city has power and heat from one feeder and one plant:
+    losing the grid infeed takes both, and the union is the population, not twice it."""
+    compiled = compile_city(demo_city())
+    frame = screen_n1(compiled)
+    population = int(compiled.building_population.sum())
+    assert frame["people_without_power_or_heat"].max() <= population
+    row = frame.iloc[0]
+    assert (
+        row["people_without_power_or_heat"]
+        < row["people_without_power"] + (row["people_without_heat"])
+    )

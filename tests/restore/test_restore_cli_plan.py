@@ -45,10 +45,10 @@ def test_plan_json_from_problem_file(solver: str) -> None:
         assert b["objective"] >= out["objective"] - 1e-6
     curve = out["restoration_curve"]
     total = sum(g.people for g in problem.groups)
-    assert curve[0]["people_without_service"] == total
-    assert curve[-1]["people_without_service"] == 0
+    assert curve[0]["people_without_power_or_heat"] == total  # no members: distinct people
+    assert curve[-1]["people_without_power_or_heat"] == 0
     people_hours = sum(g.people * out["group_restored_h"][g.id] for g in problem.groups)
-    assert out["metrics"]["people_hours_without_service"] == pytest.approx(people_hours)
+    assert out["metrics"]["people_hours_without_power_or_heat"] == pytest.approx(people_hours)
     cmi = sum(g.customers * out["group_restored_h"][g.id] * 60 for g in problem.groups)
     assert out["metrics"]["customer_minutes_interrupted"] == pytest.approx(cmi)
 

@@ -123,3 +123,24 @@ def test_demo_scenario_ends_with_a_plan() -> None:
     assert [c.id for c in plan.problem.crews] == [c.id for c in scenario.crews]
     assert sorted(t for r in plan.schedule.routes for t in r) == list(range(plan.problem.n_tasks))
     assert len(etr) == int((result.building_without_power | result.building_without_heat).sum())
+
+
+def test_people_waiting_for_power_and_heat_are_counted_once(case) -> None:
+    from warmgrid.restore.plan import metrics, restoration_curve
+
+    city, result = case
+    problem = problem_from_impact(city, result, CREWS)
+    schedule = solve_heuristic(problem, time_limit_s=0.5)
+    etr = building_etr(city, result, problem, schedule)
+    people = dict(zip(city.buildings["id"], city.buildings["population"], strict=True))
+    last = etr[["power_etr_h", "heat_etr_h"]].max(axis=1)  # NaN: service not lost
+    waiting = etr["id"].map(people).to_numpy(float)
+    curve = restoration_curve(problem, schedule)
+    assert curve[0]["people_without_power_or_heat"] == pytest.approx(waiting.sum())
+    assert curve[0]["people_without_power_or_heat"] <= city.buildings["population"].sum()
+    assert metrics(problem, schedule)["people_hours_without_power_or_heat"] == pytest.approx(
+        float(waiting @ last.to_numpy())
+    )
+    for point in curve:
+        still = waiting[last.to_numpy() > point["t_h"]].sum()
+        assert point["people_without_power_or_heat"] == pytest.approx(still)

@@ -49,14 +49,15 @@ def print_impact(
         for ident in critical:
             use = buildings.loc[buildings["id"] == ident, "use"].iat[0].replace("_", " ")
             console.print(f"  {esc(use)}: {esc(words.label(ident))}", highlight=False)
+    console.print(f"[bold]Without power or heat:[/] {result.people_without_power_or_heat} people")
     shown: set[tuple[str, ...]] = set()
     for group in result.restoration_groups(asset_cost):
-        first = str(buildings["id"].iat[int(group.building_index[0])])
-        chain = result.explain(first).get(group.service, [])
         key = (group.service, *group.needs)
         if key in shown or len(shown) >= explain_limit:
             continue
         shown.add(key)
+        first = str(buildings["id"].iat[int(group.building_index[0])])
+        chain = result.explain(first).get(group.service, [])
         people = int(result.compiled.building_population[group.building_index].sum())
         console.print(
             f"\n[bold]Why {len(group.building_index)} buildings ({people} people) have no "
@@ -83,11 +84,19 @@ def impact_command(
         raise InputError("impact", "give damaged assets with --damage and/or --area")
     result = assess(compile_city(load_city_arg(city)), spec)
     chains = result.explain(explain) if explain else {}
+    with progress(not json_out) as bar:
+        task = bar.add_task("restoration groups") if bar else None
+
+        def advance(done: int, total: int) -> None:
+            if bar is not None and task is not None:
+                bar.update(task, completed=done, total=total)
+
+        groups = result.restoration_groups(progress=advance)
     if json_out:
         payload = result.summary()
         payload["restoration_groups"] = [
             {"service": g.service, "buildings": len(g.building_index), "needs": g.needs}
-            for g in result.restoration_groups()
+            for g in groups
         ]
         if explain:
             payload["explain"] = {k: steps_to_dict(v) for k, v in chains.items()}

@@ -92,8 +92,8 @@ def _print_plan(plan: Plan, payload: dict[str, Any]) -> None:
     m = payload["metrics"]
     console.print(
         f"People-hours without power: {m['people_hours_without_power']:,.0f}; "
-        f"without heat: {m['people_hours_without_heat']:,.0f}; all groups: "
-        f"{m['people_hours_without_service']:,.0f}"
+        f"without heat: {m['people_hours_without_heat']:,.0f}; without power or heat: "
+        f"{m['people_hours_without_power_or_heat']:,.0f}"
     )
     console.print(f"Customer minutes interrupted: {m['customer_minutes_interrupted']:,.0f}")
     for name, b in payload["baselines"].items():

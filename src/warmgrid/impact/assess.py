@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
 from warmgrid.errors import UnknownIdError
+from warmgrid.impact.blocked import BlockedGraph
 from warmgrid.impact.damage import Damage, damage_mask
 from warmgrid.impact.propagate import SupplyState, propagate
+from warmgrid.impact.repair import RepairSets
 from warmgrid.impact.trace import Tracer, TraceStep
 from warmgrid.model.compile import CompiledCity
 from warmgrid.model.schema import NETWORKS
@@ -64,6 +66,12 @@ class ImpactResult:
         return int(self.compiled.building_population[self.building_without_heat].sum())
 
     @property
+    def people_without_power_or_heat(self) -> int:
+        """People in buildings without power, without heat or without both, each once."""
+        lacking = self.building_without_power | self.building_without_heat
+        return int(self.compiled.building_population[lacking].sum())
+
+    @property
     def damaged_asset_ids(self) -> list[str]:
         """Ids of every damaged asset, given by id or hit by an area."""
         return self.compiled.asset_ids[self.damaged].tolist()
@@ -92,23 +100,25 @@ class ImpactResult:
             "buildings_without_heat": ids[self.building_without_heat].tolist(),
             "people_without_power": self.people_without_power,
             "people_without_heat": self.people_without_heat,
+            "people_without_power_or_heat": self.people_without_power_or_heat,
             "critical_without_power": self.critical_without("power"),
             "critical_without_heat": self.critical_without("heat"),
         }
 
     @cached_property
+    def blocked(self) -> BlockedGraph:
+        """Components and blocked links of this state (built on first use)."""
+        return BlockedGraph(self.compiled, self.damaged, self.state)
+
+    @cached_property
     def tracer(self) -> Tracer:
-        """The walker over unsupplied components (built on first use)."""
-        return Tracer(self.compiled, self.damaged, self.state)
+        """The why-chain builder (built on first use)."""
+        return Tracer(self.blocked)
 
     def explain_node(self, node: int) -> list[TraceStep]:
-        """The chain of failed assets that leaves node ``node`` without service."""
-        if self.state.node_supplied[node]:
-            return []
-        steps = self.tracer.candidates(node)[1]
-        if self.damaged[node]:
-            steps = [TraceStep(str(self.compiled.asset_ids[node]), "damaged"), *steps]
-        return steps
+        """The failed assets on the supply paths of node ``node``, each once (see
+        :mod:`warmgrid.impact.trace`)."""
+        return self.tracer.chain(node)
 
     def explain(self, building_id: str) -> dict[str, list[TraceStep]]:
         """Per service the building lacks, the chain of failed assets that explains it."""
@@ -127,13 +137,19 @@ class ImpactResult:
         return out
 
     def restoration_groups(
-        self, asset_cost: Mapping[str, float] | None = None
+        self,
+        asset_cost: Mapping[str, float] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> list[RestorationGroup]:
         """Buildings grouped by service and by the damaged assets they wait for.
 
-        ``asset_cost`` (asset id → e.g. repair hours) decides which of several parallel
-        assets a group waits for: the cheapest. Buildings whose service no repair of
-        damaged assets would bring back (they had none before the damage) are left out.
+        The buildings of one component without a service wait for the same minimal
+        set of damaged assets (:mod:`warmgrid.impact.repair` states exactly which):
+        ``asset_cost`` (asset id → e.g. repair hours) makes the set lie on the cheapest
+        way back. Buildings whose service no repair of damaged assets would bring back
+        (they had none before the damage) are left out. ``progress(done, total)`` is
+        called as components are done. Near-linear in the damage: one pass over the
+        blocked part of the city, then a check per component.
         """
         key = tuple(sorted((asset_cost or {}).items()))
         if key in self._groups:
@@ -143,8 +159,9 @@ class ImpactResult:
             cost[self.compiled.asset_index(list(asset_cost), where="asset_cost")] = list(
                 asset_cost.values()
             )
-        groups: dict[tuple[str, tuple[str, ...]], list[np.ndarray]] = {}
+        repairs = RepairSets(self.blocked, cost)
         comp = self.state.node_component
+        parts: list[tuple[str, np.ndarray, np.ndarray]] = []
         for service, nodes, lacking in (
             ("power", self.compiled.building_power_node, self.building_without_power),
             ("heat", self.compiled.building_heat_node, self.building_without_heat),
@@ -155,11 +172,16 @@ class ImpactResult:
             node_comp = comp[nodes[rows]]
             order = np.argsort(node_comp, kind="stable")
             boundaries = np.flatnonzero(np.diff(node_comp[order])) + 1
-            for members in np.split(rows[order], boundaries):
-                needs = self.tracer.needs(int(nodes[members[0]]), cost)
-                if needs is None:
-                    continue
-                groups.setdefault((service, tuple(needs)), []).append(members)
+            parts += [(service, nodes, m) for m in np.split(rows[order], boundaries)]
+        groups: dict[tuple[str, tuple[str, ...]], list[np.ndarray]] = {}
+        for done, (service, nodes, members) in enumerate(parts, start=1):
+            needs = repairs.needs(int(nodes[members[0]]))
+            if progress is not None:
+                progress(done, len(parts))
+            if needs is None:
+                continue
+            ids = tuple(str(self.compiled.asset_ids[a]) for a in needs)
+            groups.setdefault((service, ids), []).append(members)
         self._groups[key] = [
             RestorationGroup(service, np.sort(np.concatenate(parts)), list(needs))
             for (service, needs), parts in groups.items()

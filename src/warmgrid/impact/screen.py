@@ -36,14 +36,19 @@ COUNT_COLUMNS = (
     "buildings_without_heat",
     "critical_without_power",
     "critical_without_heat",
+    "people_without_power_or_heat",
 )
+UNION = COUNT_COLUMNS.index("people_without_power_or_heat")
 
 
 @dataclass(frozen=True)
 class _Weights:
-    """Per node: what losing it costs (people, buildings, critical facilities)."""
+    """Per node: what losing it costs (people, buildings, critical facilities); the
+    union column (people losing power or heat, each once) is left to :meth:`lost` and
+    :func:`_union_leaves`, since it depends on both nodes of a building."""
 
     matrix: np.ndarray  # float64, nodes × COUNT_COLUMNS
+    compiled: CompiledCity
 
     @classmethod
     def of(cls, compiled: CompiledCity) -> _Weights:
@@ -57,11 +62,54 @@ class _Weights:
                 matrix[:, column] += np.bincount(
                     nodes[on], weights=weights, minlength=compiled.n_nodes
                 )
-        return cls(matrix)
+        return cls(matrix, compiled)
 
     def lost(self, before: np.ndarray, after: np.ndarray) -> np.ndarray:
         """Totals over nodes supplied before and not after."""
-        return self.matrix[before & ~after].sum(axis=0)
+        out = self.matrix[before & ~after].sum(axis=0)
+        losing = np.zeros(self.compiled.building_population.size, dtype=bool)
+        for nodes in (self.compiled.building_power_node, self.compiled.building_heat_node):
+            on = nodes >= 0
+            node = np.maximum(nodes, 0)
+            losing |= on & before[node] & ~after[node]
+        out[UNION] = float(self.compiled.building_population[losing].sum())
+        return out
+
+
+def _lowest_common_ancestor(parent: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per pair, the deepest common ancestor of ``a`` and ``b`` in a forest given by
+    parent pointers (-1 where the two share none). Vectorised climbing, one step of
+    depth per round."""
+    depth = _tree_depth(parent)
+    a, b = a.copy(), b.copy()
+    while True:
+        deeper_a = (a >= 0) & (b >= 0) & (depth[np.maximum(a, 0)] > depth[np.maximum(b, 0)])
+        deeper_b = (a >= 0) & (b >= 0) & (depth[np.maximum(b, 0)] > depth[np.maximum(a, 0)])
+        level = (a >= 0) & (b >= 0) & ~deeper_a & ~deeper_b & (a != b)
+        if not (deeper_a.any() or deeper_b.any() or level.any()):
+            return np.where((a >= 0) & (b >= 0), a, -1)
+        a = np.where(deeper_a | level, parent[np.maximum(a, 0)], a)
+        b = np.where(deeper_b | level, parent[np.maximum(b, 0)], b)
+
+
+def _union_leaves(compiled: CompiledCity, supplied: np.ndarray, idom: np.ndarray) -> np.ndarray:
+    """Leaf weights whose dominator-subtree totals count each person losing power or heat
+    once: + people at each supplied node of a building, − people at the deepest common
+    dominator of its two nodes (an asset above both would otherwise count them twice)."""
+    people = compiled.building_population.astype(np.float64)
+    leaves = np.zeros(idom.size)
+    has = []
+    for nodes in (compiled.building_power_node, compiled.building_heat_node):
+        ok = (nodes >= 0) & supplied[np.maximum(nodes, 0)]
+        np.add.at(leaves, nodes[ok], people[ok])
+        has.append(ok)
+    both = has[0] & has[1]
+    parent = np.where(idom >= 0, idom, -1)
+    meet = _lowest_common_ancestor(
+        parent, compiled.building_power_node[both], compiled.building_heat_node[both]
+    )
+    np.add.at(leaves, meet[meet >= 0], -people[both][meet >= 0])
+    return leaves
 
 
 def _flow_graph(
@@ -149,7 +197,7 @@ def screen_n1(
 
     Returns one row per asset (``id``, ``table``, ``network``, ``kind`` and the counts of
     :data:`COUNT_COLUMNS`, all *new* losses relative to the base state), sorted with the
-    worst first: people without power plus people without heat, then critical facilities,
+    worst first: people losing power or heat (each person once), then critical facilities,
     then the order of the city's tables.
     """
     damaged = (
@@ -162,6 +210,7 @@ def screen_n1(
     weights = _Weights.of(compiled)
     leaf = np.zeros((graph.vcount(), len(COUNT_COLUMNS)))
     leaf[: compiled.n_nodes] = np.where(base.node_supplied[:, None], weights.matrix, 0.0)
+    leaf[:, UNION] = _union_leaves(compiled, base.node_supplied, idom)
     totals = _subtree_totals(idom, leaf)
 
     vertex = _asset_vertices(compiled)
@@ -182,9 +231,8 @@ def screen_n1(
 def _table(compiled: CompiledCity, counts: np.ndarray) -> pd.DataFrame:
     city = compiled.city
     counts = np.rint(counts).astype(np.int64)
-    people_lost = counts[:, 0] + counts[:, 1]
     critical_lost = counts[:, 4] + counts[:, 5]
-    order = np.lexsort((np.arange(compiled.n_assets), -critical_lost, -people_lost))
+    order = np.lexsort((np.arange(compiled.n_assets), -critical_lost, -counts[:, UNION]))
     table = np.repeat(
         np.array(["nodes", "branches", "sources"]),
         [compiled.n_nodes, compiled.n_branches, compiled.n_sources],
@@ -201,7 +249,6 @@ def _table(compiled: CompiledCity, counts: np.ndarray) -> pd.DataFrame:
     }
     for k, column in enumerate(COUNT_COLUMNS):
         columns[column] = counts[order, k]
-    columns["people_lost"] = people_lost[order]
     columns["critical_lost"] = critical_lost[order]
     return pd.DataFrame(columns)
 
@@ -232,8 +279,9 @@ def screen_nk(
         if progress is not None:
             progress(sample + 1)
     frame = pd.DataFrame(rows, columns=["assets", *COUNT_COLUMNS])
-    frame["people_lost"] = frame["people_without_power"] + frame["people_without_heat"]
-    return frame.sort_values("people_lost", ascending=False, kind="stable").reset_index(drop=True)
+    return frame.sort_values(
+        "people_without_power_or_heat", ascending=False, kind="stable"
+    ).reset_index(drop=True)
 
 
 def _in_play(compiled: CompiledCity, base: SupplyState) -> np.ndarray:

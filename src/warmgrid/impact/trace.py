@@ -1,25 +1,29 @@
-"""Why a node has no service, and which damaged assets must be repaired to bring it back.
+"""Why a node has no service: the failed assets on its supply paths, once each.
 
-After propagation, the unsupplied part of the city falls into components. From the
-component of a node without service, :class:`Tracer` walks across *blocked* links — a
-branch that is damaged, cut by a damaged switch, ends at a damaged node, or waits for a
-dependency — into neighbouring unsupplied components, and stops at supplied ones. A
-source in a visited component that is down because a dependency is unserved sends the
-walk on to the component of that dependency's node, across networks. Every damaged asset
-met on the way is a candidate repair; :meth:`Tracer.needs` then drops candidates one at a
-time while the node still regains service with the rest repaired, which leaves a minimal
-set (where parallel paths exist, the cheapest to repair is kept).
+A *supply path* of a node is a simple path in the city's base topology (in service,
+closed elements, damage ignored) from the node of an in-service source to that node; a
+*dependency chain* continues from a source or branch on such a path that depends on
+another node to the supply paths of that node. The why-chain of a node names only the
+failed assets on these: the damaged ones (and the element switches guarding a branch
+on the path), and the sources and branches out of service because a dependency has no
+service, with the chain of that dependency below them. Each asset is named once.
+
+On the :class:`~warmgrid.impact.blocked.BlockedGraph` (components joined by blocked
+links, plus one vertex standing for every source), a link lies on a simple path from
+the sources to the node's component exactly when its biconnected block lies on the path
+between them in the block-cut tree (Hopcroft and Tarjan 1973, "Algorithm 447: efficient
+algorithms for graph manipulation", CACM 16(6)); the walk from the node's component
+crosses those links only and stops at components that have service.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
-from warmgrid.impact.propagate import SupplyState, propagate, usable_branches
-from warmgrid.model.compile import CompiledCity
+from warmgrid.impact.blocked import BlockedGraph
 from warmgrid.model.schema import NETWORKS
 
 
@@ -32,167 +36,131 @@ class TraceStep:
     children: tuple[TraceStep, ...] = ()
 
 
+class BlockCutTree:
+    """Which links of a blocked graph lie on a simple path from the sources to a component."""
+
+    def __init__(self, graph: BlockedGraph) -> None:
+        import igraph  # only needed to explain, which most commands do not
+
+        self.graph = graph
+        self.sources = graph.n_comp  # the vertex standing for every in-service source
+        pairs = {
+            tuple(sorted(graph.edge_comps[k]))
+            for c in range(graph.n_comp)
+            for k in graph.links_of_comp[c]
+        }
+        comps = graph.state.node_component[graph.compiled.source_node[graph.compiled.source_ok]]
+        pairs |= {(int(c), self.sources) for c in np.unique(comps)}
+        g = igraph.Graph(n=graph.n_comp + 1, edges=sorted(pairs))
+        blocks, cut_vertices = g.biconnected_components(return_articulation_points=True)
+        self.blocks_of: dict[int, list[int]] = {}
+        for b, members in enumerate(blocks):
+            for v in members:
+                self.blocks_of.setdefault(v, []).append(b)
+        n_blocks = len(blocks)
+        self.tree_vertex = {v: n_blocks + i for i, v in enumerate(cut_vertices)}
+        tree_edges = [(b, self.tree_vertex[v]) for v in cut_vertices for b in self.blocks_of[v]]
+        self.tree = igraph.Graph(n=n_blocks + len(cut_vertices), edges=tree_edges)
+        self.n_blocks = n_blocks
+
+    def _tree_node(self, vertex: int) -> int | None:
+        if vertex in self.tree_vertex:
+            return self.tree_vertex[vertex]
+        blocks = self.blocks_of.get(vertex)
+        return blocks[0] if blocks else None
+
+    def blocks_towards(self, comp: int) -> set[int]:
+        """Blocks on the path from the sources' vertex to ``comp`` in the block-cut tree."""
+        start, end = self._tree_node(self.sources), self._tree_node(comp)
+        if start is None or end is None:
+            return set()
+        path = self.tree.get_shortest_paths(start, end)[0]
+        return {t for t in path if t < self.n_blocks}
+
+    def on_path(self, a: int, b: int, blocks: set[int]) -> bool:
+        """Whether the pair of vertices ``a``, ``b`` shares a block in ``blocks``."""
+        shared = set(self.blocks_of.get(a, ())) & set(self.blocks_of.get(b, ()))
+        return bool(shared & blocks)
+
+
 class Tracer:
-    """Walks the unsupplied components of one damage state (built once per result)."""
+    """Builds why-chains over the blocked graph of one damage state."""
 
-    def __init__(self, compiled: CompiledCity, damaged: np.ndarray, state: SupplyState) -> None:
-        self.compiled = compiled
-        self.damaged = damaged
-        self.state = state
-        n = compiled.n_nodes
-        comp = state.node_component
-        self.n_comp = int(comp.max()) + 1 if n else 0
-        supplied = np.zeros(self.n_comp, dtype=bool)
-        supplied[comp[state.node_supplied]] = True
-        self.comp_supplied = supplied
+    def __init__(self, graph: BlockedGraph) -> None:
+        self.graph = graph
 
-        met = np.ones(compiled.n_assets, dtype=bool)
-        unmet = ~state.node_supplied[compiled.dep_node]
-        met[compiled.dep_asset[unmet]] = False
-        self.met = met
-        usable = usable_branches(compiled, damaged) & compiled.branch_base_ok
-        edge_base = compiled.branch_base_ok[compiled.edge_branch]
-        edge_active = (
-            usable[compiled.edge_branch]
-            & met[n + compiled.edge_branch]
-            & ~damaged[compiled.edge_u]
-            & ~damaged[compiled.edge_v]
-        )
-        blocked = np.flatnonzero(edge_base & ~edge_active)
-        self.blocked_edges = blocked
-        cu, cv = comp[compiled.edge_u[blocked]], comp[compiled.edge_v[blocked]]
-        rows = np.concatenate([cu, cv])
-        cols = np.concatenate([cv, cu])
-        edge_ref = np.concatenate([blocked, blocked])
-        order = np.argsort(rows, kind="stable")
-        self.adj_ptr = np.searchsorted(rows[order], np.arange(self.n_comp + 1))
-        self.adj_comp = cols[order]
-        self.adj_edge = edge_ref[order]
-
-        guards_of: dict[int, list[int]] = {}
-        for switch, target in zip(compiled.guard_switch, compiled.guard_target, strict=True):
-            guards_of.setdefault(int(target), []).append(int(switch))
-        self.guards_of = guards_of
-
-        source_comp = comp[compiled.source_node]
-        down = ~state.source_active
-        src = np.flatnonzero(down)
-        self.sources_by_comp = csr_matrix(
-            (np.ones(src.size, dtype=np.int8), (source_comp[src], src)),
-            shape=(self.n_comp, compiled.n_sources),
-        )
-        dep_order = np.argsort(compiled.dep_asset, kind="stable")
-        self.dep_sorted_asset = compiled.dep_asset[dep_order]
-        self.dep_sorted_node = compiled.dep_node[dep_order]
+    @cached_property
+    def tree(self) -> BlockCutTree:
+        """The block-cut tree of the blocked graph (built on first use)."""
+        return BlockCutTree(self.graph)
 
     def _id(self, asset: int) -> str:
-        return str(self.compiled.asset_ids[asset])
+        return str(self.graph.compiled.asset_ids[asset])
 
-    def _deps(self, asset: int) -> np.ndarray:
-        lo, hi = np.searchsorted(self.dep_sorted_asset, [asset, asset + 1])
-        return self.dep_sorted_node[lo:hi]
-
-    def _edge_blockers(self, edge: int) -> list[int]:
-        compiled, n = self.compiled, self.compiled.n_nodes
-        branch = int(compiled.edge_branch[edge])
-        blockers = [
-            int(node)
-            for node in (compiled.edge_u[edge], compiled.edge_v[edge])
-            if self.damaged[node]
-        ]
-        if self.damaged[n + branch]:
-            blockers.append(n + branch)
-        blockers += [n + s for s in self.guards_of.get(branch, []) if self.damaged[n + s]]
-        if not blockers and not self.met[n + branch]:
-            blockers.append(n + branch)
-        return blockers
-
-    def candidates(self, node: int) -> tuple[set[int], list[TraceStep]]:
-        """Damaged assets reachable through unsupplied components, and the reasons."""
-        found: set[int] = set()
-        seen: set[int] = set()
-        steps = self._walk(node, found, seen)
-        return {a for a in found if self.damaged[a]}, steps
-
-    def _walk(self, node: int, found: set[int], seen: set[int]) -> list[TraceStep]:
-        n, b = self.compiled.n_nodes, self.compiled.n_branches
-        start = int(self.state.node_component[node])
-        if self.comp_supplied[start] or start in seen:
+    def chain(self, node: int) -> list[TraceStep]:
+        """The why-chain of node ``node`` (empty when it has service)."""
+        g = self.graph
+        if g.state.node_supplied[node]:
             return []
+        found: set[int] = set()
         steps: list[TraceStep] = []
+        if g.damaged[node]:
+            found.add(node)
+            steps.append(TraceStep(self._id(node), "damaged"))
+        return steps + self._walk(node, found)
+
+    def _name(self, asset: int, found: set[int]) -> list[TraceStep]:
+        if asset in found:
+            return []
+        found.add(asset)
+        return [self._dependency_step(asset, found)]
+
+    def _link_blockers(self, k: int) -> list[int]:
+        g = self.graph
+        branch = g.branch_of(k)
+        waiting = [] if g.met[branch] or branch in g.blockers(k) else [branch]
+        return g.blockers(k) + waiting
+
+    def _walk(self, node: int, found: set[int]) -> list[TraceStep]:
+        g, tree = self.graph, self.tree
+        start = g.comp_of(node)
+        blocks = tree.blocks_towards(start)
+        steps: list[TraceStep] = []
+        seen = {start}
         stack = [start]
-        seen.add(start)
         while stack:
             comp = stack.pop()
-            for src in self.sources_by_comp[comp].indices:
-                asset = n + b + int(src)
-                steps += self._source_step(asset, found, seen)
-            for k in range(self.adj_ptr[comp], self.adj_ptr[comp + 1]):
-                other = int(self.adj_comp[k])
-                edge = int(self.adj_edge[k])
-                for blocker in self._edge_blockers(edge):
-                    if blocker in found:
-                        continue
-                    found.add(blocker)
-                    if self.damaged[blocker]:
-                        steps.append(TraceStep(self._id(blocker), "damaged"))
-                    else:
-                        steps.append(self._dependency_step(blocker, found, seen))
-                if not self.comp_supplied[other] and other not in seen:
+            if tree.on_path(comp, tree.sources, blocks):
+                for source in g.down_sources_of_comp.get(comp, []):
+                    source_node = g.source_node(source)
+                    steps += self._name(source_node if g.damaged[source_node] else source, found)
+            for k in g.links_of_comp[comp]:
+                other = g.other_end(k, comp)
+                if not tree.on_path(comp, other, blocks):
+                    continue
+                for blocker in self._link_blockers(k):
+                    steps += self._name(blocker, found)
+                if not g.comp_supplied[other] and other not in seen:
                     seen.add(other)
                     stack.append(other)
         return steps
 
-    def _source_step(self, asset: int, found: set[int], seen: set[int]) -> list[TraceStep]:
-        compiled, n, b = self.compiled, self.compiled.n_nodes, self.compiled.n_branches
-        source = asset - n - b
-        if not compiled.source_ok[source]:
-            return []
-        node = int(compiled.source_node[source])
-        hit = node if self.damaged[node] else asset
-        if hit in found:
-            return []
-        found.add(hit)
-        if self.damaged[hit]:
-            return [TraceStep(self._id(hit), "damaged")]
-        return [self._dependency_step(asset, found, seen)]
-
-    def _dependency_step(self, asset: int, found: set[int], seen: set[int]) -> TraceStep:
+    def _dependency_step(self, asset: int, found: set[int]) -> TraceStep:
+        """``asset`` is damaged or waits for a dependency; unserved dependencies below."""
+        g = self.graph
         children: list[TraceStep] = []
         needs: list[str] = []
-        for dep_node in self._deps(asset):
-            if self.state.node_supplied[dep_node]:
+        for dep_node in g.deps_of.get(asset, []):
+            if g.state.node_supplied[dep_node]:
                 continue
-            network = NETWORKS[int(self.compiled.node_network[dep_node])]
-            needs.append(f"{network} at {self._id(int(dep_node))}")
-            inner = self._walk(int(dep_node), found, seen)
-            if self.damaged[dep_node] and int(dep_node) not in found:  # isolated, no edges
-                found.add(int(dep_node))
-                inner.append(TraceStep(self._id(int(dep_node)), "damaged"))
-            children += inner
-        reason = "out of service: needs " + ", ".join(needs) if needs else "out of service"
+            network = NETWORKS[int(g.compiled.node_network[dep_node])]
+            needs.append(f"{network} at {self._id(dep_node)}")
+            children += self._name(dep_node, found) if g.damaged[dep_node] else []
+            children += self._walk(dep_node, found)
+        if g.damaged[asset]:
+            reason = "damaged"
+        elif needs:
+            reason = "out of service: needs " + ", ".join(needs)
+        else:
+            reason = "out of service"
         return TraceStep(self._id(asset), reason, tuple(children))
-
-    def needs(self, node: int, asset_cost: np.ndarray | None = None) -> list[str] | None:
-        """A minimal set of damaged asset ids whose repair gives ``node`` service again.
-
-        Candidates are dropped costliest first (``asset_cost`` per asset index, e.g. repair
-        hours; then the largest index first), so that where parallel assets exist the set
-        keeps the cheapest. ``None`` when repairing every damaged asset found would still
-        leave the node without service (it had none before the damage either).
-        """
-        found, _ = self.candidates(node)
-        keep = sorted(found)
-        if not self._restored(node, keep):
-            return None
-        cost = asset_cost if asset_cost is not None else np.zeros(self.compiled.n_assets)
-        for asset in sorted(found, key=lambda a: (cost[a], a), reverse=True):
-            trial = [a for a in keep if a != asset]
-            if self._restored(node, trial):
-                keep = trial
-        return [self._id(a) for a in keep]
-
-    def _restored(self, node: int, repaired: list[int]) -> bool:
-        damaged = self.damaged.copy()
-        damaged[repaired] = False
-        return bool(propagate(self.compiled, damaged).node_supplied[node])

@@ -16,9 +16,15 @@ Model (times in integer seconds, ``TIME_SCALE`` per hour):
 - objective: minimise Σ weight × restoration time.
 
 The heuristic's plan is given as a complete hint (``AddHint``), so the solver starts from
-it and never returns worse. The returned plan is re-timed in exact (floating) hours; the
-status is ``optimal`` when CP-SAT proves optimality of the model (durations, travel and
-non-integer weights rounded to one second and 1/100 respectively), else ``feasible``.
+it and never returns worse. The returned plan is re-timed in exact (floating) hours.
+
+Durations, travel, availability and shift ends are rounded *down* to whole seconds, and
+non-integer weights down to 1/100: every exact plan, its start times rounded down, is
+then a plan of the model with an objective no larger (⌊a + b⌋ ≥ ⌊a⌋ + ⌊b⌋), so the
+model's bound is a lower bound of the exact problem and never exceeds the objective of
+any plan, the reported one included. The status is ``optimal`` when CP-SAT proves the
+model optimal: the plan is then optimal at one-second resolution, and objective −
+lower bound is what the rounding leaves (a few weight-seconds per task).
 """
 
 from __future__ import annotations
@@ -52,6 +58,11 @@ def model_size(problem: Problem) -> int:
     """Number of arc literals the circuit model would need."""
     counts = problem.eligible.sum(axis=0)
     return int(np.sum(counts * (counts + 1)))
+
+
+def _seconds_down(hours: np.ndarray) -> np.ndarray:
+    """Whole seconds, rounded down (a float a hair below a whole second counts as it)."""
+    return np.floor(np.asarray(hours) * TIME_SCALE + 1e-6).astype(np.int64)
 
 
 def _int_times(
@@ -164,16 +175,16 @@ def solve_exact(
     if model_size(problem) > MAX_ARCS:
         return ExactResult(hint, "feasible", -math.inf, 0.0, used_model=False)
     n, m = problem.n_tasks, problem.n_crews
-    d = np.rint(problem.duration_h * TIME_SCALE).astype(np.int64)
-    tr = np.rint(problem.travel_h * TIME_SCALE).astype(np.int64)
-    avail = np.rint(problem.available_h * TIME_SCALE).astype(np.int64)
+    d = _seconds_down(problem.duration_h)
+    tr = _seconds_down(problem.travel_h)
+    avail = _seconds_down(problem.available_h)
     shift_end = [
         None if not math.isfinite(x) else math.floor(x * TIME_SCALE + 1e-6)
         for x in problem.shift_end_h
     ]
     weights = problem.group_weight
     w_scale = 1 if np.allclose(weights, np.rint(weights)) else 100
-    w_int = np.rint(weights * w_scale).astype(np.int64)
+    w_int = np.floor(weights * w_scale + 1e-9).astype(np.int64)
     horizon = int(avail.max() + np.sum(d) + np.sum(tr.max(axis=0))) + 1
 
     model = cp_model.CpModel()

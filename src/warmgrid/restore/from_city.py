@@ -160,6 +160,7 @@ def problem_from_impact(
             )
         per_person = per_person * building_factor
     damaged = {t.id for t in tasks}
+    building_ids = buildings["id"].astype(str).to_numpy()
     groups = []
     for group in result.restoration_groups(_task_hours(tasks)):
         needs = tuple(n for n in group.needs if n in damaged)
@@ -174,6 +175,7 @@ def problem_from_impact(
                 people=float(people[idx].sum()),
                 customers=float(len(idx)),
                 service=group.service,
+                members=tuple(zip(building_ids[idx].tolist(), people[idx].tolist(), strict=True)),
             )
         )
     travel = Travel(speed_kmh=speed_kmh, road_factor=road_factor)

@@ -6,12 +6,14 @@ the API print.
 
 Metrics (hours from t = 0):
 
-- people-hours without service: Σ people × restoration hours, per service (the groups'
-  ``service``: "power", "heat") and in total;
+- people-hours without power, without heat: Σ people × restoration hours over the groups
+  of that ``service``; people-hours without power or heat: each person once, until the
+  last of their groups is restored (groups without ``members`` count as distinct people);
 - customer minutes interrupted (CMI): Σ customers × restoration minutes, as in
   IEEE Std 1366-2022 ("IEEE Guide for Electric Power Distribution Reliability Indices"),
   counted here from the start of the plan;
-- restoration curve: people served again over time, a step function of group times.
+- restoration curve: people still without a service over time, a step function of group
+  times (per service, or without power or heat with each person once).
 """
 
 from __future__ import annotations
@@ -83,24 +85,48 @@ def make_plan(
     return Plan(problem, schedule, status, solver, solve_s, bound, baselines, note)
 
 
+def _waiting(
+    problem: Problem, schedule: Schedule, service: str | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(restoration hours, people) of everyone waiting for ``service`` (None: power or
+    heat). For None, a building in several groups waits until the last of them."""
+    times = schedule.group_restored_h
+    if service is not None:
+        keep = np.array([g.service == service for g in problem.groups], bool)
+        return times[keep], problem.group_people[keep]
+    last: dict[str, tuple[float, float]] = {}
+    anonymous_t, anonymous_people = [], []
+    for group, t in zip(problem.groups, times.tolist(), strict=True):
+        if not group.members:
+            anonymous_t.append(t)
+            anonymous_people.append(group.people)
+        for ident, people in group.members:
+            seen = last.get(ident)
+            last[ident] = (max(t, seen[0]) if seen else t, people)
+    waits = [*anonymous_t, *(t for t, _ in last.values())]
+    people = [*anonymous_people, *(p for _, p in last.values())]
+    return np.array(waits, dtype=float), np.array(people, dtype=float)
+
+
+def curve_key(service: str | None) -> str:
+    """The name of the people count in the points of :func:`restoration_curve`."""
+    return f"people_without_{service}" if service else "people_without_power_or_heat"
+
+
 def restoration_curve(
     problem: Problem, schedule: Schedule, service: str | None = None
 ) -> list[dict[str, float]]:
-    """People served again over time: one point per distinct restoration time."""
-    keep = np.array([service is None or g.service == service for g in problem.groups], bool)
-    times = schedule.group_restored_h[keep]
-    people = problem.group_people[keep]
+    """People still without ``service`` (None: without power or heat, each person once)
+    over time: one point per distinct restoration time, under :func:`curve_key`."""
+    key = curve_key(service)
+    times, people = _waiting(problem, schedule, service)
     total = float(people.sum())
     order = np.argsort(times, kind="stable")
-    out = [{"t_h": 0.0, "people_restored": 0.0, "people_without_service": total}]
+    out = [{"t_h": 0.0, "people_restored": 0.0, key: total}]
     restored = 0.0
     for k in order:
         restored += float(people[k])
-        point = {
-            "t_h": float(times[k]),
-            "people_restored": restored,
-            "people_without_service": total - restored,
-        }
+        point = {"t_h": float(times[k]), "people_restored": restored, key: total - restored}
         if out[-1]["t_h"] == point["t_h"]:
             out[-1] = point
         else:
@@ -109,13 +135,14 @@ def restoration_curve(
 
 
 def metrics(problem: Problem, schedule: Schedule) -> dict[str, float]:
-    """People-hours without service (total, power, heat), CMI and the objective."""
+    """People-hours without power, heat, either (each person once), CMI, objective."""
     times = schedule.group_restored_h
     people = problem.group_people
     service = np.array([g.service for g in problem.groups])
+    waits, waiting = _waiting(problem, schedule, None)
     return {
         "objective": schedule.objective,
-        "people_hours_without_service": float(people @ times),
+        "people_hours_without_power_or_heat": float(waiting @ waits),
         "people_hours_without_power": float(people[service == "power"] @ times[service == "power"]),
         "people_hours_without_heat": float(people[service == "heat"] @ times[service == "heat"]),
         "customer_minutes_interrupted": float(problem.group_customers @ times * 60.0),

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 from matplotlib.backend_bases import GraphicsContextBase, RendererBase
 
 from warmgrid.errors import InputError
-from warmgrid.restore.plan import Plan, restoration_curve
+from warmgrid.restore.plan import Plan, curve_key, restoration_curve
 
 FORMATS = (".png", ".svg")
 
@@ -77,10 +77,10 @@ def save_gantt(plan: Plan, path: str | Path) -> Path:
         curve = restoration_curve(p, s, service)
         ax2.step(
             [pt["t_h"] for pt in curve],
-            [pt["people_without_service"] for pt in curve],
+            [pt[curve_key(service)] for pt in curve],
             where="post",
             color=colour,
-            label=f"without {service}" if service else "without some service (all groups)",
+            label=f"without {service}" if service else "without power or heat (each person once)",
         )
     ax2.set_xlabel("hours from start of plan")
     ax2.set_ylabel("people")

@@ -78,6 +78,8 @@ class Group:
     ``weight`` is the priority weight in the objective (for a city: people × a factor for
     critical use). ``people`` and ``customers`` feed the metrics (people-hours, customer
     minutes interrupted); ``service`` is "power", "heat" or "" when unspecified.
+    ``members`` — (building id, people) of the buildings in the group, when known — let
+    the metrics count a person who waits in a power group and a heat group once.
     """
 
     id: str
@@ -86,6 +88,7 @@ class Group:
     people: float = 0.0
     customers: float = 1.0
     service: str = ""
+    members: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
