@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from grid_oracles import simbench_net
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +21,7 @@ from warmgrid.model.io.geojson_io import (
     read_geojson,
     write_geojson,
 )
+from warmgrid.model.io.pandapower_io import city_from_pandapower
 from warmgrid.model.schema import TABLES
 
 
@@ -106,6 +109,67 @@ def test_round_trip_of_arbitrary_values(
     assert_same_city(city, city_from_geojson(json.loads(json.dumps(city_to_geojson(city)))))
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("simbench_complete")  # the net is loaded once per worker
+def test_simbench_complete_grid_round_trips_through_a_file(tmp_path: Path) -> None:
+    code = "1-complete_data-mixed-all-0-sw"
+    city = city_from_pandapower(simbench_net(code), name=code)
+    back = read_geojson(write_geojson(city, tmp_path / "grid.geojson"))
+    assert_same_city(city, back)
+    for table in ("nodes", "buildings"):  # positions come back bit for bit
+        assert back.table(table)[["lon", "lat"]].equals(city.table(table)[["lon", "lat"]])
+
+
+nan = float("nan")
+located_or_not = st.tuples(st.floats(-180, 180), st.floats(-90, 90)) | st.just((nan, nan))
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data(), count=st.integers(1, 6))
+def test_branch_geometry_runs_through_its_nodes(data: st.DataObject, count: int) -> None:
+    lon, lat = zip(
+        *data.draw(st.lists(located_or_not, min_size=count, max_size=count)), strict=True
+    )
+    ids = [f"power.bus.{i}" for i in range(count)]
+    pick = st.sampled_from(ids)
+    ends = data.draw(st.lists(st.tuples(pick, pick, st.just("") | pick), min_size=1, max_size=8))
+    nodes = pd.DataFrame({"id": ids, "network": "power", "lon": list(lon), "lat": list(lat)})
+    branches = pd.DataFrame(
+        {
+            "id": [f"power.line.{i}" for i in range(len(ends))] + ["power.switch.0"],
+            "network": "power",
+            "kind": ["line"] * len(ends) + ["switch"],
+            "from_node": [e[0] for e in ends] + [ids[0]],
+            "to_node": [e[1] for e in ends] + [""],
+            "third_node": [e[2] for e in ends] + [""],
+            "guards": [""] * len(ends) + ["power.line.0"],
+        }
+    )
+    city = City.from_tables("random", nodes=nodes, branches=branches)
+    document = json.loads(json.dumps(city_to_geojson(city)))
+    position = {i: [x, y] for i, x, y in zip(ids, lon, lat, strict=True)}
+    for feature in document["features"]:
+        row = feature["properties"]
+        if row["table"] != "branches":
+            continue
+        through = [position[row[end]] for end in ("from_node", "to_node", "third_node") if row[end]]
+        if any(math.isnan(v) for xy in through for v in xy):
+            assert feature["geometry"] is None
+        elif len(through) == 1:
+            assert feature["geometry"] == {"type": "Point", "coordinates": through[0]}
+        else:
+            assert feature["geometry"] == {"type": "LineString", "coordinates": through}
+    assert_same_city(city, city_from_geojson(document))
+
+
+def test_positions_with_height_are_read() -> None:
+    document = city_to_geojson(demo_city())
+    node = document["features"][0]
+    node["geometry"]["coordinates"] = [30.5, 50.4, 120.0]
+    back = city_from_geojson(document)
+    assert (back.nodes["lon"].iat[0], back.nodes["lat"].iat[0]) == (30.5, 50.4)
+
+
 def _document_with(change) -> dict:
     document = json.loads(json.dumps(city_to_geojson(demo_city())))
     change(document["features"])
@@ -128,6 +192,18 @@ def _first(features: list[dict], table: str) -> int:
             r"feature 0 .*geometry: a Point needs",
         ),
         (
+            lambda fs: fs[_first(fs, "nodes")]["geometry"].update(coordinates=[True, 50.0]),
+            r"feature 0 .*geometry: a Point needs \[lon, lat\] .*got \[True, 50.0\]",
+        ),
+        (
+            lambda fs: fs[_first(fs, "buildings")]["geometry"].update(coordinates=["30.5", 50.0]),
+            r"feature \d+ \(id 'building.0'\): geometry: a Point needs",
+        ),
+        (
+            lambda fs: fs[_first(fs, "branches")]["geometry"]["coordinates"][1].append("up"),
+            r"feature \d+ \(id 'power.line.0'\): geometry: a LineString needs two or more",
+        ),
+        (
             lambda fs: fs[_first(fs, "nodes")].update(geometry={"type": "Polygon"}),
             r"feature 0 .*geometry: expected Point, got 'Polygon'",
         ),
@@ -145,7 +221,7 @@ def _first(features: list[dict], table: str) -> int:
         ),
         (
             lambda fs: fs[3]["properties"].pop("table"),
-            r"feature 3: property 'table' must be one of",
+            r"feature 3 \(id 'power.bus.3'\): property 'table' must be one of",
         ),
         (lambda fs: fs.__setitem__(2, "nonsense"), r"feature 2: expected an object"),
         (

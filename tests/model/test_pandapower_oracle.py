@@ -59,6 +59,7 @@ def test_random_damage_matches_pandapower(code: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("simbench_complete")  # the net is loaded once per worker
 def test_random_damage_matches_pandapower_on_complete_grid() -> None:
     code = "1-complete_data-mixed-all-0-sw"
     net = simbench_net(code)
