@@ -24,7 +24,7 @@ from matplotlib.patches import Ellipse, Patch
 from matplotlib.patches import Polygon as PolygonPatch
 
 from warmgrid.impact import Circle, Polygon
-from warmgrid.report.facts import THRESHOLDS_C, CooldownSeries
+from warmgrid.report.facts import THRESHOLDS_C, CooldownSeries, outage_areas
 from warmgrid.scenario.run import Assessment
 
 STATE_COLOURS = {
@@ -110,10 +110,9 @@ def city_map(assessment: Assessment, words: Mapping[str, str]) -> str:
         axes.scatter(frame["lon"], frame["lat"], s=60, marker="X", c=DAMAGED, zorder=5)
     for area in assessment.scenario.damage.areas:
         axes.add_patch(_area_patch(area))
-    for message in assessment.alerts:
-        for polygon in message.infos[0].areas[0].polygons:
-            ring = np.array(polygon.points, dtype=float)
-            axes.plot(ring[:, 1], ring[:, 0], color="#5a2a82", linewidth=1.1, linestyle="--")
+    for area in outage_areas(assessment):
+        ring = np.array(area.ring_lonlat, dtype=float)
+        axes.plot(ring[:, 0], ring[:, 1], color="#5a2a82", linewidth=1.1, linestyle="--")
     centres = assessment.scenario.warming_centres
     if centres:
         axes.scatter(
