@@ -52,3 +52,18 @@ def test_cooldown_series_against_a_building_by_building_count(demo_assessment) -
         assert series.with_plan[12.0][column] == brute
     assert (series.with_plan[12.0] <= series.without_plan[12.0]).all()
     assert series.without_plan[12.0].max() > series.with_plan[12.0].max() > 0
+
+
+def test_times_are_shown_in_the_city_zone(demo_assessment) -> None:
+    from dataclasses import replace
+
+    from warmgrid.report.facts import report_facts
+
+    city = replace(demo_assessment.city, meta={"timezone": "America/New_York"})
+    facts = report_facts(replace(demo_assessment, city=city), next_update_h=4.0)
+    start = demo_assessment.scenario.start
+    assert facts.as_of == start and facts.as_of.utcoffset().total_seconds() == -5 * 3600
+    assert facts.as_of.strftime("%H:%M") == "21:40"
+    assert (facts.next_update - facts.as_of).total_seconds() == 4 * 3600
+    unzoned = report_facts(demo_assessment)
+    assert unzoned.as_of.utcoffset().total_seconds() == 2 * 3600

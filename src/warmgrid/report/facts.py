@@ -89,6 +89,42 @@ class IssuedAlert:
 
 
 @dataclass(frozen=True)
+class OutageArea:
+    """The area of one public outage alert: its ring in (lon, lat) WGS84 degrees and the
+    alert's parameters (``ETR``, ``PeopleWithoutPower``, ``PeopleWithoutHeat``)."""
+
+    identifier: str
+    name: str
+    description: str
+    ring_lonlat: tuple[tuple[float, float], ...]
+    parameters: dict[str, str]
+
+    @property
+    def etr(self) -> str | None:
+        """The published ETR (a CAP time), or None when unknown."""
+        value = self.parameters.get("ETR", "unknown")
+        return None if value == "unknown" else value
+
+
+def outage_areas(assessment: Assessment) -> list[OutageArea]:
+    """The outage area of every public alert of the assessment (CAP polygons are lat, lon)."""
+    areas = []
+    for message in assessment.alerts:
+        info = message.infos[0]
+        area = info.areas[0]
+        areas.append(
+            OutageArea(
+                identifier=message.identifier,
+                name=area.description.split(":")[0],
+                description=area.description,
+                ring_lonlat=tuple((lon, lat) for lat, lon in area.polygons[0].points),
+                parameters={p.value_name: p.value for p in info.parameters},
+            )
+        )
+    return areas
+
+
+@dataclass(frozen=True)
 class LoggedIncident:
     """An incident of the log, with the sources of its reports (``source (kind)``)."""
 

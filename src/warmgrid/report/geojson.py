@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from warmgrid.report.facts import Facts
+from warmgrid.report.facts import Facts, outage_areas
 from warmgrid.scenario.run import Assessment
 
 
@@ -88,26 +88,21 @@ def _damaged(assessment: Assessment) -> list[dict[str, Any]]:
 
 
 def _areas(assessment: Assessment) -> list[dict[str, Any]]:
-    features = []
-    for message in assessment.alerts:
-        info = message.infos[0]
-        params = {p.value_name: p.value for p in info.parameters}
-        ring = [[lon, lat] for lat, lon in info.areas[0].polygons[0].points]
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Polygon", "coordinates": [ring]},
-                "properties": {
-                    "kind": "outage_area",
-                    "id": message.identifier,
-                    "name": info.areas[0].description,
-                    "people_without_power": int(params.get("PeopleWithoutPower", 0)),
-                    "people_without_heat": int(params.get("PeopleWithoutHeat", 0)),
-                    "etr": None if params.get("ETR", "unknown") == "unknown" else params["ETR"],
-                },
-            }
-        )
-    return features
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in area.ring_lonlat]]},
+            "properties": {
+                "kind": "outage_area",
+                "id": area.identifier,
+                "name": area.description,
+                "people_without_power": int(area.parameters.get("PeopleWithoutPower", 0)),
+                "people_without_heat": int(area.parameters.get("PeopleWithoutHeat", 0)),
+                "etr": area.etr,
+            },
+        }
+        for area in outage_areas(assessment)
+    ]
 
 
 def outage_geojson(assessment: Assessment, facts: Facts) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon as ShapelyPolygon
 
-from warmgrid.report.facts import Facts
+from warmgrid.report.facts import Facts, outage_areas
 from warmgrid.scenario.run import Assessment
 
 COLUMNS = (
@@ -57,19 +57,6 @@ def _service(power: bool, heat: bool) -> str:
     return "power and heat" if power and heat else ("power" if power else "heat")
 
 
-def _areas(assessment: Assessment) -> list[tuple[str, str, ShapelyPolygon, dict[str, str]]]:
-    """(identifier, area name, polygon in lon/lat, parameters) of each outage alert."""
-    areas = []
-    for message in assessment.alerts:
-        info = message.infos[0]
-        area = info.areas[0]
-        ring = [(lon, lat) for lat, lon in area.polygons[0].points]
-        params = {p.value_name: p.value for p in info.parameters}
-        name = area.description.split(":")[0]
-        areas.append((message.identifier, name, ShapelyPolygon(ring), params))
-    return areas
-
-
 def hxl_csv(assessment: Assessment, facts: Facts) -> str:
     """The HXL-tagged CSV text."""
     out = io.StringIO()
@@ -83,29 +70,29 @@ def hxl_csv(assessment: Assessment, facts: Facts) -> str:
     people = buildings["population"].to_numpy(dtype=np.int64)
     lon = buildings["lon"].to_numpy(dtype=float)
     lat = buildings["lat"].to_numpy(dtype=float)
-    areas = _areas(assessment)
     area_of = np.full(len(buildings), "", dtype=object)
-    for identifier, name, polygon, params in areas:
+    for area in outage_areas(assessment):
+        polygon = ShapelyPolygon(area.ring_lonlat)
         inside = shapely.contains_xy(polygon, lon, lat) & (power | heat)
-        area_of[inside & (area_of == "")] = name
+        area_of[inside & (area_of == "")] = area.name
         rows = np.flatnonzero(inside)
         centre = polygon.centroid
         writer.writerow(
             [
                 "area",
                 text_cell(facts.city),
-                name,
-                identifier,
-                name,
+                area.name,
+                area.identifier,
+                area.name,
                 "",
                 f"{centre.y:.6f}",
                 f"{centre.x:.6f}",
                 int(people[rows].sum()),
-                params.get("PeopleWithoutPower", ""),
-                params.get("PeopleWithoutHeat", ""),
+                area.parameters.get("PeopleWithoutPower", ""),
+                area.parameters.get("PeopleWithoutHeat", ""),
                 rows.size,
                 _service(bool(power[rows].any()), bool(heat[rows].any())),
-                "" if params.get("ETR", "unknown") == "unknown" else params["ETR"],
+                area.etr or "",
                 reported,
             ]
         )

@@ -24,7 +24,7 @@ from matplotlib.patches import Ellipse, Patch
 from matplotlib.patches import Polygon as PolygonPatch
 
 from warmgrid.impact import Circle, Polygon
-from warmgrid.report.facts import THRESHOLDS_C, CooldownSeries
+from warmgrid.report.facts import THRESHOLDS_C, CooldownSeries, outage_areas
 from warmgrid.scenario.run import Assessment
 
 STATE_COLOURS = {
@@ -41,7 +41,7 @@ METRES_PER_DEGREE = 111_195.0  # mean Earth radius 6 371 008.8 m × π / 180
 
 def _svg(figure: Figure) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(figure)
     return buffer.getvalue()
 
@@ -77,7 +77,7 @@ def building_states(assessment: Assessment) -> np.ndarray:
 def city_map(assessment: Assessment, words: Mapping[str, str]) -> str:
     """The map as an SVG document; ``words`` holds the legend labels of the language."""
     city, impact = assessment.city, assessment.impact
-    figure, axes = plt.subplots(figsize=(7.2, 4.0))
+    figure, axes = plt.subplots(figsize=(7.2, 4.0), layout="constrained")
     lat0 = float(city.buildings["lat"].mean()) if len(city.buildings) else 0.0
     axes.set_aspect(1.0 / np.cos(np.radians(lat0)))
     damaged = set(impact.damaged_asset_ids)
@@ -85,13 +85,10 @@ def city_map(assessment: Assessment, words: Mapping[str, str]) -> str:
         axes.add_collection(
             LineCollection(_segments(assessment, network, None), colors=colour, linewidths=0.6)
         )
-    axes.add_collection(
-        LineCollection(
-            np.concatenate([_segments(assessment, n, damaged) for n in NETWORK_COLOURS]),
-            colors=DAMAGED,
-            linewidths=2.4,
-        )
-    )
+    broken = np.concatenate([_segments(assessment, n, damaged) for n in NETWORK_COLOURS])
+    axes.add_collection(LineCollection(broken, colors=DAMAGED, linewidths=2.4))
+    middles = broken.mean(axis=1)
+    axes.scatter(middles[:, 0], middles[:, 1], s=60, marker="X", c=DAMAGED, zorder=5)
     buildings = city.buildings
     states = building_states(assessment)
     for state, colour in STATE_COLOURS.items():
@@ -113,10 +110,9 @@ def city_map(assessment: Assessment, words: Mapping[str, str]) -> str:
         axes.scatter(frame["lon"], frame["lat"], s=60, marker="X", c=DAMAGED, zorder=5)
     for area in assessment.scenario.damage.areas:
         axes.add_patch(_area_patch(area))
-    for message in assessment.alerts:
-        for polygon in message.infos[0].areas[0].polygons:
-            ring = np.array(polygon.points, dtype=float)
-            axes.plot(ring[:, 1], ring[:, 0], color="#5a2a82", linewidth=1.1, linestyle="--")
+    for area in outage_areas(assessment):
+        ring = np.array(area.ring_lonlat, dtype=float)
+        axes.plot(ring[:, 0], ring[:, 1], color="#5a2a82", linewidth=1.1, linestyle="--")
     centres = assessment.scenario.warming_centres
     if centres:
         axes.scatter(
@@ -144,13 +140,13 @@ def city_map(assessment: Assessment, words: Mapping[str, str]) -> str:
         Line2D([], [], color="#5a2a82", linestyle="--", label=words["legend_outage_area"]),
         Line2D([], [], color="#1a8a3a", marker="^", linestyle="", label=words["legend_centre"]),
     ]
-    axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    figure.legend(handles=handles, loc="outside right upper", fontsize=8)
     return _svg(figure)
 
 
 def cooldown_chart(series: CooldownSeries, words: Mapping[str, str], start: str) -> str:
     """People below 12 °C and 5 °C over time, without (solid) and with the plan (dashed)."""
-    figure, axes = plt.subplots(figsize=(7.2, 2.3))
+    figure, axes = plt.subplots(figsize=(7.2, 2.3), layout="constrained")
     colours = {12.0: "#2f6fd6", 5.0: "#c0182f"}
     for threshold in THRESHOLDS_C:
         below = words["chart_below"].format(threshold=f"{threshold:g}")
@@ -172,5 +168,5 @@ def cooldown_chart(series: CooldownSeries, words: Mapping[str, str], start: str)
     axes.tick_params(labelsize=8)
     axes.set_ylim(bottom=0)
     axes.grid(alpha=0.3)
-    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    figure.legend(fontsize=7, loc="outside right upper")
     return _svg(figure)

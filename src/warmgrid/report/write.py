@@ -64,11 +64,15 @@ def write_bytes(out: Path, data: bytes) -> None:
     failure leaves any previous file whole."""
     check_writable(out)
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent or ".")
+        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    except OSError as error:
+        raise InputError(str(out), f"cannot be written ({error.strerror})") from None
+    try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(name, out)
     except OSError as error:
+        Path(name).unlink(missing_ok=True)
         raise InputError(str(out), f"cannot be written ({error.strerror})") from None
 
 
