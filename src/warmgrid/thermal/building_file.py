@@ -59,6 +59,8 @@ BUILDING_KEYS = frozenset(
         "thermal_capacity_j_per_k",
         "mass_area_m2",
         "scheduled_ventilation",
+        "ground_temp_c",
+        "furniture_heat_capacity_j_per_m2k",
         "surfaces",
     }
 )
@@ -107,6 +109,14 @@ ASHRAE Standard 140 value for cases 600 and 900)."""
 
 DEFAULT_EMISSIVITY = 0.9
 """Long-wave emissivity of outer surfaces, ISO 13790:2008 11.4.6 (h_r = 5 ε W/(m²·K))."""
+
+DEFAULT_GROUND_TEMP_C = 8.0
+"""Temperature of the ground under and beside a building, °C: the annual mean outdoor air
+temperature, as EN ISO 13370:2017 takes for the ground (Kyiv's is about 8 °C)."""
+
+FURNITURE_J_PER_M2K = 10_000.0
+"""Heat capacity of furniture per m² of floor, the default internal heat capacity of
+EN ISO 52016-1:2017 Table B.17; added to the air's in the air node."""
 
 DEFAULT_RADIATIVE_FRACTION = 0.5
 """ISO 13790:2008 Annex C eq. (C.1): half of the internal gains are convective."""
@@ -234,7 +244,7 @@ def _surfaces(
         u_value_w, kappa, layers = _construction(entry, kind, field, boundary)
         exposed = boundary == "outdoor"
         needs_orientation = kind in ("wall", "window") and exposed
-        default_tilt = {"wall": 90.0, "window": None, "roof": 0.0, "floor": 180.0}[kind]
+        default_tilt = {"wall": 90.0, "window": 90.0, "roof": 0.0, "floor": 180.0}[kind]
         azimuth = _number(entry, "azimuth_deg", field, default=None if needs_orientation else 180.0)
         tilt = _number(entry, "tilt_deg", field, default=default_tilt, minimum=0, maximum=180)
         if not 0.0 <= azimuth <= 360.0:
@@ -318,6 +328,16 @@ def parse_building(table: dict[str, Any], source: str = "building") -> BuildingD
             maximum=1,
         )
         altitude = _number(table, "altitude_m", "", default=0.0, minimum=-500, maximum=6000)
+        ground = _number(
+            table, "ground_temp_c", "", default=DEFAULT_GROUND_TEMP_C, minimum=-30, maximum=40
+        )
+        furniture = _number(
+            table,
+            "furniture_heat_capacity_j_per_m2k",
+            "",
+            default=FURNITURE_J_PER_M2K,
+            minimum=0.0,
+        )
         a_t = _number(
             table,
             "interior_surface_area_m2",
@@ -380,6 +400,8 @@ def parse_building(table: dict[str, Any], source: str = "building") -> BuildingD
             "internal_gains_w": gains,
             "radiative_fraction": radiative,
             "altitude_m": altitude,
+            "ground_temp_c": ground,
+            "furniture_heat_capacity_j_per_m2k": furniture,
         },
         ventilation=_ventilation(table.get("scheduled_ventilation"), where),
     )

@@ -7,7 +7,8 @@ Both sides model the same thing by these conventions:
   sphere at the point of its outward normal, so that no surface shades another (surfaces
   of one orientation lie side by side in one plane). Windows are sub-surfaces of the first
   wall of the same orientation, whose gross area is its net area plus theirs. Walls are a
-  storey high (volume / floor area); roofs, floors and ceilings square.
+  storey high (volume / floor area); roofs, floors and ceilings square. The outdoor air
+  temperature does not fall with the height of a surface (``Site:HeightVariation``).
 * Layers inside → outside become ``Material`` (or ``Material:NoMass`` for a layer without
   heat capacity) listed outside → inside; windows ``WindowMaterial:SimpleGlazingSystem``
   with U = ``u_w_per_m2k`` and SHGC = ``g_value · (1 − frame_fraction)``.
@@ -22,6 +23,8 @@ Both sides model the same thing by these conventions:
   standard air density (ρc ≈ 1,200 J/(m³K)); the air-change rate scaled by the
   standard-atmosphere pressure at the site altitude, so the mass flow equals warmgrid's.
 * Internal gains: ``OtherEquipment`` with the file's radiative fraction.
+* The air node's heat capacity: EnergyPlus' zone air times a capacitance multiplier that
+  adds the furniture of the building file.
 * Cool-down runs: ideal loads heat the air node only at the set-point through the warm-up
   and the heated days, then the set-point drops to −100 °C at midnight (t = 0).
 """
@@ -36,6 +39,7 @@ import numpy as np
 from warmgrid.errors import InputError
 from warmgrid.thermal.building_file import BuildingDescription
 from warmgrid.thermal.layers import Layer
+from warmgrid.thermal.rc import AIR_HEAT_CAPACITY_J_PER_M3K
 
 ENERGYPLUS_VERSION = "25.2"
 OUTSIDE_CONVECTION_W_PER_M2K = 20.0
@@ -388,6 +392,7 @@ def _heating(model: dict[str, Any], set_point_c: float, heated_days: int) -> Non
             "zone_conditioning_equipment_list_name": "Equipment",
             "zone_air_inlet_node_or_nodelist_name": "Zone Inlet",
             "zone_air_node_name": "Zone Air Node",
+            "zone_return_air_node_or_nodelist_name": "Zone Return",
         }
     }
 
@@ -460,6 +465,13 @@ def to_epjson(
         "Site:GroundTemperature:BuildingSurface": {
             "Ground": {f"{m}_ground_temperature": ground_temp_c for m in MONTHS}
         },
+        "Site:HeightVariation": {
+            "Height": {
+                "wind_speed_profile_exponent": 0.22,
+                "wind_speed_profile_boundary_layer_thickness": 370.0,
+                "air_temperature_gradient_coefficient": 0.0,
+            }
+        },
         "GlobalGeometryRules": {
             "GlobalGeometryRules 1": {
                 "starting_vertex_position": "UpperLeftCorner",
@@ -509,4 +521,14 @@ def to_epjson(
         }
     if heating is not None:
         _heating(model, *heating)
+    fields = description.fields
+    model["ZoneCapacitanceMultiplier:ResearchSpecial"] = {
+        "Air and furniture": {
+            "zone_or_zonelist_name": ZONE,
+            "temperature_capacity_multiplier": 1.0
+            + fields["furniture_heat_capacity_j_per_m2k"]
+            * fields["floor_area_m2"]
+            / (AIR_HEAT_CAPACITY_J_PER_M3K * fields["volume_m3"]),
+        }
+    }
     return model

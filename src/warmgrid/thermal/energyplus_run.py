@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import sqlite3
 import subprocess
@@ -20,6 +21,8 @@ from typing import Any
 import numpy as np
 
 from warmgrid.errors import InputError
+from warmgrid.thermal.building_file import BuildingDescription
+from warmgrid.thermal.energyplus import InsideConvection, to_epjson
 
 STEFAN_BOLTZMANN_W_PER_M2K4 = 5.670374419e-8
 
@@ -117,3 +120,40 @@ def run_energyplus(model: dict[str, Any], weather: str | Path) -> np.ndarray:
     cached.parent.mkdir(parents=True, exist_ok=True)
     np.save(cached, temps)
     return temps
+
+
+STEPS_PER_HOUR = 6
+HEATED_DAYS = 3
+"""Days heated at the set-point after EnergyPlus' warm-up (the first day repeated until
+converged, at most 200 days) before the heating stops at midnight."""
+
+
+def energyplus_cooldown(
+    description: BuildingDescription,
+    template_epw: str | Path,
+    outdoor_temp_c: float,
+    start_temp_c: float = 20.0,
+    hours: float = 120.0,
+    inside_convection: InsideConvection = "Simple",
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(time_h, air_temp_c)`` of a cool-down at a constant outdoor temperature in
+    EnergyPlus, from the heated steady state (t = 0: the heating stops), sky at air
+    temperature, no sun, calm."""
+    days = HEATED_DAYS + math.ceil(hours / 24.0)
+    with tempfile.TemporaryDirectory(prefix="warmgrid-epw-") as tmp:
+        weather = constant_epw(template_epw, Path(tmp) / "constant.epw", outdoor_temp_c)
+        model = to_epjson(
+            description,
+            location=epw_location(weather),
+            days=days,
+            timesteps_per_hour=STEPS_PER_HOUR,
+            inside_convection=inside_convection,
+            sky_at_air_temp=True,
+            heating=(start_temp_c, HEATED_DAYS),
+            ground_temp_c=description.fields["ground_temp_c"],
+        )
+        temps = run_energyplus(model, weather)
+    first = HEATED_DAYS * 24 * STEPS_PER_HOUR
+    n_steps = round(hours * STEPS_PER_HOUR)
+    air = np.concatenate([[start_temp_c], temps[first : first + n_steps]])
+    return np.arange(n_steps + 1) / STEPS_PER_HOUR, air
