@@ -236,7 +236,7 @@ def freefloat_command(
     description = load_building(building)
     path = weather_file if weather_file is not None else packaged_weather_path()
     weather = read_weather(path)
-    result = simulate_freefloat(description.params, weather)
+    result = simulate_freefloat(description.params, weather, description.ventilation)
     hourly = result.hourly_air_temp_c
     payload = {
         "building": description.name,

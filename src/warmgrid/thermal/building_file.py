@@ -26,12 +26,14 @@ from __future__ import annotations
 import math
 import tomllib
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from warmgrid.errors import InputError
+from warmgrid.thermal.layers import R_SE_M2K_PER_W, Layer, element_mass, u_value
 from warmgrid.thermal.rc import (
     LAMBDA_AT,
     BuildingParams,
@@ -56,6 +58,9 @@ BUILDING_KEYS = frozenset(
         "thermal_class",
         "thermal_capacity_j_per_k",
         "mass_area_m2",
+        "scheduled_ventilation",
+        "ground_temp_c",
+        "furniture_heat_capacity_j_per_m2k",
         "surfaces",
     }
 )
@@ -72,9 +77,22 @@ SURFACE_KEYS = frozenset(
         "solar_absorptance",
         "emissivity",
         "heat_capacity_j_per_m2k",
+        "layers",
+        "boundary",
         "name",
     }
 )
+LAYER_KEYS = frozenset(
+    {
+        "thickness_m",
+        "conductivity_w_per_mk",
+        "density_kg_per_m3",
+        "specific_heat_j_per_kgk",
+        "material",
+    }
+)
+BOUNDARIES = ("outdoor", "ground", "adiabatic")
+VENTILATION_KEYS = frozenset({"flow_m3_per_h", "hours_of_day"})
 
 
 def _check_keys(table: dict[str, Any], allowed: frozenset[str], where: str) -> None:
@@ -85,15 +103,20 @@ def _check_keys(table: dict[str, Any], allowed: frozenset[str], where: str) -> N
         )
 
 
-R_SE_M2K_PER_W = 0.04
-"""External surface resistance, EN ISO 6946:2017 Table 7 (used by ISO 13790 11.3.4)."""
-
 DEFAULT_SOLAR_ABSORPTANCE = 0.6
 """Solar absorptance of an opaque outer surface when none is given (medium colour; the
 ASHRAE Standard 140 value for cases 600 and 900)."""
 
 DEFAULT_EMISSIVITY = 0.9
 """Long-wave emissivity of outer surfaces, ISO 13790:2008 11.4.6 (h_r = 5 ε W/(m²·K))."""
+
+DEFAULT_GROUND_TEMP_C = 8.0
+"""Temperature of the ground under and beside a building, °C: the annual mean outdoor air
+temperature, as EN ISO 13370:2017 takes for the ground (Kyiv's is about 8 °C)."""
+
+FURNITURE_J_PER_M2K = 10_000.0
+"""Heat capacity of furniture per m² of floor, the default internal heat capacity of
+EN ISO 52016-1:2017 Table B.17; added to the air's in the air node."""
 
 DEFAULT_RADIATIVE_FRACTION = 0.5
 """ISO 13790:2008 Annex C eq. (C.1): half of the internal gains are convective."""
@@ -106,6 +129,9 @@ class BuildingDescription:
     name: str
     params: BuildingParams
     source: str
+    surfaces: tuple[dict[str, Any], ...] = ()
+    fields: dict[str, float] = dataclass_field(default_factory=dict)
+    ventilation: ScheduledVentilation | None = None
 
 
 def _number(
@@ -136,6 +162,59 @@ def _number(
     return value
 
 
+@dataclass(frozen=True)
+class ScheduledVentilation:
+    """Extra outdoor air during some hours of each day (e.g. the night ventilation of
+    ASHRAE Standard 140 cases 650 and 950): ``flow_m3_per_h`` of standard air (sea-level
+    density, so ``H = 1200 J/(m³K) · flow / 3600`` at any altitude, ISO 13790 9.3.1) while
+    the hour of the day (0–23, local standard time of the weather) is in ``hours_of_day``."""
+
+    flow_m3_per_h: float
+    hours_of_day: tuple[int, ...]
+
+
+def _layers(raw: Any, field: str) -> tuple[Layer, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise InputError(field, "expected a non-empty list of layer tables, inside → outside")
+    layers = []
+    for j, entry in enumerate(raw):
+        where = f"{field}[{j}]"
+        if not isinstance(entry, dict):
+            raise InputError(where, "expected a table")
+        _check_keys(entry, LAYER_KEYS, f"{where}.")
+        layers.append(
+            Layer(
+                thickness_m=_number(entry, "thickness_m", where, strictly_positive=True),
+                conductivity_w_per_mk=_number(
+                    entry, "conductivity_w_per_mk", where, strictly_positive=True
+                ),
+                density_kg_per_m3=_number(entry, "density_kg_per_m3", where, minimum=0.0),
+                specific_heat_j_per_kgk=_number(
+                    entry, "specific_heat_j_per_kgk", where, minimum=0.0
+                ),
+                material=str(entry.get("material", "")),
+            )
+        )
+    return tuple(layers)
+
+
+def _construction(
+    entry: dict[str, Any], kind: str, field: str, boundary: str
+) -> tuple[float, float, tuple[Layer, ...]]:
+    """``(U, κ, layers)`` of a surface from ``u_w_per_m2k`` or from its ``layers``."""
+    if "layers" not in entry:
+        u_value_given = _number(entry, "u_w_per_m2k", field, minimum=0.0)
+        kappa = _number(entry, "heat_capacity_j_per_m2k", field, default=0.0, minimum=0.0)
+        return (0.0 if boundary == "adiabatic" else u_value_given), kappa, ()
+    for key in ("u_w_per_m2k", "heat_capacity_j_per_m2k"):
+        if key in entry:
+            raise InputError(f"{field}.{key}", "give either layers or this value, not both")
+    if kind == "window":
+        raise InputError(f"{field}.layers", "windows take u_w_per_m2k and g_value, not layers")
+    layers = _layers(entry["layers"], f"{field}.layers")
+    return u_value(layers, kind, boundary), element_mass(layers, boundary).active_j_per_m2k, layers
+
+
 def _surfaces(
     raw: Any, where: str
 ) -> tuple[list[dict[str, Any]], float, float, list[SolarChannel], list[float], float]:
@@ -157,37 +236,73 @@ def _surfaces(
             raise InputError(
                 f"{field}.kind", f"expected one of {list(SURFACE_KINDS)}, got {kind!r}"
             )
+        boundary = entry.get("boundary", "outdoor")
+        if boundary not in BOUNDARIES or (kind == "window" and boundary != "outdoor"):
+            allowed = ["outdoor"] if kind == "window" else list(BOUNDARIES)
+            raise InputError(f"{field}.boundary", f"expected one of {allowed}, got {boundary!r}")
         area = _number(entry, "area_m2", field, strictly_positive=True)
-        u_value = _number(entry, "u_w_per_m2k", field, minimum=0.0)
-        needs_orientation = kind in ("wall", "window")
-        default_tilt = {"wall": None, "window": None, "roof": 0.0, "floor": 180.0}[kind]
+        u_value_w, kappa, layers = _construction(entry, kind, field, boundary)
+        exposed = boundary == "outdoor"
+        needs_orientation = kind in ("wall", "window") and exposed
+        default_tilt = {"wall": 90.0, "window": 90.0, "roof": 0.0, "floor": 180.0}[kind]
         azimuth = _number(entry, "azimuth_deg", field, default=None if needs_orientation else 180.0)
         tilt = _number(entry, "tilt_deg", field, default=default_tilt, minimum=0, maximum=180)
         if not 0.0 <= azimuth <= 360.0:
             raise InputError(f"{field}.azimuth_deg", f"expected 0 to 360, got {azimuth:g}")
         emissivity = _number(entry, "emissivity", field, default=DEFAULT_EMISSIVITY, minimum=0)
         sky_view = 0.5 * (1.0 + math.cos(math.radians(tilt)))
-        kappa = _number(entry, "heat_capacity_j_per_m2k", field, default=0.0, minimum=0.0)
+        surface = {
+            "kind": kind,
+            "name": str(entry.get("name", f"{kind} {i}")),
+            "area_m2": area,
+            "u_w_per_m2k": u_value_w,
+            "heat_capacity_j_per_m2k": kappa,
+            "layers": layers,
+            "boundary": boundary,
+            "azimuth_deg": azimuth,
+            "tilt_deg": tilt,
+            "emissivity": emissivity,
+        }
         if kind == "window":
             g_value = _number(entry, "g_value", field, minimum=0.0, maximum=1.0)
             frame = _number(entry, "frame_fraction", field, default=0.0, minimum=0, maximum=1)
             panes = int(_number(entry, "panes", field, default=2.0, minimum=1.0, maximum=4.0))
-            h_w += u_value * area
+            h_w += u_value_w * area
             key = ("window", azimuth, tilt, panes)
             groups[key] = groups.get(key, 0.0) + g_value * (1.0 - frame) * area
+            surface.update(g_value=g_value, frame_fraction=frame, panes=panes)
         else:
             absorptance = _number(
                 entry, "solar_absorptance", field, default=DEFAULT_SOLAR_ABSORPTANCE, minimum=0
             )
-            h_op += u_value * area
-            if kind != "floor":
+            h_op += u_value_w * area
+            if kind != "floor" and exposed:
                 key = ("opaque", azimuth, tilt, 1)
-                groups[key] = groups.get(key, 0.0) + absorptance * R_SE_M2K_PER_W * u_value * area
-        if kind != "floor":
-            sky += sky_view * R_SE_M2K_PER_W * u_value * area * 5.0 * emissivity
-        surfaces.append({"kind": kind, "area_m2": area, "heat_capacity_j_per_m2k": kappa})
+                groups[key] = groups.get(key, 0.0) + absorptance * R_SE_M2K_PER_W * u_value_w * area
+            surface["solar_absorptance"] = absorptance
+        if kind != "floor" and exposed:
+            sky += sky_view * R_SE_M2K_PER_W * u_value_w * area * 5.0 * emissivity
+        surfaces.append(surface)
     channels = [SolarChannel(k, (az,), tilt, panes) for (k, az, tilt, panes) in groups]
     return surfaces, h_w, h_op, channels, list(groups.values()), sky
+
+
+def _ventilation(raw: Any, where: str) -> ScheduledVentilation | None:
+    if raw is None:
+        return None
+    field = f"{where}scheduled_ventilation"
+    if not isinstance(raw, dict):
+        raise InputError(field, "expected a table")
+    _check_keys(raw, VENTILATION_KEYS, f"{field}.")
+    flow = _number(raw, "flow_m3_per_h", field, minimum=0.0)
+    hours = raw.get("hours_of_day")
+    if (
+        not isinstance(hours, list)
+        or not hours
+        or not all(isinstance(h, int) and not isinstance(h, bool) and 0 <= h <= 23 for h in hours)
+    ):
+        raise InputError(f"{field}.hours_of_day", f"expected hours 0 to 23, got {hours!r}")
+    return ScheduledVentilation(flow, tuple(sorted(set(hours))))
 
 
 def parse_building(table: dict[str, Any], source: str = "building") -> BuildingDescription:
@@ -213,6 +328,16 @@ def parse_building(table: dict[str, Any], source: str = "building") -> BuildingD
             maximum=1,
         )
         altitude = _number(table, "altitude_m", "", default=0.0, minimum=-500, maximum=6000)
+        ground = _number(
+            table, "ground_temp_c", "", default=DEFAULT_GROUND_TEMP_C, minimum=-30, maximum=40
+        )
+        furniture = _number(
+            table,
+            "furniture_heat_capacity_j_per_m2k",
+            "",
+            default=FURNITURE_J_PER_M2K,
+            minimum=0.0,
+        )
         a_t = _number(
             table,
             "interior_surface_area_m2",
@@ -263,7 +388,23 @@ def parse_building(table: dict[str, Any], source: str = "building") -> BuildingD
         raise InputError(
             f"{where}{error.where.replace('building 0, ', '')}", error.problem
         ) from None
-    return BuildingDescription(name=name, params=params, source=source)
+    return BuildingDescription(
+        name=name,
+        params=params,
+        source=source,
+        surfaces=tuple(surfaces),
+        fields={
+            "floor_area_m2": floor_area,
+            "volume_m3": volume,
+            "air_changes_per_h": ach,
+            "internal_gains_w": gains,
+            "radiative_fraction": radiative,
+            "altitude_m": altitude,
+            "ground_temp_c": ground,
+            "furniture_heat_capacity_j_per_m2k": furniture,
+        },
+        ventilation=_ventilation(table.get("scheduled_ventilation"), where),
+    )
 
 
 def load_building(path: str | Path) -> BuildingDescription:

