@@ -16,10 +16,12 @@ from warmgrid.api import (
     routes_assessments,
     routes_compose,
     routes_incidents,
+    sessions,
 )
 from warmgrid.api.deps import TokenCache
 from warmgrid.api.errors import install_error_handlers
 from warmgrid.api.feed_cache import FeedCache, FeedFastPath
+from warmgrid.api.session_store import SessionStore
 from warmgrid.incidents.impact import compile_for_impact
 from warmgrid.store import Store, open_store
 from warmgrid.store.group_commit import GroupCommit
@@ -41,13 +43,18 @@ def create_app(
     *,
     store: Store | None = None,
     sender: str = DEFAULT_SENDER,
+    scenario: Any = None,
 ) -> FastAPI:
     """An app serving the store at ``store_url`` (opened and migrated now).
 
     ``city`` (a :class:`warmgrid.model.City`) enables candidate damage, asset checks,
     assessments and outage alerts; without it those answer 409. ``store`` reuses an
-    open store; ``sender`` is the CAP ``sender`` of composed alerts.
+    open store; ``sender`` is the CAP ``sender`` of composed alerts. ``scenario`` (a
+    :class:`warmgrid.scenario.spec.Scenario`: weather, crews, warming centres) with the city
+    feeds the console's situation (:mod:`warmgrid.web`).
     """
+    from warmgrid.web import install_web
+
     opened = store or open_store(store_url)
     compile_lock = Lock()
     compiled: list[Any] = []
@@ -75,6 +82,7 @@ def create_app(
     app.state.compiled_city = compiled_city
     app.state.sender = sender
     app.state.tokens = TokenCache()
+    app.state.sessions = SessionStore()
     app.state.group_commit = GroupCommit(opened)
     app.state.feed = FeedCache()
     app.add_middleware(FeedFastPath, cache=app.state.feed, media_type=routes_alerts.ATOM_MEDIA_TYPE)
@@ -85,6 +93,8 @@ def create_app(
     app.include_router(routes_alerts.internal)
     app.include_router(routes_compose.router)
     app.include_router(routes_admin.router)
+    app.include_router(sessions.router)
+    install_web(app, city, scenario)
 
     @app.get("/health", tags=["public"])
     async def health() -> dict[str, str]:

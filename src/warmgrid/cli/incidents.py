@@ -70,14 +70,41 @@ def _load_city(city: str) -> Any:
     return load_city_arg(city)
 
 
+def _console_scenario(city: str, scenario: str | None) -> Any:
+    """The scenario whose weather, crews and warming centres the console uses: the file
+    given, else the demo city's default scenario for ``demo``, else none (no console data)."""
+    from warmgrid.scenario.spec import demo_scenario, load_scenario
+
+    if scenario:
+        return load_scenario(scenario)
+    return demo_scenario() if city == "demo" else None
+
+
+def _demo_tokens(store: Store) -> list[tuple[str, str]]:
+    """New tokens for a demo operator, approver and viewer: (role, secret) pairs."""
+    out = []
+    with store.write() as session:
+        for role in ("operator", "approver", "viewer"):
+            out.append((role, create_token(session, f"demo-{role}", parse_role(role), "demo")[1]))
+    return out
+
+
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     city: Annotated[str, typer.Option(help="City: 'demo', a city folder, or 'none'.")] = "demo",
+    scenario: Annotated[
+        str | None,
+        typer.Option(help="Scenario TOML (weather, crews, warming centres) for the console."),
+    ] = None,
     seed: Annotated[bool, typer.Option(help="Seed an empty store with the demo incidents.")] = True,
+    demo_tokens: Annotated[
+        bool, typer.Option(help="Create and print demo operator, approver and viewer tokens.")
+    ] = False,
 ) -> None:
-    """Serve the HTTP API (OpenAPI at /docs) on the store, seeding it on first start."""
+    """Serve the console (/), the public page (/public) and the HTTP API (OpenAPI at
+    /docs) on the store, seeding it on first start."""
     import uvicorn
 
     from warmgrid.api import create_app
@@ -85,13 +112,22 @@ def serve(
 
     url = store_url(db)
     the_city = _load_city(city)
+    spec = _console_scenario(city, scenario)
     store = open_store(url)
     if seed:
         added = seed_if_empty(store, the_city)
         if added:
             console.print(f"seeded the store with {added} demo incidents")
-    console.print(f"warmgrid API on http://{host}:{port} (store: {store.dialect})")
-    uvicorn.run(create_app(url, the_city, store=store), host=host, port=port, log_level="warning")
+    app = create_app(url, the_city, store=store, scenario=spec)
+    if app.state.live is not None:
+        app.state.live.assessment()
+    console.print(f"warmgrid console on http://{host}:{port}/ (store: {store.dialect})")
+    console.print(f"public page on http://{host}:{port}/public, API docs on /docs")
+    if demo_tokens:
+        for role, secret in _demo_tokens(store):
+            console.print(f"  sign in as the demo {role}: {secret}", highlight=False)
+    console.print("Ctrl-C stops the server.")
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)
 
 
 token_app = typer.Typer(no_args_is_help=True, help="API tokens.")
