@@ -9,6 +9,8 @@ import pytest
 
 PUBLIC = {("GET", "/health"), ("GET", "/alerts"), ("GET", "/alerts/{alert_id}")}
 PUBLIC |= {("GET", "/alerts/{alert_id}/cap"), ("GET", "/feed.atom")}
+PUBLIC |= {("GET", "/public/data"), ("GET", "/public/buildings")}
+PUBLIC |= {("POST", "/session"), ("GET", "/session"), ("DELETE", "/session")}
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 
