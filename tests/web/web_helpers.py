@@ -125,5 +125,5 @@ def sign_in(browser: Any, server: Server, watch: Watch, role: str, **options: An
     page.goto(server.base + "/")
     page.fill("#signin-token", server.tokens[role])
     page.click("#signin-form button[type=submit]")
-    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    page.wait_for_selector("body[data-ready=true][data-boards=true]", timeout=30_000)
     return page

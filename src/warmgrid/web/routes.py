@@ -6,11 +6,12 @@ Reads need the viewer role, damage and alert drafts the operator role, exactly a
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,7 +22,7 @@ from warmgrid.errors import InputError
 from warmgrid.impact import Circle, Damage, Polygon, assess
 from warmgrid.incidents import log
 from warmgrid.incidents.domain import DamageIn, Latitude, Longitude, Text
-from warmgrid.scenario.run import public_alerts
+from warmgrid.scenario.run import Assessment, public_alerts
 from warmgrid.store import alert_log
 from warmgrid.store.errors import ConflictError
 from warmgrid.web import figures, layers
@@ -33,6 +34,7 @@ console = APIRouter(prefix="/console", tags=["console"])
 public = APIRouter(prefix="/public", tags=["public"])
 events = APIRouter(tags=["console"])
 BuildingId = Annotated[str, Path(min_length=1, max_length=200)]
+JSON_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": {}}}}
 
 
 def _live(request: Request) -> LiveState:
@@ -68,16 +70,17 @@ class DamageEdit(BaseModel):
     note: Annotated[Text, Field(max_length=2000)] = ""
 
 
-@console.get("/figures")
-def get_figures(_: Viewer, request: Request) -> dict[str, Any]:
+def _json(body: bytes) -> Response:
+    return Response(content=body, media_type="application/json")
+
+
+@console.get("/figures", response_class=Response, responses=JSON_RESPONSE)
+def get_figures(_: Viewer, request: Request) -> Response:
     """Key figures of the current situation."""
-    return figures.key_figures(_live(request).assessment())
+    return _json(_live(request).json("figures", figures.key_figures))
 
 
-@console.get("/layers")
-def get_layers(_: Viewer, request: Request) -> dict[str, Any]:
-    """The map layers (GeoJSON feature collections) of the current situation."""
-    assessment = _live(request).assessment()
+def _layers(assessment: Assessment) -> dict[str, Any]:
     return {
         "buildings": layers.buildings(assessment),
         "networks": layers.networks(assessment),
@@ -95,22 +98,28 @@ def get_layers(_: Viewer, request: Request) -> dict[str, Any]:
     }
 
 
+@console.get("/layers", response_class=Response, responses=JSON_RESPONSE)
+def get_layers(_: Viewer, request: Request) -> Response:
+    """The map layers (GeoJSON feature collections) of the current situation."""
+    return _json(_live(request).json("layers", _layers))
+
+
 @console.get("/buildings/{building_id}")
 def get_building(building_id: BuildingId, _: Viewer, request: Request) -> dict[str, Any]:
     """One building: why it lacks a service, people, critical use, ETR, hours to 12 °C."""
     return figures.building_details(_live(request).assessment(), building_id)
 
 
-@console.get("/cooldown")
-def get_cooldown(_: Viewer, request: Request) -> dict[str, Any]:
+@console.get("/cooldown", response_class=Response, responses=JSON_RESPONSE)
+def get_cooldown(_: Viewer, request: Request) -> Response:
     """People below 12 °C and 5 °C over the forecast, with and without the plan."""
-    return figures.cooldown_chart(_live(request).assessment())
+    return _json(_live(request).json("cooldown", figures.cooldown_chart))
 
 
-@console.get("/plan")
-def get_plan(_: Viewer, request: Request) -> dict[str, Any] | None:
+@console.get("/plan", response_class=Response, responses=JSON_RESPONSE)
+def get_plan(_: Viewer, request: Request) -> Response:
     """The restoration plan: crews' timelines, curve, ETR per group (null: no plan)."""
-    return figures.plan_board(_live(request).assessment())
+    return _json(_live(request).json("plan", figures.plan_board))
 
 
 @console.get("/incidents")
@@ -197,7 +206,7 @@ def mark_damage(edit: DamageEdit, who: Operator, store: StoreDep, request: Reque
             log.confirm_damage(
                 session, edit.incident_id, DamageIn(asset_id=asset, note=edit.note), who.actor
             )
-    return {"added": added, "figures": figures.key_figures(live.assessment())}
+    return {"added": added, "figures": json.loads(live.json("figures", figures.key_figures))}
 
 
 @console.post("/alerts/draft", response_model=list[AlertOut], status_code=201)
@@ -243,7 +252,7 @@ def preview_alert(
     }
 
 
-@events.get("/events", response_class=StreamingResponse)
+@events.get("/events", response_class=StreamingResponse, include_in_schema=False)
 def get_events(_: Viewer, request: Request) -> StreamingResponse:
     """Server-sent events: ``change`` after every write, so pages refresh themselves."""
     return event_stream(request, request.app.state.changes)

@@ -9,8 +9,11 @@ and kept until the damage changes.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import replace
 from threading import Lock
+from typing import Any
 
 from warmgrid.impact import Damage
 from warmgrid.incidents import log
@@ -29,7 +32,7 @@ class LiveState:
         self.scenario = scenario
         self._known = set(city.nodes["id"]) | set(city.branches["id"]) | set(city.sources["id"])
         self._lock = Lock()
-        self._cached: tuple[tuple[str, ...], Assessment] | None = None
+        self._cached: tuple[tuple[str, ...], Assessment, dict[str, bytes]] | None = None
 
     def damage(self) -> tuple[str, ...]:
         """Ids of the city's assets confirmed damaged in the incident log, sorted."""
@@ -37,8 +40,7 @@ class LiveState:
             ids = log.confirmed_asset_ids(session)
         return tuple(asset for asset in ids if asset in self._known)
 
-    def assessment(self) -> Assessment:
-        """The assessment of the current damage (computed once per damage set)."""
+    def _current(self) -> tuple[tuple[str, ...], Assessment, dict[str, bytes]]:
         key = self.damage()
         with self._lock:
             if self._cached is None or self._cached[0] != key:
@@ -47,5 +49,18 @@ class LiveState:
                     damage=Damage(asset_ids=key, areas=()),
                     damage_labels=("confirmed damage in the incident log",),
                 )
-                self._cached = (key, run_scenario(scenario, self.city))
-            return self._cached[1]
+                self._cached = (key, run_scenario(scenario, self.city), {})
+            return self._cached
+
+    def assessment(self) -> Assessment:
+        """The assessment of the current damage (computed once per damage set)."""
+        return self._current()[1]
+
+    def json(self, name: str, build: Callable[[Assessment], Any]) -> bytes:
+        """``build(assessment)`` as JSON bytes, built once per damage set under ``name``."""
+        _, assessment, views = self._current()
+        body = views.get(name)
+        if body is None:
+            body = json.dumps(build(assessment), separators=(",", ":"), allow_nan=False).encode()
+            views[name] = body
+        return body

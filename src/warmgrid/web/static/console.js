@@ -657,36 +657,19 @@ async function reload() {
     return state.loading;
   }
   state.loading = (async () => {
-    const [figures, layers, incidents, alerts, cooldown, plan] = await Promise.all([
-      wg.api("/console/figures"), wg.api("/console/layers"), wg.api("/console/incidents"),
-      wg.api("/alert-messages?limit=50"), wg.api("/console/cooldown"), wg.api("/console/plan"),
-    ]);
+    const [figures, layers] = await Promise.all([wg.api("/console/figures"), wg.api("/console/layers")]);
     if (figures.status === 401) {
       showSignIn();
       return;
     }
     if (figures.ok) renderFigures(figures.data);
     else $("figures").replaceChildren(wg.el("p", {class: "field-error"}, wg.message(figures)));
-    if (layers.ok) {
-      const labels = state.layers ? state.layers.labels : {};
-      const first = state.layers === null;
-      state.layers = {...layers.data, labels};
-      await state.mapReady;
-      const map = state.map;
-      map.getSource("buildings").setData(layers.data.buildings);
-      map.getSource("networks").setData(layers.data.networks);
-      map.getSource("assets").setData(layers.data.assets);
-      map.getSource("outage").setData(layers.data.outage_areas);
-      map.getSource("centres").setData(layers.data.warming_centres);
-      map.getSource("crews").setData(layers.data.crews);
-      if (first) {
-        const bounds = wg.bounds(layers.data.buildings, layers.data.warming_centres);
-        const wide = window.innerWidth >= 900;
-        if (bounds) map.fitBounds(bounds, {padding: {top: 30, bottom: 30, right: 30, left: wide ? 300 : 30}, animate: false});
-        $("search-list").replaceChildren(...layers.data.buildings.features
-          .filter((f) => f.properties.name).map((f) => wg.el("option", {value: f.properties.name})));
-      }
-    }
+    if (layers.ok) await showLayers(layers.data);
+    document.body.dataset.ready = "true";
+    const [incidents, alerts, cooldown, plan] = await Promise.all([
+      wg.api("/console/incidents"), wg.api("/alert-messages?limit=50"),
+      wg.api("/console/cooldown"), wg.api("/console/plan"),
+    ]);
     if (incidents.ok) {
       state.incidents = incidents.data;
       renderIncidents();
@@ -697,7 +680,7 @@ async function reload() {
       state.alerts = alerts.data;
       renderAlerts();
     }
-    document.body.dataset.ready = "true";
+    document.body.dataset.boards = "true";
   })();
   try {
     await state.loading;
@@ -707,6 +690,27 @@ async function reload() {
   if (state.reloadAgain) {
     state.reloadAgain = false;
     await reload();
+  }
+}
+
+async function showLayers(data) {
+  const labels = state.layers ? state.layers.labels : {};
+  const first = state.layers === null;
+  state.layers = {...data, labels};
+  await state.mapReady;
+  const map = state.map;
+  map.getSource("buildings").setData(data.buildings);
+  map.getSource("networks").setData(data.networks);
+  map.getSource("assets").setData(data.assets);
+  map.getSource("outage").setData(data.outage_areas);
+  map.getSource("centres").setData(data.warming_centres);
+  map.getSource("crews").setData(data.crews);
+  if (first) {
+    const bounds = wg.bounds(data.buildings, data.warming_centres);
+    const wide = window.innerWidth >= 900;
+    if (bounds) map.fitBounds(bounds, {padding: {top: 30, bottom: 30, right: 30, left: wide ? 300 : 30}, animate: false});
+    $("search-list").replaceChildren(...data.buildings.features
+      .filter((f) => f.properties.name).map((f) => wg.el("option", {value: f.properties.name})));
   }
 }
 
