@@ -32,7 +32,7 @@ import numpy as np
 
 from warmgrid.incidents import log
 from warmgrid.incidents.domain import IncidentIn
-from warmgrid.store import Role, create_token, open_store
+from warmgrid.store import Role, add_user, create_token, open_store
 from warmgrid.store.models import Report
 
 CLIENTS = 50
@@ -49,7 +49,7 @@ def free_port() -> int:
 
 def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-c", "from warmgrid.cli import main; main()", "serve"]
-    command += ["--db", url, "--host", HOST, "--port", str(port), "--city", "none", "--no-seed"]
+    command += ["--db", url, "--host", HOST, "--port", str(port), "--city", "none"]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -264,9 +264,15 @@ def main() -> None:
         url = f"sqlite:///{Path(directory) / 'bench.db'}"
         store = open_store(url)
         with store.write() as session:
-            operator = create_token(session, "bench-operator", Role.OPERATOR, "bench")[1]
+            holder = add_user(session, "bench-operator", Role.OPERATOR, "bench")
+            operator = create_token(session, holder, None, "bench")[1]
             approvers = [
-                create_token(session, f"bench-approver-{n}", Role.APPROVER, "bench")[1]
+                create_token(
+                    session,
+                    add_user(session, f"bench-approver-{n}", Role.APPROVER, "bench"),
+                    None,
+                    "bench",
+                )[1]
                 for n in range(2)
             ]
             log.create_incident(session, IncidentIn(kind="other", title="bench"), "bench")

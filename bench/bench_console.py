@@ -70,7 +70,8 @@ def free_port() -> int:
 def start_server(db: Path, port: int) -> tuple[subprocess.Popen[str], str]:
     """``warmgrid serve`` with demo tokens; returns the process and the operator token."""
     command = [sys.executable, "-c", "from warmgrid.cli import main; main()", "serve"]
-    command += ["--db", f"sqlite:///{db}", "--host", HOST, "--port", str(port), "--demo-tokens"]
+    command += ["--db", f"sqlite:///{db}", "--host", HOST, "--port", str(port)]
+    command += ["--seed-demo", "--demo-tokens"]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     token = ""
     assert server.stdout is not None

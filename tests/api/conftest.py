@@ -11,7 +11,31 @@ from fastapi.testclient import TestClient
 
 from warmgrid.api import create_app
 from warmgrid.model.demo import demo_city
-from warmgrid.store import Role, create_token, open_store
+from warmgrid.store import Role, add_user, create_token, open_store
+
+CAP = """<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>{identifier}</identifier>
+  <sender>emergency@city.example</sender>
+  <sent>2026-01-14T04:00:00-00:00</sent>
+  <status>Actual</status>
+  <msgType>Alert</msgType>
+  <scope>Public</scope>
+  <info>
+    <category>Infra</category>
+    <event>Heating outage</event>
+    <urgency>Expected</urgency>
+    <severity>Severe</severity>
+    <certainty>Observed</certainty>
+    <expires>2099-01-01T00:00:00-00:00</expires>
+    <headline>Heating outage in the north district</headline>
+    <description>No heating in the north district.</description>
+    <area>
+      <areaDesc>North district</areaDesc>
+      <polygon>50.46,30.51 50.47,30.51 50.47,30.53 50.46,30.53 50.46,30.51</polygon>
+    </area>
+  </info>
+</alert>"""
 
 
 @dataclass
@@ -21,6 +45,13 @@ class Api:
     client: TestClient
     secrets: dict[str, str]
     store_url: str
+
+    def cap(self, identifier: str, scope: str = "Public") -> str:
+        """A valid CAP 1.2 alert (with a restriction or addresses when its scope needs one)."""
+        xml = CAP.format(identifier=identifier)
+        extra = {"Restricted": "<restriction>Utility crews only: gate code 4711</restriction>"}
+        extra["Private"] = "<addresses>crew-7</addresses>"
+        return xml.replace("<scope>Public</scope>", f"<scope>{scope}</scope>{extra.get(scope, '')}")
 
     def auth(self, who: str) -> dict[str, str]:
         """The Authorization header of token ``who`` (role name or a name from setup)."""
@@ -46,7 +77,8 @@ def make_api(directory: Path, city) -> Api:
             ("approver2", Role.APPROVER),
             ("admin", Role.ADMIN),
         ]:
-            secrets[name] = create_token(session, name, role, "test")[1]
+            user = add_user(session, name, role, "test")
+            secrets[name] = create_token(session, user, role, "test")[1]
     store.close()
     return Api(TestClient(create_app(url, city)), secrets, url)
 
@@ -83,6 +115,12 @@ def report_body(text: str = "T1 to T3 out", **extra: object) -> dict[str, object
         "certainty": "Observed",
         **extra,
     }
+
+
+@pytest.fixture
+def cap_template() -> str:
+    """A valid CAP 1.2 alert with an ``{identifier}`` placeholder."""
+    return CAP
 
 
 @pytest.fixture

@@ -7,30 +7,6 @@ from lxml import etree
 
 from warmgrid.alerts.validate import validate_cap
 
-CAP = """<?xml version="1.0" encoding="UTF-8"?>
-<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
-  <identifier>{identifier}</identifier>
-  <sender>emergency@city.example</sender>
-  <sent>2026-01-14T04:00:00-00:00</sent>
-  <status>Actual</status>
-  <msgType>Alert</msgType>
-  <scope>Public</scope>
-  <info>
-    <category>Infra</category>
-    <event>Heating outage</event>
-    <urgency>Expected</urgency>
-    <severity>Severe</severity>
-    <certainty>Observed</certainty>
-    <expires>2099-01-01T00:00:00-00:00</expires>
-    <headline>Heating outage in the north district</headline>
-    <description>No heating in the north district.</description>
-    <area>
-      <areaDesc>North district</areaDesc>
-      <polygon>50.46,30.51 50.47,30.51 50.47,30.53 50.46,30.53 50.46,30.51</polygon>
-    </area>
-  </info>
-</alert>"""
-
 AIR = {
     "district": "Pivnichnyi",
     "polygon": [[30.51, 50.46], [30.53, 50.46], [30.53, 50.47], [30.51, 50.47]],
@@ -43,20 +19,22 @@ def _publish(api, alert_id: int) -> dict:
     return response.json()
 
 
-def test_draft_from_cap_xml_and_its_refusals(api) -> None:
+def test_draft_from_cap_xml_and_its_refusals(api, cap_template: str) -> None:
     ops = api.auth("operator")
     made = api.client.post(
-        "/alert-messages", json={"cap_xml": CAP.format(identifier="city-1")}, headers=ops
+        "/alert-messages", json={"cap_xml": cap_template.format(identifier="city-1")}, headers=ops
     )
     assert made.status_code == 201 and made.json()["headline"].startswith("Heating outage")
     duplicate = api.client.post(
-        "/alert-messages", json={"cap_xml": CAP.format(identifier="city-1")}, headers=ops
+        "/alert-messages", json={"cap_xml": cap_template.format(identifier="city-1")}, headers=ops
     )
     assert duplicate.status_code == 409
-    broken = CAP.format(identifier="city-2").replace("<expires>2099-01-01T00:00:00-00:00", "<x>")
+    broken = cap_template.format(identifier="city-2").replace(
+        "<expires>2099-01-01T00:00:00-00:00", "<x>"
+    )
     refused = api.client.post("/alert-messages", json={"cap_xml": broken}, headers=ops)
     assert refused.status_code == 422 and "cap_xml" in refused.json()["detail"]
-    no_expiry = CAP.format(identifier="city-3").replace(
+    no_expiry = cap_template.format(identifier="city-3").replace(
         "<expires>2099-01-01T00:00:00-00:00</expires>", ""
     )
     refused = api.client.post("/alert-messages", json={"cap_xml": no_expiry}, headers=ops)
@@ -116,10 +94,10 @@ def test_air_threat_then_all_clear_replaces_it_in_the_feed(api) -> None:
     assert [row["id"] for row in current] == [clear.json()["id"]]
 
 
-def test_update_and_cancel_are_new_messages(api) -> None:
+def test_update_and_cancel_are_new_messages(api, cap_template: str) -> None:
     ops = api.auth("operator")
     made = api.client.post(
-        "/alert-messages", json={"cap_xml": CAP.format(identifier="city-9")}, headers=ops
+        "/alert-messages", json={"cap_xml": cap_template.format(identifier="city-9")}, headers=ops
     ).json()
     _publish(api, made["id"])
     updated = api.client.post(

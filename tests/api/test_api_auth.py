@@ -68,9 +68,10 @@ def test_admin_endpoints_refuse_lower_roles(api) -> None:
 
 
 def test_revoked_token_stops_working(api) -> None:
-    made = api.client.post(
-        "/tokens", json={"name": "temp", "role": "viewer"}, headers=api.auth("admin")
-    )
+    user = api.client.post(
+        "/users", json={"name": "temp", "role": "viewer"}, headers=api.auth("admin")
+    ).json()
+    made = api.client.post("/tokens", json={"user_id": user["id"]}, headers=api.auth("admin"))
     assert made.status_code == 201
     token = made.json()
     headers = {"Authorization": f"Bearer {token['secret']}"}
@@ -100,7 +101,7 @@ def test_an_author_cannot_approve_their_own_alert(api) -> None:
     draft = _draft(api, "approver")
     own = api.client.post(f"/alert-messages/{draft['id']}/publish", headers=api.auth("approver"))
     assert own.status_code == 403
-    assert "other than its author" in own.json()["detail"]
+    assert "another person" in own.json()["detail"]
     by_operator = api.client.post(
         f"/alert-messages/{draft['id']}/publish", headers=api.auth("operator")
     )

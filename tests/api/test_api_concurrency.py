@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from warmgrid.incidents import log
 from warmgrid.incidents.domain import IncidentIn
-from warmgrid.store import Role, create_token, open_store
+from warmgrid.store import Role, add_user, create_token, open_store
 from warmgrid.store.models import Report
 
 CLIENTS = 50
@@ -41,7 +41,7 @@ def _free_port() -> int:
 
 def _start(url: str, port: int) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-c", "from warmgrid.cli import main; main()", "serve"]
-    command += ["--db", url, "--port", str(port), "--city", "none", "--no-seed"]
+    command += ["--db", url, "--port", str(port), "--city", "none"]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -146,7 +146,8 @@ def test_no_acknowledged_report_is_lost_or_stored_twice(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'load.db'}"
     store = open_store(url)
     with store.write() as session:
-        token = create_token(session, "load", Role.OPERATOR, "test")[1]
+        loader = add_user(session, "load", Role.OPERATOR, "test")
+        token = create_token(session, loader, None, "test")[1]
         log.create_incident(session, IncidentIn(kind="other", title="load"), "test")
     acked: dict[int, int] = {}
     statuses: dict[int, int] = {}
@@ -194,12 +195,12 @@ def test_no_acknowledged_report_is_lost_or_stored_twice(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_serve_seeds_the_demo_incidents_on_first_start(tmp_path: Path) -> None:
+def test_serve_seeds_the_demo_incidents_when_asked(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'served.db'}"
     port = _free_port()
     command = [sys.executable, "-c", "from warmgrid.cli import main; main()", "serve"]
     server = subprocess.Popen(
-        [*command, "--db", url, "--port", str(port)],
+        [*command, "--db", url, "--port", str(port), "--seed-demo"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -213,7 +214,8 @@ def test_serve_seeds_the_demo_incidents_on_first_start(tmp_path: Path) -> None:
                 time.sleep(0.2)
         store = open_store(url)
         with store.write() as session:
-            token = create_token(session, "reader", Role.VIEWER, "test")[1]
+            reader = add_user(session, "reader", Role.VIEWER, "test")
+            token = create_token(session, reader, None, "test")[1]
         store.close()
         headers = {"Authorization": f"Bearer {token}"}
         incidents = httpx.get(f"http://127.0.0.1:{port}/incidents", headers=headers).json()

@@ -22,7 +22,7 @@ from warmgrid.api import create_app
 from warmgrid.incidents.seed import seed_if_empty
 from warmgrid.model.demo import demo_city
 from warmgrid.scenario.spec import demo_scenario
-from warmgrid.store import Role, create_token, open_store
+from warmgrid.store import Role, add_user, create_token, open_store
 
 EXAMPLES_PER_OPERATION = 10
 
@@ -32,7 +32,8 @@ _store = open_store(_url)
 _city = demo_city()
 seed_if_empty(_store, _city)
 with _store.write() as _session:
-    _HEADERS = {"Authorization": f"Bearer {create_token(_session, 'fuzzer', Role.ADMIN, 't')[1]}"}
+    _fuzzer = add_user(_session, "fuzzer", Role.ADMIN, "t")
+    _HEADERS = {"Authorization": f"Bearer {create_token(_session, _fuzzer, None, 't')[1]}"}
 # Only the "examples" and "fuzzing" phases: the "coverage" phase alone runs hundreds of
 # cases per operation.
 _CONFIG = SchemathesisConfig.from_dict(

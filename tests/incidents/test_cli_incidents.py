@@ -9,13 +9,14 @@ import pytest
 from typer.testing import CliRunner
 
 from warmgrid.cli import app
+from warmgrid.errors import InputError
 from warmgrid.impact import Damage, assess
 from warmgrid.incidents import log
 from warmgrid.incidents.seed import seed_if_empty
 from warmgrid.model import compile_city
 from warmgrid.model.demo import demo_city
 from warmgrid.scenario.spec import demo_scenario
-from warmgrid.store import alert_log, open_store
+from warmgrid.store import alert_log, authenticate, open_store
 
 runner = CliRunner()
 
@@ -45,14 +46,74 @@ def db(tmp_path: Path) -> str:
 
 
 def test_token_create_prints_a_secret_once(db: str) -> None:
+    assert run("user", "add", "olena", "--role", "approver", "--db", db)[0] == 0
     code, out, _ = run(
-        "token", "create", "--role", "operator", "--name", "olena", "--db", db, "--json"
+        "token", "create", "--user", "olena", "--role", "operator", "--db", db, "--json"
     )
     assert code == 0
     made = json.loads(out)
     assert made["role"] == "operator" and made["secret"].startswith("wg_")
-    code, _, err = run("token", "create", "--role", "boss", "--db", db)
+    assert made["user"] == "olena"
+    code, _, err = run("token", "create", "--user", "olena", "--role", "boss", "--db", db)
     assert code == 2 and "unknown role 'boss'" in err and "Traceback" not in err
+    code, _, err = run("token", "create", "--user", "olena", "--role", "admin", "--db", db)
+    assert code == 2 and "role" in err and "approver" in err
+    code, _, err = run("token", "create", "--user", "nobody", "--db", db)
+    assert code == 2 and "--user" in err and "user add" in err
+
+
+def test_item25_token_list_and_revoke(db: str) -> None:
+    run("user", "add", "petro", "--role", "operator", "--db", db)
+    made = json.loads(run("token", "create", "--user", "petro", "--db", db, "--json")[1])
+    code, out, _ = run("token", "list", "--db", db, "--json")
+    listed = json.loads(out)["tokens"]
+    assert code == 0 and [(t["id"], t["user"], t["revoked_at"]) for t in listed] == [
+        (made["id"], "petro", None)
+    ]
+    assert made["secret"] not in out
+    code, out, _ = run("token", "revoke", str(made["id"]), "--db", db)
+    assert code == 0 and "revoked" in out
+    store = open_store(db)
+    with store.read() as session:
+        assert authenticate(session, made["secret"]) is None
+    store.close()
+    assert json.loads(run("token", "list", "--db", db, "--json")[1])["tokens"][0]["revoked_at"]
+    code, _, err = run("token", "revoke", str(made["id"]), "--db", db)
+    assert code == 2 and "already revoked" in err
+    code, _, err = run("token", "revoke", "99", "--db", db)
+    assert code == 2 and "unknown token id '99'" in err
+
+
+def test_item3_user_add_and_list(db: str) -> None:
+    code, out, _ = run("user", "add", "olena", "--role", "admin", "--db", db, "--json")
+    assert code == 0 and json.loads(out)["role"] == "admin"
+    code, _, err = run("user", "add", "olena", "--role", "viewer", "--db", db)
+    assert code == 2 and "exists" in err
+    code, _, err = run("user", "add", "a#b", "--role", "viewer", "--db", db)
+    assert code == 2 and "'#'" in err
+    users = json.loads(run("user", "list", "--db", db, "--json")[1])["users"]
+    assert [(u["name"], u["role"]) for u in users] == [("olena", "admin")]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("incident", "list"),
+        ("incident", "show", "1"),
+        ("token", "list"),
+        ("token", "revoke", "1"),
+        ("token", "create", "--user", "x"),
+        ("user", "list"),
+        ("alert", "publish", "1", "--token", "wg_x"),
+    ],
+)
+def test_item9_read_commands_refuse_a_missing_store(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    missing = tmp_path / "missing.db"
+    code, _, err = run(*command, "--db", f"sqlite:///{missing}")
+    assert code == 2 and "no store at" in err and str(missing) in err.replace("\n", "")
+    assert not missing.exists()
 
 
 def test_incident_add_list_show(db: str) -> None:
@@ -78,6 +139,7 @@ def test_incident_add_list_show(db: str) -> None:
 
 
 def test_incident_errors_exit_2_without_traceback(db: str) -> None:
+    open_store(db).close()
     code, _, err = run("incident", "show", "999", "--db", db)
     assert code == 2 and "unknown incident id '999'" in err
     code, _, err = run(
@@ -92,16 +154,20 @@ def test_incident_errors_exit_2_without_traceback(db: str) -> None:
 def test_alert_publish_needs_a_second_person(db: str) -> None:
     tokens = {}
     for name, role in (("author", "approver"), ("boss", "approver"), ("op", "operator")):
-        _, out, _ = run("token", "create", "--role", role, "--name", name, "--db", db, "--json")
+        run("user", "add", name, "--role", role, "--db", db)
+        _, out, _ = run("token", "create", "--user", name, "--db", db, "--json")
         tokens[name] = json.loads(out)
     store = open_store(db)
     with store.write() as session:
-        alert_id = alert_log.create_draft(session, CAP, f"author#{tokens['author']['id']}").id
+        author = tokens["author"]
+        alert_id = alert_log.create_draft(
+            session, CAP, f"author#{author['id']}", None, author["user_id"]
+        ).id
     store.close()
     code, _, err = run(
         "alert", "publish", str(alert_id), "--token", tokens["author"]["secret"], "--db", db
     )
-    assert code == 2 and "other than its author" in err
+    assert code == 2 and "another person" in err
     code, _, err = run(
         "alert", "publish", str(alert_id), "--token", tokens["op"]["secret"], "--db", db
     )
@@ -112,6 +178,23 @@ def test_alert_publish_needs_a_second_person(db: str) -> None:
         "alert", "publish", str(alert_id), "--token", tokens["boss"]["secret"], "--db", db, "--json"
     )
     assert code == 0 and json.loads(out)["status"] == "published"
+
+
+def test_item10_serve_seeds_only_the_demo_city_and_only_when_asked(tmp_path: Path) -> None:
+    from warmgrid.model.io.native import save_city
+    from warmgrid.model.synth import synthetic_city
+
+    own = tmp_path / "own-city"
+    save_city(synthetic_city(60, seed=3), own)
+    db = f"sqlite:///{tmp_path / 'own.db'}"
+    code, _, err = run("serve", "--city", str(own), "--seed-demo", "--db", db)
+    assert code == 2 and "--seed-demo" in err and "demo city" in err and "Traceback" not in err
+    store = open_store(db)
+    with pytest.raises(InputError, match="demo city"):
+        seed_if_empty(store, synthetic_city(60, seed=3))
+    with store.read() as session:
+        assert log.list_incidents(session) == []
+    store.close()
 
 
 def test_seed_reproduces_the_default_scenario(tmp_path: Path) -> None:

@@ -17,7 +17,15 @@ from warmgrid.incidents.domain import (
     IncidentStatus,
     ReportIn,
 )
-from warmgrid.store import Role, Store, alert_log, authenticate, create_token, open_store
+from warmgrid.store import (
+    Role,
+    Store,
+    add_user,
+    alert_log,
+    authenticate,
+    create_token,
+    open_store,
+)
 from warmgrid.store.audit import entries
 from warmgrid.store.errors import ConflictError, ForbiddenError, NotFoundError
 from warmgrid.store.models import ApiToken, AuditEntry, IncidentRevision, Report
@@ -26,6 +34,7 @@ from warmgrid.store.tokens import Principal, revoke_token
 TABLES = {
     "alembic_version",
     "api_tokens",
+    "users",
     "incidents",
     "incident_revisions",
     "reports",
@@ -67,7 +76,7 @@ def _report(text_: str = "T1 to T3 out", **extra: object) -> ReportIn:
 def test_open_migrates_to_every_table_and_reopens(store: Store) -> None:
     assert set(inspect(store.engine).get_table_names()) >= TABLES
     with store.read() as session:
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
     again = open_store(store.url)
     with again.read() as session:
         assert session.scalar(select(func.count()).select_from(Report)) == 0
@@ -152,22 +161,43 @@ def test_status_transitions_follow_the_spec(store: Store, start: str, target: st
 def test_idempotency_key_stores_once(store: Store) -> None:
     with store.write() as session:
         incident_id = log.create_incident(session, _incident(), "a#1").id
+        user_id = add_user(session, "a", Role.OPERATOR, "cli:root").id
     results = []
     for _ in range(3):
         with store.write() as session:
-            report, created = log.add_report(session, incident_id, _report(), "a#1", "key-1")
+            report, created = log.add_report(
+                session, incident_id, _report(), "a#1", "key-1", user_id
+            )
             results.append((report.id, created))
     assert results[0][1] is True and [created for _, created in results[1:]] == [False, False]
     assert len({report_id for report_id, _ in results}) == 1
     with pytest.raises(ConflictError), store.write() as session:
-        log.add_report(session, incident_id, _report("something else"), "a#1", "key-1")
+        log.add_report(session, incident_id, _report("something else"), "a#1", "key-1", user_id)
     with store.read() as session:
         assert len(log.list_reports(session, incident_id)) == 1
+
+
+def test_item6_idempotency_keys_are_scoped_per_user(store: Store) -> None:
+    with store.write() as session:
+        incident_id = log.create_incident(session, _incident(), "a#1").id
+        first = add_user(session, "first", Role.OPERATOR, "cli:root").id
+        second = add_user(session, "second", Role.OPERATOR, "cli:root").id
+    with store.write() as session:
+        mine, created = log.add_report(session, incident_id, _report("mine"), "f#1", "k", first)
+        assert created
+    with store.write() as session:
+        theirs, created = log.add_report(
+            session, incident_id, _report("theirs"), "s#2", "k", second
+        )
+        assert created and theirs.id != mine.id and theirs.quoted_text == "theirs"
+    with store.read() as session:
+        assert len(log.list_reports(session, incident_id)) == 2
 
 
 def test_same_key_from_many_threads_at_once_stores_once(store: Store) -> None:
     with store.write() as session:
         incident_id = log.create_incident(session, _incident(), "a#1").id
+        user_id = add_user(session, "a", Role.OPERATOR, "cli:root").id
     barrier = threading.Barrier(12)
     outcomes: list[tuple[int, bool]] = []
     failures: list[BaseException] = []
@@ -176,7 +206,9 @@ def test_same_key_from_many_threads_at_once_stores_once(store: Store) -> None:
         barrier.wait()
         try:
             with store.write() as session:
-                report, created = log.add_report(session, incident_id, _report(), "a#1", "k")
+                report, created = log.add_report(
+                    session, incident_id, _report(), "a#1", "k", user_id
+                )
                 outcomes.append((report.id, created))
         except BaseException as error:  # collected and asserted below
             failures.append(error)
@@ -219,7 +251,8 @@ def test_concurrent_writers_all_land(store: Store) -> None:
 
 def test_tokens_are_stored_hashed_and_can_be_revoked(store: Store) -> None:
     with store.write() as session:
-        token, secret = create_token(session, "alice", Role.OPERATOR, "cli:root")
+        alice = add_user(session, "alice", Role.APPROVER, "cli:root")
+        token, secret = create_token(session, alice, Role.OPERATOR, "cli:root")
     with store.read() as session:
         row = session.get(ApiToken, token.id)
         stored = [str(getattr(row, column.key)) for column in ApiToken.__table__.columns]
@@ -227,7 +260,7 @@ def test_tokens_are_stored_hashed_and_can_be_revoked(store: Store) -> None:
         assert authenticate(session, secret + "x") is None
     assert all(secret not in value for value in stored)
     assert row.token_sha256 == hashlib.sha256(secret.encode()).hexdigest()
-    assert principal == Principal(token.id, "alice", Role.OPERATOR)
+    assert principal == Principal(token.id, "alice", Role.OPERATOR, alice.id)
     with store.write() as session:
         revoke_token(session, token.id, "admin#9")
     with store.read() as session:
@@ -254,7 +287,7 @@ def test_failed_write_leaves_nothing(store: Store) -> None:
     with store.write() as session:
         incident_id = log.create_incident(session, _incident(), "a#1").id
     with pytest.raises(NotFoundError), store.write() as session:
-        log.add_report(session, incident_id, _report(), "a#1", "k2")
+        log.add_report(session, incident_id, _report(), "a#1")
         log.add_report(session, incident_id + 99, _report(), "a#1", None)
     with store.read() as session:
         assert log.list_reports(session, incident_id) == []
@@ -283,11 +316,13 @@ def test_damage_links_confirm_retract_and_feed_the_impact(store: Store) -> None:
 
 
 def test_alert_needs_a_second_person_and_is_final(store: Store, make_cap) -> None:
-    author = Principal(1, "olena", Role.APPROVER)
-    same_name = Principal(7, "olena", Role.ADMIN)
-    approver = Principal(2, "petro", Role.APPROVER)
+    author = Principal(1, "olena", Role.APPROVER, 1)
+    same_name = Principal(7, "olena", Role.ADMIN, 1)
+    approver = Principal(2, "petro", Role.APPROVER, 2)
     with store.write() as session:
-        first = alert_log.create_draft(session, make_cap("wg-1"), author.actor)
+        for name in ("olena", "petro"):
+            add_user(session, name, Role.APPROVER, "cli:root")
+        first = alert_log.create_draft(session, make_cap("wg-1"), author.actor, None, 1)
     with pytest.raises(ForbiddenError), store.write() as session:
         alert_log.publish(session, first.id, author)
     with pytest.raises(ForbiddenError), store.write() as session:
@@ -302,7 +337,7 @@ def test_alert_needs_a_second_person_and_is_final(store: Store, make_cap) -> Non
     reference = "emergency@city.example,wg-1,2026-01-14T04:00:00-00:00"
     with store.write() as session:
         update = alert_log.create_draft(
-            session, make_cap("wg-2", "Update", reference), author.actor
+            session, make_cap("wg-2", "Update", reference), author.actor, None, 1
         )
     with store.read() as session:
         assert [a.identifier for a in alert_log.current_public(session)] == ["wg-1"]
@@ -325,10 +360,12 @@ def test_invalid_or_duplicate_cap_is_refused(store: Store, make_cap) -> None:
 
 def test_expired_alerts_leave_the_current_list(store: Store, make_cap) -> None:
     with store.write() as session:
+        add_user(session, "a", Role.OPERATOR, "cli:root")
+        add_user(session, "b", Role.APPROVER, "cli:root")
         alert = alert_log.create_draft(
             session, make_cap("old", expires="2026-01-14T06:00:00-00:00"), "a#1"
         )
-        alert_log.publish(session, alert.id, Principal(2, "b", Role.APPROVER))
+        alert_log.publish(session, alert.id, Principal(2, "b", Role.APPROVER, 2))
     with store.read() as session:
         before = alert_log.current_public(session, datetime(2026, 1, 14, 5, 59, tzinfo=UTC))
         after = alert_log.current_public(session, datetime(2026, 1, 14, 6, 0, tzinfo=UTC))

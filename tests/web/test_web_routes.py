@@ -20,7 +20,7 @@ from warmgrid.model import compile_city
 from warmgrid.model.demo import demo_city
 from warmgrid.scenario.run import run_scenario
 from warmgrid.scenario.spec import demo_scenario
-from warmgrid.store import Role, alert_log, create_token, open_store
+from warmgrid.store import Role, add_user, alert_log, create_token, open_store
 from warmgrid.store.models import AuditEntry
 from warmgrid.web import CONTENT_SECURITY_POLICY
 
@@ -38,7 +38,9 @@ def web(tmp_path: Path, city) -> Iterator[tuple[TestClient, dict[str, str]]]:
     tokens = {}
     with store.write() as session:
         for name in ("viewer", "operator", "approver"):
-            tokens[name] = create_token(session, name, Role(name), "test")[1]
+            tokens[name] = create_token(
+                session, add_user(session, name, Role(name), "test"), None, "test"
+            )[1]
     with TestClient(create_app(url, city, store=store, scenario=demo_scenario())) as client:
         yield client, tokens
     store.close()

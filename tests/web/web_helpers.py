@@ -15,7 +15,7 @@ from warmgrid.api import create_app
 from warmgrid.incidents.seed import seed_if_empty
 from warmgrid.model.demo import demo_city
 from warmgrid.scenario.spec import demo_scenario
-from warmgrid.store import Role, create_token, open_store
+from warmgrid.store import Role, add_user, create_token, open_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -60,7 +60,9 @@ def start_server(directory: Path) -> tuple[Server, uvicorn.Server, threading.Thr
     tokens: dict[str, str] = {}
     with store.write() as session:
         for name, role in ROLES.items():
-            tokens[name] = create_token(session, name, role, "test")[1]
+            tokens[name] = create_token(
+                session, add_user(session, name, role, "test"), role, "test"
+            )[1]
     app = create_app(url, city, store=store, scenario=demo_scenario())
     app.state.live.assessment()
     port = free_port()

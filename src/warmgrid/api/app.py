@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 import warmgrid
+from warmgrid.alerts.deployment import Deployment
 from warmgrid.api import (
     routes_admin,
     routes_alerts,
@@ -26,8 +27,6 @@ from warmgrid.incidents.impact import compile_for_impact
 from warmgrid.store import Store, open_store
 from warmgrid.store.group_commit import GroupCommit
 
-DEFAULT_SENDER = "warmgrid@city.invalid"
-
 DESCRIPTION = """\
 The incident log, damage, assessments and public alerts of warmgrid.
 
@@ -42,16 +41,16 @@ def create_app(
     city: Any = None,
     *,
     store: Store | None = None,
-    sender: str = DEFAULT_SENDER,
+    deployment: Deployment | None = None,
     scenario: Any = None,
 ) -> FastAPI:
     """An app serving the store at ``store_url`` (opened and migrated now).
 
     ``city`` (a :class:`warmgrid.model.City`) enables candidate damage, asset checks,
     assessments and outage alerts; without it those answer 409. ``store`` reuses an
-    open store; ``sender`` is the CAP ``sender`` of composed alerts. ``scenario`` (a
-    :class:`warmgrid.scenario.spec.Scenario`: weather, crews, warming centres) with the city
-    feeds the console's situation (:mod:`warmgrid.web`).
+    open store; ``deployment`` holds the CAP sender, sender name and public base URL.
+    ``scenario`` (a :class:`warmgrid.scenario.spec.Scenario`: weather, crews, warming
+    centres) with the city feeds the console's situation (:mod:`warmgrid.web`).
     """
     from warmgrid.web import install_web
 
@@ -80,12 +79,17 @@ def create_app(
     app.state.store = opened
     app.state.city = city
     app.state.compiled_city = compiled_city
-    app.state.sender = sender
+    app.state.deployment = deployment or Deployment()
     app.state.tokens = TokenCache()
     app.state.sessions = SessionStore()
     app.state.group_commit = GroupCommit(opened)
     app.state.feed = FeedCache()
-    app.add_middleware(FeedFastPath, cache=app.state.feed, media_type=routes_alerts.ATOM_MEDIA_TYPE)
+    app.add_middleware(
+        FeedFastPath,
+        cache=app.state.feed,
+        media_type=routes_alerts.ATOM_MEDIA_TYPE,
+        public_url=app.state.deployment.public_url,
+    )
     install_error_handlers(app)
     app.include_router(routes_alerts.public)
     app.include_router(routes_incidents.router)

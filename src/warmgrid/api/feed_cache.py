@@ -70,14 +70,17 @@ class FeedFastPath:
     the ``/feed.atom`` route, which rebuilds the cache.
     """
 
-    def __init__(self, app: ASGIApp, cache: FeedCache, media_type: str) -> None:
+    def __init__(
+        self, app: ASGIApp, cache: FeedCache, media_type: str, public_url: str | None = None
+    ) -> None:
         self.app = app
         self.cache = cache
+        self.public_url = public_url
         self.headers = [(b"content-type", media_type.encode("latin-1"))]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/feed.atom":
-            body = self.cache.fresh(str(Request(scope).base_url))
+            body = self.cache.fresh(self.public_url or str(Request(scope).base_url))
             if body is not None:
                 headers = [*self.headers, (b"content-length", str(len(body)).encode())]
                 await send({"type": "http.response.start", "status": 200, "headers": headers})

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from warmgrid.alerts.feed import atom_feed
 from warmgrid.api.deps import Approver, Operator, ReadSession, StoreDep, Viewer
 from warmgrid.api.feed_cache import FeedCache
-from warmgrid.api.schemas import AlertOut
+from warmgrid.api.schemas import AlertOut, PublicAlertOut
 from warmgrid.store import Store, alert_log
 
 CAP_MEDIA_TYPE = "application/cap+xml"
@@ -33,25 +33,26 @@ class DraftIn(BaseModel):
     incident_id: Annotated[int | None, Field(ge=1, le=2**31 - 1)] = None
 
 
-@public.get("/alerts", response_model=list[AlertOut])
+@public.get("/alerts", response_model=list[PublicAlertOut])
 def published_alerts(
     session: ReadSession,
     current: Annotated[bool, Query(description="only those not superseded nor expired")] = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> list[AlertOut]:
-    """Published alerts, newest first (public: no token needed, drafts never shown)."""
+) -> list[PublicAlertOut]:
+    """Published alerts of ``Public`` scope, newest first (public: no token needed;
+    drafts, ``Restricted`` and ``Private`` messages and staff names are never shown)."""
     rows = (
         alert_log.current_public(session)[:limit]
         if current
-        else alert_log.list_alerts(session, alert_log.PUBLISHED, limit)
+        else alert_log.list_alerts(session, alert_log.PUBLISHED, limit, public_only=True)
     )
-    return [AlertOut.model_validate(row) for row in rows]
+    return [PublicAlertOut.model_validate(row) for row in rows]
 
 
-@public.get("/alerts/{alert_id}", response_model=AlertOut)
-def published_alert(alert_id: AlertId, session: ReadSession) -> AlertOut:
-    """One published alert (public)."""
-    return AlertOut.model_validate(alert_log.get_published(session, alert_id))
+@public.get("/alerts/{alert_id}", response_model=PublicAlertOut)
+def published_alert(alert_id: AlertId, session: ReadSession) -> PublicAlertOut:
+    """One published alert of ``Public`` scope (public)."""
+    return PublicAlertOut.model_validate(alert_log.get_public(session, alert_id))
 
 
 @public.get(
@@ -60,8 +61,8 @@ def published_alert(alert_id: AlertId, session: ReadSession) -> AlertOut:
     responses={200: {"content": {CAP_MEDIA_TYPE: {}}}},
 )
 def published_alert_cap(alert_id: AlertId, session: ReadSession) -> Response:
-    """The CAP XML of one published alert (public)."""
-    alert = alert_log.get_published(session, alert_id)
+    """The CAP XML of one published alert of ``Public`` scope (public)."""
+    alert = alert_log.get_public(session, alert_id)
     return Response(content=alert.xml, media_type=CAP_MEDIA_TYPE)
 
 
@@ -72,7 +73,7 @@ def _build_feed(store: Store, cache: FeedCache, base_url: str) -> bytes:
         body = cache.same(base_url, key)
         if body is not None:
             return body
-        alerts = [alert_log.get_published(session, alert_id) for alert_id in ids]
+        alerts = [alert_log.get_public(session, alert_id) for alert_id in ids]
         items = [(alert.xml, {"url": f"{base_url}alerts/{alert.id}/cap"}) for alert in alerts]
         updated = max((a.published_at for a in alerts if a.published_at), default=EPOCH)
     body = atom_feed(
@@ -94,7 +95,7 @@ def _build_feed(store: Store, cache: FeedCache, base_url: str) -> bytes:
 async def feed(request: Request) -> Response:
     """The Atom feed of the current public alerts (published, not superseded nor expired)."""
     cache: FeedCache = request.app.state.feed
-    base_url = str(request.base_url)
+    base_url = request.app.state.deployment.public_url or str(request.base_url)
     body = cache.fresh(base_url)
     if body is None:
         body = await run_in_threadpool(_build_feed, request.app.state.store, cache, base_url)
@@ -122,7 +123,7 @@ def create_draft(data: DraftIn, who: Operator, store: StoreDep) -> AlertOut:
     replace."""
     with store.write() as session:
         alert = alert_log.create_draft(
-            session, data.cap_xml.encode("utf-8"), who.actor, data.incident_id
+            session, data.cap_xml.encode("utf-8"), who.actor, data.incident_id, who.user_id
         )
         return AlertOut.model_validate(alert)
 

@@ -19,6 +19,7 @@ from warmgrid.incidents.impact import run_impact
 from warmgrid.store import alert_log
 from warmgrid.store.errors import ConflictError, NotFoundError
 from warmgrid.store.models import Alert, Assessment, utcnow
+from warmgrid.store.tokens import Principal
 
 router = APIRouter(prefix="/alert-messages", tags=["alerts"])
 AlertId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -80,16 +81,19 @@ class AllClearIn(_In):
 
 
 def _issuer(request: Request) -> compose.Issuer:
-    return compose.Issuer(sender=request.app.state.sender, sender_name="warmgrid")
+    city = request.app.state.city
+    return request.app.state.deployment.issuer(str(getattr(city, "name", "") or ""))
 
 
 def _store_drafts(
-    store: Any, messages: list[compose.Message], actor: str, incident_id: int | None
+    store: Any, messages: list[compose.Message], who: Principal, incident_id: int | None
 ) -> list[AlertOut]:
     with store.write() as session:
         return [
             AlertOut.model_validate(
-                alert_log.create_draft(session, compose.to_xml(message), actor, incident_id)
+                alert_log.create_draft(
+                    session, compose.to_xml(message), who.actor, incident_id, who.user_id
+                )
             )
             for message in messages
         ]
@@ -119,7 +123,7 @@ def compose_air_threat(
         certainty=data.certainty,
         incidents=[str(data.incident_id)] if data.incident_id else (),
     )
-    return _store_drafts(store, [message], who.actor, data.incident_id)[0]
+    return _store_drafts(store, [message], who, data.incident_id)[0]
 
 
 @router.post("/compose/outage", response_model=list[AlertOut], status_code=201)
@@ -155,7 +159,7 @@ def compose_outage(
     )
     if not messages:
         raise ConflictError(f"assessment {data.assessment_id} leaves no building without service")
-    return _store_drafts(store, messages, who.actor, data.incident_id)
+    return _store_drafts(store, messages, who, data.incident_id)
 
 
 @router.post("/{alert_id}/update", response_model=AlertOut, status_code=status.HTTP_201_CREATED)
@@ -174,7 +178,7 @@ def compose_update(alert_id: AlertId, data: UpdateIn, who: Operator, store: Stor
         )
     infos = [replace(info, **changes) for info in previous.infos]
     message = compose.update(previous, sent=sent, infos=infos, note=data.note)
-    return _store_drafts(store, [message], who.actor, incident_id)[0]
+    return _store_drafts(store, [message], who, incident_id)[0]
 
 
 @router.post("/{alert_id}/cancel", response_model=AlertOut, status_code=status.HTTP_201_CREATED)
@@ -183,7 +187,7 @@ def compose_cancel(alert_id: AlertId, data: CancelIn, who: Operator, store: Stor
     previous, incident_id = _previous(store, alert_id)
     reasons = {info.language: data.reason for info in previous.infos}
     message = compose.cancel(previous, sent=utcnow(), reasons=reasons)
-    return _store_drafts(store, [message], who.actor, incident_id)[0]
+    return _store_drafts(store, [message], who, incident_id)[0]
 
 
 @router.post("/{alert_id}/all-clear", response_model=AlertOut, status_code=status.HTTP_201_CREATED)
@@ -197,4 +201,4 @@ def compose_all_clear(
     message = compose.all_clear(
         previous, sent=utcnow(), expires_after=timedelta(minutes=data.expires_after_minutes)
     )
-    return _store_drafts(store, [message], who.actor, incident_id)[0]
+    return _store_drafts(store, [message], who, incident_id)[0]

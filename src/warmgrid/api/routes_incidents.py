@@ -32,8 +32,9 @@ IdempotencyKey = Annotated[
     Header(
         alias="Idempotency-Key",
         pattern=r"^[!-~]{1,200}$",
-        description="Any unique string (e.g. a UUID): a retry with the same key and body "
-        "returns the stored report and stores nothing twice.",
+        description="Any string unique for the caller (e.g. a UUID): a retry by the same "
+        "user with the same key and body returns the stored report and stores nothing twice; "
+        "keys of different users never meet.",
     ),
 ]
 
@@ -109,7 +110,9 @@ async def add_report(
     """
 
     def write(session: Session) -> tuple[ReportOut, bool]:
-        row, created = log.store_report(session, incident_id, data, who.actor, idempotency_key)
+        row, created = log.store_report(
+            session, incident_id, data, who.actor, idempotency_key, who.user_id
+        )
         return ReportOut.model_validate(row), created
 
     group_commit: GroupCommit = request.app.state.group_commit

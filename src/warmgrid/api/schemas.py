@@ -105,8 +105,9 @@ class AssessmentOut(_Out):
     result: dict[str, Any]
 
 
-class AlertOut(_Out):
-    """A CAP message's envelope; its XML is at ``…/cap``."""
+class PublicAlertOut(_Out):
+    """A published CAP message's envelope as the public sees it (no staff identity);
+    its XML is at ``…/cap``."""
 
     id: int
     identifier: str
@@ -116,22 +117,63 @@ class AlertOut(_Out):
     headline: str
     expires: datetime | None
     cap_references: str
+    published_at: datetime | None
+    superseded_by: str | None
+
+
+class AlertOut(PublicAlertOut):
+    """A CAP message's envelope for staff: its scope, status, incident, who drafted and
+    who published it."""
+
+    scope: str
     incident_id: int | None
     status: str
     created_at: datetime
     created_by: str
-    published_at: datetime | None
     published_by: str | None
-    superseded_by: str | None
 
 
-class TokenIn(BaseModel):
-    """A new API token."""
+class UserIn(BaseModel):
+    """A new user account (a person); tokens are then issued to it."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[Text, Field(min_length=1, max_length=100, pattern=r"^[^#]+$")]
+    name: Annotated[Text, Field(min_length=1, max_length=100, pattern=r"^[^#]*[^#\s][^#]*$")]
     role: Role
+
+
+class MeOut(BaseModel):
+    """The caller of a request."""
+
+    user_id: int
+    name: str
+    role: Role
+    token_id: int
+
+
+class UserOut(_Out):
+    """A user account; ``created_by_user_id`` is the account that provisioned it."""
+
+    id: int
+    name: str
+    role: str
+    created_at: datetime
+    created_by: str
+    created_by_user_id: int | None
+    disabled_at: datetime | None
+
+
+class TokenIn(BaseModel):
+    """A new API token for a user: ``role`` defaults to the user's (and cannot exceed it);
+    ``name`` labels the token (default: the user's name)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    role: Role | None = None
+    name: Annotated[
+        Text | None, Field(min_length=1, max_length=100, pattern=r"^[^#]*[^#\s][^#]*$")
+    ] = None
 
 
 class TokenOut(_Out):
@@ -140,8 +182,10 @@ class TokenOut(_Out):
     id: int
     name: str
     role: str
+    user_id: int
     created_at: datetime
     created_by: str
+    created_by_user_id: int | None
     revoked_at: datetime | None
 
 

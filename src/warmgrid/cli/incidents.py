@@ -11,6 +11,7 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
+from warmgrid.alerts.deployment import DEFAULT_SENDER
 from warmgrid.cli.output import console, emit_json
 from warmgrid.errors import InputError
 from warmgrid.incidents import log
@@ -22,7 +23,15 @@ from warmgrid.incidents.domain import (
     SourceKind,
     TimePrecision,
 )
-from warmgrid.store import Store, authenticate, create_token, default_url, open_store, parse_role
+from warmgrid.store import (
+    Role,
+    Store,
+    add_user,
+    authenticate,
+    create_token,
+    default_url,
+    open_store,
+)
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -81,11 +90,20 @@ def _console_scenario(city: str, scenario: str | None) -> Any:
 
 
 def _demo_tokens(store: Store) -> list[tuple[str, str]]:
-    """New tokens for a demo operator, approver and viewer: (role, secret) pairs."""
+    """New tokens for the users demo-operator, demo-approver and demo-viewer (created when
+    missing): (role, secret) pairs. Two different people, so the operator's drafts can be
+    approved by the approver."""
+    from sqlalchemy import select
+
+    from warmgrid.store.models import User
+
     out = []
     with store.write() as session:
-        for role in ("operator", "approver", "viewer"):
-            out.append((role, create_token(session, f"demo-{role}", parse_role(role), "demo")[1]))
+        for role in (Role.OPERATOR, Role.APPROVER, Role.VIEWER):
+            name = f"demo-{role.value}"
+            user = session.scalar(select(User).where(User.name == name))
+            user = user or add_user(session, name, role, cli_actor())
+            out.append((role.value, create_token(session, user, role, cli_actor())[1]))
     return out
 
 
@@ -98,63 +116,61 @@ def serve(
         str | None,
         typer.Option(help="Scenario TOML (weather, crews, warming centres) for the console."),
     ] = None,
-    seed: Annotated[bool, typer.Option(help="Seed an empty store with the demo incidents.")] = True,
+    seed_demo: Annotated[
+        bool,
+        typer.Option(
+            "--seed-demo",
+            help="Seed an empty store with the demo scenario's incidents (demo city only).",
+        ),
+    ] = False,
+    sender: Annotated[
+        str, typer.Option(help="CAP sender of composed alerts (e.g. alerts@city.example).")
+    ] = DEFAULT_SENDER,
+    sender_name: Annotated[
+        str | None,
+        typer.Option(help="CAP senderName (default: '<city name> emergency centre')."),
+    ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(help="Public base URL of this server, for feed ids and links."),
+    ] = None,
     demo_tokens: Annotated[
         bool, typer.Option(help="Create and print demo operator, approver and viewer tokens.")
     ] = False,
 ) -> None:
     """Serve the console (/), the public page (/public) and the HTTP API (OpenAPI at
-    /docs) on the store, seeding it on first start."""
+    /docs) on the store."""
     import uvicorn
 
+    from warmgrid.alerts.deployment import Deployment
     from warmgrid.api import create_app
     from warmgrid.incidents.seed import seed_if_empty
 
+    if seed_demo and city != "demo":
+        raise InputError("--seed-demo", "the demo incidents belong to the demo city (--city demo)")
+    deployment = Deployment.checked(sender, sender_name, public_url)
     url = store_url(db)
     the_city = _load_city(city)
     spec = _console_scenario(city, scenario)
     store = open_store(url)
-    if seed:
+    if seed_demo:
         added = seed_if_empty(store, the_city)
-        if added:
-            console.print(f"seeded the store with {added} demo incidents")
-    app = create_app(url, the_city, store=store, scenario=spec)
+        console.print(
+            f"seeded the store with {added} demo incidents"
+            if added
+            else "the store already holds incidents: nothing seeded"
+        )
+    app = create_app(url, the_city, store=store, deployment=deployment, scenario=spec)
     if app.state.live is not None:
         app.state.live.assessment()
-    console.print(f"warmgrid console on http://{host}:{port}/ (store: {store.dialect})")
-    console.print(f"public page on http://{host}:{port}/public, API docs on /docs")
+    address = f"http://{host}:{port}"
+    console.print(f"warmgrid console on {address}/ (store: {store.dialect})", markup=False)
+    console.print(f"public page on {address}/public, API docs on {address}/docs", markup=False)
     if demo_tokens:
         for role, secret in _demo_tokens(store):
             console.print(f"  sign in as the demo {role}: {secret}", highlight=False)
     console.print("Ctrl-C stops the server.")
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)
-
-
-token_app = typer.Typer(no_args_is_help=True, help="API tokens.")
-
-
-@token_app.command("create")
-def token_create(
-    role: Annotated[str, typer.Option(help="viewer, operator, approver or admin.")],
-    name: Annotated[str | None, typer.Option(help="Who holds the token.")] = None,
-    db: DbOption = None,
-    json: JsonOption = False,
-) -> None:
-    """Create an API token and print its secret (shown once; only its hash is stored)."""
-    the_role = parse_role(role, "--role")
-    holder = name or f"{the_role.value}-{datetime.now(UTC):%Y%m%d%H%M%S}"
-    if not holder.strip() or "#" in holder:
-        raise InputError("--name", "must be non-empty and must not contain '#'")
-    store = open_store(store_url(db))
-    with store.write() as session:
-        token, secret = create_token(session, holder, the_role, cli_actor())
-        payload = {"id": token.id, "name": token.name, "role": token.role, "secret": secret}
-    store.close()
-    if json:
-        emit_json(payload)
-    else:
-        console.print(f"token {payload['id']} for {holder} ({the_role.value}):")
-        console.print(secret, highlight=False, soft_wrap=True)
 
 
 incident_app = typer.Typer(no_args_is_help=True, help="The incident log.")
@@ -246,7 +262,7 @@ def incident_list(
     json: JsonOption = False,
 ) -> None:
     """List incidents, newest first."""
-    store = open_store(store_url(db))
+    store = open_store(store_url(db), create=False)
     with store.read() as session:
         rows = [_incident_dict(row) for row in log.list_incidents(session, status, kind, limit)]
     store.close()
@@ -273,7 +289,7 @@ def incident_show(
     json: JsonOption = False,
 ) -> None:
     """Show an incident with its reports, revisions and damage."""
-    store = open_store(store_url(db))
+    store = open_store(store_url(db), create=False)
     with store.read() as session:
         incident = _incident_dict(log.get_incident(session, incident_id))
         reports = [
@@ -348,7 +364,7 @@ def alert_publish(
 
     if not token:
         raise InputError("--token", "an approver's API token is required (or $WARMGRID_TOKEN)")
-    store: Store = open_store(store_url(db))
+    store: Store = open_store(store_url(db), create=False)
     try:
         with store.read() as session:
             principal = authenticate(session, token)
@@ -374,10 +390,9 @@ def alert_publish(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``serve``, ``token``, ``incident`` and ``alert publish`` to the root app."""
+    """Add ``serve``, ``incident`` and ``alert publish`` to the root app."""
     from warmgrid.cli.alerts import alert_app
 
     app.command("serve")(serve)
-    app.add_typer(token_app, name="token")
     app.add_typer(incident_app, name="incident")
     alert_app.command("publish")(alert_publish)

@@ -188,13 +188,16 @@ def _request_digest(incident_id: int, dumped: dict[str, Any]) -> str:
 _REPORTS = Report.__table__
 _INSERT_REPORT = {
     "sqlite": sqlite_insert(_REPORTS)
-    .on_conflict_do_nothing(index_elements=["idempotency_key"])
+    .on_conflict_do_nothing(index_elements=["submitted_by_user_id", "idempotency_key"])
     .returning(_REPORTS.c.id),
     "postgresql": postgresql_insert(_REPORTS)
-    .on_conflict_do_nothing(index_elements=["idempotency_key"])
+    .on_conflict_do_nothing(index_elements=["submitted_by_user_id", "idempotency_key"])
     .returning(_REPORTS.c.id),
 }
-_KEY_USED = select(_REPORTS).where(_REPORTS.c.idempotency_key == bindparam("key"))
+_KEY_USED = select(_REPORTS).where(
+    _REPORTS.c.idempotency_key == bindparam("key"),
+    _REPORTS.c.submitted_by_user_id == bindparam("user_id"),
+)
 
 
 def store_report(
@@ -203,15 +206,19 @@ def store_report(
     data: ReportIn,
     actor: str,
     idempotency_key: str | None = None,
+    user_id: int | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """Store a report; returns its row (column name → value) and whether it is new.
 
-    With an ``idempotency_key`` a retried request returns the row stored the first
-    time and stores nothing; the same key with a different report is a conflict. This
+    With an ``idempotency_key`` (scoped to the sender, ``user_id``, which it then
+    needs) a retried request returns the row stored the first time and stores
+    nothing; the same key with a different report is a conflict. This
     is the hot path of report submission, in SQLAlchemy Core (no ORM objects): one
     ``INSERT … ON CONFLICT DO NOTHING`` on the unique key (a concurrent twin waits for
     the first and then inserts nothing) and the audit ``INSERT``.
     """
+    if idempotency_key is not None and user_id is None:
+        raise ConflictError("an Idempotency-Key needs a user to scope it to")
     connection = session.connection()
     dumped = data.model_dump(mode="json")
     digest = _request_digest(incident_id, dumped)
@@ -227,6 +234,7 @@ def store_report(
         "created_at": utcnow(),
         "idempotency_key": idempotency_key,
         "request_sha256": digest,
+        "submitted_by_user_id": user_id,
     }
     statement = _INSERT_REPORT[connection.dialect.name]
     try:
@@ -235,7 +243,9 @@ def store_report(
         raise NotFoundError("incident", str(incident_id)) from error
     if report_id is None:
         key = idempotency_key or ""
-        existing = connection.execute(_KEY_USED, {"key": key}).mappings().first()
+        existing = (
+            connection.execute(_KEY_USED, {"key": key, "user_id": user_id}).mappings().first()
+        )
         if existing is None:
             raise ConflictError(f"Idempotency-Key {key!r} is in use; retry")
         if existing["request_sha256"] != digest:
@@ -258,9 +268,10 @@ def add_report(
     data: ReportIn,
     actor: str,
     idempotency_key: str | None = None,
+    user_id: int | None = None,
 ) -> tuple[Report, bool]:
     """Store a report; returns it and whether it was new (see :func:`store_report`)."""
-    row, created = store_report(session, incident_id, data, actor, idempotency_key)
+    row, created = store_report(session, incident_id, data, actor, idempotency_key, user_id)
     if created:
         return Report(**row), True
     existing = session.get(Report, row["id"])

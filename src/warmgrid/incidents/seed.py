@@ -19,6 +19,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from warmgrid.errors import InputError
 from warmgrid.incidents import log
 from warmgrid.incidents.candidates import candidate_assets
 from warmgrid.incidents.domain import DamageIn, IncidentIn, IncidentPatch, ReportIn
@@ -77,12 +78,18 @@ def _asset_point(city: Any, asset_ids: tuple[str, ...]) -> tuple[float, float]:
 
 def seed_if_empty(store: Store, city: Any = None) -> int:
     """Store the demo scenario's incidents when the store holds none; returns how many
-    were added (0 when the store was not empty). Without a city (or without the demo
-    scenario) nothing is seeded."""
+    were added (0 when the store was not empty). Without a city nothing is seeded; any
+    city other than the demo city is refused."""
     if city is None:
         return 0
+    from warmgrid.model.demo import DEMO_CITY_NAME
     from warmgrid.scenario.spec import demo_scenario
 
+    if getattr(city, "name", None) != DEMO_CITY_NAME:
+        raise InputError(
+            "--seed-demo",
+            f"the demo incidents belong to the demo city, not to {city.name!r}",
+        )
     scenario = demo_scenario()
     words = demo_sources()
     start = scenario.start

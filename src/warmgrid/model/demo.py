@@ -69,6 +69,7 @@ FACILITIES = (
 )
 
 SPACING_M = 140.0
+DEMO_CITY_NAME = "warmgrid demo city"
 
 
 def _substations(city: CityBuilder) -> dict[str, str]:
@@ -202,7 +203,7 @@ def _chp_district_inlets(city: CityBuilder, trunk_end: str, booster_power: str) 
 @cache
 def demo_city() -> City:
     """The demo city (built once per process; treat it as read-only)."""
-    city = CityBuilder("warmgrid demo city")
+    city = CityBuilder(DEMO_CITY_NAME)
     subs = _substations(city)
     trunk_end = _heat_trunk(city, subs["chp_own"])
     feeder_heads = {

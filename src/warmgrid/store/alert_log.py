@@ -24,11 +24,13 @@ from warmgrid.alerts.validate import validate_cap
 from warmgrid.errors import InputError
 from warmgrid.store.audit import record
 from warmgrid.store.errors import ConflictError, ForbiddenError, NotFoundError
-from warmgrid.store.models import Alert, Incident, utcnow
+from warmgrid.store.models import Alert, Incident, User, utcnow
 from warmgrid.store.tokens import Principal
+from warmgrid.store.users import provisioners
 
 DRAFT = "draft"
 PUBLISHED = "published"
+PUBLIC_SCOPE = "Public"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Envelope:
     sender: str
     sent: str
     msg_type: str
+    scope: str
     references: str
     headline: str
     expires: datetime | None
@@ -65,6 +68,7 @@ def read_envelope(xml: bytes) -> Envelope:
         sender=_text(root, f"{ns}sender"),
         sent=_text(root, f"{ns}sent"),
         msg_type=_text(root, f"{ns}msgType"),
+        scope=_text(root, f"{ns}scope"),
         references=" ".join(_text(root, f"{ns}references").split()),
         headline=_text(root, f"{ns}info/{ns}headline"),
         expires=max(expiries) if expiries else None,
@@ -81,8 +85,15 @@ def referenced_identifiers(references: str) -> list[str]:
     return identifiers
 
 
-def create_draft(session: Session, xml: bytes, actor: str, incident_id: int | None = None) -> Alert:
-    """Store a CAP message as a draft after validating it (schema, spec and feed rules)."""
+def create_draft(
+    session: Session,
+    xml: bytes,
+    actor: str,
+    incident_id: int | None = None,
+    user_id: int | None = None,
+) -> Alert:
+    """Store a CAP message as a draft after validating it (schema, spec and feed rules);
+    ``user_id`` is its author's account."""
     report = validate_cap(xml, source="cap_xml", feed_rules=True)
     if not report.valid:
         shown = "; ".join(report.errors[:5])
@@ -100,6 +111,7 @@ def create_draft(session: Session, xml: bytes, actor: str, incident_id: int | No
         sender=envelope.sender,
         sent=envelope.sent,
         msg_type=envelope.msg_type,
+        scope=envelope.scope,
         headline=envelope.headline,
         expires=envelope.expires,
         cap_references=envelope.references,
@@ -107,6 +119,7 @@ def create_draft(session: Session, xml: bytes, actor: str, incident_id: int | No
         xml=bytes(xml),
         status=DRAFT,
         created_by=actor,
+        created_by_user_id=user_id,
     )
     session.add(alert)
     session.flush()
@@ -133,33 +146,58 @@ def get_alert(session: Session, alert_id: int) -> Alert:
     return alert
 
 
-def get_published(session: Session, alert_id: int) -> Alert:
-    """A published message; drafts are reported as not found."""
+def get_public(session: Session, alert_id: int) -> Alert:
+    """A published message of ``Public`` scope; others are reported as not found."""
     alert = session.get(Alert, alert_id)
-    if alert is None or alert.status != PUBLISHED:
+    if alert is None or alert.status != PUBLISHED or alert.scope != PUBLIC_SCOPE:
         raise NotFoundError("alert", str(alert_id))
     return alert
 
 
+def _check_second_person(session: Session, alert: Alert, approver: Principal) -> None:
+    """Refuse an approval by the author, through an account or token the author
+    provisioned, or by an account that provisioned the author's."""
+    refused = approver.is_author_of(alert.created_by, alert.created_by_user_id)
+    author = session.get(User, alert.created_by_user_id) if alert.created_by_user_id else None
+    if author is not None and approver.user_id in provisioners(session, author):
+        refused = True
+    if refused:
+        raise ForbiddenError(
+            "an alert must be approved by another person: not its author, nor an account "
+            "or token its author provisioned, nor the account that provisioned its author"
+        )
+
+
+def _check_replaced_are_current(session: Session, alert: Alert, replaced: list[str]) -> None:
+    """Refuse to publish a message whose referenced messages are no longer current."""
+    for old in session.scalars(select(Alert).where(Alert.identifier.in_(replaced))):
+        if old.status != PUBLISHED:
+            raise ConflictError(f"alert {alert.id} references {old.identifier!r}, which is a draft")
+        if old.superseded_by is not None:
+            raise ConflictError(
+                f"alert {alert.id} references {old.identifier!r}, which is no longer current "
+                f"(superseded by {old.superseded_by!r}); draft from the current message"
+            )
+
+
 def publish(session: Session, alert_id: int, approver: Principal) -> Alert:
-    """Publish a draft. The approver must not be its author; published is final."""
+    """Publish a draft. The approver must be another person than its author (see
+    :func:`_check_second_person`), every message it references must still be current,
+    and published is final."""
     alert = get_alert(session, alert_id)
     if alert.status != DRAFT:
         raise ConflictError(f"alert {alert_id} is already {alert.status}; messages are immutable")
-    if approver.is_author_of(alert.created_by):
-        raise ForbiddenError("an alert must be approved by someone other than its author")
+    _check_second_person(session, alert, approver)
+    replaced = referenced_identifiers(alert.cap_references)
+    _check_replaced_are_current(session, alert, replaced)
     now = utcnow()
     alert.status = PUBLISHED
     alert.published_at = now
     alert.published_by = approver.actor
-    replaced = referenced_identifiers(alert.cap_references)
+    alert.published_by_user_id = approver.user_id
     if replaced:
         for old in session.scalars(
-            select(Alert).where(
-                Alert.identifier.in_(replaced),
-                Alert.status == PUBLISHED,
-                Alert.superseded_by.is_(None),
-            )
+            select(Alert).where(Alert.identifier.in_(replaced), Alert.status == PUBLISHED)
         ):
             old.superseded_by = alert.identifier
     record(
@@ -174,12 +212,19 @@ def publish(session: Session, alert_id: int, approver: Principal) -> Alert:
 
 
 def list_alerts(
-    session: Session, status: str | None = None, limit: int = 100, offset: int = 0
+    session: Session,
+    status: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    *,
+    public_only: bool = False,
 ) -> list[Alert]:
-    """Messages of any status (or one), newest first."""
+    """Messages of any status (or one), newest first; ``public_only``: ``Public`` scope."""
     query = select(Alert).order_by(Alert.id.desc()).limit(limit).offset(offset)
     if status is not None:
         query = query.where(Alert.status == status)
+    if public_only:
+        query = query.where(Alert.scope == PUBLIC_SCOPE)
     return list(session.scalars(query))
 
 
@@ -187,6 +232,7 @@ def _current(now: datetime | None) -> list[Any]:
     moment = now or utcnow()
     return [
         Alert.status == PUBLISHED,
+        Alert.scope == PUBLIC_SCOPE,
         Alert.superseded_by.is_(None),
         or_(Alert.expires.is_(None), Alert.expires > moment),
     ]
@@ -199,15 +245,6 @@ def current_public_ids(session: Session, now: datetime | None = None) -> list[in
 
 
 def current_public(session: Session, now: datetime | None = None) -> list[Alert]:
-    """Published messages not yet superseded nor expired, newest first."""
-    moment = now or utcnow()
-    query = (
-        select(Alert)
-        .where(
-            Alert.status == PUBLISHED,
-            Alert.superseded_by.is_(None),
-            or_(Alert.expires.is_(None), Alert.expires > moment),
-        )
-        .order_by(Alert.published_at.desc(), Alert.id.desc())
-    )
+    """Published ``Public``-scope messages not yet superseded nor expired, newest first."""
+    query = select(Alert).where(*_current(now)).order_by(Alert.published_at.desc(), Alert.id.desc())
     return list(session.scalars(query))

@@ -21,7 +21,7 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,7 +54,7 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def _make_engine(url: str) -> Engine:
+def _make_engine(url: str, create: bool = True) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as error:
@@ -64,7 +64,10 @@ def _make_engine(url: str) -> Engine:
         database = parsed.database or ""
         if database in ("", ":memory:"):
             raise WarmgridError("--db: an in-memory SQLite store loses everything; give a file")
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(database).expanduser()
+        if not create and not path.is_file():
+            raise WarmgridError(f"--db: no store at {path}; check the path (nothing was created)")
+        path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
         return engine
@@ -113,13 +116,23 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(url: str) -> Store:
+def _has_schema(engine: Engine) -> bool:
+    return inspect(engine).has_table("alembic_version")
+
+
+def open_store(url: str, *, create: bool = True) -> Store:
     """Open (and create or migrate to the latest schema) the store at ``url``.
 
     ``url`` is ``sqlite:///path/to/file.db`` or ``postgresql+psycopg://user@host/db``.
+    With ``create=False`` (read commands) a store that does not exist yet — no SQLite
+    file, or a database without warmgrid's schema — is refused and nothing is created.
     """
-    engine = _make_engine(url)
+    engine = _make_engine(url, create)
     try:
+        if not create and not _has_schema(engine):
+            engine.dispose()
+            shown = engine.url.render_as_string(hide_password=True)
+            raise WarmgridError(f"--db: {shown} holds no warmgrid store (nothing was created)")
         upgrade(engine)
     except OperationalError as error:
         engine.dispose()

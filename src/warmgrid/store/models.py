@@ -77,8 +77,31 @@ class Base(DeclarativeBase):
     }
 
 
+class User(Base):
+    """A person with an account: tokens are issued to a user, whose role caps theirs.
+
+    ``created_by_user_id`` is the account that provisioned this one (``None`` when it
+    was added from the command line of the server): the two-person rule refuses an
+    approval through an account or token that the author provisioned.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    disabled_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
 class ApiToken(Base):
-    """An API token: only the SHA-256 of its secret is kept."""
+    """An API token of a user: only the SHA-256 of its secret is kept.
+
+    ``name`` is a label for the token (by default its user's name); ``role`` is at most
+    the user's role.
+    """
 
     __tablename__ = "api_tokens"
 
@@ -89,6 +112,8 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
 
 
 class Incident(Base):
@@ -129,9 +154,13 @@ class IncidentRevision(Base):
 
 
 class Report(Base):
-    """A sourced report about an incident, stored exactly as received."""
+    """A sourced report about an incident, stored exactly as received.
+
+    An idempotency key is scoped to the user who sent it.
+    """
 
     __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("submitted_by_user_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
@@ -143,8 +172,9 @@ class Report(Base):
     certainty: Mapped[str] = mapped_column(String(20))
     submitted_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), default=None)
     request_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    submitted_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
 
 
 class DamageLink(Base):
@@ -180,7 +210,11 @@ class Assessment(Base):
 
 
 class Alert(Base):
-    """A CAP message. Drafts become immutable once an approver publishes them."""
+    """A CAP message. Drafts become immutable once an approver publishes them.
+
+    ``scope`` is the CAP ``scope`` (``Public``, ``Restricted`` or ``Private``): only
+    ``Public`` messages are ever shown on the public endpoints.
+    """
 
     __tablename__ = "alerts"
 
@@ -200,6 +234,9 @@ class Alert(Base):
     published_at: Mapped[datetime | None] = mapped_column(default=None)
     published_by: Mapped[str | None] = mapped_column(String(200), default=None)
     superseded_by: Mapped[str | None] = mapped_column(String(300), default=None)
+    scope: Mapped[str] = mapped_column(String(20), default="Public")
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    published_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
 
 
 class AuditEntry(Base):

@@ -231,7 +231,9 @@ def draft_alerts(
     with store.write() as session:
         return [
             AlertOut.model_validate(
-                alert_log.create_draft(session, to_xml(message), who.actor, incident_id)
+                alert_log.create_draft(
+                    session, to_xml(message), who.actor, incident_id, who.user_id
+                )
             )
             for message in messages
         ]
