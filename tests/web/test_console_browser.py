@@ -115,6 +115,13 @@ def test_the_whole_story(browser: Any, server: Server, watch: Watch) -> None:
     operator.locator(f'#alert-list button[data-alert="{alert_id}"] .badge.published').wait_for(
         timeout=5_000
     )
+    operator.evaluate(
+        """() => state.map.fitBounds(wg.bounds(state.layers.buildings, state.layers.warming_centres),
+            {padding: {top: 20, bottom: 20, right: 20, left: 290}, animate: false})"""
+    )
+    operator.click("#tab-plan")
+    operator.wait_for_timeout(500)
+    screenshot(operator, "console-overview")
 
     public = watch.attach(
         browser.new_context(viewport={"width": 375, "height": 800}, locale="en-GB").new_page()
@@ -143,6 +150,7 @@ def test_the_whole_story(browser: Any, server: Server, watch: Watch) -> None:
     public.click("#find-form button[type=submit]")
     public.locator("#results .status.out").wait_for()
     assert public.locator("#results li").count() >= 1  # nearest warming centres
+    screenshot(public, "public-building", full_page=True)
 
 
 def test_ukrainian_browser_gets_ukrainian(browser: Any, server: Server, watch: Watch) -> None:

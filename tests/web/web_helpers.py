@@ -112,11 +112,11 @@ class Watch:
         ]
 
 
-def screenshot(page: Any, name: str) -> Path:
-    """Keep a screenshot of ``page`` as a test artefact."""
+def screenshot(page: Any, name: str, **options: Any) -> Path:
+    """Keep a screenshot of ``page`` as a test artefact (``options``: Playwright's)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), **options)
     return path
 
 

@@ -454,8 +454,8 @@ function renderPlan(plan) {
   }
   const crews = Object.keys(plan.timeline);
   const end = Math.max(1, ...Object.values(plan.timeline).flat().map((j) => j.end_h));
-  const width = 400, row = 26, left = 90, height = crews.length * row + 24;
-  const x = (h) => left + ((width - left - 10) * h) / end;
+  const width = 400, row = 26, left = 90, right = 22, height = crews.length * row + 24;
+  const x = (h) => left + ((width - left - right) * h) / end;
   const svg = wg.svg("svg", {viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "Repairs of each crew over time"});
   crews.forEach((crew, k) => {
     svg.append(wg.svg("text", {x: 4, y: k * row + 17, class: "tick"}, crew));
@@ -475,7 +475,7 @@ function renderPlan(plan) {
     if (k > 0) { xs.push(p.t_h); values.push(curve[k - 1].people_restored); }
     xs.push(p.t_h); values.push(p.people_restored);
   });
-  lineChart($("curve"), xs, [{values, xs, label: "people with every service back", class: "restored"}], {label: "People with service back over time"});
+  lineChart($("curve"), xs, [{values, xs, label: "people with a service back (power and heat counted apart)", class: "restored"}], {label: "People with service back over time"});
   const rows = plan.groups.slice().sort((a, b) => (a.etr_h ?? 1e9) - (b.etr_h ?? 1e9)).map((g) => wg.el("tr", {},
     wg.el("td", {}, g.service), wg.el("td", {class: "num"}, wg.number(g.people)),
     wg.el("td", {}, wg.clock(g.etr_at)), wg.el("td", {}, g.waits_for.map((t) => plan.labels[t] || t).join(", "))));
