@@ -78,6 +78,7 @@ def create_app(
     )
     app.state.store = opened
     app.state.city = city
+    app.state.scenario = scenario
     app.state.compiled_city = compiled_city
     app.state.deployment = deployment or Deployment()
     app.state.tokens = TokenCache()
