@@ -11,6 +11,8 @@ STAMP := $(VENV)/.synced
 
 demo: $(STAMP)
 	$(VENV)/bin/warmgrid demo
+	rm -rf .demo && mkdir -p .demo
+	$(VENV)/bin/warmgrid serve --db sqlite:///.demo/warmgrid.db --seed-demo --demo-tokens
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check --no-cache src tests bench

@@ -15,6 +15,8 @@ PUBLIC = {
     ("GET", "/alerts/{alert_id}"),
 }
 PUBLIC |= {("GET", "/alerts/{alert_id}/cap"), ("GET", "/feed.atom")}
+PUBLIC |= {("GET", "/public/data"), ("GET", "/public/buildings")}
+PUBLIC |= {("POST", "/session"), ("GET", "/session"), ("DELETE", "/session")}
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 

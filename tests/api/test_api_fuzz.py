@@ -21,6 +21,7 @@ from schemathesis.config import SchemathesisConfig
 from warmgrid.api import create_app
 from warmgrid.incidents.seed import seed_if_empty
 from warmgrid.model.demo import demo_city
+from warmgrid.scenario.spec import demo_scenario
 from warmgrid.store import Role, add_user, create_token, open_store
 
 EXAMPLES_PER_OPERATION = 10
@@ -39,7 +40,9 @@ _CONFIG = SchemathesisConfig.from_dict(
     {"phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}}}
 )
 schema = schemathesis.openapi.from_asgi(
-    "/openapi.json", create_app(_url, _city, store=_store), config=_CONFIG
+    "/openapi.json",
+    create_app(_url, _city, store=_store, scenario=demo_scenario()),
+    config=_CONFIG,
 )
 
 

@@ -21,12 +21,14 @@ from warmgrid.api import (
     routes_incidents,
     routes_plans,
     routes_report,
+    sessions,
 )
 from warmgrid.api.deps import TokenCache
 from warmgrid.api.docs import install_docs
 from warmgrid.api.errors import install_error_handlers
 from warmgrid.api.feed_cache import FeedCache, FeedFastPath
 from warmgrid.api.guard import MAX_BODY_BYTES, RequestGuard
+from warmgrid.api.session_store import SessionStore
 from warmgrid.incidents.impact import compile_for_impact
 from warmgrid.store import Store, open_store
 from warmgrid.store.group_commit import GroupCommit
@@ -48,6 +50,7 @@ def create_app(
     store: Store | None = None,
     deployment: Deployment | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
+    scenario: Any = None,
 ) -> FastAPI:
     """An app serving the store at ``store_url`` (opened and migrated now).
 
@@ -55,7 +58,11 @@ def create_app(
     assessments and outage alerts; without it those answer 409. ``store`` reuses an
     open store; ``deployment`` holds the CAP sender, sender name and public base URL;
     larger request bodies than ``max_body_bytes`` are refused (413).
+    ``scenario`` (a :class:`warmgrid.scenario.spec.Scenario`: weather, crews, warming
+    centres) with the city feeds the console's situation (:mod:`warmgrid.web`).
     """
+    from warmgrid.web import install_web
+
     opened = store or open_store(store_url)
     compile_lock = Lock()
     compiled: list[Any] = []
@@ -82,9 +89,11 @@ def create_app(
     )
     app.state.store = opened
     app.state.city = city
+    app.state.scenario = scenario
     app.state.compiled_city = compiled_city
     app.state.deployment = deployment or Deployment()
     app.state.tokens = TokenCache()
+    app.state.sessions = SessionStore()
     app.state.group_commit = GroupCommit(opened)
     app.state.feed = FeedCache()
     app.add_middleware(
@@ -104,6 +113,8 @@ def create_app(
     app.include_router(routes_compose.router)
     app.include_router(routes_admin.router)
     app.include_router(routes_report.router)
+    app.include_router(sessions.router)
+    install_web(app, city, scenario)
 
     @app.get("/health", tags=["public"])
     async def health() -> dict[str, str]:

@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from warmgrid.api.session_store import session_token
 from warmgrid.store import Principal, Role, Store, authenticate
 
 TOKEN_CACHE_SECONDS = 5.0
@@ -70,25 +71,35 @@ async def get_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """The caller, from the bearer token; 401 when absent or unknown."""
-    if credentials is None or not credentials.credentials:
+    """The caller, from the bearer token or else the browser's session cookie (see
+    :mod:`warmgrid.api.session_store`); 401 when absent or unknown."""
+    secret = credentials.credentials if credentials is not None else None
+    if not secret:
+        secret = session_token(request)
+    if not secret:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "an API token is required (Authorization: Bearer …)",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    principal = await principal_for_token(request, secret)
+    if principal is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "unknown or revoked API token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return principal
+
+
+async def principal_for_token(request: Request, secret: str) -> Principal | None:
+    """The holder of the API token ``secret`` (cached), or ``None`` when unknown or revoked."""
     cache: TokenCache = request.app.state.tokens
-    secret = credentials.credentials
     principal = cache.get(secret)
     if principal is None:
         principal = await run_in_threadpool(_lookup, request.app.state.store, secret)
-        if principal is None:
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                "unknown or revoked API token",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        cache.put(secret, principal)
+        if principal is not None:
+            cache.put(secret, principal)
     return principal
 
 

@@ -23,7 +23,15 @@ from warmgrid.incidents.domain import (
     SourceKind,
     TimePrecision,
 )
-from warmgrid.store import Store, authenticate, default_url, open_store
+from warmgrid.store import (
+    Role,
+    Store,
+    add_user,
+    authenticate,
+    create_token,
+    default_url,
+    open_store,
+)
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -71,11 +79,43 @@ def _load_city(city: str) -> Any:
     return load_city_arg(city)
 
 
+def _console_scenario(city: str, scenario: str | None) -> Any:
+    """The scenario whose weather, crews and warming centres the console uses: the file
+    given, else the demo city's default scenario for ``demo``, else none (no console data)."""
+    from warmgrid.scenario.spec import demo_scenario, load_scenario
+
+    if scenario:
+        return load_scenario(scenario)
+    return demo_scenario() if city == "demo" else None
+
+
+def _demo_tokens(store: Store) -> list[tuple[str, str]]:
+    """New tokens for the users demo-operator, demo-approver and demo-viewer (created when
+    missing): (role, secret) pairs. Two different people, so the operator's drafts can be
+    approved by the approver."""
+    from sqlalchemy import select
+
+    from warmgrid.store.models import User
+
+    out = []
+    with store.write() as session:
+        for role in (Role.OPERATOR, Role.APPROVER, Role.VIEWER):
+            name = f"demo-{role.value}"
+            user = session.scalar(select(User).where(User.name == name))
+            user = user or add_user(session, name, role, cli_actor())
+            out.append((role.value, create_token(session, user, role, cli_actor())[1]))
+    return out
+
+
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     city: Annotated[str, typer.Option(help="City: 'demo', a city folder, or 'none'.")] = "demo",
+    scenario: Annotated[
+        str | None,
+        typer.Option(help="Scenario TOML (weather, crews, warming centres) for the console."),
+    ] = None,
     seed_demo: Annotated[
         bool,
         typer.Option(
@@ -94,8 +134,12 @@ def serve(
         str | None,
         typer.Option(help="Public base URL of this server, for feed ids and links."),
     ] = None,
+    demo_tokens: Annotated[
+        bool, typer.Option(help="Create and print demo operator, approver and viewer tokens.")
+    ] = False,
 ) -> None:
-    """Serve the HTTP API (OpenAPI at /docs) on the store."""
+    """Serve the console (/), the public page (/public) and the HTTP API (OpenAPI at
+    /docs) on the store."""
     import uvicorn
 
     from warmgrid.alerts.deployment import Deployment
@@ -107,6 +151,7 @@ def serve(
     deployment = Deployment.checked(sender, sender_name, public_url)
     url = store_url(db)
     the_city = _load_city(city)
+    spec = _console_scenario(city, scenario)
     store = open_store(url)
     if seed_demo:
         added = seed_if_empty(store, the_city)
@@ -115,9 +160,17 @@ def serve(
             if added
             else "the store already holds incidents: nothing seeded"
         )
-    console.print(f"warmgrid API on http://{host}:{port} (store: {store.dialect})", markup=False)
-    app = create_app(url, the_city, store=store, deployment=deployment)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    app = create_app(url, the_city, store=store, deployment=deployment, scenario=spec)
+    if app.state.live is not None:
+        app.state.live.assessment()
+    address = f"http://{host}:{port}"
+    console.print(f"warmgrid console on {address}/ (store: {store.dialect})", markup=False)
+    console.print(f"public page on {address}/public, API docs on {address}/docs", markup=False)
+    if demo_tokens:
+        for role, secret in _demo_tokens(store):
+            console.print(f"  sign in as the demo {role}: {secret}", highlight=False)
+    console.print("Ctrl-C stops the server.")
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)
 
 
 incident_app = typer.Typer(no_args_is_help=True, help="The incident log.")

@@ -1,0 +1,229 @@
+"""The map layers of an :class:`Assessment` as GeoJSON (WGS84 degrees, RFC 7946).
+
+Buildings are points with their service state (``served``, ``power``, ``heat`` or
+``both`` lost), people, use and, when they lost heat, the forecast hours until their
+air falls below 12 °C; branches are lines between their nodes with their state
+(``damaged``, ``dead`` = de-energised or cold on both ends, or ``ok``); damaged nodes and
+sources are points; warming centres and crews (with their first and next repair) too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from warmgrid.scenario.run import Assessment
+
+Feature = dict[str, Any]
+
+
+def _number(value: float, digits: int = 1) -> float | None:
+    return round(float(value), digits) if np.isfinite(value) else None
+
+
+def _collection(features: list[Feature]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _point(lon: float, lat: float, properties: dict[str, Any]) -> Feature:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+        "properties": properties,
+    }
+
+
+def building_states(assessment: Assessment) -> np.ndarray:
+    """Per building: ``served``, ``power``, ``heat`` or ``both`` (the services lost)."""
+    impact = assessment.impact
+    power = np.asarray(impact.building_without_power, bool)
+    heat = np.asarray(impact.building_without_heat, bool)
+    return np.select([power & heat, power, heat], ["both", "power", "heat"], "served")
+
+
+def hours_to_12c(assessment: Assessment) -> np.ndarray:
+    """Per building (city row order): forecast hours to 12 °C; NaN when it keeps its heat
+    or stays above 12 °C within the forecast."""
+    out = np.full(len(assessment.city.buildings), np.nan)
+    cool = assessment.cooldown
+    if cool.building_ids:
+        out[np.flatnonzero(assessment.impact.building_without_heat)] = cool.hours_to[12.0]
+    return out
+
+
+def buildings(assessment: Assessment) -> dict[str, Any]:
+    """Every building with its state, people, use, hours to 12 °C and ETR."""
+    table = assessment.city.buildings
+    states = building_states(assessment)
+    h12 = hours_to_12c(assessment)
+    etr = assessment.etr_hours()
+    critical = np.asarray(assessment.compiled.building_critical, bool)
+    features = [
+        _point(
+            float(lon),
+            float(lat),
+            {
+                "id": ident,
+                "name": name,
+                "use": use,
+                "people": int(people),
+                "state": str(state),
+                "critical": bool(crit),
+                "h12": _number(h),
+                "etr_h": _number(e),
+            },
+        )
+        for ident, name, use, people, lon, lat, state, crit, h, e in zip(
+            table["id"],
+            table["name"],
+            table["use"],
+            table["population"],
+            table["lon"],
+            table["lat"],
+            states,
+            critical,
+            h12,
+            etr,
+            strict=True,
+        )
+    ]
+    return _collection(features)
+
+
+def networks(assessment: Assessment) -> dict[str, Any]:
+    """Every branch as a line with its network, kind and state."""
+    city = assessment.city
+    nodes = city.nodes.set_index("id")[["lon", "lat"]]
+    damaged = set(assessment.impact.damaged_asset_ids)
+    unsupplied = set().union(*assessment.impact.unsupplied().values())
+    branches = city.branches
+    start = nodes.reindex(branches["from_node"]).to_numpy(float)
+    end = nodes.reindex(branches["to_node"]).to_numpy(float)
+    features = []
+    for k, (ident, network, kind, name, a, b) in enumerate(
+        zip(
+            branches["id"],
+            branches["network"],
+            branches["kind"],
+            branches["name"],
+            branches["from_node"],
+            branches["to_node"],
+            strict=True,
+        )
+    ):
+        if not (np.isfinite(start[k]).all() and np.isfinite(end[k]).all()):
+            continue
+        if ident in damaged:
+            state = "damaged"
+        elif a in unsupplied and b in unsupplied:
+            state = "dead"
+        else:
+            state = "ok"
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [
+                        [round(start[k][0], 6), round(start[k][1], 6)],
+                        [round(end[k][0], 6), round(end[k][1], 6)],
+                    ],
+                },
+                "properties": {
+                    "id": ident,
+                    "network": network,
+                    "kind": kind,
+                    "name": name,
+                    "state": state,
+                },
+            }
+        )
+    return _collection(features)
+
+
+def assets(assessment: Assessment) -> dict[str, Any]:
+    """Nodes and sources as points (to find and mark them), with a ``damaged`` flag."""
+    city = assessment.city
+    damaged = set(assessment.impact.damaged_asset_ids)
+    nodes = city.nodes
+    features = [
+        _point(
+            float(lon),
+            float(lat),
+            {"id": ident, "network": net, "kind": kind, "name": name, "damaged": ident in damaged},
+        )
+        for ident, net, kind, name, lon, lat in zip(
+            nodes["id"],
+            nodes["network"],
+            nodes["kind"],
+            nodes["name"],
+            nodes["lon"],
+            nodes["lat"],
+            strict=True,
+        )
+    ]
+    where = nodes.set_index("id")[["lon", "lat"]]
+    for ident, net, kind, name, node in zip(
+        city.sources["id"],
+        city.sources["network"],
+        city.sources["kind"],
+        city.sources["name"],
+        city.sources["node"],
+        strict=True,
+    ):
+        lon, lat = where.loc[node]
+        features.append(
+            _point(
+                float(lon),
+                float(lat),
+                {
+                    "id": ident,
+                    "network": net,
+                    "kind": kind,
+                    "name": name,
+                    "damaged": ident in damaged,
+                },
+            )
+        )
+    return _collection(features)
+
+
+def warming_centres(assessment: Assessment) -> dict[str, Any]:
+    """The scenario's warming centres."""
+    return _collection(
+        [_point(c.lon, c.lat, {"name": c.name}) for c in assessment.scenario.warming_centres]
+    )
+
+
+def crews(assessment: Assessment) -> dict[str, Any]:
+    """Crews at their depots, with their first and next repair under the plan."""
+    plan = assessment.plan
+    jobs: dict[str, list[dict[str, Any]]] = {}
+    if plan is not None:
+        problem, schedule = plan.problem, plan.schedule
+        for crew, route in zip(problem.crews, schedule.routes, strict=True):
+            jobs[crew.id] = [
+                {
+                    "task": problem.tasks[t].id,
+                    "start_h": _number(schedule.start_h[t], 2),
+                    "end_h": _number(schedule.end_h[t], 2),
+                }
+                for t in route
+            ]
+    features = []
+    for crew in assessment.scenario.crews:
+        route = jobs.get(crew.id, [])
+        features.append(
+            _point(
+                crew.lon,
+                crew.lat,
+                {
+                    "id": crew.id,
+                    "skills": list(crew.skills),
+                    "current": route[0] if route else None,
+                    "next": route[1] if len(route) > 1 else None,
+                },
+            )
+        )
+    return _collection(features)

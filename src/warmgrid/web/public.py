@@ -1,0 +1,168 @@
+"""What the public page may show: published, current, Public-scope alerts only.
+
+Outage areas are the areas of those alerts (with their ETR parameter and the time the
+alert was sent as "last update"); "when is my building back" looks a building up by
+name or id (or the nearest to a point) and says which published area it lies in. The
+warming centres are the scenario's (the alerts name them too). Incidents, sources,
+crews, drafts and restricted alerts never reach this module's output.
+"""
+
+from __future__ import annotations
+
+from threading import Lock
+from typing import Any
+
+import numpy as np
+from shapely import points
+from shapely.geometry import Polygon as ShapelyPolygon
+from sqlalchemy.orm import Session
+
+from warmgrid.alerts.cap_xml import from_xml
+from warmgrid.alerts.message import Message
+from warmgrid.model import City
+from warmgrid.restore.travel import great_circle_km
+from warmgrid.scenario.spec import Scenario
+from warmgrid.store import alert_log
+
+LANGUAGES = ("en", "uk")
+MAX_MATCHES = 10
+NEAREST_CENTRES = 3
+
+
+def _language(code: str) -> str:
+    return code.split("-")[0].lower()
+
+
+def alert_card(alert_id: int, message: Message) -> dict[str, Any]:
+    """One published alert: its texts per language, ETR, and areas as GeoJSON features."""
+    texts: dict[str, dict[str, str]] = {}
+    etr = None
+    features = []
+    for info in message.infos:
+        language = _language(info.language)
+        texts[language] = {
+            "event": info.event,
+            "headline": info.headline,
+            "description": info.description,
+            "instruction": info.instruction,
+            "area": "; ".join(area.description for area in info.areas),
+        }
+        for parameter in info.parameters:
+            if parameter.value_name == "ETR" and parameter.value != "unknown":
+                etr = parameter.value
+        if features:
+            continue
+        for area in info.areas:
+            for polygon in area.polygons:
+                ring = [[round(lon, 6), round(lat, 6)] for lat, lon in polygon.points]
+                features.append(
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Polygon", "coordinates": [ring]},
+                        "properties": {
+                            "alert_id": alert_id,
+                            "etr": etr,
+                            "updated": message.sent.isoformat(),
+                        },
+                    }
+                )
+    for feature in features:
+        feature["properties"]["etr"] = etr
+    return {
+        "id": alert_id,
+        "msg_type": message.msg_type,
+        "sent": message.sent.isoformat(),
+        "etr": etr,
+        "texts": texts,
+        "areas": features,
+    }
+
+
+class PublicView:
+    """Published alerts parsed once per set of current alerts, and building look-ups."""
+
+    def __init__(self, city: City | None, scenario: Scenario | None) -> None:
+        self.city = city
+        self.centres = list(scenario.warming_centres) if scenario else []
+        self._lock = Lock()
+        self._cached: tuple[tuple[int, ...], list[dict[str, Any]]] | None = None
+
+    def alerts(self, session: Session) -> list[dict[str, Any]]:
+        """The current published alerts of Public scope, newest first."""
+        ids = tuple(alert_log.current_public_ids(session))
+        with self._lock:
+            if self._cached is not None and self._cached[0] == ids:
+                return self._cached[1]
+        cards = []
+        for alert in alert_log.current_public(session):
+            message = from_xml(alert.xml)
+            if message.scope == "Public" and message.status == "Actual":
+                cards.append(alert_card(alert.id, message))
+        with self._lock:
+            self._cached = (ids, cards)
+        return cards
+
+    def nearest_centres(self, lon: float, lat: float) -> list[dict[str, Any]]:
+        """The warming centres nearest to a point, with the distance in km."""
+        if not self.centres:
+            return []
+        km = great_circle_km(
+            lon,
+            lat,
+            np.array([c.lon for c in self.centres]),
+            np.array([c.lat for c in self.centres]),
+        )
+        order = np.argsort(km)[:NEAREST_CENTRES]
+        return [
+            {
+                "name": self.centres[k].name,
+                "lon": self.centres[k].lon,
+                "lat": self.centres[k].lat,
+                "km": round(float(km[k]), 2),
+            }
+            for k in order
+        ]
+
+    def find_buildings(
+        self, alerts: list[dict[str, Any]], query: str | None, lon: float | None, lat: float | None
+    ) -> list[dict[str, Any]]:
+        """Buildings whose name or id contains ``query``, or the one nearest to the point;
+        each with the published alert whose area holds it (or none) and warming centres."""
+        if self.city is None:
+            return []
+        table = self.city.buildings
+        if query:
+            needle = query.strip().lower()
+            mask = table["name"].str.lower().str.contains(needle, regex=False) | (
+                table["id"].str.lower() == needle
+            )
+            rows = np.flatnonzero(mask.to_numpy())[:MAX_MATCHES]
+        elif lon is not None and lat is not None:
+            km = great_circle_km(lon, lat, table["lon"].to_numpy(), table["lat"].to_numpy())
+            rows = np.array([int(np.argmin(km))])
+        else:
+            return []
+        shapes = [
+            (card, ShapelyPolygon(feature["geometry"]["coordinates"][0]))
+            for card in alerts
+            for feature in card["areas"]
+        ]
+        where = points(table["lon"].to_numpy()[rows], table["lat"].to_numpy()[rows])
+        out = []
+        for row, point in zip(rows, where, strict=True):
+            inside = next((card for card, shape in shapes if shape.covers(point)), None)
+            b_lon, b_lat = float(table["lon"].iat[row]), float(table["lat"].iat[row])
+            out.append(
+                {
+                    "id": str(table["id"].iat[row]),
+                    "name": str(table["name"].iat[row]),
+                    "lon": b_lon,
+                    "lat": b_lat,
+                    "alert_id": inside["id"] if inside else None,
+                    "etr": inside["etr"] if inside else None,
+                    "updated": inside["sent"] if inside else None,
+                    "texts": inside["texts"] if inside else None,
+                    "centres": self.nearest_centres(b_lon, b_lat),
+                }
+            )
+        return out

@@ -1,0 +1,286 @@
+"""Data routes of the console (``/console/…``, signed in) and the public page (``/public/…``).
+
+Reads need the viewer role, damage and alert drafts the operator role, exactly as the API
+(the same dependencies: a bearer token or the session cookie with its CSRF header).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from warmgrid.alerts.cap_xml import from_xml, to_xml
+from warmgrid.api.deps import Operator, ReadSession, StoreDep, Viewer
+from warmgrid.api.schemas import AlertOut
+from warmgrid.errors import InputError
+from warmgrid.impact import Circle, Damage, Polygon, assess
+from warmgrid.incidents import log
+from warmgrid.incidents.domain import DamageIn, Latitude, Longitude, Text
+from warmgrid.scenario.run import Assessment, public_alerts
+from warmgrid.store import alert_log
+from warmgrid.store.errors import ConflictError
+from warmgrid.web import figures, layers
+from warmgrid.web.events import event_stream
+from warmgrid.web.public import PublicView, alert_card
+from warmgrid.web.state import LiveState
+
+console = APIRouter(prefix="/console", tags=["console"])
+public = APIRouter(prefix="/public", tags=["public"])
+events = APIRouter(tags=["console"])
+BuildingId = Annotated[str, Path(min_length=1, max_length=200)]
+JSON_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": {}}}}
+
+
+def _live(request: Request) -> LiveState:
+    live: LiveState | None = request.app.state.live
+    if live is None:
+        raise ConflictError("the server runs without a city; the console has nothing to show")
+    return live
+
+
+class CircleIn(BaseModel):
+    """A circle: centre in WGS84 degrees and radius in metres."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lon: Longitude
+    lat: Latitude
+    radius_m: Annotated[float, Field(gt=0, le=5000, allow_inf_nan=False)]
+
+
+class DamageEdit(BaseModel):
+    """Damage an operator marks for an incident: assets by id, a circle or a polygon."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    incident_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    asset_ids: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=1000)
+    ] = []
+    circle: CircleIn | None = None
+    polygon: Annotated[
+        list[tuple[Longitude, Latitude]] | None, Field(min_length=3, max_length=1000)
+    ] = None
+    note: Annotated[Text, Field(max_length=2000)] = ""
+
+
+def _json(body: bytes) -> Response:
+    return Response(content=body, media_type="application/json")
+
+
+@console.get("/figures", response_class=Response, responses=JSON_RESPONSE)
+def get_figures(_: Viewer, request: Request) -> Response:
+    """Key figures of the current situation."""
+    return _json(_live(request).json("figures", figures.key_figures))
+
+
+def _layers(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "buildings": layers.buildings(assessment),
+        "networks": layers.networks(assessment),
+        "assets": layers.assets(assessment),
+        "warming_centres": layers.warming_centres(assessment),
+        "crews": layers.crews(assessment),
+        "outage_areas": {
+            "type": "FeatureCollection",
+            "features": [
+                feature
+                for number, message in enumerate(assessment.alerts, start=1)
+                for feature in alert_card(number, message)["areas"]
+            ],
+        },
+    }
+
+
+@console.get("/layers", response_class=Response, responses=JSON_RESPONSE)
+def get_layers(_: Viewer, request: Request) -> Response:
+    """The map layers (GeoJSON feature collections) of the current situation."""
+    return _json(_live(request).json("layers", _layers))
+
+
+@console.get("/buildings/{building_id}")
+def get_building(building_id: BuildingId, _: Viewer, request: Request) -> dict[str, Any]:
+    """One building: why it lacks a service, people, critical use, ETR, hours to 12 °C."""
+    return figures.building_details(_live(request).assessment(), building_id)
+
+
+@console.get("/cooldown", response_class=Response, responses=JSON_RESPONSE)
+def get_cooldown(_: Viewer, request: Request) -> Response:
+    """People below 12 °C and 5 °C over the forecast, with and without the plan."""
+    return _json(_live(request).json("cooldown", figures.cooldown_chart))
+
+
+@console.get("/plan", response_class=Response, responses=JSON_RESPONSE)
+def get_plan(_: Viewer, request: Request) -> Response:
+    """The restoration plan: crews' timelines, curve, ETR per group (null: no plan)."""
+    return _json(_live(request).json("plan", figures.plan_board))
+
+
+@console.get("/incidents")
+def get_incidents(_: Viewer, session: ReadSession) -> list[dict[str, Any]]:
+    """The incident log: incidents with their reports, revisions and confirmed damage."""
+    out = []
+    for incident in log.list_incidents(session, limit=500):
+        out.append(
+            {
+                "id": incident.id,
+                "kind": incident.kind,
+                "status": incident.status,
+                "title": incident.title,
+                "occurred_at": incident.occurred_at.isoformat() if incident.occurred_at else None,
+                "location": incident.location,
+                "revision": incident.revision,
+                "reports": [
+                    {
+                        "source_name": r.source_name,
+                        "source_kind": r.source_kind,
+                        "certainty": r.certainty,
+                        "received_at": r.received_at.isoformat(),
+                        "quoted_text": r.quoted_text,
+                    }
+                    for r in log.list_reports(session, incident.id)
+                ],
+                "revisions": [
+                    {
+                        "revision": v.revision,
+                        "changed_at": v.changed_at.isoformat(),
+                        "changed_by": v.changed_by,
+                        "note": v.note,
+                        "changes": v.changes,
+                    }
+                    for v in log.revisions(session, incident.id)
+                ],
+                "damage": [
+                    {
+                        "asset_id": d.asset_id,
+                        "confirmed_by": d.confirmed_by,
+                        "confirmed_at": d.confirmed_at.isoformat(),
+                        "note": d.note,
+                        "retracted": d.retracted_at is not None,
+                    }
+                    for d in log.damage_links(session, incident.id)
+                ],
+            }
+        )
+    return out
+
+
+def _assets_of(edit: DamageEdit, compiled: Any) -> list[str]:
+    known = set(compiled.asset_ids.tolist())
+    for k, asset in enumerate(edit.asset_ids):
+        if asset not in known:
+            raise InputError(f"asset_ids[{k}]", f"no asset {asset!r} in the city")
+    found = list(edit.asset_ids)
+    areas: list[Any] = []
+    if edit.circle is not None:
+        areas.append(Circle(edit.circle.lon, edit.circle.lat, edit.circle.radius_m))
+    if edit.polygon is not None:
+        areas.append(Polygon(tuple(edit.polygon)))
+    if areas:
+        found += assess(compiled, Damage(asset_ids=(), areas=tuple(areas))).damaged_asset_ids
+    if not found:
+        raise InputError("asset_ids", "name an asset, a circle or a polygon that holds one")
+    return list(dict.fromkeys(found))
+
+
+@console.post("/damage", status_code=201)
+def mark_damage(edit: DamageEdit, who: Operator, store: StoreDep, request: Request) -> dict:
+    """Confirm damage for an incident (recorded in the incident log with who, when and
+    why) and answer the key figures of the new situation."""
+    live = _live(request)
+    assets = _assets_of(edit, request.app.state.compiled_city())
+    with store.write() as session:
+        current = {
+            d.asset_id
+            for d in log.damage_links(session, edit.incident_id)
+            if d.retracted_at is None
+        }
+        added = [a for a in assets if a not in current]
+        for asset in added:
+            log.confirm_damage(
+                session, edit.incident_id, DamageIn(asset_id=asset, note=edit.note), who.actor
+            )
+    return {"added": added, "figures": json.loads(live.json("figures", figures.key_figures))}
+
+
+@console.post("/alerts/draft", response_model=list[AlertOut], status_code=201)
+def draft_alerts(
+    who: Operator,
+    store: StoreDep,
+    request: Request,
+    incident_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> list[AlertOut]:
+    """Draft the public outage alerts of the current situation (sent now), one per area."""
+    assessment = _live(request).assessment()
+    start = assessment.scenario.start
+    now = datetime.now(start.tzinfo).replace(microsecond=0)
+    messages = public_alerts(
+        replace(assessment.scenario, start=now),
+        assessment.city,
+        assessment.impact,
+        assessment.etr_hours(),
+    )
+    if not messages:
+        raise ConflictError("every building has power and heat; there is nothing to announce")
+    with store.write() as session:
+        return [
+            AlertOut.model_validate(
+                alert_log.create_draft(
+                    session, to_xml(message), who.actor, incident_id, who.user_id
+                )
+            )
+            for message in messages
+        ]
+
+
+@console.get("/alerts/{alert_id}/preview")
+def preview_alert(
+    alert_id: Annotated[int, Path(ge=1, le=2**31 - 1)], _: Viewer, session: ReadSession
+) -> dict[str, Any]:
+    """A message (draft or published) as the public would read it, with its CAP XML."""
+    alert = alert_log.get_alert(session, alert_id)
+    card = alert_card(alert.id, from_xml(alert.xml))
+    return {
+        **card,
+        "status": alert.status,
+        "created_by": alert.created_by,
+        "cap_xml": alert.xml.decode("utf-8"),
+    }
+
+
+@events.get("/events", response_class=StreamingResponse, include_in_schema=False)
+def get_events(_: Viewer, request: Request) -> StreamingResponse:
+    """Server-sent events: ``change`` after every write, so pages refresh themselves."""
+    return event_stream(request, request.app.state.changes)
+
+
+@public.get("/data")
+def public_data(session: ReadSession, request: Request) -> dict[str, Any]:
+    """Published alerts with their outage areas, and the warming centres (no sign-in)."""
+    view: PublicView = request.app.state.public_view
+    city = request.app.state.city
+    return {
+        "city": str(getattr(city, "name", "")),
+        "alerts": view.alerts(session),
+        "warming_centres": [{"name": c.name, "lon": c.lon, "lat": c.lat} for c in view.centres],
+    }
+
+
+@public.get("/buildings")
+def public_buildings(
+    session: ReadSession,
+    request: Request,
+    q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
+    lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
+) -> list[dict[str, Any]]:
+    """When is my building back: buildings by name or id (or the nearest to a point),
+    each with the published alert covering it and the nearest warming centres."""
+    view: PublicView = request.app.state.public_view
+    return view.find_buildings(view.alerts(session), q, lon, lat)

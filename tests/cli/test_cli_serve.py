@@ -1,0 +1,36 @@
+"""``warmgrid serve`` helpers: the console's scenario and the demo tokens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from warmgrid.cli.incidents import _console_scenario, _demo_tokens
+from warmgrid.scenario.spec import demo_scenario
+from warmgrid.store import authenticate, open_store
+
+
+def test_demo_tokens_belong_to_three_people_with_their_roles(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'serve.db'}")
+    first = dict(_demo_tokens(store))
+    again = dict(_demo_tokens(store))  # a restart on the same store reuses the users
+    with store.read() as session:
+        people = {}
+        for tokens in (first, again):
+            for role, secret in tokens.items():
+                principal = authenticate(session, secret)
+                assert principal is not None
+                assert principal.role.value == role
+                people.setdefault(role, set()).add(principal.user_id)
+    store.close()
+    assert set(first) == {"operator", "approver", "viewer"}
+    assert all(len(ids) == 1 for ids in people.values())
+    assert len({next(iter(ids)) for ids in people.values()}) == 3
+
+
+def test_the_console_scenario(tmp_path: Path) -> None:
+    assert _console_scenario("demo", None) == demo_scenario()
+    assert _console_scenario(str(tmp_path), None) is None
+    text = Path(__file__).resolve().parents[2] / "src/warmgrid/scenario/data/demo.toml"
+    copy = tmp_path / "mine.toml"
+    copy.write_text(text.read_text().replace("late November", "my test"))
+    assert _console_scenario("demo", str(copy)).name == "Strike on CHP-5, my test"
