@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from warmgrid.cli.common import (
@@ -133,15 +134,24 @@ def screen_command(
         emit_json({"k": k, "rows": frame.to_dict(orient="records")})
         return
     table = Table(
-        title=f"N-{k} screening of {compiled.city.name}" + (" (sampled)" if k > 1 else "")
+        title=f"N-{k} screening of {esc(compiled.city.name)}" + (" (sampled)" if k > 1 else ""),
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
     )
     key = "id" if k == 1 else "assets"
-    table.add_column(key)
+    shown = frame.head(top or 20)
+    cells = [str(value).split(",") for value in shown[key]]  # N-k: one id per line
+    longest = max((len(ident) for ids in cells for ident in ids), default=2)
+    table.add_column(key, min_width=longest, no_wrap=True)  # ids are never cut
     for column in COUNT_COLUMNS:
-        table.add_column(column.replace("_without_", " w/o ").replace("_", " "), justify="right")
-    for row in frame.head(top or 20).itertuples(index=False):
+        what, _, service = column.partition("_without_")
+        what = {"buildings": "bldgs"}.get(what, what)
+        header = f"{what}\nno {service}"
+        table.add_column(header, justify="right", min_width=max(map(len, header.split("\n"))))
+    for ids, row in zip(cells, shown.itertuples(index=False), strict=True):
         record = row._asdict()
-        table.add_row(esc(record[key]), *(esc(record[c]) for c in COUNT_COLUMNS))
+        table.add_row(esc("\n".join(ids)), *(esc(record[c]) for c in COUNT_COLUMNS))
     console.print(table)
 
 
