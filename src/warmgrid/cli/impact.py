@@ -38,6 +38,8 @@ def print_impact(
     words = Labeller(city)
     buildings = city.buildings
     damaged = ", ".join(map(words.label, result.damaged_asset_ids))
+    if not result.damaged.any():
+        damaged = "nothing: the base state of the city (who is unsupplied already)"
     console.print(f"[bold]Damaged:[/] {esc(damaged)}", highlight=False)
     for service, lacking, people in (
         ("power", result.building_without_power, result.people_without_power),
@@ -78,10 +80,9 @@ def impact_command(
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Who is without power and heat after the damage, and why."""
+    """Who is without power and heat after the damage, and why (without damage: who is
+    unsupplied already, in the city's base state)."""
     spec = parse_damage(damage, area)
-    if not spec.asset_ids and not spec.areas:
-        raise InputError("impact", "give damaged assets with --damage and/or --area")
     result = assess(compile_city(load_city_arg(city)), spec)
     chains = result.explain(explain) if explain else {}
     if json_out:
