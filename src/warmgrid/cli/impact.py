@@ -10,6 +10,7 @@ from rich import box
 from rich.table import Table
 
 from warmgrid.cli.common import (
+    AreaFileOpt,
     AreaOpt,
     CityArg,
     DamageOpt,
@@ -75,6 +76,7 @@ def impact_command(
     city: CityArg,
     damage: DamageOpt = None,
     area: AreaOpt = None,
+    area_file: AreaFileOpt = None,
     explain: Annotated[
         str | None, typer.Option(help="Also explain why this building is out.")
     ] = None,
@@ -82,7 +84,7 @@ def impact_command(
 ) -> None:
     """Who is without power and heat after the damage, and why (without damage: who is
     unsupplied already, in the city's base state)."""
-    spec = parse_damage(damage, area)
+    spec = parse_damage(damage, area, area_file)
     result = assess(compile_city(load_city_arg(city)), spec)
     chains = result.explain(explain) if explain else {}
     if json_out:
