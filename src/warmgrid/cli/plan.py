@@ -113,7 +113,8 @@ def _print_plan(plan: Plan, payload: dict[str, Any]) -> None:
             routes.add_row(esc(crew), "(idle)", "", "", "")
     console.print(routes)
     groups = Table(title="Restoration times of the groups")
-    for column in ("group", "service", "people", "weight", "ETR h"):
+    clock = payload.get("group_etr", {})
+    for column in ("group", "service", "people", "weight", "ETR h", *(("ETR",) if clock else ())):
         groups.add_column(column)
     order = sorted(plan.problem.groups, key=lambda g: payload["group_restored_h"][g.id])
     for g in order[:30]:
@@ -123,6 +124,7 @@ def _print_plan(plan: Plan, payload: dict[str, Any]) -> None:
             f"{g.people:,.0f}",
             f"{g.weight:,.0f}",
             f"{payload['group_restored_h'][g.id]:.2f}",
+            *((esc(clock[g.id].replace("T", " ")),) if clock else ()),
         )
     if len(order) > 30:
         groups.add_row(f"… {len(order) - 30} more", "", "", "", "")
@@ -175,9 +177,19 @@ def plan_command(
     speed_kmh: Annotated[float, typer.Option(help="Crew road speed, km/h (city).")] = 30.0,
     road_factor: Annotated[float, typer.Option(help="Road ÷ straight-line distance (city).")] = 1.4,
     seed: Annotated[int, typer.Option(help="Seed of the heuristic's random moves.")] = 0,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            help="Start of the plan, ISO 8601 with a UTC offset (…+02:00 or …Z); ETRs are "
+            "then also given as times, on the city's clock (with a CITY, default: now).",
+        ),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Plan the repairs: crew routes, restoration times, metrics and baselines."""
+    from warmgrid.alerts.captime import utc_now
+    from warmgrid.model.timezone import etr_time, local_time, parse_time
     from warmgrid.restore.plan import make_plan, plan_to_dict
     from warmgrid.restore.problem_file import load_problem
 
@@ -188,6 +200,7 @@ def plan_command(
     if gantt is not None and gantt.suffix.lower() not in (".png", ".svg"):
         raise InputError("--gantt", f"the chart file must end in .png or .svg, got {gantt}")
     hours = parse_repair_hours(repair_hours)
+    moment = None if start is None else parse_time(start, "--start")
     city_model = result = None
     if problem_file is not None:
         if city is not None or damage or area or area_file or hours or crews_file is not None:
@@ -204,6 +217,15 @@ def plan_command(
             bar.add_task(f"planning ({solver})", total=None)
         plan = make_plan(problem, solver=solver, time_limit_s=time_limit, seed=seed)
     payload = plan_to_dict(plan)
+    if city_model is not None:
+        moment = moment or utc_now()
+    if moment is not None:
+        zone = None if city_model is None else city_model.timezone
+        payload["start"] = (moment if zone is None else local_time(moment, zone)).isoformat()
+        payload["group_etr"] = {
+            group: etr_time(moment, restored_h, zone).isoformat(timespec="minutes")
+            for group, restored_h in payload["group_restored_h"].items()
+        }
     if city_model is not None and result is not None:
         from warmgrid.restore.from_city import building_etr
 
