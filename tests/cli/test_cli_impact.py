@@ -71,7 +71,6 @@ def test_bad_input_exits_2_with_a_message_and_no_traceback(tmp_path):
     cases = [
         (("impact", "demo", "--damage", "power.trafo.999"), "power.trafo.999"),
         (("impact", "demo", "--area", "30.5,50.4"), "LON,LAT,RADIUS_M"),
-        (("impact", "demo"), "--damage"),
         (("impact", str(tmp_path), "--damage", "x"), "city.json"),
         (("screen", "demo", "--k", "0"), "--k"),
         (("demo", "--scenario", str(tmp_path / "missing.toml")), "missing.toml"),

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from warmgrid.cli.common import CityArg, JsonOpt, load_city_arg
-from warmgrid.cli.output import console, emit_json, esc, progress
+from warmgrid.cli.output import console, emit_json, err_console, esc, progress
 from warmgrid.errors import InputError
 from warmgrid.model import City, save_city
 from warmgrid.model.io.geojson_io import read_geojson, write_geojson
@@ -71,6 +71,27 @@ def _print_summary(summary: dict[str, Any], title: str) -> None:
     console.print(table)
 
 
+def loop_warnings(city: City) -> list[str]:
+    """One sentence per dependency on a dependency loop of ``city`` (usually none)."""
+    from warmgrid.impact.loops import dependency_loops
+    from warmgrid.impact.words import Labeller
+    from warmgrid.model import compile_city
+
+    words = Labeller(city)
+    return [
+        f"dependency loop: {words.label(loop.asset)} needs {loop.service} at "
+        f"{words.label(loop.node)}, whose supply depends on it in turn; these assets and "
+        "the buildings behind them count as unsupplied (add the missing infeed or "
+        "emergency supply)"
+        for loop in dependency_loops(compile_city(city))
+    ]
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        err_console.print(f"[yellow]warning:[/] {esc(warning)}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``city`` group to the root app."""
     sub = typer.Typer(no_args_is_help=True, help="Import, inspect and export cities.")
@@ -118,10 +139,14 @@ def register(app: typer.Typer) -> None:
             except OSError as error:
                 raise InputError(str(out), f"cannot be written ({error.strerror})") from None
         summary = city.summary()
+        warnings = loop_warnings(city)
         if json_out:
-            emit_json({"out": str(folder), "summary": summary, "meta": city.meta})
+            emit_json(
+                {"out": str(folder), "summary": summary, "meta": city.meta, "warnings": warnings}
+            )
             return
         _print_summary(summary, f"{city.name} → {folder}")
+        _print_warnings(warnings)
         for key in ("loads_without_position", "consumers_without_position"):
             if city.meta.get(key):
                 console.print(
@@ -136,10 +161,12 @@ def register(app: typer.Typer) -> None:
         """Counts of a city's elements, buildings and people."""
         loaded = load_city_arg(city)
         summary = loaded.summary()
+        warnings = loop_warnings(loaded)
         if json_out:
-            emit_json({"summary": summary, "meta": loaded.meta})
+            emit_json({"summary": summary, "meta": loaded.meta, "warnings": warnings})
             return
         _print_summary(summary, loaded.name)
+        _print_warnings(warnings)
 
     @sub.command("export")
     def export(

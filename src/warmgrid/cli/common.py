@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from warmgrid.errors import InputError
 from warmgrid.impact import Circle, Damage
+from warmgrid.impact.damage import Area
 from warmgrid.model import City
 from warmgrid.model.open import open_city
 
@@ -18,6 +20,13 @@ DamageOpt = Annotated[
 AreaOpt = Annotated[
     list[str] | None,
     typer.Option("--area", help="A damaged area LON,LAT,RADIUS_M (repeatable)."),
+]
+AreaFileOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--area-file",
+        help="Damaged areas: a GeoJSON file of Polygons or MultiPolygons (repeatable).",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
@@ -44,7 +53,15 @@ def parse_area(text: str) -> Circle:
         raise InputError("--area", f"{text!r}: {error.problem}") from None
 
 
-def parse_damage(damage: str | None, areas: list[str] | None) -> Damage:
-    """``--damage ID,ID`` and repeated ``--area LON,LAT,RADIUS_M`` → :class:`Damage`."""
+def parse_damage(
+    damage: str | None, areas: list[str] | None, area_files: list[Path] | None = None
+) -> Damage:
+    """``--damage ID,ID``, repeated ``--area LON,LAT,RADIUS_M`` and ``--area-file
+    F.geojson`` → :class:`Damage`."""
+    from warmgrid.impact.area_file import read_area_file
+
     ids = [part.strip() for part in (damage or "").split(",") if part.strip()]
-    return Damage(asset_ids=tuple(ids), areas=tuple(parse_area(a) for a in areas or ()))
+    shapes: list[Area] = [parse_area(a) for a in areas or ()]
+    for path in area_files or ():
+        shapes += read_area_file(path)
+    return Damage(asset_ids=tuple(ids), areas=tuple(shapes))

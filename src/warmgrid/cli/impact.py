@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from warmgrid.cli.common import (
+    AreaFileOpt,
     AreaOpt,
     CityArg,
     DamageOpt,
@@ -37,6 +39,8 @@ def print_impact(
     words = Labeller(city)
     buildings = city.buildings
     damaged = ", ".join(map(words.label, result.damaged_asset_ids))
+    if not result.damaged.any():
+        damaged = "nothing: the base state of the city (who is unsupplied already)"
     console.print(f"[bold]Damaged:[/] {esc(damaged)}", highlight=False)
     for service, lacking, people in (
         ("power", result.building_without_power, result.people_without_power),
@@ -73,15 +77,15 @@ def impact_command(
     city: CityArg,
     damage: DamageOpt = None,
     area: AreaOpt = None,
+    area_file: AreaFileOpt = None,
     explain: Annotated[
         str | None, typer.Option(help="Also explain why this building is out.")
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Who is without power and heat after the damage, and why."""
-    spec = parse_damage(damage, area)
-    if not spec.asset_ids and not spec.areas:
-        raise InputError("impact", "give damaged assets with --damage and/or --area")
+    """Who is without power and heat after the damage, and why (without damage: who is
+    unsupplied already, in the city's base state)."""
+    spec = parse_damage(damage, area, area_file)
     result = assess(compile_city(load_city_arg(city)), spec)
     chains = result.explain(explain) if explain else {}
     with progress(not json_out) as bar:
@@ -142,15 +146,24 @@ def screen_command(
         emit_json({"k": k, "rows": frame.to_dict(orient="records")})
         return
     table = Table(
-        title=f"N-{k} screening of {compiled.city.name}" + (" (sampled)" if k > 1 else "")
+        title=f"N-{k} screening of {esc(compiled.city.name)}" + (" (sampled)" if k > 1 else ""),
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
     )
     key = "id" if k == 1 else "assets"
-    table.add_column(key)
+    shown = frame.head(top or 20)
+    cells = [str(value).split(",") for value in shown[key]]  # N-k: one id per line
+    longest = max((len(ident) for ids in cells for ident in ids), default=2)
+    table.add_column(key, min_width=longest, no_wrap=True)  # ids are never cut
     for column in COUNT_COLUMNS:
-        table.add_column(column.replace("_without_", " w/o ").replace("_", " "), justify="right")
-    for row in frame.head(top or 20).itertuples(index=False):
+        what, _, service = column.partition("_without_")
+        what = {"buildings": "bldgs"}.get(what, what)
+        header = f"{what}\nno {service}"
+        table.add_column(header, justify="right", min_width=max(map(len, header.split("\n"))))
+    for ids, row in zip(cells, shown.itertuples(index=False), strict=True):
         record = row._asdict()
-        table.add_row(esc(record[key]), *(esc(record[c]) for c in COUNT_COLUMNS))
+        table.add_row(esc("\n".join(ids)), *(esc(record[c]) for c in COUNT_COLUMNS))
     console.print(table)
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from warmgrid.cli.common import AreaOpt, DamageOpt
+from warmgrid.cli.common import AreaFileOpt, AreaOpt, DamageOpt
 from warmgrid.cli.output import console, emit_json, esc, progress
 from warmgrid.errors import InputError
 
@@ -19,10 +19,37 @@ if TYPE_CHECKING:
 SOLVERS = ("heuristic", "exact")
 
 
+MAX_REPAIR_HOURS = 24.0 * 365
+
+
+def parse_repair_hours(text: str | None) -> dict[str, float]:
+    """``--repair-hours KIND=H,ID=H`` → {asset kind or id: hours}."""
+    hours: dict[str, float] = {}
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if not sep or not key.strip():
+            raise InputError("--repair-hours", f"expected KIND=HOURS or ID=HOURS, got {item!r}")
+        if not 0.0 <= number <= MAX_REPAIR_HOURS:
+            raise InputError(
+                "--repair-hours",
+                f"{key.strip()}: expected hours from 0 to {MAX_REPAIR_HOURS:g}, got {value!r}",
+            )
+        hours[key.strip()] = number
+    return hours
+
+
 def _city_problem(
     city: str,
     damage: str | None,
     area: list[str] | None,
+    area_file: list[Path] | None,
+    repair_hours: dict[str, float],
     crews_file: Path | None,
     speed_kmh: float,
     road_factor: float,
@@ -30,16 +57,26 @@ def _city_problem(
     from warmgrid.cli.common import load_city_arg, parse_damage
     from warmgrid.impact import assess
     from warmgrid.model import compile_city
-    from warmgrid.restore.from_city import problem_from_impact
+    from warmgrid.restore.from_city import REPAIR_HOURS, problem_from_impact
     from warmgrid.restore.problem_file import load_crews
 
     if crews_file is None:
         raise InputError("plan", "with a CITY, give the crews with --crews FILE.json")
-    spec = parse_damage(damage, area)
+    spec = parse_damage(damage, area, area_file)
     if not spec.asset_ids and not spec.areas:
-        raise InputError("plan", "with a CITY, give damaged assets with --damage and/or --area")
+        raise InputError(
+            "plan", "with a CITY, give damaged assets with --damage, --area and/or --area-file"
+        )
     crews = load_crews(crews_file)
     city_model = load_city_arg(city)
+    known = set(REPAIR_HOURS) | set(city_model.asset_ids())
+    unknown = sorted(set(repair_hours) - known)
+    if unknown:
+        raise InputError(
+            "--repair-hours",
+            f"{unknown[0]!r} is neither an asset kind ({', '.join(sorted(REPAIR_HOURS))}) "
+            "nor an asset id of the city",
+        )
     result = assess(compile_city(city_model), spec)
     if not result.damaged_asset_ids:
         raise InputError("plan", "the damage hits no asset of the city: nothing to repair")
@@ -47,6 +84,7 @@ def _city_problem(
         city_model,
         result,
         crews,
+        repair_hours=repair_hours,
         speed_kmh=speed_kmh,
         road_factor=road_factor,
         source=str(crews_file),
@@ -75,7 +113,8 @@ def _print_plan(plan: Plan, payload: dict[str, Any]) -> None:
             routes.add_row(esc(crew), "(idle)", "", "", "")
     console.print(routes)
     groups = Table(title="Restoration times of the groups")
-    for column in ("group", "service", "people", "weight", "ETR h"):
+    clock = payload.get("group_etr", {})
+    for column in ("group", "service", "people", "weight", "ETR h", *(("ETR",) if clock else ())):
         groups.add_column(column)
     order = sorted(plan.problem.groups, key=lambda g: payload["group_restored_h"][g.id])
     for g in order[:30]:
@@ -85,6 +124,7 @@ def _print_plan(plan: Plan, payload: dict[str, Any]) -> None:
             f"{g.people:,.0f}",
             f"{g.weight:,.0f}",
             f"{payload['group_restored_h'][g.id]:.2f}",
+            *((esc(clock[g.id].replace("T", " ")),) if clock else ()),
         )
     if len(order) > 30:
         groups.add_row(f"… {len(order) - 30} more", "", "", "", "")
@@ -115,6 +155,15 @@ def plan_command(
     ] = None,
     damage: DamageOpt = None,
     area: AreaOpt = None,
+    area_file: AreaFileOpt = None,
+    repair_hours: Annotated[
+        str | None,
+        typer.Option(
+            "--repair-hours",
+            help="Repair hours by asset kind or id, e.g. trafo=12,power.trafo.0=48 "
+            "(others: warmgrid's planning defaults).",
+        ),
+    ] = None,
     crews_file: Annotated[
         Path | None, typer.Option("--crews", help="Crews file (JSON list of crews).")
     ] = None,
@@ -128,9 +177,19 @@ def plan_command(
     speed_kmh: Annotated[float, typer.Option(help="Crew road speed, km/h (city).")] = 30.0,
     road_factor: Annotated[float, typer.Option(help="Road ÷ straight-line distance (city).")] = 1.4,
     seed: Annotated[int, typer.Option(help="Seed of the heuristic's random moves.")] = 0,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            help="Start of the plan, ISO 8601 with a UTC offset (…+02:00 or …Z); ETRs are "
+            "then also given as times, on the city's clock (with a CITY, default: now).",
+        ),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Plan the repairs: crew routes, restoration times, metrics and baselines."""
+    from warmgrid.alerts.captime import utc_now
+    from warmgrid.model.timezone import etr_time, local_time, parse_time
     from warmgrid.restore.plan import make_plan, plan_to_dict
     from warmgrid.restore.problem_file import load_problem
 
@@ -140,14 +199,16 @@ def plan_command(
         raise InputError("--time-limit", f"must be a positive number of seconds, got {time_limit}")
     if gantt is not None and gantt.suffix.lower() not in (".png", ".svg"):
         raise InputError("--gantt", f"the chart file must end in .png or .svg, got {gantt}")
+    hours = parse_repair_hours(repair_hours)
+    moment = None if start is None else parse_time(start, "--start")
     city_model = result = None
     if problem_file is not None:
-        if city is not None or damage or area or crews_file is not None:
+        if city is not None or damage or area or area_file or hours or crews_file is not None:
             raise InputError("plan", "give either --problem FILE or a CITY with damage, not both")
         problem = load_problem(problem_file)
     elif city is not None:
         problem, city_model, result = _city_problem(
-            city, damage, area, crews_file, speed_kmh, road_factor
+            city, damage, area, area_file, hours, crews_file, speed_kmh, road_factor
         )
     else:
         raise InputError("plan", "give --problem FILE.json, or a CITY with --damage and --crews")
@@ -156,6 +217,15 @@ def plan_command(
             bar.add_task(f"planning ({solver})", total=None)
         plan = make_plan(problem, solver=solver, time_limit_s=time_limit, seed=seed)
     payload = plan_to_dict(plan)
+    if city_model is not None:
+        moment = moment or utc_now()
+    if moment is not None:
+        zone = None if city_model is None else city_model.timezone
+        payload["start"] = (moment if zone is None else local_time(moment, zone)).isoformat()
+        payload["group_etr"] = {
+            group: etr_time(moment, restored_h, zone).isoformat(timespec="minutes")
+            for group, restored_h in payload["group_restored_h"].items()
+        }
     if city_model is not None and result is not None:
         from warmgrid.restore.from_city import building_etr
 

@@ -11,7 +11,15 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from warmgrid.cli.common import AreaOpt, CityArg, DamageOpt, JsonOpt, load_city_arg, parse_damage
+from warmgrid.cli.common import (
+    AreaFileOpt,
+    AreaOpt,
+    CityArg,
+    DamageOpt,
+    JsonOpt,
+    load_city_arg,
+    parse_damage,
+)
 from warmgrid.cli.output import console, emit_json, esc, progress
 from warmgrid.errors import InputError
 from warmgrid.impact import assess
@@ -103,6 +111,7 @@ def cooldown_command(
     city: CityArg,
     damage: DamageOpt = None,
     area: AreaOpt = None,
+    area_file: AreaFileOpt = None,
     outdoor_temp: Annotated[
         float | None, typer.Option("--outdoor-temp", help="Constant outdoor temperature, °C.")
     ] = None,
@@ -141,9 +150,9 @@ def cooldown_command(
         )
     if start_hour < 0:
         raise InputError("--start-hour", f"expected 0 or more, got {start_hour}")
-    spec = parse_damage(damage, area)
+    spec = parse_damage(damage, area, area_file)
     if not spec.asset_ids and not spec.areas:
-        raise InputError("cooldown", "give damaged assets with --damage and/or --area")
+        raise InputError("cooldown", "give damaged assets with --damage, --area and/or --area-file")
     if (outdoor_temp is None) == (weather_file is None):
         raise InputError("cooldown", "give exactly one of --outdoor-temp and --weather")
     compiled = compile_city(load_city_arg(city))
