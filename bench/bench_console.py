@@ -29,17 +29,9 @@ import httpx
 import numpy as np
 from playwright.sync_api import sync_playwright
 
+from warmgrid.web.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
+
 HOST = "127.0.0.1"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TARGETS_S = {"console_ready_s": 1.5, "damage_to_figures_s": 1.0, "public_ready_s": 1.0}
 FEEDER_CABLES = [f"power.line.{k}" for k in range(3, 30)]
 
@@ -98,7 +90,9 @@ def main() -> None:
         base = f"http://{HOST}:{port}"
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM_PATH, args=list(CHROMIUM_ARGS)
+                )
                 context = browser.new_context(viewport={"width": 1400, "height": 860})
                 assert context.request.post(f"{base}/session", data={"token": token}).ok
                 console_s, damage_s, public_s = [], [], []
