@@ -125,3 +125,50 @@ def test_item3_users_tokens_and_roles(api) -> None:
     assert disabled.status_code == 200 and disabled.json()["disabled_at"]
     assert api.client.get("/me", headers=headers).status_code == 401
     assert api.client.get("/users", headers=api.auth("approver")).status_code == 403
+
+
+def test_item4_an_update_and_a_cancel_of_one_alert_cannot_both_be_published(api) -> None:
+    original = _draft_xml(api, "original")
+    assert _publish(api, original["id"]).status_code == 200
+    ops = api.auth("operator")
+    update = api.client.post(
+        f"/alert-messages/{original['id']}/update", json={"headline": "Worse"}, headers=ops
+    ).json()
+    cancel = api.client.post(f"/alert-messages/{original['id']}/cancel", json={}, headers=ops)
+    cancel = cancel.json()
+    assert _publish(api, update["id"]).status_code == 200
+    refused = _publish(api, cancel["id"])
+    assert refused.status_code == 409 and "no longer current" in refused.json()["detail"]
+    current = [row["identifier"] for row in api.client.get("/alerts?current=true").json()]
+    assert current == [update["identifier"]]
+    drafted = _draft_xml(api, "draft-only")
+    reference = f"emergency@city.example,{drafted['identifier']},2026-01-14T04:00:00-00:00"
+    xml = api.cap("refers-to-draft").replace(
+        "<msgType>Alert</msgType>", "<msgType>Update</msgType>"
+    )
+    xml = xml.replace("</scope>", f"</scope>\n  <references>{reference}</references>")
+    made = api.client.post("/alert-messages", json={"cap_xml": xml}, headers=ops)
+    assert made.status_code == 201, made.text
+    refused = _publish(api, made.json()["id"])
+    assert refused.status_code == 409 and "draft" in refused.json()["detail"]
+
+
+def test_item6_idempotency_keys_are_scoped_per_user(api, bodies) -> None:
+    incident_body, report_body = bodies
+    incident = api.client.post("/incidents", json=incident_body(), headers=api.auth("operator"))
+    path = f"/incidents/{incident.json()['id']}/reports"
+    key = {"Idempotency-Key": "shift-report-1"}
+    mine = api.client.post(
+        path, json=report_body("mine: T1 out"), headers={**api.auth("operator"), **key}
+    )
+    assert mine.status_code == 201
+    theirs = api.client.post(
+        path, json=report_body("theirs: T2 out"), headers={**api.auth("approver"), **key}
+    )
+    assert theirs.status_code == 201, theirs.text
+    assert theirs.json()["quoted_text"] == "theirs: T2 out"
+    assert theirs.json()["id"] != mine.json()["id"]
+    again = api.client.post(
+        path, json=report_body("mine: T1 out"), headers={**api.auth("operator"), **key}
+    )
+    assert again.status_code == 200 and again.json()["id"] == mine.json()["id"]

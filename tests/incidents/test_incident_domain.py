@@ -62,11 +62,20 @@ def test_transitions(old: IncidentStatus, new: IncidentStatus) -> None:
 @given(low=st.floats(-1e9, 1e9, allow_nan=False), high=st.floats(-1e9, 1e9, allow_nan=False))
 def test_figures_keep_min_max_as_reported(low: float, high: float) -> None:
     if low <= high:
-        figure = Figure(what="drones", min=low, max=high)
+        figure = Figure(what="temperature", min=low, max=high, unit="degC")
         assert (figure.min, figure.max) == (low, high)
     else:
         with pytest.raises(ValidationError, match="above max"):
-            Figure(what="drones", min=low, max=high)
+            Figure(what="temperature", min=low, max=high, unit="degC")
+
+
+@given(low=st.floats(-1e9, 1e9, allow_nan=False), high=st.floats(0, 1e9, allow_nan=False))
+def test_item8_counts_of_people_are_never_negative(low: float, high: float) -> None:
+    if 0 <= low <= high:
+        assert Figure(what="people", min=low, max=high, unit="people").min == low
+    elif low < 0:
+        with pytest.raises(ValidationError, match="cannot be negative"):
+            Figure(what="people", min=low, max=max(high, low), unit="count")
 
 
 def test_figure_needs_a_bound_and_rejects_infinity() -> None:
@@ -111,5 +120,16 @@ def test_polygon_must_be_closed_and_valid() -> None:
 
 def test_patch_cannot_null_a_required_field() -> None:
     with pytest.raises(ValidationError, match="cannot be null"):
-        IncidentPatch.model_validate({"title": None})
-    assert IncidentPatch.model_validate({"location": None}).changed_fields() == {"location": None}
+        IncidentPatch.model_validate({"title": None, "reason": "r"})
+    patch = IncidentPatch.model_validate({"location": None, "reason": "r"})
+    assert patch.changed_fields() == {"location": None}
+
+
+def test_item23_a_correction_records_its_reason() -> None:
+    with pytest.raises(ValidationError, match="reason"):
+        IncidentPatch.model_validate({"title": "Corrected"})
+    with pytest.raises(ValidationError, match="blank"):
+        IncidentPatch.model_validate({"title": "Corrected", "reason": "  "})
+    with pytest.raises(ValidationError, match="note"):
+        IncidentPatch.model_validate({"title": "Corrected", "note": "old name", "reason": "r"})
+    assert IncidentPatch.model_validate({"title": "C", "reason": "typo"}).reason == "typo"

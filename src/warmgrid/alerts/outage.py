@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -32,6 +32,7 @@ from warmgrid.alerts.outage_areas import (
 )
 from warmgrid.alerts.texts import LANGUAGES, OUTAGE, SERVICE_EVENT, format_moment
 from warmgrid.errors import InputError
+from warmgrid.model.timezone import etr_time
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ class OutageAlertOptions:
     building. ``nearest_centres``: how many warming centres the instruction names.
     ``expiry_margin``: how long after the latest ETR the alert expires;
     ``unknown_etr_validity``: expiry when an ETR is unknown (the alert must be updated).
-    ``etr_step``: published ETRs are rounded up to a multiple of this after ``sent``.
+    Published ETRs are rounded up to the quarter hour of ``sent``'s clock
+    (:func:`warmgrid.model.timezone.etr_time`).
     """
 
     link_distance_m: float = 250.0
@@ -120,7 +122,6 @@ class OutageAlertOptions:
     nearest_centres: int = 3
     expiry_margin: timedelta = timedelta(hours=2)
     unknown_etr_validity: timedelta = timedelta(hours=6)
-    etr_step: timedelta = timedelta(minutes=15)
     city_name: str = ""
     incidents: tuple[str, ...] = field(default_factory=tuple)
 
@@ -131,8 +132,6 @@ class OutageAlertOptions:
             raise InputError("options.simplify_m", "expected 0 ≤ simplify_m < margin_m")
         if self.nearest_centres < 0:
             raise InputError("options.nearest_centres", "expected a count ≥ 0")
-        if self.etr_step <= timedelta(0):
-            raise InputError("options.etr_step", "expected a positive duration")
 
 
 def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -254,12 +253,6 @@ def _info(facts: _AreaFacts, shape: Polygon, language: str, issuer: Issuer, city
     )
 
 
-def _published_etr(sent: datetime, hours: float, options: OutageAlertOptions) -> datetime:
-    """``sent`` + ``hours``, rounded up to a whole ``options.etr_step``."""
-    steps = math.ceil(timedelta(hours=hours) / options.etr_step - 1e-9)
-    return sent + max(steps, 0) * options.etr_step
-
-
 def _area_facts(
     number: int,
     members: np.ndarray,
@@ -273,8 +266,8 @@ def _area_facts(
     heat = np.asarray(buildings.without_heat, dtype=bool)[members]
     etr = np.asarray(buildings.etr_hours, dtype=float)[members]
     known = etr[~np.isnan(etr)]
-    etr_first = _published_etr(sent, float(known.min()), options) if known.size else None
-    etr_last = _published_etr(sent, float(known.max()), options) if known.size else None
+    etr_first = etr_time(sent, float(known.min())) if known.size else None
+    etr_last = etr_time(sent, float(known.max())) if known.size else None
     expires = sent + MIN_VALIDITY
     if etr_last is not None:
         expires = max(expires, etr_last + options.expiry_margin)
@@ -362,3 +355,50 @@ def outage_alerts(
             )
         )
     return messages
+
+
+def _between(template: str, placeholder: str) -> tuple[str, str]:
+    """The literal text just before and just after ``{placeholder}`` in ``template``
+    (up to the neighbouring placeholders)."""
+    before, after = template.split("{" + placeholder + "}", 1)
+    return before.rsplit("}", 1)[-1], after.split("{", 1)[0]
+
+
+def _replace_between(text: str, template: str, placeholder: str, new: str) -> str:
+    before, after = _between(template, placeholder)
+    start = text.rfind(before) if before else -1
+    if start < 0:
+        return text
+    start += len(before)
+    end = text.find(after, start) if after else len(text)
+    return text[:start] + new + text[end if end >= 0 else len(text) :]
+
+
+def with_new_etr(info: Info, etr: datetime, options: OutageAlertOptions | None = None) -> Info:
+    """An outage alert's info block with a new ETR: its ``ETR`` parameter, the
+    restoration words of its headline and description, and an expiry after the new ETR.
+    ``etr`` is published on its own clock, rounded up to the quarter hour."""
+    words = OUTAGE.get(info.language)
+    if words is None or not any(p.value_name == "ETR" for p in info.parameters):
+        raise InputError("etr", "only outage alerts carry an ETR")
+    options = options or OutageAlertOptions()
+    moment = etr_time(cap_moment(etr, "etr"), 0.0)
+    shown = format_moment(moment, info.language)
+    headline = _replace_between(
+        info.headline, words["headline"], "etr_short", words["short_known"].format(etr=shown)
+    )
+    description = _replace_between(
+        info.description, words["description"], "etr_text", words["etr_known"].format(etr=shown)
+    )
+    parameters = tuple(
+        NamedValue("ETR", format_cap_time(moment)) if p.value_name == "ETR" else p
+        for p in info.parameters
+    )
+    expires = moment + options.expiry_margin
+    return replace(
+        info,
+        headline=headline,
+        description=description,
+        parameters=parameters,
+        expires=max(info.expires, expires) if info.expires else expires,
+    )

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from threading import Lock
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 import warmgrid
 from warmgrid.alerts.deployment import Deployment
@@ -17,11 +17,15 @@ from warmgrid.api import (
     routes_assessments,
     routes_compose,
     routes_incidents,
+    routes_plans,
     sessions,
 )
 from warmgrid.api.deps import TokenCache
+from warmgrid.api.docs import install_docs
 from warmgrid.api.errors import install_error_handlers
 from warmgrid.api.feed_cache import FeedCache, FeedFastPath
+from warmgrid.api.guard import MAX_BODY_BYTES, RequestGuard
+from warmgrid.api.schemas import set_response_zone
 from warmgrid.api.session_store import SessionStore
 from warmgrid.incidents.impact import compile_for_impact
 from warmgrid.store import Store, open_store
@@ -42,15 +46,17 @@ def create_app(
     *,
     store: Store | None = None,
     deployment: Deployment | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
     scenario: Any = None,
 ) -> FastAPI:
     """An app serving the store at ``store_url`` (opened and migrated now).
 
     ``city`` (a :class:`warmgrid.model.City`) enables candidate damage, asset checks,
     assessments and outage alerts; without it those answer 409. ``store`` reuses an
-    open store; ``deployment`` holds the CAP sender, sender name and public base URL.
-    ``scenario`` (a :class:`warmgrid.scenario.spec.Scenario`: weather, crews, warming
-    centres) with the city feeds the console's situation (:mod:`warmgrid.web`).
+    open store; ``deployment`` holds the CAP sender, sender name and public base URL;
+    larger request bodies than ``max_body_bytes`` are refused (413). ``scenario`` (a
+    :class:`warmgrid.scenario.spec.Scenario`: weather, crews, warming centres) with the
+    city feeds the console's situation (:mod:`warmgrid.web`).
     """
     from warmgrid.web import install_web
 
@@ -75,6 +81,9 @@ def create_app(
         version=warmgrid.__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(set_response_zone)],
     )
     app.state.store = opened
     app.state.city = city
@@ -91,10 +100,13 @@ def create_app(
         media_type=routes_alerts.ATOM_MEDIA_TYPE,
         public_url=app.state.deployment.public_url,
     )
+    app.add_middleware(RequestGuard, max_body_bytes=max_body_bytes)
     install_error_handlers(app)
+    install_docs(app)
     app.include_router(routes_alerts.public)
     app.include_router(routes_incidents.router)
     app.include_router(routes_assessments.router)
+    app.include_router(routes_plans.router)
     app.include_router(routes_alerts.internal)
     app.include_router(routes_compose.router)
     app.include_router(routes_admin.router)

@@ -4,21 +4,24 @@ all-clear of published messages (new messages that reference what they replace).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import numpy as np
+import pandas as pd
 from fastapi import APIRouter, Path, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from warmgrid.alerts import compose
 from warmgrid.api.deps import CityDep, Operator, StoreDep
 from warmgrid.api.schemas import AlertOut
-from warmgrid.incidents.domain import Latitude, Longitude, Text
+from warmgrid.errors import InputError
+from warmgrid.incidents.domain import Latitude, Longitude, Name, Text
 from warmgrid.incidents.impact import run_impact
+from warmgrid.model.timezone import local_time
 from warmgrid.store import alert_log
 from warmgrid.store.errors import ConflictError, NotFoundError
-from warmgrid.store.models import Alert, Assessment, utcnow
+from warmgrid.store.models import Alert, Assessment, PlanRecord, utcnow
 from warmgrid.store.tokens import Principal
 
 router = APIRouter(prefix="/alert-messages", tags=["alerts"])
@@ -34,7 +37,7 @@ class _In(BaseModel):
 class AirThreatIn(_In):
     """A shelter alert for one district; ``polygon`` is its outline as [lon, lat] pairs."""
 
-    district: Annotated[Text, Field(min_length=1, max_length=200)]
+    district: Annotated[Name, Field(min_length=1, max_length=200)]
     polygon: Annotated[list[tuple[Longitude, Latitude]], Field(min_length=3, max_length=1000)]
     certainty: Annotated[str, Field(pattern="^(Observed|Likely|Possible)$")] = "Likely"
     expires_after_minutes: Minutes = 120
@@ -44,27 +47,39 @@ class AirThreatIn(_In):
 class WarmingCentreIn(_In):
     """A heated, powered public place people can go to."""
 
-    name: Annotated[Text, Field(min_length=1, max_length=200)]
+    name: Annotated[Name, Field(min_length=1, max_length=200)]
     lon: Longitude
     lat: Latitude
 
 
 class OutageIn(_In):
-    """Outage alerts (one per contiguous area) for the buildings of an assessment."""
+    """Outage alerts (one per contiguous area) for the buildings of an assessment; ETRs
+    from a stored plan of it (``plan_id``), or one for all (``etr_hours``)."""
 
     assessment_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
     warming_centres: Annotated[list[WarmingCentreIn], Field(max_length=100)] = []
+    plan_id: Annotated[int | None, Field(ge=1, le=2**31 - 1)] = None
     etr_hours: Annotated[float | None, Field(ge=0, le=24 * 60, allow_inf_nan=False)] = None
     incident_id: IncidentRef = None
+
+    @model_validator(mode="after")
+    def _one_etr_source(self) -> OutageIn:
+        if self.plan_id is not None and self.etr_hours is not None:
+            raise ValueError("give plan_id or etr_hours, not both")
+        return self
 
 
 class UpdateIn(_In):
     """New texts for every info block (omitted ones are kept) and a new validity."""
 
-    headline: Annotated[Text | None, Field(min_length=1, max_length=500)] = None
-    description: Annotated[Text | None, Field(min_length=1, max_length=5000)] = None
+    headline: Annotated[Name | None, Field(min_length=1, max_length=500)] = None
+    description: Annotated[Name | None, Field(min_length=1, max_length=5000)] = None
     instruction: Annotated[Text | None, Field(max_length=5000)] = None
     expires_after_minutes: Minutes | None = None
+    etr: Annotated[
+        AwareDatetime | None,
+        Field(description="A new restoration time (outage alerts; any ISO offset)"),
+    ] = None
     note: Annotated[Text, Field(max_length=1000)] = ""
 
 
@@ -78,6 +93,10 @@ class AllClearIn(_In):
     """The all-clear's validity."""
 
     expires_after_minutes: Minutes = 60
+
+
+def _timezone(request: Request) -> str:
+    return str(getattr(request.app.state.city, "timezone", "UTC"))
 
 
 def _issuer(request: Request) -> compose.Issuer:
@@ -118,7 +137,7 @@ def compose_air_threat(
         data.district,
         np.asarray(data.polygon, dtype=float),
         issuer=_issuer(request),
-        sent=utcnow(),
+        sent=local_time(utcnow(), _timezone(request)),
         expires_after=timedelta(minutes=data.expires_after_minutes),
         certainty=data.certainty,
         incidents=[str(data.incident_id)] if data.incident_id else (),
@@ -126,32 +145,55 @@ def compose_air_threat(
     return _store_drafts(store, [message], who, data.incident_id)[0]
 
 
+def _plan_etr(store: Any, plan_id: int, assessment_id: int) -> tuple[pd.DataFrame, datetime]:
+    """A stored plan's building ETR table (hours from its start, NaN unknown) and start."""
+    with store.read() as session:
+        plan = session.get(PlanRecord, plan_id)
+        if plan is None:
+            raise NotFoundError("plan", str(plan_id))
+        if plan.assessment_id != assessment_id:
+            raise ConflictError(
+                f"plan {plan_id} is of assessment {plan.assessment_id}, not {assessment_id}"
+            )
+        frame = pd.DataFrame.from_records(
+            plan.building_etr, columns=["id", "power_etr_h", "heat_etr_h"]
+        )
+        return frame.astype({"power_etr_h": float, "heat_etr_h": float}), plan.created_at
+
+
 @router.post("/compose/outage", response_model=list[AlertOut], status_code=201)
 def compose_outage(
     data: OutageIn, who: Operator, store: StoreDep, city: CityDep, request: Request
 ) -> list[AlertOut]:
-    """Draft one outage alert per contiguous area of an assessment's affected buildings."""
+    """Draft one outage alert per contiguous area of an assessment's affected buildings.
+
+    With ``plan_id`` the ETRs are the plan's (counted from now; areas the plan has already
+    restored get no alert); with ``etr_hours`` one ETR for every building; with neither
+    the restoration time is "not yet known"."""
+    from warmgrid.scenario.run import outage_at
+
     with store.read() as session:
         assessment = session.get(Assessment, data.assessment_id)
         if assessment is None:
             raise NotFoundError("assessment", str(data.assessment_id))
         asset_ids = list(assessment.asset_ids)
     result = run_impact(city, asset_ids, request.app.state.compiled_city())
-    buildings = city.buildings
-    count = len(buildings)
-    etr = np.full(count, np.nan if data.etr_hours is None else data.etr_hours)
+    sent = local_time(utcnow(), city.timezone)
+    if data.plan_id is not None:
+        etr, start = _plan_etr(store, data.plan_id, data.assessment_id)
+        buildings = outage_at(city, result, etr, (sent - start).total_seconds() / 3600.0)
+    else:
+        buildings = compose.OutageBuildings.from_table(
+            city.buildings,
+            np.asarray(result.building_without_power, bool),
+            np.asarray(result.building_without_heat, bool),
+            data.etr_hours,
+        )
     messages = compose.outage_alerts(
-        compose.OutageBuildings(
-            lon_deg=buildings["lon"].to_numpy(float),
-            lat_deg=buildings["lat"].to_numpy(float),
-            people=buildings["population"].to_numpy(np.int64),
-            without_power=np.asarray(result.building_without_power, bool),
-            without_heat=np.asarray(result.building_without_heat, bool),
-            etr_hours=etr,
-        ),
+        buildings,
         [(c.name, c.lon, c.lat) for c in data.warming_centres],
         issuer=_issuer(request),
-        sent=utcnow(),
+        sent=sent,
         options=compose.OutageAlertOptions(
             city_name=str(getattr(city, "name", "")),
             incidents=(str(data.incident_id),) if data.incident_id else (),
@@ -163,10 +205,13 @@ def compose_outage(
 
 
 @router.post("/{alert_id}/update", response_model=AlertOut, status_code=status.HTTP_201_CREATED)
-def compose_update(alert_id: AlertId, data: UpdateIn, who: Operator, store: StoreDep) -> AlertOut:
-    """Draft an Update of a published message (it references the whole chain)."""
+def compose_update(
+    alert_id: AlertId, data: UpdateIn, who: Operator, store: StoreDep, request: Request
+) -> AlertOut:
+    """Draft an Update of a published message (it references the whole chain); ``etr``
+    gives an outage alert a new restoration time (parameter, headline, description)."""
     previous, incident_id = _previous(store, alert_id)
-    sent = utcnow()
+    sent = local_time(utcnow(), _timezone(request))
     changes: dict[str, Any] = {
         name: getattr(data, name)
         for name in ("headline", "description", "instruction")
@@ -177,28 +222,39 @@ def compose_update(alert_id: AlertId, data: UpdateIn, who: Operator, store: Stor
             minutes=data.expires_after_minutes
         )
     infos = [replace(info, **changes) for info in previous.infos]
+    if data.etr is not None:
+        if data.etr <= sent:
+            raise InputError("etr", f"must be after now ({sent.isoformat()})")
+        etr = local_time(data.etr, _timezone(request))
+        infos = [compose.with_new_etr(info, etr) for info in infos]
     message = compose.update(previous, sent=sent, infos=infos, note=data.note)
     return _store_drafts(store, [message], who, incident_id)[0]
 
 
 @router.post("/{alert_id}/cancel", response_model=AlertOut, status_code=status.HTTP_201_CREATED)
-def compose_cancel(alert_id: AlertId, data: CancelIn, who: Operator, store: StoreDep) -> AlertOut:
+def compose_cancel(
+    alert_id: AlertId, data: CancelIn, who: Operator, store: StoreDep, request: Request
+) -> AlertOut:
     """Draft a Cancel of a published message."""
     previous, incident_id = _previous(store, alert_id)
     reasons = {info.language: data.reason for info in previous.infos}
-    message = compose.cancel(previous, sent=utcnow(), reasons=reasons)
+    message = compose.cancel(
+        previous, sent=local_time(utcnow(), _timezone(request)), reasons=reasons
+    )
     return _store_drafts(store, [message], who, incident_id)[0]
 
 
 @router.post("/{alert_id}/all-clear", response_model=AlertOut, status_code=status.HTTP_201_CREATED)
 def compose_all_clear(
-    alert_id: AlertId, data: AllClearIn, who: Operator, store: StoreDep
+    alert_id: AlertId, data: AllClearIn, who: Operator, store: StoreDep, request: Request
 ) -> AlertOut:
     """Draft the all-clear of a published air-threat alert."""
     previous, incident_id = _previous(store, alert_id)
     if not any("Shelter" in info.response_types for info in previous.infos):
         raise ConflictError(f"alert {alert_id} is not a shelter alert; nothing to clear")
     message = compose.all_clear(
-        previous, sent=utcnow(), expires_after=timedelta(minutes=data.expires_after_minutes)
+        previous,
+        sent=local_time(utcnow(), _timezone(request)),
+        expires_after=timedelta(minutes=data.expires_after_minutes),
     )
     return _store_drafts(store, [message], who, incident_id)[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ from warmgrid.model.io.pandapower_io import (
     city_from_simbench,
     read_pandapower_file,
 )
+from warmgrid.model.timezone import check_timezone
 
 
 def _import_city(
@@ -58,6 +60,7 @@ def _print_summary(summary: dict[str, Any], title: str) -> None:
     table = Table(title=title, show_header=True)
     table.add_column("what")
     table.add_column("count", justify="right")
+    table.add_row("time zone", summary["timezone"])
     for key in ("nodes", "branches", "sources", "buildings", "dependencies", "people"):
         table.add_row(key, f"{summary[key]:,}")
     for use, count in sorted(summary["buildings_by_use"].items()):
@@ -92,13 +95,24 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--latlon", help="pandapipes geo points are [lat, lon].")
         ] = False,
         name: Annotated[str | None, typer.Option("--name", help="Name of the city.")] = None,
+        timezone: Annotated[
+            str | None,
+            typer.Option(
+                "--timezone",
+                help="IANA time zone of the city, e.g. Europe/Kyiv (default: the GeoJSON's "
+                "own, else UTC).",
+            ),
+        ] = None,
         json_out: JsonOpt = False,
     ) -> None:
         """Import a city from SimBench, pandapower, pandapipes or GeoJSON into a city folder."""
+        zone = None if timezone is None else check_timezone(timezone, "--timezone")
         with progress(enabled=not json_out) as bar:
             if bar is not None:
                 bar.add_task("importing", total=None)
             city = _import_city(simbench, pandapower, pandapipes, geojson, latlon, name)
+            if zone is not None:
+                city = replace(city, timezone=zone)
             try:
                 folder = save_city(city, out)
             except OSError as error:

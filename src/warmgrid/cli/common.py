@@ -38,7 +38,10 @@ def parse_area(text: str) -> Circle:
         raise InputError(
             "--area", f"expected three numbers LON,LAT,RADIUS_M, got {text!r}"
         ) from None
-    return Circle(lon, lat, radius_m)
+    try:
+        return Circle(lon, lat, radius_m)
+    except InputError as error:
+        raise InputError("--area", f"{text!r}: {error.problem}") from None
 
 
 def parse_damage(damage: str | None, areas: list[str] | None) -> Damage:

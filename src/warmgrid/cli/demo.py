@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import shlex
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import numpy as np
@@ -12,6 +13,7 @@ from warmgrid.cli.impact import print_impact
 from warmgrid.cli.output import console, emit_json, progress
 from warmgrid.cli.thermal import cooldown_payload
 from warmgrid.impact.words import Labeller
+from warmgrid.model.timezone import etr_time
 from warmgrid.restore.plan import plan_to_dict
 from warmgrid.scenario.run import Assessment, run_scenario
 from warmgrid.scenario.spec import demo_scenario, load_scenario
@@ -64,7 +66,7 @@ def print_plan(assessment: Assessment) -> None:
         return
     words = Labeller(assessment.city)
     problem, schedule = plan.problem, plan.schedule
-    start = assessment.scenario.start
+    start = assessment.local_start()
     console.print(
         f"\n[bold]Restoration plan[/] ({plan.solver} solver, {plan.status}, {plan.solve_s:.1f} s):"
     )
@@ -81,7 +83,7 @@ def print_plan(assessment: Assessment) -> None:
     for group, restored_h in zip(problem.groups, schedule.group_restored_h, strict=True):
         console.print(
             f"  {group.service.capitalize()} back for {group.people:.0f} people by "
-            f"{_clock(start, restored_h)} ({restored_h:.1f} h)",
+            f"{_clock(start, restored_h, etr=True)} ({restored_h:.1f} h)",
             highlight=False,
         )
     gains = [
@@ -103,21 +105,28 @@ def print_plan(assessment: Assessment) -> None:
         )
 
 
-def print_alerts(assessment: Assessment) -> None:
-    """Headlines of the public outage alerts."""
+def print_alerts(assessment: Assessment, scenario_file: str | None) -> None:
+    """Headlines of the public outage alerts, and the command that writes them."""
     if not assessment.alerts:
         return
     console.print(f"\n[bold]Public alerts (CAP 1.2), {len(assessment.alerts)} messages:[/]")
     for message in assessment.alerts:
         console.print(f"  {message.infos[0].headline}", highlight=False)
+    source = "--demo" if scenario_file is None else shlex.quote(scenario_file)
     console.print(
-        "  Write them with `warmgrid alert compose --demo --out DIR` (XML and an Atom feed)."
+        f"  Write them with `warmgrid alert compose {source} --out DIR` (XML and an Atom feed).",
+        highlight=False,
+        markup=False,
     )
 
 
-def _clock(start: datetime, hours: float) -> str:
-    """Local clock time ``hours`` after ``start``, with the date once it is another day."""
-    moment = start + timedelta(hours=float(hours))
+def _clock(start: datetime, hours: float, *, etr: bool = False) -> str:
+    """Clock time ``hours`` after ``start`` on ``start``'s clock, with the date once it is
+    another day; an ``etr`` is rounded up to the quarter hour as published."""
+    if etr:
+        moment = etr_time(start, float(hours))
+    else:
+        moment = (start.astimezone(UTC) + timedelta(hours=float(hours))).astimezone(start.tzinfo)
     return moment.strftime("%H:%M" if moment.date() == start.date() else "%d %b %H:%M")
 
 
@@ -156,7 +165,7 @@ def demo_command(
     print_impact(assessment.impact, explain_limit=6, asset_cost=hours)
     print_cooldown(assessment)
     print_plan(assessment)
-    print_alerts(assessment)
+    print_alerts(assessment, scenario)
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from warmgrid.cli.output import console, emit_json, progress
 from warmgrid.errors import InputError
 from warmgrid.impact import assess
 from warmgrid.model import compile_city
+from warmgrid.thermal import defaults
 from warmgrid.thermal.building_file import load_building
 from warmgrid.thermal.city import CityCooldown, city_cooldown, stagnant_heat_branches
 from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C
@@ -109,20 +110,22 @@ def cooldown_command(
         Path | None,
         typer.Option("--weather", help="Weather: an EPW file or an hourly CSV (temp_air_c)."),
     ] = None,
-    hours: Annotated[float, typer.Option(help="Horizon, hours.")] = 72.0,
-    step_min: Annotated[float, typer.Option(help="Time step, minutes.")] = 15.0,
+    hours: Annotated[float, typer.Option(help="Horizon, hours.")] = defaults.HORIZON_H,
+    step_min: Annotated[float, typer.Option(help="Time step, minutes.")] = defaults.STEP_MIN,
     start_hour: Annotated[int, typer.Option(help="First hour of the weather file used.")] = 0,
-    set_point: Annotated[float, typer.Option(help="Indoor temperature before, °C.")] = 20.0,
+    set_point: Annotated[
+        float, typer.Option(help="Indoor temperature before, °C.")
+    ] = defaults.SET_POINT_C,
     water_temp: Annotated[
         float, typer.Option(help="Heat-network water temperature when flow stops, °C.")
-    ] = 50.0,
+    ] = defaults.WATER_TEMP_C,
     heating_radiant_fraction: Annotated[
         float,
         typer.Option(
             help="Share of the heating given by radiation before the outage (0: all to the "
-            "air, ISO 13790 C.4)."
+            "air as ISO 13790 C.4; default: half, like its internal gains, eq. C.1)."
         ),
-    ] = 0.0,
+    ] = defaults.HEATING_RADIATIVE_FRACTION,
     json_out: JsonOpt = False,
 ) -> None:
     """How fast the homes cut off from heat get cold, and when to drain the heat network."""

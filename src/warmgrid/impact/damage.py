@@ -33,9 +33,9 @@ class Circle:
     def __post_init__(self) -> None:
         if not (-180 <= self.lon <= 180 and -90 <= self.lat <= 90):
             raise InputError("area", f"({self.lon}, {self.lat}) is not a WGS84 lon/lat position")
-        if not self.radius_m > 0:
+        if not 0 < self.radius_m < float("inf"):
             raise InputError(
-                "area", f"radius must be a positive number of metres, got {self.radius_m}"
+                "area", f"radius must be a finite positive number of metres, got {self.radius_m}"
             )
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from warmgrid.model.city import City
 from warmgrid.model.schema import TABLES
+from warmgrid.model.timezone import DEFAULT_TIMEZONE
 
 
 class CityBuilder:
@@ -90,10 +91,10 @@ class CityBuilder:
         """Declare that ``asset`` needs ``service`` at ``node``."""
         self.rows["dependencies"].append({"asset": asset, "service": service, "node": node})
 
-    def build(self, meta: dict[str, Any] | None = None) -> City:
-        """The validated City."""
+    def build(self, meta: dict[str, Any] | None = None, timezone: str = DEFAULT_TIMEZONE) -> City:
+        """The validated City (``timezone``: its IANA time zone)."""
         frames = {
             table: pd.DataFrame(rows, columns=None if rows else [c.name for c in TABLES[table]])
             for table, rows in self.rows.items()
         }
-        return City.from_tables(self.name, meta=meta, origin=self.name, **frames)
+        return City.from_tables(self.name, meta=meta, timezone=timezone, origin=self.name, **frames)

@@ -16,13 +16,18 @@ import pandas as pd
 
 from warmgrid.errors import InputError
 from warmgrid.model.schema import TABLES, Column
+from warmgrid.model.timezone import DEFAULT_TIMEZONE, check_timezone
 
 ASSET_TABLES = ("nodes", "branches", "sources")
 
 
 @dataclass
 class City:
-    """A city's coupled power and heat networks, its buildings and their dependencies."""
+    """A city's coupled power and heat networks, its buildings and their dependencies.
+
+    ``timezone`` is the IANA time zone of the city (``Europe/Kyiv``): alerts, plans,
+    incidents and every display show times on its clock (see :mod:`warmgrid.model.timezone`).
+    """
 
     name: str
     nodes: pd.DataFrame
@@ -31,6 +36,7 @@ class City:
     buildings: pd.DataFrame
     dependencies: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
+    timezone: str = DEFAULT_TIMEZONE
 
     @classmethod
     def from_tables(
@@ -43,9 +49,11 @@ class City:
         buildings: pd.DataFrame | None = None,
         dependencies: pd.DataFrame | None = None,
         meta: dict[str, Any] | None = None,
+        timezone: str = DEFAULT_TIMEZONE,
         origin: str = "city",
     ) -> City:
         """Normalise and validate the tables; ``origin`` names the input in error messages."""
+        timezone = check_timezone(timezone, f"{origin}: timezone")
         given = {
             "nodes": nodes,
             "branches": branches,
@@ -54,7 +62,7 @@ class City:
             "dependencies": dependencies,
         }
         tables = {table: normalise_table(frame, table, origin) for table, frame in given.items()}
-        city = cls(name=name, meta=dict(meta or {}), **tables)
+        city = cls(name=name, meta=dict(meta or {}), timezone=timezone, **tables)
         validate_references(city, origin)
         return city
 
@@ -74,6 +82,7 @@ class City:
         }
         return {
             "name": self.name,
+            "timezone": self.timezone,
             "nodes": len(self.nodes),
             "branches": len(self.branches),
             "sources": len(self.sources),

@@ -29,6 +29,7 @@ from warmgrid.model.builder import CityBuilder
 from warmgrid.model.city import City
 
 ORIGIN_LON, ORIGIN_LAT = 30.50, 50.45
+TIMEZONE = "Europe/Kyiv"
 METRES_PER_DEGREE_LAT = 111_195.0  # mean Earth radius 6,371.0088 km × π/180
 
 
@@ -259,7 +260,8 @@ def demo_city() -> City:
             "origin_lon": ORIGIN_LON,
             "origin_lat": ORIGIN_LAT,
             "description": "Embedded demo city of warmgrid (fictional).",
-        }
+        },
+        timezone=TIMEZONE,
     )
 
 

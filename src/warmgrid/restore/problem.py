@@ -27,6 +27,16 @@ import numpy as np
 from warmgrid.errors import InputError
 from warmgrid.restore.travel import travel_hours_from_coordinates
 
+MAX_HOURS = 24.0 * 365
+"""Longest duration, travel or start offset a problem may hold (h): a year. A repair that
+takes longer is not a restoration to plan, and the exact solver's integer seconds must not
+overflow."""
+
+MAX_COUNT = 1e9
+"""Largest weight, people or customers count of one group: more than the people of any
+city times the largest critical factor, and small enough that weighted people-hours stay
+exact in the solvers' arithmetic."""
+
 
 @dataclass(frozen=True)
 class Task:
@@ -222,13 +232,20 @@ class Problem:
 
 
 def _check_number(
-    value: object, where: str, *, minimum: float | None = None, strict: bool = False
+    value: object,
+    where: str,
+    *,
+    minimum: float | None = None,
+    strict: bool = False,
+    maximum: float | None = None,
 ) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(where, f"expected a number, got {value!r}")
     number = float(value)
     if not math.isfinite(number):
         raise InputError(where, f"expected a finite number, got {value!r}")
+    if maximum is not None and number > maximum:
+        raise InputError(where, f"must be at most {maximum:g}, got {number:g}")
     if minimum is not None:
         if strict and number <= minimum:
             raise InputError(where, f"must be greater than {minimum:g}, got {number:g}")
@@ -336,7 +353,7 @@ def _matrix_from_mapping(
             if to_id not in col_of:
                 raise InputError(f"{where}.{from_id}.{to_id}", f"unknown task id {to_id!r}")
             out[row_of[from_id], col_of[to_id]] = _check_number(
-                hours, f"{where}.{from_id}.{to_id}", minimum=0.0
+                hours, f"{where}.{from_id}.{to_id}", minimum=0.0, maximum=MAX_HOURS
             )
     for i in range(n):
         out[i, i] = 0.0
@@ -385,16 +402,16 @@ def build_problem(
     generalist = False
     for k, c in enumerate(crews):
         w = f"{source}: crews[{k}] (id {c.id!r})"
-        _check_number(c.available_from_h, f"{w}.available_from_h", minimum=0.0)
+        _check_number(c.available_from_h, f"{w}.available_from_h", minimum=0.0, maximum=MAX_HOURS)
         if c.shift_h is not None:
-            _check_number(c.shift_h, f"{w}.shift_h", minimum=0.0, strict=True)
+            _check_number(c.shift_h, f"{w}.shift_h", minimum=0.0, strict=True, maximum=MAX_HOURS)
         if c.skills is None:
             generalist = True
         else:
             all_skills |= set(c.skills)
     for k, t in enumerate(tasks):
         w = f"{source}: tasks[{k}] (id {t.id!r})"
-        _check_number(t.duration_h, f"{w}.duration_h", minimum=0.0)
+        _check_number(t.duration_h, f"{w}.duration_h", minimum=0.0, maximum=MAX_HOURS)
         for a in t.after:
             if a not in task_ids:
                 raise InputError(f"{w}.after", f"unknown task id {a!r}")
@@ -410,9 +427,9 @@ def build_problem(
         )
     for k, g in enumerate(groups):
         w = f"{source}: groups[{k}] (id {g.id!r})"
-        _check_number(g.weight, f"{w}.weight", minimum=0.0)
-        _check_number(g.people, f"{w}.people", minimum=0.0)
-        _check_number(g.customers, f"{w}.customers", minimum=0.0)
+        _check_number(g.weight, f"{w}.weight", minimum=0.0, maximum=MAX_COUNT)
+        _check_number(g.people, f"{w}.people", minimum=0.0, maximum=MAX_COUNT)
+        _check_number(g.customers, f"{w}.customers", minimum=0.0, maximum=MAX_COUNT)
         if not g.needs:
             raise InputError(f"{w}.needs", "expected at least one task id")
         for t in g.needs:

@@ -152,6 +152,11 @@ def problem_from_dict(data: Any, source: str = "problem") -> Problem:
     tasks_raw = _list(top["tasks"], f"{source}: tasks")
     crews_raw = _list(top["crews"], f"{source}: crews")
     groups_raw = _list(top["groups"], f"{source}: groups")
+    if not groups_raw:
+        raise InputError(
+            f"{source}: groups",
+            "expected at least one group (the customers whose service the repairs restore)",
+        )
     tasks = [parse_task(o, _label(f"{source}: tasks", k, o)) for k, o in enumerate(tasks_raw)]
     crews = [parse_crew(o, _label(f"{source}: crews", k, o)) for k, o in enumerate(crews_raw)]
     groups = [parse_group(o, _label(f"{source}: groups", k, o)) for k, o in enumerate(groups_raw)]

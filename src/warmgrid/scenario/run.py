@@ -7,24 +7,24 @@ the CLI, the API, the reports and the alerts all read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
 
-from warmgrid.alerts.builders import Issuer
+from warmgrid.alerts.deployment import Deployment
 from warmgrid.alerts.message import Message
 from warmgrid.alerts.outage import OutageBuildings, outage_alerts
 from warmgrid.impact import ImpactResult, assess
 from warmgrid.model import City, CompiledCity, compile_city
 from warmgrid.model.open import open_city
+from warmgrid.model.timezone import local_time
 from warmgrid.restore.from_city import building_etr, problem_from_impact
 from warmgrid.restore.plan import Plan, make_plan
 from warmgrid.scenario.spec import Scenario
 from warmgrid.thermal.city import CityCooldown, city_cooldown, stagnant_heat_branches
 from warmgrid.thermal.weather import Weather
-
-ALERT_SENDER = "warmgrid@emergency-centre.example"
 
 
 @dataclass
@@ -43,12 +43,37 @@ class Assessment:
     def etr_hours(self) -> np.ndarray:
         """Per building (row order of the city), hours until every lost service is back;
         NaN where nothing was lost or no plan brings it back."""
-        frame = self.building_etr.set_index("id")
-        rows = frame.reindex(self.city.buildings["id"])
-        both = rows[["power_etr_h", "heat_etr_h"]].to_numpy(dtype=float)
-        with np.errstate(all="ignore"):
-            etr = np.nanmax(np.where(np.isnan(both), -np.inf, both), axis=1)
-        return np.where(np.isfinite(etr), etr, np.nan)
+        return self.outage_at(0.0).etr_hours
+
+    def local_start(self) -> datetime:
+        """The scenario's start on the city's clock."""
+        return local_time(self.scenario.start, self.city.timezone)
+
+    def outage_at(self, elapsed_h: float) -> OutageBuildings:
+        """The buildings still without a service ``elapsed_h`` hours after the start under
+        the plan (see :func:`outage_at`)."""
+        return outage_at(self.city, self.impact, self.building_etr, elapsed_h)
+
+
+def outage_at(
+    city: City, impact: ImpactResult, building_etr: pd.DataFrame, elapsed_h: float
+) -> OutageBuildings:
+    """The buildings still without a service ``elapsed_h`` hours after a plan's start,
+    with their ETRs counted from then (NaN: unknown). A service the plan has already
+    restored is no longer out. ``building_etr``: ``id``, ``power_etr_h``, ``heat_etr_h``
+    (hours from the plan's start, NaN unknown), e.g. :func:`restoration_plan`'s."""
+    frame = building_etr.set_index("id").reindex(city.buildings["id"])
+    power_etr = frame["power_etr_h"].to_numpy(dtype=float)
+    heat_etr = frame["heat_etr_h"].to_numpy(dtype=float)
+    power = impact.building_without_power & ~(power_etr <= elapsed_h)
+    heat = impact.building_without_heat & ~(heat_etr <= elapsed_h)
+    lost = np.stack([np.where(power, power_etr, -np.inf), np.where(heat, heat_etr, -np.inf)])
+    with np.errstate(invalid="ignore"):
+        etr = lost.max(axis=0) - elapsed_h
+    unknown = np.isnan(lost).any(axis=0) | ~(power | heat)
+    return OutageBuildings.from_table(
+        city.buildings, power, heat, np.where(unknown, np.nan, np.maximum(etr, 0.0))
+    )
 
 
 def forecast_weather(scenario: Scenario) -> Weather:
@@ -111,18 +136,26 @@ def restoration_plan(
 
 
 def public_alerts(
-    scenario: Scenario, city: City, impact: ImpactResult, etr_hours: np.ndarray
+    assessment: Assessment,
+    sent: datetime | None = None,
+    *,
+    deployment: Deployment | None = None,
+    etr_hours: float | None = None,
 ) -> list[Message]:
-    """One CAP 1.2 outage alert per contiguous outage area, ETR from the plan."""
-    if not (impact.building_without_power.any() or impact.building_without_heat.any()):
-        return []
+    """One CAP 1.2 outage alert per contiguous outage area still out at ``sent`` (default:
+    the start), times on the city's clock, ETRs from the plan counted from ``sent``
+    (``etr_hours`` instead gives one ETR for every building), sent by ``deployment``
+    (default: the scenario's)."""
+    moment = local_time(sent or assessment.scenario.start, assessment.city.timezone)
+    elapsed_h = (moment - assessment.scenario.start).total_seconds() / 3600.0
+    buildings = assessment.outage_at(elapsed_h)
+    if etr_hours is not None:
+        buildings = replace(buildings, etr_hours=np.full(len(buildings.people), etr_hours))
     return outage_alerts(
-        OutageBuildings.from_table(
-            city.buildings, impact.building_without_power, impact.building_without_heat, etr_hours
-        ),
-        list(scenario.warming_centres),
-        issuer=Issuer(sender=ALERT_SENDER, sender_name=f"{city.name} emergency centre"),
-        sent=scenario.start,
+        buildings,
+        list(assessment.scenario.warming_centres),
+        issuer=(deployment or assessment.scenario.deployment).issuer(assessment.city.name),
+        sent=moment,
     )
 
 
@@ -143,5 +176,5 @@ def run_scenario(scenario: Scenario, city: City | None = None) -> Assessment:
         building_etr=etr,
         alerts=[],
     )
-    assessment.alerts = public_alerts(scenario, city, impact, assessment.etr_hours())
+    assessment.alerts = public_alerts(assessment)
     return assessment

@@ -1,13 +1,14 @@
 """Scenario files (TOML): a city, damage, weather, crews, warming centres and a start time.
 
-See ``warmgrid/scenario/data/demo.toml`` for a complete example. Every field is checked
+Every key, with units and defaults, is documented in ``docs/scenario.md``;
+``warmgrid/scenario/data/demo.toml`` is a complete example. Every field is checked
 on load; an error names the file and the field (``crews[2].lon``) and what was expected.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
 from itertools import pairwise
@@ -16,9 +17,13 @@ from typing import Any
 
 import numpy as np
 
+from warmgrid.alerts.deployment import DEFAULT_SENDER, Deployment
 from warmgrid.alerts.outage import WarmingCentre
 from warmgrid.errors import InputError
 from warmgrid.impact import Circle, Damage
+from warmgrid.model.open import DEMO
+from warmgrid.model.timezone import parse_time
+from warmgrid.thermal import defaults
 
 
 @dataclass(frozen=True)
@@ -48,12 +53,13 @@ class Forecast:
 
 @dataclass(frozen=True)
 class CooldownSettings:
-    """How homes cool once heat stops (see ``warmgrid.thermal``)."""
+    """How homes cool once heat stops (see ``warmgrid.thermal``; defaults, with their
+    sources, in :mod:`warmgrid.thermal.defaults`)."""
 
-    set_point_c: float = 20.0
-    water_temp_c: float = 50.0
-    step_min: float = 15.0
-    heating_radiative_fraction: float = 0.0
+    set_point_c: float = defaults.SET_POINT_C
+    water_temp_c: float = defaults.WATER_TEMP_C
+    step_min: float = defaults.STEP_MIN
+    heating_radiative_fraction: float = defaults.HEATING_RADIATIVE_FRACTION
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,7 @@ class Scenario:
     crews: tuple[Crew, ...] = ()
     warming_centres: tuple[WarmingCentre, ...] = ()
     description: str = ""
+    deployment: Deployment = field(default_factory=Deployment)
     source: str = field(default="<scenario>", compare=False)
 
 
@@ -159,14 +166,9 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
     root = _Reader(data, "")
     start_value = root.get("start", (datetime, str))
     if isinstance(start_value, str):
-        try:
-            start_value = datetime.fromisoformat(start_value)
-        except ValueError:
-            raise InputError(
-                f"{source}: start", f"is not an ISO 8601 time: {start_value!r}"
-            ) from None
+        start_value = parse_time(start_value, "start")
     if start_value.tzinfo is None:
-        raise InputError(f"{source}: start", "needs a time zone offset, e.g. +02:00")
+        raise InputError("start", "needs a time zone offset, e.g. +02:00 or Z")
     damage = _Reader(root.get("damage", dict, {}), "damage")
     areas, labels = [], [damage.get("label", str, "")]
     for area in damage.tables("areas"):
@@ -199,11 +201,11 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
     )
     cool = _Reader(root.get("cooldown", dict, {}), "cooldown")
     cooldown = CooldownSettings(
-        set_point_c=cool.number("set_point_c", 20.0, low=5.0, high=30.0),
-        water_temp_c=cool.number("water_temp_c", 50.0, low=1.0, high=150.0),
-        step_min=cool.number("step_min", 15.0, low=1.0, high=60.0),
+        set_point_c=cool.number("set_point_c", defaults.SET_POINT_C, low=5.0, high=30.0),
+        water_temp_c=cool.number("water_temp_c", defaults.WATER_TEMP_C, low=1.0, high=150.0),
+        step_min=cool.number("step_min", defaults.STEP_MIN, low=1.0, high=60.0),
         heating_radiative_fraction=cool.number(
-            "heating_radiative_fraction", 0.0, low=0.0, high=1.0
+            "heating_radiative_fraction", defaults.HEATING_RADIATIVE_FRACTION, low=0.0, high=1.0
         ),
     )
     plan = _Reader(root.get("plan", dict, {}), "plan")
@@ -218,6 +220,13 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
             _Reader(plan.get("repair_hours", dict, {}), "plan.repair_hours")
         ),
     )
+    publish = _Reader(root.get("deployment", dict, {}), "deployment")
+    deployment = Deployment.checked(
+        publish.get("sender", str, DEFAULT_SENDER),
+        publish.get("sender_name", str, None),
+        publish.get("public_url", str, None),
+        where="deployment.",
+    )
     return Scenario(
         name=root.get("name", str, "scenario"),
         city=root.get("city", str),
@@ -230,12 +239,13 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
         crews=crews,
         warming_centres=centres,
         description=root.get("description", str, ""),
+        deployment=deployment,
         source=source,
     )
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read a scenario TOML file."""
+    """Read a scenario TOML file; a relative ``city`` path is relative to the file's folder."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text())
@@ -244,9 +254,12 @@ def load_scenario(path: str | Path) -> Scenario:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InputError(str(path), f"is not valid TOML ({error})") from None
     try:
-        return parse_scenario(data, str(path))
+        scenario = parse_scenario(data, str(path))
     except InputError as error:
         raise InputError(f"{path}: {error.where}", error.problem) from None
+    if scenario.city == DEMO or Path(scenario.city).is_absolute():
+        return scenario
+    return replace(scenario, city=str(path.parent / scenario.city))
 
 
 def demo_scenario() -> Scenario:

@@ -209,6 +209,27 @@ class Assessment(Base):
     result: Mapped[dict[str, Any]] = mapped_column()
 
 
+class PlanRecord(Base):
+    """A restoration plan for an assessment: crews in, schedule and ETRs out.
+
+    Plan hours count from ``created_at``; ``result`` is
+    :func:`warmgrid.restore.plan.plan_to_dict`; ``building_etr`` lists the buildings that
+    lost a service with their ``power_etr_h`` and ``heat_etr_h`` (``None``: unknown or not
+    lost).
+    """
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+    crews: Mapped[list[Any]] = mapped_column()
+    settings: Mapped[dict[str, Any]] = mapped_column()
+    result: Mapped[dict[str, Any]] = mapped_column()
+    building_etr: Mapped[list[Any]] = mapped_column()
+
+
 class Alert(Base):
     """A CAP message. Drafts become immutable once an approver publishes them.
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from warmgrid.errors import InputError
+from warmgrid.thermal import defaults
 from warmgrid.thermal.archetypes import (
     NUMERIC_FIELDS,
     USE_DEFAULT_ARCHETYPE,
@@ -111,15 +112,16 @@ def buildings_params(buildings: pd.DataFrame) -> BuildingParams:
 def city_cooldown(
     buildings: pd.DataFrame,
     weather: Weather,
-    hours: float = 72.0,
-    step_h: float = 0.25,
-    start_temp_c: float = 20.0,
+    hours: float = defaults.HORIZON_H,
+    step_h: float = defaults.STEP_MIN / 60.0,
+    start_temp_c: float = defaults.SET_POINT_C,
     branches: pd.DataFrame | None = None,
     thresholds_c: Sequence[float] = DEFAULT_THRESHOLDS_C,
-    water_temp_c: float = 50.0,
-    heating_radiative_fraction: float = 0.0,
+    water_temp_c: float = defaults.WATER_TEMP_C,
+    heating_radiative_fraction: float = defaults.HEATING_RADIATIVE_FRACTION,
 ) -> CityCooldown:
-    """Simulate every row of ``buildings`` with its heat off from the start of ``weather``.
+    """Simulate every row of ``buildings`` with its heat off from the start of ``weather``
+    (defaults: :mod:`warmgrid.thermal.defaults`).
 
     The heat network's drain deadline uses the coldest outdoor temperature of the horizon
     as the pipes' ambient (pipes above ground or in ventilated chambers; conservative for

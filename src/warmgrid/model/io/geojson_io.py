@@ -12,7 +12,8 @@ columns plus ``table`` (nodes, branches, sources, buildings, dependencies). Geom
   checked for being well formed on import.
 
 The city's name and meta travel in a foreign member ``warmgrid`` of the collection
-(RFC 7946 §6.1): ``{"format": "warmgrid-city-geojson", "version": 1, "name", "meta"}``.
+(RFC 7946 §6.1): ``{"format": "warmgrid-city-geojson", "version": 1, "name", "timezone",
+"meta"}``; ``timezone`` (an IANA name) is "UTC" when absent, unless the importer is told.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import pandas as pd
 from warmgrid.errors import InputError
 from warmgrid.model.city import City
 from warmgrid.model.schema import TABLES
+from warmgrid.model.timezone import DEFAULT_TIMEZONE
 
 FORMAT_NAME = "warmgrid-city-geojson"
 FORMAT_VERSION = 1
@@ -92,6 +94,7 @@ def city_to_geojson(city: City) -> dict[str, Any]:
             "format": FORMAT_NAME,
             "version": FORMAT_VERSION,
             "name": city.name,
+            "timezone": city.timezone,
             "meta": city.meta,
         },
         "features": features,
@@ -148,8 +151,9 @@ def _features(document: Any, origin: str) -> list[Any]:
     return features
 
 
-def city_from_geojson(document: Any, origin: str = "geojson") -> City:
-    """A City from a FeatureCollection written by :func:`city_to_geojson` (or by hand)."""
+def city_from_geojson(document: Any, origin: str = "geojson", timezone: str | None = None) -> City:
+    """A City from a FeatureCollection written by :func:`city_to_geojson` (or by hand);
+    ``timezone`` overrides the collection's (default "UTC")."""
     features = _features(document, origin)
     header = document.get("warmgrid") if isinstance(document.get("warmgrid"), dict) else {}
     rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES}
@@ -178,6 +182,12 @@ def city_from_geojson(document: Any, origin: str = "geojson") -> City:
         if table in POINT_TABLES:
             row["lon"], row["lat"] = point if point else (float("nan"), float("nan"))
         rows[table].append(row)
+    if not rows["buildings"]:
+        raise InputError(
+            f"{origin}: features",
+            f"no building among {len(features)} features; a city needs at least one "
+            '(a Feature with properties.table = "buildings" and a Point)',
+        )
     frames = {
         table: pd.DataFrame(rows[table]) if rows[table] else None
         for table in TABLES
@@ -188,12 +198,13 @@ def city_from_geojson(document: Any, origin: str = "geojson") -> City:
         str(header.get("name") or Path(origin).stem),
         nodes=nodes,
         meta=dict(header.get("meta") or {}),
+        timezone=timezone or header.get("timezone", DEFAULT_TIMEZONE),
         origin=origin,
         **frames,
     )
 
 
-def read_geojson(path: str | Path) -> City:
+def read_geojson(path: str | Path, timezone: str | None = None) -> City:
     """Read a city from a GeoJSON file; broken files raise :class:`InputError`."""
     path = Path(path)
     if not path.is_file():
@@ -202,4 +213,4 @@ def read_geojson(path: str | Path) -> City:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InputError(str(path), f"is not valid JSON ({error})") from None
-    return city_from_geojson(document, origin=str(path))
+    return city_from_geojson(document, origin=str(path), timezone=timezone)

@@ -4,6 +4,7 @@ Layout::
 
     mycity/
       city.json          {"format": "warmgrid-city", "version": 1, "name": ..., "meta": {...},
+                          "timezone": "Europe/Kyiv",   (IANA name; "UTC" when absent)
                           "tables": {"nodes": 123, "branches": ..., ...}}   (row counts)
       nodes.parquet      one file per table of warmgrid.model.schema.TABLES
       branches.parquet
@@ -29,6 +30,7 @@ import pyarrow.parquet as pq
 from warmgrid.errors import InputError
 from warmgrid.model.city import City
 from warmgrid.model.schema import TABLES
+from warmgrid.model.timezone import DEFAULT_TIMEZONE
 
 FORMAT_NAME = "warmgrid-city"
 FORMAT_VERSION = 1
@@ -50,6 +52,7 @@ def save_city(city: City, folder: str | Path) -> Path:
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "name": city.name,
+        "timezone": city.timezone,
         "meta": city.meta,
         "tables": counts,
     }
@@ -103,6 +106,7 @@ def load_city(folder: str | Path) -> City:
     return City.from_tables(
         str(manifest.get("name", folder.name)),
         meta=dict(manifest.get("meta") or {}),
+        timezone=manifest.get("timezone", DEFAULT_TIMEZONE),
         origin=str(folder),
         **tables,
     )

@@ -1,0 +1,76 @@
+"""Bad files and options are refused with exit 2 and a message naming the field
+(issue 8, item 8: CLI and file side)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from warmgrid.cli import app
+
+SAMPLE = Path(__file__).resolve().parents[1] / "restore" / "data" / "sample_problem.json"
+runner = CliRunner()
+
+
+def _refused(args: list[str], *needles: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    text = " ".join(result.output.split())
+    for needle in needles:
+        assert needle in text, text
+
+
+def _with(change: Any) -> dict[str, Any]:
+    data = json.loads(SAMPLE.read_text())
+    change(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("change", "needles"),
+    [
+        (
+            lambda d: d["tasks"][0].update(duration_h=1e9),
+            ["tasks[0] (id 'trafo-north').duration_h", "at most 8760"],
+        ),
+        (
+            lambda d: d["groups"][1].update(weight=1e300),
+            ["groups[1] (id 'north-homes').weight", "at most 1e+09"],
+        ),
+        (lambda d: d.update(groups=[]), ["groups", "at least one group"]),
+        (
+            lambda d: d["crews"][1].update(available_from_h=1e12),
+            ["crews[1] (id 'heat-1').available_from_h"],
+        ),
+    ],
+    ids=["task_1e9_hours", "weight_1e300", "no_groups", "crew_available_in_1e12_hours"],
+)
+def test_plan_file_with_absurd_values_is_refused_naming_the_field(
+    tmp_path: Path, change: Any, needles: list[str]
+) -> None:
+    path = tmp_path / "problem.json"
+    path.write_text(json.dumps(_with(change)))
+    _refused(["plan", "--problem", str(path)], *needles)
+
+
+def test_empty_feature_collection_is_not_a_city(tmp_path: Path) -> None:
+    path = tmp_path / "empty.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": []}))
+    _refused(
+        ["city", "import", "--geojson", str(path), "--out", str(tmp_path / "c")],
+        "features",
+        "no building",
+    )
+    assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize(
+    "area", ["30.5,50.4,inf", "30.5,50.4,nan", "30.5,nan,100", "inf,50.4,100", "30.5,50.4,-1"]
+)
+def test_non_finite_area_is_refused_naming_the_option(area: str) -> None:
+    _refused(["impact", "demo", "--area", area], "--area", area)
