@@ -97,3 +97,56 @@ def test_compose_needs_demo_and_checks_inputs() -> None:
     result = runner.invoke(app, ["alert", "compose", "--demo", "--sent", "2026-11-26T06:00:00"])
     assert result.exit_code == 2
     assert "--sent" in result.output
+
+
+def _compose(out: Path, *extra: str) -> dict:
+    base = ["alert", "compose", "--demo", "--json", "--out", str(out), "--etr-hours", "30"]
+    result = runner.invoke(app, [*base, "--sent", "2026-11-26T06:00:00+02:00", *extra])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_item22_sender_and_public_url_are_deployment_settings(tmp_path: Path) -> None:
+    payload = _compose(
+        tmp_path / "served",
+        "--sender",
+        "alerts@kyiv.example",
+        "--sender-name",
+        "Kyiv emergency centre",
+        "--public-url",
+        "https://alerts.kyiv.example/outages",
+    )
+    feed = Path(payload["feed"]).read_text()
+    assert "file://" not in feed
+    assert "<id>https://alerts.kyiv.example/outages/feed.atom</id>" in feed
+    first = payload["messages"][0]
+    message = Path(first["file"]).read_text()
+    assert "<sender>alerts@kyiv.example</sender>" in message
+    assert "<senderName>Kyiv emergency centre</senderName>" in message
+    assert f"https://alerts.kyiv.example/outages/{Path(first['file']).name}" in feed
+    bare = Path(_compose(tmp_path / "bare")["feed"]).read_text()
+    assert "file://" not in bare and "<id>urn:warmgrid:feed:warmgrid@city.invalid</id>" in bare
+    result = runner.invoke(app, ["alert", "compose", "--demo", "--sender", "a b,c"])
+    assert result.exit_code == 2 and "--sender" in result.output
+
+
+def test_item22_scenario_file_names_its_deployment(tmp_path: Path) -> None:
+    from warmgrid.scenario.spec import load_scenario
+
+    demo = (
+        Path(__file__).resolve().parents[2] / "src/warmgrid/scenario/data/demo.toml"
+    ).read_text()
+    path = tmp_path / "kyiv.toml"
+    path.write_text(
+        demo + '\n[deployment]\nsender = "alerts@kyiv.example"\nsender_name = "Kyiv centre"\n'
+        'public_url = "https://alerts.kyiv.example"\n'
+    )
+    deployment = load_scenario(path).deployment
+    assert (deployment.sender, deployment.sender_name, deployment.public_url) == (
+        "alerts@kyiv.example",
+        "Kyiv centre",
+        "https://alerts.kyiv.example/",
+    )
+    path.write_text(demo + '\n[deployment]\npublic_url = "file:///tmp/x"\n')
+    result = runner.invoke(app, ["alert", "compose", str(path)])
+    assert result.exit_code == 2 and "deployment.public-url" in result.output

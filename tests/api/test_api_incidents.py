@@ -23,12 +23,12 @@ def test_incident_lifecycle_keeps_every_revision(api, bodies) -> None:
     assert created["status"] == "reported" and created["revision"] == 1
     ops = api.auth("operator")
     wrong = api.client.patch(
-        f"/incidents/{created['id']}", json={"status": "resolved"}, headers=ops
+        f"/incidents/{created['id']}", json={"status": "resolved", "reason": "r"}, headers=ops
     )
     assert wrong.status_code == 409 and "allowed: confirmed, ruled_out" in wrong.json()["detail"]
     for status in ("confirmed", "resolved"):
         moved = api.client.patch(
-            f"/incidents/{created['id']}", json={"status": status, "note": "ok"}, headers=ops
+            f"/incidents/{created['id']}", json={"status": status, "reason": "ok"}, headers=ops
         )
         assert moved.status_code == 200 and moved.json()["status"] == status
     history = api.client.get(
@@ -36,11 +36,31 @@ def test_incident_lifecycle_keeps_every_revision(api, bodies) -> None:
     ).json()
     assert [r["state"]["status"] for r in history] == ["reported", "confirmed", "resolved"]
     assert all(r["changed_by"] == "operator#2" for r in history)
+    assert [r["reason"] for r in history] == ["created", "ok", "ok"]
     reports = api.client.get(
         f"/incidents/{created['id']}/reports", headers=api.auth("viewer")
     ).json()
     assert reports[0]["figures"] == [{"what": "transformers", "min": 3, "max": 3, "unit": "count"}]
-    assert reports[0]["received_at"] == "2026-01-14T01:48:00Z"
+    assert reports[0]["received_at"] == "2026-01-14T03:48:00+02:00"
+
+
+def test_item23_times_are_answered_on_the_city_clock(api, bodies) -> None:
+    incident_body, report_body = bodies
+    made = api.client.post(
+        "/incidents",
+        json=incident_body(occurred_at="2026-01-14T01:41:00Z", report=report_body()),
+        headers=api.auth("operator"),
+    ).json()
+    assert made["occurred_at"] == "2026-01-14T03:41:00+02:00"  # Europe/Kyiv in winter
+    assert made["created_at"].endswith("+02:00")
+    summer = api.client.patch(
+        f"/incidents/{made['id']}",
+        json={"occurred_at": "2026-07-01T09:00:00-04:00", "reason": "wrong day"},
+        headers=api.auth("operator"),
+    ).json()
+    assert summer["occurred_at"] == "2026-07-01T16:00:00+03:00"  # summer time
+    stored = api.client.get(f"/incidents/{made['id']}/revisions", headers=api.auth("viewer"))
+    assert stored.json()[-1]["reason"] == "wrong day"
 
 
 def test_retried_report_is_stored_once(api, bodies) -> None:
@@ -141,7 +161,9 @@ def test_confirmed_damage_feeds_the_impact(api, bodies, city) -> None:
 def test_every_write_is_in_the_audit_log(api, bodies) -> None:
     incident = _create(api, bodies)
     api.client.patch(
-        f"/incidents/{incident['id']}", json={"title": "Corrected"}, headers=api.auth("operator")
+        f"/incidents/{incident['id']}",
+        json={"title": "Corrected", "reason": "typo"},
+        headers=api.auth("operator"),
     )
     audit = api.client.get(
         f"/audit?target_type=incident&target_id={incident['id']}", headers=api.auth("admin")

@@ -138,3 +138,37 @@ def test_item24_plan_input_is_checked(api, bodies) -> None:
         ).status_code
         == 403
     )
+
+
+def test_item24_an_update_carries_a_new_etr(api, bodies) -> None:
+    assessment_id = _assessment(api, bodies)
+    ops = api.auth("operator")
+    drafts = api.client.post(
+        "/alert-messages/compose/outage", json={"assessment_id": assessment_id}, headers=ops
+    ).json()
+    original = drafts[0]
+    published = api.client.post(
+        f"/alert-messages/{original['id']}/publish", headers=api.auth("approver")
+    )
+    assert published.status_code == 200
+    new_etr = "2099-03-01T17:05:00+00:00"  # 19:05 in Kyiv: published as 19:15
+    update = api.client.post(
+        f"/alert-messages/{original['id']}/update", json={"etr": new_etr}, headers=ops
+    )
+    assert update.status_code == 201, update.text
+    xml = api.client.get(f"/alert-messages/{update.json()['id']}/cap", headers=ops).content
+    root = etree.fromstring(xml)
+    etrs = root.xpath("//cap:parameter[cap:valueName='ETR']/cap:value/text()", namespaces=CAP_NS)
+    assert etrs == ["2099-03-01T19:15:00+02:00"] * 2  # English and Ukrainian blocks
+    headlines = root.xpath("//cap:headline/text()", namespaces=CAP_NS)
+    descriptions = root.xpath("//cap:description/text()", namespaces=CAP_NS)
+    assert "restoration by 19:15 on 1 March 2099" in headlines[0]
+    assert "Restoration: expected by 19:15 on 1 March 2099" in descriptions[0]
+    assert "not yet known" not in descriptions[0] and "ще невідомий" not in descriptions[1]
+    assert "до 01.03.2099 о 19:15" in headlines[1]
+    past = api.client.post(
+        f"/alert-messages/{original['id']}/update",
+        json={"etr": "2020-01-01T00:00:00+00:00"},
+        headers=ops,
+    )
+    assert past.status_code == 422 and past.json()["field"] == "etr"

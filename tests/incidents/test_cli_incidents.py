@@ -136,6 +136,9 @@ def test_incident_add_list_show(db: str) -> None:
     assert shown["revisions"][0]["changed_by"].startswith("cli:")
     code, out, _ = run("incident", "show", str(incident_id), "--db", db)
     assert code == 0 and "Fire at boiler house South" in out
+    # item 23: the time and the location are shown
+    assert "time: 2026-01-14T03:10:00+00:00 (precision: minute)" in out
+    assert "location: lon 30.490000, lat 50.430000 (within 50 m)" in out
 
 
 def test_incident_errors_exit_2_without_traceback(db: str) -> None:

@@ -120,5 +120,16 @@ def test_polygon_must_be_closed_and_valid() -> None:
 
 def test_patch_cannot_null_a_required_field() -> None:
     with pytest.raises(ValidationError, match="cannot be null"):
-        IncidentPatch.model_validate({"title": None})
-    assert IncidentPatch.model_validate({"location": None}).changed_fields() == {"location": None}
+        IncidentPatch.model_validate({"title": None, "reason": "r"})
+    patch = IncidentPatch.model_validate({"location": None, "reason": "r"})
+    assert patch.changed_fields() == {"location": None}
+
+
+def test_item23_a_correction_records_its_reason() -> None:
+    with pytest.raises(ValidationError, match="reason"):
+        IncidentPatch.model_validate({"title": "Corrected"})
+    with pytest.raises(ValidationError, match="blank"):
+        IncidentPatch.model_validate({"title": "Corrected", "reason": "  "})
+    with pytest.raises(ValidationError, match="note"):
+        IncidentPatch.model_validate({"title": "Corrected", "note": "old name", "reason": "r"})
+    assert IncidentPatch.model_validate({"title": "C", "reason": "typo"}).reason == "typo"

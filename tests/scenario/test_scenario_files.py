@@ -83,7 +83,7 @@ def test_every_scenario_key_is_documented_with_unit_and_default(
         if match:
             rows[match[1]] = [cell.strip() for cell in match[2].split("|")]
     tables = {"damage", "damage.areas", "weather", "cooldown", "plan", "plan.repair_hours"}
-    tables |= {"crews", "warming_centres"}
+    tables |= {"crews", "warming_centres", "deployment"}
     missing = sorted(k for k in keys - tables if k not in rows)
     assert not missing, f"docs/scenario.md lacks {missing}"
     for key in keys - tables:

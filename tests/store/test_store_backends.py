@@ -115,11 +115,14 @@ def test_revisions_are_append_only_with_who_and_what(store: Store) -> None:
         incident_id = log.create_incident(session, _incident(), "alice#1").id
     with store.write() as session:
         log.revise_incident(
-            session, incident_id, IncidentPatch(title="Strike on CHP-5 switchyard"), "bob#2"
+            session,
+            incident_id,
+            IncidentPatch(title="Strike on CHP-5 switchyard", reason="precise"),
+            "bob#2",
         )
     with store.write() as session:
         log.revise_incident(
-            session, incident_id, IncidentPatch(status="confirmed", note="utility"), "carol#3"
+            session, incident_id, IncidentPatch(status="confirmed", reason="utility"), "carol#3"
         )
     with store.read() as session:
         history = log.revisions(session, incident_id)
@@ -147,14 +150,20 @@ def test_status_transitions_follow_the_spec(store: Store, start: str, target: st
     with store.write() as session:
         incident_id = log.create_incident(session, _incident(), "a#1").id
         if start == "confirmed":
-            log.revise_incident(session, incident_id, IncidentPatch(status="confirmed"), "a#1")
+            log.revise_incident(
+                session, incident_id, IncidentPatch(status="confirmed", reason="r"), "a#1"
+            )
     allowed = (start, target) in SPEC_TRANSITIONS or start == target
     if allowed:
         with store.write() as session:
-            log.revise_incident(session, incident_id, IncidentPatch(status=target), "a#1")
+            log.revise_incident(
+                session, incident_id, IncidentPatch(status=target, reason="r"), "a#1"
+            )
     else:
         with pytest.raises(ConflictError), store.write() as session:
-            log.revise_incident(session, incident_id, IncidentPatch(status=target), "a#1")
+            log.revise_incident(
+                session, incident_id, IncidentPatch(status=target, reason="r"), "a#1"
+            )
     with store.read() as session:
         assert log.get_incident(session, incident_id).status == (target if allowed else start)
 
@@ -271,7 +280,9 @@ def test_tokens_are_stored_hashed_and_can_be_revoked(store: Store) -> None:
 def test_every_write_is_audited(store: Store) -> None:
     with store.write() as session:
         incident_id = log.create_incident(session, _incident(report=_report()), "alice#1").id
-        log.revise_incident(session, incident_id, IncidentPatch(status="confirmed"), "bob#2")
+        log.revise_incident(
+            session, incident_id, IncidentPatch(status="confirmed", reason="r"), "bob#2"
+        )
         log.confirm_damage(session, incident_id, DamageIn(asset_id="power.trafo.0"), "bob#2")
     with store.read() as session:
         actions = [(e.actor, e.action) for e in entries(session)]
@@ -306,7 +317,7 @@ def test_damage_links_confirm_retract_and_feed_the_impact(store: Store) -> None:
         log.confirm_damage(session, first, DamageIn(asset_id="power.trafo.0"), "a#1")
     with store.write() as session:
         log.retract_damage(session, first, link.id, "b#2")
-        log.revise_incident(session, second, IncidentPatch(status="ruled_out"), "b#2")
+        log.revise_incident(session, second, IncidentPatch(status="ruled_out", reason="r"), "b#2")
     with store.read() as session:
         assert log.confirmed_asset_ids(session) == ["power.trafo.1"]
         assert len(log.damage_links(session, first)) == 2  # the retracted one stays

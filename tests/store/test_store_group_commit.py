@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from warmgrid.incidents import log
 from warmgrid.incidents.domain import IncidentIn, ReportIn
-from warmgrid.store import Store
+from warmgrid.store import Role, Store, add_user
 from warmgrid.store.errors import ConflictError, NotFoundError
 from warmgrid.store.group_commit import GroupCommit
 from warmgrid.store.models import AuditEntry, Report
 
 WRITES = 120
+OPERATOR_ID = 1  # the first user of a fresh store
 
 
 def _report(text_: str) -> ReportIn:
@@ -36,7 +37,7 @@ def _report(text_: str) -> ReportIn:
 
 def _writer(incident_id: int, text_: str, key: str | None):
     def write(session: Session) -> tuple[dict[str, Any], bool]:
-        return log.store_report(session, incident_id, _report(text_), "op#1", key)
+        return log.store_report(session, incident_id, _report(text_), "op#1", key, OPERATOR_ID)
 
     return write
 
@@ -48,6 +49,7 @@ async def _submit_all(group: GroupCommit, works: list) -> list[Any]:
 def test_concurrent_writes_share_transactions_and_each_is_stored_once(store: Store) -> None:
     with store.write() as session:
         incident_id = log.create_incident(session, IncidentIn(kind="other", title="t"), "a#1").id
+        assert add_user(session, "op", Role.OPERATOR, "cli:root").id == OPERATOR_ID
     works = [_writer(incident_id, f"report {i}", f"key-{i}") for i in range(WRITES)]
     works.insert(5, _writer(incident_id, "report 0", "key-0"))  # a retry in the same batch
     works.append(_writer(incident_id, "report 0", "key-0"))  # and one in a later batch
@@ -79,7 +81,8 @@ def test_concurrent_writes_share_transactions_and_each_is_stored_once(store: Sto
 def test_a_failing_write_fails_alone(store: Store) -> None:
     with store.write() as session:
         incident_id = log.create_incident(session, IncidentIn(kind="other", title="t"), "a#1").id
-        log.store_report(session, incident_id, _report("first"), "op#1", "used")
+        assert add_user(session, "op", Role.OPERATOR, "cli:root").id == OPERATOR_ID
+        log.store_report(session, incident_id, _report("first"), "op#1", "used", OPERATOR_ID)
     works = [_writer(incident_id, f"good {i}", None) for i in range(10)]
     works.insert(3, _writer(incident_id + 99, "no such incident", None))
     works.insert(7, _writer(incident_id, "another body", "used"))

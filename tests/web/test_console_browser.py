@@ -116,7 +116,8 @@ def test_the_whole_story(browser: Any, server: Server, watch: Watch) -> None:
         timeout=5_000
     )
     operator.evaluate(
-        """() => state.map.fitBounds(wg.bounds(state.layers.buildings, state.layers.warming_centres),
+        """() => state.map.fitBounds(
+            wg.bounds(state.layers.buildings, state.layers.warming_centres),
             {padding: {top: 20, bottom: 20, right: 20, left: 290}, animate: false})"""
     )
     operator.click("#tab-plan")

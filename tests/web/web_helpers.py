@@ -16,17 +16,9 @@ from warmgrid.incidents.seed import seed_if_empty
 from warmgrid.model.demo import demo_city
 from warmgrid.scenario.spec import demo_scenario
 from warmgrid.store import Role, add_user, create_token, open_store
+from warmgrid.web.chromium import CHROMIUM_PATH
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM = Path(CHROMIUM_PATH)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 ROLES = {
     "viewer": Role.VIEWER,

@@ -32,6 +32,7 @@ from warmgrid.alerts.outage import (
     OutageBuildings,
     WarmingCentre,
     outage_alerts,
+    with_new_etr,
 )
 
 __all__ = [
@@ -57,4 +58,5 @@ __all__ = [
     "polygon_from_lonlat",
     "to_xml",
     "update",
+    "with_new_etr",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -355,3 +355,50 @@ def outage_alerts(
             )
         )
     return messages
+
+
+def _between(template: str, placeholder: str) -> tuple[str, str]:
+    """The literal text just before and just after ``{placeholder}`` in ``template``
+    (up to the neighbouring placeholders)."""
+    before, after = template.split("{" + placeholder + "}", 1)
+    return before.rsplit("}", 1)[-1], after.split("{", 1)[0]
+
+
+def _replace_between(text: str, template: str, placeholder: str, new: str) -> str:
+    before, after = _between(template, placeholder)
+    start = text.rfind(before) if before else -1
+    if start < 0:
+        return text
+    start += len(before)
+    end = text.find(after, start) if after else len(text)
+    return text[:start] + new + text[end if end >= 0 else len(text) :]
+
+
+def with_new_etr(info: Info, etr: datetime, options: OutageAlertOptions | None = None) -> Info:
+    """An outage alert's info block with a new ETR: its ``ETR`` parameter, the
+    restoration words of its headline and description, and an expiry after the new ETR.
+    ``etr`` is published on its own clock, rounded up to the quarter hour."""
+    words = OUTAGE.get(info.language)
+    if words is None or not any(p.value_name == "ETR" for p in info.parameters):
+        raise InputError("etr", "only outage alerts carry an ETR")
+    options = options or OutageAlertOptions()
+    moment = etr_time(cap_moment(etr, "etr"), 0.0)
+    shown = format_moment(moment, info.language)
+    headline = _replace_between(
+        info.headline, words["headline"], "etr_short", words["short_known"].format(etr=shown)
+    )
+    description = _replace_between(
+        info.description, words["description"], "etr_text", words["etr_known"].format(etr=shown)
+    )
+    parameters = tuple(
+        NamedValue("ETR", format_cap_time(moment)) if p.value_name == "ETR" else p
+        for p in info.parameters
+    )
+    expires = moment + options.expiry_margin
+    return replace(
+        info,
+        headline=headline,
+        description=description,
+        parameters=parameters,
+        expires=max(info.expires, expires) if info.expires else expires,
+    )

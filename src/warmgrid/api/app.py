@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from threading import Lock
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -28,6 +28,7 @@ from warmgrid.api.docs import install_docs
 from warmgrid.api.errors import install_error_handlers
 from warmgrid.api.feed_cache import FeedCache, FeedFastPath
 from warmgrid.api.guard import MAX_BODY_BYTES, RequestGuard
+from warmgrid.api.schemas import set_response_zone
 from warmgrid.api.session_store import SessionStore
 from warmgrid.incidents.impact import compile_for_impact
 from warmgrid.store import Store, open_store
@@ -86,6 +87,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(set_response_zone)],
     )
     app.state.store = opened
     app.state.city = city

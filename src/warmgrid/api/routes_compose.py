@@ -10,11 +10,12 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Path, Request, status
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from warmgrid.alerts import compose
 from warmgrid.api.deps import CityDep, Operator, StoreDep
 from warmgrid.api.schemas import AlertOut
+from warmgrid.errors import InputError
 from warmgrid.incidents.domain import Latitude, Longitude, Name, Text
 from warmgrid.incidents.impact import run_impact
 from warmgrid.model.timezone import local_time
@@ -75,6 +76,10 @@ class UpdateIn(_In):
     description: Annotated[Name | None, Field(min_length=1, max_length=5000)] = None
     instruction: Annotated[Text | None, Field(max_length=5000)] = None
     expires_after_minutes: Minutes | None = None
+    etr: Annotated[
+        AwareDatetime | None,
+        Field(description="A new restoration time (outage alerts; any ISO offset)"),
+    ] = None
     note: Annotated[Text, Field(max_length=1000)] = ""
 
 
@@ -88,6 +93,10 @@ class AllClearIn(_In):
     """The all-clear's validity."""
 
     expires_after_minutes: Minutes = 60
+
+
+def _timezone(request: Request) -> str:
+    return str(getattr(request.app.state.city, "timezone", "UTC"))
 
 
 def _issuer(request: Request) -> compose.Issuer:
@@ -128,7 +137,7 @@ def compose_air_threat(
         data.district,
         np.asarray(data.polygon, dtype=float),
         issuer=_issuer(request),
-        sent=utcnow(),
+        sent=local_time(utcnow(), _timezone(request)),
         expires_after=timedelta(minutes=data.expires_after_minutes),
         certainty=data.certainty,
         incidents=[str(data.incident_id)] if data.incident_id else (),
@@ -196,10 +205,13 @@ def compose_outage(
 
 
 @router.post("/{alert_id}/update", response_model=AlertOut, status_code=status.HTTP_201_CREATED)
-def compose_update(alert_id: AlertId, data: UpdateIn, who: Operator, store: StoreDep) -> AlertOut:
-    """Draft an Update of a published message (it references the whole chain)."""
+def compose_update(
+    alert_id: AlertId, data: UpdateIn, who: Operator, store: StoreDep, request: Request
+) -> AlertOut:
+    """Draft an Update of a published message (it references the whole chain); ``etr``
+    gives an outage alert a new restoration time (parameter, headline, description)."""
     previous, incident_id = _previous(store, alert_id)
-    sent = utcnow()
+    sent = local_time(utcnow(), _timezone(request))
     changes: dict[str, Any] = {
         name: getattr(data, name)
         for name in ("headline", "description", "instruction")
@@ -210,28 +222,39 @@ def compose_update(alert_id: AlertId, data: UpdateIn, who: Operator, store: Stor
             minutes=data.expires_after_minutes
         )
     infos = [replace(info, **changes) for info in previous.infos]
+    if data.etr is not None:
+        if data.etr <= sent:
+            raise InputError("etr", f"must be after now ({sent.isoformat()})")
+        etr = local_time(data.etr, _timezone(request))
+        infos = [compose.with_new_etr(info, etr) for info in infos]
     message = compose.update(previous, sent=sent, infos=infos, note=data.note)
     return _store_drafts(store, [message], who, incident_id)[0]
 
 
 @router.post("/{alert_id}/cancel", response_model=AlertOut, status_code=status.HTTP_201_CREATED)
-def compose_cancel(alert_id: AlertId, data: CancelIn, who: Operator, store: StoreDep) -> AlertOut:
+def compose_cancel(
+    alert_id: AlertId, data: CancelIn, who: Operator, store: StoreDep, request: Request
+) -> AlertOut:
     """Draft a Cancel of a published message."""
     previous, incident_id = _previous(store, alert_id)
     reasons = {info.language: data.reason for info in previous.infos}
-    message = compose.cancel(previous, sent=utcnow(), reasons=reasons)
+    message = compose.cancel(
+        previous, sent=local_time(utcnow(), _timezone(request)), reasons=reasons
+    )
     return _store_drafts(store, [message], who, incident_id)[0]
 
 
 @router.post("/{alert_id}/all-clear", response_model=AlertOut, status_code=status.HTTP_201_CREATED)
 def compose_all_clear(
-    alert_id: AlertId, data: AllClearIn, who: Operator, store: StoreDep
+    alert_id: AlertId, data: AllClearIn, who: Operator, store: StoreDep, request: Request
 ) -> AlertOut:
     """Draft the all-clear of a published air-threat alert."""
     previous, incident_id = _previous(store, alert_id)
     if not any("Shelter" in info.response_types for info in previous.infos):
         raise ConflictError(f"alert {alert_id} is not a shelter alert; nothing to clear")
     message = compose.all_clear(
-        previous, sent=utcnow(), expires_after=timedelta(minutes=data.expires_after_minutes)
+        previous,
+        sent=local_time(utcnow(), _timezone(request)),
+        expires_after=timedelta(minutes=data.expires_after_minutes),
     )
     return _store_drafts(store, [message], who, incident_id)[0]

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Request
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from warmgrid.incidents.domain import Text
+from warmgrid.model.timezone import local_time
 from warmgrid.store.roles import Role
+
+#: The IANA time zone that answers show times in: the city's, set per request by
+#: :func:`set_response_zone` (UTC without a city).
+RESPONSE_ZONE: ContextVar[str] = ContextVar("warmgrid_response_zone", default="UTC")
+
+
+def _in_response_zone(moment: datetime) -> str:
+    return local_time(moment, RESPONSE_ZONE.get()).isoformat()
+
+
+#: A time in an answer: ISO 8601 on the city's clock, with its UTC offset.
+Moment = Annotated[datetime, PlainSerializer(_in_response_zone, return_type=str, when_used="json")]
+
+
+async def set_response_zone(request: Request) -> None:
+    """Answers of this request show times in the time zone of the app's city."""
+    RESPONSE_ZONE.set(str(getattr(request.app.state.city, "timezone", None) or "UTC"))
 
 
 class _Out(BaseModel):
@@ -23,24 +43,25 @@ class IncidentOut(_Out):
     status: str
     title: str
     description: str
-    occurred_at: datetime | None
+    occurred_at: Moment | None
     time_precision: str
     location: dict[str, Any] | None
     location_precision_m: float | None
     revision: int
-    created_at: datetime
+    created_at: Moment
     created_by: str
-    updated_at: datetime
+    updated_at: Moment
     updated_by: str
 
 
 class RevisionOut(_Out):
-    """One revision: who changed what and when; ``changes`` maps field → [old, new]."""
+    """One revision: who changed what, when and why (``reason``); ``changes`` maps field →
+    [old, new]."""
 
     revision: int
-    changed_at: datetime
+    changed_at: Moment
     changed_by: str
-    note: str
+    reason: str = Field(validation_alias="note")
     changes: dict[str, Any]
     state: dict[str, Any]
 
@@ -52,12 +73,12 @@ class ReportOut(_Out):
     incident_id: int
     source_name: str
     source_kind: str
-    received_at: datetime
+    received_at: Moment
     quoted_text: str
     figures: list[dict[str, Any]]
     certainty: str
     submitted_by: str
-    created_at: datetime
+    created_at: Moment
     idempotency_key: str | None
 
 
@@ -79,9 +100,9 @@ class DamageOut(_Out):
     asset_id: str
     distance_m: float | None
     note: str
-    confirmed_at: datetime
+    confirmed_at: Moment
     confirmed_by: str
-    retracted_at: datetime | None
+    retracted_at: Moment | None
     retracted_by: str | None
 
 
@@ -99,7 +120,7 @@ class AssessmentOut(_Out):
     """The impact of confirmed damage at one moment."""
 
     id: int
-    created_at: datetime
+    created_at: Moment
     created_by: str
     asset_ids: list[str]
     result: dict[str, Any]
@@ -124,9 +145,9 @@ class PlanOut(BaseModel):
 
     id: int
     assessment_id: int
-    created_at: datetime
+    created_at: Moment
     created_by: str
-    starts_at: datetime
+    starts_at: Moment
     crews: list[dict[str, Any]]
     settings: dict[str, Any]
     status: str
@@ -147,9 +168,9 @@ class PublicAlertOut(_Out):
     sent: str
     msg_type: str
     headline: str
-    expires: datetime | None
+    expires: Moment | None
     cap_references: str
-    published_at: datetime | None
+    published_at: Moment | None
     superseded_by: str | None
 
 
@@ -160,7 +181,7 @@ class AlertOut(PublicAlertOut):
     scope: str
     incident_id: int | None
     status: str
-    created_at: datetime
+    created_at: Moment
     created_by: str
     published_by: str | None
 
@@ -189,10 +210,10 @@ class UserOut(_Out):
     id: int
     name: str
     role: str
-    created_at: datetime
+    created_at: Moment
     created_by: str
     created_by_user_id: int | None
-    disabled_at: datetime | None
+    disabled_at: Moment | None
 
 
 class TokenIn(BaseModel):
@@ -215,10 +236,10 @@ class TokenOut(_Out):
     name: str
     role: str
     user_id: int
-    created_at: datetime
+    created_at: Moment
     created_by: str
     created_by_user_id: int | None
-    revoked_at: datetime | None
+    revoked_at: Moment | None
 
 
 class NewTokenOut(TokenOut):
@@ -231,7 +252,7 @@ class AuditOut(_Out):
     """One audit log entry."""
 
     id: int
-    at: datetime
+    at: Moment
     actor: str
     action: str
     target_type: str

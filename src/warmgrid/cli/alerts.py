@@ -5,16 +5,19 @@ The ``alert`` sub-group is :data:`alert_app`; other modules add their commands t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import typer
 from rich.table import Table
 
 from warmgrid.alerts.captime import format_cap_time, utc_now
 from warmgrid.alerts.compose import Message, to_xml
-from warmgrid.alerts.feed import atom_feed
+from warmgrid.alerts.deployment import Deployment
+from warmgrid.alerts.feed import atom_feed, entry_for
 from warmgrid.alerts.validate import CapReport, validate_cap
 from warmgrid.cli.output import console, emit_json, err_console, esc, progress
 from warmgrid.errors import InputError, WarmgridError
@@ -24,7 +27,6 @@ alert_app = typer.Typer(
 )
 
 EXIT_INVALID = 1
-DEFAULT_SENDER = "warmgrid@city.invalid"
 
 
 def register(app: typer.Typer) -> None:
@@ -133,7 +135,21 @@ def compose_command(
             "Shown on the city's clock.",
         ),
     ] = None,
-    sender: Annotated[str, typer.Option("--sender", help="CAP sender id.")] = DEFAULT_SENDER,
+    sender: Annotated[
+        str | None, typer.Option("--sender", help="CAP sender id (default: the scenario's).")
+    ] = None,
+    sender_name: Annotated[
+        str | None,
+        typer.Option("--sender-name", help="CAP senderName (default: the scenario's)."),
+    ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            help="Where the --out folder is served (feed ids and links; default: the "
+            "scenario's; without one the feed uses URN ids and relative links).",
+        ),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Compose the outage alerts of a scenario: one CAP 1.2 message per contiguous outage
@@ -148,14 +164,18 @@ def compose_command(
         raise InputError("--etr-hours", f"expected hours ≥ 0, got {etr_hours}")
     moment = utc_now() if sent is None else parse_time(sent, "--sent")
     spec = load_scenario(scenario) if scenario is not None else demo_scenario()
+    base = spec.deployment
+    deployment = Deployment.checked(
+        sender or base.sender, sender_name or base.sender_name, public_url or base.public_url
+    )
     with progress(enabled=not json_out) as bar:
         task = bar.add_task("assessing the scenario", total=None) if bar else None
         assessment = run_scenario(spec)
         if bar is not None and task is not None:
             bar.update(task, description="composing alerts")
-        messages = public_alerts(assessment, moment, sender=sender, etr_hours=etr_hours)
+        messages = public_alerts(assessment, moment, deployment=deployment, etr_hours=etr_hours)
         centres = list(spec.warming_centres)
-    files = _write(out, messages, moment) if out is not None else {}
+    files = _write(out, messages, moment, deployment) if out is not None else {}
     summaries = []
     for message in messages:
         report = validate_cap(to_xml(message), source=message.identifier, feed_rules=True)
@@ -183,7 +203,38 @@ def compose_command(
     _print_summaries(summaries, files.get("feed"), note)
 
 
-def _write(out: Path, messages: list[Message], moment: datetime) -> dict[str, str]:
+def _feed(messages: list[Message], moment: datetime, deployment: Deployment) -> bytes:
+    """The Atom feed of ``messages`` written beside them: ids and links under the public
+    URL, or (without one) URN ids and links relative to the feed, never ``file://``."""
+    if deployment.public_url:
+        base = deployment.public_url
+        return atom_feed(
+            messages,
+            feed_id=f"{base}feed.atom",
+            title="warmgrid public alerts",
+            self_url=f"{base}feed.atom",
+            updated=moment,
+        )
+    entries = [
+        replace(
+            entry_for(message, f"{quote(message.identifier, safe='')}.xml"),
+            id=f"urn:warmgrid:alert:{quote(message.sender, safe='@')}:"
+            f"{quote(message.identifier, safe='')}",
+        )
+        for message in messages
+    ]
+    return atom_feed(
+        entries,
+        feed_id=f"urn:warmgrid:feed:{quote(deployment.sender, safe='@')}",
+        title="warmgrid public alerts",
+        self_url="feed.atom",
+        updated=moment,
+    )
+
+
+def _write(
+    out: Path, messages: list[Message], moment: datetime, deployment: Deployment
+) -> dict[str, str]:
     try:
         out.mkdir(parents=True, exist_ok=True)
         files = {}
@@ -192,15 +243,7 @@ def _write(out: Path, messages: list[Message], moment: datetime) -> dict[str, st
             path.write_bytes(to_xml(message))
             files[message.identifier] = str(path)
         feed_path = out / "feed.atom"
-        feed_path.write_bytes(
-            atom_feed(
-                messages,
-                feed_id=f"urn:warmgrid:feed:{messages[0].sender if messages else 'none'}",
-                title="warmgrid public alerts",
-                self_url=(out.resolve() / "feed.atom").as_uri(),
-                updated=moment,
-            )
-        )
+        feed_path.write_bytes(_feed(messages, moment, deployment))
         files["feed"] = str(feed_path)
         return files
     except OSError as error:

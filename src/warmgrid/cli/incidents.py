@@ -309,7 +309,7 @@ def incident_show(
                 "revision": r.revision,
                 "changed_at": r.changed_at.isoformat(),
                 "changed_by": r.changed_by,
-                "note": r.note,
+                "reason": r.note,
                 "changes": r.changes,
             }
             for r in log.revisions(session, incident_id)
@@ -326,11 +326,37 @@ def incident_show(
     if json:
         emit_json({**incident, "reports": reports, "revisions": revisions, "damage": damage})
         return
+    _print_incident(incident, reports, damage, revisions)
+
+
+def _where(location: dict[str, Any] | None, precision_m: float | None) -> str:
+    """An incident's location for people: a point's lon, lat or a polygon's outline."""
+    if location is None:
+        return "unknown"
+    within = f" (within {precision_m:g} m)" if precision_m is not None else ""
+    if location["type"] == "Point":
+        lon, lat = location["coordinates"]
+        return f"lon {lon:.6f}, lat {lat:.6f}{within}"
+    outline = location["coordinates"][0]
+    lon, lat = outline[0]
+    return f"polygon of {len(outline) - 1} corners from lon {lon:.6f}, lat {lat:.6f}{within}"
+
+
+def _print_incident(
+    incident: dict[str, Any],
+    reports: list[dict[str, Any]],
+    damage: list[dict[str, Any]],
+    revisions: list[dict[str, Any]],
+) -> None:
     console.print(
         f"[bold]#{incident['id']} {esc(incident['title'])}[/] — {esc(incident['kind'])}, "
         f"{esc(incident['status'])} (revision {incident['revision']})",
         highlight=False,
     )
+    when = incident["occurred_at"] or "unknown"
+    console.print(f"  time: {when} (precision: {incident['time_precision']})", markup=False)
+    where = _where(incident["location"], incident["location_precision_m"])
+    console.print(f"  location: {where}", markup=False)
     for report in reports:
         console.print(
             f"  report {report['id']}: {report['source_name']} ({report['source_kind']}, "
@@ -344,7 +370,8 @@ def incident_show(
     for revision in revisions:
         console.print(
             f"  revision {revision['revision']} by {revision['changed_by']} at "
-            f"{revision['changed_at'][:19]}: {', '.join(revision['changes'])} {revision['note']}",
+            f"{revision['changed_at'][:19]}: {', '.join(revision['changes'])} "
+            f"— {revision['reason']}",
             highlight=False,
             markup=False,
         )

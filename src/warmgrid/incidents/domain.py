@@ -230,7 +230,8 @@ class IncidentIn(_Strict):
 
 
 class IncidentPatch(_Strict):
-    """A correction: the fields given replace the current ones in a new revision."""
+    """A correction: the fields given replace the current ones in a new revision, which
+    records the ``reason`` (required)."""
 
     kind: IncidentKind | None = None
     status: IncidentStatus | None = None
@@ -240,7 +241,9 @@ class IncidentPatch(_Strict):
     time_precision: TimePrecision | None = None
     location: Location | None = None
     location_precision_m: Annotated[float | None, Field(ge=0, le=1e6, allow_inf_nan=False)] = None
-    note: Annotated[Text, Field(max_length=2_000)] = ""
+    reason: Annotated[
+        Name, Field(min_length=1, max_length=2_000, description="Why: kept in the revision")
+    ]
 
     @model_validator(mode="after")
     def _required_not_null(self) -> IncidentPatch:
@@ -250,8 +253,8 @@ class IncidentPatch(_Strict):
         return self
 
     def changed_fields(self) -> dict[str, Any]:
-        """The fields set in the request (JSON-ready), without the note."""
-        return self.model_dump(mode="json", exclude_unset=True, exclude={"note"})
+        """The fields set in the request (JSON-ready), without the reason."""
+        return self.model_dump(mode="json", exclude_unset=True, exclude={"reason"})
 
 
 class DamageIn(_Strict):

@@ -152,7 +152,7 @@ def revise_incident(
             revision=incident.revision,
             changed_at=now,
             changed_by=actor,
-            note=patch.note,
+            note=patch.reason,
             changes=changes,
             state=after,
         )
@@ -163,7 +163,7 @@ def revise_incident(
         "incident.revise",
         "incident",
         incident.id,
-        {"revision": incident.revision, "changes": changes, "note": patch.note},
+        {"revision": incident.revision, "changes": changes, "reason": patch.reason},
     )
     return incident
 

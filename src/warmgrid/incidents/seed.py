@@ -54,7 +54,7 @@ def _add(
     for asset_id in damage:
         log.confirm_damage(session, incident.id, DamageIn(asset_id=asset_id), SEED_ACTOR)
     for status in statuses:
-        patch = IncidentPatch(status=status, note="demo scenario")
+        patch = IncidentPatch(status=status, reason="demo scenario")
         log.revise_incident(session, incident.id, patch, SEED_ACTOR)
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from warmgrid.alerts.builders import Issuer
+from warmgrid.alerts.deployment import Deployment
 from warmgrid.alerts.message import Message
 from warmgrid.alerts.outage import OutageBuildings, outage_alerts
 from warmgrid.impact import ImpactResult, assess
@@ -25,8 +25,6 @@ from warmgrid.restore.plan import Plan, make_plan
 from warmgrid.scenario.spec import Scenario
 from warmgrid.thermal.city import CityCooldown, city_cooldown, stagnant_heat_branches
 from warmgrid.thermal.weather import Weather
-
-ALERT_SENDER = "warmgrid@emergency-centre.example"
 
 
 @dataclass
@@ -141,12 +139,13 @@ def public_alerts(
     assessment: Assessment,
     sent: datetime | None = None,
     *,
-    sender: str = ALERT_SENDER,
+    deployment: Deployment | None = None,
     etr_hours: float | None = None,
 ) -> list[Message]:
     """One CAP 1.2 outage alert per contiguous outage area still out at ``sent`` (default:
     the start), times on the city's clock, ETRs from the plan counted from ``sent``
-    (``etr_hours`` instead gives one ETR for every building)."""
+    (``etr_hours`` instead gives one ETR for every building), sent by ``deployment``
+    (default: the scenario's)."""
     moment = local_time(sent or assessment.scenario.start, assessment.city.timezone)
     elapsed_h = (moment - assessment.scenario.start).total_seconds() / 3600.0
     buildings = assessment.outage_at(elapsed_h)
@@ -155,7 +154,7 @@ def public_alerts(
     return outage_alerts(
         buildings,
         list(assessment.scenario.warming_centres),
-        issuer=Issuer(sender=sender, sender_name=f"{assessment.city.name} emergency centre"),
+        issuer=(deployment or assessment.scenario.deployment).issuer(assessment.city.name),
         sent=moment,
     )
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from warmgrid.alerts.deployment import DEFAULT_SENDER, Deployment
 from warmgrid.alerts.outage import WarmingCentre
 from warmgrid.errors import InputError
 from warmgrid.impact import Circle, Damage
@@ -91,6 +92,7 @@ class Scenario:
     crews: tuple[Crew, ...] = ()
     warming_centres: tuple[WarmingCentre, ...] = ()
     description: str = ""
+    deployment: Deployment = field(default_factory=Deployment)
     source: str = field(default="<scenario>", compare=False)
 
 
@@ -218,6 +220,13 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
             _Reader(plan.get("repair_hours", dict, {}), "plan.repair_hours")
         ),
     )
+    publish = _Reader(root.get("deployment", dict, {}), "deployment")
+    deployment = Deployment.checked(
+        publish.get("sender", str, DEFAULT_SENDER),
+        publish.get("sender_name", str, None),
+        publish.get("public_url", str, None),
+        where="deployment.",
+    )
     return Scenario(
         name=root.get("name", str, "scenario"),
         city=root.get("city", str),
@@ -230,6 +239,7 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
         crews=crews,
         warming_centres=centres,
         description=root.get("description", str, ""),
+        deployment=deployment,
         source=source,
     )
 

@@ -216,18 +216,18 @@ def draft_alerts(
     request: Request,
     incident_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> list[AlertOut]:
-    """Draft the public outage alerts of the current situation (sent now), one per area."""
+    """Draft the public outage alerts of the current situation, sent now, one per area
+    still out. A scenario whose forecast window does not hold the present (a replay of a
+    past situation, or a rehearsal) is drafted as if it started now."""
     assessment = _live(request).assessment()
-    start = assessment.scenario.start
-    now = datetime.now(start.tzinfo).replace(microsecond=0)
-    messages = public_alerts(
-        replace(assessment.scenario, start=now),
-        assessment.city,
-        assessment.impact,
-        assessment.etr_hours(),
-    )
+    scenario = assessment.scenario
+    now = datetime.now(scenario.start.tzinfo).replace(microsecond=0)
+    elapsed_h = (now - scenario.start).total_seconds() / 3600.0
+    if not 0.0 <= elapsed_h <= scenario.weather.hours:
+        assessment = replace(assessment, scenario=replace(scenario, start=now))
+    messages = public_alerts(assessment, now, deployment=request.app.state.deployment)
     if not messages:
-        raise ConflictError("every building has power and heat; there is nothing to announce")
+        raise ConflictError("no building is without power or heat now; nothing to announce")
     with store.write() as session:
         return [
             AlertOut.model_validate(

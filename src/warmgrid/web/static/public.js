@@ -121,8 +121,12 @@ async function load() {
     type: "Feature", geometry: {type: "Point", coordinates: [c.lon, c.lat]}, properties: {name: c.name}}))};
   page.map.getSource("areas").setData(areas);
   page.map.getSource("centres").setData(centres);
+  if (document.body.dataset.ready) return;
   const bounds = wg.bounds(areas, centres);
   if (bounds) page.map.fitBounds(bounds, {padding: 24, animate: false, maxZoom: 15});
+  document.body.dataset.readyAt = String(Math.round(performance.now()));
+  page.map.once("idle", () => { document.body.dataset.drawnAt = String(Math.round(performance.now())); });
+  page.map.triggerRepaint();
   document.body.dataset.ready = "true";
 }
 
@@ -170,6 +174,9 @@ for (const button of document.querySelectorAll(".lang")) {
   button.addEventListener("click", () => setLanguage(button.dataset.lang));
 }
 
+const REFRESH_MS = 60_000;
+
 setupMap();
 setLanguage(page.lang);
 load();
+setInterval(load, REFRESH_MS);
