@@ -61,8 +61,12 @@ def test_group_weights_count_people_and_critical_use(case) -> None:
         members = groups[g.id].building_index
         assert g.people == pytest.approx(people[members].sum())
         assert g.weight == pytest.approx((people * factor)[members].sum())
-        assert g.customers == len(members)
+        assert g.customers == city.buildings["customers"].to_numpy()[members].sum()
+        assert g.customers > len(members)  # households, not buildings
         assert set(g.needs) == set(groups[g.id].needs)
+    has_power = (city.buildings["power_node"] != "").to_numpy()
+    served = city.buildings["customers"].to_numpy()[has_power].sum()
+    assert problem.customers_served["power"] == served
     doubled = problem_from_impact(
         city,
         result,

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from warmgrid.errors import InputError
+from warmgrid.model.customers import default_customers
 from warmgrid.model.schema import TABLES, Column
 from warmgrid.model.timezone import DEFAULT_TIMEZONE, check_timezone
 
@@ -210,11 +211,28 @@ def normalise_table(frame: pd.DataFrame | None, table: str, origin: str) -> pd.D
                     f"{column.name} {_shown(out[column.name].iat[row])!r} is not one of "
                     f"{', '.join(v for v in column.allowed if v)}",
                 )
+    if table == "buildings":
+        out["customers"] = _customers(out, frame, origin)
     extra = [c for c in frame.columns if c not in out]
     result = pd.DataFrame(out)
     for name in extra:
         result[name] = frame[name].to_numpy()
     return result
+
+
+def _customers(out: dict[str, pd.Series], frame: pd.DataFrame, origin: str) -> pd.Series:
+    """The ``customers`` column: given whole numbers, or the default where empty."""
+    given = out["customers"]
+    fractional = given.notna() & (given != np.floor(given))
+    if fractional.any():
+        row = _first(fractional)
+        raise InputError(
+            _where(origin, "buildings", frame, row),
+            f"customers must be a whole number, got {given.iat[row]!r}",
+        )
+    default = default_customers(out["population"].to_numpy(), out["use"].to_numpy())
+    filled = np.where(given.isna(), default, given.fillna(0).to_numpy())
+    return pd.Series(filled.astype(np.int64), index=given.index)
 
 
 def _check_unique(city: City, origin: str) -> None:

@@ -49,6 +49,7 @@ class CompiledCity:
     building_power_node: np.ndarray  # int64, -1 when the building has none
     building_heat_node: np.ndarray
     building_population: np.ndarray  # int64 people
+    building_customers: np.ndarray  # int64 customers (households or meters)
     building_critical: np.ndarray  # bool: hospital, school or care home
 
     @property
@@ -134,5 +135,6 @@ def compile_city(city: City) -> CompiledCity:
         building_power_node=_node_positions(buildings["power_node"], node_index),
         building_heat_node=_node_positions(buildings["heat_node"], node_index),
         building_population=buildings["population"].to_numpy(np.int64),
+        building_customers=buildings["customers"].to_numpy(np.int64),
         building_critical=buildings["use"].isin(CRITICAL_USES).to_numpy(),
     )

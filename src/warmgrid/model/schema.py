@@ -71,6 +71,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("lat", "float", required=True),
         Column("population", "int", default=0, minimum=0),
         Column("use", "str", default="residential", allowed=BUILDING_USES),
+        # customers (households or meters); empty: warmgrid.model.customers' default
+        Column("customers", "float", default=float("nan"), minimum=0.0),
         Column("floor_area_m2", "float", default=float("nan"), minimum=0.0),
         Column("storeys", "int", default=1, minimum=1),
         Column("archetype", "str", default=""),

@@ -9,8 +9,10 @@
   service together once every asset in ``needs`` is repaired (of parallel assets, the
   quickest to repair). weight = Σ people × :data:`CRITICAL_FACTOR`
   of the building's use (× an optional per-building factor, e.g. raised for homes whose
-  cool-down forecast reaches 12 °C soonest); people = Σ population; customers = number of
-  buildings.
+  cool-down forecast reaches 12 °C soonest); people = Σ population; customers = Σ
+  ``buildings.customers`` (households or meters, :mod:`warmgrid.model.customers`).
+- **Customers served** per service: Σ customers of the buildings on that network, for the
+  event's SAIFI, SAIDI and CAIDI (:mod:`warmgrid.restore.indices`).
 
 The repair hours and critical factors are planning defaults chosen for warmgrid (no
 standard prescribes them); a utility should replace them with its own figures through the
@@ -150,6 +152,7 @@ def problem_from_impact(
     buildings = city.buildings
     use = buildings["use"].astype(str).to_numpy()
     people = buildings["population"].to_numpy(dtype=float)
+    customers = buildings["customers"].to_numpy(dtype=float)
     per_person = np.array([factor.get(u, 1.0) for u in use])
     if building_factor is not None:
         building_factor = np.asarray(building_factor, dtype=float)
@@ -173,13 +176,24 @@ def problem_from_impact(
                 weight=float(people[idx] @ per_person[idx]),
                 needs=needs,
                 people=float(people[idx].sum()),
-                customers=float(len(idx)),
+                customers=float(customers[idx].sum()),
                 service=group.service,
                 members=tuple(zip(building_ids[idx].tolist(), people[idx].tolist(), strict=True)),
             )
         )
     travel = Travel(speed_kmh=speed_kmh, road_factor=road_factor)
-    return build_problem(tasks, [as_crew(c) for c in crews], groups, travel, source=source)
+    served = {
+        service: float(customers[(buildings[f"{service}_node"] != "").to_numpy()].sum())
+        for service in ("power", "heat")
+    }
+    return build_problem(
+        tasks,
+        [as_crew(c) for c in crews],
+        groups,
+        travel,
+        source=source,
+        customers_served=served,
+    )
 
 
 def _task_hours(tasks: Sequence[Task]) -> dict[str, float]:

@@ -11,7 +11,9 @@ Metrics (hours from t = 0):
   last of their groups is restored (groups without ``members`` count as distinct people);
 - customer minutes interrupted (CMI): Σ customers × restoration minutes, as in
   IEEE Std 1366-2022 ("IEEE Guide for Electric Power Distribution Reliability Indices"),
-  counted here from the start of the plan;
+  counted here from the start of the plan; and, when the problem knows how many
+  customers the system serves, SAIFI, SAIDI and CAIDI of the event
+  (:mod:`warmgrid.restore.indices`);
 - restoration curve: people still without a service over time, a step function of group
   times (per service, or without power or heat with each person once).
 """
@@ -28,6 +30,7 @@ from warmgrid.errors import WarmgridError
 from warmgrid.restore.baselines import all_baselines
 from warmgrid.restore.exact import solve_exact
 from warmgrid.restore.heuristic import solve_heuristic
+from warmgrid.restore.indices import event_indices
 from warmgrid.restore.problem import Problem
 from warmgrid.restore.schedule import Schedule
 
@@ -135,7 +138,8 @@ def restoration_curve(
 
 
 def metrics(problem: Problem, schedule: Schedule) -> dict[str, float]:
-    """People-hours without power, heat, either (each person once), CMI, objective."""
+    """People-hours without power, heat, either (each person once), CMI, the event's
+    SAIFI/SAIDI/CAIDI per service (when customers served are known), objective."""
     times = schedule.group_restored_h
     people = problem.group_people
     service = np.array([g.service for g in problem.groups])
@@ -148,6 +152,7 @@ def metrics(problem: Problem, schedule: Schedule) -> dict[str, float]:
         "customer_minutes_interrupted": float(problem.group_customers @ times * 60.0),
         "last_restoration_h": float(times.max(initial=0.0)),
         "last_task_end_h": float(schedule.end_h.max(initial=0.0)),
+        **event_indices(problem, schedule),
     }
 
 

@@ -113,6 +113,7 @@ class Problem:
     travel_h: np.ndarray
     travel: Travel = field(default_factory=Travel)
     source: str = "problem"
+    customers_served: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def n_tasks(self) -> int:
@@ -379,8 +380,12 @@ def build_problem(
     travel: Travel,
     *,
     source: str = "problem",
+    customers_served: Mapping[str, float] | None = None,
 ) -> Problem:
     """Check a restoration problem and compile its travel matrix.
+
+    ``customers_served`` (service → customers the system serves, e.g. every metered
+    customer on the power network) turns on the event's reliability indices.
 
     Raises :class:`InputError` naming ``source`` and the item for: duplicate or empty ids,
     negative or non-finite durations, unknown task ids in ``after`` or ``needs``, a
@@ -439,7 +444,10 @@ def build_problem(
             if t not in task_ids:
                 raise InputError(f"{w}.needs", f"unknown task id {t!r}")
     travel_h = _travel_matrix(tasks, crews, travel, source)
-    problem = Problem(tasks, crews, groups, travel_h, travel, source)
+    served = dict(customers_served or {})
+    for service, count in served.items():
+        _check_number(count, f"{source}: customers_served[{service!r}]", minimum=0.0)
+    problem = Problem(tasks, crews, groups, travel_h, travel, source, served)
     _check_shifts(problem)
     return problem
 
