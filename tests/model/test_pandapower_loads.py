@@ -147,3 +147,30 @@ def test_area_equivalents_count_only_the_household_share() -> None:
     households = 300 * hours / ELECTRICITY_PER_HOUSEHOLD_KWH
     assert people["power.load.1"] == round(households * PERSONS_PER_HOUSEHOLD)
     assert people["power.load.0"] == round(households * HOUSEHOLD_SHARE_OF_ELECTRICITY * 2.0)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("simbench_complete")  # the net is loaded once per worker
+def test_complete_grid_population_matches_per_capita_electricity() -> None:
+    """An independent count: the grid's loads use E kWh a year; Germany used 519 billion
+    kWh in 2022 (BDEW) for 84.4 million inhabitants (Destatis, 31 Dec 2022), 6,150 kWh per
+    inhabitant in all sectors together, so the loads serve about E / 6,150 people. The
+    estimate through households (a quarter of the area equivalents' energy, 3,074 kWh
+    per household, 2.00 persons) must agree within a quarter. The complete grid's extra-
+    high-voltage loads stand for whole regions (about 300 TWh, 59 % of Germany's use), so
+    about 50 million people is the right order, not an error."""
+    code = "1-complete_data-mixed-all-0-sw"
+    net = simbench_net(code)
+    city = city_from_pandapower(net, name=code)
+    series = net.profiles["load"]
+    hours = {
+        column.removesuffix("_pload"): series[column].sum() * 8760.0 / len(series)
+        for column in series.columns
+        if column.endswith("_pload")
+    }
+    load_hours = net.load["profile"].map(hours).fillna(DEFAULT_POWER_FULL_LOAD_HOURS)
+    annual_kwh = float((net.load["p_mw"] * net.load["scaling"] * 1000.0 * load_hours).sum())
+    by_per_capita_use = annual_kwh / (519e9 / 84.4e6)
+    people = int(city.buildings["population"].sum())
+    assert 0.75 < people / by_per_capita_use < 1.25
+    assert 280e9 < annual_kwh < 330e9

@@ -78,8 +78,8 @@ def test_uses_archetypes_and_heating_at_scale() -> None:
     assert 0.0005 < share["hospital"] < 0.004
     assert set(buildings["archetype"]) == ARCHETYPES
     residential = buildings[buildings["use"] == "residential"]
-    on_heat = (residential["heat_node"] != "").mean()
-    assert 0.6 < on_heat < 0.98  # most on district heat, some not
+    on_heat = residential.loc[residential["heat_node"] != "", "population"].sum()
+    assert 0.6 < on_heat / residential["population"].sum() < 0.98  # most on district heat
     assert (buildings["power_node"] != "").all()
     assert (buildings["population"] > 0).all()
     assert (buildings["floor_area_m2"] > 0).all()
@@ -166,3 +166,23 @@ def test_centre_is_configurable() -> None:
     assert abs(city.buildings["lat"].mean() - 51.5) < 0.02
     assert city.meta["centre_lon"] == -0.12
     assert city.nodes["lon"].between(-0.3, 0.1).all()
+
+
+def test_densities_are_those_of_a_real_city() -> None:
+    """Residents per 10/0.4 kV cell: a 630 kVA transformer at 1-2 kW of diversified peak
+    per dwelling supplies a few hundred dwellings; urban districts in Europe hold 3,000 to
+    20,000 residents per km² (Paris, the densest large city, about 20,000)."""
+    from warmgrid.model.synth import CELL_PITCH_M
+
+    city = city_of(20_000)
+    buildings = city.buildings
+    residential = buildings[buildings["use"] == "residential"]
+    transformers = city.branches[city.branches["kind"] == "trafo"]
+    cells = int(transformers["name"].str.startswith("10/0.4 kV").sum())
+    dwellings_per_cell = residential["apartments"].sum() / cells
+    residents_per_km2 = residential["population"].sum() / (cells * CELL_PITCH_M**2 / 1e6)
+    assert 100 <= dwellings_per_cell <= 600
+    assert 3_000 <= residents_per_km2 <= 20_000
+    # Germany: 43.1 million dwellings in 19.4 million residential buildings (2.2 each);
+    # a city's stock is denser, but not by an order of magnitude.
+    assert 2.2 <= residential["apartments"].mean() <= 15
