@@ -40,6 +40,7 @@ from warmgrid.thermal.rc import (
     BuildingParams,
     air_heat_capacity_j_per_m3k,
 )
+from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
 
 STATES = 4
 """air, mass, deep (with a path out), deep (adiabatic)."""
@@ -304,3 +305,40 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
         h_md_in_w_per_k=np.array([sums["md_in"]]),
         ground_temp_c=np.array([fields["ground_temp_c"]]),
     )
+
+
+FREEFLOAT_THRESHOLDS_C = (18.0, 15.0, 12.0, 10.0, 5.0, 0.0)
+"""Thresholds of ``warmgrid freefloat --start-temp``."""
+
+
+def building_cooldown(
+    description: BuildingDescription,
+    weather: Weather,
+    start_temp_c: float,
+    hours: float,
+    step_h: float = 0.25,
+) -> dict[str, float | None]:
+    """Hours until the indoor air of one building first falls below each of
+    :data:`FREEFLOAT_THRESHOLDS_C` after the heating stops (None: not within ``hours``).
+
+    With sun (a weather file) the solar gains and sky of the weather count; a constant
+    outdoor temperature has no sun and the sky at air temperature.
+    """
+    net = network_from_description(description)
+    channels = net.base.solar_channels
+    sky = sky_depression(weather) if weather.has_sun else 0.0
+    result = simulate_network(
+        net,
+        weather.temp_air_c,
+        step_h=step_h,
+        hours=hours,
+        start_temp_c=start_temp_c,
+        solar_irradiance_w_per_m2=channel_irradiance(weather, channels),
+        sky_temp_depression_k=sky,
+        thresholds_c=FREEFLOAT_THRESHOLDS_C,
+    )
+    assert result.hours_to is not None
+    return {
+        f"{t:g}": (None if np.isnan(v[0]) else round(float(v[0]), 2))
+        for t, v in result.hours_to.items()
+    }
