@@ -33,6 +33,59 @@ def test_freefloat_human() -> None:
     assert "min" in result.stdout and "max" in result.stdout
 
 
+def test_freefloat_start_temp_hours_to_thresholds() -> None:
+    """A cool-down from the heated state: each threshold no sooner than the one above it,
+    and the same hours as the engine called directly."""
+    flat = ROOT / "examples" / "flats" / "brick_top_corner.toml"
+    result = run(
+        "freefloat",
+        "--building",
+        str(flat),
+        "--outdoor-temp",
+        "-10",
+        "--start-temp",
+        "20",
+        "--hours",
+        "96",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    hours = json.loads(result.stdout)["hours_to_c"]
+    assert list(hours) == ["18", "15", "12", "10", "5", "0"]
+    assert hours["0"] is None
+    found = [hours[k] for k in ("18", "15", "12", "10", "5")]
+    assert found == sorted(found)
+    from warmgrid.thermal.building_file import load_building
+    from warmgrid.thermal.network import building_cooldown
+    from warmgrid.thermal.weather import constant_weather
+
+    direct = building_cooldown(load_building(flat), constant_weather(-10.0, 96), 20.0, 96.0)
+    assert direct == hours
+
+
+def test_freefloat_weather_and_outdoor_temp_exclusive() -> None:
+    result = run(
+        "freefloat",
+        "--building",
+        str(BESTEST / "600FF.toml"),
+        "--outdoor-temp",
+        "-5",
+        "--weather",
+        "x.epw",
+        "--start-temp",
+        "20",
+    )
+    assert result.exit_code == 2
+    assert "--outdoor-temp" in result.output
+
+
+BASE = "floor_area_m2 = 10\nvolume_m3 = 27\nair_changes_per_h = 0.5\n"
+BRICK = (
+    "{ thickness_m = %s, conductivity_w_per_mk = %s, density_kg_per_m3 = 1800, "
+    "specific_heat_j_per_kgk = 880 }"
+)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -45,6 +98,26 @@ def test_freefloat_human() -> None:
             'floor_area_m2 = 10\nvolume_m3 = 27\nair_changes_per_h = 0.5\nthermal_class = "light"'
             '\n[[surfaces]]\nkind = "door"\narea_m2 = 2\nu_w_per_m2k = 2\n',
             "surfaces[0].kind",
+        ),
+        (
+            f'{BASE}[[surfaces]]\nkind = "wall"\narea_m2 = 9\nazimuth_deg = 0\n'
+            f"layers = [{BRICK % ('0.3', '-0.7')}]\n",
+            "surfaces[0].layers[0].conductivity_w_per_mk",
+        ),
+        (
+            f'{BASE}[[surfaces]]\nkind = "wall"\narea_m2 = 9\nazimuth_deg = 0\n'
+            f"layers = [{BRICK % ('0.3', '0.7')}, {BRICK % ('0', '0.7')}]\n",
+            "surfaces[0].layers[1].thickness_m",
+        ),
+        (
+            f'{BASE}[[surfaces]]\nkind = "wall"\narea_m2 = 9\nazimuth_deg = 0\n'
+            f'boundary = "neighbour"\nlayers = [{BRICK % ("0.3", "0.7")}]\n',
+            "surfaces[0].boundary",
+        ),
+        (
+            f'{BASE}[[surfaces]]\nkind = "wall"\narea_m2 = 9\nazimuth_deg = 0\n'
+            f"u_w_per_m2k = 1.0\nlayers = [{BRICK % ('0.3', '0.7')}]\n",
+            "surfaces[0].u_w_per_m2k",
         ),
     ],
 )

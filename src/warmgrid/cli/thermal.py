@@ -239,12 +239,28 @@ def freefloat_command(
         Path | None,
         typer.Option("--weather", help="EPW weather file (default: the Denver TMY of ASHRAE 140)."),
     ] = None,
+    outdoor_temp: Annotated[
+        float | None, typer.Option("--outdoor-temp", help="Constant outdoor temperature, °C.")
+    ] = None,
+    start_temp: Annotated[
+        float | None,
+        typer.Option("--start-temp", help="Heated indoor air temperature when heating stops, °C."),
+    ] = None,
+    hours: Annotated[float, typer.Option("--hours", help="Cool-down horizon, h.")] = 72.0,
     json_out: JsonOpt = False,
 ) -> None:
-    """A year without heating or cooling: annual min, max and mean indoor air temperature."""
+    """A year without heating (annual min, max, mean indoor air temperature), or with
+    --start-temp the hours until the air falls below 18, 15, 12, 10, 5 and 0 °C."""
     description = load_building(building)
+    if outdoor_temp is not None and weather_file is not None:
+        raise InputError("--outdoor-temp", "give either --weather or --outdoor-temp, not both")
+    if start_temp is not None:
+        _print_building_cooldown(
+            description, weather_file, outdoor_temp, start_temp, hours, json_out
+        )
+        return
     path = weather_file if weather_file is not None else packaged_weather_path()
-    weather = read_weather(path)
+    weather = read_weather(path) if outdoor_temp is None else constant_weather(outdoor_temp, 8760)
     result = simulate_freefloat(description.params, weather, description.ventilation)
     hourly = result.hourly_air_temp_c
     payload = {
@@ -269,6 +285,35 @@ def freefloat_command(
     )
     for threshold, count in payload["hours_below_c"].items():
         console.print(f"  hours below {threshold} °C: {count}")
+
+
+def _print_building_cooldown(
+    description: Any,
+    weather_file: Path | None,
+    outdoor_temp: float | None,
+    start_temp: float,
+    hours: float,
+    json_out: bool,
+) -> None:
+    from warmgrid.thermal.network import building_cooldown
+
+    path = weather_file if weather_file is not None else packaged_weather_path()
+    weather = _weather(outdoor_temp, path, hours, 0)
+    payload = {
+        "building": description.name,
+        "weather": "constant" if outdoor_temp is not None else str(path),
+        "outdoor_temp_c": outdoor_temp,
+        "start_temp_c": start_temp,
+        "hours": hours,
+        "hours_to_c": building_cooldown(description, weather, start_temp, hours),
+    }
+    if json_out:
+        emit_json(payload)
+        return
+    console.print(f"[bold]{payload['building']}[/]: heating off at {start_temp:g} °C")
+    for threshold, value in payload["hours_to_c"].items():
+        when = f"after {value} h" if value is not None else f"not within {hours:g} h"
+        console.print(f"  below {threshold} °C {when}")
 
 
 def register(app: typer.Typer) -> None:

@@ -19,8 +19,9 @@ unchanged. Elements on the ground lead to a constant ground temperature.
 
 The surface node has no capacity and is eliminated exactly; the remaining linear system
 ``C dx/dt = −K x + B u`` (states air, mass, ``do``, ``di``; inputs held over each step) is
-discretised exactly with the matrix exponential (zero-order hold), so any step length is
-stable and constant weather is solved exactly, as in :mod:`warmgrid.thermal.cooldown`.
+discretised exactly with the matrix exponential (zero-order hold, by the symmetric
+eigen-decomposition), so any step length is stable and constant weather is solved exactly,
+as in :mod:`warmgrid.thermal.cooldown`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import expm
 
 from warmgrid.errors import InputError
 from warmgrid.thermal.building_file import BuildingDescription
@@ -40,6 +40,7 @@ from warmgrid.thermal.rc import (
     BuildingParams,
     air_heat_capacity_j_per_m3k,
 )
+from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
 
 STATES = 4
 """air, mass, deep (with a path out), deep (adiabatic)."""
@@ -130,20 +131,28 @@ def _matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def discretise(net: NetworkParams, step_s: float) -> tuple[np.ndarray, np.ndarray]:
-    """``(Φ, Γ)`` of ``x ← Φ x + Γ u`` for inputs held over ``step_s`` seconds (exact)."""
+    """``(Φ, Γ)`` of ``x ← Φ x + Γ u`` for inputs held over ``step_s`` seconds (exact).
+
+    ``C⁻¹K`` is similar to the symmetric ``S = C^-½ K C^-½`` (K is symmetric: the surface
+    node's elimination keeps it so), whose eigen-decomposition ``S = V Λ Vᵀ`` gives the
+    matrix exponential ``Φ = C^-½ V e^{−Λ Δt} Vᵀ C^½`` and its integral over the step in
+    closed form, for all buildings at once.
+    """
     C, K, B = _matrices(net)
     if np.any(C <= 0):
         raise InputError("c_air_j_per_k", "expected positive heat capacities")
-    A = -K / C[:, :, None]
-    Bc = B / C[:, :, None]
-    n = A.shape[0]
-    augmented = np.zeros((n, 2 * STATES, 2 * STATES))
-    augmented[:, :STATES, :STATES] = A * step_s
-    augmented[:, :STATES, STATES:] = np.eye(STATES) * step_s
-    blocks = expm(augmented)
-    phi = blocks[:, :STATES, :STATES]
-    psi = blocks[:, :STATES, STATES:]
-    return phi, psi @ Bc
+    root = np.sqrt(C)
+    S = K / root[:, :, None] / root[:, None, :]
+    rates, V = np.linalg.eigh(S)
+    rates = np.maximum(rates, 0.0)
+    decay = np.exp(-rates * step_s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        integral = np.where(rates * step_s > 1e-12, -np.expm1(-rates * step_s) / rates, step_s)
+    left = V / root[:, :, None]
+    right = np.swapaxes(V, 1, 2) * root[:, None, :]
+    phi = (left * decay[:, None, :]) @ right
+    psi = (left * integral[:, None, :]) @ right
+    return phi, psi @ (B / C[:, :, None])
 
 
 def steady_state(net: NetworkParams, features: np.ndarray, set_point_c: np.ndarray) -> np.ndarray:
@@ -199,7 +208,9 @@ def simulate_network(
         block = _slice(net, lo, hi)
         phi, gamma = discretise(block, step_h * 3600.0)
         x = steady_state(block, features[0], start[lo:hi]).T.astype(np.float32).copy()
-        drive = np.einsum("bsf,ft->tsb", gamma.astype(np.float32), features32)
+        width = hi - lo
+        coef = np.ascontiguousarray(gamma.transpose(2, 1, 0).reshape(-1, STATES * width))
+        drive = (features32.T @ coef.astype(np.float32)).reshape(n_steps, STATES, width)
         phi32 = np.ascontiguousarray(phi.transpose(1, 2, 0).astype(np.float32))
         time_major[0, lo:hi] = x[0]
         nxt = np.empty_like(x)
@@ -304,3 +315,40 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
         h_md_in_w_per_k=np.array([sums["md_in"]]),
         ground_temp_c=np.array([fields["ground_temp_c"]]),
     )
+
+
+FREEFLOAT_THRESHOLDS_C = (18.0, 15.0, 12.0, 10.0, 5.0, 0.0)
+"""Thresholds of ``warmgrid freefloat --start-temp``."""
+
+
+def building_cooldown(
+    description: BuildingDescription,
+    weather: Weather,
+    start_temp_c: float,
+    hours: float,
+    step_h: float = 0.25,
+) -> dict[str, float | None]:
+    """Hours until the indoor air of one building first falls below each of
+    :data:`FREEFLOAT_THRESHOLDS_C` after the heating stops (None: not within ``hours``).
+
+    With sun (a weather file) the solar gains and sky of the weather count; a constant
+    outdoor temperature has no sun and the sky at air temperature.
+    """
+    net = network_from_description(description)
+    channels = net.base.solar_channels
+    sky = sky_depression(weather) if weather.has_sun else 0.0
+    result = simulate_network(
+        net,
+        weather.temp_air_c,
+        step_h=step_h,
+        hours=hours,
+        start_temp_c=start_temp_c,
+        solar_irradiance_w_per_m2=channel_irradiance(weather, channels),
+        sky_temp_depression_k=sky,
+        thresholds_c=FREEFLOAT_THRESHOLDS_C,
+    )
+    assert result.hours_to is not None
+    return {
+        f"{t:g}": (None if np.isnan(v[0]) else round(float(v[0]), 2))
+        for t, v in result.hours_to.items()
+    }

