@@ -7,24 +7,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
 from warmgrid.alerts.captime import CapTimeError, format_cap_time, parse_cap_time, utc_now
-from warmgrid.alerts.compose import (
-    Issuer,
-    Message,
-    OutageBuildings,
-    outage_alerts,
-    to_xml,
-)
-from warmgrid.alerts.feed import atom_feed
-from warmgrid.alerts.validate import CapReport, validate_cap
 from warmgrid.cli.output import console, emit_json, err_console, progress
 from warmgrid.errors import InputError, WarmgridError
+
+if TYPE_CHECKING:
+    from warmgrid.alerts.message import Message
+    from warmgrid.alerts.validate import CapReport
 
 alert_app = typer.Typer(
     no_args_is_help=True, help="Public alerts (CAP 1.2): compose, validate, publish."
@@ -57,6 +51,8 @@ def validate_command(
 ) -> None:
     """Check CAP files: XSD, specification rules (and feed rules). Exit 0 only if all valid;
     1 if any is invalid; 2 if a file cannot be read."""
+    from warmgrid.alerts.validate import validate_cap
+
     reports: list[CapReport] = []
     unreadable: list[tuple[str, str]] = []
     for path in files:
@@ -150,6 +146,10 @@ def compose_command(
 ) -> None:
     """Compose the outage alerts of a scenario: one CAP 1.2 message per contiguous outage
     area (English and Ukrainian), each validated against the XSD and the feed rules."""
+    import numpy as np
+
+    from warmgrid.alerts.compose import Issuer, OutageBuildings, outage_alerts, to_xml
+    from warmgrid.alerts.validate import validate_cap
     from warmgrid.scenario.run import run_scenario
     from warmgrid.scenario.spec import demo_scenario, load_scenario
 
@@ -211,6 +211,9 @@ def compose_command(
 
 
 def _write(out: Path, messages: list[Message], moment: datetime) -> dict[str, str]:
+    from warmgrid.alerts.cap_xml import to_xml
+    from warmgrid.alerts.feed import atom_feed
+
     try:
         out.mkdir(parents=True, exist_ok=True)
         files = {}

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.table import Table
 
@@ -19,10 +18,9 @@ from warmgrid.cli.common import (
 )
 from warmgrid.cli.output import console, emit_json, progress
 from warmgrid.errors import InputError
-from warmgrid.impact import ImpactResult, assess
-from warmgrid.impact.screen import COUNT_COLUMNS, screen_n1, screen_nk
-from warmgrid.impact.words import Labeller, steps_to_dict
-from warmgrid.model import compile_city
+
+if TYPE_CHECKING:
+    from warmgrid.impact import ImpactResult
 
 
 def print_impact(
@@ -34,6 +32,8 @@ def print_impact(
 
     ``asset_cost`` (e.g. repair hours) picks, of parallel damaged assets, the one named
     as bringing service back (see ``ImpactResult.restoration_groups``)."""
+    from warmgrid.impact.words import Labeller
+
     city = result.compiled.city
     words = Labeller(city)
     buildings = city.buildings
@@ -78,6 +78,10 @@ def impact_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Who is without power and heat after the damage, and why."""
+    from warmgrid.impact import assess
+    from warmgrid.impact.words import Labeller, steps_to_dict
+    from warmgrid.model import compile_city
+
     spec = parse_damage(damage, area)
     if not spec.asset_ids and not spec.areas:
         raise InputError("impact", "give damaged assets with --damage and/or --area")
@@ -110,6 +114,9 @@ def screen_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Rank assets by what their loss costs: N-1 over every asset, or sampled N-k."""
+    from warmgrid.impact.screen import COUNT_COLUMNS, screen_n1, screen_nk
+    from warmgrid.model import compile_city
+
     if k < 1:
         raise InputError("--k", f"must be at least 1, got {k}")
     if top is not None and top < 1:
@@ -141,7 +148,7 @@ def screen_command(
         table.add_column(column.replace("_without_", " w/o ").replace("_", " "), justify="right")
     for row in frame.head(top or 20).itertuples(index=False):
         record = row._asdict()
-        table.add_row(str(record[key]), *(str(np.int64(record[c])) for c in COUNT_COLUMNS))
+        table.add_row(str(record[key]), *(str(int(record[c])) for c in COUNT_COLUMNS))
     console.print(table)
 
 

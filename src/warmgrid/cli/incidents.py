@@ -5,26 +5,27 @@ from __future__ import annotations
 import getpass
 import os
 from datetime import UTC, datetime
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
 from warmgrid.cli.output import console, emit_json
 from warmgrid.errors import InputError
-from warmgrid.incidents import log
-from warmgrid.incidents.domain import (
+from warmgrid.incidents.vocabulary import (
     Certainty,
-    IncidentIn,
     IncidentKind,
     IncidentStatus,
     SourceKind,
     TimePrecision,
 )
-from warmgrid.store import Store, authenticate, create_token, default_url, open_store, parse_role
 
-Model = TypeVar("Model", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from warmgrid.store import Store
+
+Model = TypeVar("Model", bound="BaseModel")
 
 DbOption = Annotated[
     str | None,
@@ -39,6 +40,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.
 
 def store_url(db: str | None) -> str:
     """``--db``, else ``$WARMGRID_DB``, else the SQLite file ./warmgrid.db."""
+    from warmgrid.store import default_url
+
     url = db or os.environ.get("WARMGRID_DB") or default_url()
     return url if "://" in url else default_url(url)
 
@@ -54,6 +57,8 @@ def cli_actor() -> str:
 
 def validated(model: type[Model], data: dict[str, Any], where: str) -> Model:
     """``data`` as ``model``, or an :class:`InputError` naming the first bad field."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -82,6 +87,7 @@ def serve(
 
     from warmgrid.api import create_app
     from warmgrid.incidents.seed import seed_if_empty
+    from warmgrid.store import open_store
 
     url = store_url(db)
     the_city = _load_city(city)
@@ -105,6 +111,8 @@ def token_create(
     json: JsonOption = False,
 ) -> None:
     """Create an API token and print its secret (shown once; only its hash is stored)."""
+    from warmgrid.store import create_token, open_store, parse_role
+
     the_role = parse_role(role, "--role")
     holder = name or f"{the_role.value}-{datetime.now(UTC):%Y%m%d%H%M%S}"
     if not holder.strip() or "#" in holder:
@@ -171,6 +179,10 @@ def incident_add(
     json: JsonOption = False,
 ) -> None:
     """Record an incident with the report it came from."""
+    from warmgrid.incidents import log
+    from warmgrid.incidents.domain import IncidentIn
+    from warmgrid.store import open_store
+
     data = validated(
         IncidentIn,
         {
@@ -210,6 +222,9 @@ def incident_list(
     json: JsonOption = False,
 ) -> None:
     """List incidents, newest first."""
+    from warmgrid.incidents import log
+    from warmgrid.store import open_store
+
     store = open_store(store_url(db))
     with store.read() as session:
         rows = [_incident_dict(row) for row in log.list_incidents(session, status, kind, limit)]
@@ -237,6 +252,9 @@ def incident_show(
     json: JsonOption = False,
 ) -> None:
     """Show an incident with its reports, revisions and damage."""
+    from warmgrid.incidents import log
+    from warmgrid.store import open_store
+
     store = open_store(store_url(db))
     with store.read() as session:
         incident = _incident_dict(log.get_incident(session, incident_id))
@@ -306,7 +324,7 @@ def alert_publish(
     json: JsonOption = False,
 ) -> None:
     """Approve and publish a draft alert (by an approver other than its author)."""
-    from warmgrid.store import alert_log
+    from warmgrid.store import alert_log, authenticate, open_store
     from warmgrid.store.errors import ForbiddenError
     from warmgrid.store.roles import Role
 

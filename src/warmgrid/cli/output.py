@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -18,19 +17,16 @@ err_console = Console(stderr=True)
 
 
 def _jsonable(value: Any) -> Any:
+    """Plain JSON values; numpy arrays and scalars (anything with ``tolist``) unwrapped,
+    without importing numpy, so that commands that never touch it stay light."""
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
         return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating | float):
-        number = float(value)
-        return None if math.isnan(number) or math.isinf(number) else number
-    if isinstance(value, np.bool_):
-        return bool(value)
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if not isinstance(value, str | int | bool) and hasattr(value, "tolist"):
+        return _jsonable(value.tolist())
     return value
 
 

@@ -3,24 +3,21 @@
 
 from __future__ import annotations
 
+import math
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
 from warmgrid.cli.common import AreaOpt, CityArg, DamageOpt, JsonOpt, load_city_arg, parse_damage
 from warmgrid.cli.output import console, emit_json, progress
 from warmgrid.errors import InputError
-from warmgrid.impact import assess
-from warmgrid.model import compile_city
-from warmgrid.thermal.building_file import load_building
-from warmgrid.thermal.city import CityCooldown, city_cooldown, stagnant_heat_branches
-from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C
-from warmgrid.thermal.freefloat import simulate_freefloat
-from warmgrid.thermal.weather import Weather, constant_weather, read_weather
+
+if TYPE_CHECKING:
+    from warmgrid.thermal.city import CityCooldown
+    from warmgrid.thermal.weather import Weather
 
 DENVER_EPW = "725650TYCST.epw"
 
@@ -38,7 +35,9 @@ def _weather(
     location: tuple[float, float] | None = None,
 ) -> Weather:
     """Constant or file weather for the horizon; a CSV's sun is placed at ``location``."""
-    needed = int(np.ceil(hours))
+    from warmgrid.thermal.weather import constant_weather, read_weather
+
+    needed = math.ceil(hours)
     if outdoor_temp is not None:
         return constant_weather(outdoor_temp, needed)
     assert weather_file is not None
@@ -53,11 +52,13 @@ def _weather(
 
 
 def _hours(value: float) -> float | None:
-    return None if not np.isfinite(value) else round(float(value), 2)
+    return None if not math.isfinite(value) else round(float(value), 2)
 
 
 def cooldown_payload(cool: CityCooldown, names: dict[str, str]) -> dict[str, Any]:
     """JSON form of a city cool-down."""
+    import numpy as np
+
     horizon = float(cool.result.time_h[-1])
     thresholds: dict[str, Any] = {}
     for threshold, hours in cool.hours_to.items():
@@ -126,9 +127,13 @@ def cooldown_command(
     json_out: JsonOpt = False,
 ) -> None:
     """How fast the homes cut off from heat get cold, and when to drain the heat network."""
-    if not (np.isfinite(hours) and 0 < hours <= 24 * 366):
+    from warmgrid.impact import assess
+    from warmgrid.model import compile_city
+    from warmgrid.thermal.city import city_cooldown, stagnant_heat_branches
+
+    if not (math.isfinite(hours) and 0 < hours <= 24 * 366):
         raise InputError("--hours", f"expected 0 < hours <= 8784, got {hours:g}")
-    if not (np.isfinite(step_min) and 0 < step_min <= 60):
+    if not (math.isfinite(step_min) and 0 < step_min <= 60):
         raise InputError("--step-min", f"expected 0 < minutes <= 60, got {step_min:g}")
     if step_min / 60 > hours:
         raise InputError("--hours", f"shorter than one step of {step_min:g} min")
@@ -227,6 +232,11 @@ def freefloat_command(
     json_out: JsonOpt = False,
 ) -> None:
     """A year without heating or cooling: annual min, max and mean indoor air temperature."""
+    from warmgrid.thermal.building_file import load_building
+    from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C
+    from warmgrid.thermal.freefloat import simulate_freefloat
+    from warmgrid.thermal.weather import read_weather
+
     description = load_building(building)
     path = weather_file if weather_file is not None else packaged_weather_path()
     weather = read_weather(path)
