@@ -78,4 +78,22 @@ def test_light_commands_stay_light(args: tuple[str, ...]) -> None:
 def test_the_impact_engine_needs_no_database_web_or_solver() -> None:
     top = loaded_modules("impact", "demo", "--damage", "power.trafo.0", "--json")
     assert "numpy" in top
-    assert top.isdisjoint({"sqlalchemy", "fastapi", "ortools", "alembic", "matplotlib"}), top
+    banned = {"sqlalchemy", "fastapi", "ortools", "alembic", "matplotlib", "pandapower", "pvlib"}
+    assert top.isdisjoint(banned), sorted(top & banned)
+
+
+def test_screening_loads_igraph_without_matplotlib() -> None:
+    top = loaded_modules("screen", "demo", "--json", "--top", "1")
+    assert "igraph" in top
+    assert "matplotlib" not in top
+
+
+def test_matplotlib_still_imports_after_igraph() -> None:
+    code = (
+        "from warmgrid.impact.graph_library import load_igraph; load_igraph(); "
+        "import matplotlib.pyplot as plt; print(plt.figure().number)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "1"

@@ -16,7 +16,7 @@ from warmgrid.cli.common import (
     load_city_arg,
     parse_damage,
 )
-from warmgrid.cli.output import console, emit_json, progress
+from warmgrid.cli.output import console, emit_json, progress, records
 from warmgrid.errors import InputError
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def screen_command(
     if top is not None:
         frame = frame.head(top)
     if json_out:
-        emit_json({"k": k, "rows": frame.to_dict(orient="records")})
+        emit_json({"k": k, "rows": records(frame)})
         return
     table = Table(
         title=f"N-{k} screening of {compiled.city.name}" + (" (sampled)" if k > 1 else "")
