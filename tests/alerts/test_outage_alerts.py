@@ -27,9 +27,9 @@ from warmgrid.alerts.compose import (
     outage_alerts,
     to_xml,
 )
-from warmgrid.alerts.outage_areas import EARTH_RADIUS_M, LocalFrame
 from warmgrid.alerts.validate import validate_cap
 from warmgrid.errors import InputError
+from warmgrid.geo import EARTH_RADIUS_M, LocalFrame
 
 ISSUER = Issuer(sender="alerts@city.example", sender_name="City emergency centre")
 SENT = datetime(2026, 11, 26, 10, 0, tzinfo=timezone(timedelta(hours=2)))

@@ -24,14 +24,11 @@ from warmgrid.alerts.builders import (
     polygon_from_lonlat,
 )
 from warmgrid.alerts.captime import format_cap_time
-from warmgrid.alerts.message import Area, Info, Message, NamedValue, Polygon
-from warmgrid.alerts.outage_areas import (
-    EARTH_RADIUS_M,
-    area_polygon_lonlat,
-    contiguous_groups,
-)
+from warmgrid.alerts.message import Area, CapPolygon, Info, Message, NamedValue
+from warmgrid.alerts.outage_areas import area_polygon_lonlat, contiguous_groups
 from warmgrid.alerts.texts import LANGUAGES, OUTAGE, SERVICE_EVENT, format_moment
 from warmgrid.errors import InputError
+from warmgrid.geo import great_circle_m
 
 
 @dataclass(frozen=True)
@@ -135,20 +132,13 @@ class OutageAlertOptions:
             raise InputError("options.etr_step", "expected a positive duration")
 
 
-def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance on the mean-radius sphere, km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M / 1000.0 * math.asin(math.sqrt(a))
-
-
 def nearest_centres(
     lon: float, lat: float, centres: Sequence[WarmingCentre], count: int
 ) -> list[tuple[WarmingCentre, float]]:
     """The ``count`` warming centres nearest to (lon, lat), with distances in km."""
     ranked = sorted(
-        ((c, _haversine_km(lon, lat, c.lon, c.lat)) for c in centres), key=lambda x: x[1]
+        ((c, float(great_circle_m(lon, lat, c.lon, c.lat)) / 1000.0) for c in centres),
+        key=lambda x: x[1],
     )
     return ranked[:count]
 
@@ -192,7 +182,7 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _info(facts: _AreaFacts, shape: Polygon, language: str, issuer: Issuer, city: str) -> Info:
+def _info(facts: _AreaFacts, shape: CapPolygon, language: str, issuer: Issuer, city: str) -> Info:
     words = OUTAGE[language]
     event = SERVICE_EVENT[language][facts.service]
     etr_text, etr_short = _etr_text(facts, language)

@@ -18,7 +18,7 @@ from warmgrid.incidents.domain import Latitude, Longitude, Text
 from warmgrid.incidents.impact import run_impact
 from warmgrid.store import alert_log
 from warmgrid.store.errors import ConflictError, NotFoundError
-from warmgrid.store.models import Alert, Assessment, utcnow
+from warmgrid.store.models import Alert, AssessmentRecord, utcnow
 
 router = APIRouter(prefix="/alert-messages", tags=["alerts"])
 AlertId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -128,7 +128,7 @@ def compose_outage(
 ) -> list[AlertOut]:
     """Draft one outage alert per contiguous area of an assessment's affected buildings."""
     with store.read() as session:
-        assessment = session.get(Assessment, data.assessment_id)
+        assessment = session.get(AssessmentRecord, data.assessment_id)
         if assessment is None:
             raise NotFoundError("assessment", str(data.assessment_id))
         asset_ids = list(assessment.asset_ids)

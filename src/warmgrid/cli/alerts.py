@@ -166,11 +166,10 @@ def compose_command(
             bar.update(task, description="composing alerts")
         impact = assessment.impact
         centres = list(spec.warming_centres)
+        etr: np.ndarray | float | None = etr_hours
         if etr_hours is None and assessment.plan is not None:
             elapsed_h = (moment - spec.start).total_seconds() / 3600.0
             etr = np.clip(assessment.etr_hours() - elapsed_h, 0.0, None)
-        else:
-            etr = etr_hours
         messages = outage_alerts(
             OutageBuildings.from_table(
                 assessment.city.buildings,

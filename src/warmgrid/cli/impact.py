@@ -100,7 +100,7 @@ def impact_command(
     print_impact(result)
     words = Labeller(result.compiled.city)
     for service, steps in chains.items():
-        console.print(f"\n[bold]{words.label(explain)} has no {service}:[/]")
+        console.print(f"\n[bold]{words.label(explain or '')} has no {service}:[/]")
         for line in words.describe(steps):
             console.print("  " + line, highlight=False)
 

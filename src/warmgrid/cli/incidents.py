@@ -270,7 +270,7 @@ def incident_show(
             }
             for r in log.list_reports(session, incident_id)
         ]
-        revisions = [
+        revisions: list[dict[str, Any]] = [
             {
                 "revision": r.revision,
                 "changed_at": r.changed_at.isoformat(),

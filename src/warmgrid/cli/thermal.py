@@ -242,7 +242,7 @@ def freefloat_command(
     weather = read_weather(path)
     result = simulate_freefloat(description.params, weather)
     hourly = result.hourly_air_temp_c
-    payload = {
+    payload: dict[str, Any] = {
         "building": description.name,
         "weather": str(path),
         "hours": int(hourly.size),

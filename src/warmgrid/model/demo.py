@@ -22,20 +22,20 @@ and marks two debris sites elsewhere.
 
 from __future__ import annotations
 
-import math
 from functools import cache
+from typing import Any
 
+from warmgrid.geo import LocalFrame
 from warmgrid.model.builder import CityBuilder
 from warmgrid.model.city import City
 
-ORIGIN_LON, ORIGIN_LAT = 30.50, 50.45
-METRES_PER_DEGREE_LAT = 111_195.0  # mean Earth radius 6,371.0088 km × π/180
+ORIGIN = LocalFrame(30.50, 50.45)
 
 
 def at(x_m: float, y_m: float) -> tuple[float, float]:
     """(lon, lat) of a point ``x_m`` east and ``y_m`` north of the demo city's origin."""
-    lon = ORIGIN_LON + x_m / (METRES_PER_DEGREE_LAT * math.cos(math.radians(ORIGIN_LAT)))
-    return round(lon, 6), round(ORIGIN_LAT + y_m / METRES_PER_DEGREE_LAT, 6)
+    lon, lat = ORIGIN.to_lonlat_deg([x_m, y_m])
+    return round(float(lon[0]), 6), round(float(lat[0]), 6)
 
 
 # (archetype, storeys, apartments, floor area m2) of the demo's residential block types
@@ -255,8 +255,8 @@ def demo_city() -> City:
             )
     return city.build(
         meta={
-            "origin_lon": ORIGIN_LON,
-            "origin_lat": ORIGIN_LAT,
+            "origin_lon": ORIGIN.lon0_deg,
+            "origin_lat": ORIGIN.lat0_deg,
             "description": "Embedded demo city of warmgrid (fictional).",
         }
     )
@@ -271,7 +271,7 @@ def _place_buildings(
     lv_bus: str,
     heat_node: str,
     block_type: str,
-    facility: tuple | None,
+    facility: tuple[Any, ...] | None,
 ) -> None:
     offsets = ((-35.0, 15.0), (35.0, 15.0), (-35.0, -35.0), (35.0, -35.0))
     for j, (dx, dy) in enumerate(offsets):

@@ -82,29 +82,10 @@ def _asset_table(city: City) -> dict[str, tuple[str, str, float, float]]:
     return out
 
 
-def as_crew(crew: object) -> Crew:
-    """A :class:`Crew` from any object with the same attributes (e.g. a scenario's crews).
-
-    Reads ``id``, ``lon``, ``lat``, ``skills`` (empty or missing: every skill),
-    ``available_from_h`` and ``shift_h`` (both optional).
-    """
-    if isinstance(crew, Crew):
-        return crew
-    skills = getattr(crew, "skills", None)
-    return Crew(
-        id=str(getattr(crew, "id")),  # noqa: B009
-        lon=getattr(crew, "lon", None),
-        lat=getattr(crew, "lat", None),
-        skills=frozenset(skills) if skills else None,
-        available_from_h=float(getattr(crew, "available_from_h", 0.0)),
-        shift_h=getattr(crew, "shift_h", None),
-    )
-
-
 def problem_from_impact(
     city: City,
     result: ImpactResult,
-    crews: Sequence[object],
+    crews: Sequence[Crew],
     *,
     repair_hours: Mapping[str, float] | None = None,
     critical_factor: Mapping[str, float] | None = None,
@@ -115,9 +96,8 @@ def problem_from_impact(
 ) -> Problem:
     """Build the restoration problem for the damage behind ``result``.
 
-    ``crews`` are :class:`Crew` objects or any objects with the same attributes (such as
-    a scenario's crews, see :func:`as_crew`). ``repair_hours`` maps an asset kind *or*
-    an asset id to hours (ids win);
+    ``crews`` are the repair crews (a scenario's, or a crews file's). ``repair_hours``
+    maps an asset kind *or* an asset id to hours (ids win);
     ``critical_factor`` maps a building use to a weight factor (merged over
     :data:`CRITICAL_FACTOR`); ``building_factor`` multiplies the weight per building (row
     order of ``city.buildings``). Travel: great-circle × ``road_factor`` ÷ ``speed_kmh``.
@@ -177,7 +157,7 @@ def problem_from_impact(
             )
         )
     travel = Travel(speed_kmh=speed_kmh, road_factor=road_factor)
-    return build_problem(tasks, [as_crew(c) for c in crews], groups, travel, source=source)
+    return build_problem(tasks, list(crews), groups, travel, source=source)
 
 
 def _task_hours(tasks: Sequence[Task]) -> dict[str, float]:
@@ -211,7 +191,7 @@ def building_etr(
 def plan_from_impact(
     city: City,
     result: ImpactResult,
-    crews: Sequence[object],
+    crews: Sequence[Crew],
     *,
     solver: str = "heuristic",
     time_limit_s: float = 10.0,

@@ -19,17 +19,7 @@ import numpy as np
 from warmgrid.alerts.outage import WarmingCentre
 from warmgrid.errors import InputError
 from warmgrid.impact import Circle, Damage
-
-
-@dataclass(frozen=True)
-class Crew:
-    """A repair crew: depot position, skills, hours after start from which it can work."""
-
-    id: str
-    lon: float
-    lat: float
-    skills: tuple[str, ...]
-    available_from_h: float = 0.0
+from warmgrid.restore.problem import Crew
 
 
 @dataclass(frozen=True)
@@ -184,7 +174,7 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
             id=c.get("id", str),
             lon=c.number("lon", low=-180, high=180),
             lat=c.number("lat", low=-90, high=90),
-            skills=tuple(c.get("skills", list, [])),
+            skills=frozenset(c.get("skills", list, [])) or None,
             available_from_h=c.number("available_from_h", 0.0, low=0.0),
         )
         for c in root.tables("crews")

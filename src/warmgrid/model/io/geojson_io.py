@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -52,8 +52,9 @@ def _branch_geometry(
     row: dict[str, Any], position: dict[str, tuple[float, float]]
 ) -> dict[str, Any] | None:
     ends = [row["from_node"], row["to_node"], row["third_node"]]
-    coords = [position.get(end) for end in ends if end]
-    if any(c is None or math.isnan(c[0]) or math.isnan(c[1]) for c in coords):
+    found = [position.get(end) for end in ends if end]
+    coords = [c for c in found if c is not None]
+    if len(coords) < len(found) or any(math.isnan(c[0]) or math.isnan(c[1]) for c in coords):
         return None
     if len(coords) == 1:
         return {"type": "Point", "coordinates": list(coords[0])}
@@ -105,7 +106,7 @@ def write_geojson(city: City, path: str | Path) -> Path:
     return path
 
 
-def _position(value: Any) -> bool:
+def _position(value: Any) -> TypeGuard[list[float] | tuple[float, ...]]:
     return (
         isinstance(value, list | tuple)
         and len(value) in (2, 3)
