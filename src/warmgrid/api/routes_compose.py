@@ -133,17 +133,12 @@ def compose_outage(
             raise NotFoundError("assessment", str(data.assessment_id))
         asset_ids = list(assessment.asset_ids)
     result = run_impact(city, asset_ids, request.app.state.compiled_city())
-    buildings = city.buildings
-    count = len(buildings)
-    etr = np.full(count, np.nan if data.etr_hours is None else data.etr_hours)
     messages = compose.outage_alerts(
-        compose.OutageBuildings(
-            lon_deg=buildings["lon"].to_numpy(float),
-            lat_deg=buildings["lat"].to_numpy(float),
-            people=buildings["population"].to_numpy(np.int64),
-            without_power=np.asarray(result.building_without_power, bool),
-            without_heat=np.asarray(result.building_without_heat, bool),
-            etr_hours=etr,
+        compose.OutageBuildings.from_table(
+            city.buildings,
+            result.building_without_power,
+            result.building_without_heat,
+            data.etr_hours,
         ),
         [(c.name, c.lon, c.lat) for c in data.warming_centres],
         issuer=_issuer(request),
