@@ -146,11 +146,9 @@ def compose_command(
 ) -> None:
     """Compose the outage alerts of a scenario: one CAP 1.2 message per contiguous outage
     area (English and Ukrainian), each validated against the XSD and the feed rules."""
-    import numpy as np
-
-    from warmgrid.alerts.compose import Issuer, OutageBuildings, outage_alerts, to_xml
+    from warmgrid.alerts.cap_xml import to_xml
     from warmgrid.alerts.validate import validate_cap
-    from warmgrid.scenario.run import run_scenario
+    from warmgrid.scenario.run import AlertSettings, run_scenario
     from warmgrid.scenario.spec import demo_scenario, load_scenario
 
     if demo == (scenario is not None):
@@ -161,26 +159,11 @@ def compose_command(
     spec = load_scenario(scenario) if scenario is not None else demo_scenario()
     with progress(enabled=not json_out) as bar:
         task = bar.add_task("assessing the scenario", total=None) if bar else None
-        assessment = run_scenario(spec)
+        settings = AlertSettings(sent=moment, sender=sender, etr_h=etr_hours)
+        assessment = run_scenario(spec, alerts=settings)
         if bar is not None and task is not None:
-            bar.update(task, description="composing alerts")
-        impact = assessment.impact
-        centres = list(spec.warming_centres)
-        etr: np.ndarray | float | None = etr_hours
-        if etr_hours is None and assessment.plan is not None:
-            elapsed_h = (moment - spec.start).total_seconds() / 3600.0
-            etr = np.clip(assessment.etr_hours() - elapsed_h, 0.0, None)
-        messages = outage_alerts(
-            OutageBuildings.from_table(
-                assessment.city.buildings,
-                impact.building_without_power,
-                impact.building_without_heat,
-                etr,
-            ),
-            centres,
-            issuer=Issuer(sender=sender, sender_name=f"{assessment.city.name} emergency centre"),
-            sent=moment,
-        )
+            bar.update(task, completed=1)
+    messages = assessment.alerts
     files = _write(out, messages, moment) if out is not None else {}
     summaries = []
     for message in messages:
@@ -201,7 +184,7 @@ def compose_command(
                 "scenario": spec.name,
                 "messages": summaries,
                 "feed": files.get("feed"),
-                "warming_centres": [c.name for c in centres],
+                "warming_centres": [c.name for c in spec.warming_centres],
                 "note": note,
             }
         )

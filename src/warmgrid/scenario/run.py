@@ -8,6 +8,7 @@ the CLI, the API, the reports and the alerts all read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -20,11 +21,24 @@ from warmgrid.model import City, CompiledCity, compile_city
 from warmgrid.model.open import open_city
 from warmgrid.restore.from_city import building_etr, problem_from_impact
 from warmgrid.restore.plan import Plan, make_plan
-from warmgrid.scenario.spec import Scenario
+from warmgrid.scenario.spec import CooldownSettings, Scenario
 from warmgrid.thermal.city import CityCooldown, city_cooldown, stagnant_heat_branches
 from warmgrid.thermal.weather import Weather
 
 ALERT_SENDER = "warmgrid@emergency-centre.example"
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """How the public alerts of a scenario are issued.
+
+    ``sent``: the alerts' time (default: the scenario's start); ETRs are counted from it.
+    ``etr_h``: one ETR for every affected building, hours after ``sent``, instead of the
+    plan's."""
+
+    sent: datetime | None = None
+    sender: str = ALERT_SENDER
+    etr_h: float | None = None
 
 
 @dataclass
@@ -58,13 +72,23 @@ def forecast_weather(scenario: Scenario) -> Weather:
 
 
 def cool_down(scenario: Scenario, city: City, impact: ImpactResult) -> CityCooldown:
-    """Cool-down of every building without heat, and of the stagnant heat network."""
-    settings = scenario.cooldown
+    """Cool-down of every building without heat, and of the stagnant heat network, under
+    the scenario's forecast."""
+    return cool_down_under(
+        city, impact, forecast_weather(scenario), scenario.weather.hours, scenario.cooldown
+    )
+
+
+def cool_down_under(
+    city: City, impact: ImpactResult, weather: Weather, hours: float, settings: CooldownSettings
+) -> CityCooldown:
+    """Cool-down of every building without heat, and of the stagnant heat network, under
+    ``weather`` over ``hours`` (hours)."""
     cold = city.buildings[impact.building_without_heat].reset_index(drop=True)
     return city_cooldown(
         cold,
-        forecast_weather(scenario),
-        hours=scenario.weather.hours,
+        weather,
+        hours=hours,
         step_h=settings.step_min / 60.0,
         start_temp_c=settings.set_point_c,
         branches=stagnant_heat_branches(city.branches, impact.unsupplied()["heat"]),
@@ -111,23 +135,38 @@ def restoration_plan(
 
 
 def public_alerts(
-    scenario: Scenario, city: City, impact: ImpactResult, etr_hours: np.ndarray
+    scenario: Scenario,
+    city: City,
+    impact: ImpactResult,
+    etr_hours: np.ndarray,
+    settings: AlertSettings | None = None,
 ) -> list[Message]:
-    """One CAP 1.2 outage alert per contiguous outage area, ETR from the plan."""
+    """One CAP 1.2 outage alert per contiguous outage area; ``etr_hours`` per building,
+    hours after the scenario's start (NaN: unknown), unless ``settings.etr_h`` is given."""
+    settings = settings or AlertSettings()
     if not (impact.building_without_power.any() or impact.building_without_heat.any()):
         return []
+    sent = settings.sent or scenario.start
+    if settings.etr_h is not None:
+        etr: np.ndarray | float = settings.etr_h
+    else:
+        elapsed_h = (sent - scenario.start).total_seconds() / 3600.0
+        etr = np.clip(etr_hours - elapsed_h, 0.0, None)
     return outage_alerts(
         OutageBuildings.from_table(
-            city.buildings, impact.building_without_power, impact.building_without_heat, etr_hours
+            city.buildings, impact.building_without_power, impact.building_without_heat, etr
         ),
         list(scenario.warming_centres),
-        issuer=Issuer(sender=ALERT_SENDER, sender_name=f"{city.name} emergency centre"),
-        sent=scenario.start,
+        issuer=Issuer(sender=settings.sender, sender_name=f"{city.name} emergency centre"),
+        sent=sent,
     )
 
 
-def run_scenario(scenario: Scenario, city: City | None = None) -> Assessment:
-    """Run every engine for the scenario (its city is loaded unless given)."""
+def run_scenario(
+    scenario: Scenario, city: City | None = None, alerts: AlertSettings | None = None
+) -> Assessment:
+    """Run every engine for the scenario (its city is loaded unless given); ``alerts``
+    says when and by whom the public alerts are issued."""
     city = city if city is not None else open_city(scenario.city)
     compiled = compile_city(city)
     impact = assess(compiled, scenario.damage)
@@ -143,5 +182,5 @@ def run_scenario(scenario: Scenario, city: City | None = None) -> Assessment:
         building_etr=etr,
         alerts=[],
     )
-    assessment.alerts = public_alerts(scenario, city, impact, assessment.etr_hours())
+    assessment.alerts = public_alerts(scenario, city, impact, assessment.etr_hours(), alerts)
     return assessment
