@@ -16,6 +16,7 @@ from warmgrid.cli.output import console, emit_json, progress
 from warmgrid.errors import InputError
 
 if TYPE_CHECKING:
+    from warmgrid.scenario.spec import CooldownSettings
     from warmgrid.thermal.city import CityCooldown
     from warmgrid.thermal.weather import Weather
 
@@ -111,36 +112,52 @@ def cooldown_command(
         typer.Option("--weather", help="Weather: an EPW file or an hourly CSV (temp_air_c)."),
     ] = None,
     hours: Annotated[float, typer.Option(help="Horizon, hours.")] = 72.0,
-    step_min: Annotated[float, typer.Option(help="Time step, minutes.")] = 15.0,
+    step_min: Annotated[
+        float | None, typer.Option(help="Time step, minutes (default: as in scenarios).")
+    ] = None,
     start_hour: Annotated[int, typer.Option(help="First hour of the weather file used.")] = 0,
-    set_point: Annotated[float, typer.Option(help="Indoor temperature before, °C.")] = 20.0,
+    set_point: Annotated[
+        float | None,
+        typer.Option(help="Indoor temperature before, °C (default: as in scenarios)."),
+    ] = None,
     water_temp: Annotated[
-        float, typer.Option(help="Heat-network water temperature when flow stops, °C.")
-    ] = 50.0,
-    heating_radiant_fraction: Annotated[
-        float,
+        float | None,
+        typer.Option(
+            help="Heat-network water temperature when flow stops, °C (default: as in scenarios)."
+        ),
+    ] = None,
+    heating_radiative_fraction: Annotated[
+        float | None,
         typer.Option(
             help="Share of the heating given by radiation before the outage (0: all to the "
-            "air, ISO 13790 C.4)."
+            "air, ISO 13790 C.4; default: as in scenarios)."
         ),
-    ] = 0.0,
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """How fast the homes cut off from heat get cold, and when to drain the heat network."""
+    """How fast the homes cut off from heat get cold, and when to drain the heat network.
+
+    Runs the cool-down step of the scenario pipeline with the scenario files' settings,
+    defaults and limits (``[cooldown]`` of a scenario file)."""
     from warmgrid.impact import assess
     from warmgrid.model import compile_city
-    from warmgrid.thermal.city import city_cooldown, stagnant_heat_branches
+    from warmgrid.scenario.run import cool_down_under
 
+    settings = _cooldown_settings(
+        {
+            "set_point_c": ("--set-point", set_point),
+            "water_temp_c": ("--water-temp", water_temp),
+            "step_min": ("--step-min", step_min),
+            "heating_radiative_fraction": (
+                "--heating-radiative-fraction",
+                heating_radiative_fraction,
+            ),
+        }
+    )
     if not (math.isfinite(hours) and 0 < hours <= 24 * 366):
         raise InputError("--hours", f"expected 0 < hours <= 8784, got {hours:g}")
-    if not (math.isfinite(step_min) and 0 < step_min <= 60):
-        raise InputError("--step-min", f"expected 0 < minutes <= 60, got {step_min:g}")
-    if step_min / 60 > hours:
-        raise InputError("--hours", f"shorter than one step of {step_min:g} min")
-    if not 0.0 <= heating_radiant_fraction <= 1.0:
-        raise InputError(
-            "--heating-radiant-fraction", f"expected 0 to 1, got {heating_radiant_fraction:g}"
-        )
+    if settings.step_min / 60 > hours:
+        raise InputError("--hours", f"shorter than one step of {settings.step_min:g} min")
     if start_hour < 0:
         raise InputError("--start-hour", f"expected 0 or more, got {start_hour}")
     spec = parse_damage(damage, area)
@@ -156,22 +173,12 @@ def cooldown_command(
     weather = _weather(outdoor_temp, weather_file, hours, start_hour, location)
     impact = assess(compiled, spec)
     city_model = compiled.city
-    buildings = city_model.buildings[impact.building_without_heat].reset_index(drop=True)
-    stagnant = stagnant_heat_branches(city_model.branches, impact.unsupplied().get("heat", []))
     with progress(not json_out) as bar:
         task = bar.add_task("cool-down", total=None) if bar else None
-        cool = city_cooldown(
-            buildings,
-            weather,
-            hours=hours,
-            step_h=step_min / 60.0,
-            start_temp_c=set_point,
-            branches=stagnant,
-            water_temp_c=water_temp,
-            heating_radiative_fraction=heating_radiant_fraction,
-        )
+        cool = cool_down_under(city_model, impact, weather, hours, settings)
         if bar is not None and task is not None:
             bar.update(task, completed=1, total=1)
+    buildings = city_model.buildings
     names = dict(zip(buildings["id"].astype(str), buildings["name"].astype(str), strict=True))
     payload = cooldown_payload(cool, names)
     payload["city"] = city_model.name
@@ -181,6 +188,24 @@ def cooldown_command(
         emit_json(payload)
         return
     _print_cooldown(payload)
+
+
+def _cooldown_settings(given: dict[str, tuple[str, float | None]]) -> CooldownSettings:
+    """The scenario files' cool-down settings with the values given on the command line
+    (setting → (option, value or None)), each checked against the same limits."""
+    from dataclasses import replace
+
+    from warmgrid.scenario.spec import COOLDOWN_LIMITS, CooldownSettings
+
+    changes: dict[str, float] = {}
+    for key, (option, value) in given.items():
+        if value is None:
+            continue
+        low, high = COOLDOWN_LIMITS[key]
+        if not (math.isfinite(value) and low <= value <= high):
+            raise InputError(option, f"expected {low:g} to {high:g}, got {value:g}")
+        changes[key] = value
+    return replace(CooldownSettings(), **changes)
 
 
 def _print_cooldown(payload: dict[str, Any]) -> None:

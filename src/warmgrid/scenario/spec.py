@@ -46,6 +46,16 @@ class CooldownSettings:
     heating_radiative_fraction: float = 0.0
 
 
+COOLDOWN_LIMITS: dict[str, tuple[float, float]] = {
+    "set_point_c": (5.0, 30.0),
+    "water_temp_c": (1.0, 150.0),
+    "step_min": (1.0, 60.0),
+    "heating_radiative_fraction": (0.0, 1.0),
+}
+"""The accepted range of every :class:`CooldownSettings` field (scenario files and the
+``cooldown`` command alike)."""
+
+
 @dataclass(frozen=True)
 class PlanSettings:
     """How the restoration plan is made (see ``warmgrid.restore``).
@@ -188,13 +198,12 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
         for w in root.tables("warming_centres")
     )
     cool = _Reader(root.get("cooldown", dict, {}), "cooldown")
+    defaults = CooldownSettings()
     cooldown = CooldownSettings(
-        set_point_c=cool.number("set_point_c", 20.0, low=5.0, high=30.0),
-        water_temp_c=cool.number("water_temp_c", 50.0, low=1.0, high=150.0),
-        step_min=cool.number("step_min", 15.0, low=1.0, high=60.0),
-        heating_radiative_fraction=cool.number(
-            "heating_radiative_fraction", 0.0, low=0.0, high=1.0
-        ),
+        **{
+            key: cool.number(key, getattr(defaults, key), low=low, high=high)
+            for key, (low, high) in COOLDOWN_LIMITS.items()
+        }
     )
     plan = _Reader(root.get("plan", dict, {}), "plan")
     solver = plan.get("solver", str, "heuristic")
