@@ -10,7 +10,7 @@ from sqlalchemy import select
 from warmgrid.api.deps import CityDep, Operator, ReadSession, StoreDep, Viewer
 from warmgrid.api.schemas import AssessmentIn, AssessmentOut
 from warmgrid.incidents import log
-from warmgrid.incidents.impact import run_impact, summarise_impact
+from warmgrid.incidents.impact import run_impact
 from warmgrid.store.audit import record
 from warmgrid.store.errors import NotFoundError
 from warmgrid.store.models import AssessmentRecord
@@ -28,7 +28,7 @@ def create_assessment(
             log.get_incident(session, incident_id)
         asset_ids = log.confirmed_asset_ids(session, data.incident_ids)
     result = run_impact(city, asset_ids, request.app.state.compiled_city())
-    summary = summarise_impact(city, result)
+    summary = result.summary()
     with store.write() as session:
         row = AssessmentRecord(created_by=who.actor, asset_ids=asset_ids, result=summary)
         session.add(row)
