@@ -37,7 +37,7 @@ class OutageBuildings:
 
     ``lon_deg``/``lat_deg``: WGS 84 degrees. ``people``: residents (≥ 0).
     ``without_power``/``without_heat``: bool, the services the building lacks; buildings
-    with neither are ignored. ``etr_hours``: hours after the alert's ``sent`` time until
+    with neither are ignored. ``etr_h``: hours after the alert's ``sent`` time until
     the building has all its services back; NaN when not known.
     """
 
@@ -46,11 +46,11 @@ class OutageBuildings:
     people: np.ndarray
     without_power: np.ndarray
     without_heat: np.ndarray
-    etr_hours: np.ndarray
+    etr_h: np.ndarray
 
     def __post_init__(self) -> None:
         n = len(np.asarray(self.lon_deg))
-        for name in ("lat_deg", "people", "without_power", "without_heat", "etr_hours"):
+        for name in ("lat_deg", "people", "without_power", "without_heat", "etr_h"):
             if np.asarray(getattr(self, name)).shape != (n,):
                 raise InputError(f"buildings.{name}", f"expected {n} values like lon_deg")
         lon, lat = np.asarray(self.lon_deg, float), np.asarray(self.lat_deg, float)
@@ -58,9 +58,9 @@ class OutageBuildings:
             raise InputError("buildings", "lon/lat outside -180..180 / -85..85 degrees")
         if np.any(np.asarray(self.people) < 0):
             raise InputError("buildings.people", "negative number of people")
-        etr = np.asarray(self.etr_hours, float)
+        etr = np.asarray(self.etr_h, float)
         if np.any(etr[~np.isnan(etr)] < 0.0) or np.any(np.isinf(etr)):
-            raise InputError("buildings.etr_hours", "expected hours ≥ 0 or NaN (unknown)")
+            raise InputError("buildings.etr_h", "expected hours ≥ 0 or NaN (unknown)")
 
     @classmethod
     def from_table(
@@ -68,16 +68,16 @@ class OutageBuildings:
         buildings: pd.DataFrame,
         without_power: np.ndarray,
         without_heat: np.ndarray,
-        etr_hours: np.ndarray | float | None = None,
+        etr_h: np.ndarray | float | None = None,
     ) -> OutageBuildings:
         """From a buildings table with columns ``lon``, ``lat``, ``population`` (the
-        city model's) and per-row outage masks; ``etr_hours`` per row, one value for all,
+        city model's) and per-row outage masks; ``etr_h`` per row, one value for all,
         or ``None`` (unknown)."""
         missing = {"lon", "lat", "population"} - set(buildings.columns)
         if missing:
             raise InputError("buildings", f"missing columns {sorted(missing)}")
         n = len(buildings)
-        etr = np.full(n, np.nan) if etr_hours is None else np.asarray(etr_hours, dtype=float)
+        etr = np.full(n, np.nan) if etr_h is None else np.asarray(etr_h, dtype=float)
         if etr.ndim == 0:
             etr = np.full(n, float(etr))
         return cls(
@@ -86,7 +86,7 @@ class OutageBuildings:
             people=buildings["population"].to_numpy(np.int64),
             without_power=np.asarray(without_power, dtype=bool),
             without_heat=np.asarray(without_heat, dtype=bool),
-            etr_hours=etr,
+            etr_h=etr,
         )
 
 
@@ -261,7 +261,7 @@ def _area_facts(
     people = np.asarray(buildings.people, dtype=np.int64)[members]
     power = np.asarray(buildings.without_power, dtype=bool)[members]
     heat = np.asarray(buildings.without_heat, dtype=bool)[members]
-    etr = np.asarray(buildings.etr_hours, dtype=float)[members]
+    etr = np.asarray(buildings.etr_h, dtype=float)[members]
     known = etr[~np.isnan(etr)]
     etr_first = _published_etr(sent, float(known.min()), options) if known.size else None
     etr_last = _published_etr(sent, float(known.max()), options) if known.size else None

@@ -1,7 +1,7 @@
 """A restoration problem from a city and an impact result.
 
 - **Tasks**: one per damaged asset (``result.damaged_asset_ids``). The duration comes
-  from :data:`REPAIR_HOURS` by the asset's kind (``sources.kind``, ``branches.kind`` or
+  from :data:`DEFAULT_REPAIR_H` by the asset's kind (``sources.kind``, ``branches.kind`` or
   ``nodes.kind``), unless given per asset; the location is the asset's node (sources,
   nodes) or the midpoint of its end nodes (branches); the skill is :data:`SKILL_BY_NETWORK`
   of its network.
@@ -14,7 +14,7 @@
 
 The repair hours and critical factors are planning defaults chosen for warmgrid (no
 standard prescribes them); a utility should replace them with its own figures through the
-``repair_hours`` and ``critical_factor`` arguments.
+``repair_h`` and ``critical_factor`` arguments.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from warmgrid.restore.problem import Crew, Group, Problem, Task, Travel, build_p
 from warmgrid.restore.schedule import Schedule
 
 #: Default repair hours by asset kind (planning defaults, see the module docstring).
-REPAIR_HOURS: dict[str, float] = {
+DEFAULT_REPAIR_H: dict[str, float] = {
     "ext_grid": 12.0,
     "gen": 12.0,
     "heat_plant": 24.0,
@@ -87,7 +87,7 @@ def problem_from_impact(
     result: ImpactResult,
     crews: Sequence[Crew],
     *,
-    repair_hours: Mapping[str, float] | None = None,
+    repair_h: Mapping[str, float] | None = None,
     critical_factor: Mapping[str, float] | None = None,
     building_factor: np.ndarray | None = None,
     speed_kmh: float = DEFAULT_SPEED_KMH,
@@ -96,13 +96,13 @@ def problem_from_impact(
 ) -> Problem:
     """Build the restoration problem for the damage behind ``result``.
 
-    ``crews`` are the repair crews (a scenario's, or a crews file's). ``repair_hours``
+    ``crews`` are the repair crews (a scenario's, or a crews file's). ``repair_h``
     maps an asset kind *or* an asset id to hours (ids win);
     ``critical_factor`` maps a building use to a weight factor (merged over
     :data:`CRITICAL_FACTOR`); ``building_factor`` multiplies the weight per building (row
     order of ``city.buildings``). Travel: great-circle × ``road_factor`` ÷ ``speed_kmh``.
     """
-    hours = REPAIR_HOURS | dict(repair_hours or {})
+    hours = DEFAULT_REPAIR_H | dict(repair_h or {})
     factor = CRITICAL_FACTOR | dict(critical_factor or {})
     assets = _asset_table(city)
     tasks = []
@@ -141,7 +141,7 @@ def problem_from_impact(
         per_person = per_person * building_factor
     damaged = {t.id for t in tasks}
     groups = []
-    for group in result.restoration_groups(_task_hours(tasks)):
+    for group in result.restoration_groups(_task_duration_h(tasks)):
         needs = tuple(n for n in group.needs if n in damaged)
         if not needs:
             continue
@@ -160,7 +160,7 @@ def problem_from_impact(
     return build_problem(tasks, list(crews), groups, travel, source=source)
 
 
-def _task_hours(tasks: Sequence[Task]) -> dict[str, float]:
+def _task_duration_h(tasks: Sequence[Task]) -> dict[str, float]:
     """Repair hours per damaged asset: where parallel assets exist, groups wait for the
     quickest to repair (see ``ImpactResult.restoration_groups``)."""
     return {task.id: task.duration_h for task in tasks}
@@ -177,7 +177,7 @@ def building_etr(
     n = len(city.buildings)
     etr = {"power": np.full(n, np.nan), "heat": np.full(n, np.nan)}
     restored = dict(zip([g.id for g in problem.groups], schedule.group_restored_h, strict=True))
-    for group in result.restoration_groups(_task_hours(problem.tasks)):
+    for group in result.restoration_groups(_task_duration_h(problem.tasks)):
         if group.id in restored and group.service in etr:
             etr[group.service][np.asarray(group.building_index)] = restored[group.id]
     frame = pd.DataFrame(

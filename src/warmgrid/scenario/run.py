@@ -54,7 +54,7 @@ class Assessment:
     building_etr: pd.DataFrame  # id, power_etr_h, heat_etr_h (hours after the start)
     alerts: list[Message]
 
-    def etr_hours(self) -> np.ndarray:
+    def etr_h(self) -> np.ndarray:
         """Per building (row order of the city), hours until every lost service is back;
         NaN where nothing was lost or no plan brings it back."""
         frame = self.building_etr.set_index("id")
@@ -126,7 +126,7 @@ def restoration_plan(
         city,
         impact,
         scenario.crews,
-        repair_hours=dict(settings.repair_hours),
+        repair_h=dict(settings.repair_h),
         building_factor=factor,
         source=scenario.source,
     )
@@ -138,10 +138,10 @@ def public_alerts(
     scenario: Scenario,
     city: City,
     impact: ImpactResult,
-    etr_hours: np.ndarray,
+    plan_etr_h: np.ndarray,
     settings: AlertSettings | None = None,
 ) -> list[Message]:
-    """One CAP 1.2 outage alert per contiguous outage area; ``etr_hours`` per building,
+    """One CAP 1.2 outage alert per contiguous outage area; ``plan_etr_h`` per building,
     hours after the scenario's start (NaN: unknown), unless ``settings.etr_h`` is given."""
     settings = settings or AlertSettings()
     if not (impact.building_without_power.any() or impact.building_without_heat.any()):
@@ -151,7 +151,7 @@ def public_alerts(
         etr: np.ndarray | float = settings.etr_h
     else:
         elapsed_h = (sent - scenario.start).total_seconds() / 3600.0
-        etr = np.clip(etr_hours - elapsed_h, 0.0, None)
+        etr = np.clip(plan_etr_h - elapsed_h, 0.0, None)
     return outage_alerts(
         OutageBuildings.from_table(
             city.buildings, impact.building_without_power, impact.building_without_heat, etr
@@ -182,5 +182,5 @@ def run_scenario(
         building_etr=etr,
         alerts=[],
     )
-    assessment.alerts = public_alerts(scenario, city, impact, assessment.etr_hours(), alerts)
+    assessment.alerts = public_alerts(scenario, city, impact, assessment.etr_h(), alerts)
     return assessment

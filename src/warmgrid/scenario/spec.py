@@ -68,7 +68,7 @@ class PlanSettings:
     solver: str = "heuristic"
     time_limit_s: float = 10.0
     cold_urgency: float = 0.0
-    repair_hours: tuple[tuple[str, float], ...] = ()  # asset kind or id → hours
+    repair_h: tuple[tuple[str, float], ...] = ()  # asset kind or id → hours
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ def _forecast(reader: _Reader) -> Forecast:
     return Forecast(hours=hours, points_h=points_h, outdoor_temp_c=values)
 
 
-def _repair_hours(reader: _Reader) -> tuple[tuple[str, float], ...]:
+def _repair_h(reader: _Reader) -> tuple[tuple[str, float], ...]:
     return tuple((key, reader.number(key, low=0.0, high=24.0 * 365)) for key in reader.data)
 
 
@@ -213,9 +213,7 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
         solver=solver,
         time_limit_s=plan.number("time_limit_s", 10.0, low=0.1, high=3600.0),
         cold_urgency=plan.number("cold_urgency", 0.0, low=0.0, high=100.0),
-        repair_hours=_repair_hours(
-            _Reader(plan.get("repair_hours", dict, {}), "plan.repair_hours")
-        ),
+        repair_h=_repair_h(_Reader(plan.get("repair_hours", dict, {}), "plan.repair_hours")),
     )
     return Scenario(
         name=root.get("name", str, "scenario"),
