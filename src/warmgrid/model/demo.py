@@ -6,7 +6,7 @@ A fictional mid-size city in a cold climate, laid out in metres around (30.50 E,
   switchyard. CHP-5 meets the grid through three unit transformers (T1–T3) and a reserve
   own-needs transformer; its own needs (6 kV) — the heat plant and the network pumps —
   depend on them. Its generators do not count as a source: an islanded plant that lost
-  its grid connection trips (DESIGN.md; pandapower's ``unsupplied_buses`` treats only
+  its grid connection trips (docs/architecture.md; pandapower's ``unsupplied_buses`` treats only
   slack machines as sources too).
 - 10 kV feeders from both substations (one via a three-winding 110/35/10 kV transformer)
   through ring-main units to 10/0.4 kV transformers, with a normally open tie switch.
