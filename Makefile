@@ -7,7 +7,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 STAMP := $(VENV)/.synced
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format typecheck docs doctest bench clean
 
 demo: $(STAMP)
 	$(VENV)/bin/warmgrid demo
@@ -17,7 +17,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check --no-cache src tests bench
 	$(VENV)/bin/ruff format --no-cache --check src tests bench
+	$(MAKE) --no-print-directory typecheck docs
 	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory doctest
+
+# The Python examples of the README and of docs/ run as tests (pytest-markdown-docs).
+doctest: $(STAMP)
+	$(VENV)/bin/python -m pytest --markdown-docs -q -p no:randomly README.md docs
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --no-cache src tests bench
@@ -27,6 +33,12 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format src tests bench
 	$(VENV)/bin/ruff check --fix src tests bench
 
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+docs: $(STAMP)
+	$(VENV)/bin/mkdocs build --strict --site-dir site
+
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(VENV)/bin/python $$script || exit 1; done
 
@@ -35,7 +47,7 @@ $(UV):
 	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
 $(STAMP): uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --python python3.11
+	$(UV) sync --frozen --compile-bytecode --python python3.11
 	touch $(STAMP)
 
 clean:

@@ -27,9 +27,9 @@ from warmgrid.alerts.compose import (
     outage_alerts,
     to_xml,
 )
-from warmgrid.alerts.outage_areas import EARTH_RADIUS_M, LocalFrame
 from warmgrid.alerts.validate import validate_cap
 from warmgrid.errors import InputError
+from warmgrid.geo import EARTH_RADIUS_M, LocalFrame
 
 ISSUER = Issuer(sender="alerts@city.example", sender_name="City emergency centre")
 SENT = datetime(2026, 11, 26, 10, 0, tzinfo=timezone(timedelta(hours=2)))
@@ -75,7 +75,7 @@ def buildings_at(xy_m: np.ndarray, origin=(30.5, 50.45), **kwargs) -> OutageBuil
         "people": np.full(n, 100),
         "without_power": np.ones(n, bool),
         "without_heat": np.zeros(n, bool),
-        "etr_hours": np.full(n, 5.0),
+        "etr_h": np.full(n, 5.0),
     }
     defaults.update(kwargs)
     return OutageBuildings(lon_deg=lon, lat_deg=lat, **defaults)
@@ -148,7 +148,7 @@ def test_every_outage_alert_is_valid_and_covers_its_buildings(scenario) -> None:
         assert message.parameter("PeopleWithoutPower") == str(power_people)
         assert message.parameter("PeopleWithoutHeat") == str(heat_people)
         assert f"{len(rows)} buildings" in message.infos[0].areas[0].description
-        etr = buildings.etr_hours[rows]
+        etr = buildings.etr_h[rows]
         known = etr[~np.isnan(etr)]
         if known.size:
             published = datetime.fromisoformat(message.parameter("ETR"))
@@ -190,7 +190,7 @@ def test_etr_wording_and_nearest_centres() -> None:
     buildings = buildings_at(
         np.array([(0, 0), (80, 0), (160, 0)]),
         without_heat=np.array([True, False, False]),
-        etr_hours=np.array([2.0, 7.5, math.nan]),
+        etr_h=np.array([2.0, 7.5, math.nan]),
     )
     frame = LocalFrame(30.5, 50.45)
     near_lon, near_lat = frame.to_lonlat_deg(np.array([[80.0, 1000.0]]))
@@ -232,7 +232,7 @@ def test_local_frame_distances_match_haversine() -> None:
     ("change", "where"),
     [
         ({"people": np.array([1, 2])}, "buildings.people"),
-        ({"etr_hours": np.array([-1.0, 1.0, 1.0])}, "buildings.etr_hours"),
+        ({"etr_h": np.array([-1.0, 1.0, 1.0])}, "buildings.etr_h"),
         ({"people": np.array([1, -2, 3])}, "buildings.people"),
     ],
 )
@@ -254,9 +254,9 @@ def test_from_table_takes_the_city_model_columns() -> None:
         {"lon": [30.5, 30.501], "lat": [50.45, 50.45], "population": [10, 20], "id": ["a", "b"]}
     )
     built = OutageBuildings.from_table(table, np.array([True, False]), np.array([False, True]), 4.0)
-    assert built.etr_hours.tolist() == [4.0, 4.0]
+    assert built.etr_h.tolist() == [4.0, 4.0]
     assert built.people.tolist() == [10, 20]
     unknown = OutageBuildings.from_table(table, np.ones(2, bool), np.zeros(2, bool))
-    assert np.isnan(unknown.etr_hours).all()
+    assert np.isnan(unknown.etr_h).all()
     with pytest.raises(InputError, match="population"):
         OutageBuildings.from_table(table.drop(columns="population"), np.ones(2), np.ones(2))

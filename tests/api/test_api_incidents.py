@@ -148,7 +148,8 @@ def test_confirmed_damage_feeds_the_impact(api, bodies, city) -> None:
         Damage(asset_ids=("power.trafo.0", "power.trafo.1", "power.trafo.2", "power.trafo.3")),
     )
     assert result["people_without_heat"] == expected.people_without_heat > 0
-    assert result["buildings_without_heat"] == int(np.sum(expected.building_without_heat))
+    assert len(result["buildings_without_heat"]) == int(np.sum(expected.building_without_heat))
+    assert result["damaged_assets"] == expected.damaged_asset_ids
     link_id = api.client.get(f"/incidents/{incident['id']}/damage", headers=ops).json()[0]["id"]
     retracted = api.client.post(
         f"/incidents/{incident['id']}/damage/{link_id}/retract", headers=ops

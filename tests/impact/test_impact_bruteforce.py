@@ -3,7 +3,7 @@
 The reference below reads only the five tables of a synthetic city (no compiled arrays,
 no impact code): it grows the set of supplied nodes from the active sources by a plain
 breadth-first search, re-evaluates every dependency, and repeats until nothing changes
-(the least fixed point of DESIGN.md's rule). Switch and valve states are flipped at
+(the least fixed point of the rule in docs/architecture.md). Switch and valve states are flipped at
 random before the comparison, so open ties, open valves and element switches are
 exercised as well as damage.
 """

@@ -94,7 +94,7 @@ def test_nk_sampling_is_seeded_and_counts_match_recomputation():
 
 
 def test_n1_equals_brute_force_on_an_imported_simbench_grid():
-    from warmgrid.model.io import city_from_simbench
+    from warmgrid.model.io.pandapower_io import city_from_simbench
 
     compiled = compile_city(city_from_simbench("1-MV-urban--0-sw"))
     frame = screen_n1(compiled)

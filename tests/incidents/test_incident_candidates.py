@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from warmgrid.errors import InputError
-from warmgrid.incidents.candidates import EARTH_RADIUS_M, candidate_assets, city_asset_ids
+from warmgrid.geo import EARTH_RADIUS_M
+from warmgrid.incidents.candidates import candidate_assets, city_asset_ids
 from warmgrid.model.demo import demo_city
 
 

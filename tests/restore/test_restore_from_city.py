@@ -11,7 +11,7 @@ from warmgrid.model import compile_city
 from warmgrid.model.demo import demo_city
 from warmgrid.restore.from_city import (
     CRITICAL_FACTOR,
-    REPAIR_HOURS,
+    DEFAULT_REPAIR_H,
     building_etr,
     problem_from_impact,
 )
@@ -37,8 +37,8 @@ def test_tasks_from_damaged_assets(case) -> None:
     problem = problem_from_impact(city, result, CREWS)
     assert [t.id for t in problem.tasks] == list(result.damaged_asset_ids)
     by_id = {t.id: t for t in problem.tasks}
-    assert by_id["power.trafo.3"].duration_h == REPAIR_HOURS["trafo"]
-    assert by_id["heat.pump.0"].duration_h == REPAIR_HOURS["pump"]
+    assert by_id["power.trafo.3"].duration_h == DEFAULT_REPAIR_H["trafo"]
+    assert by_id["heat.pump.0"].duration_h == DEFAULT_REPAIR_H["pump"]
     assert by_id["power.trafo.3"].skill == "electrical"
     assert by_id["heat.pipe.7"].skill == "heat"
     pipe = city.branches.set_index("id").loc["heat.pipe.7"]
@@ -79,9 +79,7 @@ def test_group_weights_count_people_and_critical_use(case) -> None:
 
 def test_overrides_and_bad_input(case) -> None:
     city, result = case
-    problem = problem_from_impact(
-        city, result, CREWS, repair_hours={"trafo": 1.5, "heat.pipe.7": 20.0}
-    )
+    problem = problem_from_impact(city, result, CREWS, repair_h={"trafo": 1.5, "heat.pipe.7": 20.0})
     by_id = {t.id: t for t in problem.tasks}
     assert by_id["power.trafo.3"].duration_h == 1.5
     assert by_id["heat.pipe.7"].duration_h == 20.0

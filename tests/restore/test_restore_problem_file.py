@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 
 from warmgrid.errors import InputError
+from warmgrid.geo import great_circle_m
 from warmgrid.restore.problem_file import (
     load_crews,
     load_problem,
     problem_from_dict,
     problem_to_dict,
 )
-from warmgrid.restore.travel import great_circle_km
 
 SAMPLE = Path(__file__).parent / "data" / "sample_problem.json"
 
@@ -29,11 +29,11 @@ def test_sample_loads_with_travel_from_coordinates() -> None:
     problem = load_problem(SAMPLE)
     assert problem.n_tasks == 6 and problem.n_crews == 2 and len(problem.groups) == 5
     a, b = problem.tasks[0], problem.tasks[1]
-    km = great_circle_km(a.lon, a.lat, b.lon, b.lat)
+    km = great_circle_m(a.lon, a.lat, b.lon, b.lat) / 1000
     assert problem.travel_h[0, 1] == pytest.approx(km * 1.4 / 30)
     crew = problem.crews[1]
     assert problem.travel_h[problem.n_tasks + 1, 0] == pytest.approx(
-        great_circle_km(crew.lon, crew.lat, a.lon, a.lat) * 1.4 / 30
+        great_circle_m(crew.lon, crew.lat, a.lon, a.lat) / 1000 * 1.4 / 30
     )
     assert problem.predecessors[1] == (0,)
     # heat-1 cannot do electrical work, electric-1 cannot do heat work
@@ -43,7 +43,7 @@ def test_sample_loads_with_travel_from_coordinates() -> None:
 
 def test_great_circle_matches_a_known_distance() -> None:
     # Kyiv (30.5234 E, 50.4501 N) to Lviv (24.0297 E, 49.8397 N): about 468 km.
-    assert great_circle_km(30.5234, 50.4501, 24.0297, 49.8397) == pytest.approx(468, abs=3)
+    assert great_circle_m(30.5234, 50.4501, 24.0297, 49.8397) / 1000 == pytest.approx(468, abs=3)
 
 
 def test_travel_matrix_and_round_trip() -> None:

@@ -39,7 +39,7 @@ def test_plan_is_valid_and_groups_wait_for_the_quickest_parallel_repair(assessme
 
 
 def test_building_etr_is_the_restoration_time_of_its_group(assessment):
-    etr = assessment.etr_hours()
+    etr = assessment.etr_h()
     lost = assessment.impact.building_without_power | assessment.impact.building_without_heat
     assert np.isfinite(etr[lost]).all()
     assert np.isnan(etr[~lost]).all()

@@ -64,7 +64,7 @@ def test_plan_settings_are_read_and_checked(tmp_path):
     path.write_text(GOOD + '\n[plan]\nsolver = "exact"\n[plan.repair_hours]\ntrafo = 30\n')
     scenario = load_scenario(path)
     assert scenario.plan.solver == "exact"
-    assert scenario.plan.repair_hours == (("trafo", 30.0),)
+    assert scenario.plan.repair_h == (("trafo", 30.0),)
     path.write_text(GOOD + '\n[plan]\nsolver = "fastest"\n')
     with pytest.raises(InputError, match=r"plan\.solver"):
         load_scenario(path)

@@ -179,7 +179,8 @@ def test_cooldown_with_weather_csv(tmp_path: Path) -> None:
         (("--outdoor-temp", "-10", "--weather", "x.csv"), "exactly one"),
         ((), "exactly one"),
         (("--outdoor-temp", "-10", "--hours", "-3"), "--hours"),
-        (("--outdoor-temp", "-10", "--heating-radiant-fraction", "2"), "radiant"),
+        (("--outdoor-temp", "-10", "--heating-radiative-fraction", "2"), "radiative"),
+        (("--outdoor-temp", "-10", "--step-min", "0"), "--step-min"),
         (("--weather", "missing.epw"), "missing.epw"),
     ],
 )

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from shapely.geometry import Polygon as ShapelyPolygon
 
-from warmgrid.alerts.message import Area, Info, Message, Polygon, Reference, Status
+from warmgrid.alerts.message import Area, CapPolygon, Info, Message, Reference, Status
 from warmgrid.alerts.rules import FORBIDDEN_ID_CHARS
 from warmgrid.alerts.texts import AIR_THREAT, CANCEL, LANGUAGES
 from warmgrid.errors import InputError
@@ -69,7 +69,7 @@ def _chain(previous: Message) -> tuple[Reference, ...]:
 
 def polygon_from_lonlat(
     points_lon_lat: Sequence[tuple[float, float]] | np.ndarray | ShapelyPolygon,
-) -> Polygon:
+) -> CapPolygon:
     """A CAP polygon from (lon, lat) points (GIS order, as in the city model) or a
     shapely polygon in lon/lat (its exterior ring).
 
@@ -89,7 +89,7 @@ def polygon_from_lonlat(
         ring.append(ring[0])
     if len(set(ring)) < 3:
         raise InputError("polygon", f"needs at least 3 distinct points, got {len(set(ring))}")
-    return Polygon(tuple(ring))
+    return CapPolygon(tuple(ring))
 
 
 def air_threat_alert(

@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import shlex
 from datetime import datetime
+from typing import Any, get_args
 
 from lxml import etree
 
 from warmgrid.alerts.captime import format_cap_time, parse_cap_time
 from warmgrid.alerts.message import (
     Area,
-    Circle,
+    CapCircle,
+    CapPolygon,
     Info,
     Message,
+    MsgType,
     NamedValue,
-    Polygon,
     Reference,
     Resource,
+    Scope,
+    Status,
 )
 from warmgrid.alerts.rules import parse_circle, parse_polygon
 from warmgrid.alerts.safe_xml import CapParseError, parse_xml
@@ -30,18 +34,26 @@ from warmgrid.errors import InputError
 COORDINATE_DECIMALS = 6
 
 
+def _one_of(value: str, vocabulary: Any, element: str) -> Any:
+    """``value`` when it is one of the values of the ``Literal`` type ``vocabulary``."""
+    allowed = get_args(vocabulary)
+    if value not in allowed:
+        raise ValueError(f"<{element}> must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
 def format_number(value: float, decimals: int = COORDINATE_DECIMALS) -> str:
     """``value`` rounded to ``decimals`` places, without trailing zeros (never ``-0``)."""
     text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
-def polygon_text(polygon: Polygon) -> str:
+def polygon_text(polygon: CapPolygon) -> str:
     """CAP polygon text: space-separated ``lat,lon`` pairs."""
     return " ".join(f"{format_number(lat)},{format_number(lon)}" for lat, lon in polygon.points)
 
 
-def circle_text(circle: Circle) -> str:
+def circle_text(circle: CapCircle) -> str:
     """CAP circle text: ``lat,lon radius_km``."""
     centre = f"{format_number(circle.lat)},{format_number(circle.lon)}"
     return f"{centre} {format_number(circle.radius_km)}"
@@ -201,8 +213,8 @@ class CapNode:
 def _read_area(node: CapNode) -> Area:
     return Area(
         description=node.text("areaDesc"),
-        polygons=tuple(Polygon(tuple(parse_polygon(text))) for text in node.texts("polygon")),
-        circles=tuple(Circle(*parse_circle(text)) for text in node.texts("circle")),
+        polygons=tuple(CapPolygon(tuple(parse_polygon(text))) for text in node.texts("polygon")),
+        circles=tuple(CapCircle(*parse_circle(text)) for text in node.texts("circle")),
         geocodes=node.pairs("geocode"),
         altitude_ft=node.number("altitude"),
         ceiling_ft=node.number("ceiling"),
@@ -277,9 +289,9 @@ def from_xml(data: bytes) -> Message:
             identifier=node.text("identifier"),
             sender=node.text("sender"),
             sent=parse_cap_time(node.text("sent")),
-            status=node.text("status"),
-            msg_type=node.text("msgType"),
-            scope=node.text("scope"),
+            status=_one_of(node.text("status"), Status, "status"),
+            msg_type=_one_of(node.text("msgType"), MsgType, "msgType"),
+            scope=_one_of(node.text("scope"), Scope, "scope"),
             source=node.text("source"),
             restriction=node.text("restriction"),
             addresses=node.text("addresses"),

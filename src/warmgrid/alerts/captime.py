@@ -36,9 +36,10 @@ def parse_cap_time(text: str) -> datetime:
 
 def format_cap_time(moment: datetime) -> str:
     """Format an aware datetime for CAP, whole seconds, UTC written as ``-00:00``."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    offset = moment.utcoffset()
+    if offset is None:
         raise ValueError("CAP times need a time zone; got a naive datetime")
-    if moment.utcoffset() % timedelta(minutes=1):
+    if offset % timedelta(minutes=1):
         raise ValueError("CAP time zones are whole minutes ±hh:mm")
     text = moment.replace(microsecond=0).isoformat()
     if moment.utcoffset() == timedelta(0):

@@ -19,11 +19,11 @@ from warmgrid.alerts.builders import (
 from warmgrid.alerts.cap_xml import from_xml, to_xml
 from warmgrid.alerts.message import (
     Area,
-    Circle,
+    CapCircle,
+    CapPolygon,
     Info,
     Message,
     NamedValue,
-    Polygon,
     Reference,
     Resource,
 )
@@ -37,14 +37,14 @@ from warmgrid.alerts.outage import (
 
 __all__ = [
     "Area",
-    "Circle",
+    "CapCircle",
+    "CapPolygon",
     "Info",
     "Issuer",
     "Message",
     "NamedValue",
     "OutageAlertOptions",
     "OutageBuildings",
-    "Polygon",
     "Reference",
     "Resource",
     "WarmingCentre",

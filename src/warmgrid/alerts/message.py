@@ -41,14 +41,14 @@ class NamedValue:
 
 
 @dataclass(frozen=True)
-class Polygon:
+class CapPolygon:
     """A closed ring of (lat, lon) points, WGS 84 degrees, first point == last point."""
 
     points: tuple[tuple[float, float], ...]
 
 
 @dataclass(frozen=True)
-class Circle:
+class CapCircle:
     """A circle: centre (lat, lon) in WGS 84 degrees and radius in kilometres."""
 
     lat: float
@@ -61,8 +61,8 @@ class Area:
     """A CAP ``area``: a description, its shapes, and altitude/ceiling in feet (CAP §3.2.4)."""
 
     description: str
-    polygons: tuple[Polygon, ...] = ()
-    circles: tuple[Circle, ...] = ()
+    polygons: tuple[CapPolygon, ...] = ()
+    circles: tuple[CapCircle, ...] = ()
     geocodes: tuple[NamedValue, ...] = ()
     altitude_ft: float | None = None
     ceiling_ft: float | None = None

@@ -7,7 +7,6 @@ lacks, and the estimated restoration time (ETR) of each from the restoration pla
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -24,14 +23,11 @@ from warmgrid.alerts.builders import (
     polygon_from_lonlat,
 )
 from warmgrid.alerts.captime import format_cap_time
-from warmgrid.alerts.message import Area, Info, Message, NamedValue, Polygon
-from warmgrid.alerts.outage_areas import (
-    EARTH_RADIUS_M,
-    area_polygon_lonlat,
-    contiguous_groups,
-)
+from warmgrid.alerts.message import Area, CapPolygon, Info, Message, NamedValue
+from warmgrid.alerts.outage_areas import area_polygon_lonlat, contiguous_groups
 from warmgrid.alerts.texts import LANGUAGES, OUTAGE, SERVICE_EVENT, format_moment
 from warmgrid.errors import InputError
+from warmgrid.geo import great_circle_m
 from warmgrid.model.timezone import etr_time
 
 
@@ -41,7 +37,7 @@ class OutageBuildings:
 
     ``lon_deg``/``lat_deg``: WGS 84 degrees. ``people``: residents (≥ 0).
     ``without_power``/``without_heat``: bool, the services the building lacks; buildings
-    with neither are ignored. ``etr_hours``: hours after the alert's ``sent`` time until
+    with neither are ignored. ``etr_h``: hours after the alert's ``sent`` time until
     the building has all its services back; NaN when not known.
     """
 
@@ -50,11 +46,11 @@ class OutageBuildings:
     people: np.ndarray
     without_power: np.ndarray
     without_heat: np.ndarray
-    etr_hours: np.ndarray
+    etr_h: np.ndarray
 
     def __post_init__(self) -> None:
         n = len(np.asarray(self.lon_deg))
-        for name in ("lat_deg", "people", "without_power", "without_heat", "etr_hours"):
+        for name in ("lat_deg", "people", "without_power", "without_heat", "etr_h"):
             if np.asarray(getattr(self, name)).shape != (n,):
                 raise InputError(f"buildings.{name}", f"expected {n} values like lon_deg")
         lon, lat = np.asarray(self.lon_deg, float), np.asarray(self.lat_deg, float)
@@ -62,9 +58,9 @@ class OutageBuildings:
             raise InputError("buildings", "lon/lat outside -180..180 / -85..85 degrees")
         if np.any(np.asarray(self.people) < 0):
             raise InputError("buildings.people", "negative number of people")
-        etr = np.asarray(self.etr_hours, float)
+        etr = np.asarray(self.etr_h, float)
         if np.any(etr[~np.isnan(etr)] < 0.0) or np.any(np.isinf(etr)):
-            raise InputError("buildings.etr_hours", "expected hours ≥ 0 or NaN (unknown)")
+            raise InputError("buildings.etr_h", "expected hours ≥ 0 or NaN (unknown)")
 
     @classmethod
     def from_table(
@@ -72,16 +68,16 @@ class OutageBuildings:
         buildings: pd.DataFrame,
         without_power: np.ndarray,
         without_heat: np.ndarray,
-        etr_hours: np.ndarray | float | None = None,
+        etr_h: np.ndarray | float | None = None,
     ) -> OutageBuildings:
         """From a buildings table with columns ``lon``, ``lat``, ``population`` (the
-        city model's) and per-row outage masks; ``etr_hours`` per row, one value for all,
+        city model's) and per-row outage masks; ``etr_h`` per row, one value for all,
         or ``None`` (unknown)."""
         missing = {"lon", "lat", "population"} - set(buildings.columns)
         if missing:
             raise InputError("buildings", f"missing columns {sorted(missing)}")
         n = len(buildings)
-        etr = np.full(n, np.nan) if etr_hours is None else np.asarray(etr_hours, dtype=float)
+        etr = np.full(n, np.nan) if etr_h is None else np.asarray(etr_h, dtype=float)
         if etr.ndim == 0:
             etr = np.full(n, float(etr))
         return cls(
@@ -90,7 +86,7 @@ class OutageBuildings:
             people=buildings["population"].to_numpy(np.int64),
             without_power=np.asarray(without_power, dtype=bool),
             without_heat=np.asarray(without_heat, dtype=bool),
-            etr_hours=etr,
+            etr_h=etr,
         )
 
 
@@ -134,20 +130,13 @@ class OutageAlertOptions:
             raise InputError("options.nearest_centres", "expected a count ≥ 0")
 
 
-def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance on the mean-radius sphere, km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M / 1000.0 * math.asin(math.sqrt(a))
-
-
 def nearest_centres(
     lon: float, lat: float, centres: Sequence[WarmingCentre], count: int
 ) -> list[tuple[WarmingCentre, float]]:
     """The ``count`` warming centres nearest to (lon, lat), with distances in km."""
     ranked = sorted(
-        ((c, _haversine_km(lon, lat, c.lon, c.lat)) for c in centres), key=lambda x: x[1]
+        ((c, float(great_circle_m(lon, lat, c.lon, c.lat)) / 1000.0) for c in centres),
+        key=lambda x: x[1],
     )
     return ranked[:count]
 
@@ -191,7 +180,7 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _info(facts: _AreaFacts, shape: Polygon, language: str, issuer: Issuer, city: str) -> Info:
+def _info(facts: _AreaFacts, shape: CapPolygon, language: str, issuer: Issuer, city: str) -> Info:
     words = OUTAGE[language]
     event = SERVICE_EVENT[language][facts.service]
     etr_text, etr_short = _etr_text(facts, language)
@@ -264,7 +253,7 @@ def _area_facts(
     people = np.asarray(buildings.people, dtype=np.int64)[members]
     power = np.asarray(buildings.without_power, dtype=bool)[members]
     heat = np.asarray(buildings.without_heat, dtype=bool)[members]
-    etr = np.asarray(buildings.etr_hours, dtype=float)[members]
+    etr = np.asarray(buildings.etr_h, dtype=float)[members]
     known = etr[~np.isnan(etr)]
     etr_first = etr_time(sent, float(known.min())) if known.size else None
     etr_last = etr_time(sent, float(known.max())) if known.size else None

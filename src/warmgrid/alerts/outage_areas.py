@@ -13,8 +13,6 @@ Manual", USGS PP 1395, p. 90), with the IUGG mean Earth radius 6 371 008.8 m (Mo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import shapely
 from scipy.sparse import coo_matrix
@@ -22,32 +20,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 from shapely.geometry import Polygon as ShapelyPolygon
 
-EARTH_RADIUS_M = 6_371_008.8
-_M_PER_DEG = EARTH_RADIUS_M * np.pi / 180.0
-
-
-@dataclass(frozen=True)
-class LocalFrame:
-    """Local equirectangular projection centred on (lon0, lat0), metres east/north."""
-
-    lon0_deg: float
-    lat0_deg: float
-
-    @classmethod
-    def around(cls, lon_deg: np.ndarray, lat_deg: np.ndarray) -> LocalFrame:
-        return cls(float(np.mean(lon_deg)), float(np.mean(lat_deg)))
-
-    def to_xy_m(self, lon_deg: np.ndarray, lat_deg: np.ndarray) -> np.ndarray:
-        """(n, 2) metres east and north of the frame's centre."""
-        x = (np.asarray(lon_deg) - self.lon0_deg) * _M_PER_DEG * np.cos(np.radians(self.lat0_deg))
-        y = (np.asarray(lat_deg) - self.lat0_deg) * _M_PER_DEG
-        return np.column_stack([x, y])
-
-    def to_lonlat_deg(self, xy_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Inverse of :meth:`to_xy_m`."""
-        lon = self.lon0_deg + xy_m[:, 0] / (_M_PER_DEG * np.cos(np.radians(self.lat0_deg)))
-        lat = self.lat0_deg + xy_m[:, 1] / _M_PER_DEG
-        return lon, lat
+from warmgrid.geo import LocalFrame
 
 
 def contiguous_groups(

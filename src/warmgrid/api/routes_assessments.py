@@ -10,11 +10,11 @@ from sqlalchemy import select
 from warmgrid.api.deps import CityDep, Operator, ReadSession, StoreDep, Viewer
 from warmgrid.api.schemas import AssessmentIn, AssessmentOut
 from warmgrid.incidents import log
-from warmgrid.incidents.impact import run_impact, summarise_impact
+from warmgrid.incidents.impact import run_impact
 from warmgrid.store import Store
 from warmgrid.store.audit import record
 from warmgrid.store.errors import NotFoundError
-from warmgrid.store.models import Assessment
+from warmgrid.store.models import AssessmentRecord
 
 router = APIRouter(prefix="/assessments", tags=["assessments"])
 
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/assessments", tags=["assessments"])
 def impact_of(store: Store, assessment_id: int, city: Any, request: Request) -> Any:
     """The impact result of a stored assessment's damaged assets (404 if unknown)."""
     with store.read() as session:
-        row = session.get(Assessment, assessment_id)
+        row = session.get(AssessmentRecord, assessment_id)
         if row is None:
             raise NotFoundError("assessment", str(assessment_id))
         asset_ids = list(row.asset_ids)
@@ -39,9 +39,9 @@ def create_assessment(
             log.get_incident(session, incident_id)
         asset_ids = log.confirmed_asset_ids(session, data.incident_ids)
     result = run_impact(city, asset_ids, request.app.state.compiled_city())
-    summary = summarise_impact(city, result)
+    summary = result.summary()
     with store.write() as session:
-        row = Assessment(created_by=who.actor, asset_ids=asset_ids, result=summary)
+        row = AssessmentRecord(created_by=who.actor, asset_ids=asset_ids, result=summary)
         session.add(row)
         session.flush()
         record(
@@ -60,7 +60,9 @@ def list_assessments(
     _: Viewer, session: ReadSession, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[AssessmentOut]:
     """Assessments, newest first."""
-    rows = session.scalars(select(Assessment).order_by(Assessment.id.desc()).limit(limit))
+    rows = session.scalars(
+        select(AssessmentRecord).order_by(AssessmentRecord.id.desc()).limit(limit)
+    )
     return [AssessmentOut.model_validate(row) for row in rows]
 
 
@@ -69,7 +71,7 @@ def get_assessment(
     assessment_id: Annotated[int, Path(ge=1, le=2**31 - 1)], _: Viewer, session: ReadSession
 ) -> AssessmentOut:
     """One assessment."""
-    row = session.get(Assessment, assessment_id)
+    row = session.get(AssessmentRecord, assessment_id)
     if row is None:
         raise NotFoundError("assessment", str(assessment_id))
     return AssessmentOut.model_validate(row)

@@ -8,19 +8,20 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote
 
 import typer
 from rich.table import Table
 
 from warmgrid.alerts.captime import format_cap_time, utc_now
-from warmgrid.alerts.compose import Message, to_xml
-from warmgrid.alerts.deployment import Deployment
-from warmgrid.alerts.feed import atom_feed, entry_for
-from warmgrid.alerts.validate import CapReport, validate_cap
 from warmgrid.cli.output import console, emit_json, err_console, esc, progress
 from warmgrid.errors import InputError, WarmgridError
+
+if TYPE_CHECKING:
+    from warmgrid.alerts.deployment import Deployment
+    from warmgrid.alerts.message import Message
+    from warmgrid.alerts.validate import CapReport
 
 alert_app = typer.Typer(
     no_args_is_help=True, help="Public alerts (CAP 1.2): compose, validate, publish."
@@ -52,6 +53,8 @@ def validate_command(
 ) -> None:
     """Check CAP files: XSD, specification rules (and feed rules). Exit 0 only if all valid;
     1 if any is invalid; 2 if a file cannot be read."""
+    from warmgrid.alerts.validate import validate_cap
+
     reports: list[CapReport] = []
     unreadable: list[tuple[str, str]] = []
     for path in files:
@@ -154,6 +157,9 @@ def compose_command(
 ) -> None:
     """Compose the outage alerts of a scenario: one CAP 1.2 message per contiguous outage
     area (English and Ukrainian), each validated against the XSD and the feed rules."""
+    from warmgrid.alerts.cap_xml import to_xml
+    from warmgrid.alerts.deployment import Deployment
+    from warmgrid.alerts.validate import validate_cap
     from warmgrid.model.timezone import parse_time
     from warmgrid.scenario.run import public_alerts, run_scenario
     from warmgrid.scenario.spec import demo_scenario, load_scenario
@@ -174,7 +180,6 @@ def compose_command(
         if bar is not None and task is not None:
             bar.update(task, description="composing alerts")
         messages = public_alerts(assessment, moment, deployment=deployment, etr_hours=etr_hours)
-        centres = list(spec.warming_centres)
     files = _write(out, messages, moment, deployment) if out is not None else {}
     summaries = []
     for message in messages:
@@ -195,7 +200,7 @@ def compose_command(
                 "scenario": spec.name,
                 "messages": summaries,
                 "feed": files.get("feed"),
-                "warming_centres": [c.name for c in centres],
+                "warming_centres": [c.name for c in spec.warming_centres],
                 "note": note,
             }
         )
@@ -206,6 +211,8 @@ def compose_command(
 def _feed(messages: list[Message], moment: datetime, deployment: Deployment) -> bytes:
     """The Atom feed of ``messages`` written beside them: ids and links under the public
     URL, or (without one) URN ids and links relative to the feed, never ``file://``."""
+    from warmgrid.alerts.feed import atom_feed, entry_for
+
     if deployment.public_url:
         base = deployment.public_url
         return atom_feed(
@@ -235,6 +242,8 @@ def _feed(messages: list[Message], moment: datetime, deployment: Deployment) -> 
 def _write(
     out: Path, messages: list[Message], moment: datetime, deployment: Deployment
 ) -> dict[str, str]:
+    from warmgrid.alerts.cap_xml import to_xml
+
     try:
         out.mkdir(parents=True, exist_ok=True)
         files = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -12,15 +12,9 @@ from rich.table import Table
 from warmgrid.cli.common import CityArg, JsonOpt, load_city_arg
 from warmgrid.cli.output import console, emit_json, err_console, esc, progress
 from warmgrid.errors import InputError
-from warmgrid.model import City, save_city
-from warmgrid.model.io.geojson_io import read_geojson, write_geojson
-from warmgrid.model.io.pandapipes_io import city_from_pandapipes, read_pandapipes_file
-from warmgrid.model.io.pandapower_io import (
-    city_from_pandapower,
-    city_from_simbench,
-    read_pandapower_file,
-)
-from warmgrid.model.timezone import check_timezone
+
+if TYPE_CHECKING:
+    from warmgrid.model import City
 
 
 def _import_city(
@@ -45,14 +39,21 @@ def _import_city(
             f"--geojson FILE (got {', '.join(chosen) or 'none'})",
         )
     if simbench is not None:
+        from warmgrid.model.io.pandapower_io import city_from_simbench
+
         return city_from_simbench(simbench)
     if pandapower is not None:
-        net = read_pandapower_file(pandapower)
-        return city_from_pandapower(net, name=name or pandapower.stem)
+        from warmgrid.model.io.pandapower_io import city_from_pandapower, read_pandapower_file
+
+        return city_from_pandapower(read_pandapower_file(pandapower), name=name or pandapower.stem)
     if pandapipes is not None:
+        from warmgrid.model.io.pandapipes_io import city_from_pandapipes, read_pandapipes_file
+
         net = read_pandapipes_file(pandapipes)
         return city_from_pandapipes(net, name=name or pandapipes.stem, latlon=latlon)
     assert geojson is not None
+    from warmgrid.model.io.geojson_io import read_geojson
+
     return read_geojson(geojson)
 
 
@@ -127,6 +128,9 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """Import a city from SimBench, pandapower, pandapipes or GeoJSON into a city folder."""
+        from warmgrid.model import save_city
+        from warmgrid.model.timezone import check_timezone
+
         zone = None if timezone is None else check_timezone(timezone, "--timezone")
         with progress(enabled=not json_out) as bar:
             if bar is not None:
@@ -175,6 +179,8 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """Write a whole city to one GeoJSON FeatureCollection."""
+        from warmgrid.model.io.geojson_io import write_geojson
+
         loaded = load_city_arg(city)
         try:
             path = write_geojson(loaded, geojson)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from warmgrid.errors import InputError
-from warmgrid.impact import Circle, Damage
-from warmgrid.impact.damage import Area
-from warmgrid.model import City
-from warmgrid.model.open import open_city
+
+if TYPE_CHECKING:
+    from warmgrid.impact import Circle, Damage
+    from warmgrid.impact.damage import Area
+    from warmgrid.model import City
 
 CityArg = Annotated[str, typer.Argument(help='A city folder, or "demo" for the demo city.')]
 DamageOpt = Annotated[
@@ -33,11 +34,15 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 def load_city_arg(city: str) -> City:
     """The CITY argument: ``demo`` for the embedded demo city, else a city folder."""
+    from warmgrid.model.open import open_city
+
     return open_city(city)
 
 
 def parse_area(text: str) -> Circle:
     """``LON,LAT,RADIUS_M`` → :class:`Circle`."""
+    from warmgrid.impact import Circle
+
     parts = text.split(",")
     if len(parts) != 3:
         raise InputError("--area", f"expected LON,LAT,RADIUS_M, got {text!r}")
@@ -58,6 +63,7 @@ def parse_damage(
 ) -> Damage:
     """``--damage ID,ID``, repeated ``--area LON,LAT,RADIUS_M`` and ``--area-file
     F.geojson`` → :class:`Damage`."""
+    from warmgrid.impact import Damage
     from warmgrid.impact.area_file import read_area_file
 
     ids = [part.strip() for part in (damage or "").split(",") if part.strip()]

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import shlex
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 
 from warmgrid.cli.impact import print_impact
 from warmgrid.cli.output import console, emit_json, esc, progress
 from warmgrid.cli.thermal import cooldown_payload
-from warmgrid.impact.words import Labeller
-from warmgrid.model.timezone import etr_time
-from warmgrid.restore.plan import plan_to_dict
-from warmgrid.scenario.run import Assessment, run_scenario
-from warmgrid.scenario.spec import demo_scenario, load_scenario
+
+if TYPE_CHECKING:
+    from warmgrid.scenario.run import Assessment
 
 
 def _when(hours: float, horizon_h: float) -> str:
-    if not np.isfinite(hours):
+    if not math.isfinite(hours):
         return f"not within the {horizon_h:g} h forecast"
     return f"after {hours:.1f} h"
 
@@ -47,7 +45,7 @@ def print_cooldown(assessment: Assessment) -> None:
             console.print(f"  People below 12 °C after {after:g} h: {cool.people_below(12, after)}")
     if cool.network is not None and cool.network.pipe_ids:
         deadline = cool.network.drain_deadline_h
-        if np.isfinite(deadline):
+        if math.isfinite(deadline):
             console.print(
                 f"  [bold red]Drain the heat network within {deadline:.1f} h[/]: water in "
                 f"{esc(cool.network.first_pipe_id)} starts to freeze then.",
@@ -61,6 +59,8 @@ def print_cooldown(assessment: Assessment) -> None:
 
 def print_plan(assessment: Assessment) -> None:
     """Per crew the ordered repairs, the ETR of every group, the gain over field rules."""
+    from warmgrid.impact.words import Labeller
+
     plan = assessment.plan
     if plan is None:
         console.print("\n[bold]Restoration plan:[/] the scenario names no crews.")
@@ -125,6 +125,8 @@ def print_alerts(assessment: Assessment, scenario_file: str | None) -> None:
 def _clock(start: datetime, hours: float, *, etr: bool = False) -> str:
     """Clock time ``hours`` after ``start`` on ``start``'s clock, with the date once it is
     another day; an ``etr`` is rounded up to the quarter hour as published."""
+    from warmgrid.model.timezone import etr_time
+
     if etr:
         moment = etr_time(start, float(hours))
     else:
@@ -140,6 +142,10 @@ def demo_command(
 ) -> None:
     """Run the demo city's default scenario: what is out and why, how fast homes cool,
     which repairs come first, and what to tell the public."""
+    from warmgrid.restore.plan import plan_to_dict
+    from warmgrid.scenario.run import run_scenario
+    from warmgrid.scenario.spec import demo_scenario, load_scenario
+
     spec = load_scenario(scenario) if scenario else demo_scenario()
     with progress(not json_out) as bar:
         task = bar.add_task("assessing the scenario", total=None) if bar else None

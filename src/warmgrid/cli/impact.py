@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -18,12 +18,11 @@ from warmgrid.cli.common import (
     load_city_arg,
     parse_damage,
 )
-from warmgrid.cli.output import console, emit_json, esc, progress
+from warmgrid.cli.output import console, emit_json, esc, progress, records
 from warmgrid.errors import InputError
-from warmgrid.impact import ImpactResult, assess
-from warmgrid.impact.screen import COUNT_COLUMNS, screen_n1, screen_nk
-from warmgrid.impact.words import Labeller, steps_to_dict
-from warmgrid.model import compile_city
+
+if TYPE_CHECKING:
+    from warmgrid.impact import ImpactResult
 
 
 def print_impact(
@@ -35,6 +34,8 @@ def print_impact(
 
     ``asset_cost`` (e.g. repair hours) picks, of parallel damaged assets, the one named
     as bringing service back (see ``ImpactResult.restoration_groups``)."""
+    from warmgrid.impact.words import Labeller
+
     city = result.compiled.city
     words = Labeller(city)
     buildings = city.buildings
@@ -86,6 +87,10 @@ def impact_command(
     """Who is without power and heat after the damage, and why (without damage: who is
     unsupplied already, in the city's base state)."""
     spec = parse_damage(damage, area, area_file)
+    from warmgrid.impact import assess
+    from warmgrid.impact.words import Labeller, steps_to_dict
+    from warmgrid.model import compile_city
+
     result = assess(compile_city(load_city_arg(city)), spec)
     chains = result.explain(explain) if explain else {}
     with progress(not json_out) as bar:
@@ -123,6 +128,9 @@ def screen_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Rank assets by what their loss costs: N-1 over every asset, or sampled N-k."""
+    from warmgrid.impact.screen import COUNT_COLUMNS, screen_n1, screen_nk
+    from warmgrid.model import compile_city
+
     if k < 1:
         raise InputError("--k", f"must be at least 1, got {k}")
     if top is not None and top < 1:
@@ -143,7 +151,7 @@ def screen_command(
     if top is not None:
         frame = frame.head(top)
     if json_out:
-        emit_json({"k": k, "rows": frame.to_dict(orient="records")})
+        emit_json({"k": k, "rows": records(frame)})
         return
     table = Table(
         title=f"N-{k} screening of {esc(compiled.city.name)}" + (" (sampled)" if k > 1 else ""),

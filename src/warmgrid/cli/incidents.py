@@ -5,35 +5,28 @@ from __future__ import annotations
 import getpass
 import os
 from datetime import UTC, datetime
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
 from warmgrid.alerts.deployment import DEFAULT_SENDER
 from warmgrid.cli.output import console, emit_json, esc
 from warmgrid.errors import InputError
-from warmgrid.incidents import log
-from warmgrid.incidents.domain import (
+from warmgrid.incidents.vocabulary import (
     Certainty,
-    IncidentIn,
     IncidentKind,
     IncidentStatus,
     SourceKind,
     TimePrecision,
 )
-from warmgrid.store import (
-    Role,
-    Store,
-    add_user,
-    authenticate,
-    create_token,
-    default_url,
-    open_store,
-)
 
-Model = TypeVar("Model", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from warmgrid.store import Store
+
+Model = TypeVar("Model", bound="BaseModel")
 
 DbOption = Annotated[
     str | None,
@@ -48,6 +41,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.
 
 def store_url(db: str | None) -> str:
     """``--db``, else ``$WARMGRID_DB``, else the SQLite file ./warmgrid.db."""
+    from warmgrid.store import default_url
+
     url = db or os.environ.get("WARMGRID_DB") or default_url()
     return url if "://" in url else default_url(url)
 
@@ -63,6 +58,8 @@ def cli_actor() -> str:
 
 def validated(model: type[Model], data: dict[str, Any], where: str) -> Model:
     """``data`` as ``model``, or an :class:`InputError` naming the first bad field."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -95,6 +92,7 @@ def _demo_tokens(store: Store) -> list[tuple[str, str]]:
     approved by the approver."""
     from sqlalchemy import select
 
+    from warmgrid.store import Role, add_user, create_token
     from warmgrid.store.models import User
 
     out = []
@@ -145,6 +143,7 @@ def serve(
     from warmgrid.alerts.deployment import Deployment
     from warmgrid.api import create_app
     from warmgrid.incidents.seed import seed_if_empty
+    from warmgrid.store import open_store
 
     if seed_demo and city != "demo":
         raise InputError("--seed-demo", "the demo incidents belong to the demo city (--city demo)")
@@ -223,6 +222,10 @@ def incident_add(
     json: JsonOption = False,
 ) -> None:
     """Record an incident with the report it came from."""
+    from warmgrid.incidents import log
+    from warmgrid.incidents.domain import IncidentIn
+    from warmgrid.store import open_store
+
     data = validated(
         IncidentIn,
         {
@@ -262,6 +265,9 @@ def incident_list(
     json: JsonOption = False,
 ) -> None:
     """List incidents, newest first."""
+    from warmgrid.incidents import log
+    from warmgrid.store import open_store
+
     store = open_store(store_url(db), create=False)
     with store.read() as session:
         rows = [_incident_dict(row) for row in log.list_incidents(session, status, kind, limit)]
@@ -289,6 +295,9 @@ def incident_show(
     json: JsonOption = False,
 ) -> None:
     """Show an incident with its reports, revisions and damage."""
+    from warmgrid.incidents import log
+    from warmgrid.store import open_store
+
     store = open_store(store_url(db), create=False)
     with store.read() as session:
         incident = _incident_dict(log.get_incident(session, incident_id))
@@ -304,7 +313,7 @@ def incident_show(
             }
             for r in log.list_reports(session, incident_id)
         ]
-        revisions = [
+        revisions: list[dict[str, Any]] = [
             {
                 "revision": r.revision,
                 "changed_at": r.changed_at.isoformat(),
@@ -390,7 +399,7 @@ def alert_publish(
     json: JsonOption = False,
 ) -> None:
     """Approve and publish a draft alert (by an approver other than its author)."""
-    from warmgrid.store import alert_log
+    from warmgrid.store import alert_log, authenticate, open_store
     from warmgrid.store.errors import ForbiddenError
     from warmgrid.store.roles import Role
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 console = Console()
 err_console = Console(stderr=True)
@@ -21,32 +21,43 @@ err_console = Console(stderr=True)
 def esc(value: object) -> str:
     """Data or message text for a Rich markup string: brackets are shown, never read as
     markup (``[T1]`` stays), numpy scalars print as plain numbers (``-5``)."""
-    if isinstance(value, np.generic):
-        value = value.item()
+    if type(value).__module__ == "numpy":
+        value = value.item()  # type: ignore[attr-defined]
     return escape(str(value))
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating | float):
-        number = float(value)
-        return None if math.isnan(number) or math.isinf(number) else number
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
+def _unwrap(value: Any) -> Any:
+    """What orjson does not serialise itself: sets, and numpy-likes (``tolist``)."""
+    if isinstance(value, set | frozenset):
+        return list(value)
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def emit_json(payload: dict[str, Any]) -> None:
-    """Print one JSON object on stdout (NaN and infinity become null)."""
-    sys.stdout.write(json.dumps(_jsonable(payload), ensure_ascii=False, indent=2))
-    sys.stdout.write("\n")
+def emit_json(payload: Mapping[str, Any]) -> None:
+    """Print one JSON object on stdout, indented (NaN and infinity become null).
+
+    Serialised by orjson: numpy arrays and scalars natively, a table of 150,000 rows in
+    a fraction of a second."""
+    import orjson
+
+    options = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+    data = orjson.dumps(payload, default=_unwrap, option=options | orjson.OPT_APPEND_NEWLINE)
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode())
+        return
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table's rows as dicts of plain Python values (faster than ``to_dict("records")``)."""
+    names = [str(column) for column in frame.columns]
+    columns = [frame[column].tolist() for column in frame.columns]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from warmgrid.cli.common import AreaFileOpt, AreaOpt, DamageOpt
-from warmgrid.cli.output import console, emit_json, esc, progress
+from warmgrid.cli.output import console, emit_json, esc, progress, records
 from warmgrid.errors import InputError
 
 if TYPE_CHECKING:
@@ -231,7 +231,7 @@ def plan_command(
 
         payload["asset_etr_h"] = payload["task_end_h"]
         frame = building_etr(city_model, result, problem, plan.schedule)
-        payload["building_etr"] = frame.to_dict(orient="records")
+        payload["building_etr"] = records(frame)
     if gantt is not None:
         from warmgrid.restore.plot import save_gantt
 

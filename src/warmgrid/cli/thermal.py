@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
+import math
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
@@ -22,14 +22,11 @@ from warmgrid.cli.common import (
 )
 from warmgrid.cli.output import console, emit_json, esc, progress
 from warmgrid.errors import InputError
-from warmgrid.impact import assess
-from warmgrid.model import compile_city
-from warmgrid.thermal import defaults
-from warmgrid.thermal.building_file import load_building
-from warmgrid.thermal.city import CityCooldown, city_cooldown, stagnant_heat_branches
-from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C
-from warmgrid.thermal.freefloat import simulate_freefloat
-from warmgrid.thermal.weather import Weather, constant_weather, read_weather
+
+if TYPE_CHECKING:
+    from warmgrid.scenario.spec import CooldownSettings
+    from warmgrid.thermal.city import CityCooldown
+    from warmgrid.thermal.weather import Weather
 
 DENVER_EPW = "725650TYCST.epw"
 
@@ -47,7 +44,9 @@ def _weather(
     location: tuple[float, float] | None = None,
 ) -> Weather:
     """Constant or file weather for the horizon; a CSV's sun is placed at ``location``."""
-    needed = int(np.ceil(hours))
+    from warmgrid.thermal.weather import constant_weather, read_weather
+
+    needed = math.ceil(hours)
     if outdoor_temp is not None:
         return constant_weather(outdoor_temp, needed)
     assert weather_file is not None
@@ -62,11 +61,13 @@ def _weather(
 
 
 def _hours(value: float) -> float | None:
-    return None if not np.isfinite(value) else round(float(value), 2)
+    return None if not math.isfinite(value) else round(float(value), 2)
 
 
 def cooldown_payload(cool: CityCooldown, names: dict[str, str]) -> dict[str, Any]:
     """JSON form of a city cool-down."""
+    import numpy as np
+
     horizon = float(cool.result.time_h[-1])
     thresholds: dict[str, Any] = {}
     for threshold, hours in cool.hours_to.items():
@@ -119,35 +120,53 @@ def cooldown_command(
         Path | None,
         typer.Option("--weather", help="Weather: an EPW file or an hourly CSV (temp_air_c)."),
     ] = None,
-    hours: Annotated[float, typer.Option(help="Horizon, hours.")] = defaults.HORIZON_H,
-    step_min: Annotated[float, typer.Option(help="Time step, minutes.")] = defaults.STEP_MIN,
+    hours: Annotated[float, typer.Option(help="Horizon, hours.")] = 72.0,
+    step_min: Annotated[
+        float | None, typer.Option(help="Time step, minutes (default: as in scenarios).")
+    ] = None,
     start_hour: Annotated[int, typer.Option(help="First hour of the weather file used.")] = 0,
     set_point: Annotated[
-        float, typer.Option(help="Indoor temperature before, °C.")
-    ] = defaults.SET_POINT_C,
+        float | None,
+        typer.Option(help="Indoor temperature before, °C (default: as in scenarios)."),
+    ] = None,
     water_temp: Annotated[
-        float, typer.Option(help="Heat-network water temperature when flow stops, °C.")
-    ] = defaults.WATER_TEMP_C,
-    heating_radiant_fraction: Annotated[
-        float,
+        float | None,
+        typer.Option(
+            help="Heat-network water temperature when flow stops, °C (default: as in scenarios)."
+        ),
+    ] = None,
+    heating_radiative_fraction: Annotated[
+        float | None,
         typer.Option(
             help="Share of the heating given by radiation before the outage (0: all to the "
-            "air as ISO 13790 C.4; default: half, like its internal gains, eq. C.1)."
+            "air, ISO 13790 C.4; default: as in scenarios)."
         ),
-    ] = defaults.HEATING_RADIATIVE_FRACTION,
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """How fast the homes cut off from heat get cold, and when to drain the heat network."""
-    if not (np.isfinite(hours) and 0 < hours <= 24 * 366):
+    """How fast the homes cut off from heat get cold, and when to drain the heat network.
+
+    Runs the cool-down step of the scenario pipeline with the scenario files' settings,
+    defaults and limits (``[cooldown]`` of a scenario file)."""
+    from warmgrid.impact import assess
+    from warmgrid.model import compile_city
+    from warmgrid.scenario.run import cool_down_under
+
+    settings = _cooldown_settings(
+        {
+            "set_point_c": ("--set-point", set_point),
+            "water_temp_c": ("--water-temp", water_temp),
+            "step_min": ("--step-min", step_min),
+            "heating_radiative_fraction": (
+                "--heating-radiative-fraction",
+                heating_radiative_fraction,
+            ),
+        }
+    )
+    if not (math.isfinite(hours) and 0 < hours <= 24 * 366):
         raise InputError("--hours", f"expected 0 < hours <= 8784, got {hours:g}")
-    if not (np.isfinite(step_min) and 0 < step_min <= 60):
-        raise InputError("--step-min", f"expected 0 < minutes <= 60, got {step_min:g}")
-    if step_min / 60 > hours:
-        raise InputError("--hours", f"shorter than one step of {step_min:g} min")
-    if not 0.0 <= heating_radiant_fraction <= 1.0:
-        raise InputError(
-            "--heating-radiant-fraction", f"expected 0 to 1, got {heating_radiant_fraction:g}"
-        )
+    if settings.step_min / 60 > hours:
+        raise InputError("--hours", f"shorter than one step of {settings.step_min:g} min")
     if start_hour < 0:
         raise InputError("--start-hour", f"expected 0 or more, got {start_hour}")
     spec = parse_damage(damage, area, area_file)
@@ -163,22 +182,12 @@ def cooldown_command(
     weather = _weather(outdoor_temp, weather_file, hours, start_hour, location)
     impact = assess(compiled, spec)
     city_model = compiled.city
-    buildings = city_model.buildings[impact.building_without_heat].reset_index(drop=True)
-    stagnant = stagnant_heat_branches(city_model.branches, impact.unsupplied().get("heat", []))
     with progress(not json_out) as bar:
         task = bar.add_task("cool-down", total=None) if bar else None
-        cool = city_cooldown(
-            buildings,
-            weather,
-            hours=hours,
-            step_h=step_min / 60.0,
-            start_temp_c=set_point,
-            branches=stagnant,
-            water_temp_c=water_temp,
-            heating_radiative_fraction=heating_radiant_fraction,
-        )
+        cool = cool_down_under(city_model, impact, weather, hours, settings)
         if bar is not None and task is not None:
             bar.update(task, completed=1, total=1)
+    buildings = city_model.buildings
     names = dict(zip(buildings["id"].astype(str), buildings["name"].astype(str), strict=True))
     payload = cooldown_payload(cool, names)
     payload["city"] = city_model.name
@@ -188,6 +197,24 @@ def cooldown_command(
         emit_json(payload)
         return
     _print_cooldown(payload)
+
+
+def _cooldown_settings(given: dict[str, tuple[str, float | None]]) -> CooldownSettings:
+    """The scenario files' cool-down settings with the values given on the command line
+    (setting → (option, value or None)), each checked against the same limits."""
+    from dataclasses import replace
+
+    from warmgrid.scenario.spec import COOLDOWN_LIMITS, CooldownSettings
+
+    changes: dict[str, float] = {}
+    for key, (option, value) in given.items():
+        if value is None:
+            continue
+        low, high = COOLDOWN_LIMITS[key]
+        if not (math.isfinite(value) and low <= value <= high):
+            raise InputError(option, f"expected {low:g} to {high:g}, got {value:g}")
+        changes[key] = value
+    return replace(CooldownSettings(), **changes)
 
 
 def _print_cooldown(payload: dict[str, Any]) -> None:
@@ -251,6 +278,11 @@ def freefloat_command(
 ) -> None:
     """A year without heating (annual min, max, mean indoor air temperature), or with
     --start-temp the hours until the air falls below 18, 15, 12, 10, 5 and 0 °C."""
+    from warmgrid.thermal.building_file import load_building
+    from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C
+    from warmgrid.thermal.freefloat import simulate_freefloat
+    from warmgrid.thermal.weather import constant_weather, read_weather
+
     description = load_building(building)
     if outdoor_temp is not None and weather_file is not None:
         raise InputError("--outdoor-temp", "give either --weather or --outdoor-temp, not both")
@@ -263,7 +295,7 @@ def freefloat_command(
     weather = read_weather(path) if outdoor_temp is None else constant_weather(outdoor_temp, 8760)
     result = simulate_freefloat(description.params, weather, description.ventilation)
     hourly = result.hourly_air_temp_c
-    payload = {
+    payload: dict[str, Any] = {
         "building": description.name,
         "weather": str(path),
         "hours": int(hourly.size),

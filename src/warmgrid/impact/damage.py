@@ -15,11 +15,8 @@ import shapely
 from shapely.geometry import Polygon as ShapelyPolygon
 
 from warmgrid.errors import InputError
+from warmgrid.geo import LocalFrame
 from warmgrid.model.compile import CompiledCity
-
-EARTH_RADIUS_M = (
-    6_371_008.8  # mean Earth radius, IUGG (Moritz 2000, Geodetic Reference System 1980)
-)
 
 
 @dataclass(frozen=True)
@@ -69,15 +66,7 @@ class Damage:
     areas: Sequence[Area] = field(default_factory=tuple)
 
 
-def _project(
-    lon: np.ndarray, lat: np.ndarray, lon0: float, lat0: float
-) -> tuple[np.ndarray, np.ndarray]:
-    x = np.radians(lon - lon0) * EARTH_RADIUS_M * np.cos(np.radians(lat0))
-    y = np.radians(lat - lat0) * EARTH_RADIUS_M
-    return x, y
-
-
-def _segment_distance(ax, ay, bx, by) -> np.ndarray:
+def _segment_distance(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray) -> np.ndarray:
     """Distance from the origin to segments a–b (metres, projected)."""
     dx, dy = bx - ax, by - ay
     length2 = dx * dx + dy * dy
@@ -91,7 +80,7 @@ def _area_hits(compiled: CompiledCity, area: Area) -> tuple[np.ndarray, np.ndarr
     """(nodes inside, edges crossing) for one area; nodes without coordinates never hit."""
     lon, lat = compiled.node_lon, compiled.node_lat
     if isinstance(area, Circle):
-        x, y = _project(lon, lat, area.lon, area.lat)
+        x, y = LocalFrame(area.lon, area.lat).to_xy_m(lon, lat).T
         node_hit = np.hypot(x, y) <= area.radius_m
         edge_dist = _segment_distance(
             x[compiled.edge_u], y[compiled.edge_u], x[compiled.edge_v], y[compiled.edge_v]

@@ -2,7 +2,7 @@
 
 A node has service when it is undamaged, connected to an active source of its network
 through undamaged, closed, in-service branches, and every dependency of the sources and
-branches on that path is served (DESIGN.md, "Semantics worth stating once"). This is the
+branches on that path is served (docs/architecture.md, "Semantics worth stating once"). This is the
 least fixed point of that rule: a heat plant whose own-needs bus is fed only by the
 plant itself is not supplied (it would need a black start).
 

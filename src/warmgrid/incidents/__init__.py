@@ -1,35 +1,7 @@
-"""The incident log: sourced reports, append-only revisions and confirmed damage."""
+"""The incident log: sourced reports, append-only revisions and confirmed damage.
 
-from warmgrid.incidents.candidates import Candidate, candidate_assets, city_asset_ids
-from warmgrid.incidents.domain import (
-    ALLOWED_TRANSITIONS,
-    Certainty,
-    DamageIn,
-    Figure,
-    IncidentIn,
-    IncidentKind,
-    IncidentPatch,
-    IncidentStatus,
-    ReportIn,
-    SourceKind,
-    TimePrecision,
-    check_transition,
-)
-
-__all__ = [
-    "ALLOWED_TRANSITIONS",
-    "Candidate",
-    "Certainty",
-    "DamageIn",
-    "Figure",
-    "IncidentIn",
-    "IncidentKind",
-    "IncidentPatch",
-    "IncidentStatus",
-    "ReportIn",
-    "SourceKind",
-    "TimePrecision",
-    "candidate_assets",
-    "check_transition",
-    "city_asset_ids",
-]
+Modules: :mod:`~warmgrid.incidents.vocabulary` (kinds, statuses, certainty),
+:mod:`~warmgrid.incidents.domain` (validated input shapes), :mod:`~warmgrid.incidents.log`
+(the log's operations on a store), :mod:`~warmgrid.incidents.candidates` (assets near a
+reported location), :mod:`~warmgrid.incidents.seed` (the demo incidents).
+"""

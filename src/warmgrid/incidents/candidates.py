@@ -18,8 +18,8 @@ import shapely
 from shapely.geometry import shape
 
 from warmgrid.errors import InputError
+from warmgrid.geo import LocalFrame
 
-EARTH_RADIUS_M = 6_371_008.8
 MAX_RADIUS_M = 50_000.0
 
 
@@ -32,16 +32,6 @@ class Candidate:
     network: str
     kind: str
     distance_m: float
-
-
-def _projector(lon0: float, lat0: float) -> tuple[float, float]:
-    metres_per_degree = math.pi / 180 * EARTH_RADIUS_M
-    return metres_per_degree * math.cos(math.radians(lat0)), metres_per_degree
-
-
-def _project(lon: np.ndarray, lat: np.ndarray, lon0: float, lat0: float) -> np.ndarray:
-    kx, ky = _projector(lon0, lat0)
-    return np.column_stack([(np.asarray(lon) - lon0) * kx, (np.asarray(lat) - lat0) * ky])
 
 
 def _branch_shape(ends: np.ndarray, node_row: dict[str, int], node_xy: np.ndarray) -> Any:
@@ -62,12 +52,11 @@ def candidate_assets(city: Any, location: dict[str, Any], radius_m: float) -> li
         raise InputError("radius_m", f"must be between 0 and {MAX_RADIUS_M:.0f} m")
     geometry = shape(location)
     centre = geometry.centroid
-    lon0, lat0 = centre.x, centre.y
-    kx, ky = _projector(lon0, lat0)
-    area = shapely.transform(geometry, lambda xy: (xy - [lon0, lat0]) * [kx, ky])
+    frame = LocalFrame(centre.x, centre.y)
+    area = frame.project(geometry)
 
     nodes = city.nodes
-    node_xy = _project(nodes["lon"].to_numpy(float), nodes["lat"].to_numpy(float), lon0, lat0)
+    node_xy = frame.to_xy_m(nodes["lon"].to_numpy(float), nodes["lat"].to_numpy(float))
     node_row = {node_id: row for row, node_id in enumerate(nodes["id"])}
     found: list[Candidate] = []
 

@@ -7,7 +7,6 @@ Locations are GeoJSON geometries (RFC 7946: WGS84 longitude, latitude in degrees
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -19,29 +18,14 @@ from pydantic import (
     model_validator,
 )
 
+from warmgrid.incidents.vocabulary import (
+    Certainty,
+    IncidentKind,
+    IncidentStatus,
+    SourceKind,
+    TimePrecision,
+)
 from warmgrid.store.errors import ConflictError
-
-
-class IncidentKind(StrEnum):
-    """What happened."""
-
-    AIR_THREAT = "air_threat"
-    INTERCEPTION_DEBRIS = "interception_debris"
-    STRIKE = "strike"
-    FIRE = "fire"
-    EXPLOSION = "explosion"
-    OUTAGE = "outage"
-    OTHER = "other"
-
-
-class IncidentStatus(StrEnum):
-    """reported → confirmed → resolved, or reported → ruled_out."""
-
-    REPORTED = "reported"
-    CONFIRMED = "confirmed"
-    RESOLVED = "resolved"
-    RULED_OUT = "ruled_out"
-
 
 ALLOWED_TRANSITIONS: dict[IncidentStatus, frozenset[IncidentStatus]] = {
     IncidentStatus.REPORTED: frozenset({IncidentStatus.CONFIRMED, IncidentStatus.RULED_OUT}),
@@ -60,36 +44,6 @@ def check_transition(old: IncidentStatus, new: IncidentStatus) -> None:
         raise ConflictError(
             f"status: cannot go from {old.value!r} to {new.value!r}; allowed: {allowed}"
         )
-
-
-class TimePrecision(StrEnum):
-    """How precisely the time of an incident is known."""
-
-    SECOND = "second"
-    MINUTE = "minute"
-    HOUR = "hour"
-    DAY = "day"
-    UNKNOWN = "unknown"
-
-
-class SourceKind(StrEnum):
-    """Who a report comes from."""
-
-    OFFICIAL = "official"
-    UTILITY = "utility"
-    EMERGENCY_SERVICE = "emergency_service"
-    MEDIA = "media"
-    PUBLIC = "public"
-
-
-class Certainty(StrEnum):
-    """CAP 1.2 certainty (OASIS CAP 1.2 §3.2.2)."""
-
-    OBSERVED = "Observed"
-    LIKELY = "Likely"
-    POSSIBLE = "Possible"
-    UNLIKELY = "Unlikely"
-    UNKNOWN = "Unknown"
 
 
 #: Bidirectional embedding, override and isolate controls (Unicode UAX #9, §2.1–2.4):

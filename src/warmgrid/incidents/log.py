@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -185,7 +185,7 @@ def _request_digest(incident_id: int, dumped: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-_REPORTS = Report.__table__
+_REPORTS = cast(Table, Report.__table__)
 _INSERT_REPORT = {
     "sqlite": sqlite_insert(_REPORTS)
     .on_conflict_do_nothing(index_elements=["submitted_by_user_id", "idempotency_key"])

@@ -20,9 +20,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmgrid.errors import InputError
+from warmgrid.impact import Circle
 from warmgrid.incidents import log
 from warmgrid.incidents.candidates import candidate_assets
 from warmgrid.incidents.domain import DamageIn, IncidentIn, IncidentPatch, ReportIn
+from warmgrid.incidents.vocabulary import IncidentStatus
 from warmgrid.store import Store
 from warmgrid.store.models import Incident
 
@@ -54,7 +56,7 @@ def _add(
     for asset_id in damage:
         log.confirm_damage(session, incident.id, DamageIn(asset_id=asset_id), SEED_ACTOR)
     for status in statuses:
-        patch = IncidentPatch(status=status, reason="demo scenario")
+        patch = IncidentPatch(status=IncidentStatus(status), reason="demo scenario")
         log.revise_incident(session, incident.id, patch, SEED_ACTOR)
 
 
@@ -129,6 +131,8 @@ def seed_if_empty(store: Store, city: Any = None) -> int:
         for area, label, entry in zip(
             areas, scenario.damage_labels[1:], words["debris"], strict=False
         ):
+            if not isinstance(area, Circle):
+                continue  # debris reports are points with a radius
             location = {"type": "Point", "coordinates": [area.lon, area.lat]}
             hit = [c.asset_id for c in candidate_assets(city, location, area.radius_m)]
             _add(

@@ -10,6 +10,7 @@ that cuts the branch they guard when they are open or damaged.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,7 +58,7 @@ class CompiledCity:
         """Number of assets (nodes + branches + sources)."""
         return self.n_nodes + self.n_branches + self.n_sources
 
-    def asset_index(self, ids: list[str] | np.ndarray, where: str = "") -> np.ndarray:
+    def asset_index(self, ids: Sequence[str] | np.ndarray, where: str = "") -> np.ndarray:
         """Asset indices of ``ids``; raises :class:`UnknownIdError` naming the first unknown."""
         ids = list(ids)
         positions = self.asset_ids.get_indexer(ids)

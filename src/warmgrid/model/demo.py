@@ -6,7 +6,7 @@ A fictional mid-size city in a cold climate, laid out in metres around (30.50 E,
   switchyard. CHP-5 meets the grid through three unit transformers (T1–T3) and a reserve
   own-needs transformer; its own needs (6 kV) — the heat plant and the network pumps —
   depend on them. Its generators do not count as a source: an islanded plant that lost
-  its grid connection trips (DESIGN.md; pandapower's ``unsupplied_buses`` treats only
+  its grid connection trips (docs/architecture.md; pandapower's ``unsupplied_buses`` treats only
   slack machines as sources too).
 - 10 kV feeders from both substations (one via a three-winding 110/35/10 kV transformer)
   through ring-main units to 10/0.4 kV transformers, with a normally open tie switch.
@@ -22,21 +22,21 @@ and marks two debris sites elsewhere.
 
 from __future__ import annotations
 
-import math
 from functools import cache
+from typing import Any
 
+from warmgrid.geo import LocalFrame
 from warmgrid.model.builder import CityBuilder
 from warmgrid.model.city import City
 
-ORIGIN_LON, ORIGIN_LAT = 30.50, 50.45
+ORIGIN = LocalFrame(30.50, 50.45)
 TIMEZONE = "Europe/Kyiv"
-METRES_PER_DEGREE_LAT = 111_195.0  # mean Earth radius 6,371.0088 km × π/180
 
 
 def at(x_m: float, y_m: float) -> tuple[float, float]:
     """(lon, lat) of a point ``x_m`` east and ``y_m`` north of the demo city's origin."""
-    lon = ORIGIN_LON + x_m / (METRES_PER_DEGREE_LAT * math.cos(math.radians(ORIGIN_LAT)))
-    return round(lon, 6), round(ORIGIN_LAT + y_m / METRES_PER_DEGREE_LAT, 6)
+    lon, lat = ORIGIN.to_lonlat_deg([x_m, y_m])
+    return round(float(lon[0]), 6), round(float(lat[0]), 6)
 
 
 # (archetype, storeys, apartments, floor area m2) of the demo's residential block types
@@ -257,8 +257,8 @@ def demo_city() -> City:
             )
     return city.build(
         meta={
-            "origin_lon": ORIGIN_LON,
-            "origin_lat": ORIGIN_LAT,
+            "origin_lon": ORIGIN.lon0_deg,
+            "origin_lat": ORIGIN.lat0_deg,
             "description": "Embedded demo city of warmgrid (fictional).",
         },
         timezone=TIMEZONE,
@@ -274,7 +274,7 @@ def _place_buildings(
     lv_bus: str,
     heat_node: str,
     block_type: str,
-    facility: tuple | None,
+    facility: tuple[Any, ...] | None,
 ) -> None:
     offsets = ((-35.0, 15.0), (35.0, 15.0), (-35.0, -35.0), (35.0, -35.0))
     for j, (dx, dy) in enumerate(offsets):

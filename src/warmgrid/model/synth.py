@@ -53,13 +53,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from warmgrid.errors import InputError
+from warmgrid.geo import LocalFrame
 from warmgrid.model.city import City
-from warmgrid.model.demo import METRES_PER_DEGREE_LAT, PEOPLE_PER_APARTMENT
+from warmgrid.model.demo import PEOPLE_PER_APARTMENT
 
 CENTRE_LON, CENTRE_LAT = 30.50, 50.45
 CELL_PITCH_M = 250.0
@@ -129,20 +131,27 @@ class _Assembler:
     order elements are added (like :class:`warmgrid.model.builder.CityBuilder`).
     """
 
-    nodes: list[dict] = field(default_factory=list)
-    branches: list[dict] = field(default_factory=list)
-    sources: list[dict] = field(default_factory=list)
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    branches: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
     deps: list[tuple[str, np.ndarray, np.ndarray]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: {"n": 0, "b": 0, "s": 0})
 
-    def _add(self, parts: list[dict], key: str, count: int, columns: dict) -> np.ndarray:
+    def _add(
+        self, parts: list[dict[str, Any]], key: str, count: int, columns: dict[str, Any]
+    ) -> np.ndarray:
         start = self.counts[key]
         self.counts[key] = start + count
         parts.append({"count": count, **columns})
         return np.arange(start, start + count, dtype=np.int64)
 
     def node(
-        self, network: str, x: np.ndarray, y: np.ndarray, voltage_kv: float = math.nan, name=""
+        self,
+        network: str,
+        x: np.ndarray,
+        y: np.ndarray,
+        voltage_kv: float = math.nan,
+        name: str | np.ndarray = "",
     ) -> np.ndarray:
         """Add buses (power) or junctions (heat) at positions in metres; their indices."""
         kind = "bus" if network == "power" else "junction"
@@ -160,15 +169,20 @@ class _Assembler:
         guards: np.ndarray | int = -1,
         closed: np.ndarray | bool = True,
         diameter_m: np.ndarray | float = math.nan,
-        name="",
+        name: str | np.ndarray = "",
     ) -> np.ndarray:
         """Add branches between node indices (``-1``: none); their indices."""
-        columns = {"network": network, "kind": kind, "u": u, "v": v, "third": third}
+        columns: dict[str, Any] = {"network": network, "kind": kind, "u": u, "v": v, "third": third}
         columns |= {"guards": guards, "closed": closed, "diameter_m": diameter_m, "name": name}
         return self._add(self.branches, "b", len(u), columns)
 
     def source(
-        self, network: str, kind: str, node: np.ndarray, capacity_mw: float, name=""
+        self,
+        network: str,
+        kind: str,
+        node: np.ndarray,
+        capacity_mw: float,
+        name: str | np.ndarray = "",
     ) -> np.ndarray:
         """Add grid infeeds, heat plants or boilers at node indices; their indices."""
         columns = {"network": network, "kind": kind, "node": node, "capacity_mw": capacity_mw}
@@ -179,13 +193,13 @@ class _Assembler:
         self.deps.append((table, asset, node))
 
 
-def _column(parts: list[dict], key: str, dtype=None) -> np.ndarray:
+def _column(parts: list[dict[str, Any]], key: str, dtype: type | None = None) -> np.ndarray:
     return np.concatenate(
         [np.broadcast_to(np.asarray(p[key], dtype=dtype), (p["count"],)) for p in parts]
     )
 
 
-def _ids(parts: list[dict]) -> np.ndarray:
+def _ids(parts: list[dict[str, Any]]) -> np.ndarray:
     counters: dict[str, int] = {}
     chunks = []
     for part in parts:
@@ -204,7 +218,9 @@ def _refer(ids: np.ndarray, index: np.ndarray) -> np.ndarray:
     return out
 
 
-def _chain_parents(group_start: np.ndarray, sizes: np.ndarray, head: np.ndarray, step: int):
+def _chain_parents(
+    group_start: np.ndarray, sizes: np.ndarray, head: np.ndarray, step: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parent of every member of consecutive groups: ``step`` members back, or the head."""
     member = np.arange(int(sizes.sum()), dtype=np.int64)
     group = np.repeat(np.arange(sizes.size), sizes)
@@ -212,9 +228,10 @@ def _chain_parents(group_start: np.ndarray, sizes: np.ndarray, head: np.ndarray,
     return np.where(position >= step, member - step, head[group]), position, group
 
 
-def _lon_lat(x: np.ndarray, y: np.ndarray, lon0: float, lat0: float):
-    metres_per_degree_lon = METRES_PER_DEGREE_LAT * math.cos(math.radians(lat0))
-    return lon0 + x / metres_per_degree_lon, lat0 + y / METRES_PER_DEGREE_LAT
+def _lon_lat(
+    x: np.ndarray, y: np.ndarray, lon0: float, lat0: float
+) -> tuple[np.ndarray, np.ndarray]:
+    return LocalFrame(lon0, lat0).to_lonlat_deg(np.column_stack([x, y]))
 
 
 @dataclass
@@ -314,7 +331,9 @@ def _groups(cells: _Cells) -> tuple[np.ndarray, np.ndarray]:
     return per_cell, np.cumsum(per_cell) - per_cell
 
 
-def _spokes(cells: _Cells, group_cell: np.ndarray, position: np.ndarray):
+def _spokes(
+    cells: _Cells, group_cell: np.ndarray, position: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Positions (metres) of the groups along the cell's three feeder spokes."""
     angle = (position % LV_FEEDERS) * (2 * math.pi / LV_FEEDERS) + 0.3
     radius = (position // LV_FEEDERS + 1) * 22.0
@@ -384,7 +403,12 @@ def _chp_plants(asm: _Assembler, cells: _Cells, plan: _HeatPlan, hv: np.ndarray)
 
 
 def _boiler_house(
-    asm: _Assembler, x: np.ndarray, y: np.ndarray, power: np.ndarray, capacity_mw: float, name
+    asm: _Assembler,
+    x: np.ndarray,
+    y: np.ndarray,
+    power: np.ndarray,
+    capacity_mw: float,
+    name: str | np.ndarray,
 ) -> np.ndarray:
     """Boiler houses whose boilers and pumps need power at ``power``; their outlets."""
     header = asm.node("heat", x, y, name=name)
@@ -511,7 +535,7 @@ def _service_pipes(
     return out, group_cell
 
 
-def _between(rng: np.random.Generator, low, high, size: int) -> np.ndarray:
+def _between(rng: np.random.Generator, low: float, high: float, size: int) -> np.ndarray:
     return low + (high - low) * rng.random(size)
 
 
@@ -647,7 +671,7 @@ def _assemble(
     rng: np.random.Generator,
     name: str,
     centre: tuple[float, float],
-    meta: dict,
+    meta: dict[str, Any],
 ) -> City:
     node_ids = _ids(asm.nodes)
     x, y = _column(asm.nodes, "x", float), _column(asm.nodes, "y", float)

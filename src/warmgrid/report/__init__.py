@@ -1,0 +1,1 @@
+"""The situation report and data exports."""

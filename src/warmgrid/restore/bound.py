@@ -103,10 +103,10 @@ def lower_bound(problem: Problem, *, max_rounds: int = 200, time_limit_s: float 
     patterns: dict[bytes, list[int]] = {}
     for t in range(n):
         patterns.setdefault(p.eligible[t].tobytes(), []).append(t)
-    for members in patterns.values():
-        k = int(p.eligible[members[0]].sum())
+    for tasks in patterns.values():
+        k = int(p.eligible[tasks[0]].sum())
         if k < p.n_crews:
-            classes.append((np.array(members), k))
+            classes.append((np.array(tasks), k))
 
     value = 0.0
     for _ in range(max_rounds):
@@ -161,7 +161,7 @@ def greedy_bound(problem: Problem, *, iterations: int = 60) -> float:
     flat, offsets = p.group_needs
     group_of = np.repeat(np.arange(len(p.groups)), np.diff(offsets))
     share = 1.0 / np.diff(offsets)[group_of]
-    classes = {}
+    classes: dict[bytes, list[int]] = {}
     for t in range(n):
         classes.setdefault(p.eligible[t].tobytes(), []).append(t)
     members = [(np.array(m), int(p.eligible[m[0]].sum())) for m in classes.values()]
@@ -190,7 +190,9 @@ def _add_rows(h: highspy.Highs, rows: list[tuple[list[int], list[float], float]]
     """Add rows ``Σ coef × var ≥ lower``."""
     if not rows:
         return
-    starts, index, value = [], [], []
+    starts: list[int] = []
+    index: list[int] = []
+    value: list[float] = []
     for cols, coefs, _ in rows:
         starts.append(len(index))
         index.extend(cols)

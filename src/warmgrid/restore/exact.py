@@ -116,21 +116,21 @@ def _add_ordering(
         y: dict[tuple[int, int], cp_model.IntVar] = {}
         for i, t in enumerate(tasks_c):
             for u in tasks_c[i + 1 :]:
-                y[t, u] = model.NewBoolVar(f"y{t}_{u}_{c}")
-                y[u, t] = model.NewBoolVar(f"y{u}_{t}_{c}")
+                y[t, u] = model.new_bool_var(f"y{t}_{u}_{c}")
+                y[u, t] = model.new_bool_var(f"y{u}_{t}_{c}")
                 both = [x[t, c], x[u, c]]
-                model.AddBoolOr([x[t, c].Not(), x[u, c].Not(), y[t, u], y[u, t]])
-                model.AddBoolOr([y[t, u].Not(), y[u, t].Not()])
+                model.add_bool_or([x[t, c].negated(), x[u, c].negated(), y[t, u], y[u, t]])
+                model.add_bool_or([y[t, u].negated(), y[u, t].negated()])
                 for lit in (y[t, u], y[u, t]):
-                    model.AddImplication(lit, both[0])
-                    model.AddImplication(lit, both[1])
-                model.Add(start[u] >= start[t] + int(d[t])).OnlyEnforceIf(y[t, u])
-                model.Add(start[t] >= start[u] + int(d[u])).OnlyEnforceIf(y[u, t])
+                    model.add_implication(lit, both[0])
+                    model.add_implication(lit, both[1])
+                model.add(start[u] >= start[t] + int(d[t])).only_enforce_if(y[t, u])
+                model.add(start[t] >= start[u] + int(d[u])).only_enforce_if(y[u, t])
         for u in tasks_c:
             before = [(y[t, u], int(work[t])) for t in tasks_c if t != u]
-            model.Add(
+            model.add(
                 start[u] >= int(avail[c] + min_in[u]) + sum(w * lit for lit, w in before)
-            ).OnlyEnforceIf(x[u, c])
+            ).only_enforce_if(x[u, c])
 
 
 def _break_crew_symmetry(
@@ -156,7 +156,7 @@ def _break_crew_symmetry(
             tasks = [t for t in range(n) if (t, a) in x]
             for k, t in enumerate(tasks):
                 earlier = [x[u, a] for u in tasks[:k]]
-                model.AddBoolOr([*earlier, x[t, b].Not()])
+                model.add_bool_or([*earlier, x[t, b].negated()])
 
 
 def solve_exact(
@@ -192,45 +192,45 @@ def solve_exact(
         int(min(avail[c] + tr[n + c, t] for c in range(m) if problem.eligible[t, c]))
         for t in range(n)
     ]
-    start = [model.NewIntVar(earliest[t], horizon, f"s{t}") for t in range(n)]
+    start = [model.new_int_var(earliest[t], horizon, f"s{t}") for t in range(n)]
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     arcs: dict[tuple[int, int, int], cp_model.IntVar] = {}
     for t in range(n):
         for c in range(m):
             if problem.eligible[t, c]:
-                x[t, c] = model.NewBoolVar(f"x{t}_{c}")
-        model.AddExactlyOne(x[t, c] for c in range(m) if (t, c) in x)
+                x[t, c] = model.new_bool_var(f"x{t}_{c}")
+        model.add_exactly_one(x[t, c] for c in range(m) if (t, c) in x)
     for c in range(m):
         tasks_c = [t for t in range(n) if (t, c) in x]
         if not tasks_c:
             continue
-        circuit = []
-        idle = model.NewBoolVar(f"idle{c}")
+        circuit: list[tuple[int, int, cp_model.LiteralT]] = []
+        idle = model.new_bool_var(f"idle{c}")
         circuit.append((0, 0, idle))
         for t in tasks_c:
-            first = model.NewBoolVar(f"f{c}_{t}")
-            last = model.NewBoolVar(f"l{c}_{t}")
+            first = model.new_bool_var(f"f{c}_{t}")
+            last = model.new_bool_var(f"l{c}_{t}")
             arcs[c, -1, t] = first
             arcs[c, t, -1] = last
-            circuit += [(0, t + 1, first), (t + 1, 0, last), (t + 1, t + 1, x[t, c].Not())]
-            model.Add(start[t] >= int(avail[c] + tr[n + c, t])).OnlyEnforceIf(first)
+            circuit += [(0, t + 1, first), (t + 1, 0, last), (t + 1, t + 1, x[t, c].negated())]
+            model.add(start[t] >= int(avail[c] + tr[n + c, t])).only_enforce_if(first)
             if shift_end[c] is not None:
-                model.Add(start[t] + int(d[t]) <= shift_end[c]).OnlyEnforceIf(x[t, c])
+                model.add(start[t] + int(d[t]) <= shift_end[c]).only_enforce_if(x[t, c])
             for u in tasks_c:
                 if u == t:
                     continue
-                lit = model.NewBoolVar(f"a{c}_{t}_{u}")
+                lit = model.new_bool_var(f"a{c}_{t}_{u}")
                 arcs[c, t, u] = lit
                 circuit.append((t + 1, u + 1, lit))
-                model.Add(start[u] >= start[t] + int(d[t] + tr[t, u])).OnlyEnforceIf(lit)
-        model.AddCircuit(circuit)
+                model.add(start[u] >= start[t] + int(d[t] + tr[t, u])).only_enforce_if(lit)
+        model.add_circuit(circuit)
     min_in = tr.copy()
     min_in[np.arange(n), np.arange(n)] = np.iinfo(np.int64).max
     min_in = min_in.min(axis=0)
     busy = []
     for c in range(m):
         intervals = [
-            model.NewOptionalIntervalVar(
+            model.new_optional_interval_var(
                 start[t] - int(min_in[t]),
                 int(d[t] + min_in[t]),
                 start[t] + int(d[t]),
@@ -240,59 +240,59 @@ def solve_exact(
             for t in range(n)
             if (t, c) in x
         ]
-        model.AddNoOverlap(intervals)
+        model.add_no_overlap(intervals)
     for t in range(n):
         busy.append(
-            model.NewIntervalVar(
+            model.new_interval_var(
                 start[t] - int(min_in[t]), int(d[t] + min_in[t]), start[t] + int(d[t]), f"b{t}"
             )
         )
     if m > 1:
-        model.AddCumulative(busy, [1] * n, m)
+        model.add_cumulative(busy, [1] * n, m)
     _add_ordering(model, x, start, d, min_in, avail, n, m)
     _break_crew_symmetry(problem, model, x)
     for b, preds in enumerate(problem.predecessors):
         for a in preds:
-            model.Add(start[b] >= start[a] + int(d[a]))
+            model.add(start[b] >= start[a] + int(d[a]))
     flat, offsets = problem.group_needs
     done = []
     for g in range(len(problem.groups)):
         needs = [int(t) for t in flat[offsets[g] : offsets[g + 1]]]
         lb = max(earliest[t] + int(d[t]) for t in needs)
-        cg = model.NewIntVar(lb, horizon, f"g{g}")
+        cg = model.new_int_var(lb, horizon, f"g{g}")
         for t in needs:
-            model.Add(cg >= start[t] + int(d[t]))
+            model.add(cg >= start[t] + int(d[t]))
         done.append(cg)
-    model.Minimize(sum(int(w_int[g]) * done[g] for g in range(len(done))))
+    model.minimize(sum(int(w_int[g]) * done[g] for g in range(len(done))))
 
     routes = [list(r) for r in hint.routes]
     hint_start = _int_times(routes, d, tr, avail, problem.predecessors)
     for t in range(n):
-        model.AddHint(start[t], int(hint_start[t]))
+        model.add_hint(start[t], int(hint_start[t]))
     for (t, c), var in x.items():
-        model.AddHint(var, int(hint.crew_of[t] == c))
+        model.add_hint(var, int(hint.crew_of[t] == c))
     on_arc = set()
-    for c, route in enumerate(routes):
-        if route:
-            on_arc |= {(c, -1, route[0]), (c, route[-1], -1)}
-            on_arc |= {(c, a, b) for a, b in itertools.pairwise(route)}
+    for c, hinted in enumerate(routes):
+        if hinted:
+            on_arc |= {(c, -1, hinted[0]), (c, hinted[-1], -1)}
+            on_arc |= {(c, a, b) for a, b in itertools.pairwise(hinted)}
     for key, var in arcs.items():
-        model.AddHint(var, int(key in on_arc))
+        model.add_hint(var, int(key in on_arc))
     for g, cg in enumerate(done):
-        needs = flat[offsets[g] : offsets[g + 1]]
-        model.AddHint(cg, int(np.max(hint_start[needs] + d[needs])))
+        members = flat[offsets[g] : offsets[g + 1]]
+        model.add_hint(cg, int(np.max(hint_start[members] + d[members])))
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(max(time_limit_s, 0.01))
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
-    code = solver.Solve(model)
-    bound = solver.BestObjectiveBound() / (TIME_SCALE * w_scale)
+    code = solver.solve(model)
+    bound = solver.best_objective_bound / (TIME_SCALE * w_scale)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return ExactResult(hint, "feasible", -math.inf, solver.WallTime(), used_model=True)
+        return ExactResult(hint, "feasible", -math.inf, solver.wall_time, used_model=True)
     succ: list[dict[int, int]] = [{} for _ in range(m)]
     for (c, a, u), lit in arcs.items():
-        if solver.BooleanValue(lit):
+        if solver.boolean_value(lit):
             succ[c][a] = u
     found: list[list[int]] = []
     for c in range(m):
@@ -306,4 +306,4 @@ def solve_exact(
     if hint.objective < schedule.objective:
         schedule = hint
     status = "optimal" if code == cp_model.OPTIMAL else "feasible"
-    return ExactResult(schedule, status, bound, solver.WallTime(), used_model=True)
+    return ExactResult(schedule, status, bound, solver.wall_time, used_model=True)

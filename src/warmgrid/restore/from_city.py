@@ -1,7 +1,7 @@
 """A restoration problem from a city and an impact result.
 
 - **Tasks**: one per damaged asset (``result.damaged_asset_ids``). The duration comes
-  from :data:`REPAIR_HOURS` by the asset's kind (``sources.kind``, ``branches.kind`` or
+  from :data:`DEFAULT_REPAIR_H` by the asset's kind (``sources.kind``, ``branches.kind`` or
   ``nodes.kind``), unless given per asset; the location is the asset's node (sources,
   nodes) or the midpoint of its end nodes (branches); the skill is :data:`SKILL_BY_NETWORK`
   of its network.
@@ -16,7 +16,7 @@
 
 The repair hours and critical factors are planning defaults chosen for warmgrid (no
 standard prescribes them); a utility should replace them with its own figures through the
-``repair_hours`` and ``critical_factor`` arguments.
+``repair_h`` and ``critical_factor`` arguments.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from warmgrid.restore.problem import Crew, Group, Problem, Task, Travel, build_p
 from warmgrid.restore.schedule import Schedule
 
 #: Default repair hours by asset kind (planning defaults, see the module docstring).
-REPAIR_HOURS: dict[str, float] = {
+DEFAULT_REPAIR_H: dict[str, float] = {
     "ext_grid": 12.0,
     "gen": 12.0,
     "heat_plant": 24.0,
@@ -84,31 +84,12 @@ def _asset_table(city: City) -> dict[str, tuple[str, str, float, float]]:
     return out
 
 
-def as_crew(crew: object) -> Crew:
-    """A :class:`Crew` from any object with the same attributes (e.g. a scenario's crews).
-
-    Reads ``id``, ``lon``, ``lat``, ``skills`` (empty or missing: every skill),
-    ``available_from_h`` and ``shift_h`` (both optional).
-    """
-    if isinstance(crew, Crew):
-        return crew
-    skills = getattr(crew, "skills", None)
-    return Crew(
-        id=str(getattr(crew, "id")),  # noqa: B009
-        lon=getattr(crew, "lon", None),
-        lat=getattr(crew, "lat", None),
-        skills=frozenset(skills) if skills else None,
-        available_from_h=float(getattr(crew, "available_from_h", 0.0)),
-        shift_h=getattr(crew, "shift_h", None),
-    )
-
-
 def problem_from_impact(
     city: City,
     result: ImpactResult,
-    crews: Sequence[object],
+    crews: Sequence[Crew],
     *,
-    repair_hours: Mapping[str, float] | None = None,
+    repair_h: Mapping[str, float] | None = None,
     critical_factor: Mapping[str, float] | None = None,
     building_factor: np.ndarray | None = None,
     speed_kmh: float = DEFAULT_SPEED_KMH,
@@ -117,14 +98,13 @@ def problem_from_impact(
 ) -> Problem:
     """Build the restoration problem for the damage behind ``result``.
 
-    ``crews`` are :class:`Crew` objects or any objects with the same attributes (such as
-    a scenario's crews, see :func:`as_crew`). ``repair_hours`` maps an asset kind *or*
-    an asset id to hours (ids win);
+    ``crews`` are the repair crews (a scenario's, or a crews file's). ``repair_h``
+    maps an asset kind *or* an asset id to hours (ids win);
     ``critical_factor`` maps a building use to a weight factor (merged over
     :data:`CRITICAL_FACTOR`); ``building_factor`` multiplies the weight per building (row
     order of ``city.buildings``). Travel: great-circle × ``road_factor`` ÷ ``speed_kmh``.
     """
-    hours = REPAIR_HOURS | dict(repair_hours or {})
+    hours = DEFAULT_REPAIR_H | dict(repair_h or {})
     factor = CRITICAL_FACTOR | dict(critical_factor or {})
     assets = _asset_table(city)
     tasks = []
@@ -165,7 +145,7 @@ def problem_from_impact(
     damaged = {t.id for t in tasks}
     building_ids = buildings["id"].astype(str).to_numpy()
     groups = []
-    for group in result.restoration_groups(_task_hours(tasks)):
+    for group in result.restoration_groups(_task_duration_h(tasks)):
         needs = tuple(n for n in group.needs if n in damaged)
         if not needs:
             continue
@@ -188,7 +168,7 @@ def problem_from_impact(
     }
     return build_problem(
         tasks,
-        [as_crew(c) for c in crews],
+        list(crews),
         groups,
         travel,
         source=source,
@@ -196,7 +176,7 @@ def problem_from_impact(
     )
 
 
-def _task_hours(tasks: Sequence[Task]) -> dict[str, float]:
+def _task_duration_h(tasks: Sequence[Task]) -> dict[str, float]:
     """Repair hours per damaged asset: where parallel assets exist, groups wait for the
     quickest to repair (see ``ImpactResult.restoration_groups``)."""
     return {task.id: task.duration_h for task in tasks}
@@ -213,7 +193,7 @@ def building_etr(
     n = len(city.buildings)
     etr = {"power": np.full(n, np.nan), "heat": np.full(n, np.nan)}
     restored = dict(zip([g.id for g in problem.groups], schedule.group_restored_h, strict=True))
-    for group in result.restoration_groups(_task_hours(problem.tasks)):
+    for group in result.restoration_groups(_task_duration_h(problem.tasks)):
         if group.id in restored and group.service in etr:
             etr[group.service][np.asarray(group.building_index)] = restored[group.id]
     frame = pd.DataFrame(
@@ -227,7 +207,7 @@ def building_etr(
 def plan_from_impact(
     city: City,
     result: ImpactResult,
-    crews: Sequence[object],
+    crews: Sequence[Crew],
     *,
     solver: str = "heuristic",
     time_limit_s: float = 10.0,

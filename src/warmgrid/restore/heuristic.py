@@ -168,13 +168,13 @@ class _Search:
         """(crew, insertion index in the route without t) candidates for task t."""
         eligible = self.p.eligible[t]
         if self.small:
-            out = []
-            for c, route in enumerate(self.ev.routes):
-                if eligible[c]:
-                    size = len(route) - (1 if crew[t] == c else 0)
-                    out.extend((c, q) for q in range(size + 1))
-            return out
-        out = set()
+            return [
+                (c, q)
+                for c, route in enumerate(self.ev.routes)
+                if eligible[c]
+                for q in range(len(route) - (1 if crew[t] == c else 0) + 1)
+            ]
+        out: set[tuple[int, int]] = set()
         for u in self.near[t]:
             c = int(crew[u])
             if not eligible[c]:

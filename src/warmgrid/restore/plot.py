@@ -33,11 +33,11 @@ def _matplotlib_graphics_context() -> Iterator[None]:
     attribute 'name'". The replacement is put back afterwards.
     """
     replaced = RendererBase.__dict__["new_gc"]
-    RendererBase.new_gc = _plain_graphics_context
+    RendererBase.new_gc = _plain_graphics_context  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
-        RendererBase.new_gc = replaced
+        RendererBase.new_gc = replaced  # type: ignore[method-assign]
 
 
 def save_gantt(plan: Plan, path: str | Path) -> Path:

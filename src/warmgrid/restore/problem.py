@@ -440,9 +440,9 @@ def build_problem(
         _check_number(g.customers, f"{w}.customers", minimum=0.0, maximum=MAX_COUNT)
         if not g.needs:
             raise InputError(f"{w}.needs", "expected at least one task id")
-        for t in g.needs:
-            if t not in task_ids:
-                raise InputError(f"{w}.needs", f"unknown task id {t!r}")
+        for need in g.needs:
+            if need not in task_ids:
+                raise InputError(f"{w}.needs", f"unknown task id {need!r}")
     travel_h = _travel_matrix(tasks, crews, travel, source)
     served = dict(customers_served or {})
     for service, count in served.items():

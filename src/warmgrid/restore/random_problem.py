@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from warmgrid.geo import LocalFrame
 from warmgrid.restore.problem import Crew, Group, Problem, Task, Travel, build_problem
 
-LON0, LAT0 = 30.5, 50.45
-KM_PER_DEG_LAT = 111.2
+FRAME = LocalFrame(30.5, 50.45)
 SKILLS = ("electrical", "heat", "civil")
 
 
@@ -31,10 +31,8 @@ def random_problem(
 ) -> Problem:
     """A random, always feasible problem with ``n_tasks`` tasks and ``n_crews`` crews."""
     rng = np.random.default_rng(seed)
-    km_per_deg_lon = KM_PER_DEG_LAT * np.cos(np.radians(LAT0))
     xy = rng.uniform(0.0, city_km, size=(n_tasks, 2))
-    lon = LON0 + xy[:, 0] / km_per_deg_lon
-    lat = LAT0 + xy[:, 1] / KM_PER_DEG_LAT
+    lon, lat = FRAME.to_lonlat_deg(xy * 1000.0)
     skill = rng.choice(len(SKILLS), size=n_tasks, p=[0.6, 0.3, 0.1])
     duration = rng.integers(2, 17, size=n_tasks) * 0.5
     dist = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
@@ -64,11 +62,12 @@ def random_problem(
             skills = frozenset(SKILLS)
         else:
             skills = frozenset({SKILLS[k % 3], "civil"} if k % 2 else {SKILLS[k % 3]})
+        depot_lon, depot_lat = FRAME.to_lonlat_deg([dx * 1000.0, dy * 1000.0])
         crews.append(
             Crew(
                 id=f"C{k}",
-                lon=float(LON0 + dx / km_per_deg_lon),
-                lat=float(LAT0 + dy / KM_PER_DEG_LAT),
+                lon=float(depot_lon[0]),
+                lat=float(depot_lat[0]),
                 skills=skills,
                 available_from_h=float(rng.choice([0.0, 0.0, 0.5, 1.0])),
             )

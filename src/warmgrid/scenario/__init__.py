@@ -1,0 +1,2 @@
+"""One situation (a scenario file) → one Assessment: every engine run once, read by the
+command line and the API."""

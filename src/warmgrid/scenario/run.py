@@ -22,7 +22,7 @@ from warmgrid.model.open import open_city
 from warmgrid.model.timezone import local_time
 from warmgrid.restore.from_city import building_etr, problem_from_impact
 from warmgrid.restore.plan import Plan, make_plan
-from warmgrid.scenario.spec import Scenario
+from warmgrid.scenario.spec import CooldownSettings, Scenario
 from warmgrid.thermal.city import CityCooldown, city_cooldown, stagnant_heat_branches
 from warmgrid.thermal.weather import Weather
 
@@ -40,7 +40,7 @@ class Assessment:
     building_etr: pd.DataFrame  # id, power_etr_h, heat_etr_h (hours after the start)
     alerts: list[Message]
 
-    def etr_hours(self) -> np.ndarray:
+    def etr_h(self) -> np.ndarray:
         """Per building (row order of the city), hours until every lost service is back;
         NaN where nothing was lost or no plan brings it back."""
         return self.outage_at(0.0).etr_hours
@@ -83,13 +83,23 @@ def forecast_weather(scenario: Scenario) -> Weather:
 
 
 def cool_down(scenario: Scenario, city: City, impact: ImpactResult) -> CityCooldown:
-    """Cool-down of every building without heat, and of the stagnant heat network."""
-    settings = scenario.cooldown
+    """Cool-down of every building without heat, and of the stagnant heat network, under
+    the scenario's forecast."""
+    return cool_down_under(
+        city, impact, forecast_weather(scenario), scenario.weather.hours, scenario.cooldown
+    )
+
+
+def cool_down_under(
+    city: City, impact: ImpactResult, weather: Weather, hours: float, settings: CooldownSettings
+) -> CityCooldown:
+    """Cool-down of every building without heat, and of the stagnant heat network, under
+    ``weather`` over ``hours`` (hours)."""
     cold = city.buildings[impact.building_without_heat].reset_index(drop=True)
     return city_cooldown(
         cold,
-        forecast_weather(scenario),
-        hours=scenario.weather.hours,
+        weather,
+        hours=hours,
         step_h=settings.step_min / 60.0,
         start_temp_c=settings.set_point_c,
         branches=stagnant_heat_branches(city.branches, impact.unsupplied()["heat"]),
@@ -127,7 +137,7 @@ def restoration_plan(
         city,
         impact,
         scenario.crews,
-        repair_hours=dict(settings.repair_hours),
+        repair_h=dict(settings.repair_h),
         building_factor=factor,
         source=scenario.source,
     )

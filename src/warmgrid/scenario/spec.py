@@ -23,18 +23,8 @@ from warmgrid.errors import InputError
 from warmgrid.impact import Circle, Damage
 from warmgrid.model.open import DEMO
 from warmgrid.model.timezone import parse_time
+from warmgrid.restore.problem import Crew
 from warmgrid.thermal import defaults
-
-
-@dataclass(frozen=True)
-class Crew:
-    """A repair crew: depot position, skills, hours after start from which it can work."""
-
-    id: str
-    lon: float
-    lat: float
-    skills: tuple[str, ...]
-    available_from_h: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +52,16 @@ class CooldownSettings:
     heating_radiative_fraction: float = defaults.HEATING_RADIATIVE_FRACTION
 
 
+COOLDOWN_LIMITS: dict[str, tuple[float, float]] = {
+    "set_point_c": (5.0, 30.0),
+    "water_temp_c": (1.0, 150.0),
+    "step_min": (1.0, 60.0),
+    "heating_radiative_fraction": (0.0, 1.0),
+}
+"""The accepted range of every :class:`CooldownSettings` field (scenario files and the
+``cooldown`` command alike)."""
+
+
 @dataclass(frozen=True)
 class PlanSettings:
     """How the restoration plan is made (see ``warmgrid.restore``).
@@ -74,7 +74,7 @@ class PlanSettings:
     solver: str = "heuristic"
     time_limit_s: float = 10.0
     cold_urgency: float = 0.0
-    repair_hours: tuple[tuple[str, float], ...] = ()  # asset kind or id → hours
+    repair_h: tuple[tuple[str, float], ...] = ()  # asset kind or id → hours
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ def _forecast(reader: _Reader) -> Forecast:
     return Forecast(hours=hours, points_h=points_h, outdoor_temp_c=values)
 
 
-def _repair_hours(reader: _Reader) -> tuple[tuple[str, float], ...]:
+def _repair_h(reader: _Reader) -> tuple[tuple[str, float], ...]:
     return tuple((key, reader.number(key, low=0.0, high=24.0 * 365)) for key in reader.data)
 
 
@@ -186,7 +186,7 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
             id=c.get("id", str),
             lon=c.number("lon", low=-180, high=180),
             lat=c.number("lat", low=-90, high=90),
-            skills=tuple(c.get("skills", list, [])),
+            skills=frozenset(c.get("skills", list, [])) or None,
             available_from_h=c.number("available_from_h", 0.0, low=0.0),
         )
         for c in root.tables("crews")
@@ -200,13 +200,12 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
         for w in root.tables("warming_centres")
     )
     cool = _Reader(root.get("cooldown", dict, {}), "cooldown")
+    fallback = CooldownSettings()
     cooldown = CooldownSettings(
-        set_point_c=cool.number("set_point_c", defaults.SET_POINT_C, low=5.0, high=30.0),
-        water_temp_c=cool.number("water_temp_c", defaults.WATER_TEMP_C, low=1.0, high=150.0),
-        step_min=cool.number("step_min", defaults.STEP_MIN, low=1.0, high=60.0),
-        heating_radiative_fraction=cool.number(
-            "heating_radiative_fraction", defaults.HEATING_RADIATIVE_FRACTION, low=0.0, high=1.0
-        ),
+        **{
+            key: cool.number(key, getattr(fallback, key), low=low, high=high)
+            for key, (low, high) in COOLDOWN_LIMITS.items()
+        }
     )
     plan = _Reader(root.get("plan", dict, {}), "plan")
     solver = plan.get("solver", str, "heuristic")
@@ -216,9 +215,7 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
         solver=solver,
         time_limit_s=plan.number("time_limit_s", 10.0, low=0.1, high=3600.0),
         cold_urgency=plan.number("cold_urgency", 0.0, low=0.0, high=100.0),
-        repair_hours=_repair_hours(
-            _Reader(plan.get("repair_hours", dict, {}), "plan.repair_hours")
-        ),
+        repair_h=_repair_h(_Reader(plan.get("repair_hours", dict, {}), "plan.repair_hours")),
     )
     publish = _Reader(root.get("deployment", dict, {}), "deployment")
     deployment = Deployment.checked(

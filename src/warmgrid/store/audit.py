@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from warmgrid.store.models import AuditEntry, utcnow
 
-_INSERT = insert(AuditEntry.__table__)
+_INSERT = insert(cast(Table, AuditEntry.__table__))
 _DEFERRED = "warmgrid.audit.deferred"
 
 

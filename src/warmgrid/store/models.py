@@ -197,7 +197,7 @@ class DamageLink(Base):
     retracted_by: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
-class Assessment(Base):
+class AssessmentRecord(Base):
     """The impact of the confirmed damage at one moment (a summary, stored as JSON)."""
 
     __tablename__ = "assessments"

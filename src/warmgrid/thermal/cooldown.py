@@ -303,10 +303,10 @@ def simulate_cooldown(
         final_mass[lo:hi] = x
         if hours_to is not None:
             found = _block_crossings(
-                time_major, lo, hi, time_h, step_h, hours_to, GROUP_STEPS, group_min
+                time_major, lo, hi, time_h, step_h, list(hours_to), GROUP_STEPS, group_min
             )
-            for t, values in found.items():
-                hours_to[t][lo:hi] = values
+            for threshold, values in found.items():
+                hours_to[threshold][lo:hi] = values
     return CooldownResult(
         time_h=time_h,
         air_temp_c=time_major.T,

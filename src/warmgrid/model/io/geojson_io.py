@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 import orjson
@@ -166,7 +166,7 @@ def write_geojson(city: City, path: str | Path) -> Path:
     return path
 
 
-def _position(value: Any) -> bool:
+def _position(value: Any) -> TypeGuard[list[float] | tuple[float, ...]]:
     return (
         isinstance(value, list | tuple)
         and len(value) in (2, 3)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from scipy.spatial import cKDTree
 
-EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius, IUGG (Moritz 2000, GRS 80)
+from warmgrid.geo import EARTH_RADIUS_M
 
 
 def _point(value: Any) -> tuple[float, float]:
