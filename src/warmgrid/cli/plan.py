@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 SOLVERS = ("heuristic", "exact")
 
 
-MAX_REPAIR_HOURS = 24.0 * 365
+MAX_DEFAULT_REPAIR_H = 24.0 * 365
 
 
 def parse_repair_hours(text: str | None) -> dict[str, float]:
@@ -35,10 +35,10 @@ def parse_repair_hours(text: str | None) -> dict[str, float]:
             number = float("nan")
         if not sep or not key.strip():
             raise InputError("--repair-hours", f"expected KIND=HOURS or ID=HOURS, got {item!r}")
-        if not 0.0 <= number <= MAX_REPAIR_HOURS:
+        if not 0.0 <= number <= MAX_DEFAULT_REPAIR_H:
             raise InputError(
                 "--repair-hours",
-                f"{key.strip()}: expected hours from 0 to {MAX_REPAIR_HOURS:g}, got {value!r}",
+                f"{key.strip()}: expected hours from 0 to {MAX_DEFAULT_REPAIR_H:g}, got {value!r}",
             )
         hours[key.strip()] = number
     return hours
@@ -57,7 +57,7 @@ def _city_problem(
     from warmgrid.cli.common import load_city_arg, parse_damage
     from warmgrid.impact import assess
     from warmgrid.model import compile_city
-    from warmgrid.restore.from_city import REPAIR_HOURS, problem_from_impact
+    from warmgrid.restore.from_city import DEFAULT_REPAIR_H, problem_from_impact
     from warmgrid.restore.problem_file import load_crews
 
     if crews_file is None:
@@ -69,12 +69,12 @@ def _city_problem(
         )
     crews = load_crews(crews_file)
     city_model = load_city_arg(city)
-    known = set(REPAIR_HOURS) | set(city_model.asset_ids())
+    known = set(DEFAULT_REPAIR_H) | set(city_model.asset_ids())
     unknown = sorted(set(repair_hours) - known)
     if unknown:
         raise InputError(
             "--repair-hours",
-            f"{unknown[0]!r} is neither an asset kind ({', '.join(sorted(REPAIR_HOURS))}) "
+            f"{unknown[0]!r} is neither an asset kind ({', '.join(sorted(DEFAULT_REPAIR_H))}) "
             "nor an asset id of the city",
         )
     result = assess(compile_city(city_model), spec)
@@ -84,7 +84,7 @@ def _city_problem(
         city_model,
         result,
         crews,
-        repair_hours=repair_hours,
+        repair_h=repair_hours,
         speed_kmh=speed_kmh,
         road_factor=road_factor,
         source=str(crews_file),

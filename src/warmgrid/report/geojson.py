@@ -32,7 +32,7 @@ def _buildings(assessment: Assessment, facts: Facts) -> list[dict[str, Any]]:
     buildings = assessment.city.buildings
     power = assessment.impact.building_without_power
     heat = assessment.impact.building_without_heat
-    etr = assessment.etr_hours()
+    etr = assessment.etr_h()
     features = []
     for row in np.flatnonzero(power | heat):
         hours = float(etr[row])

@@ -96,7 +96,7 @@ def hxl_csv(assessment: Assessment, facts: Facts) -> str:
                 reported,
             ]
         )
-    etr = assessment.etr_hours()
+    etr = assessment.etr_h()
     for row in np.flatnonzero(power | heat):
         hours = float(etr[row])
         when = "" if math.isnan(hours) else facts.start + timedelta(hours=hours)

@@ -43,7 +43,7 @@ class Assessment:
     def etr_h(self) -> np.ndarray:
         """Per building (row order of the city), hours until every lost service is back;
         NaN where nothing was lost or no plan brings it back."""
-        return self.outage_at(0.0).etr_hours
+        return self.outage_at(0.0).etr_h
 
     def local_start(self) -> datetime:
         """The scenario's start on the city's clock."""
@@ -160,7 +160,7 @@ def public_alerts(
     elapsed_h = (moment - assessment.scenario.start).total_seconds() / 3600.0
     buildings = assessment.outage_at(elapsed_h)
     if etr_hours is not None:
-        buildings = replace(buildings, etr_hours=np.full(len(buildings.people), etr_hours))
+        buildings = replace(buildings, etr_h=np.full(len(buildings.people), etr_hours))
     return outage_alerts(
         buildings,
         list(assessment.scenario.warming_centres),

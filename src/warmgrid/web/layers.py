@@ -57,7 +57,7 @@ def buildings(assessment: Assessment) -> dict[str, Any]:
     table = assessment.city.buildings
     states = building_states(assessment)
     h12 = hours_to_12c(assessment)
-    etr = assessment.etr_hours()
+    etr = assessment.etr_h()
     critical = np.asarray(assessment.compiled.building_critical, bool)
     features = [
         _point(

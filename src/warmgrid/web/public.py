@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from warmgrid.alerts.cap_xml import from_xml
 from warmgrid.alerts.message import Message
 from warmgrid.model import City
-from warmgrid.restore.travel import great_circle_km
+from warmgrid.geo import great_circle_m
 from warmgrid.scenario.spec import Scenario
 from warmgrid.store import alert_log
 
@@ -106,11 +106,14 @@ class PublicView:
         """The warming centres nearest to a point, with the distance in km."""
         if not self.centres:
             return []
-        km = great_circle_km(
-            lon,
-            lat,
-            np.array([c.lon for c in self.centres]),
-            np.array([c.lat for c in self.centres]),
+        km = (
+            great_circle_m(
+                lon,
+                lat,
+                np.array([c.lon for c in self.centres]),
+                np.array([c.lat for c in self.centres]),
+            )
+            / 1000.0
         )
         order = np.argsort(km)[:NEAREST_CENTRES]
         return [
@@ -138,7 +141,7 @@ class PublicView:
             )
             rows = np.flatnonzero(mask.to_numpy())[:MAX_MATCHES]
         elif lon is not None and lat is not None:
-            km = great_circle_km(lon, lat, table["lon"].to_numpy(), table["lat"].to_numpy())
+            km = great_circle_m(lon, lat, table["lon"].to_numpy(), table["lat"].to_numpy())
             rows = np.array([int(np.argmin(km))])
         else:
             return []
