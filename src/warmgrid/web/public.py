@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from warmgrid.alerts.cap_xml import from_xml
 from warmgrid.alerts.message import Message
-from warmgrid.model import City
 from warmgrid.geo import great_circle_m
+from warmgrid.model import City
 from warmgrid.scenario.spec import Scenario
 from warmgrid.store import alert_log
 
