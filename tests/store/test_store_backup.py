@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from warmgrid.cli import app
 from warmgrid.incidents import log
 from warmgrid.incidents.domain import DamageIn, IncidentIn, IncidentPatch, ReportIn
-from warmgrid.store import Role, Store, alert_log, create_token, open_store
-from warmgrid.store.models import Assessment
+from warmgrid.store import Role, Store, add_user, alert_log, create_token, open_store
+from warmgrid.store.models import AssessmentRecord, PlanRecord
 from warmgrid.store.tokens import Principal
 
 runner = CliRunner()
@@ -38,15 +38,33 @@ def _fill(store: Store, make_cap) -> None:
         }
     )
     with store.write() as session:
-        create_token(session, "olena", Role.APPROVER, "cli:root")
+        olena = add_user(session, "olena", Role.APPROVER, "cli:root")
+        create_token(session, olena, Role.APPROVER, "cli:root")
+        petro = add_user(session, "petro", Role.APPROVER, "cli:root")
         incident_id = log.create_incident(session, incident, "olena#1").id
-        log.add_report(session, incident_id, report, "olena#1", "key-1")
-        log.revise_incident(session, incident_id, IncidentPatch(status="confirmed"), "petro#2")
+        log.add_report(session, incident_id, report, "olena#1", "key-1", user_id=olena.id)
+        patch = IncidentPatch(status="confirmed", reason="confirmed by the utility")
+        log.revise_incident(session, incident_id, patch, "petro#2")
         log.confirm_damage(session, incident_id, DamageIn(asset_id="power.trafo.0"), "petro#2")
-        session.add(Assessment(created_by="petro#2", asset_ids=["power.trafo.0"], result={"a": 1}))
-        draft = alert_log.create_draft(session, make_cap("wg-1"), "olena#1")
+        assessment = AssessmentRecord(
+            created_by="petro#2", asset_ids=["power.trafo.0"], result={"a": 1}
+        )
+        session.add(assessment)
+        session.flush()
+        session.add(
+            PlanRecord(
+                assessment_id=assessment.id,
+                created_by="petro#2",
+                crews=[{"id": "crew-1"}],
+                settings={"solver": "heuristic"},
+                result={"objective": 1.0},
+                building_etr=[{"id": "building.0", "etr": "2026-01-14T09:00:00+02:00"}],
+            )
+        )
+        draft = alert_log.create_draft(session, make_cap("wg-1"), "olena#1", user_id=olena.id)
+        petro_id = petro.id
     with store.write() as session:
-        alert_log.publish(session, draft.id, Principal(2, "petro", Role.APPROVER))
+        alert_log.publish(session, draft.id, Principal(2, "petro", Role.APPROVER, petro_id))
 
 
 def _every_table(url: str) -> dict[str, list[tuple]]:
