@@ -60,7 +60,7 @@ def test_needs_are_a_minimal_sufficient_set_and_the_cheapest_in_power(seed: int,
             assert key(needs) == min(key(s) for s in sufficient)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1), hits=st.integers(1, 6))
 def test_buildings_left_out_are_exactly_those_no_repair_brings_back(seed: int, hits: int):
     compiled = compile_city(random_city(seed))

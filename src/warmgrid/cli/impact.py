@@ -20,7 +20,6 @@ from warmgrid.cli.common import (
 from warmgrid.cli.output import console, emit_json, progress
 from warmgrid.errors import InputError
 from warmgrid.impact import ImpactResult, assess
-from warmgrid.impact.screen import COUNT_COLUMNS, screen_n1, screen_nk
 from warmgrid.impact.words import Labeller, steps_to_dict
 from warmgrid.model import compile_city
 
@@ -119,6 +118,8 @@ def screen_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Rank assets by what their loss costs: N-1 over every asset, or sampled N-k."""
+    from warmgrid.impact.screen import COUNT_COLUMNS, screen_n1, screen_nk
+
     if k < 1:
         raise InputError("--k", f"must be at least 1, got {k}")
     if top is not None and top < 1:

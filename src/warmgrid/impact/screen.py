@@ -18,14 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import igraph as ig
 import numpy as np
 import pandas as pd
 
 from warmgrid.impact.propagate import SupplyState, propagate
 from warmgrid.model.compile import CompiledCity
 from warmgrid.model.schema import NETWORKS
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 Progress = Callable[[int], None]
 
@@ -127,6 +130,8 @@ def _flow_graph(
     sources = np.flatnonzero(base.source_active)
     tails = np.concatenate([u, hub, v, hub, np.full(sources.size, root), n + b + sources])
     heads = np.concatenate([hub, u, hub, v, n + b + sources, compiled.source_node[sources]])
+    import igraph as ig  # slow to import; only screening needs it
+
     graph = ig.Graph(n=root + 1, edges=np.column_stack([tails, heads]).tolist(), directed=True)
     return graph, root
 
