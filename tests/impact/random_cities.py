@@ -69,3 +69,11 @@ def random_city(seed: int, n_power: int = 14, n_heat: int = 10) -> City:
             heat_node=heat[k % n_heat] if rng.random() < 0.8 else "",
         )
     return city.build()
+
+
+def random_damage(n_assets: int, seed: int, hits: int) -> np.ndarray:
+    """A damage mask of ``hits`` distinct assets drawn with ``seed``."""
+    rng = np.random.default_rng(seed)
+    damaged = np.zeros(n_assets, dtype=bool)
+    damaged[rng.choice(n_assets, size=hits, replace=False)] = True
+    return damaged

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from random_cities import random_city
+from random_cities import random_city, random_damage
 
 from warmgrid.errors import InputError, UnknownIdError
 from warmgrid.impact import Circle, Damage, Polygon, assess, assess_mask
@@ -107,9 +107,7 @@ def test_demo_explanation_names_the_chain_across_networks():
 @given(seed=st.integers(0, 2**31 - 1), hits=st.integers(1, 5))
 def test_restoration_needs_are_sufficient_and_minimal(seed: int, hits: int):
     compiled = compile_city(random_city(seed))
-    rng = np.random.default_rng(seed)
-    damaged = np.zeros(compiled.n_assets, bool)
-    damaged[rng.choice(compiled.n_assets, size=hits, replace=False)] = True
+    damaged = random_damage(compiled.n_assets, seed, hits)
     result = assess_mask(compiled, damaged)
     for group in result.restoration_groups():
         nodes = (
@@ -195,9 +193,7 @@ def test_polygon_hits_equal_shapely_element_by_element(seed, corners):
 @given(seed=st.integers(0, 2**31 - 1), hits=st.integers(1, 6))
 def test_people_without_power_or_heat_counts_each_person_once(seed: int, hits: int):
     compiled = compile_city(random_city(seed))
-    rng = np.random.default_rng(seed)
-    damaged = np.zeros(compiled.n_assets, bool)
-    damaged[rng.choice(compiled.n_assets, size=hits, replace=False)] = True
+    damaged = random_damage(compiled.n_assets, seed, hits)
     summary = assess_mask(compiled, damaged).summary()
     lacking = set(summary["buildings_without_power"]) | set(summary["buildings_without_heat"])
     people = dict(zip(compiled.city.buildings["id"], compiled.building_population, strict=True))

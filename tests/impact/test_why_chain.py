@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from random_cities import random_city
+from random_cities import random_city, random_damage
 
 from warmgrid.impact import assess_mask
 from warmgrid.impact.trace import TraceStep
@@ -89,14 +88,12 @@ def _flatten(steps: list[TraceStep]) -> list[str]:
     return out
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1), hits=st.integers(1, 6))
 def test_why_chains_name_assets_on_supply_paths_once_and_what_to_repair(seed: int, hits: int):
     city = random_city(seed, n_power=9, n_heat=7)
     compiled = compile_city(city)
-    rng = np.random.default_rng(seed)
-    damaged = np.zeros(compiled.n_assets, bool)
-    damaged[rng.choice(compiled.n_assets, size=hits, replace=False)] = True
+    damaged = random_damage(compiled.n_assets, seed, hits)
     result = assess_mask(compiled, damaged)
     paths = SupplyPaths(city)
     needs_of = {}

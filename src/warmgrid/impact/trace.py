@@ -40,7 +40,9 @@ class BlockCutTree:
     """Which links of a blocked graph lie on a simple path from the sources to a component."""
 
     def __init__(self, graph: BlockedGraph) -> None:
-        import igraph  # only needed to explain, which most commands do not
+        from warmgrid.impact.graph_library import load_igraph
+
+        igraph = load_igraph()  # only needed to explain, which most commands do not
 
         self.graph = graph
         self.sources = graph.n_comp  # the vertex standing for every in-service source
