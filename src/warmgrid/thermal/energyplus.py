@@ -19,8 +19,10 @@ Both sides model the same thing by these conventions:
   warmgrid's share of an element up to its plane of symmetry.
 * Surface coefficients constant as EN ISO 6946: inside convection ``Simple`` (or ``TARP``,
   EnergyPlus' default, for comparison), outside convection fixed at 20 W/(m²K).
-* Infiltration and scheduled ventilation by ``ZoneInfiltration`` / ``ZoneVentilation`` with
-  standard air density (ρc ≈ 1,200 J/(m³K)); the air-change rate scaled by the
+* Infiltration by stack and wind as ``ZoneInfiltration:EffectiveLeakageArea`` (the same
+  basic model; EnergyPlus takes the outdoor air density). Constant infiltration and
+  scheduled ventilation by ``ZoneInfiltration`` / ``ZoneVentilation`` with standard air
+  density (ρc ≈ 1,200 J/(m³K)); the air-change rate scaled by the
   standard-atmosphere pressure at the site altitude, so the mass flow equals warmgrid's.
 * Internal gains: ``OtherEquipment`` with the file's radiative fraction.
 * The air node's heat capacity: EnergyPlus' zone air times a capacitance multiplier that
@@ -293,6 +295,17 @@ def _air(model: dict[str, Any], description: BuildingDescription, air_density: A
             "density_basis": air_density,
         }
     }
+    leak = description.infiltration
+    if leak is not None:
+        model["ZoneInfiltration:EffectiveLeakageArea"] = {
+            "Stack and wind": {
+                "zone_or_space_name": ZONE,
+                "schedule_name": "Always On",
+                "effective_air_leakage_area": leak.leakage_area_cm2,
+                "stack_coefficient": leak.stack_coefficient,
+                "wind_coefficient": leak.wind_coefficient,
+            }
+        }
     vent = description.ventilation
     if vent is not None:
         data: list[str | float] = ["Through: 12/31", "For: AllDays"]
