@@ -344,10 +344,18 @@ def _air(model: dict[str, Any], description: BuildingDescription, air_density: A
         }
 
 
-def _heating(model: dict[str, Any], set_point_c: float, heated_days: int) -> None:
+def _date(day_of_year: int) -> tuple[int, int]:
+    """``(month, day)`` of a 0-based day of a non-leap year."""
+    text = str(np.datetime64("2001-01-01") + np.timedelta64(day_of_year, "D"))
+    return int(text[5:7]), int(text[8:10])
+
+
+def _heating(
+    model: dict[str, Any], set_point_c: float, heated_days: int, first_day: int = 0
+) -> None:
     """Ideal loads at the air node until midnight after ``heated_days`` days, then off."""
-    last = str(np.datetime64("2001-01-01") + np.timedelta64(heated_days - 1, "D"))
-    stop = f"{int(last[5:7])}/{int(last[8:10])}"
+    month, day = _date(first_day + heated_days - 1)
+    stop = f"{month}/{day}"
     _compact(
         model,
         "Heating Set-point",
@@ -415,6 +423,7 @@ def to_epjson(
     *,
     location: tuple[float, float, float, float],
     days: int = 365,
+    first_day: int = 0,
     timesteps_per_hour: int = 6,
     inside_convection: InsideConvection = "Simple",
     outside_convection: OutsideConvection = "fixed",
@@ -426,14 +435,14 @@ def to_epjson(
     """The epJSON model of ``description``.
 
     ``location``: latitude, longitude (degrees), time zone (hours), elevation (m) of the
-    weather. ``days``: run period from 1 January. ``sky_at_air_temp``: no long-wave loss to a
-    colder sky (cool-down at a constant outdoor temperature). ``heating``: ``(set-point °C,
-    heated days)`` for a cool-down run; ``None`` for a free-floating run. Reports the zone
-    mean air temperature at each time step.
+    weather. ``days``: run period from day ``first_day`` of the year (0: 1 January).
+    ``sky_at_air_temp``: no long-wave loss to a colder sky (cool-down at a constant outdoor
+    temperature). ``heating``: ``(set-point °C, heated days)`` for a cool-down run; ``None``
+    for a free-floating run. Reports the zone mean air temperature at each time step.
     """
     latitude, longitude, time_zone, elevation = location
-    end = np.datetime64("2001-01-01") + np.timedelta64(days - 1, "D")
-    month, day = int(str(end)[5:7]), int(str(end)[8:10])
+    month, day = _date(first_day + days - 1)
+    begin_month, begin_day = _date(first_day)
     model: dict[str, Any] = {
         "Version": {"Version 1": {"version_identifier": ENERGYPLUS_VERSION}},
         "SimulationControl": {
@@ -459,8 +468,8 @@ def to_epjson(
         "Timestep": {"Timestep 1": {"number_of_timesteps_per_hour": timesteps_per_hour}},
         "RunPeriod": {
             "Run": {
-                "begin_month": 1,
-                "begin_day_of_month": 1,
+                "begin_month": begin_month,
+                "begin_day_of_month": begin_day,
                 "end_month": month,
                 "end_day_of_month": day,
                 "use_weather_file_holidays_and_special_days": "No",
@@ -533,7 +542,7 @@ def to_epjson(
             }
         }
     if heating is not None:
-        _heating(model, *heating)
+        _heating(model, *heating, first_day)
     fields = description.fields
     model["ZoneCapacitanceMultiplier:ResearchSpecial"] = {
         "Air and furniture": {
