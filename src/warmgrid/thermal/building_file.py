@@ -312,13 +312,19 @@ def _surfaces(
     return surfaces, h_w, h_op, channels, list(groups.values()), sky
 
 
+def _table(raw: Any, field: str, keys: frozenset[str]) -> dict[str, Any]:
+    """An optional sub-table of the file, its keys checked."""
+    if not isinstance(raw, dict):
+        raise InputError(field, "expected a table")
+    _check_keys(raw, keys, f"{field}.")
+    return raw
+
+
 def _infiltration(raw: Any, where: str) -> Infiltration | None:
     if raw is None:
         return None
     field = f"{where}infiltration"
-    if not isinstance(raw, dict):
-        raise InputError(field, "expected a table")
-    _check_keys(raw, INFILTRATION_KEYS, f"{field}.")
+    raw = _table(raw, field, INFILTRATION_KEYS)
     return Infiltration(
         leakage_area_cm2=_number(raw, "leakage_area_cm2", field, strictly_positive=True),
         stack_coefficient=_number(
@@ -334,9 +340,7 @@ def _ventilation(raw: Any, where: str) -> ScheduledVentilation | None:
     if raw is None:
         return None
     field = f"{where}scheduled_ventilation"
-    if not isinstance(raw, dict):
-        raise InputError(field, "expected a table")
-    _check_keys(raw, VENTILATION_KEYS, f"{field}.")
+    raw = _table(raw, field, VENTILATION_KEYS)
     flow = _number(raw, "flow_m3_per_h", field, minimum=0.0)
     hours = raw.get("hours_of_day")
     if (

@@ -32,7 +32,13 @@ import numpy as np
 
 from warmgrid.errors import InputError
 from warmgrid.thermal.building_file import BuildingDescription
-from warmgrid.thermal.cooldown import CooldownResult, _features, hours_to_threshold, to_steps
+from warmgrid.thermal.cooldown import (
+    CooldownResult,
+    _features,
+    hours_to_threshold,
+    steps_of,
+    to_steps,
+)
 from warmgrid.thermal.layers import element_mass
 from warmgrid.thermal.rc import (
     AIR_HEAT_CAPACITY_J_PER_M3K,
@@ -244,11 +250,7 @@ def simulate_network(
     infiltration of buildings with a leakage area, which are stepped one step at a time with
     the infiltration of each step's start (see :func:`_simulate_leaky`).
     """
-    if not (np.isfinite(step_h) and step_h > 0):
-        raise InputError("step_h", f"expected a positive number of hours, got {step_h!r}")
-    if not (np.isfinite(hours) and hours >= step_h):
-        raise InputError("hours", f"expected at least one step ({step_h} h), got {hours!r}")
-    n_steps = round(hours / step_h)
+    n_steps = steps_of(step_h, hours)
     n = len(net)
     features = _features(
         net.base, outdoor_temp_c, step_h, n_steps, solar_irradiance_w_per_m2, sky_temp_depression_k
