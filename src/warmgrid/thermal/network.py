@@ -147,24 +147,11 @@ def discretise(net: NetworkParams, step_s: float) -> tuple[np.ndarray, np.ndarra
 
     ``C⁻¹K`` is similar to the symmetric ``S = C^-½ K C^-½`` (K is symmetric: the surface
     node's elimination keeps it so), whose eigen-decomposition ``S = V Λ Vᵀ`` gives the
-    matrix exponential ``Φ = C^-½ V e^{−Λ Δt} Vᵀ C^½`` and its integral over the step in
-    closed form, for all buildings at once.
+    matrix exponential ``Φ = P e^{−Λ Δt} P⁻¹`` with ``P = C^-½ V`` and its integral over the
+    step in closed form, for all buildings at once (see :func:`modal`).
     """
-    C, K, B = _matrices(net)
-    if np.any(C <= 0):
-        raise InputError("c_air_j_per_k", "expected positive heat capacities")
-    root = np.sqrt(C)
-    S = K / root[:, :, None] / root[:, None, :]
-    rates, V = np.linalg.eigh(S)
-    rates = np.maximum(rates, 0.0)
-    decay = np.exp(-rates * step_s)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        integral = np.where(rates * step_s > 1e-12, -np.expm1(-rates * step_s) / rates, step_s)
-    left = V / root[:, :, None]
-    right = np.swapaxes(V, 1, 2) * root[:, None, :]
-    phi = (left * decay[:, None, :]) @ right
-    psi = (left * integral[:, None, :]) @ right
-    return phi, psi @ (B / C[:, :, None])
+    decay, to_states, to_modes, gamma = modal(net, step_s)
+    return (to_states * decay[:, None, :]) @ to_modes, to_states @ gamma
 
 
 def modal(
@@ -174,6 +161,8 @@ def modal(
     ``z ← decay · z + Γ_z u``, four independent exact recursions per building. Returns
     ``(decay (n, 4), P (n, 4, 4), P⁻¹ (n, 4, 4), Γ_z (n, 4, inputs))``."""
     C, K, B = _matrices(net)
+    if np.any(C <= 0):
+        raise InputError("c_air_j_per_k", "expected positive heat capacities")
     root = np.sqrt(C)
     rates, V = np.linalg.eigh(K / root[:, :, None] / root[:, None, :])
     rates = np.maximum(rates, 0.0)
