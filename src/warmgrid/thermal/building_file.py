@@ -59,6 +59,7 @@ BUILDING_KEYS = frozenset(
         "thermal_capacity_j_per_k",
         "mass_area_m2",
         "scheduled_ventilation",
+        "infiltration",
         "ground_temp_c",
         "furniture_heat_capacity_j_per_m2k",
         "surfaces",
@@ -93,6 +94,16 @@ LAYER_KEYS = frozenset(
 )
 BOUNDARIES = ("outdoor", "ground", "adiabatic")
 VENTILATION_KEYS = frozenset({"flow_m3_per_h", "hours_of_day"})
+INFILTRATION_KEYS = frozenset({"leakage_area_cm2", "stack_coefficient", "wind_coefficient"})
+
+STACK_COEFFICIENT = 0.000145
+"""Stack coefficient of the basic infiltration model (Sherman and Grimsrud 1980), one storey,
+(L/s)²/(cm⁴·K): ASHRAE Handbook—Fundamentals 2017, chapter 16, basic model (2 storeys
+0.000290, 3 storeys 0.000435)."""
+
+WIND_COEFFICIENT = 0.000174
+"""Wind coefficient of the same model, one storey, shelter class 3 (a typical suburban
+shielding), (L/s)²/(cm⁴·(m/s)²): ASHRAE Handbook—Fundamentals 2017, chapter 16."""
 
 
 def _check_keys(table: dict[str, Any], allowed: frozenset[str], where: str) -> None:
@@ -132,6 +143,7 @@ class BuildingDescription:
     surfaces: tuple[dict[str, Any], ...] = ()
     fields: dict[str, float] = dataclass_field(default_factory=dict)
     ventilation: ScheduledVentilation | None = None
+    infiltration: Infiltration | None = None
 
 
 def _number(
@@ -160,6 +172,19 @@ def _number(
     if maximum is not None and value > maximum:
         raise InputError(field, f"expected at most {maximum:g}, got {value:g}")
     return value
+
+
+@dataclass(frozen=True)
+class Infiltration:
+    """Infiltration by stack and wind, the basic model of ASHRAE Handbook—Fundamentals 2017,
+    chapter 16 (Sherman and Grimsrud 1980): ``Q = A_L/1000 · √(C_s |Δθ| + C_w U²)`` m³/s, with
+    the effective leakage area ``A_L`` (cm², at 4 Pa), the indoor–outdoor difference ``Δθ``
+    (K) and the wind speed ``U`` (m/s, weather station). In addition to
+    ``air_changes_per_h``."""
+
+    leakage_area_cm2: float
+    stack_coefficient: float = STACK_COEFFICIENT
+    wind_coefficient: float = WIND_COEFFICIENT
 
 
 @dataclass(frozen=True)
@@ -287,13 +312,35 @@ def _surfaces(
     return surfaces, h_w, h_op, channels, list(groups.values()), sky
 
 
+def _table(raw: Any, field: str, keys: frozenset[str]) -> dict[str, Any]:
+    """An optional sub-table of the file, its keys checked."""
+    if not isinstance(raw, dict):
+        raise InputError(field, "expected a table")
+    _check_keys(raw, keys, f"{field}.")
+    return raw
+
+
+def _infiltration(raw: Any, where: str) -> Infiltration | None:
+    if raw is None:
+        return None
+    field = f"{where}infiltration"
+    raw = _table(raw, field, INFILTRATION_KEYS)
+    return Infiltration(
+        leakage_area_cm2=_number(raw, "leakage_area_cm2", field, strictly_positive=True),
+        stack_coefficient=_number(
+            raw, "stack_coefficient", field, default=STACK_COEFFICIENT, minimum=0.0
+        ),
+        wind_coefficient=_number(
+            raw, "wind_coefficient", field, default=WIND_COEFFICIENT, minimum=0.0
+        ),
+    )
+
+
 def _ventilation(raw: Any, where: str) -> ScheduledVentilation | None:
     if raw is None:
         return None
     field = f"{where}scheduled_ventilation"
-    if not isinstance(raw, dict):
-        raise InputError(field, "expected a table")
-    _check_keys(raw, VENTILATION_KEYS, f"{field}.")
+    raw = _table(raw, field, VENTILATION_KEYS)
     flow = _number(raw, "flow_m3_per_h", field, minimum=0.0)
     hours = raw.get("hours_of_day")
     if (
@@ -404,6 +451,7 @@ def parse_building(table: dict[str, Any], source: str = "building") -> BuildingD
             "furniture_heat_capacity_j_per_m2k": furniture,
         },
         ventilation=_ventilation(table.get("scheduled_ventilation"), where),
+        infiltration=_infiltration(table.get("infiltration"), where),
     )
 
 

@@ -133,6 +133,15 @@ def _features(
     return features
 
 
+def steps_of(step_h: float, hours: float) -> int:
+    """Number of steps of length ``step_h`` in ``hours`` (both checked)."""
+    if not (np.isfinite(step_h) and step_h > 0):
+        raise InputError("step_h", f"expected a positive number of hours, got {step_h!r}")
+    if not (np.isfinite(hours) and hours >= step_h):
+        raise InputError("hours", f"expected at least one step ({step_h} h), got {hours!r}")
+    return round(hours / step_h)
+
+
 def simulate_cooldown(
     params: BuildingParams,
     outdoor_temp_c: np.ndarray | float,
@@ -188,13 +197,9 @@ def simulate_cooldown(
     CooldownResult with ``air_temp_c`` of shape ``(n, steps + 1)`` as float32 (a transposed
     view of a time-major array: each step's values for all buildings are contiguous).
     """
-    if not (np.isfinite(step_h) and step_h > 0):
-        raise InputError("step_h", f"expected a positive number of hours, got {step_h!r}")
-    if not (np.isfinite(hours) and hours >= step_h):
-        raise InputError("hours", f"expected at least one step ({step_h} h), got {hours!r}")
+    n_steps = steps_of(step_h, hours)
     if report not in ("end", "mean"):
         raise InputError("report", f"expected 'end' or 'mean', got {report!r}")
-    n_steps = round(hours / step_h)
     n = len(params)
     features = _features(
         params, outdoor_temp_c, step_h, n_steps, solar_irradiance_w_per_m2, sky_temp_depression_k

@@ -19,8 +19,10 @@ Both sides model the same thing by these conventions:
   warmgrid's share of an element up to its plane of symmetry.
 * Surface coefficients constant as EN ISO 6946: inside convection ``Simple`` (or ``TARP``,
   EnergyPlus' default, for comparison), outside convection fixed at 20 W/(m²K).
-* Infiltration and scheduled ventilation by ``ZoneInfiltration`` / ``ZoneVentilation`` with
-  standard air density (ρc ≈ 1,200 J/(m³K)); the air-change rate scaled by the
+* Infiltration by stack and wind as ``ZoneInfiltration:EffectiveLeakageArea`` (the same
+  basic model; EnergyPlus takes the outdoor air density). Constant infiltration and
+  scheduled ventilation by ``ZoneInfiltration`` / ``ZoneVentilation`` with standard air
+  density (ρc ≈ 1,200 J/(m³K)); the air-change rate scaled by the
   standard-atmosphere pressure at the site altitude, so the mass flow equals warmgrid's.
 * Internal gains: ``OtherEquipment`` with the file's radiative fraction.
 * The air node's heat capacity: EnergyPlus' zone air times a capacitance multiplier that
@@ -293,6 +295,17 @@ def _air(model: dict[str, Any], description: BuildingDescription, air_density: A
             "density_basis": air_density,
         }
     }
+    leak = description.infiltration
+    if leak is not None:
+        model["ZoneInfiltration:EffectiveLeakageArea"] = {
+            "Stack and wind": {
+                "zone_or_space_name": ZONE,
+                "schedule_name": "Always On",
+                "effective_air_leakage_area": leak.leakage_area_cm2,
+                "stack_coefficient": leak.stack_coefficient,
+                "wind_coefficient": leak.wind_coefficient,
+            }
+        }
     vent = description.ventilation
     if vent is not None:
         data: list[str | float] = ["Through: 12/31", "For: AllDays"]
@@ -331,10 +344,18 @@ def _air(model: dict[str, Any], description: BuildingDescription, air_density: A
         }
 
 
-def _heating(model: dict[str, Any], set_point_c: float, heated_days: int) -> None:
+def _date(day_of_year: int) -> tuple[int, int]:
+    """``(month, day)`` of a 0-based day of a non-leap year."""
+    text = str(np.datetime64("2001-01-01") + np.timedelta64(day_of_year, "D"))
+    return int(text[5:7]), int(text[8:10])
+
+
+def _heating(
+    model: dict[str, Any], set_point_c: float, heated_days: int, first_day: int = 0
+) -> None:
     """Ideal loads at the air node until midnight after ``heated_days`` days, then off."""
-    last = str(np.datetime64("2001-01-01") + np.timedelta64(heated_days - 1, "D"))
-    stop = f"{int(last[5:7])}/{int(last[8:10])}"
+    month, day = _date(first_day + heated_days - 1)
+    stop = f"{month}/{day}"
     _compact(
         model,
         "Heating Set-point",
@@ -402,6 +423,7 @@ def to_epjson(
     *,
     location: tuple[float, float, float, float],
     days: int = 365,
+    first_day: int = 0,
     timesteps_per_hour: int = 6,
     inside_convection: InsideConvection = "Simple",
     outside_convection: OutsideConvection = "fixed",
@@ -413,14 +435,14 @@ def to_epjson(
     """The epJSON model of ``description``.
 
     ``location``: latitude, longitude (degrees), time zone (hours), elevation (m) of the
-    weather. ``days``: run period from 1 January. ``sky_at_air_temp``: no long-wave loss to a
-    colder sky (cool-down at a constant outdoor temperature). ``heating``: ``(set-point °C,
-    heated days)`` for a cool-down run; ``None`` for a free-floating run. Reports the zone
-    mean air temperature at each time step.
+    weather. ``days``: run period from day ``first_day`` of the year (0: 1 January).
+    ``sky_at_air_temp``: no long-wave loss to a colder sky (cool-down at a constant outdoor
+    temperature). ``heating``: ``(set-point °C, heated days)`` for a cool-down run; ``None``
+    for a free-floating run. Reports the zone mean air temperature at each time step.
     """
     latitude, longitude, time_zone, elevation = location
-    end = np.datetime64("2001-01-01") + np.timedelta64(days - 1, "D")
-    month, day = int(str(end)[5:7]), int(str(end)[8:10])
+    month, day = _date(first_day + days - 1)
+    begin_month, begin_day = _date(first_day)
     model: dict[str, Any] = {
         "Version": {"Version 1": {"version_identifier": ENERGYPLUS_VERSION}},
         "SimulationControl": {
@@ -446,8 +468,8 @@ def to_epjson(
         "Timestep": {"Timestep 1": {"number_of_timesteps_per_hour": timesteps_per_hour}},
         "RunPeriod": {
             "Run": {
-                "begin_month": 1,
-                "begin_day_of_month": 1,
+                "begin_month": begin_month,
+                "begin_day_of_month": begin_day,
                 "end_month": month,
                 "end_day_of_month": day,
                 "use_weather_file_holidays_and_special_days": "No",
@@ -520,7 +542,7 @@ def to_epjson(
             }
         }
     if heating is not None:
-        _heating(model, *heating)
+        _heating(model, *heating, first_day)
     fields = description.fields
     model["ZoneCapacitanceMultiplier:ResearchSpecial"] = {
         "Air and furniture": {

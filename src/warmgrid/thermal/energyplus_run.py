@@ -131,24 +131,34 @@ converged, at most 200 days) before the heating stops at midnight."""
 def energyplus_cooldown(
     description: BuildingDescription,
     template_epw: str | Path,
-    outdoor_temp_c: float,
+    outdoor_temp_c: float | None,
     start_temp_c: float = 20.0,
     hours: float = 120.0,
     inside_convection: InsideConvection = "Simple",
+    stop_day: int = HEATED_DAYS,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(time_h, air_temp_c)`` of a cool-down at a constant outdoor temperature in
-    EnergyPlus, from the heated steady state (t = 0: the heating stops), sky at air
-    temperature, no sun, calm."""
+    """``(time_h, air_temp_c)`` of a cool-down in EnergyPlus from the heated state (t = 0:
+    the heating stops at the start of day ``stop_day`` of the year, after
+    :data:`HEATED_DAYS` heated days). ``outdoor_temp_c``: constant, sky at air temperature,
+    no sun, calm; None: the weather of ``template_epw`` itself (sun, sky, wind)."""
     days = HEATED_DAYS + math.ceil(hours / 24.0)
+    first_day = stop_day - HEATED_DAYS
+    if first_day < 0:
+        raise InputError("stop_day", f"expected at least {HEATED_DAYS}, got {stop_day}")
     with tempfile.TemporaryDirectory(prefix="warmgrid-epw-") as tmp:
-        weather = constant_epw(template_epw, Path(tmp) / "constant.epw", outdoor_temp_c)
+        weather = (
+            Path(template_epw)
+            if outdoor_temp_c is None
+            else constant_epw(template_epw, Path(tmp) / "constant.epw", outdoor_temp_c)
+        )
         model = to_epjson(
             description,
             location=epw_location(weather),
             days=days,
+            first_day=first_day,
             timesteps_per_hour=STEPS_PER_HOUR,
             inside_convection=inside_convection,
-            sky_at_air_temp=True,
+            sky_at_air_temp=outdoor_temp_c is not None,
             heating=(start_temp_c, HEATED_DAYS),
             ground_temp_c=description.fields["ground_temp_c"],
         )

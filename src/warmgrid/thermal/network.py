@@ -26,15 +26,22 @@ as in :mod:`warmgrid.thermal.cooldown`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from warmgrid.errors import InputError
 from warmgrid.thermal.building_file import BuildingDescription
-from warmgrid.thermal.cooldown import CooldownResult, _features, hours_to_threshold
+from warmgrid.thermal.cooldown import (
+    CooldownResult,
+    _features,
+    hours_to_threshold,
+    steps_of,
+    to_steps,
+)
 from warmgrid.thermal.layers import element_mass
 from warmgrid.thermal.rc import (
+    AIR_HEAT_CAPACITY_J_PER_M3K,
     H_IS_W_PER_M2K,
     H_MS_W_PER_M2K,
     BuildingParams,
@@ -55,7 +62,9 @@ class NetworkParams:
 
     ``h_em_out_w_per_k`` / ``h_em_ground_w_per_k``: mass node → outdoor air / ground directly;
     ``h_md_out`` mass → deep (``do``); ``h_do_out`` / ``h_do_ground`` deep → outdoor / ground;
-    ``h_md_in`` mass → adiabatic deep (``di``).
+    ``h_md_in`` mass → adiabatic deep (``di``). ``leakage_area_cm2``, ``stack_coefficient``,
+    ``wind_coefficient``: infiltration by stack and wind (see
+    :class:`~warmgrid.thermal.building_file.Infiltration`), or None.
     """
 
     base: BuildingParams
@@ -69,6 +78,9 @@ class NetworkParams:
     c_deep_in_j_per_k: np.ndarray
     h_md_in_w_per_k: np.ndarray
     ground_temp_c: np.ndarray
+    leakage_area_cm2: np.ndarray | None = None
+    stack_coefficient: np.ndarray | None = None
+    wind_coefficient: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.base)
@@ -135,24 +147,31 @@ def discretise(net: NetworkParams, step_s: float) -> tuple[np.ndarray, np.ndarra
 
     ``C⁻¹K`` is similar to the symmetric ``S = C^-½ K C^-½`` (K is symmetric: the surface
     node's elimination keeps it so), whose eigen-decomposition ``S = V Λ Vᵀ`` gives the
-    matrix exponential ``Φ = C^-½ V e^{−Λ Δt} Vᵀ C^½`` and its integral over the step in
-    closed form, for all buildings at once.
+    matrix exponential ``Φ = P e^{−Λ Δt} P⁻¹`` with ``P = C^-½ V`` and its integral over the
+    step in closed form, for all buildings at once (see :func:`modal`).
     """
+    decay, to_states, to_modes, gamma = modal(net, step_s)
+    return (to_states * decay[:, None, :]) @ to_modes, to_states @ gamma
+
+
+def modal(
+    net: NetworkParams, step_s: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The step in modal coordinates ``z = P⁻¹ x`` (``P = C^-½ V``, see :func:`discretise`):
+    ``z ← decay · z + Γ_z u``, four independent exact recursions per building. Returns
+    ``(decay (n, 4), P (n, 4, 4), P⁻¹ (n, 4, 4), Γ_z (n, 4, inputs))``."""
     C, K, B = _matrices(net)
     if np.any(C <= 0):
         raise InputError("c_air_j_per_k", "expected positive heat capacities")
     root = np.sqrt(C)
-    S = K / root[:, :, None] / root[:, None, :]
-    rates, V = np.linalg.eigh(S)
+    rates, V = np.linalg.eigh(K / root[:, :, None] / root[:, None, :])
     rates = np.maximum(rates, 0.0)
-    decay = np.exp(-rates * step_s)
     with np.errstate(divide="ignore", invalid="ignore"):
         integral = np.where(rates * step_s > 1e-12, -np.expm1(-rates * step_s) / rates, step_s)
-    left = V / root[:, :, None]
-    right = np.swapaxes(V, 1, 2) * root[:, None, :]
-    phi = (left * decay[:, None, :]) @ right
-    psi = (left * integral[:, None, :]) @ right
-    return phi, psi @ (B / C[:, :, None])
+    to_states = V / root[:, :, None]
+    to_modes = np.swapaxes(V, 1, 2) * root[:, None, :]
+    gamma = integral[:, :, None] * (np.swapaxes(V, 1, 2) @ (B / root[:, :, None]))
+    return np.exp(-rates * step_s), to_states, to_modes, gamma
 
 
 def steady_state(net: NetworkParams, features: np.ndarray, set_point_c: np.ndarray) -> np.ndarray:
@@ -172,6 +191,51 @@ def steady_state(net: NetworkParams, features: np.ndarray, set_point_c: np.ndarr
     return np.where((solved[:, 0] >= 0)[:, None], heated, free).reshape(n, STATES)
 
 
+def _infiltration_w_per_k(
+    net: NetworkParams, air_c: np.ndarray, outdoor_c: float, wind_m_per_s: float
+) -> np.ndarray:
+    """``ρc · A_L/1000 · √(C_s |Δθ| + C_w U²)``, W/K (ISO 13790 9.3.1 ρc at sea level)."""
+    assert net.leakage_area_cm2 is not None
+    assert net.stack_coefficient is not None and net.wind_coefficient is not None
+    flow_m3_per_s = (
+        net.leakage_area_cm2
+        / 1000.0
+        * np.sqrt(
+            net.stack_coefficient * np.abs(air_c - outdoor_c)
+            + net.wind_coefficient * wind_m_per_s**2
+        )
+    )
+    return AIR_HEAT_CAPACITY_J_PER_M3K * flow_m3_per_s
+
+
+def _with_ventilation(net: NetworkParams, extra_w_per_k: np.ndarray) -> NetworkParams:
+    base = net.base
+    return replace(net, base=replace(base, h_ve_w_per_k=base.h_ve_w_per_k + extra_w_per_k))
+
+
+def _simulate_leaky(
+    net: NetworkParams,
+    features: np.ndarray,
+    wind: np.ndarray,
+    start: np.ndarray,
+    step_h: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Air temperatures ``(steps + 1, n)`` and final mass with infiltration by stack and
+    wind: the infiltration of each step is taken at the air temperature the step starts
+    from (then exact within the step), the network discretised again each step."""
+    n_steps = features.shape[0]
+    h_start = _infiltration_w_per_k(net, start, features[0, 0], wind[0])
+    x = steady_state(_with_ventilation(net, h_start), features[0], start).T
+    air = np.empty((n_steps + 1, len(net)))
+    air[0] = x[0]
+    for t in range(n_steps):
+        h_inf = _infiltration_w_per_k(net, x[0], features[t, 0], wind[t])
+        phi, gamma = discretise(_with_ventilation(net, h_inf), step_h * 3600.0)
+        x = np.einsum("bij,jb->ib", phi, x) + (gamma @ features[t]).T
+        air[t + 1] = x[0]
+    return air, x[1]
+
+
 def simulate_network(
     net: NetworkParams,
     outdoor_temp_c: np.ndarray | float,
@@ -182,19 +246,18 @@ def simulate_network(
     sky_temp_depression_k: np.ndarray | float = 11.0,
     thresholds_c: tuple[float, ...] | None = None,
     block_size: int = 16384,
+    wind_speed_m_per_s: np.ndarray | float = 0.0,
 ) -> CooldownResult:
     """Indoor air temperature of all buildings after the heating stops at t = 0.
 
     The start is the heated steady state at ``start_temp_c`` under the first step's
     weather (heating at the air node, ISO 13790 C.4). Inputs as
     :func:`warmgrid.thermal.cooldown.simulate_cooldown`; ``final_mass_temp_c`` is the mass
-    node at the end.
+    node at the end. ``wind_speed_m_per_s`` (constant, per step or hourly) drives the
+    infiltration of buildings with a leakage area, which are stepped one step at a time with
+    the infiltration of each step's start (see :func:`_simulate_leaky`).
     """
-    if not (np.isfinite(step_h) and step_h > 0):
-        raise InputError("step_h", f"expected a positive number of hours, got {step_h!r}")
-    if not (np.isfinite(hours) and hours >= step_h):
-        raise InputError("hours", f"expected at least one step ({step_h} h), got {hours!r}")
-    n_steps = round(hours / step_h)
+    n_steps = steps_of(step_h, hours)
     n = len(net)
     features = _features(
         net.base, outdoor_temp_c, step_h, n_steps, solar_irradiance_w_per_m2, sky_temp_depression_k
@@ -203,27 +266,33 @@ def simulate_network(
     time_major = np.empty((n_steps + 1, n), dtype=np.float32)
     final_mass = np.empty(n)
     features32 = features.T.astype(np.float32)
-    for lo in range(0, n, block_size):
+    leaky = net.leakage_area_cm2 is not None
+    if leaky:
+        wind = to_steps(wind_speed_m_per_s, step_h, n_steps, "wind_speed_m_per_s")
+        air, final_mass = _simulate_leaky(net, features, wind, start, step_h)
+        time_major[:] = air
+    for lo in range(0, 0 if leaky else n, block_size):
         hi = min(lo + block_size, n)
         block = _slice(net, lo, hi)
-        phi, gamma = discretise(block, step_h * 3600.0)
-        x = steady_state(block, features[0], start[lo:hi]).T.astype(np.float32).copy()
+        decay, to_states, to_modes, gamma = modal(block, step_h * 3600.0)
+        x = steady_state(block, features[0], start[lo:hi])
+        z = np.einsum("bij,bj->ib", to_modes, x).astype(np.float32)
         width = hi - lo
         coef = np.ascontiguousarray(gamma.transpose(2, 1, 0).reshape(-1, STATES * width))
         drive = (features32.T @ coef.astype(np.float32)).reshape(n_steps, STATES, width)
-        phi32 = np.ascontiguousarray(phi.transpose(1, 2, 0).astype(np.float32))
-        time_major[0, lo:hi] = x[0]
-        nxt = np.empty_like(x)
+        decay32 = np.ascontiguousarray(decay.T.astype(np.float32))
+        air_of = np.ascontiguousarray(to_states[:, 0, :].T.astype(np.float32))
+        time_major[0, lo:hi] = x[:, 0]
+        scratch = np.empty(width, dtype=np.float32)
         for t in range(n_steps):
-            for i in range(STATES):
-                row = nxt[i]
-                np.multiply(phi32[i, 0], x[0], out=row)
-                for j in range(1, STATES):
-                    row += phi32[i, j] * x[j]
-                row += drive[t, i]
-            x, nxt = nxt, x
-            time_major[t + 1, lo:hi] = x[0]
-        final_mass[lo:hi] = x[1]
+            z *= decay32
+            z += drive[t]
+            row = time_major[t + 1, lo:hi]
+            np.multiply(air_of[0], z[0], out=row)
+            for j in range(1, STATES):
+                np.multiply(air_of[j], z[j], out=scratch)
+                row += scratch
+        final_mass[lo:hi] = np.einsum("bj,jb->b", to_states[:, 1, :], z)
     time_h = np.arange(n_steps + 1, dtype=np.float64) * step_h
     result = CooldownResult(
         time_h=time_h,
@@ -259,7 +328,7 @@ def _slice(net: NetworkParams, lo: int, hi: int) -> NetworkParams:
         solar_channels=p.solar_channels,
     )
     fields = {
-        name: getattr(net, name)[lo:hi]
+        name: None if getattr(net, name) is None else getattr(net, name)[lo:hi]
         for name in NetworkParams.__dataclass_fields__
         if name != "base"
     }
@@ -314,7 +383,19 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
         c_deep_in_j_per_k=np.array([sums["c_di"]]),
         h_md_in_w_per_k=np.array([sums["md_in"]]),
         ground_temp_c=np.array([fields["ground_temp_c"]]),
+        **_leakage(description),
     )
+
+
+def _leakage(description: BuildingDescription) -> dict[str, np.ndarray]:
+    infiltration = description.infiltration
+    if infiltration is None:
+        return {}
+    return {
+        "leakage_area_cm2": np.array([infiltration.leakage_area_cm2]),
+        "stack_coefficient": np.array([infiltration.stack_coefficient]),
+        "wind_coefficient": np.array([infiltration.wind_coefficient]),
+    }
 
 
 FREEFLOAT_THRESHOLDS_C = (18.0, 15.0, 12.0, 10.0, 5.0, 0.0)
@@ -337,6 +418,11 @@ def building_cooldown(
     net = network_from_description(description)
     channels = net.base.solar_channels
     sky = sky_depression(weather) if weather.has_sun else 0.0
+    if description.infiltration is not None and weather.wind_speed_m_per_s is None:
+        raise InputError(
+            f"{weather.source}: wind_speed",
+            f"missing in some records; {description.source}: infiltration needs the wind",
+        )
     result = simulate_network(
         net,
         weather.temp_air_c,
@@ -346,6 +432,9 @@ def building_cooldown(
         solar_irradiance_w_per_m2=channel_irradiance(weather, channels),
         sky_temp_depression_k=sky,
         thresholds_c=FREEFLOAT_THRESHOLDS_C,
+        wind_speed_m_per_s=0.0
+        if weather.wind_speed_m_per_s is None
+        else weather.wind_speed_m_per_s,
     )
     assert result.hours_to is not None
     return {

@@ -55,6 +55,7 @@ class Weather:
     latitude: float | None = None
     longitude: float | None = None
     altitude_m: float = 0.0
+    wind_speed_m_per_s: np.ndarray | None = None
 
     @property
     def hours(self) -> int:
@@ -91,6 +92,7 @@ class Weather:
             dni_w_per_m2=take(self.dni_w_per_m2),
             dhi_w_per_m2=take(self.dhi_w_per_m2),
             sky_temp_depression_k=take(self.sky_temp_depression_k),
+            wind_speed_m_per_s=take(self.wind_speed_m_per_s),
         )
 
 
@@ -98,14 +100,19 @@ def constant_weather(temp_air_c: float, hours: int) -> Weather:
     """A constant outdoor temperature, no sun."""
     if not np.isfinite(temp_air_c) or not -90.0 < temp_air_c < 60.0:
         raise InputError("outdoor_temp_c", f"expected a temperature in °C, got {temp_air_c!r}")
-    return Weather(temp_air_c=np.full(hours, float(temp_air_c)), source="constant")
+    return Weather(
+        temp_air_c=np.full(hours, float(temp_air_c)),
+        source="constant",
+        wind_speed_m_per_s=np.zeros(hours),
+    )
 
 
 def read_epw(path: str | Path) -> Weather:
     """Read an EnergyPlus weather (EPW) file with :func:`pvlib.iotools.read_epw`.
 
     EPW dry-bulb temperatures are instantaneous at the end of each hour; the hour mean is
-    taken as the average of the two ends. The apparent sky temperature follows from the
+    taken as the average of the two ends. Wind speed (m/s) is kept when every record has
+    one (999: missing). The apparent sky temperature follows from the
     horizontal infrared radiation, ``T_sky = (IR / σ)^(1/4)``.
     """
     try:
@@ -124,7 +131,9 @@ def read_epw(path: str | Path) -> Weather:
     infrared = data["ghi_infrared"].to_numpy(dtype=np.float64)
     sky_temp_c = (np.clip(infrared, 1.0, None) / STEFAN_BOLTZMANN) ** 0.25 - 273.15
     depression = np.where(infrared > 0, temp - sky_temp_c, 11.0)
+    wind = data["wind_speed"].to_numpy(dtype=np.float64)
     return Weather(
+        wind_speed_m_per_s=wind if np.all((wind >= 0) & (wind < 999)) else None,
         temp_air_c=temp,
         source=str(path),
         times=pd.DatetimeIndex(data.index),
