@@ -138,7 +138,7 @@ def compose_command(
 ) -> None:
     """Compose the outage alerts of a scenario: one CAP 1.2 message per contiguous outage
     area (English and Ukrainian), each validated against the XSD and the feed rules."""
-    from warmgrid.model.timezone import parse_time
+    from warmgrid.model.timezone import local_time, parse_time
     from warmgrid.scenario.run import public_alerts, run_scenario
     from warmgrid.scenario.spec import demo_scenario, load_scenario
 
@@ -154,6 +154,7 @@ def compose_command(
         if bar is not None and task is not None:
             bar.update(task, description="composing alerts")
         messages = public_alerts(assessment, moment, sender=sender, etr_hours=etr_hours)
+        messages_sent = local_time(moment, assessment.city.timezone)
         centres = list(spec.warming_centres)
     files = _write(out, messages, moment) if out is not None else {}
     summaries = []
@@ -169,6 +170,11 @@ def compose_command(
         if etr_hours is None and assessment.plan is None
         else ""
     )
+    if not messages and assessment.alerts:
+        note = (
+            f"nothing is out any more at {format_cap_time(messages_sent)} under the plan (the "
+            f"scenario starts {format_cap_time(assessment.local_start())}); see --sent"
+        )
     if json_out:
         emit_json(
             {
