@@ -69,3 +69,13 @@ def test_compose_accepts_z_and_writes_the_city_offset() -> None:
         assert summary["sent"] == "2026-11-26T05:00:00+02:00"
         assert summary["etr"].endswith(":00+02:00")
         assert parse_cap_time(summary["etr"]).minute % 15 == 0
+
+
+def test_compose_after_everything_is_restored_says_so() -> None:
+    result = runner.invoke(
+        app, ["alert", "compose", "--demo", "--json", "--sent", "2026-12-10T12:00:00+02:00"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["messages"] == []
+    assert "nothing is out any more at 2026-12-10T12:00:00+02:00" in payload["note"]

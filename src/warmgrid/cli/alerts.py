@@ -160,7 +160,7 @@ def compose_command(
     from warmgrid.alerts.cap_xml import to_xml
     from warmgrid.alerts.deployment import Deployment
     from warmgrid.alerts.validate import validate_cap
-    from warmgrid.model.timezone import parse_time
+    from warmgrid.model.timezone import local_time, parse_time
     from warmgrid.scenario.run import public_alerts, run_scenario
     from warmgrid.scenario.spec import demo_scenario, load_scenario
 
@@ -180,6 +180,7 @@ def compose_command(
         if bar is not None and task is not None:
             bar.update(task, description="composing alerts")
         messages = public_alerts(assessment, moment, deployment=deployment, etr_hours=etr_hours)
+        messages_sent = local_time(moment, assessment.city.timezone)
     files = _write(out, messages, moment, deployment) if out is not None else {}
     summaries = []
     for message in messages:
@@ -194,6 +195,11 @@ def compose_command(
         if etr_hours is None and assessment.plan is None
         else ""
     )
+    if not messages and assessment.alerts:
+        note = (
+            f"nothing is out any more at {format_cap_time(messages_sent)} under the plan (the "
+            f"scenario starts {format_cap_time(assessment.local_start())}); see --sent"
+        )
     if json_out:
         emit_json(
             {
