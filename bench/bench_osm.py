@@ -9,26 +9,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from pathlib import Path
 
 import shapely
+from timing import best_of
 
 from warmgrid.model.io.osm_io import city_from_osm
 
 HELSINKI = Path(__file__).parents[1] / "tests" / "data" / "osm" / "Helsinki.osm.pbf"
 HEAT_AREA = shapely.box(24.940, 60.168, 24.950, 60.174)
-
-
-def best_of(repeat: int, action) -> tuple[float, float, object]:
-    """Best wall-clock and CPU seconds of ``repeat`` runs, and the last result."""
-    wall, cpu, result = float("inf"), float("inf"), None
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        result = action()
-        wall = min(wall, time.perf_counter() - start)
-        cpu = min(cpu, time.process_time() - start_cpu)
-    return wall, cpu, result
 
 
 def main() -> None:
