@@ -47,7 +47,7 @@ $(UV):
 	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
 $(STAMP): uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --compile-bytecode --python python3.11
+	$(UV) sync --frozen --all-extras --compile-bytecode --python python3.11
 	touch $(STAMP)
 
 clean:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
 import pandas as pd
+from timing import best_of
 
 from warmgrid.model.io.geojson_io import read_geojson, write_geojson
 from warmgrid.model.schema import TABLES
@@ -39,17 +39,6 @@ def load(city_folder: str | None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return city_from_simbench(CODE)
-
-
-def best_of(repeat: int, action) -> tuple[float, float, object]:
-    """Best wall-clock and CPU seconds of ``repeat`` runs, and the last result."""
-    wall, cpu, result = float("inf"), float("inf"), None
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        result = action()
-        wall = min(wall, time.perf_counter() - start)
-        cpu = min(cpu, time.process_time() - start_cpu)
-    return wall, cpu, result
 
 
 def main() -> None:

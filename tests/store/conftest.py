@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -123,15 +124,24 @@ def _admin_dsn(server_url: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+@contextmanager
+def _scratch_database(server_url: str, prefix: str) -> Iterator[str]:
+    """The URL of a new database on the server of ``server_url``, dropped at the end."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_admin_dsn(server_url), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(_admin_dsn(server_url), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def postgres_database(postgres_server: str) -> Iterator[str]:
     """A database for this session on the PostgreSQL server (dropped at the end)."""
-    name = f"warmgrid_test_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_admin_dsn(postgres_server), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(_admin_dsn(postgres_server), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with _scratch_database(postgres_server, "warmgrid_test") as url:
+        yield url
 
 
 def _empty_postgres(url: str) -> None:
@@ -237,9 +247,5 @@ def other_database(fresh_database: str) -> Iterator[str]:
         yield f"sqlite:///{directory / 'other.db'}"
         shutil.rmtree(directory, ignore_errors=True)
         return
-    name = f"warmgrid_other_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_admin_dsn(fresh_database), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield make_url(fresh_database).set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(_admin_dsn(fresh_database), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with _scratch_database(fresh_database, "warmgrid_other") as url:
+        yield url

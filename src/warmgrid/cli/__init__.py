@@ -10,23 +10,34 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from warmgrid.cli import accounts, alerts, city, db, demo, impact, incidents, plan, report, thermal
 from warmgrid.cli.output import err_console, esc
 from warmgrid.errors import WarmgridError
+from warmgrid.extras import missing_extra
 
 EXIT_BAD_INPUT = 2
 
 
 class _Group(TyperGroup):
-    """Root command group that turns :class:`WarmgridError` into a clean exit 2."""
+    """Root command group that turns :class:`WarmgridError`, and a missing optional
+    dependency (naming the extra to install), into a clean exit 2."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except WarmgridError as error:
             err_console.print(f"[bold red]error:[/] {esc(error)}", highlight=False, soft_wrap=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except ModuleNotFoundError as error:
+            advice = missing_extra(error)
+            if advice is None:
+                raise
+            err_console.print(
+                f"[bold red]error:[/] {escape(advice)}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
 

@@ -24,20 +24,25 @@ def _import_city(
     geojson: Path | None,
     latlon: bool,
     name: str | None,
+    osm: Path | None = None,
+    osm_options: dict[str, Any] | None = None,
 ) -> City:
     given = {
         "--simbench": simbench,
         "--pandapower": pandapower,
         "--pandapipes": pandapipes,
         "--geojson": geojson,
+        "--osm": osm,
     }
     chosen = [option for option, value in given.items() if value is not None]
     if len(chosen) != 1:
         raise InputError(
             "city import",
             "give exactly one of --simbench CODE, --pandapower FILE, --pandapipes FILE, "
-            f"--geojson FILE (got {', '.join(chosen) or 'none'})",
+            f"--geojson FILE, --osm FILE (got {', '.join(chosen) or 'none'})",
         )
+    if osm is not None:
+        return _import_osm(osm, name, **(osm_options or {}))
     if simbench is not None:
         from warmgrid.model.io.pandapower_io import city_from_simbench
 
@@ -55,6 +60,20 @@ def _import_city(
     from warmgrid.model.io.geojson_io import read_geojson
 
     return read_geojson(geojson)
+
+
+def _import_osm(
+    path: Path, name: str | None, bbox: str | None, country: str | None, heat_area: Path | None
+) -> City:
+    from warmgrid.model.io.osm_io import city_from_osm, parse_bbox, read_heat_area
+
+    return city_from_osm(
+        path,
+        bbox=parse_bbox(bbox) if bbox else None,
+        country=country,
+        heat_area=read_heat_area(heat_area) if heat_area else None,
+        name=name,
+    )
 
 
 def _print_summary(summary: dict[str, Any], title: str) -> None:
@@ -117,6 +136,23 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--latlon", help="pandapipes geo points are [lat, lon].")
         ] = False,
         name: Annotated[str | None, typer.Option("--name", help="Name of the city.")] = None,
+        osm: Annotated[
+            Path | None, typer.Option("--osm", help="OpenStreetMap extract (.osm.pbf).")
+        ] = None,
+        bbox: Annotated[
+            str | None,
+            typer.Option("--bbox", help="With --osm: keep MINLON,MINLAT,MAXLON,MAXLAT only."),
+        ] = None,
+        country: Annotated[
+            str | None,
+            typer.Option(
+                "--country", help="With --osm: ISO country code for floor area per person."
+            ),
+        ] = None,
+        heat_area: Annotated[
+            Path | None,
+            typer.Option("--heat-area", help="With --osm: GeoJSON polygon(s) on district heat."),
+        ] = None,
         timezone: Annotated[
             str | None,
             typer.Option(
@@ -127,15 +163,19 @@ def register(app: typer.Typer) -> None:
         ] = None,
         json_out: JsonOpt = False,
     ) -> None:
-        """Import a city from SimBench, pandapower, pandapipes or GeoJSON into a city folder."""
+        """Import a city from SimBench, pandapower, pandapipes, GeoJSON or OpenStreetMap
+        into a city folder."""
         from warmgrid.model import save_city
         from warmgrid.model.timezone import check_timezone
 
         zone = None if timezone is None else check_timezone(timezone, "--timezone")
+        osm_options = {"bbox": bbox, "country": country, "heat_area": heat_area}
         with progress(enabled=not json_out) as bar:
             if bar is not None:
                 bar.add_task("importing", total=None)
-            city = _import_city(simbench, pandapower, pandapipes, geojson, latlon, name)
+            city = _import_city(
+                simbench, pandapower, pandapipes, geojson, latlon, name, osm, osm_options
+            )
             if zone is not None:
                 city = replace(city, timezone=zone)
             try:
@@ -151,6 +191,8 @@ def register(app: typer.Typer) -> None:
             return
         _print_summary(summary, f"{city.name} → {folder}")
         _print_warnings(warnings)
+        if "inferred" in city.meta:
+            console.print_json(data=city.meta["inferred"])
         for key in ("loads_without_position", "consumers_without_position"):
             if city.meta.get(key):
                 console.print(

@@ -30,11 +30,14 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import highspy
 import numpy as np
 
 from warmgrid.restore.problem import Problem
+
+if TYPE_CHECKING:  # HiGHS (the ``solve`` extra) is imported when a bound is computed
+    import highspy
 
 INF = 1e30
 
@@ -54,6 +57,8 @@ def _quiet_stdout() -> Iterator[None]:
 
 def _new_highs() -> highspy.Highs:
     with _quiet_stdout():
+        import highspy
+
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     return h

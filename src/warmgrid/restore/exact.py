@@ -32,12 +32,15 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from warmgrid.restore.problem import Problem
 from warmgrid.restore.schedule import Schedule, simulate
+
+if TYPE_CHECKING:  # OR-Tools (the ``solve`` extra) is imported when a problem is solved
+    from ortools.sat.python import cp_model
 
 TIME_SCALE = 3600
 MAX_ARCS = 60_000
@@ -186,6 +189,8 @@ def solve_exact(
     w_scale = 1 if np.allclose(weights, np.rint(weights)) else 100
     w_int = np.floor(weights * w_scale + 1e-9).astype(np.int64)
     horizon = int(avail.max() + np.sum(d) + np.sum(tr.max(axis=0))) + 1
+
+    from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
     earliest = [
