@@ -107,9 +107,10 @@ def test_ukrainian_report_speaks_ukrainian(demo_assessment, ukrainian) -> None:
 
 
 def test_user_text_is_escaped_and_runs_nothing(demo_assessment) -> None:
-    city = demo_city()
-    hospital = city.buildings.index[city.buildings["use"] == "hospital"][0]
-    city.buildings.loc[hospital, "name"] = "<script>alert(2)</script>"
+    shared = demo_city()  # cached for the whole process: change a copy
+    buildings = shared.buildings.copy()
+    buildings.loc[buildings["use"] == "hospital", "name"] = "<script>alert(2)</script>"
+    city = replace(shared, buildings=buildings)
     assessment = run_scenario(replace(demo_scenario(), description=XSS), city)
     incident = LoggedIncident(title=XSS, kind="strike", status="open", sources=(XSS,))
     html = render_html(assessment, report_facts(assessment, incidents=(incident,)), "en")

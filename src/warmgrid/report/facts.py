@@ -2,7 +2,8 @@
 
 Nothing here runs an engine: every number is taken from the assessment the scenario
 pipeline produced (impact, cool-down, plan, alerts), so the report, the CLI and the API
-agree by construction. Times are hours after the scenario start unless named ``*_at``.
+agree by construction. Durations are hours after the scenario start (``*_h``); moments are
+aware datetimes in the city's zone.
 """
 
 from __future__ import annotations
