@@ -107,9 +107,10 @@ def test_ukrainian_report_speaks_ukrainian(demo_assessment, ukrainian) -> None:
 
 
 def test_user_text_is_escaped_and_runs_nothing(demo_assessment) -> None:
-    city = demo_city()
-    hospital = city.buildings.index[city.buildings["use"] == "hospital"][0]
-    city.buildings.loc[hospital, "name"] = "<script>alert(2)</script>"
+    shared = demo_city()  # cached for the whole process: change a copy
+    buildings = shared.buildings.copy()
+    buildings.loc[buildings["use"] == "hospital", "name"] = "<script>alert(2)</script>"
+    city = replace(shared, buildings=buildings)
     assessment = run_scenario(replace(demo_scenario(), description=XSS), city)
     incident = LoggedIncident(title=XSS, kind="strike", status="open", sources=(XSS,))
     html = render_html(assessment, report_facts(assessment, incidents=(incident,)), "en")
@@ -124,3 +125,29 @@ def test_user_text_is_escaped_and_runs_nothing(demo_assessment) -> None:
 def test_unknown_language_is_refused(demo_assessment, demo_facts) -> None:
     with pytest.raises(InputError, match="--lang"):
         render_html(demo_assessment, demo_facts, "fr")
+
+
+def test_a_large_outage_keeps_its_lists_short() -> None:
+    from warmgrid.impact import Circle, Damage
+    from warmgrid.model.synth import synthetic_city
+    from warmgrid.report.facts import WHY_SHOWN
+    from warmgrid.report.html import ROWS_SHOWN, STEPS_SHOWN
+
+    city = synthetic_city(3000, seed=2)
+    lon, lat = float(city.buildings["lon"].mean()), float(city.buildings["lat"].mean())
+    spec = replace(
+        demo_scenario(), city="synthetic", damage=Damage(areas=(Circle(lon, lat, 200.0),))
+    )
+    assessment = run_scenario(replace(spec, crews=()), city)
+    groups = assessment.impact.restoration_groups()
+    assert len(groups) > WHY_SHOWN
+    facts = report_facts(assessment)
+    root = lxml.html.fromstring(render_html(assessment, facts, "en"))
+    sections = root.xpath("//div[@class='why']/section")
+    assert len(sections) == WHY_SHOWN
+    assert all(len(s.xpath(".//li")) <= STEPS_SHOWN + 1 for s in sections)
+    shown = sum(facts.why[k].people for k in range(WHY_SHOWN))
+    population = assessment.impact.compiled.building_population
+    everyone = sum(int(population[g.building_index].sum()) for g in groups)
+    assert shown + facts.why_more[1] == everyone and facts.why_more[0] == len(groups) - WHY_SHOWN
+    assert all(len(t.xpath(".//tbody/tr")) <= ROWS_SHOWN for t in root.iter("table"))

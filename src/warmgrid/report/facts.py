@@ -2,7 +2,8 @@
 
 Nothing here runs an engine: every number is taken from the assessment the scenario
 pipeline produced (impact, cool-down, plan, alerts), so the report, the CLI and the API
-agree by construction. Times are hours after the scenario start unless named ``*_at``.
+agree by construction. Durations are hours after the scenario start (``*_h``); moments are
+aware datetimes in the city's zone.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from warmgrid.impact.trace import TraceStep
 from warmgrid.scenario.run import Assessment
 
 THRESHOLDS_C = (12.0, 5.0)
+WHY_SHOWN = 6  # why-chains traced in a report: the largest groups (pages stay 1-3)
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ class Facts:
     outdoor_min_c: float
     outdoor_max_c: float
     why: tuple[WhyGroup, ...]
+    why_more: tuple[int, int]  # groups and people whose chains the report leaves out
     repairs: tuple[Repair, ...]
     etr: tuple[EtrRow, ...]
     plan_note: str
@@ -206,23 +209,32 @@ def _critical(assessment: Assessment) -> tuple[Critical, ...]:
     )
 
 
-def _why(assessment: Assessment, asset_cost: dict[str, float] | None) -> tuple[WhyGroup, ...]:
+def _why(
+    assessment: Assessment, asset_cost: dict[str, float] | None
+) -> tuple[tuple[WhyGroup, ...], int, int]:
+    """The :data:`WHY_SHOWN` largest groups with their chains, and the number of groups
+    and people left out (a chain is traced only for the groups shown)."""
     impact = assessment.impact
     ids = assessment.city.buildings["id"].to_numpy()
     population = impact.compiled.building_population
-    groups = []
-    for group in impact.restoration_groups(asset_cost):
+    groups = impact.restoration_groups(asset_cost)
+    people = [int(population[g.building_index].sum()) for g in groups]
+    order = sorted(range(len(groups)), key=lambda k: -people[k])
+    shown = []
+    for k in order[:WHY_SHOWN]:
+        group = groups[k]
         first = str(ids[int(group.building_index[0])])
-        groups.append(
+        shown.append(
             WhyGroup(
                 service=group.service,
                 buildings=len(group.building_index),
-                people=int(population[group.building_index].sum()),
+                people=people[k],
                 steps=tuple(impact.explain(first).get(group.service, [])),
                 needs=tuple(group.needs),
             )
         )
-    return tuple(sorted(groups, key=lambda g: -g.people))
+    hidden = order[WHY_SHOWN:]
+    return tuple(shown), len(hidden), sum(people[k] for k in hidden)
 
 
 def _plan_rows(assessment: Assessment) -> tuple[tuple[Repair, ...], tuple[EtrRow, ...]]:
@@ -342,6 +354,7 @@ def report_facts(
     cost = {task.id: task.duration_h for task in plan.problem.tasks} if plan else None
     first, at_24, drain, cold_first = _cooldown_figures(assessment)
     repairs, etr = _plan_rows(assessment)
+    why, more_groups, more_people = _why(assessment, cost)
     prepared = tuple(
         IssuedAlert(
             identifier=message.identifier,
@@ -375,7 +388,8 @@ def report_facts(
         horizon_h=scenario.weather.hours,
         outdoor_min_c=float(min(forecast)),
         outdoor_max_c=float(max(forecast)),
-        why=_why(assessment, cost),
+        why=why,
+        why_more=(more_groups, more_people),
         repairs=repairs,
         etr=etr,
         plan_note=plan.note if plan else "",

@@ -27,6 +27,8 @@ from warmgrid.report.plots import city_map, cooldown_chart
 from warmgrid.scenario.run import Assessment
 
 LANGUAGES = ("en", "uk")
+ROWS_SHOWN = 12  # rows per table and names per list in a report (pages stay 1-3)
+STEPS_SHOWN = 8  # lines of one why-chain
 THOUSANDS = {"en": ",", "uk": "\u00a0"}
 CLOCK = {"en": "%d %b %H:%M", "uk": "%d.%m %H:%M"}
 DAY = {"en": "%d %b %Y %H:%M", "uk": "%d.%m.%Y %H:%M"}
@@ -106,6 +108,22 @@ class _Words:
             return self.t["why_needs"].format(asset=asset, needs=wanted)
         return self.t["why_other"].format(asset=asset, reason=step.reason)
 
+    def chain_lines(self, group: WhyGroup) -> list[tuple[int, str]]:
+        """(depth, sentence) of the first :data:`STEPS_SHOWN` steps of the chain, depth
+        first, and a last line saying how many more there are."""
+        lines: list[tuple[int, str]] = []
+        pending = [(0, step) for step in reversed(group.steps)]
+        total = 0
+        while pending:
+            depth, step = pending.pop()
+            total += 1
+            if len(lines) < STEPS_SHOWN:
+                lines.append((depth, self.reason(step)))
+            pending += [(depth + 1, child) for child in reversed(step.children)]
+        if total > len(lines):
+            lines.append((0, self.t["more_rows"].format(count=self.num(total - len(lines)))))
+        return lines
+
     def group_title(self, group: WhyGroup) -> str:
         return self.t["why_group"].format(
             buildings=self.num(group.buildings),
@@ -114,7 +132,11 @@ class _Words:
         )
 
     def joined(self, asset_ids: tuple[str, ...]) -> str:
-        return ", ".join(map(self.names.label, asset_ids))
+        """Labels of the first :data:`STEPS_SHOWN` ids, and how many more there are."""
+        text = ", ".join(map(self.names.label, asset_ids[:STEPS_SHOWN]))
+        if len(asset_ids) > STEPS_SHOWN:
+            text += " " + self.t["more_rows"].format(count=len(asset_ids) - STEPS_SHOWN)
+        return text
 
     def repair_text(self, group: WhyGroup) -> str:
         return self.t["why_repair"].format(assets=self.joined(group.needs))
@@ -139,7 +161,9 @@ class _Words:
         if not lines:
             lines.append(t["hl_none"])
         if f.critical:
-            names = ", ".join(f"{c.name} ({self.use(c.use)})" for c in f.critical)
+            names = ", ".join(f"{c.name} ({self.use(c.use)})" for c in f.critical[:ROWS_SHOWN])
+            if len(f.critical) > ROWS_SHOWN:
+                names += " " + t["more_rows"].format(count=len(f.critical) - ROWS_SHOWN)
             lines.append(t["hl_critical"].format(names=names))
         if is_finite(f.first_below_h[12.0]) and f.people_below_12_at_24h is not None:
             lines.append(
@@ -203,7 +227,7 @@ def render_html(assessment: Assessment, facts: Facts, lang: str = "en") -> str:
         "num": words.num,
         "clock": words.clock,
         "service": words.service,
-        "reason": words.reason,
+        "chain_lines": words.chain_lines,
         "group_title": words.group_title,
         "repair_text": words.repair_text,
         "label": words.names.label,
@@ -225,6 +249,7 @@ def render_html(assessment: Assessment, facts: Facts, lang: str = "en") -> str:
             damage_text=t["damage"].format(labels="; ".join(facts.damage_labels)),
             map_uri=data_uri(city_map(assessment, t)),
             chart_uri=chart_uri,
+            rows=ROWS_SHOWN,
             **helpers,
         )
     )

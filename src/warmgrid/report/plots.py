@@ -35,13 +35,14 @@ STATE_COLOURS = {
 }
 NETWORK_COLOURS = {"power": "#8a8f94", "heat": "#d9a77a"}
 DAMAGED = "#c0182f"
-RASTER_ABOVE = 5000  # draw buildings as a bitmap inside the SVG beyond this many
+RASTER_ABOVE = 5000  # beyond this many buildings or segments, a bitmap inside the SVG
+RASTER_DPI = 150
 METRES_PER_DEGREE = 111_195.0  # mean Earth radius 6 371 008.8 m × π / 180
 
 
 def _svg(figure: Figure) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    figure.savefig(buffer, format="svg", dpi=RASTER_DPI, metadata={"Date": None})
     plt.close(figure)
     return buffer.getvalue()
 
@@ -82,9 +83,10 @@ def city_map(assessment: Assessment, words: Mapping[str, str]) -> str:
     axes.set_aspect(1.0 / np.cos(np.radians(lat0)))
     damaged = set(impact.damaged_asset_ids)
     for network, colour in NETWORK_COLOURS.items():
-        axes.add_collection(
-            LineCollection(_segments(assessment, network, None), colors=colour, linewidths=0.6)
-        )
+        segments = _segments(assessment, network, None)
+        lines = LineCollection(segments, colors=colour, linewidths=0.6)
+        lines.set_rasterized(len(segments) > RASTER_ABOVE)
+        axes.add_collection(lines)
     broken = np.concatenate([_segments(assessment, n, damaged) for n in NETWORK_COLOURS])
     axes.add_collection(LineCollection(broken, colors=DAMAGED, linewidths=2.4))
     middles = broken.mean(axis=1)
