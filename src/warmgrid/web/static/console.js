@@ -515,6 +515,11 @@ async function previewAlert(id, quiet) {
   }
   if (a.status === "published" && allows("operator")) {
     actions.append(wg.el("button", {type: "button", class: "secondary", onclick: async () => {
+      const done = await wg.api(`/alert-messages/${id}/update`, {method: "POST", body: {expires_after_minutes: 360, note: "Still valid; reviewed by the emergency centre."}});
+      if (!done.ok) error.textContent = wg.message(done);
+      else await reload();
+    }}, "Draft an update (valid 6 h more)"));
+    actions.append(wg.el("button", {type: "button", class: "secondary", onclick: async () => {
       const done = await wg.api(`/alert-messages/${id}/cancel`, {method: "POST", body: {reason: "Cancelled by the emergency centre."}});
       if (!done.ok) error.textContent = wg.message(done);
       else await reload();
