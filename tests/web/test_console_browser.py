@@ -256,3 +256,18 @@ def test_no_serious_accessibility_violation(
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == []
+
+
+def test_bad_input_gets_a_message_next_to_its_field(
+    browser: Any, server: Server, watch: Watch
+) -> None:
+    page = sign_in(browser, server, watch, "operator")
+    page.click("#tab-damage")
+    page.fill("#dmg-assets", "power.no_such_cable")
+    page.click("#dmg-submit")
+    note = page.locator("#dmg-assets + .field-error")
+    note.wait_for()
+    assert "power.no_such_cable" in note.text_content()
+    assert page.get_attribute("#dmg-assets", "aria-describedby") == "dmg-assets-error"
+    # the browser logs the refused request as an error; it is the point of this test
+    watch.errors.clear()

@@ -564,6 +564,7 @@ function setupForms() {
     const form = event.target;
     const value = (name) => form.elements[name].value.trim();
     $("incident-error").textContent = "";
+    for (const old of form.querySelectorAll(".inline-error")) old.remove();
     const missing = ["title", "source_name", "quoted_text"].find((n) => !value(n));
     if (missing) {
       $("incident-error").textContent = `Fill in “${form.elements[missing].labels[0].textContent}”.`;
@@ -579,7 +580,7 @@ function setupForms() {
         quoted_text: value("quoted_text"), certainty: value("certainty")},
     }});
     if (!answer.ok) {
-      $("incident-error").textContent = wg.message(answer);
+      wg.showFieldError(form, answer, $("incident-error"));
       return;
     }
     form.reset();
@@ -610,6 +611,7 @@ function setupForms() {
   $("damage-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     $("damage-error").textContent = "";
+    for (const old of event.target.querySelectorAll(".inline-error")) old.remove();
     if (state.tool === "polygon") finishPolygon();
     const incident = Number($("dmg-incident").value);
     if (!incident) {
@@ -628,7 +630,7 @@ function setupForms() {
     const answer = await wg.api("/console/damage", {method: "POST", body});
     $("dmg-submit").disabled = false;
     if (!answer.ok) {
-      $("damage-error").textContent = wg.message(answer);
+      wg.showFieldError(event.target, answer, $("damage-error"));
       return;
     }
     renderFigures(answer.data.figures);
