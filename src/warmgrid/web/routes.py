@@ -40,7 +40,9 @@ JSON_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"application
 def _live(request: Request) -> LiveState:
     live: LiveState | None = request.app.state.live
     if live is None:
-        raise ConflictError("the server runs without a city; the console has nothing to show")
+        raise ConflictError(
+            "the server runs without a city or a scenario (warmgrid serve --city … --scenario …)"
+        )
     return live
 
 
