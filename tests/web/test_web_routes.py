@@ -249,6 +249,7 @@ def test_public_data_shows_published_public_alerts_only(web) -> None:
     text = client.get("/public/data").text
     for hidden in ("operator#", "approver#", "Resident", "incident"):
         assert hidden not in text
+    assert len(data["buildings"]) == len(client.app.state.city.buildings)
     alert = data["alerts"][0]
     assert set(alert["texts"]) == {"en", "uk"}
     assert alert["areas"][0]["properties"]["etr"] == alert["etr"]

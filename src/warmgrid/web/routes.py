@@ -264,13 +264,15 @@ def get_events(_: Viewer, request: Request) -> StreamingResponse:
 
 @public.get("/data")
 def public_data(session: ReadSession, request: Request) -> dict[str, Any]:
-    """Published alerts with their outage areas, and the warming centres (no sign-in)."""
+    """Published alerts with their outage areas, the warming centres, and where the
+    city's buildings stand (as [lon, lat], for the base map; no sign-in)."""
     view: PublicView = request.app.state.public_view
     city = request.app.state.city
     return {
         "city": str(getattr(city, "name", "")),
         "alerts": view.alerts(session),
         "warming_centres": [{"name": c.name, "lon": c.lon, "lat": c.lat} for c in view.centres],
+        "buildings": view.building_points(),
     }
 
 
