@@ -34,9 +34,11 @@ from warmgrid.store.group_commit import GroupCommit
 DESCRIPTION = """\
 The incident log, damage, assessments and public alerts of warmgrid.
 
-Authenticate with `Authorization: Bearer <token>` (create one with
-`warmgrid token create --role …`). Roles: viewer < operator < approver < admin.
-`GET /alerts…` and `GET /feed.atom` are public and show published alerts only.
+Authenticate with `Authorization: Bearer <token>`: tokens are issued to user accounts
+(`warmgrid user add NAME --role …`, then `warmgrid token create --user NAME`, or
+`POST /users` and `POST /tokens`). Roles: viewer < operator < approver < admin.
+`GET /alerts…` and `GET /feed.atom` are public and show published `Public`-scope alerts
+only, without staff names. Times are answered on the city's clock with their offset.
 """
 
 

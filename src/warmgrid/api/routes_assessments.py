@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, status
 from sqlalchemy import select
@@ -11,11 +11,22 @@ from warmgrid.api.deps import CityDep, Operator, ReadSession, StoreDep, Viewer
 from warmgrid.api.schemas import AssessmentIn, AssessmentOut
 from warmgrid.incidents import log
 from warmgrid.incidents.impact import run_impact, summarise_impact
+from warmgrid.store import Store
 from warmgrid.store.audit import record
 from warmgrid.store.errors import NotFoundError
 from warmgrid.store.models import Assessment
 
 router = APIRouter(prefix="/assessments", tags=["assessments"])
+
+
+def impact_of(store: Store, assessment_id: int, city: Any, request: Request) -> Any:
+    """The impact result of a stored assessment's damaged assets (404 if unknown)."""
+    with store.read() as session:
+        row = session.get(Assessment, assessment_id)
+        if row is None:
+            raise NotFoundError("assessment", str(assessment_id))
+        asset_ids = list(row.asset_ids)
+    return run_impact(city, asset_ids, request.app.state.compiled_city())
 
 
 @router.post("", response_model=AssessmentOut, status_code=status.HTTP_201_CREATED)

@@ -14,14 +14,14 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from warmgrid.alerts import compose
 from warmgrid.api.deps import CityDep, Operator, StoreDep
+from warmgrid.api.routes_assessments import impact_of
 from warmgrid.api.schemas import AlertOut
 from warmgrid.errors import InputError
 from warmgrid.incidents.domain import Latitude, Longitude, Name, Text
-from warmgrid.incidents.impact import run_impact
 from warmgrid.model.timezone import local_time
 from warmgrid.store import alert_log
 from warmgrid.store.errors import ConflictError, NotFoundError
-from warmgrid.store.models import Alert, Assessment, PlanRecord, utcnow
+from warmgrid.store.models import Alert, PlanRecord, utcnow
 from warmgrid.store.tokens import Principal
 
 router = APIRouter(prefix="/alert-messages", tags=["alerts"])
@@ -172,12 +172,7 @@ def compose_outage(
     the restoration time is "not yet known"."""
     from warmgrid.scenario.run import outage_at
 
-    with store.read() as session:
-        assessment = session.get(Assessment, data.assessment_id)
-        if assessment is None:
-            raise NotFoundError("assessment", str(data.assessment_id))
-        asset_ids = list(assessment.asset_ids)
-    result = run_impact(city, asset_ids, request.app.state.compiled_city())
+    result = impact_of(store, data.assessment_id, city, request)
     sent = local_time(utcnow(), city.timezone)
     if data.plan_id is not None:
         etr, start = _plan_etr(store, data.plan_id, data.assessment_id)

@@ -12,13 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 
 from warmgrid.api.deps import CityDep, Operator, ReadSession, StoreDep, Viewer
+from warmgrid.api.routes_assessments import impact_of
 from warmgrid.api.schemas import PlanOut
 from warmgrid.incidents.domain import Latitude, Longitude, Name
-from warmgrid.incidents.impact import run_impact
 from warmgrid.model.timezone import etr_time, local_time
 from warmgrid.store.audit import record
 from warmgrid.store.errors import ConflictError, NotFoundError
-from warmgrid.store.models import Assessment, PlanRecord, utcnow
+from warmgrid.store.models import PlanRecord, utcnow
 
 router = APIRouter(prefix="/plans", tags=["plans"])
 PlanId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -115,12 +115,7 @@ def create_plan(
     from warmgrid.restore.plan import plan_to_dict
     from warmgrid.restore.problem import Crew
 
-    with store.read() as session:
-        assessment = session.get(Assessment, data.assessment_id)
-        if assessment is None:
-            raise NotFoundError("assessment", str(data.assessment_id))
-        asset_ids = list(assessment.asset_ids)
-    impact = run_impact(city, asset_ids, request.app.state.compiled_city())
+    impact = impact_of(store, data.assessment_id, city, request)
     if not impact.damaged.any():
         raise ConflictError(f"assessment {data.assessment_id} has no damage: nothing to repair")
     crews = [
