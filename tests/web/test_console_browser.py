@@ -48,6 +48,15 @@ def _click_map_at(page: Any, lon: float, lat: float) -> None:
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
+def preview_identifier(server: Server, alert_id: int) -> str:
+    """The CAP identifier of a message."""
+    answer = httpx.get(
+        f"{server.base}/alert-messages/{alert_id}",
+        headers={"Authorization": f"Bearer {server.tokens['viewer']}"},
+    )
+    return answer.json()["identifier"]
+
+
 def _figures(page: Any) -> tuple[int, int]:
     box = page.locator("#figures")
     return (
@@ -115,6 +124,15 @@ def test_the_whole_story(browser: Any, server: Server, watch: Watch) -> None:
     operator.locator(f'#alert-list button[data-alert="{alert_id}"] .badge.published').wait_for(
         timeout=5_000
     )
+    operator.click(f'#alert-list button[data-alert="{alert_id}"]')
+    operator.get_by_role("button", name="Draft an update (valid 6 h more)").click()
+    operator.locator("#alert-list").get_by_text("Update:").wait_for()
+    update = httpx.get(
+        f"{server.base}/alert-messages?status=draft",
+        headers={"Authorization": f"Bearer {server.tokens['viewer']}"},
+    ).json()[0]
+    assert update["msg_type"] == "Update"
+    assert preview_identifier(server, alert_id) in update["cap_references"]
     operator.evaluate(
         """() => state.map.fitBounds(
             wg.bounds(state.layers.buildings, state.layers.warming_centres),
@@ -238,3 +256,18 @@ def test_no_serious_accessibility_violation(
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == []
+
+
+def test_bad_input_gets_a_message_next_to_its_field(
+    browser: Any, server: Server, watch: Watch
+) -> None:
+    page = sign_in(browser, server, watch, "operator")
+    page.click("#tab-damage")
+    page.fill("#dmg-assets", "power.no_such_cable")
+    page.click("#dmg-submit")
+    note = page.locator("#dmg-assets + .field-error")
+    note.wait_for()
+    assert "power.no_such_cable" in note.text_content()
+    assert page.get_attribute("#dmg-assets", "aria-describedby") == "dmg-assets-error"
+    # the browser logs the refused request as an error; it is the point of this test
+    watch.errors.clear()

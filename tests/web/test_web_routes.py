@@ -249,6 +249,7 @@ def test_public_data_shows_published_public_alerts_only(web) -> None:
     text = client.get("/public/data").text
     for hidden in ("operator#", "approver#", "Resident", "incident"):
         assert hidden not in text
+    assert len(data["buildings"]) == len(client.app.state.city.buildings)
     alert = data["alerts"][0]
     assert set(alert["texts"]) == {"en", "uk"}
     assert alert["areas"][0]["properties"]["etr"] == alert["etr"]
@@ -282,3 +283,18 @@ def test_pages_forbid_inline_scripts_and_foreign_origins(web) -> None:
         html = client.get(page).text
         assert "<script>" not in html and "http://" not in html and "https://" not in html
     assert client.get("/static/vendor/maplibre-gl/LICENSE.txt").status_code == 200
+
+
+def test_without_a_scenario_the_console_data_says_what_is_missing(tmp_path: Path, city) -> None:
+    url = f"sqlite:///{tmp_path / 'bare.db'}"
+    store = open_store(url)
+    with store.write() as session:
+        user = add_user(session, "viewer", Role.VIEWER, "test")
+        secret = create_token(session, user, None, "test")[1]
+    with TestClient(create_app(url, city, store=store)) as client:
+        answer = client.get("/console/figures", headers={"Authorization": f"Bearer {secret}"})
+        assert answer.status_code == 409
+        assert "--scenario" in answer.json()["detail"]
+        assert client.get("/").status_code == 200
+        assert client.get("/public/data").json()["alerts"] == []
+    store.close()

@@ -102,6 +102,13 @@ class PublicView:
             self._cached = (ids, cards)
         return cards
 
+    def building_points(self) -> list[list[float]]:
+        """Every building's position, [lon, lat] rounded to 5 decimals (about 1 m)."""
+        if self.city is None:
+            return []
+        table = self.city.buildings
+        return np.round(table[["lon", "lat"]].to_numpy(float), 5).tolist()
+
     def nearest_centres(self, lon: float, lat: float) -> list[dict[str, Any]]:
         """The warming centres nearest to a point, with the distance in km."""
         if not self.centres:

@@ -40,7 +40,9 @@ JSON_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"application
 def _live(request: Request) -> LiveState:
     live: LiveState | None = request.app.state.live
     if live is None:
-        raise ConflictError("the server runs without a city; the console has nothing to show")
+        raise ConflictError(
+            "the server runs without a city or a scenario (warmgrid serve --city … --scenario …)"
+        )
     return live
 
 
@@ -262,13 +264,15 @@ def get_events(_: Viewer, request: Request) -> StreamingResponse:
 
 @public.get("/data")
 def public_data(session: ReadSession, request: Request) -> dict[str, Any]:
-    """Published alerts with their outage areas, and the warming centres (no sign-in)."""
+    """Published alerts with their outage areas, the warming centres, and where the
+    city's buildings stand (as [lon, lat], for the base map; no sign-in)."""
     view: PublicView = request.app.state.public_view
     city = request.app.state.city
     return {
         "city": str(getattr(city, "name", "")),
         "alerts": view.alerts(session),
         "warming_centres": [{"name": c.name, "lon": c.lon, "lat": c.lat} for c in view.centres],
+        "buildings": view.building_points(),
     }
 
 

@@ -68,6 +68,24 @@ wg.message = function (answer) {
   return detail ? String(detail) : `request failed (${answer.status})`;
 };
 
+/** Show an error answer next to the form field it names (else in ``fallback``). */
+wg.showFieldError = function (form, answer, fallback) {
+  for (const old of form.querySelectorAll(".field-error.inline-error")) old.remove();
+  const detail = answer.data && answer.data.detail;
+  const loc = Array.isArray(detail) && detail[0].loc ? detail[0].loc : [];
+  const named = String((answer.data && answer.data.field) || "").split(/[.[\s]/)[0];
+  const names = [...loc.slice(1).map(String), named].filter(Boolean);
+  const field = names.map((n) => form.elements[n]).find((f) => f && f.nodeType === 1);
+  const message = wg.message(answer);
+  if (!field) {
+    fallback.textContent = message;
+    return;
+  }
+  const note = wg.el("p", {class: "field-error inline-error", id: `${field.id}-error`, role: "alert"}, message);
+  field.setAttribute("aria-describedby", note.id);
+  field.insertAdjacentElement("afterend", note);
+};
+
 wg.number = (value) => (value === null || value === undefined ? "—" : Number(value).toLocaleString("en-GB"));
 
 wg.hours = function (value) {

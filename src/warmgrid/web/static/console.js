@@ -515,6 +515,11 @@ async function previewAlert(id, quiet) {
   }
   if (a.status === "published" && allows("operator")) {
     actions.append(wg.el("button", {type: "button", class: "secondary", onclick: async () => {
+      const done = await wg.api(`/alert-messages/${id}/update`, {method: "POST", body: {expires_after_minutes: 360, note: "Still valid; reviewed by the emergency centre."}});
+      if (!done.ok) error.textContent = wg.message(done);
+      else await reload();
+    }}, "Draft an update (valid 6 h more)"));
+    actions.append(wg.el("button", {type: "button", class: "secondary", onclick: async () => {
       const done = await wg.api(`/alert-messages/${id}/cancel`, {method: "POST", body: {reason: "Cancelled by the emergency centre."}});
       if (!done.ok) error.textContent = wg.message(done);
       else await reload();
@@ -559,6 +564,7 @@ function setupForms() {
     const form = event.target;
     const value = (name) => form.elements[name].value.trim();
     $("incident-error").textContent = "";
+    for (const old of form.querySelectorAll(".inline-error")) old.remove();
     const missing = ["title", "source_name", "quoted_text"].find((n) => !value(n));
     if (missing) {
       $("incident-error").textContent = `Fill in “${form.elements[missing].labels[0].textContent}”.`;
@@ -574,7 +580,7 @@ function setupForms() {
         quoted_text: value("quoted_text"), certainty: value("certainty")},
     }});
     if (!answer.ok) {
-      $("incident-error").textContent = wg.message(answer);
+      wg.showFieldError(form, answer, $("incident-error"));
       return;
     }
     form.reset();
@@ -605,6 +611,7 @@ function setupForms() {
   $("damage-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     $("damage-error").textContent = "";
+    for (const old of event.target.querySelectorAll(".inline-error")) old.remove();
     if (state.tool === "polygon") finishPolygon();
     const incident = Number($("dmg-incident").value);
     if (!incident) {
@@ -623,7 +630,7 @@ function setupForms() {
     const answer = await wg.api("/console/damage", {method: "POST", body});
     $("dmg-submit").disabled = false;
     if (!answer.ok) {
-      $("damage-error").textContent = wg.message(answer);
+      wg.showFieldError(event.target, answer, $("damage-error"));
       return;
     }
     renderFigures(answer.data.figures);

@@ -14,6 +14,7 @@ const TEXT = {
     map: "Outage areas and warming centres",
     legendOutage: "outage area (published alert)",
     legendCentre: "warming centre",
+    legendBuilding: "building (tap it)",
     centres: "Warming centres",
     footer: "Published by the city's emergency centre. Alerts also as an Atom feed.",
     etr: "Expected back",
@@ -38,6 +39,7 @@ const TEXT = {
     map: "Зони відключень і пункти обігріву",
     legendOutage: "зона відключення (опубліковане оповіщення)",
     legendCentre: "пункт обігріву",
+    legendBuilding: "будинок (торкніться його)",
     centres: "Пункти обігріву",
     footer: "Публікує міський центр реагування. Оповіщення також у стрічці Atom.",
     etr: "Очікуване відновлення",
@@ -119,6 +121,8 @@ async function load() {
   const areas = {type: "FeatureCollection", features: page.data.alerts.flatMap((a) => a.areas)};
   const centres = {type: "FeatureCollection", features: page.data.warming_centres.map((c) => ({
     type: "Feature", geometry: {type: "Point", coordinates: [c.lon, c.lat]}, properties: {name: c.name}}))};
+  page.map.getSource("city").setData({type: "FeatureCollection", features: page.data.buildings.map((p) => ({
+    type: "Feature", geometry: {type: "Point", coordinates: p}, properties: {}}))});
   page.map.getSource("areas").setData(areas);
   page.map.getSource("centres").setData(centres);
   if (document.body.dataset.ready) return;
@@ -150,7 +154,8 @@ function setupMap() {
   page.map.addControl(new maplibregl.NavigationControl({showCompass: false}), "bottom-right");
   page.mapReady = new Promise((resolve) => page.map.on("load", () => {
     const map = page.map;
-    for (const name of ["areas", "centres", "mine"]) map.addSource(name, {type: "geojson", data: wg.emptyCollection()});
+    for (const name of ["city", "areas", "centres", "mine"]) map.addSource(name, {type: "geojson", data: wg.emptyCollection()});
+    map.addLayer({id: "city", type: "circle", source: "city", paint: {"circle-radius": ["interpolate", ["linear"], ["zoom"], 11, 1.5, 16, 5], "circle-color": "#8795a3", "circle-opacity": 0.6}});
     map.addLayer({id: "areas-fill", type: "fill", source: "areas", paint: {"fill-color": "#d95f0e", "fill-opacity": 0.3}});
     map.addLayer({id: "areas-line", type: "line", source: "areas", paint: {"line-color": "#a63603", "line-width": 2}});
     map.addLayer({id: "centres", type: "circle", source: "centres", paint: {"circle-radius": 8, "circle-color": "#1a9850", "circle-stroke-color": "#ffffff", "circle-stroke-width": 3}});
