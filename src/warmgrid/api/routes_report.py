@@ -16,7 +16,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from warmgrid.api.deps import CityDep, StoreDep, Viewer
-from warmgrid.impact import Damage
 from warmgrid.incidents import log
 from warmgrid.store.errors import ConflictError
 
@@ -27,6 +26,7 @@ REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base
 
 def current_scenario(state: Any, city: Any, asset_ids: list[str], now: datetime) -> Any:
     """The server's scenario with the confirmed ``asset_ids`` added to its damage."""
+    from warmgrid.impact import Damage
     from warmgrid.scenario.spec import parse_scenario
 
     base = getattr(state, "scenario", None)
