@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from warmgrid.cli import app
+from warmgrid.cli.output import console
 from warmgrid.model import save_city
 from warmgrid.model.demo import demo_city
 from warmgrid.model.open import open_city
@@ -46,10 +47,13 @@ def test_scenario_city_is_resolved_relative_to_the_scenario_file(
     assert load_scenario(Path("..") / "cities" / "s.toml").city == "../cities/lisova"
 
 
-def test_demo_with_a_custom_scenario_prints_its_own_compose_command(tmp_path: Path) -> None:
+def test_demo_with_a_custom_scenario_prints_its_own_compose_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(console, "width", 1000)  # long temporary paths stay on one line
     path = tmp_path / "my scenario.toml"
     path.write_text(SMALL.format(city="demo"))
-    result = CliRunner().invoke(app, ["demo", "--scenario", str(path)], env={"COLUMNS": "200"})
+    result = CliRunner().invoke(app, ["demo", "--scenario", str(path)])
     assert result.exit_code == 0, result.output
     last = result.output.strip().splitlines()[-1]
     assert f"warmgrid alert compose {shlex.quote(str(path))} --out DIR" in last
