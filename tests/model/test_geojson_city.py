@@ -145,7 +145,8 @@ def test_branch_geometry_runs_through_its_nodes(data: st.DataObject, count: int)
             "guards": [""] * len(ends) + ["power.line.0"],
         }
     )
-    city = City.from_tables("random", nodes=nodes, branches=branches)
+    buildings = pd.DataFrame({"id": ["b"], "lon": [30.5], "lat": [50.4], "population": [1]})
+    city = City.from_tables("random", nodes=nodes, branches=branches, buildings=buildings)
     document = json.loads(json.dumps(city_to_geojson(city)))
     position = {i: [x, y] for i, x, y in zip(ids, lon, lat, strict=True)}
     for feature in document["features"]:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from warmgrid.alerts.builders import Issuer
 from warmgrid.errors import InputError
+
+if TYPE_CHECKING:
+    from warmgrid.alerts.builders import Issuer
 
 DEFAULT_SENDER = "warmgrid@city.invalid"
 _SENDER = re.compile(r"^[^\s,<&]{1,300}$")
@@ -53,5 +56,7 @@ class Deployment:
 
     def issuer(self, city_name: str) -> Issuer:
         """The CAP issuer: ``sender_name`` defaults to "<city> emergency centre"."""
+        from warmgrid.alerts.builders import Issuer
+
         name = self.sender_name or f"{city_name} emergency centre".strip()
         return Issuer(sender=self.sender, sender_name=name, web=self.public_url or "")

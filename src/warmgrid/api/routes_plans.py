@@ -135,7 +135,7 @@ def create_plan(
         crews,
         solver=data.solver,
         time_limit_s=data.time_limit_s,
-        repair_hours=data.repair_hours or None,
+        repair_h=data.repair_hours or None,
         source=f"assessment {data.assessment_id}",
     )
     result = plan_to_dict(plan)

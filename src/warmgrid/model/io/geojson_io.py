@@ -341,16 +341,16 @@ def city_from_geojson(document: Any, origin: str = "geojson", timezone: str | No
     features = _features(document, origin)
     header = document.get("warmgrid") if isinstance(document.get("warmgrid"), dict) else {}
     properties, tables = _structure(features, origin)
-    if not np.any(tables == "buildings"):
+    frames = {
+        table: _table_frame(table, np.flatnonzero(tables == table), features, properties, origin)
+        for table in TABLES
+    }
+    if frames["buildings"] is None:
         raise InputError(
             f"{origin}: features",
             f"no building among {len(features)} features; a city needs at least one "
             '(a Feature with properties.table = "buildings" and a Point)',
         )
-    frames = {
-        table: _table_frame(table, np.flatnonzero(tables == table), features, properties, origin)
-        for table in TABLES
-    }
     nodes = frames.pop("nodes")
     return City.from_tables(
         str(header.get("name") or Path(origin).stem),
