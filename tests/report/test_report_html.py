@@ -75,7 +75,7 @@ def test_html_states_the_pipeline_numbers(demo_assessment, demo_facts, english) 
     start = demo_assessment.scenario.start
     for group, hours in zip(plan.problem.groups, plan.schedule.group_restored_h, strict=True):
         back = (start + timedelta(hours=float(hours))).strftime("%d %b %H:%M")
-        assert f"{round(group.people):,} {round(group.customers)}" in text
+        assert f"{round(group.people):,} {round(group.customers):,}" in text
         assert back in text
     first_12 = start + timedelta(hours=demo_facts.first_below_h[12.0])
     assert f"{first_12:%d %b %H:%M} first homes below 12 °C" in text

@@ -166,8 +166,9 @@ def screen_command(
     table.add_column(key, min_width=longest, no_wrap=True)  # ids are never cut
     for column in COUNT_COLUMNS:
         what, _, service = column.partition("_without_")
-        what = {"buildings": "bldgs"}.get(what, what)
-        header = f"{what}\nno {service}"
+        what = {"buildings": "bldgs", "critical": "crit."}.get(what, what)
+        lines = [what, "no", *service.replace("_or_", " or_").split("_")]
+        header = "\n".join(lines)  # narrow columns: seven counts fit 80 characters
         table.add_column(header, justify="right", min_width=max(map(len, header.split("\n"))))
     for ids, row in zip(cells, shown.itertuples(index=False), strict=True):
         record = row._asdict()
