@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from warmgrid.api.deps import CityDep, Operator, ReadSession, StoreDep, Viewer
 from warmgrid.api.routes_assessments import impact_of
-from warmgrid.api.schemas import PlanOut
+from warmgrid.api.schemas import BuildingEtrOut, PlanOut
 from warmgrid.incidents.domain import Latitude, Longitude, Name
 from warmgrid.model.timezone import etr_time, local_time
 from warmgrid.store.audit import record
@@ -78,11 +78,13 @@ def plan_out(row: PlanRecord, timezone: str) -> PlanOut:
     quarter hour, as published)."""
     start = local_time(row.created_at, timezone)
     buildings = [
-        {
-            **entry,
-            "power_etr": _at(start, entry["power_etr_h"]),
-            "heat_etr": _at(start, entry["heat_etr_h"]),
-        }
+        BuildingEtrOut.model_validate(
+            {
+                **entry,
+                "power_etr": _at(start, entry["power_etr_h"]),
+                "heat_etr": _at(start, entry["heat_etr_h"]),
+            }
+        )
         for entry in row.building_etr
     ]
     task_end_h: dict[str, float] = row.result["task_end_h"]

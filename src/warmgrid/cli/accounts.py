@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -15,8 +16,8 @@ user_app = typer.Typer(no_args_is_help=True, help="User accounts (people holding
 token_app = typer.Typer(no_args_is_help=True, help="API tokens, issued to users.")
 
 
-def _when(moment: object) -> str:
-    return moment.isoformat() if moment is not None else ""  # type: ignore[attr-defined]
+def _when(moment: datetime | None) -> str:
+    return moment.isoformat() if moment is not None else ""
 
 
 @user_app.command("add")
@@ -34,7 +35,7 @@ def user_add(
     try:
         with store.write() as session:
             user = add_user(session, name, the_role, cli_actor())
-            payload = {"id": user.id, "name": user.name, "role": user.role}
+            payload: dict[str, Any] = {"id": user.id, "name": user.name, "role": user.role}
     finally:
         store.close()
     if json:
@@ -52,7 +53,7 @@ def user_list(db: DbOption = None, json: JsonOption = False) -> None:
     store = open_store(store_url(db), create=False)
     try:
         with store.read() as session:
-            rows = [
+            rows: list[dict[str, Any]] = [
                 {
                     "id": u.id,
                     "name": u.name,
@@ -134,7 +135,7 @@ def token_list(
         with store.read() as session:
             user_id = user_named(session, user, "--user").id if user is not None else None
             names = {u.id: u.name for u in list_users(session)}
-            rows = [
+            rows: list[dict[str, Any]] = [
                 {
                     "id": t.id,
                     "user": names.get(t.user_id, ""),
@@ -178,7 +179,11 @@ def token_revoke(
     try:
         with store.write() as session:
             token = revoke_token(session, token_id, cli_actor())
-            payload = {"id": token.id, "name": token.name, "revoked_at": _when(token.revoked_at)}
+            payload: dict[str, Any] = {
+                "id": token.id,
+                "name": token.name,
+                "revoked_at": _when(token.revoked_at),
+            }
     finally:
         store.close()
     if json:

@@ -113,10 +113,12 @@ def impact_command(
         return
     print_impact(result)
     words = Labeller(result.compiled.city)
-    for service, steps in chains.items():
-        console.print(f"\n[bold]{esc(words.label(explain))} has no {service}:[/]", highlight=False)
-        for line in words.describe(steps):
-            console.print("  " + line, highlight=False, markup=False)
+    if explain:
+        name = esc(words.label(explain))
+        for service, steps in chains.items():
+            console.print(f"\n[bold]{name} has no {service}:[/]", highlight=False)
+            for line in words.describe(steps):
+                console.print("  " + line, highlight=False, markup=False)
 
 
 def screen_command(

@@ -13,6 +13,7 @@ from warmgrid.cli.output import emit_json, err_console, progress
 from warmgrid.errors import InputError
 
 if TYPE_CHECKING:
+    from warmgrid.report.facts import IssuedAlert, LoggedIncident
     from warmgrid.scenario.spec import Scenario
 
 OutOpt = Annotated[Path, typer.Option("--out", help="The file to write (.html, .pdf or .csv).")]
@@ -77,7 +78,8 @@ def report_command(
     kind = report_format(out, fmt)
     check_writable(out)
     spec = _scenario(city, scenario)
-    published, incidents = (), ()
+    published: tuple[IssuedAlert, ...] = ()
+    incidents: tuple[LoggedIncident, ...] = ()
     if db is not None:
         from warmgrid.cli.incidents import store_url
         from warmgrid.report.from_store import logged_incidents, published_alerts

@@ -223,7 +223,7 @@ def render_html(assessment: Assessment, facts: Facts, lang: str = "en") -> str:
     if facts.cooldown.time_h.size:
         start = facts.start.strftime(CLOCK[lang])
         chart_uri = data_uri(cooldown_chart(facts.cooldown, t, start))
-    helpers: dict[str, Callable[..., str]] = {
+    helpers: dict[str, Callable[..., object]] = {
         "num": words.num,
         "clock": words.clock,
         "service": words.service,

@@ -115,7 +115,7 @@ def hxl_csv(assessment: Assessment, facts: Facts) -> str:
                 int(people[row]) if heat[row] else 0,
                 1,
                 _service(bool(power[row]), bool(heat[row])),
-                when if when == "" else when.isoformat(timespec="minutes"),
+                when if isinstance(when, str) else when.isoformat(timespec="minutes"),
                 reported,
             ]
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from typing import Any
 
 import matplotlib
 
@@ -60,7 +61,7 @@ def _segments(assessment: Assessment, network: str, ids: set[str] | None) -> np.
 
 
 def _area_patch(area: Circle | Polygon) -> Patch:
-    style = {"facecolor": DAMAGED, "alpha": 0.35, "zorder": 4}
+    style: dict[str, Any] = {"facecolor": DAMAGED, "alpha": 0.35, "zorder": 4}
     if isinstance(area, Circle):
         radius_lat = area.radius_m / METRES_PER_DEGREE
         width = 2 * radius_lat / np.cos(np.radians(area.lat))
@@ -84,11 +85,11 @@ def city_map(assessment: Assessment, words: Mapping[str, str]) -> str:
     damaged = set(impact.damaged_asset_ids)
     for network, colour in NETWORK_COLOURS.items():
         segments = _segments(assessment, network, None)
-        lines = LineCollection(segments, colors=colour, linewidths=0.6)
+        lines = LineCollection(list(segments), colors=colour, linewidths=0.6)
         lines.set_rasterized(len(segments) > RASTER_ABOVE)
         axes.add_collection(lines)
     broken = np.concatenate([_segments(assessment, n, damaged) for n in NETWORK_COLOURS])
-    axes.add_collection(LineCollection(broken, colors=DAMAGED, linewidths=2.4))
+    axes.add_collection(LineCollection(list(broken), colors=DAMAGED, linewidths=2.4))
     middles = broken.mean(axis=1)
     axes.scatter(middles[:, 0], middles[:, 1], s=60, marker="X", c=DAMAGED, zorder=5)
     buildings = city.buildings
@@ -112,8 +113,8 @@ def city_map(assessment: Assessment, words: Mapping[str, str]) -> str:
         axes.scatter(frame["lon"], frame["lat"], s=60, marker="X", c=DAMAGED, zorder=5)
     for area in assessment.scenario.damage.areas:
         axes.add_patch(_area_patch(area))
-    for area in outage_areas(assessment):
-        ring = np.array(area.ring_lonlat, dtype=float)
+    for outage in outage_areas(assessment):
+        ring = np.array(outage.ring_lonlat, dtype=float)
         axes.plot(ring[:, 0], ring[:, 1], color="#5a2a82", linewidth=1.1, linestyle="--")
     centres = assessment.scenario.warming_centres
     if centres:

@@ -22,6 +22,7 @@ standard prescribes them); a utility should replace them with its own figures th
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -204,6 +205,17 @@ def building_etr(
     return frame[lost].reset_index(drop=True)
 
 
+class ProblemOptions(TypedDict, total=False):
+    """The keyword options of :func:`problem_from_impact`."""
+
+    repair_h: Mapping[str, float] | None
+    critical_factor: Mapping[str, float] | None
+    building_factor: np.ndarray | None
+    speed_kmh: float
+    road_factor: float
+    source: str
+
+
 def plan_from_impact(
     city: City,
     result: ImpactResult,
@@ -211,13 +223,13 @@ def plan_from_impact(
     *,
     solver: str = "heuristic",
     time_limit_s: float = 10.0,
-    **problem_options: object,
+    **problem_options: Unpack[ProblemOptions],
 ) -> tuple[Plan, pd.DataFrame]:
     """Problem, plan and building ETRs for a city in one call (for scenarios and the API).
 
     ``problem_options`` go to :func:`problem_from_impact`. Returns the plan and the
     :func:`building_etr` table.
     """
-    problem = problem_from_impact(city, result, crews, **problem_options)  # type: ignore[arg-type]
+    problem = problem_from_impact(city, result, crews, **problem_options)
     plan = make_plan(problem, solver=solver, time_limit_s=time_limit_s)
     return plan, building_etr(city, result, problem, plan.schedule)

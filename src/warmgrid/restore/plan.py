@@ -107,8 +107,8 @@ def _waiting(
             seen = last.get(ident)
             last[ident] = (max(t, seen[0]) if seen else t, people)
     waits = [*anonymous_t, *(t for t, _ in last.values())]
-    people = [*anonymous_people, *(p for _, p in last.values())]
-    return np.array(waits, dtype=float), np.array(people, dtype=float)
+    waiting_people = [*anonymous_people, *(p for _, p in last.values())]
+    return np.array(waits, dtype=float), np.array(waiting_people, dtype=float)
 
 
 def curve_key(service: str | None) -> str:

@@ -25,8 +25,8 @@ from warmgrid.errors import InputError, UnknownIdError
 from warmgrid.thermal.building_file import (
     DEFAULT_EMISSIVITY,
     DEFAULT_SOLAR_ABSORPTANCE,
-    R_SE_M2K_PER_W,
 )
+from warmgrid.thermal.layers import R_SE_M2K_PER_W
 from warmgrid.thermal.rc import (
     LAMBDA_AT,
     MASS_CLASSES,

@@ -27,6 +27,7 @@ as in :mod:`warmgrid.thermal.cooldown`.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -324,10 +325,10 @@ def _slice(net: NetworkParams, lo: int, hi: int) -> NetworkParams:
         internal_gains_w=p.internal_gains_w[lo:hi],
         radiative_fraction=p.radiative_fraction[lo:hi],
         solar_aperture_m2=p.solar_aperture_m2[lo:hi],
-        sky_loss_w_per_k=p.sky_loss_w_per_k[lo:hi],
+        sky_loss_w_per_k=None if p.sky_loss_w_per_k is None else p.sky_loss_w_per_k[lo:hi],
         solar_channels=p.solar_channels,
     )
-    fields = {
+    fields: dict[str, Any] = {
         name: None if getattr(net, name) is None else getattr(net, name)[lo:hi]
         for name in NetworkParams.__dataclass_fields__
         if name != "base"
@@ -351,15 +352,16 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
             continue
         area, boundary = surface["area_m2"], surface["boundary"]
         mass = element_mass(surface["layers"], boundary) if surface["layers"] else None
-        has_deep = mass is not None and mass.deep_j_per_m2k > 0 and mass.deep_r_m2k_per_w > 0
+        if mass is not None and not (mass.deep_j_per_m2k > 0 and mass.deep_r_m2k_per_w > 0):
+            mass = None
         if boundary == "adiabatic":
-            if has_deep:
+            if mass is not None:
                 sums["c_di"] += mass.deep_j_per_m2k * area
                 sums["md_in"] += area / mass.deep_r_m2k_per_w
             continue
         share = h_em * surface["u_w_per_m2k"] * area / h_op
         where = "ground" if boundary == "ground" else "out"
-        if not has_deep or share <= 0:
+        if mass is None or share <= 0:
             sums[f"em_{where}"] += share
             continue
         r_em = 1.0 / share

@@ -213,16 +213,18 @@ def crews(assessment: Assessment) -> dict[str, Any]:
             ]
     features = []
     for crew in assessment.scenario.crews:
-        route = jobs.get(crew.id, [])
+        if crew.lon is None or crew.lat is None:
+            continue
+        crew_jobs = jobs.get(crew.id, [])
         features.append(
             _point(
                 crew.lon,
                 crew.lat,
                 {
                     "id": crew.id,
-                    "skills": list(crew.skills),
-                    "current": route[0] if route else None,
-                    "next": route[1] if len(route) > 1 else None,
+                    "skills": None if crew.skills is None else list(crew.skills),
+                    "current": crew_jobs[0] if crew_jobs else None,
+                    "next": crew_jobs[1] if len(crew_jobs) > 1 else None,
                 },
             )
         )

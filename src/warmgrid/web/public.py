@@ -37,7 +37,7 @@ def alert_card(alert_id: int, message: Message) -> dict[str, Any]:
     """One published alert: its texts per language, ETR, and areas as GeoJSON features."""
     texts: dict[str, dict[str, str]] = {}
     etr = None
-    features = []
+    features: list[dict[str, Any]] = []
     for info in message.infos:
         language = _language(info.language)
         texts[language] = {

@@ -96,11 +96,11 @@ def _backfill(bind: sa.Connection, user_of_token: dict[int, int]) -> None:
             },
         )
     for report_id, submitted_by in bind.execute(sa.text("SELECT id, submitted_by FROM reports")):
-        user_id = user_of_token.get(_token_id(submitted_by) or -1)
-        if user_id is not None:
+        submitter_id = user_of_token.get(_token_id(submitted_by) or -1)
+        if submitter_id is not None:
             bind.execute(
                 sa.text("UPDATE reports SET submitted_by_user_id = :u WHERE id = :id"),
-                {"u": user_id, "id": report_id},
+                {"u": submitter_id, "id": report_id},
             )
 
 
