@@ -24,7 +24,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Patch
 from matplotlib.patches import Polygon as PolygonPatch
 
+from warmgrid.geo import METRES_PER_DEGREE
 from warmgrid.impact import Circle, Polygon
+from warmgrid.plotting import matplotlib_graphics_context
 from warmgrid.report.facts import THRESHOLDS_C, CooldownSeries, outage_areas
 from warmgrid.scenario.run import Assessment
 
@@ -38,12 +40,12 @@ NETWORK_COLOURS = {"power": "#8a8f94", "heat": "#d9a77a"}
 DAMAGED = "#c0182f"
 RASTER_ABOVE = 5000  # beyond this many buildings or segments, a bitmap inside the SVG
 RASTER_DPI = 150
-METRES_PER_DEGREE = 111_195.0  # mean Earth radius 6 371 008.8 m × π / 180
 
 
 def _svg(figure: Figure) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", dpi=RASTER_DPI, metadata={"Date": None})
+    with matplotlib_graphics_context():
+        figure.savefig(buffer, format="svg", dpi=RASTER_DPI, metadata={"Date": None})
     plt.close(figure)
     return buffer.getvalue()
 

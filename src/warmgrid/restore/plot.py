@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib
@@ -11,33 +9,12 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
-from matplotlib.backend_bases import GraphicsContextBase, RendererBase
 
 from warmgrid.errors import InputError
+from warmgrid.plotting import matplotlib_graphics_context
 from warmgrid.restore.plan import Plan, curve_key, restoration_curve
 
 FORMATS = (".png", ".svg")
-
-
-def _plain_graphics_context(renderer: RendererBase) -> GraphicsContextBase:
-    return GraphicsContextBase()
-
-
-@contextmanager
-def _matplotlib_graphics_context() -> Iterator[None]:
-    """Draw with matplotlib's own graphics context while saving.
-
-    Importing ``pandapipes.plotting`` (pandapipes 0.16, which importing pandapipes does)
-    replaces ``RendererBase.new_gc`` process-wide with one whose cap style is a plain
-    string instead of a ``CapStyle``; the SVG backend then fails with "'str' object has no
-    attribute 'name'". The replacement is put back afterwards.
-    """
-    replaced = RendererBase.__dict__["new_gc"]
-    RendererBase.new_gc = _plain_graphics_context  # type: ignore[method-assign,assignment]
-    try:
-        yield
-    finally:
-        RendererBase.new_gc = replaced  # type: ignore[method-assign]
 
 
 def save_gantt(plan: Plan, path: str | Path) -> Path:
@@ -89,7 +66,7 @@ def save_gantt(plan: Plan, path: str | Path) -> Path:
     ax2.set_xlim(ax.get_xlim())
     fig.tight_layout()
     try:
-        with _matplotlib_graphics_context():
+        with matplotlib_graphics_context():
             fig.savefig(path)
     except OSError as error:
         raise InputError(str(path), f"cannot write chart ({error.strerror or error})") from None
