@@ -12,7 +12,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from warmgrid.cli import alerts, city, demo, impact, incidents, plan, thermal
+from warmgrid.cli import alerts, city, demo, impact, incidents, plan, sweep, thermal
 from warmgrid.cli.output import err_console
 from warmgrid.errors import WarmgridError
 
@@ -40,7 +40,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (demo, city, impact, thermal, plan, alerts, incidents):
+for module in (demo, city, impact, thermal, plan, alerts, incidents, sweep):
     module.register(app)
 
 
