@@ -99,6 +99,12 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Client]:
         raise InputError(
             "--scheduler", f"cannot reach a Dask scheduler at {scheduler!r} ({reason})"
         ) from None
+    except Exception:  # a server of another protocol: its bytes make no Dask frame
+        raise InputError(
+            "--scheduler",
+            f"cannot reach a Dask scheduler at {scheduler!r} (the server there does not "
+            "speak the Dask protocol)",
+        ) from None
     with client:
         try:
             client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
