@@ -20,6 +20,8 @@ from pathlib import Path
 
 from warmgrid.model import compile_city
 from warmgrid.model.open import open_city
+from warmgrid.scenario.spec import demo_scenario
+from warmgrid.sweep.city import SweepCity
 from warmgrid.sweep.engine import dask_client, run_sweep
 from warmgrid.sweep.ensembles import sampled_nk
 
@@ -27,11 +29,11 @@ SPEED_UP_GOAL = 1.7
 OVERHEAD_SCENARIOS = 200
 
 
-def timed_sweep(compiled, ensemble, chunk_size: int, client=None) -> float:
+def timed_sweep(city, ensemble, chunk_size: int, client=None) -> float:
     """Seconds for one sweep into a fresh folder."""
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
-        run_sweep(compiled, ensemble, Path(out), chunk_size, client=client)
+        run_sweep(city, ensemble, Path(out), chunk_size, client=client)
         return time.perf_counter() - started
 
 
@@ -41,10 +43,11 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=100)
     args = parser.parse_args()
     compiled = compile_city(open_city("demo"))
+    city = SweepCity.under(compiled, demo_scenario())
     ensemble = sampled_nk(compiled, 2, args.samples, seed=0)
     warm_up = sampled_nk(compiled, 2, 20, seed=1)
     small = sampled_nk(compiled, 2, OVERHEAD_SCENARIOS, seed=2)
-    serial_s = timed_sweep(compiled, ensemble, args.chunk_size)
+    serial_s = timed_sweep(city, ensemble, args.chunk_size)
     result: dict[str, object] = {
         "city": compiled.city.name,
         "scenarios": ensemble.size,
@@ -55,12 +58,12 @@ def main() -> None:
     per_worker = {}
     for workers in (1, 2):
         with dask_client(workers, None) as client:
-            timed_sweep(compiled, warm_up, 10, client)
-            seconds = timed_sweep(compiled, ensemble, args.chunk_size, client)
+            timed_sweep(city, warm_up, 10, client)
+            seconds = timed_sweep(city, ensemble, args.chunk_size, client)
             per_worker[workers] = ensemble.size / seconds
             if workers == 1:
-                one_task_s = timed_sweep(compiled, small, 1, client)
-                big_tasks_s = timed_sweep(compiled, small, OVERHEAD_SCENARIOS, client)
+                one_task_s = timed_sweep(city, small, 1, client)
+                big_tasks_s = timed_sweep(city, small, OVERHEAD_SCENARIOS, client)
                 overhead_ms = 1000 * (one_task_s - big_tasks_s) / (OVERHEAD_SCENARIOS - 1)
     result["dask_scenarios_per_s"] = {str(w): round(r, 1) for w, r in per_worker.items()}
     result["scenarios_per_s_per_worker"] = {str(w): round(r / w, 1) for w, r in per_worker.items()}

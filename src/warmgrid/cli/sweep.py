@@ -69,6 +69,10 @@ def sweep_command(
         Path | None, typer.Option(help="Damage sets from a JSON or CSV file.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the sampling.")] = 0,
+    weather: Annotated[
+        Path | None,
+        typer.Option(help="A scenario file whose weather and cool-down settings to use."),
+    ] = None,
     workers: Annotated[
         int | None,
         typer.Option(help="Local worker processes (default: one per core; 0: this process)."),
@@ -84,7 +88,9 @@ def sweep_command(
     from contextlib import nullcontext
 
     from warmgrid.model import compile_city
+    from warmgrid.scenario.spec import demo_scenario, load_scenario
     from warmgrid.sweep import aggregate, store
+    from warmgrid.sweep.city import SweepCity
     from warmgrid.sweep.engine import dask_client, run_sweep
 
     if workers is not None and scheduler is not None:
@@ -93,6 +99,8 @@ def sweep_command(
         raise InputError("--workers", f"must be 0 or more, got {workers}")
     compiled = compile_city(load_city_arg(city))
     ensemble = _ensemble(compiled, k, samples, pairs, scenarios, seed)
+    conditions = demo_scenario() if weather is None else load_scenario(weather)
+    sweep_city = SweepCity.under(compiled, conditions)
     show = not json_out and err_console.is_terminal
     bar = _progress_bar(ensemble.size) if show else None
     serial = workers == 0 and scheduler is None
@@ -111,12 +119,13 @@ def sweep_command(
                 rate = done / max(time.monotonic() - started, 1e-9)
                 bar.update(task, advance=rows, rate=f"{rate:,.0f}")
 
-        run = run_sweep(compiled, ensemble, out, chunk_size, client=client, on_chunk=advance)
+        run = run_sweep(sweep_city, ensemble, out, chunk_size, client=client, on_chunk=advance)
     rows = store.read_rows(out, run.chunks)
     ranking = aggregate.rank_assets(compiled, rows)
     payload = {
         "city": compiled.city.name,
         "ensemble": ensemble.kind,
+        "horizon_h": sweep_city.horizon_h,
         "scenarios": len(rows),
         "chunks": {"total": run.chunks, "computed": run.computed, "skipped": run.skipped},
         "summary": aggregate.summarise(rows),
@@ -144,7 +153,7 @@ def _print_report(payload: dict[str, Any], out: Path) -> None:
             name.replace("_", " "),
             f"{figures['mean']:.1f}",
             f"{figures['p95']:.0f}",
-            str(figures["max"]),
+            f"{figures['max']:.0f}",
         )
     console.print(summary)
     ranking = Table(title="Assets, worst first (expected loss when the asset is hit)")

@@ -11,22 +11,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from warmgrid.impact.screen import COUNT_COLUMNS
 from warmgrid.model.compile import CompiledCity
+from warmgrid.sweep.evaluate import METRICS
 
 PERCENTILE = 95.0
 
 
 def summarise(rows: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """Per count column: the mean and the 95th percentile (linear interpolation) over the
+    """Per metric: the mean and the 95th percentile (linear interpolation) over the
     scenarios, and the worst scenario."""
     return {
         column: {
             "mean": float(rows[column].mean()) if len(rows) else 0.0,
             "p95": float(np.percentile(rows[column], PERCENTILE)) if len(rows) else 0.0,
-            "max": int(rows[column].max()) if len(rows) else 0,
+            "max": float(rows[column].max()) if len(rows) else 0.0,
         }
-        for column in COUNT_COLUMNS
+        for column in METRICS
     }
 
 
@@ -46,12 +46,12 @@ def _asset_labels(compiled: CompiledCity) -> pd.DataFrame:
 
 def rank_assets(compiled: CompiledCity, rows: pd.DataFrame) -> pd.DataFrame:
     """One row per asset damaged in some scenario: ``id``, ``name``, ``network``, ``kind``,
-    ``scenarios`` (how many damage it) and ``expected_<count>`` for every count column;
+    ``scenarios`` (how many damage it) and ``expected_<metric>`` for every metric;
     worst first by people without heat, then without power, then critical facilities
     without either, then the order of the city's tables."""
-    hits = rows[["assets", *COUNT_COLUMNS]].explode("assets").dropna(subset=["assets"])
+    hits = rows[["assets", *METRICS]].explode("assets").dropna(subset=["assets"])
     grouped = hits.groupby("assets", sort=False)
-    means = grouped[list(COUNT_COLUMNS)].mean().add_prefix("expected_")
+    means = grouped[list(METRICS)].mean().add_prefix("expected_")
     means["scenarios"] = grouped.size()
     table = _asset_labels(compiled).merge(
         means, left_on="id", right_index=True, how="inner", validate="one_to_one"

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from warmgrid.errors import InputError
-from warmgrid.model.compile import CompiledCity
 from warmgrid.sweep import store
+from warmgrid.sweep.city import SweepCity
 from warmgrid.sweep.ensembles import Ensemble
 from warmgrid.sweep.evaluate import evaluate_block
 
@@ -51,20 +51,20 @@ def _blocks(ensemble: Ensemble, chunk_size: int, chunks: list[int]) -> Iterator[
         yield chunk, first, ensemble.assets[first : first + chunk_size]
 
 
-def _serial(compiled: CompiledCity, blocks: Iterator[Block]) -> Iterator[tuple[int, pd.DataFrame]]:
+def _serial(city: SweepCity, blocks: Iterator[Block]) -> Iterator[tuple[int, pd.DataFrame]]:
     for chunk, first, assets in blocks:
-        yield chunk, evaluate_block(compiled, first, assets)
+        yield chunk, evaluate_block(city, first, assets)
 
 
 def _on_dask(
-    client: Client, compiled: CompiledCity, blocks: Iterator[Block]
+    client: Client, city: SweepCity, blocks: Iterator[Block]
 ) -> Iterator[tuple[int, pd.DataFrame]]:
     from distributed import as_completed
 
-    city = client.scatter(compiled, broadcast=True, hash=False)
+    shared = client.scatter(city, broadcast=True, hash=False)
     futures = {
-        client.submit(evaluate_block, city, first, assets, pure=False, retries=TASK_RETRIES): chunk
-        for chunk, first, assets in blocks
+        client.submit(evaluate_block, shared, first, rows, pure=False, retries=TASK_RETRIES): chunk
+        for chunk, first, rows in blocks
     }
     for future in as_completed(futures):
         rows = future.result()
@@ -116,7 +116,7 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Client]:
 
 
 def run_sweep(
-    compiled: CompiledCity,
+    city: SweepCity,
     ensemble: Ensemble,
     out: Path,
     chunk_size: int,
@@ -127,11 +127,11 @@ def run_sweep(
     ``client`` is None) and write each one; ``on_chunk`` gets each chunk's scenario count."""
     if chunk_size < 1:
         raise InputError("--chunk-size", f"must be at least 1, got {chunk_size}")
-    store.open_out(out, store.manifest(compiled, ensemble, chunk_size))
+    store.open_out(out, store.manifest(city, ensemble, chunk_size))
     count = -(-ensemble.size // chunk_size)
     todo = store.missing_chunks(out, count)
     blocks = _blocks(ensemble, chunk_size, todo)
-    results = _serial(compiled, blocks) if client is None else _on_dask(client, compiled, blocks)
+    results = _serial(city, blocks) if client is None else _on_dask(client, city, blocks)
     for chunk, rows in results:
         store.write_chunk(out, chunk, rows)
         if on_chunk is not None:

@@ -18,29 +18,31 @@ from pathlib import Path
 import pandas as pd
 
 from warmgrid.errors import InputError
-from warmgrid.model.compile import CompiledCity
+from warmgrid.sweep.city import SweepCity
 from warmgrid.sweep.ensembles import Ensemble
 
 MANIFEST = "sweep.json"
 
 
-def city_fingerprint(compiled: CompiledCity) -> str:
-    """A short hash of the city's asset ids, buildings' people and supply nodes."""
+def city_fingerprint(city: SweepCity) -> str:
+    """A short hash of the city's asset ids, buildings' people, supply nodes and cold hours."""
+    compiled = city.compiled
     digest = hashlib.sha256("\n".join(compiled.asset_ids).encode())
     for array in (
         compiled.building_population,
         compiled.building_power_node,
         compiled.building_heat_node,
+        city.hours_below_cold,
     ):
         digest.update(array.tobytes())
     return digest.hexdigest()[:16]
 
 
-def manifest(compiled: CompiledCity, ensemble: Ensemble, chunk_size: int) -> dict[str, object]:
+def manifest(city: SweepCity, ensemble: Ensemble, chunk_size: int) -> dict[str, object]:
     """What identifies a sweep's results on disk."""
     return {
-        "city": compiled.city.name,
-        "city_fingerprint": city_fingerprint(compiled),
+        "city": city.compiled.city.name,
+        "city_fingerprint": city_fingerprint(city),
         "ensemble": ensemble.kind,
         "ensemble_fingerprint": ensemble.fingerprint(),
         "scenarios": ensemble.size,
