@@ -1,5 +1,6 @@
 """The same sweep in this process, on a local Dask cluster of two worker processes, and on
-a real ``dask scheduler`` with two ``dask worker`` processes: identical rows and JSON."""
+a real ``dask scheduler`` with two ``dask worker`` processes: identical rows and JSON,
+even when a worker is killed mid-sweep."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -18,12 +20,20 @@ from distributed import Client
 from typer.testing import CliRunner
 
 from warmgrid.cli import app
+from warmgrid.model import compile_city
+from warmgrid.model.open import open_city
+from warmgrid.scenario.spec import demo_scenario
+from warmgrid.sweep import store
+from warmgrid.sweep.city import SweepCity
+from warmgrid.sweep.engine import run_sweep
+from warmgrid.sweep.ensembles import sampled_nk
 
 pytestmark = pytest.mark.xdist_group("dask")
 
 runner = CliRunner()
 SWEEP = ("sweep", "demo", "--k", "2", "--samples", "240", "--seed", "4", "--chunk-size", "40")
 DASK = Path(sys.executable).with_name("dask")
+LOOPBACK_HTTP = ("--no-dashboard", "--dashboard-address", "127.0.0.1:0")  # health routes
 STARTUP_TIMEOUT_S = 240  # worker processes import warmgrid's engines, slow on a busy machine
 
 
@@ -40,37 +50,40 @@ def sweep(out: Path, *options: str) -> tuple[dict, pd.DataFrame]:
     return json.loads(result.stdout), rows.reset_index(drop=True)
 
 
-@pytest.fixture(scope="module")
-def dask_cluster() -> Iterator[str]:
-    """A ``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1."""
+@contextmanager
+def dask_processes(workers: int) -> Iterator[tuple[str, list[subprocess.Popen]]]:
+    """A ``dask scheduler`` and ``workers`` ``dask worker`` processes on 127.0.0.1; yields
+    the scheduler's address and the worker processes."""
     address = f"tcp://127.0.0.1:{free_port()}"
     port = address.rsplit(":", 1)[1]
-    common = ["--no-dashboard"]
-    processes = [
-        subprocess.Popen(
-            [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", port, *common],
-            stderr=subprocess.DEVNULL,
-        )
+    quiet = {"stderr": subprocess.DEVNULL}
+    scheduler = subprocess.Popen(
+        [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", port, *LOOPBACK_HTTP],
+        **quiet,
+    )
+    worker_command = [
+        *(str(DASK), "worker", address, "--host", "127.0.0.1", "--nthreads", "1"),
+        *("--no-nanny", *LOOPBACK_HTTP),  # no nanny: killing the process loses the worker
     ]
-    for _ in range(2):
-        processes.append(
-            subprocess.Popen(
-                [str(DASK), "worker", address, "--host", "127.0.0.1", "--nthreads", "1", *common],
-                stderr=subprocess.DEVNULL,
-            )
-        )
+    started = [subprocess.Popen(worker_command, **quiet) for _ in range(workers)]
     try:
         with Client(address, timeout=STARTUP_TIMEOUT_S) as client:
-            client.wait_for_workers(2, timeout=STARTUP_TIMEOUT_S)
-        yield address
+            client.wait_for_workers(workers, timeout=STARTUP_TIMEOUT_S)
+        yield address, started
     finally:
-        for process in processes:
+        for process in [scheduler, *started]:
             process.terminate()
-        for process in processes:
+        for process in [scheduler, *started]:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@pytest.fixture(scope="module")
+def dask_cluster() -> Iterator[str]:
+    with dask_processes(2) as (address, _):
+        yield address
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +130,25 @@ def test_a_server_that_is_not_a_dask_scheduler_is_a_clean_error(tmp_path: Path):
     assert result.exit_code == 2, result.output
     assert "cannot reach a Dask scheduler" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_worker_killed_mid_sweep_changes_nothing(tmp_path: Path):
+    compiled = compile_city(open_city("demo"))
+    city = SweepCity.under(compiled, demo_scenario())
+    ensemble = sampled_nk(compiled, 2, 1200, seed=4)
+    run_sweep(city, ensemble, tmp_path / "serial", 40)
+    with dask_processes(2) as (address, workers), Client(address) as client:
+        done: list[int] = []
+
+        def kill_after_first_chunk(rows: int) -> None:
+            done.append(rows)
+            if len(done) == 1:
+                workers[0].kill()
+
+        run = run_sweep(city, ensemble, tmp_path / "dask", 40, client, kill_after_first_chunk)
+    assert workers[0].returncode is not None
+    assert sum(done) == ensemble.size
+    pd.testing.assert_frame_equal(
+        store.read_rows(tmp_path / "dask", run.chunks),
+        store.read_rows(tmp_path / "serial", run.chunks),
+    )

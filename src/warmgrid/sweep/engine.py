@@ -28,6 +28,7 @@ from warmgrid.sweep.evaluate import evaluate_block
 if TYPE_CHECKING:
     from distributed import Client
 
+LOOPBACK = "127.0.0.1"
 CONNECT_TIMEOUT_S = 5.0
 WORKERS_TIMEOUT_S = 60.0
 TASK_RETRIES = 3
@@ -84,8 +85,8 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Client]:
                 n_workers=workers or os.cpu_count() or 1,
                 threads_per_worker=1,
                 processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
+                host=LOOPBACK,
+                dashboard_address=f"{LOOPBACK}:0",  # its health routes: loopback, any port
                 silence_logs=logging.ERROR,
             ) as cluster,
             Client(cluster) as client,
