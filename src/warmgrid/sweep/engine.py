@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from warmgrid.errors import InputError
+from warmgrid.errors import InputError, WarmgridError
 from warmgrid.sweep import store
 from warmgrid.sweep.city import SweepCity
 from warmgrid.sweep.ensembles import Ensemble
@@ -60,17 +60,36 @@ def _serial(city: SweepCity, blocks: Iterator[Block]) -> Iterator[tuple[int, pd.
 def _on_dask(
     client: Client, city: SweepCity, blocks: Iterator[Block]
 ) -> Iterator[tuple[int, pd.DataFrame]]:
+    """Each round broadcasts the city and submits every chunk not yet done; a chunk whose
+    copy of the city was lost with a worker is cancelled by Dask and goes to the next."""
     from distributed import as_completed
+    from distributed.client import FutureCancelledError
 
-    shared = client.scatter(city, broadcast=True, hash=False)
-    futures = {
-        client.submit(evaluate_block, shared, first, rows, pure=False, retries=TASK_RETRIES): chunk
-        for chunk, first, rows in blocks
-    }
-    for future in as_completed(futures):
-        rows = future.result()
-        yield futures.pop(future), rows
-        future.release()
+    pending = {chunk: (first, rows) for chunk, first, rows in blocks}
+    for _ in range(TASK_RETRIES + 1):
+        if not pending:
+            return
+        shared = client.scatter(city, broadcast=True, hash=False)
+        futures = {
+            client.submit(
+                evaluate_block, shared, first, rows, pure=False, retries=TASK_RETRIES
+            ): chunk
+            for chunk, (first, rows) in pending.items()
+        }
+        for future in as_completed(futures):
+            try:
+                rows = future.result()
+            except FutureCancelledError:
+                continue
+            chunk = futures[future]
+            del pending[chunk]
+            yield chunk, rows
+            future.release()
+    if pending:
+        raise WarmgridError(
+            f"{len(pending)} chunks of the sweep failed {TASK_RETRIES + 1} times as workers "
+            "were lost; run the same command again to compute them"
+        )
 
 
 @contextmanager
