@@ -13,7 +13,19 @@ import typer
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from warmgrid.cli import accounts, alerts, city, db, demo, impact, incidents, plan, report, thermal
+from warmgrid.cli import (
+    accounts,
+    alerts,
+    city,
+    db,
+    demo,
+    impact,
+    incidents,
+    plan,
+    report,
+    sweep,
+    thermal,
+)
 from warmgrid.cli.output import err_console, esc
 from warmgrid.errors import WarmgridError
 from warmgrid.extras import missing_extra
@@ -52,7 +64,7 @@ app = typer.Typer(
     rich_markup_mode=None,  # help texts are plain: "[lat, lon]" is text, not markup
 )
 
-for module in (demo, city, impact, thermal, plan, alerts, incidents, accounts, db, report):
+for module in (demo, city, impact, thermal, plan, alerts, incidents, accounts, db, report, sweep):
     module.register(app)
 
 
