@@ -28,13 +28,14 @@ def _metrics(city: SweepCity, damaged: np.ndarray) -> list[float]:
     people = compiled.building_population
     critical = compiled.building_critical
     power, heat = impact.building_without_power, impact.building_without_heat
-    return [
+    return [  # in the order of METRICS
         int(people[power].sum()),
         int(people[heat].sum()),
         int(power.sum()),
         int(heat.sum()),
         int((power & critical).sum()),
         int((heat & critical).sum()),
+        int(people[power | heat].sum()),  # each person once
         float(people[heat] @ city.hours_below_cold[heat]),
     ]
 
