@@ -59,7 +59,7 @@ def test_times_are_shown_in_the_city_zone(demo_assessment) -> None:
 
     from warmgrid.report.facts import report_facts
 
-    city = replace(demo_assessment.city, meta={"timezone": "America/New_York"})
+    city = replace(demo_assessment.city, timezone="America/New_York")
     facts = report_facts(replace(demo_assessment, city=city), next_update_h=4.0)
     start = demo_assessment.scenario.start
     assert facts.as_of == start and facts.as_of.utcoffset().total_seconds() == -5 * 3600

@@ -26,7 +26,8 @@ _MONTHS_EN = [
 ]
 
 
-def _zone(moment: datetime) -> str:
+def zone_label(moment: datetime) -> str:
+    """The UTC offset of ``moment`` as people read it in alerts and reports: "UTC+02:00"."""
     offset = moment.utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     sign = "+" if minutes >= 0 else "-"
@@ -36,9 +37,9 @@ def _zone(moment: datetime) -> str:
 def format_moment(moment: datetime, language: str) -> str:
     """A local date and time for people, in the time zone of ``moment``."""
     if language == "uk":
-        return f"{moment:%d.%m.%Y} о {moment:%H:%M} ({_zone(moment)})"
+        return f"{moment:%d.%m.%Y} о {moment:%H:%M} ({zone_label(moment)})"
     month = _MONTHS_EN[moment.month - 1]
-    return f"{moment:%H:%M} on {moment.day} {month} {moment.year} ({_zone(moment)})"
+    return f"{moment:%H:%M} on {moment.day} {month} {moment.year} ({zone_label(moment)})"
 
 
 SERVICE_EVENT = {

@@ -97,13 +97,10 @@ def print_plan(assessment: Assessment) -> None:
         console.print(
             "  People-hours without service saved against field rules: " + ", ".join(gains)
         )
-    cold = assessment.cooldown
-    if cold.building_ids and not assessment.building_etr.empty:
-        etr = assessment.building_etr.set_index("id").reindex(cold.building_ids)["heat_etr_h"]
-        before = cold.hours_to[12.0] < etr.to_numpy(dtype=float)
+    cold_first = assessment.people_cold_before_heat_back()
+    if assessment.cooldown.building_ids and cold_first is not None:
         console.print(
-            f"  Under this plan {int(cold.population[before].sum())} people fall below 12 °C "
-            "before their heat is back."
+            f"  Under this plan {cold_first} people fall below 12 °C before their heat is back."
         )
 
 

@@ -9,8 +9,7 @@ aware datetimes in the city's zone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -178,19 +177,6 @@ class Facts:
         return self.start + timedelta(hours=float(hours))
 
 
-def city_zone(assessment: Assessment) -> tzinfo:
-    """The city's IANA zone (``timezone`` in its metadata), else the scenario start's offset."""
-    name = assessment.city.meta.get("timezone")
-    if isinstance(name, str) and name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    zone = assessment.scenario.start.tzinfo
-    assert zone is not None  # the scenario parser refuses naive start times
-    return zone
-
-
 def _critical(assessment: Assessment) -> tuple[Critical, ...]:
     impact = assessment.impact
     buildings = assessment.city.buildings.set_index("id")
@@ -308,12 +294,7 @@ def _cooldown_figures(
     first = {t: cool.first_crossing_h(t, residential) for t in THRESHOLDS_C}
     at_24 = cool.people_below(12, 24.0) if horizon >= 24.0 else None
     drain = cool.network.drain_deadline_h if cool.network is not None else float("inf")
-    cold_first = None
-    if not assessment.building_etr.empty:
-        etr = assessment.building_etr.set_index("id").reindex(cool.building_ids)["heat_etr_h"]
-        before = cool.hours_to[12.0] < etr.to_numpy(dtype=float)
-        cold_first = int(cool.population[before].sum())
-    return first, at_24, float(drain), cold_first
+    return first, at_24, float(drain), assessment.people_cold_before_heat_back()
 
 
 def _sources(assessment: Assessment) -> tuple[tuple[str, str], ...]:
@@ -347,8 +328,8 @@ def report_facts(
     outage alerts are listed after them as ``prepared``.
     """
     scenario, impact = assessment.scenario, assessment.impact
-    zone = city_zone(assessment)
-    start = scenario.start.astimezone(zone)
+    start = assessment.local_start()
+    zone = start.tzinfo
     moment = as_of.astimezone(zone) if as_of is not None else start
     plan = assessment.plan
     cost = {task.id: task.duration_h for task in plan.problem.tasks} if plan else None

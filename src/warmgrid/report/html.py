@@ -14,11 +14,11 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from importlib import resources
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 import warmgrid
+from warmgrid.alerts.texts import zone_label
 from warmgrid.errors import InputError
 from warmgrid.impact.trace import TraceStep
 from warmgrid.impact.words import Labeller, needed_services
@@ -81,13 +81,7 @@ class _Words:
         return self.facts.clock(hours).strftime(CLOCK[self.lang])
 
     def moment(self, when: datetime) -> str:
-        zone = when.tzinfo
-        name = (
-            zone.key
-            if isinstance(zone, ZoneInfo)
-            else f"UTC{when.strftime('%z')[:3]}:{when.strftime('%z')[3:]}"
-        )
-        return f"{when.strftime(DAY[self.lang])} ({name})"
+        return f"{when.strftime(DAY[self.lang])} ({zone_label(when)})"
 
     def service(self, service: str) -> str:
         return self.t.get(f"service_{service}", service)

@@ -54,6 +54,18 @@ class Assessment:
         the plan (see :func:`outage_at`)."""
         return outage_at(self.city, self.impact, self.building_etr, elapsed_h)
 
+    def people_cold_before_heat_back(self) -> int | None:
+        """People whose home falls below 12 °C before the plan gives its heat back (never
+        back counts as before); ``None`` without a plan."""
+        cool = self.cooldown
+        if self.building_etr.empty:
+            return None
+        if not cool.building_ids:
+            return 0
+        etr = self.building_etr.set_index("id").reindex(cool.building_ids)["heat_etr_h"]
+        before = cool.hours_to[12.0] < etr.to_numpy(dtype=float)
+        return int(cool.population[before].sum())
+
 
 def outage_at(
     city: City, impact: ImpactResult, building_etr: pd.DataFrame, elapsed_h: float
