@@ -135,7 +135,10 @@ class Tracer:
             if tree.on_path(comp, tree.sources, blocks):
                 for source in g.down_sources_of_comp.get(comp, []):
                     source_node = g.source_node(source)
-                    steps += self._name(source_node if g.damaged[source_node] else source, found)
+                    if g.damaged[source_node]:
+                        steps += self._name(source_node, found)
+                    if g.damaged[source] or not g.met[source] or not g.damaged[source_node]:
+                        steps += self._name(source, found)  # its own damage or dependency
             for k in g.links_of_comp[comp]:
                 other = g.other_end(k, comp)
                 if not tree.on_path(comp, other, blocks):
