@@ -53,6 +53,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("in_service", "bool", default=True),
         Column("length_m", "float", default=float("nan"), minimum=0.0),
         Column("diameter_m", "float", default=float("nan"), minimum=0.0),
+        # thermal rating of a line or transformer (apparent power, MVA); empty: unknown
+        Column("rating_mva", "float", default=float("nan"), minimum=0.0),
         Column("name", "str", default=""),
     ),
     "sources": (
@@ -76,6 +78,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("floor_area_m2", "float", default=float("nan"), minimum=0.0),
         Column("storeys", "int", default=1, minimum=1),
         Column("archetype", "str", default=""),
+        # winter evening peak electric load (kW); empty: estimated from use and floor area
+        Column("peak_kw", "float", default=float("nan"), minimum=0.0),
+        # the building heats with electricity: its heat needs its power
+        Column("electric_heating", "bool", default=False),
+        # hours a backup generator runs on its fuel; 0: no backup generator
+        Column("backup_fuel_h", "float", default=0.0, minimum=0.0),
         Column("power_node", "str", default=""),
         Column("heat_node", "str", default=""),
     ),
