@@ -97,3 +97,41 @@ def test_matplotlib_still_imports_after_igraph() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.strip() == "1"
+
+
+def _modules_after(code: str) -> set[str]:
+    """Every module (dotted names) loaded by running ``code`` in a new interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return set(done.stdout.split())
+
+
+def test_importing_the_restore_package_loads_none_of_its_modules() -> None:
+    loaded = _modules_after("import warmgrid.restore")
+    assert not {m for m in loaded if m.startswith("warmgrid.restore.")}, sorted(loaded)
+    assert "numpy" not in loaded
+
+
+def test_a_restore_submodule_loads_only_what_it_imports() -> None:
+    loaded = _modules_after("import warmgrid.restore.problem")
+    restore = {m for m in loaded if m.startswith("warmgrid.restore.")}
+    assert restore == {"warmgrid.restore.problem", "warmgrid.restore.travel"}
+    assert loaded.isdisjoint({"ortools", "highspy", "matplotlib", "pandas"})
+
+
+def test_the_restore_package_still_offers_every_public_name() -> None:
+    import importlib
+
+    import warmgrid.restore as restore
+
+    for name in restore.__all__:
+        module = importlib.import_module(f"warmgrid.restore.{restore._SUBMODULE[name]}")
+        assert getattr(restore, name) is getattr(module, name)
+    assert set(restore.__all__) == set(restore._SUBMODULE)
+    with pytest.raises(AttributeError):
+        _ = restore.no_such_name
