@@ -31,15 +31,19 @@ def _brute_force(compiled, base_damaged: np.ndarray) -> dict[str, np.ndarray]:
             counts.append((people[hit].sum(), hit.sum(), (hit & compiled.building_critical).sum()))
         (pp, bp, cp), (ph, bh, ch) = counts
         either = people[losing].sum()
-        out[str(compiled.asset_ids[asset])] = np.array([pp, ph, bp, bh, cp, ch, either])
+        critical = (losing & compiled.building_critical).sum()
+        out[str(compiled.asset_ids[asset])] = np.array([pp, ph, bp, bh, cp, ch, either, critical])
     return out
 
 
 def _assert_equal(frame, expected: dict[str, np.ndarray], damaged_ids: set[str]) -> None:
-    by_id = frame.set_index("id")[list(COUNT_COLUMNS)]
+    """Every asset's counts and its ``critical_lost`` (critical facilities losing power or
+    heat, each once) equal the brute force's."""
+    columns = [*COUNT_COLUMNS, "critical_lost"]
+    by_id = frame.set_index("id")[columns]
     for ident, counts in expected.items():
         got = by_id.loc[ident].to_numpy()
-        want = np.zeros(len(COUNT_COLUMNS)) if ident in damaged_ids else counts
+        want = np.zeros(len(columns)) if ident in damaged_ids else counts
         assert np.array_equal(got, want), (ident, got, want)
 
 
@@ -91,6 +95,7 @@ def test_nk_sampling_is_seeded_and_counts_match_recomputation():
         (compiled.building_power_node >= 0) & ~supplied[np.maximum(compiled.building_power_node, 0)]
     )
     assert worst["people_without_power_or_heat"] == compiled.building_population[lacking].sum()
+    assert worst["critical_lost"] == (lacking & compiled.building_critical).sum()
 
 
 def test_n1_equals_brute_force_on_an_imported_simbench_grid():
@@ -114,3 +119,24 @@ def test_people_losing_both_services_are_counted_once():
         row["people_without_power_or_heat"]
         < row["people_without_power"] + (row["people_without_heat"])
     )
+
+
+def test_a_critical_facility_losing_both_services_counts_once():
+    """The demo city's worst single loss cuts a hospital's power and heat: it is one
+    facility lost, not two, and the ranking's tie-break uses that count."""
+    frame = screen_n1(compile_city(demo_city()))
+    both = frame[
+        frame["critical_lost"] < frame["critical_without_power"] + frame["critical_without_heat"]
+    ]
+    assert not both.empty
+    assert (
+        frame["critical_lost"]
+        <= np.minimum(
+            frame["critical_without_power"] + frame["critical_without_heat"],
+            int(compile_city(demo_city()).building_critical.sum()),
+        )
+    ).all()
+    assert (
+        frame["critical_lost"]
+        >= frame[["critical_without_power", "critical_without_heat"]].max(axis=1)
+    ).all()

@@ -43,20 +43,25 @@ COUNT_COLUMNS = (
     "people_without_power_or_heat",
 )
 UNION = COUNT_COLUMNS.index("people_without_power_or_heat")
+# Internal columns: the counts above, then critical facilities losing power or heat, each
+# facility once (the ``critical_lost`` column of :func:`screen_n1`).
+_COLUMNS = (*COUNT_COLUMNS, "critical_lost")
+CRITICAL_UNION = _COLUMNS.index("critical_lost")
 
 
 @dataclass(frozen=True)
 class _Weights:
     """Per node: what losing it costs (people, buildings, critical facilities); the
-    union column (people losing power or heat, each once) is left to :meth:`lost` and
-    :func:`_union_leaves`, since it depends on both nodes of a building."""
+    union columns (people and critical facilities losing power or heat, each once) are
+    left to :meth:`lost` and :func:`_union_leaves`, since they depend on both nodes of a
+    building."""
 
-    matrix: np.ndarray  # float64, nodes × COUNT_COLUMNS
+    matrix: np.ndarray  # float64, nodes × _COLUMNS
     compiled: CompiledCity
 
     @classmethod
     def of(cls, compiled: CompiledCity) -> _Weights:
-        matrix = np.zeros((compiled.n_nodes, len(COUNT_COLUMNS)))
+        matrix = np.zeros((compiled.n_nodes, len(_COLUMNS)))
         people = compiled.building_population.astype(np.float64)
         critical = compiled.building_critical.astype(np.float64)
         for offset, nodes in ((0, compiled.building_power_node), (1, compiled.building_heat_node)):
@@ -77,6 +82,7 @@ class _Weights:
             node = np.maximum(nodes, 0)
             losing |= on & before[node] & ~after[node]
         out[UNION] = float(self.compiled.building_population[losing].sum())
+        out[CRITICAL_UNION] = float(np.count_nonzero(losing & self.compiled.building_critical))
         return out
 
 
@@ -96,11 +102,14 @@ def _lowest_common_ancestor(parent: np.ndarray, a: np.ndarray, b: np.ndarray) ->
         b = np.where(deeper_b | level, parent[np.maximum(b, 0)], b)
 
 
-def _union_leaves(compiled: CompiledCity, supplied: np.ndarray, idom: np.ndarray) -> np.ndarray:
-    """Leaf weights whose dominator-subtree totals count each person losing power or heat
-    once: + people at each supplied node of a building, − people at the deepest common
-    dominator of its two nodes (an asset above both would otherwise count them twice)."""
-    people = compiled.building_population.astype(np.float64)
+def _union_leaves(
+    compiled: CompiledCity, supplied: np.ndarray, idom: np.ndarray, people: np.ndarray
+) -> np.ndarray:
+    """Leaf weights whose dominator-subtree totals count each building's ``people``
+    (float64 per building: its people, or 1 for a critical facility) once when it loses
+    power or heat: + people at each supplied node of a building, − people at the deepest
+    common dominator of its two nodes (an asset above both would otherwise count them
+    twice)."""
     leaves = np.zeros(idom.size)
     has = []
     for nodes in (compiled.building_power_node, compiled.building_heat_node):
@@ -203,8 +212,9 @@ def screen_n1(
 
     Returns one row per asset (``id``, ``table``, ``network``, ``kind`` and the counts of
     :data:`COUNT_COLUMNS`, all *new* losses relative to the base state), sorted with the
-    worst first: people losing power or heat (each person once), then critical facilities,
-    then the order of the city's tables.
+    worst first: people losing power or heat (each person once), then critical facilities
+    losing power or heat (``critical_lost``, each facility once), then the order of the
+    city's tables.
     """
     damaged = (
         np.zeros(compiled.n_assets, dtype=bool) if base_damaged is None else base_damaged.copy()
@@ -214,9 +224,15 @@ def screen_n1(
     raw = np.asarray(graph.dominator(root, mode="out"), dtype=np.float64)
     idom = np.where(np.isnan(raw), -2, raw).astype(np.int64)  # -1: the root, -2: unreachable
     weights = _Weights.of(compiled)
-    leaf = np.zeros((graph.vcount(), len(COUNT_COLUMNS)))
+    leaf = np.zeros((graph.vcount(), len(_COLUMNS)))
     leaf[: compiled.n_nodes] = np.where(base.node_supplied[:, None], weights.matrix, 0.0)
-    leaf[:, UNION] = _union_leaves(compiled, base.node_supplied, idom)
+    for column, per_building in (
+        (UNION, compiled.building_population),
+        (CRITICAL_UNION, compiled.building_critical),
+    ):
+        leaf[:, column] = _union_leaves(
+            compiled, base.node_supplied, idom, per_building.astype(np.float64)
+        )
     totals = _subtree_totals(idom, leaf)
 
     vertex = _asset_vertices(compiled)
@@ -237,7 +253,7 @@ def screen_n1(
 def _table(compiled: CompiledCity, counts: np.ndarray) -> pd.DataFrame:
     city = compiled.city
     counts = np.rint(counts).astype(np.int64)
-    critical_lost = counts[:, 4] + counts[:, 5]
+    critical_lost = counts[:, CRITICAL_UNION]
     order = np.lexsort((np.arange(compiled.n_assets), -critical_lost, -counts[:, UNION]))
     table = np.repeat(
         np.array(["nodes", "branches", "sources"]),
@@ -268,8 +284,9 @@ def screen_nk(
 ) -> pd.DataFrame:
     """N-k by sampling: ``samples`` random sets of ``k`` distinct in-service assets.
 
-    Returns one row per sampled set (``assets`` as a comma-separated id list and the counts
-    of :data:`COUNT_COLUMNS`), worst first. The same seed gives the same sets.
+    Returns one row per sampled set (``assets`` as a comma-separated id list, the counts
+    of :data:`COUNT_COLUMNS` and ``critical_lost``, critical facilities losing power or
+    heat, each once), worst first. The same seed gives the same sets.
     """
     rng = np.random.default_rng(seed)
     base = propagate(compiled, np.zeros(compiled.n_assets, dtype=bool))
@@ -284,7 +301,7 @@ def screen_nk(
         rows.append([",".join(compiled.asset_ids[np.sort(chosen)]), *np.rint(lost).astype(int)])
         if progress is not None:
             progress(sample + 1)
-    frame = pd.DataFrame(rows, columns=["assets", *COUNT_COLUMNS])
+    frame = pd.DataFrame(rows, columns=["assets", *_COLUMNS])
     return frame.sort_values(
         "people_without_power_or_heat", ascending=False, kind="stable"
     ).reset_index(drop=True)
