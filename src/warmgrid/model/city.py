@@ -98,9 +98,9 @@ class City:
         }
 
 
-def _first(mask: pd.Series) -> int:
+def _first(mask: pd.Series | np.ndarray) -> int:
     """Position of the first True row of a boolean column (the row an error names)."""
-    return int(np.argmax(mask.to_numpy()))
+    return int(np.argmax(np.asarray(mask)))
 
 
 def _shown(value: object) -> object:
@@ -129,10 +129,17 @@ def _fill_is_noop(values: pd.Series, default: object) -> bool:
 
 
 def _coerce(
-    values: pd.Series, frame: pd.DataFrame, column: Column, table: str, origin: str
+    values: pd.Series,
+    frame: pd.DataFrame,
+    column: Column,
+    table: str,
+    origin: str,
+    strings: bool | None = None,
 ) -> pd.Series:
+    """``values`` as the column's type (``strings``: whether they are known to be all
+    ``str`` already, None when not checked)."""
     if column.kind == "str":
-        if _all_strings(values):
+        if _all_strings(values) if strings is None else strings:
             return values
         missing = values.isna()
         return values.where(~missing, "").astype(str)
@@ -181,19 +188,23 @@ def normalise_table(frame: pd.DataFrame | None, table: str, origin: str) -> pd.D
     frame = frame.reset_index(drop=True)
     out: dict[str, pd.Series] = {}
     for column in columns:
+        strings = None
         if column.name not in frame.columns:
             if column.required:
                 raise InputError(f"{origin}: table {table}", f"missing column {column.name!r}")
             values = pd.Series([column.default] * len(frame), dtype=object)
         elif not column.required and column.default is not None:
             values = frame[column.name]
-            if not _fill_is_noop(values, column.default):
+            if _fill_is_noop(values, column.default):
+                strings = values.dtype == object
+            else:
                 values = values.astype(object).where(values.notna(), column.default)
         else:
             values = frame[column.name]
             if column.required:
-                if _all_strings(values):
-                    empty = values == ""
+                strings = _all_strings(values)
+                if strings:
+                    empty = values.to_numpy() == ""
                 elif values.dtype.kind in "biuf":  # a number is never an empty string
                     empty = values.isna()
                 else:
@@ -201,7 +212,7 @@ def normalise_table(frame: pd.DataFrame | None, table: str, origin: str) -> pd.D
                 if empty.any():
                     row = _first(empty)
                     raise InputError(_where(origin, table, frame, row), f"{column.name} is empty")
-        out[column.name] = _coerce(values, frame, column, table, origin)
+        out[column.name] = _coerce(values, frame, column, table, origin, strings)
         if column.allowed:
             bad = ~out[column.name].isin(column.allowed)
             if bad.any():
@@ -214,7 +225,7 @@ def normalise_table(frame: pd.DataFrame | None, table: str, origin: str) -> pd.D
     if table == "buildings":
         out["customers"] = _customers(out, frame, origin)
     extra = [c for c in frame.columns if c not in out]
-    result = pd.DataFrame(out)
+    result = pd.DataFrame(out, copy=False)
     for name in extra:
         result[name] = frame[name].to_numpy()
     return result
@@ -262,7 +273,7 @@ def _check_refs(
 ) -> None:
     """Check that ``column`` names ``targets`` (unique ids, one hash lookup per value)."""
     values = frame[column]
-    present = (values != "").to_numpy()
+    present = values.to_numpy() != ""
     if not optional:
         missing = ~present
         if missing.any():
@@ -308,15 +319,15 @@ def validate_references(city: City, origin: str) -> None:
             target_network=node_net,
         )
     branches = city.branches
-    two_terminal = (branches["to_node"] == "") & (branches["guards"] == "")
+    no_guard = branches["guards"].to_numpy() == ""
+    two_terminal = (branches["to_node"].to_numpy() == "") & no_guard
     if two_terminal.any():
         row = _first(two_terminal)
         raise InputError(
             _where(origin, "branches", branches, row),
             "a branch needs to_node (or, for an element switch, guards)",
         )
-    guarding = branches["guards"] != ""
-    not_switch = guarding & ~branches["kind"].isin(["switch", "valve"])
+    not_switch = ~no_guard & ~branches["kind"].isin(["switch", "valve"]).to_numpy()
     if not_switch.any():
         row = _first(not_switch)
         raise InputError(

@@ -17,9 +17,13 @@ The city's name and meta travel in a foreign member ``warmgrid`` of the collecti
 
 Both directions work column-wise: geometries are built from and checked against numpy
 coordinate arrays, rows become tables in one pandas call, and orjson
-(https://github.com/ijl/orjson) writes and parses the text. A broken feature is named by
-its index and id; when a file has several problems, structural ones (not a Feature, no
-properties, unknown table) are reported before geometry and property ones.
+(https://github.com/ijl/orjson) writes the text. Reading decodes features and geometries
+straight into typed records with msgspec (https://jcristharif.com/msgspec/), which makes
+fewer Python objects than plain dicts; a file that does not fit those records is decoded
+again with orjson, so that every problem is named exactly as for hand-made dicts. A broken
+feature is named by its index and id; when a file has several problems, structural ones
+(not a Feature, no properties, unknown table) are reported before geometry and property
+ones.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, TypeGuard
 
+import msgspec
 import numpy as np
 import orjson
 import pandas as pd
@@ -46,6 +51,32 @@ FORMAT_VERSION = 1
 POINT_TABLES = ("nodes", "buildings")
 BRANCH_ENDS = ("from_node", "to_node", "third_node")
 JSON_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+
+
+class _Geometry(msgspec.Struct):
+    """A decoded geometry object (other members, such as ``bbox``, are skipped)."""
+
+    type: str
+    coordinates: Any = None
+
+
+class _Feature(msgspec.Struct):
+    """A decoded Feature: properties stay a dict (or whatever the file holds)."""
+
+    type: str
+    properties: Any = None
+    geometry: _Geometry | None = None
+
+
+class _Collection(msgspec.Struct):
+    """A decoded FeatureCollection whose every feature fits :class:`_Feature`."""
+
+    type: str
+    features: list[_Feature]
+    warmgrid: Any = None
+
+
+_DECODER = msgspec.json.Decoder(_Collection)
 
 
 @contextmanager
@@ -183,6 +214,8 @@ def _check_geometry(geometry: Any, where: str, table: str) -> tuple[float, float
         if table == "buildings":
             raise InputError(where, "geometry: a building needs a Point, got null")
         return None
+    if isinstance(geometry, _Geometry):
+        geometry = {"type": geometry.type, "coordinates": geometry.coordinates}
     if not isinstance(geometry, dict) or "type" not in geometry:
         raise InputError(where, "geometry: expected a GeoJSON geometry object or null")
     kind, coords = geometry.get("type"), geometry.get("coordinates")
@@ -229,7 +262,11 @@ def _checked_geometries(
     count = len(geometries)
     kinds = np.array(
         [
-            "null" if g is None else (g.get("type", "?") if type(g) is dict else "?")
+            g.type
+            if type(g) is _Geometry
+            else "null"
+            if g is None
+            else (g.get("type", "?") if type(g) is dict else "?")
             for g in geometries
         ],
         dtype=object,
@@ -240,12 +277,12 @@ def _checked_geometries(
     lon, lat = np.full(count, np.nan), np.full(count, np.nan)
     points = np.flatnonzero(kinds == "Point")
     if points.size:
-        xs, ys, ok = _positions([geometries[i].get("coordinates") for i in points])
+        xs, ys, ok = _positions([_coordinates(geometries[i]) for i in points])
         lon[points], lat[points] = xs, ys
         broken[points[~ok]] = True
     lines = np.flatnonzero(kinds == "LineString")
     if lines.size:
-        coordinates = [geometries[i].get("coordinates") for i in lines]
+        coordinates = [_coordinates(geometries[i]) for i in lines]
         listed = np.array([type(c) is list and len(c) >= 2 for c in coordinates], dtype=bool)
         drawn = [c for c, ok in zip(coordinates, listed, strict=True) if ok]
         owner = np.repeat(lines[listed], np.fromiter(map(len, drawn), np.int64, len(drawn)))
@@ -255,13 +292,43 @@ def _checked_geometries(
     return lon, lat, broken
 
 
-def _features(document: Any, origin: str) -> list[Any]:
-    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
+def _coordinates(geometry: Any) -> Any:
+    return geometry.coordinates if type(geometry) is _Geometry else geometry.get("coordinates")
+
+
+def _header(
+    document: dict[str, Any] | _Collection, origin: str
+) -> tuple[dict[str, Any], list[Any]]:
+    """The ``warmgrid`` member (empty when absent) and the features of a collection."""
+    header: Any
+    kind: Any
+    features: Any
+    if type(document) is _Collection:
+        header, kind, features = document.warmgrid, document.type, document.features
+    elif isinstance(document, dict):
+        header, kind, features = (document.get(k) for k in ("warmgrid", "type", "features"))
+    else:
+        kind = None
+    if kind != "FeatureCollection":
         raise InputError(origin, 'expected a GeoJSON object with "type": "FeatureCollection"')
-    features = document.get("features")
     if not isinstance(features, list):
         raise InputError(origin, '"features" must be a list')
-    return features
+    return (header if isinstance(header, dict) else {}), features
+
+
+def _parts(features: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
+    """Per feature: its ``type``, ``properties`` and ``geometry`` (None when absent or when
+    the feature is not an object)."""
+    if all(type(f) is _Feature for f in features):
+        return (
+            [f.type for f in features],
+            [f.properties for f in features],
+            [f.geometry for f in features],
+        )
+    return tuple(  # type: ignore[return-value]
+        [f.get(key) if type(f) is dict else None for f in features]
+        for key in ("type", "properties", "geometry")
+    )
 
 
 def _where(origin: str, number: int, properties: Any = None) -> str:
@@ -275,12 +342,11 @@ def _first(mask: np.ndarray | list[bool]) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
-def _structure(features: list[Any], origin: str) -> tuple[list[dict[str, Any]], np.ndarray]:
-    """The properties of every feature and its table; raises on the first broken one."""
-    bad = _first([type(f) is not dict or f.get("type") != "Feature" for f in features])
+def _structure(types: list[Any], properties: list[Any], origin: str) -> np.ndarray:
+    """The table of every feature; raises on the first broken feature."""
+    bad = _first([kind != "Feature" for kind in types])
     if bad is not None:
         raise InputError(_where(origin, bad), 'expected an object with "type": "Feature"')
-    properties = [f.get("properties") for f in features]
     bad = _first([type(p) is not dict for p in properties])
     if bad is not None:
         raise InputError(_where(origin, bad), "properties: expected an object")
@@ -291,7 +357,7 @@ def _structure(features: list[Any], origin: str) -> tuple[list[dict[str, Any]], 
             _where(origin, bad, properties[bad]),
             f"property 'table' must be one of {', '.join(TABLES)}, got {tables[bad]!r}",
         )
-    return properties, tables
+    return tables
 
 
 def _keys(records: list[dict[str, Any]]) -> list[str]:
@@ -301,11 +367,11 @@ def _keys(records: list[dict[str, Any]]) -> list[str]:
 
 
 def _table_frame(
-    table: str, rows: np.ndarray, features: list[Any], properties: list[Any], origin: str
+    table: str, rows: np.ndarray, all_geometries: list[Any], properties: list[Any], origin: str
 ) -> pd.DataFrame | None:
     """The rows of one table (features ``rows``), geometry and required columns checked."""
     numbers = rows.tolist()
-    geometries = [features[i].get("geometry") for i in numbers]
+    geometries = [all_geometries[i] for i in numbers]
     lon, lat, broken = _checked_geometries(geometries, table)
     bad = _first(broken)
     if bad is not None:
@@ -314,13 +380,14 @@ def _table_frame(
     if not rows.size:
         return None
     records = [properties[i] for i in numbers]
-    frame = pd.DataFrame.from_records(records, columns=_keys(records)).drop(columns="table")
+    columns = [key for key in _keys(records) if key != "table"]
+    frame = pd.DataFrame.from_records(records, columns=columns)
     for column in TABLES[table]:
         if not column.required or column.name in ("lon", "lat"):
             continue
         if column.name in frame.columns:
             values = frame[column.name]
-            missing = (values.isna() | (values.astype(object) == "")).to_numpy()
+            missing = values.isna().to_numpy() | (values.to_numpy(dtype=object) == "")
         else:
             missing = np.ones(len(frame), dtype=bool)
         bad = _first(missing)
@@ -336,13 +403,13 @@ def _table_frame(
 
 
 def city_from_geojson(document: Any, origin: str = "geojson", timezone: str | None = None) -> City:
-    """A City from a FeatureCollection written by :func:`city_to_geojson` (or by hand);
-    ``timezone`` overrides the collection's (default "UTC")."""
-    features = _features(document, origin)
-    header = document.get("warmgrid") if isinstance(document.get("warmgrid"), dict) else {}
-    properties, tables = _structure(features, origin)
+    """A City from a FeatureCollection written by :func:`city_to_geojson` (or by hand, as
+    dicts); ``timezone`` overrides the collection's (default "UTC")."""
+    header, features = _header(document, origin)
+    types, properties, geometries = _parts(features)
+    tables = _structure(types, properties, origin)
     frames = {
-        table: _table_frame(table, np.flatnonzero(tables == table), features, properties, origin)
+        table: _table_frame(table, np.flatnonzero(tables == table), geometries, properties, origin)
         for table in TABLES
     }
     if frames["buildings"] is None:
@@ -367,9 +434,13 @@ def read_geojson(path: str | Path, timezone: str | None = None) -> City:
     path = Path(path)
     if not path.is_file():
         raise InputError(str(path), "does not exist or is not a file")
+    text = path.read_bytes()
     with _bulk():
         try:
-            document = orjson.loads(path.read_bytes())
-        except orjson.JSONDecodeError as error:
-            raise InputError(str(path), f"is not valid JSON ({error})") from None
+            document: Any = _DECODER.decode(text)
+        except msgspec.DecodeError:
+            try:
+                document = orjson.loads(text)
+            except orjson.JSONDecodeError as error:
+                raise InputError(str(path), f"is not valid JSON ({error})") from None
         return city_from_geojson(document, origin=str(path), timezone=timezone)
