@@ -231,9 +231,16 @@ def _first(features: list[dict], table: str) -> int:
         ),
     ],
 )
-def test_broken_features_are_named(change, message: str) -> None:
+def test_broken_features_are_named(change, message: str, tmp_path: Path) -> None:
+    """The same message for a document given as dicts and for a file (decoded into typed
+    records, or again as dicts when it does not fit them)."""
+    document = _document_with(change)
     with pytest.raises(InputError, match=message):
-        city_from_geojson(_document_with(change))
+        city_from_geojson(document)
+    path = tmp_path / "broken.geojson"
+    path.write_text(json.dumps(document))
+    with pytest.raises(InputError, match=message):
+        read_geojson(path)
 
 
 def test_broken_files_are_named(tmp_path: Path) -> None:
