@@ -130,15 +130,64 @@ def test_incident_add_list_show(db: str) -> None:
     assert code == 0 and [i["id"] for i in json.loads(out)["incidents"]] == [incident_id]
     code, out, _ = run("incident", "show", str(incident_id), "--db", db, "--json")
     shown = json.loads(out)
-    assert shown["occurred_at"] == "2026-01-14T03:10:00+00:00"
+    # times on the clock of the server's city (demo: Europe/Kyiv), with their offset
+    assert shown["occurred_at"] == "2026-01-14T05:10:00+02:00"
+    assert shown["timezone"] == "Europe/Kyiv"
+    assert shown["reports"][0]["received_at"].endswith("+02:00")
     assert shown["reports"][0]["source_name"] == "State Emergency Service"
     assert shown["reports"][0]["certainty"] == "Observed"
     assert shown["revisions"][0]["changed_by"].startswith("cli:")
     code, out, _ = run("incident", "show", str(incident_id), "--db", db)
     assert code == 0 and "Fire at boiler house South" in out
     # item 23: the time and the location are shown
-    assert "time: 2026-01-14T03:10:00+00:00 (precision: minute)" in out
+    assert "time: 2026-01-14 05:10:00+02:00 (Europe/Kyiv; precision: minute)" in out
     assert "location: lon 30.490000, lat 50.430000 (within 50 m)" in out
+
+
+def _add_fire(db: str) -> int:
+    code, out, _ = run(
+        "incident", "add", "--kind", "fire", "--title", "Fire", "--source", "SES",
+        "--source-kind", "emergency_service", "--text", "Fire",
+        "--time", "2026-01-14T05:10:00+02:00", "--db", db, "--json",
+    )  # fmt: skip
+    assert code == 0, out
+    return int(json.loads(out)["id"])
+
+
+def test_incident_times_in_the_zone_of_the_city_or_the_one_asked_for(
+    db: str, tmp_path: Path
+) -> None:
+    """item 16/23: list and show print the city's clock (the --city of serve, or
+    $WARMGRID_CITY), or --timezone / $WARMGRID_TIMEZONE, always with the offset."""
+    import dataclasses
+
+    from warmgrid.model.io.native import save_city
+
+    incident_id = _add_fire(db)
+    lisbon = save_city(
+        dataclasses.replace(demo_city(), timezone="Europe/Lisbon"), tmp_path / "lisbon"
+    )
+
+    def occurred(*options: str, env: dict[str, str] | None = None) -> str:
+        result = runner.invoke(
+            app, ["incident", "show", str(incident_id), "--db", db, "--json", *options], env=env
+        )
+        assert result.exit_code == 0, result.stderr
+        return str(json.loads(result.stdout)["occurred_at"])
+
+    assert occurred() == "2026-01-14T05:10:00+02:00"
+    assert occurred("--city", str(lisbon)) == "2026-01-14T03:10:00+00:00"
+    assert occurred(env={"WARMGRID_CITY": str(lisbon)}) == "2026-01-14T03:10:00+00:00"
+    assert occurred("--timezone", "America/New_York") == "2026-01-13T22:10:00-05:00"
+    assert occurred(env={"WARMGRID_TIMEZONE": "Asia/Tokyo"}) == "2026-01-14T12:10:00+09:00"
+    assert occurred("--city", "none") == "2026-01-14T03:10:00+00:00"
+    result = runner.invoke(app, ["incident", "list", "--db", db, "--timezone", "Asia/Tokyo"])
+    assert "2026-01-14 12:10+09:00" in result.stdout
+    listed = json.loads(run("incident", "list", "--db", db, "--json")[1])
+    assert listed["timezone"] == "Europe/Kyiv"
+    assert listed["incidents"][0]["occurred_at"] == "2026-01-14T05:10:00+02:00"
+    code, _, err = run("incident", "list", "--db", db, "--timezone", "Mars/Olympus")
+    assert code == 2 and "--timezone" in err and "Traceback" not in err
 
 
 def test_incident_errors_exit_2_without_traceback(db: str) -> None:

@@ -37,6 +37,24 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+CityOption = Annotated[
+    str,
+    typer.Option(
+        "--city",
+        envvar="WARMGRID_CITY",
+        help="The deployment's city: 'demo', a city folder, or 'none' (default: "
+        "$WARMGRID_CITY, else demo).",
+    ),
+]
+ZoneOption = Annotated[
+    str | None,
+    typer.Option(
+        "--timezone",
+        envvar="WARMGRID_TIMEZONE",
+        help="IANA time zone to show times in, e.g. Europe/Kyiv (default: "
+        "$WARMGRID_TIMEZONE, else the --city's zone).",
+    ),
+]
 
 
 def store_url(db: str | None) -> str:
@@ -45,6 +63,35 @@ def store_url(db: str | None) -> str:
 
     url = db or os.environ.get("WARMGRID_DB") or default_url()
     return url if "://" in url else default_url(url)
+
+
+def display_zone(city: str, timezone: str | None) -> str:
+    """The time zone the incident commands show times in: ``--timezone``, else the zone of
+    the city the server runs (``--city``, as for ``serve``), UTC for ``none``."""
+    from warmgrid.model.timezone import DEFAULT_TIMEZONE, check_timezone
+
+    if timezone:
+        return check_timezone(timezone, "--timezone")
+    if city == "none":
+        return DEFAULT_TIMEZONE
+    from warmgrid.model.open import city_timezone
+
+    return city_timezone(city)
+
+
+def _at(moment: datetime | None, zone: str) -> str | None:
+    """A stored time as ISO 8601 on the clock of ``zone``, with its UTC offset."""
+    from warmgrid.model.timezone import local_time
+
+    return None if moment is None else local_time(moment, zone).isoformat()
+
+
+def _clock(text: str | None, timespec: str = "seconds") -> str:
+    """An ISO time from :func:`_at` for people: to the second (or ``timespec``), with its
+    offset."""
+    if text is None:
+        return "unknown"
+    return datetime.fromisoformat(text).isoformat(sep=" ", timespec=timespec)
 
 
 def cli_actor() -> str:
@@ -109,7 +156,13 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
-    city: Annotated[str, typer.Option(help="City: 'demo', a city folder, or 'none'.")] = "demo",
+    city: Annotated[
+        str,
+        typer.Option(
+            envvar="WARMGRID_CITY",
+            help="City: 'demo', a city folder, or 'none' (default: $WARMGRID_CITY, else demo).",
+        ),
+    ] = "demo",
     scenario: Annotated[
         str | None,
         typer.Option(help="Scenario TOML (weather, crews, warming centres) for the console."),
@@ -175,19 +228,20 @@ def serve(
 incident_app = typer.Typer(no_args_is_help=True, help="The incident log.")
 
 
-def _incident_dict(incident: Any) -> dict[str, Any]:
+def _incident_dict(incident: Any, zone: str) -> dict[str, Any]:
+    """An incident as JSON, its times on the clock of ``zone`` with their offset."""
     return {
         "id": incident.id,
         "kind": incident.kind,
         "status": incident.status,
         "title": incident.title,
         "description": incident.description,
-        "occurred_at": incident.occurred_at.isoformat() if incident.occurred_at else None,
+        "occurred_at": _at(incident.occurred_at, zone),
         "time_precision": incident.time_precision,
         "location": incident.location,
         "location_precision_m": incident.location_precision_m,
         "revision": incident.revision,
-        "updated_at": incident.updated_at.isoformat(),
+        "updated_at": _at(incident.updated_at, zone),
         "updated_by": incident.updated_by,
     }
 
@@ -219,6 +273,8 @@ def incident_add(
     lat: Annotated[float | None, typer.Option(help="Latitude, degrees.")] = None,
     precision_m: Annotated[float | None, typer.Option(help="Location precision, metres.")] = None,
     db: DbOption = None,
+    city: CityOption = "demo",
+    timezone: ZoneOption = None,
     json: JsonOption = False,
 ) -> None:
     """Record an incident with the report it came from."""
@@ -246,9 +302,10 @@ def incident_add(
         },
         "incident",
     )
+    zone = display_zone(city, timezone)
     store = open_store(store_url(db))
     with store.write() as session:
-        payload = _incident_dict(log.create_incident(session, data, cli_actor()))
+        payload = _incident_dict(log.create_incident(session, data, cli_actor()), zone)
     store.close()
     if json:
         emit_json(payload)
@@ -262,20 +319,26 @@ def incident_list(
     kind: Annotated[IncidentKind | None, typer.Option(help="Only this kind.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
     db: DbOption = None,
+    city: CityOption = "demo",
+    timezone: ZoneOption = None,
     json: JsonOption = False,
 ) -> None:
-    """List incidents, newest first."""
+    """List incidents, newest first, times on the city's clock."""
     from warmgrid.incidents import log
     from warmgrid.store import open_store
 
+    zone = display_zone(city, timezone)
     store = open_store(store_url(db), create=False)
     with store.read() as session:
-        rows = [_incident_dict(row) for row in log.list_incidents(session, status, kind, limit)]
+        found = log.list_incidents(session, status, kind, limit)
+        rows = [_incident_dict(row, zone) for row in found]
     store.close()
     if json:
-        emit_json({"incidents": rows})
+        emit_json({"timezone": zone, "incidents": rows})
         return
-    table = Table("id", "kind", "status", "title", "rev", "updated")
+    table = Table("id", "kind", "status", "title", "rev")
+    for heading in ("occurred", "updated"):
+        table.add_column(heading, no_wrap=True)
     for row in rows:
         table.add_row(
             esc(row["id"]),
@@ -283,7 +346,8 @@ def incident_list(
             esc(row["status"]),
             esc(row["title"]),
             esc(row["revision"]),
-            esc(row["updated_at"][:19]),
+            esc(_clock(row["occurred_at"], "minutes")),
+            esc(_clock(row["updated_at"], "minutes")),
         )
     console.print(table)
 
@@ -292,21 +356,27 @@ def incident_list(
 def incident_show(
     incident_id: Annotated[int, typer.Argument(min=1, help="Incident id.")],
     db: DbOption = None,
+    city: CityOption = "demo",
+    timezone: ZoneOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Show an incident with its reports, revisions and damage."""
+    """Show an incident with its reports, revisions and damage, times on the city's clock."""
     from warmgrid.incidents import log
     from warmgrid.store import open_store
 
+    zone = display_zone(city, timezone)
     store = open_store(store_url(db), create=False)
     with store.read() as session:
-        incident = _incident_dict(log.get_incident(session, incident_id))
+        incident = {
+            **_incident_dict(log.get_incident(session, incident_id), zone),
+            "timezone": zone,
+        }
         reports = [
             {
                 "id": r.id,
                 "source_name": r.source_name,
                 "source_kind": r.source_kind,
-                "received_at": r.received_at.isoformat(),
+                "received_at": _at(r.received_at, zone),
                 "quoted_text": r.quoted_text,
                 "figures": r.figures,
                 "certainty": r.certainty,
@@ -316,7 +386,7 @@ def incident_show(
         revisions: list[dict[str, Any]] = [
             {
                 "revision": r.revision,
-                "changed_at": r.changed_at.isoformat(),
+                "changed_at": _at(r.changed_at, zone),
                 "changed_by": r.changed_by,
                 "reason": r.note,
                 "changes": r.changes,
@@ -362,14 +432,18 @@ def _print_incident(
         f"{esc(incident['status'])} (revision {incident['revision']})",
         highlight=False,
     )
-    when = incident["occurred_at"] or "unknown"
-    console.print(f"  time: {when} (precision: {incident['time_precision']})", markup=False)
+    console.print(
+        f"  time: {_clock(incident['occurred_at'])} ({incident['timezone']}; "
+        f"precision: {incident['time_precision']})",
+        markup=False,
+    )
     where = _where(incident["location"], incident["location_precision_m"])
     console.print(f"  location: {where}", markup=False)
     for report in reports:
         console.print(
             f"  report {report['id']}: {report['source_name']} ({report['source_kind']}, "
-            f"{report['certainty']}) at {report['received_at']}: “{report['quoted_text']}”",
+            f"{report['certainty']}) at {_clock(report['received_at'])}: "
+            f"“{report['quoted_text']}”",
             highlight=False,
             markup=False,
         )
@@ -379,7 +453,7 @@ def _print_incident(
     for revision in revisions:
         console.print(
             f"  revision {revision['revision']} by {revision['changed_by']} at "
-            f"{revision['changed_at'][:19]}: {', '.join(revision['changes'])} "
+            f"{_clock(revision['changed_at'])}: {', '.join(revision['changes'])} "
             f"— {revision['reason']}",
             highlight=False,
             markup=False,

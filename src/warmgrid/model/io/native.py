@@ -60,7 +60,8 @@ def save_city(city: City, folder: str | Path) -> Path:
     return folder
 
 
-def _read_manifest(folder: Path) -> dict[str, Any]:
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The checked ``city.json`` of a city folder (its tables are not read)."""
     path = folder / MANIFEST
     if not folder.is_dir():
         raise InputError(str(folder), "is not a city folder (expected a folder with city.json)")
@@ -101,7 +102,7 @@ def _read_table(folder: Path, table: str, expected_rows: object) -> pd.DataFrame
 def load_city(folder: str | Path) -> City:
     """Read and validate a city folder written by :func:`save_city`."""
     folder = Path(folder)
-    manifest = _read_manifest(folder)
+    manifest = read_manifest(folder)
     tables = {table: _read_table(folder, table, manifest["tables"].get(table)) for table in TABLES}
     return City.from_tables(
         str(manifest.get("name", folder.name)),
