@@ -79,3 +79,27 @@ def test_compose_after_everything_is_restored_says_so() -> None:
     payload = json.loads(result.stdout)
     assert payload["messages"] == []
     assert "nothing is out any more at 2026-12-10T12:00:00+02:00" in payload["note"]
+
+
+def test_demo_json_gives_clock_times_beside_the_hours() -> None:
+    """``demo --json`` carries the start and every ETR on the city's clock with its offset:
+    each ETR is the start plus its hours, rounded up to the next quarter hour."""
+    from datetime import datetime
+
+    result = runner.invoke(app, ["demo", "--json"])
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["timezone"] == "Europe/Kyiv"
+    start = datetime.fromisoformat(payload["starts_at"])
+    assert start.utcoffset() == timedelta(hours=2)
+    assert start == demo_scenario().start
+    plan = payload["plan"]
+    for hours_key, etr_key in (("group_restored_h", "group_etr"), ("task_end_h", "asset_etr")):
+        assert set(plan[etr_key]) == set(plan[hours_key])
+        for ident, hours in plan[hours_key].items():
+            etr = datetime.fromisoformat(plan[etr_key][ident])
+            assert etr.utcoffset() == start.utcoffset()
+            assert etr.minute % 15 == 0 and etr.second == 0
+            late = (etr - start) - timedelta(hours=hours)
+            assert timedelta(0) <= late < timedelta(minutes=15), (ident, late)
+    assert payload["impact"] and payload["alerts"]

@@ -15,7 +15,7 @@ from warmgrid.api.deps import CityDep, Operator, ReadSession, StoreDep, Viewer
 from warmgrid.api.routes_assessments import impact_of
 from warmgrid.api.schemas import BuildingEtrOut, PlanOut
 from warmgrid.incidents.domain import Latitude, Longitude, Name
-from warmgrid.model.timezone import etr_time, local_time
+from warmgrid.model.timezone import etr_time, etr_times, local_time
 from warmgrid.store.audit import record
 from warmgrid.store.errors import ConflictError, NotFoundError
 from warmgrid.store.models import PlanRecord, utcnow
@@ -99,9 +99,7 @@ def plan_out(row: PlanRecord, timezone: str) -> PlanOut:
         status=row.result["status"],
         solver=row.result["solver"],
         objective=row.result["objective"],
-        asset_etr={
-            asset: etr_time(start, hours).isoformat() for asset, hours in task_end_h.items()
-        },
+        asset_etr=etr_times(start, task_end_h),
         result=row.result,
         building_etr=buildings,
     )

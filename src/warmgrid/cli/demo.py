@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import shlex
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -131,6 +131,21 @@ def _clock(start: datetime, hours: float, *, etr: bool = False) -> str:
     return moment.strftime("%H:%M" if moment.date() == start.date() else "%d %b %H:%M")
 
 
+def _plan_payload(assessment: Assessment) -> dict[str, Any] | None:
+    """The plan as JSON, with the published ETR of each group and each repaired asset as
+    a time on the city's clock (``group_etr``, ``asset_etr``) beside their hours."""
+    from warmgrid.model.timezone import etr_times
+    from warmgrid.restore.plan import plan_to_dict
+
+    if assessment.plan is None:
+        return None
+    payload = plan_to_dict(assessment.plan)
+    start = assessment.local_start()
+    payload["group_etr"] = etr_times(start, payload["group_restored_h"])
+    payload["asset_etr"] = etr_times(start, payload["task_end_h"])
+    return payload
+
+
 def demo_command(
     scenario: Annotated[
         str | None, typer.Option(help="A scenario TOML file instead of the default one.")
@@ -139,7 +154,6 @@ def demo_command(
 ) -> None:
     """Run the demo city's default scenario: what is out and why, how fast homes cool,
     which repairs come first, and what to tell the public."""
-    from warmgrid.restore.plan import plan_to_dict
     from warmgrid.scenario.run import run_scenario
     from warmgrid.scenario.spec import demo_scenario, load_scenario
 
@@ -155,9 +169,11 @@ def demo_command(
         emit_json(
             {
                 "scenario": spec.name,
+                "timezone": assessment.city.timezone,
+                "starts_at": assessment.local_start().isoformat(),
                 "impact": assessment.impact.summary(),
                 "cooldown": cooldown_payload(assessment.cooldown, names),
-                "plan": plan_to_dict(assessment.plan) if assessment.plan else None,
+                "plan": _plan_payload(assessment),
                 "alerts": [m.identifier for m in assessment.alerts],
             }
         )

@@ -13,6 +13,8 @@ function so that they agree.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -83,3 +85,14 @@ def etr_time(start: datetime, hours: float, timezone: str | None = None) -> date
         raise ValueError("etr_time needs an aware datetime")
     moment = start.astimezone(UTC) + timedelta(hours=hours)
     return round_up_etr(moment.astimezone(start.tzinfo if timezone is None else zone(timezone)))
+
+
+def etr_times(start: datetime, hours_by_id: Mapping[str, float]) -> dict[str, str]:
+    """Per id, the published ETR (:func:`etr_time`) ``hours`` after ``start`` as ISO 8601
+    on ``start``'s clock with its offset; ids whose hours are not finite (never restored)
+    are left out."""
+    return {
+        ident: etr_time(start, hours).isoformat()
+        for ident, hours in hours_by_id.items()
+        if math.isfinite(hours)
+    }
