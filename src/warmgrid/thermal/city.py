@@ -75,8 +75,9 @@ def stagnant_heat_branches(branches: pd.DataFrame, cold_node_ids: Sequence[str])
     ]
 
 
-def buildings_params(buildings: pd.DataFrame) -> BuildingParams:
-    """5R1C parameters of the rows of a city's building table."""
+def building_keys(buildings: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Archetype key of each row of a city's building table (the default of its ``use``
+    where it names none) and the per-building override columns."""
     missing = [c for c in BUILDING_COLUMNS if c not in buildings.columns]
     if missing:
         raise InputError("buildings", f"missing columns {missing}")
@@ -90,23 +91,37 @@ def buildings_params(buildings: pd.DataFrame) -> BuildingParams:
         uses = buildings["use"].fillna("other").astype(str).to_numpy()
         fallback = np.array([USE_DEFAULT_ARCHETYPE.get(u, "panel_9") for u in uses], dtype=object)
         keys = np.where(keys == "", fallback, keys)
+    return keys, overrides
+
+
+def column(buildings: pd.DataFrame, name: str, missing: float = np.nan) -> np.ndarray:
+    """A numeric column of the building table (unreadable values: ``missing``)."""
+    return pd.to_numeric(buildings[name], errors="coerce").fillna(missing).to_numpy(np.float64)
+
+
+def naming_building(buildings: pd.DataFrame, error: InputError) -> InputError:
+    """``error`` with "building i" replaced by the id of row ``i`` of ``buildings``."""
+    where = error.where
+    if where.startswith("building "):
+        index, _, field = where[len("building ") :].partition(", ")
+        ident = buildings["id"].iloc[int(index)]
+        where = f"buildings, id {ident}, {field}"
+    return InputError(where, error.problem)
+
+
+def buildings_params(buildings: pd.DataFrame) -> BuildingParams:
+    """5R1C parameters of the rows of a city's building table."""
+    keys, overrides = building_keys(buildings)
     try:
         return archetype_parameters(
             keys,
-            pd.to_numeric(buildings["floor_area_m2"], errors="coerce").to_numpy(np.float64),
-            pd.to_numeric(buildings["storeys"], errors="coerce").to_numpy(np.float64),
-            population=pd.to_numeric(buildings["population"], errors="coerce")
-            .fillna(-1)
-            .to_numpy(np.float64),
+            column(buildings, "floor_area_m2"),
+            column(buildings, "storeys"),
+            population=column(buildings, "population", -1.0),
             overrides=overrides,
         )
     except InputError as error:
-        where = error.where
-        if where.startswith("building "):
-            index, _, field = where[len("building ") :].partition(", ")
-            ident = buildings["id"].iloc[int(index)]
-            where = f"buildings, id {ident}, {field}"
-        raise InputError(where, error.problem) from None
+        raise naming_building(buildings, error) from None
 
 
 def city_cooldown(
