@@ -23,6 +23,7 @@ simulate_network` would step each flat.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -60,7 +61,7 @@ flats; with fewer, every flat is a corner flat."""
 
 FACADES_DEG = (0.0, 90.0, 180.0, 270.0)
 
-_FIELDS = (
+FIELDS = (
     "storey_height_m",
     "depth_m",
     "window_to_wall_ratio",
@@ -182,6 +183,14 @@ def flat_network(table: dict[str, Any]) -> NetworkParams:
     return replace(
         net, base=replace(base, solar_aperture_m2=aperture, solar_channels=ARCHETYPE_CHANNELS)
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _class_network(
+    archetype: str, floor: str, corner: bool, fields: tuple[tuple[str, float], ...]
+) -> NetworkParams:
+    """The network of a class of flats (cached: cities share few classes)."""
+    return flat_network(flat_table(dict(fields), archetype, floor, corner))
 
 
 def stack(nets: Sequence[NetworkParams]) -> NetworkParams:
@@ -373,6 +382,19 @@ def flat_counts(
     return counts.astype(np.int64), single
 
 
+def _classes(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """``(class of each row, one row of values per class)`` of the rows of ``columns``
+    (hashing, linear time)."""
+    key = np.zeros(columns[0].shape[0], dtype=np.int64)
+    for values in columns:
+        codes, uniques = pd.factorize(values)
+        key, _ = pd.factorize(key * len(uniques) + codes)
+    first = np.zeros(int(key.max()) + 1 if key.size else 0, dtype=np.int64)
+    first[key[::-1]] = np.arange(key.size)[::-1]
+    groups = np.column_stack([np.asarray(c, dtype=np.float64)[first] for c in columns])
+    return key, groups
+
+
 def city_flats(
     keys: np.ndarray,
     floor_area_m2: np.ndarray,
@@ -401,19 +423,17 @@ def city_flats(
     total = flats.sum(axis=1)
     per_flat = people / total
     shares = flats * per_flat[:, None]
-    matrix = np.column_stack([inverse, single] + [values[f] for f in _FIELDS])
-    groups, group_of = np.unique(matrix, axis=0, return_inverse=True)
-    group_of = group_of.reshape(-1)
+    group_of, groups = _classes([inverse, single] + [values[f] for f in FIELDS])
     tables = []
     for row in groups:
         archetype = str(unique[int(row[0])])
-        fields = dict(zip(_FIELDS, (float(v) for v in row[2:]), strict=True))
+        fields = dict(zip(FIELDS, (float(v) for v in row[2:]), strict=True))
         for position in POSITIONS:
             floor, _, place = position.partition("_")
             if row[1] and floor == "ground":
                 floor = "single"
-            tables.append(flat_table(fields, archetype, floor, place == "corner"))
-    net = stack([flat_network(t) for t in tables])
+            tables.append((archetype, floor, place == "corner", tuple(fields.items())))
+    net = stack([_class_network(*t) for t in tables])
     n_steps = steps_of(step_h, hours)
     needed = int(np.ceil(hours))
     window = weather.window(0, needed) if weather.hours > needed else weather

@@ -61,12 +61,14 @@ def water_temperature(
     ambient_c: np.ndarray, start_c: float, step_h: float, tau_s: float
 ) -> np.ndarray:
     """Water at the instants of ``ambient_c`` (last axis), starting at ``start_c``."""
+    from scipy.signal import lfilter
+
     keep = np.exp(-step_h * 3600.0 / tau_s)
     held = 0.5 * (ambient_c[..., 1:] + ambient_c[..., :-1])
     out = np.empty_like(ambient_c)
     out[..., 0] = start_c
-    for j in range(held.shape[-1]):
-        out[..., j + 1] = held[..., j] + (out[..., j] - held[..., j]) * keep
+    initial = np.full((*held.shape[:-1], 1), keep * start_c)
+    out[..., 1:], _ = lfilter([1.0 - keep], [1.0, -keep], held, axis=-1, zi=initial)
     return out
 
 
