@@ -190,6 +190,18 @@ def test_cooldown_demo_json() -> None:
     network = payload["heat_network"]
     assert network["pipe_sections"] > 0 and network["drain_deadline_h"] > 0
     assert len(payload["buildings"]) == payload["buildings_without_heat"]
+    flats = payload["flats"]
+    assert [f["position"] for f in flats][:2] == ["top_corner", "ground_corner"]
+    assert sum(f["people"] for f in flats) == pytest.approx(payload["people_without_heat"], abs=6)
+    first = [f["hours_to_c"]["12"] for f in flats if f["hours_to_c"]["12"] is not None]
+    assert first == sorted(first)
+    assert first[0] < twelve["first_building_h"]  # corner flats before the average
+    for building in payload["buildings"]:
+        flat_h, average_h = building["first_flat_hours_to_18c"], building["hours_to_18c"]
+        assert flat_h is not None and average_h is not None
+        risers = building["risers_hours_to_0c"]
+        assert risers is None or 0 < risers < 48
+    assert 0 < payload["risers_first_freeze_h"] < 48
 
 
 def test_cooldown_with_weather_csv(tmp_path: Path) -> None:

@@ -280,7 +280,7 @@ def first_below(
     (linear between instants as :func:`~warmgrid.thermal.cooldown.hours_to_threshold`;
     NaN: not within the horizon). ``beta ≥ 0``."""
     positive = beta > 1e-12
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         limit = np.where(
             positive,
             (threshold_c - alpha) / beta,
