@@ -369,6 +369,7 @@ def _print_building_cooldown(
         "start_temp_c": start_temp,
         "hours": hours,
         "hours_to_c": building_cooldown(description, weather, start_temp, hours),
+        "flats": _building_flats(description, weather, start_temp, hours),
     }
     if json_out:
         emit_json(payload)
@@ -377,6 +378,41 @@ def _print_building_cooldown(
     for threshold, value in payload["hours_to_c"].items():
         when = f"after {value} h" if value is not None else f"not within {hours:g} h"
         console.print(f"  below {threshold} °C {when}")
+    for flat in payload["flats"]:
+        twelve = flat["hours_to_c"]["12"]
+        when = f"after {twelve} h" if twelve is not None else f"not within {hours:g} h"
+        console.print(f"  {flat['position'].replace('_', ' ')} flats below 12 °C {when}")
+
+
+def _building_flats(
+    description: Any, weather: Weather, start_temp: float, hours: float
+) -> list[dict[str, Any]]:
+    """``{position, hours_to_c}`` of the flats of a building file with a ``[flats]`` table
+    (worst first); empty without one."""
+    import numpy as np
+
+    from warmgrid.thermal.flats import city_flats
+    from warmgrid.thermal.network import FREEFLOAT_THRESHOLDS_C
+
+    spec = description.flats
+    if spec is None:
+        return []
+    flats = city_flats(
+        np.array([spec.archetype], dtype=object),
+        np.array([description.fields["floor_area_m2"]]),
+        np.array([float(spec.storeys)]),
+        np.array([spec.people]),
+        weather,
+        hours,
+        0.25,
+        start_temp,
+        thresholds_c=FREEFLOAT_THRESHOLDS_C,
+    )
+    return [
+        {"position": row["position"], "flats": row["flats"], "hours_to_c": row["hours_to_c"]}
+        for row in flats.by_position()
+        if row["flats"]
+    ]
 
 
 def register(app: typer.Typer) -> None:
