@@ -14,6 +14,7 @@ from hypothesis.extra.numpy import arrays
 from warmgrid.cli.thermal import packaged_weather_path
 from warmgrid.errors import InputError, UnknownIdError
 from warmgrid.thermal.archetypes import OCCUPANT_SENSIBLE_GAIN_W, archetype_values
+from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
 from warmgrid.thermal.flats import (
     FIELDS,
     POSITIONS,
@@ -213,3 +214,38 @@ def test_risers_freeze_in_the_stairwell_before_the_flats() -> None:
     known = np.isfinite(top)
     assert np.all(risers.top_floor_h[known] > top[known])
     assert np.all(risers.top_floor_h[known] < top[known] + 2.5)
+
+
+@pytest.mark.parametrize(("archetype", "outdoor_c"), [("panel_9", -10.0), ("brick_prewar", -20.0)])
+def test_top_floor_corner_flat_agrees_with_energyplus(archetype: str, outdoor_c: float) -> None:
+    """The city's first flats to cross, as city_flats builds them, through the EnergyPlus
+    converter: hours to 12 °C and 5 °C within ±15 % (±1 h under 5 h) of EnergyPlus."""
+    from warmgrid.thermal.building_file import parse_building
+    from warmgrid.thermal.constructions import CONSTRUCTIONS
+    from warmgrid.thermal.energyplus_run import energyplus_cooldown
+
+    values = archetype_values(np.zeros(1, dtype=np.int64), [archetype])
+    fields = {f: float(values[f][0]) for f in FIELDS}
+    flat = parse_building(flat_table(fields, archetype, "top", True, gains_w=140.0), archetype)
+    time_h, air = energyplus_cooldown(flat, packaged_weather_path(), outdoor_c, hours=72)
+    reference = hours_to_threshold(
+        CooldownResult(
+            time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=float(time_h[1])
+        ),
+        (12.0, 5.0),
+    )
+    ours = city_flats(
+        np.array([archetype], object),
+        np.array([80.0 * CONSTRUCTIONS[archetype].flat_area_m2]),
+        np.array([8.0]),
+        np.array([160.0]),
+        constant_weather(outdoor_c, 72),
+        72,
+        0.25,
+        20.0,
+    )
+    assert ours.flats[0, 0] == 4 and ours.people[0, 0] / 4 == pytest.approx(2.0, rel=0.01)
+    for threshold in (12.0, 5.0):
+        expected = float(reference[threshold][0])
+        got = ours.hours_to[threshold][0, POSITIONS.index("top_corner")]
+        assert abs(got - expected) <= max(0.15 * expected, 1.0), (threshold, got, expected)
