@@ -114,7 +114,7 @@ def test_corner_flats_under_the_roof_and_over_the_basement_cool_first() -> None:
         for position in ("top_corner", "ground_corner", "middle_corner", "top_inner"):
             assert h12[b, POSITIONS.index(position)] < middle_inner
         assert flats.worst_hours_to(12.0)[b] == np.nanmin(h12[b])
-    assert flats.by_position()[0]["position"] == "top_corner"
+    assert flats.by_position()[0]["position"] in ("top_corner", "ground_corner")
 
 
 def test_flat_counts_and_people() -> None:
