@@ -25,7 +25,14 @@ from bench_thermal import HOURS, START_HOUR, STEP_H, city
 from warmgrid.cli.thermal import packaged_weather_path
 from warmgrid.thermal.archetypes import OCCUPANT_SENSIBLE_GAIN_W, archetype_values
 from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C
-from warmgrid.thermal.flats import FIELDS, POSITIONS, city_flats, flat_network, flat_table
+from warmgrid.thermal.flats import (
+    FIELDS,
+    POSITIONS,
+    city_flats,
+    flat_network,
+    flat_table,
+    position_floor,
+)
 from warmgrid.thermal.network import simulate_network
 from warmgrid.thermal.weather import channel_irradiance, read_epw, sky_depression
 
@@ -43,10 +50,8 @@ def largest_difference_h(flats, keys, storeys, population, weather, sample: int)
         for p, position in enumerate(POSITIONS):
             if flats.flats[row, p] == 0:
                 continue
-            floor, _, place = position.partition("_")
-            if round(storeys[row]) <= 1 and floor == "ground":
-                floor = "single"
-            net = flat_network(flat_table(fields, str(keys[row]), floor, place == "corner", gains))
+            floor, corner = position_floor(position, round(storeys[row]) <= 1)
+            net = flat_network(flat_table(fields, str(keys[row]), floor, corner, gains))
             one = simulate_network(
                 net,
                 weather.temp_air_c,

@@ -23,6 +23,7 @@ from warmgrid.thermal.flats import (
     flat_counts,
     flat_network,
     flat_table,
+    position_floor,
 )
 from warmgrid.thermal.network import simulate_network
 from warmgrid.thermal.pipes import pipe_freeze_times
@@ -59,10 +60,8 @@ def one_by_one(weather, overrides=None, set_point_c=20.0):
         for p, position in enumerate(POSITIONS):
             if flats.flats[b, p] == 0:
                 continue
-            floor, _, place = position.partition("_")
-            if STOREYS[b] == 1 and floor == "ground":
-                floor = "single"
-            net = flat_network(flat_table(fields, str(KEYS[b]), floor, place == "corner", gains))
+            floor, corner = position_floor(position, STOREYS[b] == 1)
+            net = flat_network(flat_table(fields, str(KEYS[b]), floor, corner, gains))
             result = simulate_network(
                 net,
                 weather.temp_air_c,

@@ -39,7 +39,7 @@ from warmgrid.thermal.archetypes import (
     archetype_values,
 )
 from warmgrid.thermal.building_file import parse_building
-from warmgrid.thermal.constructions import CONSTRUCTIONS, half, layer_tables
+from warmgrid.thermal.constructions import CONSTRUCTIONS, Build, half, layer_tables
 from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C, _features, steps_of
 from warmgrid.thermal.network import NetworkParams, _matrices, modal, network_from_description
 from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
@@ -130,36 +130,15 @@ def flat_table(
         roof = layer_tables(cons.roof, cons.fitted_roof, u_roof, "roof", where)
         surfaces.append({"kind": "roof", "area_m2": area, "layers": roof})
     else:
-        surfaces.append(
-            {
-                "kind": "roof",
-                "boundary": "adiabatic",
-                "area_m2": area,
-                "layers": layer_tables(half(below)),
-            }
-        )
+        surfaces.append(_adiabatic("roof", area, half(below)))
     if floor in ("ground", "single"):
         u_floor = values["u_floor_w_per_m2k"] * values["floor_adjustment"] + bridge
         ground = layer_tables(cons.floor, cons.fitted_floor, u_floor, "floor", where)
         surfaces.append({"kind": "floor", "area_m2": area, "layers": ground})
     else:
-        surfaces.append(
-            {
-                "kind": "floor",
-                "boundary": "adiabatic",
-                "area_m2": area,
-                "layers": layer_tables(half(cons.slab)),
-            }
-        )
+        surfaces.append(_adiabatic("floor", area, half(cons.slab)))
     party = (width + (1.0 if corner else 2.0) * depth) * clear
-    surfaces.append(
-        {
-            "kind": "wall",
-            "boundary": "adiabatic",
-            "area_m2": party,
-            "layers": layer_tables(half(cons.party_wall)),
-        }
-    )
+    surfaces.append(_adiabatic("wall", party, half(cons.party_wall)))
     return {
         "name": f"{archetype}, {floor} floor, {'corner' if corner else 'inner'} flat",
         "floor_area_m2": area,
@@ -168,6 +147,19 @@ def flat_table(
         "internal_gains_w": gains_w,
         "surfaces": surfaces,
     }
+
+
+def _adiabatic(kind: str, area_m2: float, build: Build) -> dict[str, Any]:
+    """A surface shared with a neighbouring flat (this flat's half of it)."""
+    layers = layer_tables(build)
+    return {"kind": kind, "boundary": "adiabatic", "area_m2": area_m2, "layers": layers}
+
+
+def position_floor(position: str, single: bool) -> tuple[str, bool]:
+    """``(floor, corner)`` of :func:`flat_table` for a position of :data:`POSITIONS`; the
+    ground floor of a one-storey building (``single``) is ``single``."""
+    floor, _, place = position.partition("_")
+    return ("single" if single and floor == "ground" else floor), place == "corner"
 
 
 def flat_network(table: dict[str, Any]) -> NetworkParams:
@@ -429,10 +421,8 @@ def city_flats(
         archetype = str(unique[int(row[0])])
         fields = dict(zip(FIELDS, (float(v) for v in row[2:]), strict=True))
         for position in POSITIONS:
-            floor, _, place = position.partition("_")
-            if row[1] and floor == "ground":
-                floor = "single"
-            tables.append((archetype, floor, place == "corner", tuple(fields.items())))
+            floor, corner = position_floor(position, bool(row[1]))
+            tables.append((archetype, floor, corner, tuple(fields.items())))
     net = stack([_class_network(*t) for t in tables])
     n_steps = steps_of(step_h, hours)
     needed = int(np.ceil(hours))
