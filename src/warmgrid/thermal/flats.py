@@ -188,7 +188,7 @@ def _class_network(
 def stack(nets: Sequence[NetworkParams]) -> NetworkParams:
     """One NetworkParams of many (same solar channels, no stack-and-wind infiltration)."""
     first = nets[0]
-    base_fields = {
+    base_fields: dict[str, Any] = {
         name: np.concatenate([getattr(n.base, name) for n in nets])
         for name in first.base.__dataclass_fields__
         if name != "solar_channels"
@@ -330,9 +330,9 @@ class FlatCooldown:
         the first flat of that position falls below each threshold (None: not within the
         horizon). ``mask``: the buildings counted (default all)."""
         rows = slice(None) if mask is None else np.asarray(mask, dtype=bool)
-        out = []
+        out: list[dict[str, Any]] = []
         for p, name in enumerate(self.positions):
-            hours = {}
+            hours: dict[str, float | None] = {}
             for threshold, values in self.hours_to.items():
                 column = values[rows, p]
                 first = float(np.nanmin(column)) if np.isfinite(column).any() else None
@@ -345,14 +345,13 @@ class FlatCooldown:
                     "hours_to_c": hours,
                 }
             )
-        key = next(iter(self.hours_to)) if 12.0 not in self.hours_to else 12.0
-        out.sort(
-            key=lambda r: (
-                r["flats"] == 0,
-                r["hours_to_c"][f"{key:g}"] is None,
-                r["hours_to_c"][f"{key:g}"] or 0.0,
-            )
-        )
+        key = f"{12.0 if 12.0 in self.hours_to else next(iter(self.hours_to)):g}"
+
+        def order(row: dict[str, Any]) -> tuple[bool, bool, float]:
+            first = row["hours_to_c"][key]
+            return row["flats"] == 0, first is None, first or 0.0
+
+        out.sort(key=order)
         return out
 
 
