@@ -4,7 +4,9 @@ EnergyPlus, or ±1 h where EnergyPlus says under 5 h), EnergyPlus' default insid
 (TARP) beside the ISO 6946 convention (Simple), the coldest week of the Denver TMY file, and
 ASHRAE Standard 140 600FF, 900FF, 650FF
 and 950FF through the converter (EnergyPlus against the reference range, warmgrid against
-the range ±1.5 °C). Runs one EnergyPlus case at a time; results are cached by input hash.
+the range ±1.5 °C), and the flats that city buildings resolve into (three archetypes, top
+and ground-floor corner and middle inner flats). Runs one EnergyPlus case at a time;
+results are cached by input hash.
 
     python bench/bench_thermal_energyplus.py            # JSON, then the Markdown tables
 """
@@ -19,10 +21,12 @@ from pathlib import Path
 import numpy as np
 
 from warmgrid.cli.thermal import packaged_weather_path
-from warmgrid.thermal.building_file import load_building
+from warmgrid.thermal.archetypes import archetype_values
+from warmgrid.thermal.building_file import load_building, parse_building
 from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
 from warmgrid.thermal.energyplus import to_epjson
 from warmgrid.thermal.energyplus_run import energyplus_cooldown, epw_location, run_energyplus
+from warmgrid.thermal.flats import FIELDS, flat_table
 from warmgrid.thermal.freefloat import simulate_freefloat
 from warmgrid.thermal.network import (
     building_cooldown,
@@ -76,6 +80,42 @@ def cooldowns() -> list[dict]:
                     row[f"warmgrid_{t:g}c_h"], row[f"eplus_simple_{t:g}c_h"]
                 )
             rows.append(row)
+    return rows
+
+
+ARCHETYPE_FLATS = ("panel_9", "brick_prewar", "modern_insulated")
+FLAT_POSITIONS = ("top_corner", "ground_corner", "middle_inner")
+
+
+def archetype_flats(temps_c: tuple[float, ...] = TEMPS_C) -> list[dict]:
+    """The flats that a city's buildings resolve into (:func:`warmgrid.thermal.flats.
+    flat_table`, two occupants each) against EnergyPlus (``Simple`` inside convection)."""
+    rows = []
+    for archetype in ARCHETYPE_FLATS:
+        values = archetype_values(np.zeros(1, dtype=np.int64), [archetype])
+        fields = {name: float(values[name][0]) for name in FIELDS}
+        for position in FLAT_POSITIONS:
+            floor, _, place = position.partition("_")
+            table = flat_table(fields, archetype, floor, place == "corner", gains_w=140.0)
+            flat = parse_building(table, f"{archetype} {position}")
+            net = network_from_description(flat)
+            for temp in temps_c:
+                ours = simulate_network(
+                    net, temp, hours=HOURS, sky_temp_depression_k=0.0, thresholds_c=THRESHOLDS_C
+                ).hours_to
+                time_h, air = energyplus_cooldown(flat, packaged_weather_path(), temp, hours=HOURS)
+                result = CooldownResult(
+                    time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=time_h[1]
+                )
+                reference = hours_to_threshold(result, THRESHOLDS_C)
+                row = {"archetype": archetype, "position": position, "outdoor_c": temp}
+                for t in THRESHOLDS_C:
+                    row[f"warmgrid_{t:g}c_h"] = _value(ours[t][0])
+                    row[f"eplus_{t:g}c_h"] = _value(reference[t][0])
+                    row[f"agrees_{t:g}c"] = _agrees(
+                        row[f"warmgrid_{t:g}c_h"], row[f"eplus_{t:g}c_h"]
+                    )
+                rows.append(row)
     return rows
 
 
@@ -142,6 +182,22 @@ def bestest() -> list[dict]:
     return rows
 
 
+def archetype_markdown(rows: list[dict]) -> str:
+    lines = [
+        "| archetype | flat | outdoor °C | 12 °C: warmgrid / E+ (h) | 5 °C: warmgrid / E+ (h) "
+        "| agrees 12 / 5 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['archetype']} | {r['position']} | {r['outdoor_c']:g} | "
+            f"{r['warmgrid_12c_h']} / {r['eplus_12c_h']} | {r['warmgrid_5c_h']} / "
+            f"{r['eplus_5c_h']} | {'yes' if r['agrees_12c'] else 'no'} / "
+            f"{'yes' if r['agrees_5c'] else 'no'} |"
+        )
+    return "\n".join(lines)
+
+
 def markdown(cool: list[dict], annual: list[dict]) -> str:
     lines = [
         "| flat | outdoor °C | 12 °C: warmgrid / E+ Simple / E+ TARP (h) | "
@@ -170,10 +226,18 @@ def markdown(cool: list[dict], annual: list[dict]) -> str:
 
 def main() -> None:
     cool = cooldowns()
+    flats = archetype_flats()
     week = cold_week()
     annual = bestest()
-    print(json.dumps({"cooldowns": cool, "cold_week": week, "bestest": annual}, indent=1))
+    print(
+        json.dumps(
+            {"cooldowns": cool, "archetype_flats": flats, "cold_week": week, "bestest": annual},
+            indent=1,
+        )
+    )
     print(markdown(cool, annual))
+    print()
+    print(archetype_markdown(flats))
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
 """Speed of the network engine (air capacity and deep mass, :mod:`warmgrid.thermal.network`)
-on a whole city: buildings from the archetype library (seed 7, as bench_thermal.py) × 72 h at
-15-minute steps, Denver January weather with sun. The archetypes have no layers, so each
-building gets deep mass of the size a thick wall gives (twice the ISO active mass behind
-half of the mass-to-outside resistance, and its active mass again in shared slabs). Prints
-one JSON object: wall and CPU time per phase, peak RSS.
+on a whole city resolved into flats by position (:func:`warmgrid.thermal.flats.city_flats`):
+buildings from the archetype library (seed 7, as bench_thermal.py) × 72 h at 15-minute
+steps, Denver January weather with sun, hours to 18/12/5/0 °C for every flat position of
+every building and the risers' hours to 0 °C. Then, as the check that the class responses
+change nothing, a sample of buildings' flats is stepped one by one with
+:func:`warmgrid.thermal.network.simulate_network` and the largest difference in hours is
+reported. Prints one JSON object: wall and CPU time, peak RSS, the check.
 
-    python bench/bench_thermal_network.py [N_BUILDINGS]
+    python bench/bench_thermal_network.py [N_BUILDINGS] [SAMPLE]
 """
 
 from __future__ import annotations
@@ -17,68 +19,87 @@ import sys
 import time
 
 import numpy as np
+import pandas as pd
 from bench_thermal import HOURS, START_HOUR, STEP_H, city
 
 from warmgrid.cli.thermal import packaged_weather_path
-from warmgrid.thermal.archetypes import archetype_parameters
+from warmgrid.thermal.archetypes import OCCUPANT_SENSIBLE_GAIN_W, archetype_values
 from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C
-from warmgrid.thermal.network import NetworkParams, simulate_network
-from warmgrid.thermal.rc import H_MS_W_PER_M2K, air_heat_capacity_j_per_m3k
+from warmgrid.thermal.flats import (
+    FIELDS,
+    POSITIONS,
+    city_flats,
+    flat_network,
+    flat_table,
+    position_floor,
+)
+from warmgrid.thermal.network import simulate_network
 from warmgrid.thermal.weather import channel_irradiance, read_epw, sky_depression
+
+
+def largest_difference_h(flats, keys, storeys, population, weather, sample: int) -> float:
+    """Largest |hours to a threshold| between the city engine and flats stepped one by one."""
+    rng = np.random.default_rng(11)
+    rows = rng.choice(len(keys), size=sample, replace=False)
+    inverse, unique = pd.factorize(keys[rows])
+    values = archetype_values(inverse, list(unique))
+    worst = 0.0
+    for i, row in enumerate(rows):
+        fields = {name: float(values[name][i]) for name in FIELDS}
+        gains = OCCUPANT_SENSIBLE_GAIN_W * population[row] / flats.flats[row].sum()
+        for p, position in enumerate(POSITIONS):
+            if flats.flats[row, p] == 0:
+                continue
+            floor, corner = position_floor(position, round(storeys[row]) <= 1)
+            net = flat_network(flat_table(fields, str(keys[row]), floor, corner, gains))
+            one = simulate_network(
+                net,
+                weather.temp_air_c,
+                step_h=STEP_H,
+                hours=HOURS,
+                solar_irradiance_w_per_m2=channel_irradiance(weather, net.base.solar_channels),
+                sky_temp_depression_k=sky_depression(weather),
+                thresholds_c=DEFAULT_THRESHOLDS_C,
+            )
+            assert one.hours_to is not None
+            for threshold in DEFAULT_THRESHOLDS_C:
+                a, b = float(one.hours_to[threshold][0]), flats.hours_to[threshold][row, p]
+                if np.isnan(a) != np.isnan(b):
+                    return float("inf")
+                if not np.isnan(a):
+                    worst = max(worst, abs(a - b))
+    return worst
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    sample = int(sys.argv[2]) if len(sys.argv) > 2 else 50
     weather = read_epw(packaged_weather_path()).window(START_HOUR, int(HOURS))
     chosen, area, storeys, population = city(n)
+    keys = np.asarray(chosen, dtype=object)
     cpu_started = time.process_time()
     started = time.perf_counter()
-    params = archetype_parameters(chosen, area, storeys, population=population)
-    h_ms = H_MS_W_PER_M2K * params.a_m_m2
-    h_em = 1.0 / (1.0 / params.h_tr_op_w_per_k - 1.0 / h_ms)
-    zeros = np.zeros(n)
-    net = NetworkParams(
-        base=params,
-        c_air_j_per_k=air_heat_capacity_j_per_m3k(0.0) * 2.7 * area + 10_000.0 * area,
-        h_em_out_w_per_k=0.5 * h_em,
-        h_em_ground_w_per_k=zeros,
-        c_deep_out_j_per_k=2.0 * params.c_m_j_per_k,
-        h_md_out_w_per_k=h_em,
-        h_do_out_w_per_k=h_em,
-        h_do_ground_w_per_k=zeros,
-        c_deep_in_j_per_k=params.c_m_j_per_k.copy(),
-        h_md_in_w_per_k=0.2 * h_ms,
-        ground_temp_c=np.full(n, 8.0),
-    )
-    after_params = time.perf_counter()
-    irradiance = channel_irradiance(weather, params.solar_channels)
-    after_sun = time.perf_counter()
-    result = simulate_network(
-        net,
-        weather.temp_air_c,
-        step_h=STEP_H,
-        hours=HOURS,
-        solar_irradiance_w_per_m2=irradiance,
-        sky_temp_depression_k=sky_depression(weather),
-        thresholds_c=DEFAULT_THRESHOLDS_C,
+    flats = city_flats(
+        keys, area, storeys, population, weather, HOURS, STEP_H, 20.0, water_temp_c=50.0
     )
     finished = time.perf_counter()
+    cpu = time.process_time() - cpu_started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    difference = largest_difference_h(flats, keys, storeys, population, weather, sample)
     print(
         json.dumps(
             {
                 "buildings": n,
+                "flat_positions": int((flats.flats > 0).sum()),
                 "hours": HOURS,
                 "step_h": STEP_H,
                 "wall_s": round(finished - started, 3),
-                "cpu_s": round(time.process_time() - cpu_started, 3),
-                "phases_s": {
-                    "parameters": round(after_params - started, 3),
-                    "irradiance": round(after_sun - after_params, 3),
-                    "simulate_network": round(finished - after_sun, 3),
-                },
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "cpu_s": round(cpu, 3),
+                "peak_rss_mb": round(rss, 1),
                 "load_average": os.getloadavg()[0],
-                "buildings_below_12c_at_end": int(np.sum(result.hours_to[12.0] >= 0)),
+                "buildings_with_a_flat_below_12c": int(np.isfinite(flats.worst_hours_to(12)).sum()),
+                "check_buildings": sample,
+                "check_largest_difference_h": difference,
             }
         )
     )

@@ -260,3 +260,24 @@ def test_from_table_takes_the_city_model_columns() -> None:
     assert np.isnan(unknown.etr_h).all()
     with pytest.raises(InputError, match="population"):
         OutageBuildings.from_table(table.drop(columns="population"), np.ones(2), np.ones(2))
+
+
+def test_instruction_gives_the_hours_until_the_coldest_flats_fall_below_12c() -> None:
+    xy = np.array([[0.0, 0.0], [100.0, 0.0], [5000.0, 0.0], [5100.0, 0.0]])
+    sent = datetime(2026, 1, 15, 6, 30, tzinfo=UTC)
+    buildings = buildings_at(
+        xy,
+        without_heat=np.array([True, True, True, False]),
+        cold_h=np.array([9.4, 6.6, 0.2, 1.0]),  # the fourth keeps its heat
+    )
+    messages = outage_alerts(buildings, [], issuer=ISSUER, sent=sent)
+    assert len(messages) == 2
+    second, first = sorted(messages, key=lambda m: m.infos[0].instruction)
+    texts = {info.language: info.instruction for info in first.infos}
+    assert "fall below 12 °C within about 7 hours" in first.infos[0].instruction
+    assert "приблизно за 7 год" in " ".join(texts.values())
+    assert "may already be below 12 °C" in second.infos[0].instruction
+    plain = outage_alerts(
+        buildings_at(xy, without_heat=np.ones(4, bool)), [], issuer=ISSUER, sent=sent
+    )
+    assert all("12 °C" not in m.infos[0].instruction for m in plain)

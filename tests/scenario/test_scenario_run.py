@@ -64,7 +64,13 @@ def test_cold_urgency_raises_weights_of_homes_that_cool_first(assessment):
     )
     cold = assessment.impact.building_without_heat
     assert (factor[~cold] == 1.0).all()
-    assert (factor[cold] > 1.0).all() and (factor[cold] <= 2.0).all()
-    hours = assessment.cooldown.hours_to[12.0]
+    hours = assessment.cooldown.first_flat_hours_to(12.0)
+    crossing = np.isfinite(hours)
+    assert crossing.any()
+    assert (factor[cold][crossing] > 1.0).all() and (factor[cold] <= 2.0).all()
+    assert (factor[cold][~crossing] == 1.0).all()
     order = np.argsort(np.nan_to_num(hours, nan=1e9))
     assert np.all(np.diff(factor[cold][order]) <= 1e-12)  # sooner cold → larger weight
+    # the weights follow the coldest flats, most of which cool faster than the average
+    average = np.nan_to_num(assessment.cooldown.hours_to[12.0], nan=1e9)
+    assert np.median(hours[crossing]) < np.median(average[crossing])

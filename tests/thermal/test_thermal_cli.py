@@ -63,6 +63,36 @@ def test_freefloat_start_temp_hours_to_thresholds() -> None:
     assert direct == hours
 
 
+def test_freefloat_start_temp_gives_the_flats_by_position(tmp_path: Path) -> None:
+    block = ROOT / "examples" / "flats" / "brick_top_corner.toml"
+    text = block.read_text().replace("floor_area_m2 = 60.0", "floor_area_m2 = 5000.0")
+    path = tmp_path / "block.toml"
+    path.write_text(text + '\n[flats]\narchetype = "panel_9"\nstoreys = 9\npeople = 220\n')
+    args = ("--outdoor-temp", "-10", "--start-temp", "20", "--hours", "72", "--json")
+    result = run("freefloat", "--building", str(path), *args)
+    assert result.exit_code == 0, result.output
+    flats = json.loads(result.stdout)["flats"]
+    assert {f["position"] for f in flats[:2]} == {"top_corner", "ground_corner"}
+    assert {f["position"] for f in flats} == {
+        "top_corner",
+        "ground_corner",
+        "top_inner",
+        "ground_inner",
+        "middle_corner",
+        "middle_inner",
+    }
+    assert sum(f["flats"] for f in flats) == 90  # 9 storeys of 10 flats of 55 m²
+    for flat in flats:
+        assert list(flat["hours_to_c"]) == ["18", "15", "12", "10", "5", "0"]
+    twelve = {f["position"]: f["hours_to_c"]["12"] for f in flats}
+    assert twelve["top_corner"] < twelve["middle_inner"]
+    plain = run("freefloat", "--building", str(block), *args)
+    assert json.loads(plain.stdout)["flats"] == []
+    path.write_text(text + '\n[flats]\narchetype = "igloo"\nstoreys = 9\n')
+    bad = run("freefloat", "--building", str(path), *args)
+    assert bad.exit_code == 2 and "flats.archetype" in bad.output
+
+
 def test_freefloat_epw_without_wind_for_infiltration(tmp_path: Path) -> None:
     from warmgrid.cli.thermal import packaged_weather_path
 
@@ -190,6 +220,18 @@ def test_cooldown_demo_json() -> None:
     network = payload["heat_network"]
     assert network["pipe_sections"] > 0 and network["drain_deadline_h"] > 0
     assert len(payload["buildings"]) == payload["buildings_without_heat"]
+    flats = payload["flats"]
+    assert {f["position"] for f in flats[:2]} == {"top_corner", "ground_corner"}
+    assert sum(f["people"] for f in flats) == pytest.approx(payload["people_without_heat"], abs=6)
+    first = [f["hours_to_c"]["12"] for f in flats if f["hours_to_c"]["12"] is not None]
+    assert first == sorted(first)
+    assert first[0] < twelve["first_building_h"]  # corner flats before the average
+    for building in payload["buildings"]:
+        flat_h, average_h = building["first_flat_hours_to_18c"], building["hours_to_18c"]
+        assert flat_h is not None and average_h is not None
+        risers = building["risers_hours_to_0c"]
+        assert risers is None or 0 < risers < 48
+    assert 0 < payload["risers_first_freeze_h"] < 48
 
 
 def test_cooldown_with_weather_csv(tmp_path: Path) -> None:

@@ -44,6 +44,7 @@ def test_reduces_to_the_5r1c_engine_without_extra_capacity(flat) -> None:
         h_do_ground_w_per_k=np.zeros(1),
         c_deep_in_j_per_k=np.zeros(1),
         h_md_in_w_per_k=np.zeros(1),
+        h_is_w_per_k=None,
         h_em_out_w_per_k=np.array(
             [
                 1.0

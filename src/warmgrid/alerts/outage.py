@@ -38,7 +38,9 @@ class OutageBuildings:
     ``lon_deg``/``lat_deg``: WGS 84 degrees. ``people``: residents (≥ 0).
     ``without_power``/``without_heat``: bool, the services the building lacks; buildings
     with neither are ignored. ``etr_h``: hours after the alert's ``sent`` time until
-    the building has all its services back; NaN when not known.
+    the building has all its services back; NaN when not known. ``cold_h`` (optional):
+    hours after ``sent`` until the coldest flats of a building without heat fall below
+    12 °C (NaN: not within the forecast).
     """
 
     lon_deg: np.ndarray
@@ -47,10 +49,12 @@ class OutageBuildings:
     without_power: np.ndarray
     without_heat: np.ndarray
     etr_h: np.ndarray
+    cold_h: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(np.asarray(self.lon_deg))
-        for name in ("lat_deg", "people", "without_power", "without_heat", "etr_h"):
+        names = ["lat_deg", "people", "without_power", "without_heat", "etr_h"]
+        for name in names + ([] if self.cold_h is None else ["cold_h"]):
             if np.asarray(getattr(self, name)).shape != (n,):
                 raise InputError(f"buildings.{name}", f"expected {n} values like lon_deg")
         lon, lat = np.asarray(self.lon_deg, float), np.asarray(self.lat_deg, float)
@@ -69,10 +73,11 @@ class OutageBuildings:
         without_power: np.ndarray,
         without_heat: np.ndarray,
         etr_h: np.ndarray | float | None = None,
+        cold_h: np.ndarray | None = None,
     ) -> OutageBuildings:
         """From a buildings table with columns ``lon``, ``lat``, ``population`` (the
         city model's) and per-row outage masks; ``etr_h`` per row, one value for all,
-        or ``None`` (unknown)."""
+        or ``None`` (unknown); ``cold_h`` per row or ``None``."""
         missing = {"lon", "lat", "population"} - set(buildings.columns)
         if missing:
             raise InputError("buildings", f"missing columns {sorted(missing)}")
@@ -87,6 +92,7 @@ class OutageBuildings:
             without_power=np.asarray(without_power, dtype=bool),
             without_heat=np.asarray(without_heat, dtype=bool),
             etr_h=etr,
+            cold_h=None if cold_h is None else np.asarray(cold_h, dtype=float),
         )
 
 
@@ -158,6 +164,7 @@ class _AreaFacts:
     etr_partly_unknown: bool
     expires: datetime
     centres: list[tuple[WarmingCentre, float]]
+    cold_first_h: float | None = None
 
 
 def _etr_text(facts: _AreaFacts, language: str) -> tuple[str, str]:
@@ -188,6 +195,11 @@ def _info(facts: _AreaFacts, shape: CapPolygon, language: str, issuer: Issuer, c
     people_parts = [words[key].format(people=count) for key, count in counts if count]
     instructions = []
     if facts.people_heat:
+        if facts.cold_first_h is not None:
+            hours = round(facts.cold_first_h)
+            instructions.append(
+                words["cold_now"] if hours < 1 else words["cold_soon"].format(hours=hours)
+            )
         instructions.append(words["instruction_heat"])
     if facts.people_power:
         instructions.append(words["instruction_power"])
@@ -265,6 +277,10 @@ def _area_facts(
     lon = np.asarray(buildings.lon_deg, dtype=float)[members]
     lat = np.asarray(buildings.lat_deg, dtype=float)[members]
     service = "both" if power.any() and heat.any() else ("power" if power.any() else "heat")
+    cold = None
+    if buildings.cold_h is not None:
+        hours = np.asarray(buildings.cold_h, dtype=float)[members][heat]
+        cold = float(np.nanmin(hours)) if np.isfinite(hours).any() else None
     return _AreaFacts(
         number=number,
         buildings=int(members.size),
@@ -279,6 +295,7 @@ def _area_facts(
         centres=nearest_centres(
             float(lon.mean()), float(lat.mean()), centres, options.nearest_centres
         ),
+        cold_first_h=cold,
     )
 
 

@@ -76,6 +76,8 @@ OUTAGE = {
             "Keep windows and doors closed and gather in one room. Dress in layers. "
             "Check on elderly and sick neighbours."
         ),
+        "cold_soon": "The coldest flats may fall below 12 °C within about {hours} hours.",
+        "cold_now": "The coldest flats may already be below 12 °C.",
         "instruction_power": (
             "Switch off and unplug electrical appliances to avoid damage when power "
             "returns. Do not use gas stoves, barbecues or generators indoors: risk of "
@@ -105,6 +107,11 @@ OUTAGE = {
             "Тримайте вікна й двері зачиненими, збирайтеся в одній кімнаті. Одягайтеся "
             "шарами. Перевірте літніх і хворих сусідів."
         ),
+        "cold_soon": (
+            "У найхолодніших квартирах температура може впасти нижче 12 °C приблизно за "
+            "{hours} год."
+        ),
+        "cold_now": "У найхолодніших квартирах уже може бути нижче 12 °C.",
         "instruction_power": (
             "Вимкніть електроприлади з розеток, щоб уникнути пошкоджень, коли живлення "
             "повернеться. Не користуйтеся газовою плитою, мангалом чи генератором у "

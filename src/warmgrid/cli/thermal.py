@@ -86,16 +86,33 @@ def cooldown_payload(cool: CityCooldown, names: dict[str, str]) -> dict[str, Any
             "drain_deadline_h": _hours(cool.network.drain_deadline_h),
             "first_pipe_id": cool.network.first_pipe_id,
         }
+    first_flat = {t: cool.first_flat_hours_to(t) for t in cool.hours_to}
+    risers = None if cool.flats is None or cool.flats.pipes is None else cool.flats.pipes
     buildings = [
         {
             "id": ident,
             "name": names.get(ident, ""),
             "population": int(cool.population[i]),
             **{f"hours_to_{t:g}c": _hours(cool.hours_to[t][i]) for t in cool.hours_to},
+            **{f"first_flat_hours_to_{t:g}c": _hours(first_flat[t][i]) for t in first_flat},
+            "risers_hours_to_0c": None if risers is None else _hours(risers.hours_to_0c[i]),
             "air_temp_end_c": round(float(cool.result.air_temp_c[i, -1]), 2),
         }
         for i, ident in enumerate(cool.building_ids)
     ]
+    flats = None
+    if cool.flats is not None:
+        flats = [
+            {
+                **row,
+                "people_below_12c_within": {
+                    f"{h:g}h": _people_in(cool, row["position"], h)
+                    for h in (24.0, 48.0)
+                    if h <= horizon + 1e-9
+                },
+            }
+            for row in cool.flats.by_position()
+        ]
     return {
         "horizon_h": horizon,
         "step_h": cool.result.step_h,
@@ -104,8 +121,22 @@ def cooldown_payload(cool: CityCooldown, names: dict[str, str]) -> dict[str, Any
         "thresholds": thresholds,
         "people_below_12c_after": after,
         "heat_network": network,
+        "flats": flats,
+        "risers_first_freeze_h": None
+        if risers is None or not np.isfinite(risers.hours_to_0c).any()
+        else _hours(float(np.nanmin(risers.hours_to_0c))),
         "buildings": buildings,
     }
+
+
+def _people_in(cool: CityCooldown, position: str, after_h: float) -> int:
+    """People in flats of ``position`` below 12 °C within ``after_h`` hours."""
+    import numpy as np
+
+    assert cool.flats is not None
+    p = cool.flats.positions.index(position)
+    hours = np.nan_to_num(cool.flats.hours_to[12.0][:, p], nan=np.inf)
+    return round(float(cool.flats.people[hours <= after_h, p].sum()))
 
 
 def cooldown_command(
@@ -338,6 +369,7 @@ def _print_building_cooldown(
         "start_temp_c": start_temp,
         "hours": hours,
         "hours_to_c": building_cooldown(description, weather, start_temp, hours),
+        "flats": _building_flats(description, weather, start_temp, hours),
     }
     if json_out:
         emit_json(payload)
@@ -346,6 +378,41 @@ def _print_building_cooldown(
     for threshold, value in payload["hours_to_c"].items():
         when = f"after {value} h" if value is not None else f"not within {hours:g} h"
         console.print(f"  below {threshold} °C {when}")
+    for flat in payload["flats"]:
+        twelve = flat["hours_to_c"]["12"]
+        when = f"after {twelve} h" if twelve is not None else f"not within {hours:g} h"
+        console.print(f"  {flat['position'].replace('_', ' ')} flats below 12 °C {when}")
+
+
+def _building_flats(
+    description: Any, weather: Weather, start_temp: float, hours: float
+) -> list[dict[str, Any]]:
+    """``{position, hours_to_c}`` of the flats of a building file with a ``[flats]`` table
+    (worst first); empty without one."""
+    import numpy as np
+
+    from warmgrid.thermal.flats import city_flats
+    from warmgrid.thermal.network import FREEFLOAT_THRESHOLDS_C
+
+    spec = description.flats
+    if spec is None:
+        return []
+    flats = city_flats(
+        np.array([spec.archetype], dtype=object),
+        np.array([description.fields["floor_area_m2"]]),
+        np.array([float(spec.storeys)]),
+        np.array([spec.people]),
+        weather,
+        hours,
+        0.25,
+        start_temp,
+        thresholds_c=FREEFLOAT_THRESHOLDS_C,
+    )
+    return [
+        {"position": row["position"], "flats": row["flats"], "hours_to_c": row["hours_to_c"]}
+        for row in flats.by_position()
+        if row["flats"]
+    ]
 
 
 def register(app: typer.Typer) -> None:

@@ -51,11 +51,23 @@ class Assessment:
 
     def outage_at(self, elapsed_h: float) -> OutageBuildings:
         """The buildings still without a service ``elapsed_h`` hours after the start under
-        the plan (see :func:`outage_at`)."""
-        return outage_at(self.city, self.impact, self.building_etr, elapsed_h)
+        the plan (see :func:`outage_at`), with the hours until their coldest flats fall
+        below 12 °C."""
+        return outage_at(
+            self.city, self.impact, self.building_etr, elapsed_h, self.coldest_flats_h(12.0)
+        )
+
+    def coldest_flats_h(self, threshold_c: float = 12.0) -> np.ndarray:
+        """Per building (row order of the city), hours until its coldest flats fall below
+        ``threshold_c``; NaN where it keeps its heat or no flat does within the forecast."""
+        out = np.full(len(self.city.buildings), np.nan)
+        if self.cooldown.building_ids:
+            rows = np.flatnonzero(self.impact.building_without_heat)
+            out[rows] = self.cooldown.first_flat_hours_to(threshold_c)
+        return out
 
     def people_cold_before_heat_back(self) -> int | None:
-        """People whose home falls below 12 °C before the plan gives its heat back (never
+        """People whose flat falls below 12 °C before the plan gives its heat back (never
         back counts as before); ``None`` without a plan."""
         cool = self.cooldown
         if self.building_etr.empty:
@@ -63,17 +75,28 @@ class Assessment:
         if not cool.building_ids:
             return 0
         etr = self.building_etr.set_index("id").reindex(cool.building_ids)["heat_etr_h"]
-        before = cool.hours_to[12.0] < etr.to_numpy(dtype=float)
-        return int(cool.population[before].sum())
+        etr_h = etr.to_numpy(dtype=float)
+        if cool.flats is None:
+            return int(cool.population[cool.hours_to[12.0] < etr_h].sum())
+        hours = np.nan_to_num(cool.flats.hours_to[12.0], nan=np.inf)
+        before = hours < np.nan_to_num(etr_h, nan=np.inf)[:, None]
+        never_back = np.isnan(etr_h)[:, None] & np.isfinite(hours)
+        return round(float(cool.flats.people[before | never_back].sum()))
 
 
 def outage_at(
-    city: City, impact: ImpactResult, building_etr: pd.DataFrame, elapsed_h: float
+    city: City,
+    impact: ImpactResult,
+    building_etr: pd.DataFrame,
+    elapsed_h: float,
+    cold_h: np.ndarray | None = None,
 ) -> OutageBuildings:
     """The buildings still without a service ``elapsed_h`` hours after a plan's start,
     with their ETRs counted from then (NaN: unknown). A service the plan has already
     restored is no longer out. ``building_etr``: ``id``, ``power_etr_h``, ``heat_etr_h``
-    (hours from the plan's start, NaN unknown), e.g. :func:`restoration_plan`'s."""
+    (hours from the plan's start, NaN unknown), e.g. :func:`restoration_plan`'s;
+    ``cold_h``: per building, hours from the start until its coldest flats fall below
+    12 °C (counted from then in the result)."""
     frame = building_etr.set_index("id").reindex(city.buildings["id"])
     power_etr = frame["power_etr_h"].to_numpy(dtype=float)
     heat_etr = frame["heat_etr_h"].to_numpy(dtype=float)
@@ -84,7 +107,11 @@ def outage_at(
         etr = lost.max(axis=0) - elapsed_h
     unknown = np.isnan(lost).any(axis=0) | ~(power | heat)
     return OutageBuildings.from_table(
-        city.buildings, power, heat, np.where(unknown, np.nan, np.maximum(etr, 0.0))
+        city.buildings,
+        power,
+        heat,
+        np.where(unknown, np.nan, np.maximum(etr, 0.0)),
+        cold_h=None if cold_h is None else np.maximum(cold_h - elapsed_h, 0.0),
     )
 
 
@@ -123,11 +150,12 @@ def cool_down_under(
 def cold_urgency_factor(
     city: City, impact: ImpactResult, cooldown: CityCooldown, urgency: float, horizon_h: float
 ) -> np.ndarray:
-    """Per building: 1 + urgency × (1 − t12 / horizon) for homes without heat, else 1."""
+    """Per building: 1 + urgency × (1 − t12 / horizon) for homes without heat, else 1;
+    ``t12``: hours until the building's coldest flats fall below 12 °C."""
     factor = np.ones(len(city.buildings))
     if urgency <= 0 or not cooldown.building_ids:
         return factor
-    hours_to_12 = np.nan_to_num(cooldown.hours_to[12.0], nan=horizon_h)
+    hours_to_12 = np.nan_to_num(cooldown.first_flat_hours_to(12.0), nan=horizon_h)
     rows = np.flatnonzero(impact.building_without_heat)
     factor[rows] = 1.0 + urgency * (1.0 - np.clip(hours_to_12 / horizon_h, 0.0, 1.0))
     return factor

@@ -288,6 +288,32 @@ def _positive(name: str, values: np.ndarray) -> np.ndarray:
     return array
 
 
+def archetype_values(
+    inverse: np.ndarray, unique: Sequence[str], overrides: Mapping[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """Every numeric field of :class:`Archetype` per building, overrides applied (NaN keeps
+    the archetype value); buildings name archetype ``unique[inverse[i]]``."""
+    n = inverse.shape[0]
+    for key in unique:
+        if key not in ARCHETYPES:
+            raise UnknownIdError("archetype", str(key), f"known: {', '.join(ARCHETYPES)}")
+    types = [ARCHETYPES[str(k)] for k in unique]
+    values = {
+        name: np.array([getattr(t, name) for t in types], dtype=np.float64)[inverse]
+        for name in NUMERIC_FIELDS
+    }
+    for name, column in (overrides or {}).items():
+        if name not in values:
+            raise InputError(f"overrides.{name}", f"expected one of {list(NUMERIC_FIELDS)}")
+        replacement = np.broadcast_to(np.asarray(column, dtype=np.float64), (n,))
+        values[name] = np.where(np.isfinite(replacement), replacement, values[name])
+    for name in NUMERIC_FIELDS:
+        if name in ("window_to_wall_ratio", "floor_adjustment", "thermal_bridge_w_per_m2k"):
+            continue
+        _positive(name, values[name])
+    return values
+
+
 def archetype_parameters(
     keys: Sequence[str] | np.ndarray,
     floor_area_m2: np.ndarray,
@@ -314,23 +340,8 @@ def archetype_parameters(
     n = inverse.shape[0]
     area = _positive("floor_area_m2", np.broadcast_to(floor_area_m2, (n,)))
     levels = _positive("storeys", np.broadcast_to(storeys, (n,)))
-    for key in unique:
-        if key not in ARCHETYPES:
-            raise UnknownIdError("archetype", str(key), f"known: {', '.join(ARCHETYPES)}")
+    values = archetype_values(inverse, unique, overrides)
     types = [ARCHETYPES[str(k)] for k in unique]
-    values = {
-        name: np.array([getattr(t, name) for t in types], dtype=np.float64)[inverse]
-        for name in NUMERIC_FIELDS
-    }
-    for name, column in (overrides or {}).items():
-        if name not in values:
-            raise InputError(f"overrides.{name}", f"expected one of {list(NUMERIC_FIELDS)}")
-        replacement = np.broadcast_to(np.asarray(column, dtype=np.float64), (n,))
-        values[name] = np.where(np.isfinite(replacement), replacement, values[name])
-    for name in NUMERIC_FIELDS:
-        if name in ("window_to_wall_ratio", "floor_adjustment", "thermal_bridge_w_per_m2k"):
-            continue
-        _positive(name, values[name])
     class_a_m = np.array([MASS_CLASSES[t.thermal_class][0] for t in types])[inverse]
     class_c_m = np.array([MASS_CLASSES[t.thermal_class][1] for t in types])[inverse]
 

@@ -63,6 +63,7 @@ BUILDING_KEYS = frozenset(
         "ground_temp_c",
         "furniture_heat_capacity_j_per_m2k",
         "surfaces",
+        "flats",
     }
 )
 SURFACE_KEYS = frozenset(
@@ -95,6 +96,7 @@ LAYER_KEYS = frozenset(
 BOUNDARIES = ("outdoor", "ground", "adiabatic")
 VENTILATION_KEYS = frozenset({"flow_m3_per_h", "hours_of_day"})
 INFILTRATION_KEYS = frozenset({"leakage_area_cm2", "stack_coefficient", "wind_coefficient"})
+FLATS_KEYS = frozenset({"archetype", "storeys", "people"})
 
 STACK_COEFFICIENT = 0.000145
 """Stack coefficient of the basic infiltration model (Sherman and Grimsrud 1980), one storey,
@@ -144,6 +146,7 @@ class BuildingDescription:
     fields: dict[str, float] = dataclass_field(default_factory=dict)
     ventilation: ScheduledVentilation | None = None
     infiltration: Infiltration | None = None
+    flats: FlatsSpec | None = None
 
 
 def _number(
@@ -185,6 +188,17 @@ class Infiltration:
     leakage_area_cm2: float
     stack_coefficient: float = STACK_COEFFICIENT
     wind_coefficient: float = WIND_COEFFICIENT
+
+
+@dataclass(frozen=True)
+class FlatsSpec:
+    """``[flats]``: the building's flats by position from an archetype
+    (:mod:`warmgrid.thermal.flats`): ``archetype`` key, ``storeys``, ``people`` (default: the
+    internal gains at 70 W a person)."""
+
+    archetype: str
+    storeys: int
+    people: float
 
 
 @dataclass(frozen=True)
@@ -352,6 +366,24 @@ def _ventilation(raw: Any, where: str) -> ScheduledVentilation | None:
     return ScheduledVentilation(flow, tuple(sorted(set(hours))))
 
 
+def _flats(raw: Any, where: str, gains_w: float) -> FlatsSpec | None:
+    from warmgrid.thermal.archetypes import ARCHETYPES, OCCUPANT_SENSIBLE_GAIN_W
+
+    if raw is None:
+        return None
+    field = f"{where}flats"
+    raw = _table(raw, field, FLATS_KEYS)
+    archetype = raw.get("archetype")
+    if archetype not in ARCHETYPES:
+        known = list(ARCHETYPES)
+        raise InputError(f"{field}.archetype", f"expected one of {known}, got {archetype!r}")
+    storeys = _number(raw, "storeys", field, minimum=1.0)
+    if storeys != int(storeys):
+        raise InputError(f"{field}.storeys", f"expected a whole number, got {storeys:g}")
+    people = _number(raw, "people", field, default=gains_w / OCCUPANT_SENSIBLE_GAIN_W, minimum=0)
+    return FlatsSpec(str(archetype), int(storeys), people)
+
+
 def parse_building(table: dict[str, Any], source: str = "building") -> BuildingDescription:
     """Turn a parsed description (TOML table) into 5R1C parameters.
 
@@ -452,6 +484,7 @@ def parse_building(table: dict[str, Any], source: str = "building") -> BuildingD
         },
         ventilation=_ventilation(table.get("scheduled_ventilation"), where),
         infiltration=_infiltration(table.get("infiltration"), where),
+        flats=_flats(table.get("flats"), where, gains),
     )
 
 

@@ -30,6 +30,7 @@ from warmgrid.thermal.cooldown import (
     people_hours_below,
     simulate_cooldown,
 )
+from warmgrid.thermal.flats import FlatCooldown, city_flats
 from warmgrid.thermal.pipes import NetworkFreezeResult, network_freeze_times
 from warmgrid.thermal.rc import BuildingParams
 from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
@@ -47,6 +48,22 @@ class CityCooldown:
     hours_to: dict[float, np.ndarray]
     people_hours: dict[float, float]
     network: NetworkFreezeResult | None
+    flats: FlatCooldown | None = None
+
+    def first_flat_hours_to(self, threshold_c: float) -> np.ndarray:
+        """Per building, hours until its coldest flat falls below ``threshold_c`` (NaN: not
+        within the horizon); the building's average where flats were not resolved."""
+        if self.flats is None:
+            return self.hours_to[float(threshold_c)]
+        return self.flats.worst_hours_to(threshold_c)
+
+    def first_flat_crossing_h(self, threshold_c: float, mask: np.ndarray | None = None) -> float:
+        """Hours until the first flat (of the buildings of ``mask``) falls below
+        ``threshold_c``; NaN if none does within the horizon."""
+        hours = self.first_flat_hours_to(threshold_c)
+        if mask is not None:
+            hours = hours[np.asarray(mask, dtype=bool)]
+        return float(np.nanmin(hours)) if np.isfinite(hours).any() else float("nan")
 
     def people_below(self, threshold_c: float, after_h: float) -> int:
         """People in buildings whose air is below ``threshold_c`` after ``after_h`` hours."""
@@ -75,8 +92,9 @@ def stagnant_heat_branches(branches: pd.DataFrame, cold_node_ids: Sequence[str])
     ]
 
 
-def buildings_params(buildings: pd.DataFrame) -> BuildingParams:
-    """5R1C parameters of the rows of a city's building table."""
+def building_keys(buildings: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Archetype key of each row of a city's building table (the default of its ``use``
+    where it names none) and the per-building override columns."""
     missing = [c for c in BUILDING_COLUMNS if c not in buildings.columns]
     if missing:
         raise InputError("buildings", f"missing columns {missing}")
@@ -90,23 +108,37 @@ def buildings_params(buildings: pd.DataFrame) -> BuildingParams:
         uses = buildings["use"].fillna("other").astype(str).to_numpy()
         fallback = np.array([USE_DEFAULT_ARCHETYPE.get(u, "panel_9") for u in uses], dtype=object)
         keys = np.where(keys == "", fallback, keys)
+    return keys, overrides
+
+
+def column(buildings: pd.DataFrame, name: str, missing: float = np.nan) -> np.ndarray:
+    """A numeric column of the building table (unreadable values: ``missing``)."""
+    return pd.to_numeric(buildings[name], errors="coerce").fillna(missing).to_numpy(np.float64)
+
+
+def naming_building(buildings: pd.DataFrame, error: InputError) -> InputError:
+    """``error`` with "building i" replaced by the id of row ``i`` of ``buildings``."""
+    where = error.where
+    if where.startswith("building "):
+        index, _, field = where[len("building ") :].partition(", ")
+        ident = buildings["id"].iloc[int(index)]
+        where = f"buildings, id {ident}, {field}"
+    return InputError(where, error.problem)
+
+
+def buildings_params(buildings: pd.DataFrame) -> BuildingParams:
+    """5R1C parameters of the rows of a city's building table."""
+    keys, overrides = building_keys(buildings)
     try:
         return archetype_parameters(
             keys,
-            pd.to_numeric(buildings["floor_area_m2"], errors="coerce").to_numpy(np.float64),
-            pd.to_numeric(buildings["storeys"], errors="coerce").to_numpy(np.float64),
-            population=pd.to_numeric(buildings["population"], errors="coerce")
-            .fillna(-1)
-            .to_numpy(np.float64),
+            column(buildings, "floor_area_m2"),
+            column(buildings, "storeys"),
+            population=column(buildings, "population", -1.0),
             overrides=overrides,
         )
     except InputError as error:
-        where = error.where
-        if where.startswith("building "):
-            index, _, field = where[len("building ") :].partition(", ")
-            ident = buildings["id"].iloc[int(index)]
-            where = f"buildings, id {ident}, {field}"
-        raise InputError(where, error.problem) from None
+        raise naming_building(buildings, error) from None
 
 
 def city_cooldown(
@@ -151,6 +183,23 @@ def city_cooldown(
             network,
         )
     params = buildings_params(buildings)
+    keys, overrides = building_keys(buildings)
+    try:
+        flats = city_flats(
+            keys,
+            column(buildings, "floor_area_m2"),
+            column(buildings, "storeys"),
+            np.nan_to_num(population),
+            window,
+            hours,
+            step_h,
+            start_temp_c,
+            overrides=overrides,
+            thresholds_c=thresholds_c,
+            water_temp_c=water_temp_c,
+        )
+    except InputError as error:
+        raise naming_building(buildings, error) from None
     result = simulate_cooldown(
         params,
         window.temp_air_c,
@@ -169,4 +218,5 @@ def city_cooldown(
         hours_to=hours_to_threshold(result, thresholds_c),
         people_hours=people_hours_below(result, population, thresholds_c),
         network=network,
+        flats=flats,
     )

@@ -53,6 +53,13 @@ from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
 STATES = 4
 """air, mass, deep (with a path out), deep (adiabatic)."""
 
+CONVECTION_W_PER_M2K = {"vertical": 3.076, "reduced": 0.948, "enhanced": 4.040}
+"""Natural convection at room surfaces, the simple algorithm of Walton (Thermal Analysis
+Research Program reference manual, NBSIR 83-2655, 1983), EnergyPlus' ``Simple`` inside
+convection (Engineering Reference, "Inside heat balance"): vertical surfaces; horizontal
+surfaces with heat flowing downwards (a ceiling warmer than the air, a floor colder than the
+air: stable air layer, *reduced*) and upwards (*enhanced*)."""
+
 _TINY_CAPACITY_J_PER_K = 1.0
 _TINY_CONDUCTANCE_W_PER_K = 1e-6
 
@@ -65,7 +72,9 @@ class NetworkParams:
     ``h_md_out`` mass → deep (``do``); ``h_do_out`` / ``h_do_ground`` deep → outdoor / ground;
     ``h_md_in`` mass → adiabatic deep (``di``). ``leakage_area_cm2``, ``stack_coefficient``,
     ``wind_coefficient``: infiltration by stack and wind (see
-    :class:`~warmgrid.thermal.building_file.Infiltration`), or None.
+    :class:`~warmgrid.thermal.building_file.Infiltration`), or None. ``h_is_w_per_k``: air
+    to surface node (see :func:`surface_convection_w_per_k`); None: ISO 13790's
+    ``3.45 · A_t``.
     """
 
     base: BuildingParams
@@ -82,6 +91,7 @@ class NetworkParams:
     leakage_area_cm2: np.ndarray | None = None
     stack_coefficient: np.ndarray | None = None
     wind_coefficient: np.ndarray | None = None
+    h_is_w_per_k: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.base)
@@ -93,7 +103,7 @@ def _matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = len(p)
     k = len(p.solar_channels)
     h_ve, h_w = p.h_ve_w_per_k, p.h_tr_w_w_per_k
-    h_is = H_IS_W_PER_M2K * p.a_t_m2
+    h_is = H_IS_W_PER_M2K * p.a_t_m2 if net.h_is_w_per_k is None else net.h_is_w_per_k
     h_ms = H_MS_W_PER_M2K * p.a_m_m2
     h_md_o = np.maximum(net.h_md_out_w_per_k, _TINY_CONDUCTANCE_W_PER_K)
     h_md_i = np.maximum(net.h_md_in_w_per_k, _TINY_CONDUCTANCE_W_PER_K)
@@ -336,6 +346,28 @@ def _slice(net: NetworkParams, lo: int, hi: int) -> NetworkParams:
     return NetworkParams(base=base, **fields)
 
 
+def surface_convection_w_per_k(description: BuildingDescription) -> float:
+    """Air to surface node, W/K: ISO 13790's ``3.45 · A_t`` (7.2.2.2), less for the
+    horizontal surfaces under which the air lies in a stable layer during a cool-down: an
+    adiabatic ceiling (the warm slab to the flat above) and an outdoor or ground floor give
+    heat downwards, where natural convection is 0.948 instead of 3.076 W/(m²K) on vertical
+    surfaces (:data:`CONVECTION_W_PER_M2K`). Their share of the area counts with that ratio;
+    vertical surfaces, roofs and adiabatic floors (heat upwards, 4.04: within a third of the
+    vertical value) keep ISO's coupling. This is the convention of the EnergyPlus comparison
+    (``Simple`` convection, docs/thermal.md)."""
+    area = 0.0
+    weighted = 0.0
+    ratio = CONVECTION_W_PER_M2K["reduced"] / CONVECTION_W_PER_M2K["vertical"]
+    for surface in description.surfaces:
+        kind, boundary = surface["kind"], surface["boundary"]
+        downwards = (kind == "roof" and boundary == "adiabatic") or (
+            kind == "floor" and boundary != "adiabatic"
+        )
+        area += surface["area_m2"]
+        weighted += (ratio if downwards else 1.0) * surface["area_m2"]
+    return H_IS_W_PER_M2K * weighted / area * float(description.params.a_t_m2[0])
+
+
 def network_from_description(description: BuildingDescription) -> NetworkParams:
     """The network of one building read from a file: deep mass from the layered surfaces,
     the air node's capacity from its volume and the furniture."""
@@ -385,6 +417,7 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
         c_deep_in_j_per_k=np.array([sums["c_di"]]),
         h_md_in_w_per_k=np.array([sums["md_in"]]),
         ground_temp_c=np.array([fields["ground_temp_c"]]),
+        h_is_w_per_k=np.array([surface_convection_w_per_k(description)]),
         **_leakage(description),
     )
 

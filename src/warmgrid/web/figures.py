@@ -39,7 +39,7 @@ def _critical(assessment: Assessment, service: str) -> list[dict[str, str]]:
 
 
 def key_figures(assessment: Assessment) -> dict[str, Any]:
-    """People and critical facilities without power and heat, the first homes below 12 and
+    """People and critical facilities without power and heat, the first flats below 12 and
     5 °C, the heat network's drain deadline and the next ETRs."""
     impact = assessment.impact
     cool = assessment.cooldown
@@ -54,7 +54,7 @@ def key_figures(assessment: Assessment) -> dict[str, Any]:
         "critical_without_heat": _critical(assessment, "heat"),
     }
     for threshold in (12, 5):
-        hours = _hours(cool.first_crossing_h(threshold)) if cool.building_ids else None
+        hours = _hours(cool.first_flat_crossing_h(threshold)) if cool.building_ids else None
         out[f"first_below_{threshold}c_h"] = hours
         out[f"first_below_{threshold}c_at"] = _at(assessment, hours)
     deadline = None

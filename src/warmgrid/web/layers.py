@@ -43,13 +43,9 @@ def building_states(assessment: Assessment) -> np.ndarray:
 
 
 def hours_to_12c(assessment: Assessment) -> np.ndarray:
-    """Per building (city row order): forecast hours to 12 °C; NaN when it keeps its heat
-    or stays above 12 °C within the forecast."""
-    out = np.full(len(assessment.city.buildings), np.nan)
-    cool = assessment.cooldown
-    if cool.building_ids:
-        out[np.flatnonzero(assessment.impact.building_without_heat)] = cool.hours_to[12.0]
-    return out
+    """Per building (city row order): forecast hours until its coldest flats fall below
+    12 °C; NaN when it keeps its heat or stays above 12 °C within the forecast."""
+    return assessment.coldest_flats_h(12.0)
 
 
 def buildings(assessment: Assessment) -> dict[str, Any]:
