@@ -6,8 +6,15 @@ A fictional mid-size city in a cold climate, laid out in metres around (30.50 E,
   switchyard. CHP-5 meets the grid through three unit transformers (T1–T3) and a reserve
   own-needs transformer; its own needs (6 kV) — the heat plant and the network pumps —
   depend on them. Its generators do not count as a source: an islanded plant that lost
-  its grid connection trips (docs/architecture.md; pandapower's ``unsupplied_buses`` treats only
-  slack machines as sources too).
+  its grid connection trips (docs/architecture.md; pandapower's ``unsupplied_buses`` treats
+  only slack machines as sources too).
+- A national generation shortage: the transmission operator lets the city draw at most
+  :data:`IMPORT_LIMIT_MW` (the infeed's ``capacity_mw``), below its winter evening peak,
+  so feeders must be rotated (``warmgrid rotate``).
+- Ratings (``rating_mva``): 110 kV overhead lines 243-AL1/39-ST1A (645 A, 123 MVA),
+  transformers at their nameplate, 10 kV feeder cables two parallel 3×240 mm² XLPE
+  (2 × 420 A, 14.5 MVA), two 630 kVA 10/0.4 kV transformers per substation. The
+  pre-war brick houses of Tsentr heat with electric storage heaters (``electric_heating``).
 - 10 kV feeders from both substations (one via a three-winding 110/35/10 kV transformer)
   through ring-main units to 10/0.4 kV transformers, with a normally open tie switch.
 - District heating from CHP-5 (plant pumps, trunk with sectioning valves, a booster
@@ -30,6 +37,10 @@ from warmgrid.model.builder import CityBuilder
 from warmgrid.model.city import City
 
 ORIGIN = LocalFrame(30.50, 50.45)
+IMPORT_LIMIT_MW = 20.0  # the city's consumption limit in a national shortage (MW)
+LINE_110KV_MVA = 123.0  # 243-AL1/39-ST1A: 645 A × 110 kV × √3 (pandapower std type)
+CABLE_10KV_MVA = 14.5  # 2 × NA2XS2Y 1×240 (420 A each) × 10 kV × √3
+MV_LV_TRAFO_MVA = 1.26  # two 630 kVA 10/0.4 kV transformers
 TIMEZONE = "Europe/Kyiv"
 
 
@@ -79,14 +90,41 @@ def _substations(city: CityBuilder) -> dict[str, str]:
     chp_hv = city.node("power", *at(-2000, 0), name="CHP-5 switchyard 110 kV", voltage_kv=110)
     chp_gen = city.node("power", *at(-2060, 0), name="CHP-5 generator bus 10 kV", voltage_kv=10)
     chp_own = city.node("power", *at(-2070, -40), name="CHP-5 own needs 6 kV", voltage_kv=6)
-    city.source("power", "ext_grid", north_hv, 400.0, name="Transmission grid infeed")
-    city.branch("power", "line", north_hv, south_hv, length_m=6000.0, name="110 kV North–South")
-    city.branch("power", "line", north_hv, chp_hv, length_m=3600.0, name="110 kV North–CHP-5")
-    city.branch("power", "line", chp_hv, south_hv, length_m=3600.0, name="110 kV CHP-5–South")
+    city.source("power", "ext_grid", north_hv, IMPORT_LIMIT_MW, name="Transmission grid infeed")
+    for a, b, length_m, label in (
+        (north_hv, south_hv, 6000.0, "North–South"),
+        (north_hv, chp_hv, 3600.0, "North–CHP-5"),
+        (chp_hv, south_hv, 3600.0, "CHP-5–South"),
+    ):
+        city.branch(
+            "power",
+            "line",
+            a,
+            b,
+            length_m=length_m,
+            rating_mva=LINE_110KV_MVA,
+            name=f"110 kV {label}",
+        )
     for unit in (1, 2, 3):
-        city.branch("power", "trafo", chp_hv, chp_gen, name=f"CHP-5 unit transformer T{unit}")
-    city.branch("power", "trafo", chp_hv, chp_own, name="CHP-5 reserve own-needs transformer")
-    city.branch("power", "trafo", chp_gen, chp_own, name="CHP-5 own-needs transformer")
+        city.branch(
+            "power",
+            "trafo",
+            chp_hv,
+            chp_gen,
+            rating_mva=63.0,
+            name=f"CHP-5 unit transformer T{unit}",
+        )
+    city.branch(
+        "power",
+        "trafo",
+        chp_hv,
+        chp_own,
+        rating_mva=16.0,
+        name="CHP-5 reserve own-needs transformer",
+    )
+    city.branch(
+        "power", "trafo", chp_gen, chp_own, rating_mva=16.0, name="CHP-5 own-needs transformer"
+    )
     north_35 = city.node("power", *at(30, 3000), name="Substation North 35 kV", voltage_kv=35)
     north_10 = city.node("power", *at(60, 3000), name="Substation North 10 kV", voltage_kv=10)
     city.branch(
@@ -95,10 +133,13 @@ def _substations(city: CityBuilder) -> dict[str, str]:
         north_hv,
         north_35,
         third_node=north_10,
+        rating_mva=63.0,
         name="Substation North 110/35/10 kV",
     )
     south_10 = city.node("power", *at(60, -3000), name="Substation South 10 kV", voltage_kv=10)
-    city.branch("power", "trafo", south_hv, south_10, name="Substation South 110/10 kV")
+    city.branch(
+        "power", "trafo", south_hv, south_10, rating_mva=40.0, name="Substation South 110/10 kV"
+    )
     return {"north_10": north_10, "south_10": south_10, "chp_own": chp_own}
 
 
@@ -111,12 +152,25 @@ def _feeder(
     for k, (x, y) in enumerate(cells):
         rmu = city.node("power", *at(x, y + 30), name=f"{label} RMU {k + 1}", voltage_kv=10)
         line = city.branch(
-            "power", "line", previous, rmu, length_m=SPACING_M * 2, name=f"{label} cable {k + 1}"
+            "power",
+            "line",
+            previous,
+            rmu,
+            length_m=SPACING_M * 2,
+            rating_mva=CABLE_10KV_MVA,
+            name=f"{label} cable {k + 1}",
         )
         if k == 0:
             city.branch("power", "switch", previous, guards=line, name=f"{label} feeder breaker")
         lv = city.node("power", *at(x, y + 25), name=f"{label} 0.4 kV {k + 1}", voltage_kv=0.4)
-        city.branch("power", "trafo", rmu, lv, name=f"{label} 10/0.4 kV transformer {k + 1}")
+        city.branch(
+            "power",
+            "trafo",
+            rmu,
+            lv,
+            rating_mva=MV_LV_TRAFO_MVA,
+            name=f"{label} 10/0.4 kV transformer {k + 1}",
+        )
         lv_buses.append(lv)
         previous = rmu
     return lv_buses
@@ -304,6 +358,7 @@ def _place_buildings(
             floor_area_m2=area,
             storeys=storeys,
             archetype=archetype,
+            electric_heating=archetype == "brick_prewar",
             power_node=lv_bus,
             heat_node=heat_node,
             apartments=apartments,
