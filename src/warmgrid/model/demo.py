@@ -13,8 +13,8 @@ A fictional mid-size city in a cold climate, laid out in metres around (30.50 E,
   so feeders must be rotated (``warmgrid rotate``).
 - Ratings (``rating_mva``): 110 kV overhead lines 243-AL1/39-ST1A (645 A, 123 MVA),
   transformers at their nameplate, 10 kV feeder cables two parallel 3×240 mm² XLPE
-  (2 × 420 A, 14.5 MVA), two 630 kVA 10/0.4 kV transformers per substation. The
-  pre-war brick houses of Tsentr heat with electric storage heaters (``electric_heating``).
+  (2 × 420 A, 14.5 MVA), two 1,000 kVA 10/0.4 kV transformers per substation. The
+  modern blocks of Skhidnyi heat with electricity (``electric_heating``).
 - 10 kV feeders from both substations (one via a three-winding 110/35/10 kV transformer)
   through ring-main units to 10/0.4 kV transformers, with a normally open tie switch.
 - District heating from CHP-5 (plant pumps, trunk with sectioning valves, a booster
@@ -40,7 +40,7 @@ ORIGIN = LocalFrame(30.50, 50.45)
 IMPORT_LIMIT_MW = 20.0  # the city's consumption limit in a national shortage (MW)
 LINE_110KV_MVA = 123.0  # 243-AL1/39-ST1A: 645 A × 110 kV × √3 (pandapower std type)
 CABLE_10KV_MVA = 14.5  # 2 × NA2XS2Y 1×240 (420 A each) × 10 kV × √3
-MV_LV_TRAFO_MVA = 1.26  # two 630 kVA 10/0.4 kV transformers
+MV_LV_TRAFO_MVA = 2.0  # two 1,000 kVA 10/0.4 kV transformers
 TIMEZONE = "Europe/Kyiv"
 
 
@@ -358,7 +358,7 @@ def _place_buildings(
             floor_area_m2=area,
             storeys=storeys,
             archetype=archetype,
-            electric_heating=archetype == "brick_prewar",
+            electric_heating=archetype == "modern_insulated",
             power_node=lv_bus,
             heat_node=heat_node,
             apartments=apartments,

@@ -9,10 +9,11 @@ from use and floor area with the specific loads of :data:`PEAK_W_PER_M2`:
   ДБН В.2.5-23:2010 uses the same table), over a typical 55 m² apartment;
 - schools 20 W/m², care homes 25 W/m², hospitals 40 W/m², other 25 W/m²: order of the
   specific loads of public buildings in the same table (lighting, kitchens, equipment);
-- a building that heats electrically adds :data:`ELECTRIC_HEATING_W_PER_M2` (50 W/m²):
-  the design heat load of 1960s–80s panel blocks is 60–100 W/m² at −20 °C (DIN EN 12831
-  style calculations, e.g. the thermal archetypes of :mod:`warmgrid.thermal.archetypes`),
-  and direct heaters run at about two thirds of it on a −5 °C evening.
+- a building that heats electrically adds :data:`ELECTRIC_HEATING_W_PER_M2` (30 W/m²):
+  the design heat load (EN 12831) of insulated post-2000 blocks is about 40–50 W/m² at
+  −20 °C, and direct heaters run at about two thirds of it on a −5 °C evening (heat loss
+  in proportion to the indoor–outdoor difference, 25 K of 40 K); older blocks need more
+  and should carry a metered ``peak_kw``.
 
 These are planning values, not metered data: a utility replaces them with its own peaks.
 
@@ -36,7 +37,7 @@ PEAK_W_PER_M2 = {
     "hospital": 40.0,
     "other": 25.0,
 }
-ELECTRIC_HEATING_W_PER_M2 = 50.0
+ELECTRIC_HEATING_W_PER_M2 = 30.0
 DEFAULT_POWER_FACTOR = 0.95  # cos φ of loads without a reactive power (VDE-AR-N 4105 range)
 
 _H0 = (
