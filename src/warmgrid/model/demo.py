@@ -13,8 +13,7 @@ A fictional mid-size city in a cold climate, laid out in metres around (30.50 E,
   so feeders must be rotated (``warmgrid rotate``).
 - Ratings (``rating_mva``): 110 kV overhead lines 243-AL1/39-ST1A (645 A, 123 MVA),
   transformers at their nameplate, 10 kV feeder cables two parallel 3×240 mm² XLPE
-  (2 × 420 A, 14.5 MVA), two 1,000 kVA 10/0.4 kV transformers per substation. The
-  modern blocks of Skhidnyi heat with electricity (``electric_heating``).
+  (2 × 420 A, 14.5 MVA), two 1,000 kVA 10/0.4 kV transformers per substation.
 - 10 kV feeders from both substations (one via a three-winding 110/35/10 kV transformer)
   through ring-main units to 10/0.4 kV transformers, with a normally open tie switch.
 - District heating from CHP-5 (plant pumps, trunk with sectioning valves, a booster
@@ -358,7 +357,6 @@ def _place_buildings(
             floor_area_m2=area,
             storeys=storeys,
             archetype=archetype,
-            electric_heating=archetype == "modern_insulated",
             power_node=lv_bus,
             heat_node=heat_node,
             apartments=apartments,

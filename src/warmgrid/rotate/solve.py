@@ -160,7 +160,9 @@ def solve(instance: Instance, time_limit_s: float = 5.0) -> np.ndarray:
             start = model.new_bool_var(f"start{g}_{t}")
             model.add(start >= off[g][t] - (off[g][t - 1] if t else 0))
             starts.append(2 * int(instance.switches[g]) * start)
-    stages = [sum(cold_terms), longest, longest - shortest, energy, sum(starts)]
+    most_switching = 2 * int(instance.switches.sum()) * n_t + 1
+    # stages 4 and 5 in one: switchings never outweigh one kWh
+    stages = [sum(cold_terms), longest, longest - shortest, energy * most_switching + sum(starts)]
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2  # LP bounds prove these covering problems
