@@ -189,7 +189,10 @@ def building_etr(
     """Estimated restoration time of every building that lost a service.
 
     Columns: ``id``, ``power_etr_h``, ``heat_etr_h`` (hours from the start of the plan;
-    NaN when the building did not lose that service or no repair brings it back).
+    NaN when the building did not lose that service or no repair brings it back). Every
+    building off the grid is listed, those on backup generators too; an electrically
+    heated building's heat comes back with its power (and its heat network's, if it
+    has one).
     """
     n = len(city.buildings)
     etr = {"power": np.full(n, np.nan), "heat": np.full(n, np.nan)}
@@ -197,11 +200,16 @@ def building_etr(
     for group in result.restoration_groups(_task_duration_h(problem.tasks)):
         if group.id in restored and group.service in etr:
             etr[group.service][np.asarray(group.building_index)] = restored[group.id]
+    network_heat_etr = etr["heat"].copy()
+    electric = result.compiled.building_electric_heating & result.building_off_grid
+    both = electric & result.building_heat_network_lost
+    etr["heat"][electric] = etr["power"][electric]
+    etr["heat"][both] = np.maximum(etr["power"][both], network_heat_etr[both])
     frame = pd.DataFrame(
         {"id": city.buildings["id"].to_numpy(), "power_etr_h": etr["power"]}
         | {"heat_etr_h": etr["heat"]}
     )
-    lost = result.building_without_power | result.building_without_heat
+    lost = result.building_off_grid | result.building_without_heat
     return frame[lost].reset_index(drop=True)
 
 

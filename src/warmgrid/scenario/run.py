@@ -72,13 +72,19 @@ def outage_at(
 ) -> OutageBuildings:
     """The buildings still without a service ``elapsed_h`` hours after a plan's start,
     with their ETRs counted from then (NaN: unknown). A service the plan has already
-    restored is no longer out. ``building_etr``: ``id``, ``power_etr_h``, ``heat_etr_h``
-    (hours from the plan's start, NaN unknown), e.g. :func:`restoration_plan`'s."""
+    restored is no longer out. A building off the grid with a backup generator has power
+    until its fuel runs out, ``buildings.backup_fuel_h`` hours after the start (out from
+    that moment on); an electrically heated building has heat only while it has power.
+    ``building_etr``: ``id``, ``power_etr_h``, ``heat_etr_h`` (hours from the plan's
+    start, NaN unknown), e.g. :func:`restoration_plan`'s."""
     frame = building_etr.set_index("id").reindex(city.buildings["id"])
     power_etr = frame["power_etr_h"].to_numpy(dtype=float)
     heat_etr = frame["heat_etr_h"].to_numpy(dtype=float)
-    power = impact.building_without_power & ~(power_etr <= elapsed_h)
-    heat = impact.building_without_heat & ~(heat_etr <= elapsed_h)
+    compiled = impact.compiled
+    fuel_left = compiled.building_backup_fuel_h > elapsed_h
+    power = impact.building_off_grid & ~(power_etr <= elapsed_h) & ~fuel_left
+    heat = impact.building_heat_network_lost & ~(heat_etr <= elapsed_h)
+    heat |= compiled.building_electric_heating & power
     lost = np.stack([np.where(power, power_etr, -np.inf), np.where(heat, heat_etr, -np.inf)])
     with np.errstate(invalid="ignore"):
         etr = lost.max(axis=0) - elapsed_h
