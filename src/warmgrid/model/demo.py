@@ -104,9 +104,10 @@ def _substations(city: CityBuilder) -> dict[str, str]:
 
 def _feeder(
     city: CityBuilder, head: str, cells: list[tuple[float, float]], label: str
-) -> list[str]:
-    """A 10 kV cable chain through ring-main units; returns the 0.4 kV bus of each cell."""
-    lv_buses = []
+) -> list[tuple[str, str, str]]:
+    """A 10 kV cable chain through ring-main units; returns (cable in, ring-main unit,
+    0.4 kV bus) of each cell."""
+    cells_out = []
     previous = head
     for k, (x, y) in enumerate(cells):
         rmu = city.node("power", *at(x, y + 30), name=f"{label} RMU {k + 1}", voltage_kv=10)
@@ -117,9 +118,19 @@ def _feeder(
             city.branch("power", "switch", previous, guards=line, name=f"{label} feeder breaker")
         lv = city.node("power", *at(x, y + 25), name=f"{label} 0.4 kV {k + 1}", voltage_kv=0.4)
         city.branch("power", "trafo", rmu, lv, name=f"{label} 10/0.4 kV transformer {k + 1}")
-        lv_buses.append(lv)
+        cells_out.append((line, rmu, lv))
         previous = rmu
-    return lv_buses
+    return cells_out
+
+
+def _ring_main_switches(city: CityBuilder, feeders: dict[str, list[tuple[str, str, str]]]) -> None:
+    """The load-break switch of every ring-main unit on its incoming cable (the first
+    cable has the feeder breaker): it isolates a damaged cable so that the rest of the
+    feeder can be fed through the normally open tie."""
+    for name, cells in feeders.items():
+        label = dict((d[0], d[1]) for d in DISTRICTS)[name]
+        for k, (cable, rmu, _) in enumerate(cells[1:], start=2):
+            city.branch("power", "switch", rmu, guards=cable, name=f"{label} RMU {k} cable switch")
 
 
 def _heat_trunk(city: CityBuilder, own_needs: str) -> str:
@@ -213,18 +224,18 @@ def demo_city() -> City:
         "F3": subs["south_10"],
         "F4": subs["south_10"],
     }
-    lv_buses = {}
-    for name, feeder, _, ox, oy, rows, cols, _ in DISTRICTS:
-        lv_buses[name] = _feeder(
-            city, feeder_heads[feeder], _district_cells(ox, oy, rows, cols), feeder
-        )
+    feeders = {
+        name: _feeder(city, feeder_heads[feeder], _district_cells(ox, oy, rows, cols), feeder)
+        for name, feeder, _, ox, oy, rows, cols, _ in DISTRICTS
+    }
+    lv_buses = {name: [lv for _, _, lv in cells] for name, cells in feeders.items()}
     city.branch(
         "power",
         "switch",
-        lv_buses["Pivnichnyi"][-1],
-        lv_buses["Tsentr"][-1],
+        feeders["Pivnichnyi"][-1][1],
+        feeders["Tsentr"][-1][1],
         closed=False,
-        name="Normally open tie F1–F3",
+        name="Normally open tie F1–F3 (10 kV, between the feeders' last ring-main units)",
     )
     inlets = _chp_district_inlets(city, trunk_end, lv_buses["Skhidnyi"][0])
     inlets |= _boiler_network(city, lv_buses["Richkovyi"][0])
@@ -255,6 +266,7 @@ def demo_city() -> City:
                 cycle[k % len(cycle)],
                 facility_at.get((name, row, col)),
             )
+    _ring_main_switches(city, feeders)
     return city.build(
         meta={
             "origin_lon": ORIGIN.lon0_deg,
