@@ -17,6 +17,7 @@ from warmgrid.alerts.deployment import Deployment
 from warmgrid.alerts.message import Message
 from warmgrid.alerts.outage import OutageBuildings, outage_alerts
 from warmgrid.impact import ImpactResult, assess
+from warmgrid.impact.switching import SwitchingPlan, propose_switching
 from warmgrid.model import City, CompiledCity, compile_city
 from warmgrid.model.open import open_city
 from warmgrid.model.timezone import local_time
@@ -39,6 +40,7 @@ class Assessment:
     plan: Plan | None
     building_etr: pd.DataFrame  # id, power_etr_h, heat_etr_h (hours after the start)
     alerts: list[Message]
+    switching: SwitchingPlan | None = None  # switching before repair (the plan's first steps)
 
     def etr_h(self) -> np.ndarray:
         """Per building (row order of the city), hours until every lost service is back;
@@ -140,10 +142,14 @@ def cold_urgency_factor(
 
 
 def restoration_plan(
-    scenario: Scenario, city: City, impact: ImpactResult, cooldown: CityCooldown
+    scenario: Scenario,
+    city: City,
+    impact: ImpactResult,
+    cooldown: CityCooldown,
+    switching: SwitchingPlan | None = None,
 ) -> tuple[Plan | None, pd.DataFrame]:
-    """The crews' plan and the ETR of every building that lost a service (no crews or
-    no damage: no plan, and ETRs unknown)."""
+    """The crews' plan, ``switching`` first, and the ETR of every building that lost a
+    service (no crews or no damage: no plan, and ETRs unknown)."""
     empty = pd.DataFrame({"id": [], "power_etr_h": [], "heat_etr_h": []})
     if not scenario.crews or not impact.damaged.any():
         return None, empty
@@ -158,6 +164,7 @@ def restoration_plan(
         repair_h=dict(settings.repair_h),
         building_factor=factor,
         source=scenario.source,
+        switching=switching,
     )
     plan = make_plan(problem, solver=settings.solver, time_limit_s=settings.time_limit_s)
     return plan, building_etr(city, impact, problem, plan.schedule)
@@ -193,7 +200,8 @@ def run_scenario(scenario: Scenario, city: City | None = None) -> Assessment:
     compiled = compile_city(city)
     impact = assess(compiled, scenario.damage)
     cooldown = cool_down(scenario, city, impact)
-    plan, etr = restoration_plan(scenario, city, impact, cooldown)
+    switching = propose_switching(impact)
+    plan, etr = restoration_plan(scenario, city, impact, cooldown, switching)
     assessment = Assessment(
         scenario=scenario,
         city=city,
@@ -203,6 +211,7 @@ def run_scenario(scenario: Scenario, city: City | None = None) -> Assessment:
         plan=plan,
         building_etr=etr,
         alerts=[],
+        switching=switching,
     )
     assessment.alerts = public_alerts(assessment)
     return assessment
