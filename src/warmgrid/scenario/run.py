@@ -21,6 +21,7 @@ from warmgrid.impact.switching import SwitchingPlan, propose_switching
 from warmgrid.model import City, CompiledCity, compile_city
 from warmgrid.model.open import open_city
 from warmgrid.model.timezone import local_time
+from warmgrid.restore.backup import refuel_deadlines
 from warmgrid.restore.from_city import building_etr, problem_from_impact
 from warmgrid.restore.plan import Plan, make_plan
 from warmgrid.scenario.spec import CooldownSettings, Scenario
@@ -55,6 +56,14 @@ class Assessment:
         """The buildings still without a service ``elapsed_h`` hours after the start under
         the plan (see :func:`outage_at`)."""
         return outage_at(self.city, self.impact, self.building_etr, elapsed_h)
+
+    def refuel_deadlines(self) -> list[dict[str, object]]:
+        """The buildings on backup generators, when their fuel runs out (on the city's
+        clock) and whether the plan's grid ETR comes later (see
+        :func:`warmgrid.restore.backup.refuel_deadlines`)."""
+        return refuel_deadlines(
+            self.impact, self.building_etr, self.scenario.start, self.city.timezone
+        )
 
     def people_cold_before_heat_back(self) -> int | None:
         """People whose home falls below 12 °C before the plan gives its heat back (never
