@@ -14,7 +14,12 @@ A fictional mid-size city in a cold climate, laid out in metres around (30.50 E,
   pumping station fed from a 0.4 kV bus) to the north and east districts, and a boiler
   house with its own small network in the south.
 - Apartment blocks of the 1960s–80s (5, 9 and 16 storeys), pre-war brick, modern blocks,
-  a hospital, schools and care homes; several thousand apartments on CHP heat.
+  a hospital, schools and care homes; several thousand apartments on CHP heat. The
+  hospital and the care homes have backup generators (:data:`BACKUP_FUEL_H`); in
+  Richkovyi one block in four heats through an electrically pumped heat substation
+  (``electric_heating``).
+- Every ring-main unit has a load-break switch on its incoming cable, so that a damaged
+  cable can be isolated and the rest of feeder F3 fed through the 10 kV tie from F1.
 
 The default scenario (``warmgrid/scenario/data/demo.toml``) damages CHP-5's transformers
 and marks two debris sites elsewhere.
@@ -68,6 +73,22 @@ FACILITIES = (
     ("Care Home 'Berehynia'", "care_home", "Pivnichnyi", 0, 4, 140, 4, 3_200.0, "care_home"),
     ("Care Home No. 2", "care_home", "Richkovyi", 2, 1, 110, 3, 2_600.0, "care_home"),
 )
+
+# Hours of fuel of the facilities' backup generators. The hospital plans for 96 h
+# without resupply, as US hospitals do (The Joint Commission, Emergency Management
+# standards: 96 hours of utilities); the care homes' generators are NFPA 110 (2022)
+# Class 48 and Class 6 installations (the class is the hours the supply runs at rated
+# load on the fuel on site).
+BACKUP_FUEL_H = {
+    "City Hospital No. 1": 96.0,
+    "Care Home 'Berehynia'": 48.0,
+    "Care Home No. 2": 6.0,
+}
+
+# Districts whose renovated blocks (one in four) heat through individual heat
+# substations with electric circulation pumps: the network's hot water reaches the
+# building, but without power no heat reaches the flats.
+ELECTRIC_HEAT_DISTRICTS = ("Richkovyi",)
 
 SPACING_M = 140.0
 DEMO_CITY_NAME = "warmgrid demo city"
@@ -304,6 +325,7 @@ def _place_buildings(
                 archetype=archetype,
                 power_node=lv_bus,
                 heat_node=heat_node,
+                backup_fuel_h=BACKUP_FUEL_H.get(name, 0.0),
             )
             continue
         archetype, storeys, apartments, area = BLOCKS[block_type]
@@ -319,4 +341,5 @@ def _place_buildings(
             power_node=lv_bus,
             heat_node=heat_node,
             apartments=apartments,
+            electric_heating=district in ELECTRIC_HEAT_DISTRICTS and j == 3,
         )

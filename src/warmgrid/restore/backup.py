@@ -8,22 +8,13 @@ must be refuelled by that deadline.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
 
 from warmgrid.impact import ImpactResult
-from warmgrid.model.timezone import local_time
-
-
-def fuel_out(start: datetime, fuel_h: float, timezone: str | None = None) -> datetime:
-    """When a generator started at ``start`` with ``fuel_h`` hours of fuel stops, on the
-    clock of ``timezone`` (default: ``start``'s own), rounded *down* to the minute: a
-    refuel deadline must not be published late."""
-    moment = start.astimezone(UTC) + timedelta(hours=fuel_h)
-    moment = moment.replace(second=0, microsecond=0)
-    return local_time(moment, timezone) if timezone else moment.astimezone(start.tzinfo)
+from warmgrid.model.timezone import fuel_out
 
 
 def refuel_deadlines(

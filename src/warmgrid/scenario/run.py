@@ -100,8 +100,10 @@ def outage_at(
     with np.errstate(invalid="ignore"):
         etr = lost.max(axis=0) - elapsed_h
     unknown = np.isnan(lost).any(axis=0) | ~(power | heat)
+    on_backup = impact.building_off_grid & ~(power_etr <= elapsed_h) & fuel_left
+    backup_h = np.where(on_backup, compiled.building_backup_fuel_h - elapsed_h, np.nan)
     return OutageBuildings.from_table(
-        city.buildings, power, heat, np.where(unknown, np.nan, np.maximum(etr, 0.0))
+        city.buildings, power, heat, np.where(unknown, np.nan, np.maximum(etr, 0.0)), backup_h
     )
 
 
