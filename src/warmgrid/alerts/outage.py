@@ -335,8 +335,8 @@ def outage_alerts(
     around the area's buildings. Buildings on backup generators in the area are named
     with the moment their fuel runs out, rounded down to the minute (in the text, and
     as ``BackupFuelOut`` parameters: name and CAP time); they do not count as out.
-    ``warming_centres`` are :class:`WarmingCentre` or ``(name, lon, lat)`` tuples. Identifiers are ``{identifier_prefix}.{n}``
-    (default prefix: a fresh unique one).
+    ``warming_centres`` are :class:`WarmingCentre` or ``(name, lon, lat)`` tuples.
+    Identifiers are ``{identifier_prefix}.{n}`` (default prefix: a fresh unique one).
     """
     sent = cap_moment(sent, "sent")
     options = options or OutageAlertOptions()
