@@ -114,7 +114,8 @@ def _topological_mw(net: pp.pandapowerNet, damaged_line: int, closed: dict[int, 
     for a, b in pairs:
         parent[root(a)] = root(b)
     fed = {root(int(b)) for b in net.ext_grid.bus}
-    return float(sum(p for bus, p in zip(net.load.bus, net.load.p_mw) if root(int(bus)) in fed))
+    loads = zip(net.load.bus, net.load.p_mw, strict=True)
+    return float(sum(p for bus, p in loads if root(int(bus)) in fed))
 
 
 def _exhaustive_mw(net: pp.pandapowerNet, damaged_line: int) -> float:
