@@ -20,7 +20,12 @@ A fictional mid-size city in a cold climate, laid out in metres around (30.50 E,
   pumping station fed from a 0.4 kV bus) to the north and east districts, and a boiler
   house with its own small network in the south.
 - Apartment blocks of the 1960s–80s (5, 9 and 16 storeys), pre-war brick, modern blocks,
-  a hospital, schools and care homes; several thousand apartments on CHP heat.
+  a hospital, schools and care homes; several thousand apartments on CHP heat. The
+  hospital and the care homes have backup generators (:data:`BACKUP_FUEL_H`); in
+  Richkovyi one block in four heats through an electrically pumped heat substation
+  (``electric_heating``).
+- Every ring-main unit has a load-break switch on its incoming cable, so that a damaged
+  cable can be isolated and the rest of feeder F3 fed through the 10 kV tie from F1.
 
 The default scenario (``warmgrid/scenario/data/demo.toml``) damages CHP-5's transformers
 and marks two debris sites elsewhere.
@@ -78,6 +83,22 @@ FACILITIES = (
     ("Care Home 'Berehynia'", "care_home", "Pivnichnyi", 0, 4, 140, 4, 3_200.0, "care_home"),
     ("Care Home No. 2", "care_home", "Richkovyi", 2, 1, 110, 3, 2_600.0, "care_home"),
 )
+
+# Hours of fuel of the facilities' backup generators. The hospital plans for 96 h
+# without resupply, as US hospitals do (The Joint Commission, Emergency Management
+# standards: 96 hours of utilities); the care homes' generators are NFPA 110 (2022)
+# Class 48 and Class 6 installations (the class is the hours the supply runs at rated
+# load on the fuel on site).
+BACKUP_FUEL_H = {
+    "City Hospital No. 1": 96.0,
+    "Care Home 'Berehynia'": 48.0,
+    "Care Home No. 2": 6.0,
+}
+
+# Districts whose renovated blocks (one in four) heat through individual heat
+# substations with electric circulation pumps: the network's hot water reaches the
+# building, but without power no heat reaches the flats.
+ELECTRIC_HEAT_DISTRICTS = ("Richkovyi",)
 
 SPACING_M = 140.0
 DEMO_CITY_NAME = "warmgrid demo city"
@@ -144,9 +165,10 @@ def _substations(city: CityBuilder) -> dict[str, str]:
 
 def _feeder(
     city: CityBuilder, head: str, cells: list[tuple[float, float]], label: str
-) -> list[str]:
-    """A 10 kV cable chain through ring-main units; returns the 0.4 kV bus of each cell."""
-    lv_buses = []
+) -> list[tuple[str, str, str]]:
+    """A 10 kV cable chain through ring-main units; returns (cable in, ring-main unit,
+    0.4 kV bus) of each cell."""
+    cells_out = []
     previous = head
     for k, (x, y) in enumerate(cells):
         rmu = city.node("power", *at(x, y + 30), name=f"{label} RMU {k + 1}", voltage_kv=10)
@@ -170,9 +192,19 @@ def _feeder(
             rating_mva=MV_LV_TRAFO_MVA,
             name=f"{label} 10/0.4 kV transformer {k + 1}",
         )
-        lv_buses.append(lv)
+        cells_out.append((line, rmu, lv))
         previous = rmu
-    return lv_buses
+    return cells_out
+
+
+def _ring_main_switches(city: CityBuilder, feeders: dict[str, list[tuple[str, str, str]]]) -> None:
+    """The load-break switch of every ring-main unit on its incoming cable (the first
+    cable has the feeder breaker): it isolates a damaged cable so that the rest of the
+    feeder can be fed through the normally open tie."""
+    for name, cells in feeders.items():
+        label = dict((d[0], d[1]) for d in DISTRICTS)[name]
+        for k, (cable, rmu, _) in enumerate(cells[1:], start=2):
+            city.branch("power", "switch", rmu, guards=cable, name=f"{label} RMU {k} cable switch")
 
 
 def _heat_trunk(city: CityBuilder, own_needs: str) -> str:
@@ -266,18 +298,18 @@ def demo_city() -> City:
         "F3": subs["south_10"],
         "F4": subs["south_10"],
     }
-    lv_buses = {}
-    for name, feeder, _, ox, oy, rows, cols, _ in DISTRICTS:
-        lv_buses[name] = _feeder(
-            city, feeder_heads[feeder], _district_cells(ox, oy, rows, cols), feeder
-        )
+    feeders = {
+        name: _feeder(city, feeder_heads[feeder], _district_cells(ox, oy, rows, cols), feeder)
+        for name, feeder, _, ox, oy, rows, cols, _ in DISTRICTS
+    }
+    lv_buses = {name: [lv for _, _, lv in cells] for name, cells in feeders.items()}
     city.branch(
         "power",
         "switch",
-        lv_buses["Pivnichnyi"][-1],
-        lv_buses["Tsentr"][-1],
+        feeders["Pivnichnyi"][-1][1],
+        feeders["Tsentr"][-1][1],
         closed=False,
-        name="Normally open tie F1–F3",
+        name="Normally open tie F1–F3 (10 kV, between the feeders' last ring-main units)",
     )
     inlets = _chp_district_inlets(city, trunk_end, lv_buses["Skhidnyi"][0])
     inlets |= _boiler_network(city, lv_buses["Richkovyi"][0])
@@ -308,6 +340,7 @@ def demo_city() -> City:
                 cycle[k % len(cycle)],
                 facility_at.get((name, row, col)),
             )
+    _ring_main_switches(city, feeders)
     return city.build(
         meta={
             "origin_lon": ORIGIN.lon0_deg,
@@ -345,6 +378,7 @@ def _place_buildings(
                 archetype=archetype,
                 power_node=lv_bus,
                 heat_node=heat_node,
+                backup_fuel_h=BACKUP_FUEL_H.get(name, 0.0),
             )
             continue
         archetype, storeys, apartments, area = BLOCKS[block_type]
@@ -360,4 +394,5 @@ def _place_buildings(
             power_node=lv_bus,
             heat_node=heat_node,
             apartments=apartments,
+            electric_heating=district in ELECTRIC_HEAT_DISTRICTS and j == 3,
         )

@@ -83,3 +83,12 @@ def etr_time(start: datetime, hours: float, timezone: str | None = None) -> date
         raise ValueError("etr_time needs an aware datetime")
     moment = start.astimezone(UTC) + timedelta(hours=hours)
     return round_up_etr(moment.astimezone(start.tzinfo if timezone is None else zone(timezone)))
+
+
+def fuel_out(start: datetime, fuel_h: float, timezone: str | None = None) -> datetime:
+    """When a generator started at ``start`` with ``fuel_h`` hours of fuel stops, on the
+    clock of ``timezone`` (default: ``start``'s own), rounded *down* to the minute: a
+    refuel deadline must not be published late."""
+    moment = start.astimezone(UTC) + timedelta(hours=fuel_h)
+    moment = moment.replace(second=0, microsecond=0)
+    return local_time(moment, timezone) if timezone else moment.astimezone(start.tzinfo)
