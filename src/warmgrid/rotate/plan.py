@@ -154,7 +154,9 @@ def _instance(
                 matrix[c, g] = loads[inside, t].sum() * limit.per_mw
         relief.append(matrix)
         excess.append(np.array([limit.excess for limit in slot_limits]))
-    group_load = np.array([loads[r].sum(axis=0) for r in rows]).reshape(len(rows), -1)
+    group_load = np.zeros((len(rows), edges_h.size - 1))
+    for g, members in enumerate(rows):
+        group_load[g] = loads[members].sum(axis=0)
     return Instance(np.diff(edges_h), relief, excess, group_load, cold_cost, switches)
 
 

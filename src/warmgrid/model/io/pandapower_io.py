@@ -35,6 +35,7 @@ The mapping follows what ``pandapower.topology.unsupplied_buses`` (with
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -451,8 +452,10 @@ def city_from_pandapower(net: Any, *, name: str, meta: dict[str, Any] | None = N
     )
 
 
+@cache
 def simbench_net(code: str) -> Any:
-    """The pandapower net of a SimBench code (shipped in the ``simbench`` package)."""
+    """The pandapower net of a SimBench code (shipped in the ``simbench`` package), read
+    once per process (the complete grid takes ~20 s); callers must not change it."""
     import simbench
 
     try:
