@@ -40,7 +40,7 @@ def _case(
     times = []
     for _ in range(repeat):
         began = time.perf_counter()
-        plan = plan_rotation(
+        plan_rotation(
             city, damage, start=START, hours=hours, slot_h=slot_h, load_scale=scale,
             ac_check=False,
         )  # fmt: skip
