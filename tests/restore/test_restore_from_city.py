@@ -115,14 +115,14 @@ def test_plan_from_impact_in_one_call(case) -> None:
 
 
 def test_demo_scenario_ends_with_a_plan() -> None:
-    from warmgrid.restore.from_city import plan_from_impact
+    from warmgrid.restore.from_city import SWITCHING_CREW, plan_from_impact
     from warmgrid.scenario.spec import demo_scenario
 
     scenario = demo_scenario()
     city = demo_city()
     result = assess(compile_city(city), scenario.damage)
     plan, etr = plan_from_impact(city, result, scenario.crews, time_limit_s=1.0)
-    assert [c.id for c in plan.problem.crews] == [c.id for c in scenario.crews]
+    assert [c.id for c in plan.problem.crews] == [*(c.id for c in scenario.crews), SWITCHING_CREW]
     assert sorted(t for r in plan.schedule.routes for t in r) == list(range(plan.problem.n_tasks))
     assert len(etr) == int((result.building_without_power | result.building_without_heat).sum())
 

@@ -42,7 +42,9 @@ def test_later_sent_leaves_out_what_the_plan_has_restored(assessment) -> None:
     known = np.concatenate([power_etr, heat_etr])
     finite = np.unique(known[np.isfinite(known)])
     assert finite.size >= 3
-    elapsed_h = float(finite[: finite.size // 2 + 1][-2:].mean())  # between two restorations
+    first_heat = float(np.nanmin(heat_etr))
+    following = finite[finite > first_heat]
+    elapsed_h = (first_heat + float(following[0])) / 2  # after a heat restoration
     later = assessment.scenario.start + timedelta(hours=elapsed_h)
     messages = public_alerts(assessment, later)
     people = assessment.city.buildings["population"].to_numpy()

@@ -28,7 +28,7 @@ from warmgrid.alerts.outage_areas import area_polygon_lonlat, contiguous_groups
 from warmgrid.alerts.texts import LANGUAGES, OUTAGE, SERVICE_EVENT, format_moment
 from warmgrid.errors import InputError
 from warmgrid.geo import great_circle_m
-from warmgrid.model.timezone import etr_time
+from warmgrid.model.timezone import etr_time, fuel_out
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,10 @@ class OutageBuildings:
     with neither are ignored. ``etr_h``: hours after the alert's ``sent`` time until
     the building has all its services back; NaN when not known. ``cold_h`` (optional):
     hours after ``sent`` until the coldest flats of a building without heat fall below
-    12 °C (NaN: not within the forecast).
+    12 °C (NaN: not within the forecast). ``backup_h`` (optional): hours after ``sent``
+    until the fuel of the backup generator that powers a building off the grid runs out,
+    NaN for the others; ``names`` name those buildings in the alert of the area they are
+    in.
     """
 
     lon_deg: np.ndarray
@@ -50,6 +53,15 @@ class OutageBuildings:
     without_heat: np.ndarray
     etr_h: np.ndarray
     cold_h: np.ndarray | None = None
+    backup_h: np.ndarray | None = None
+    names: np.ndarray | None = None
+
+    @property
+    def on_backup(self) -> np.ndarray:
+        """Bool per building: running on a backup generator's fuel."""
+        if self.backup_h is None:
+            return np.zeros(len(np.asarray(self.lon_deg)), dtype=bool)
+        return np.isfinite(np.asarray(self.backup_h, dtype=float))
 
     def __post_init__(self) -> None:
         n = len(np.asarray(self.lon_deg))
@@ -74,10 +86,12 @@ class OutageBuildings:
         without_heat: np.ndarray,
         etr_h: np.ndarray | float | None = None,
         cold_h: np.ndarray | None = None,
+        backup_h: np.ndarray | None = None,
     ) -> OutageBuildings:
         """From a buildings table with columns ``lon``, ``lat``, ``population`` (the
-        city model's) and per-row outage masks; ``etr_h`` per row, one value for all,
-        or ``None`` (unknown); ``cold_h`` per row or ``None``."""
+        city model's, and ``name``) and per-row outage masks; ``etr_h`` per row, one
+        value for all, or ``None`` (unknown); ``cold_h`` per row or ``None``;
+        ``backup_h`` per row (see the class)."""
         missing = {"lon", "lat", "population"} - set(buildings.columns)
         if missing:
             raise InputError("buildings", f"missing columns {sorted(missing)}")
@@ -93,6 +107,8 @@ class OutageBuildings:
             without_heat=np.asarray(without_heat, dtype=bool),
             etr_h=etr,
             cold_h=None if cold_h is None else np.asarray(cold_h, dtype=float),
+            backup_h=None if backup_h is None else np.asarray(backup_h, dtype=float),
+            names=buildings["name"].to_numpy(str) if "name" in buildings else None,
         )
 
 
@@ -164,6 +180,7 @@ class _AreaFacts:
     etr_partly_unknown: bool
     expires: datetime
     centres: list[tuple[WarmingCentre, float]]
+    backup: list[tuple[str, datetime]]  # buildings on backup generators: name, fuel out
     cold_first_h: float | None = None
 
 
@@ -210,6 +227,22 @@ def _info(facts: _AreaFacts, shape: CapPolygon, language: str, issuer: Issuer, c
         instructions.append(words["centres"].format(centres=listed))
     else:
         instructions.append(words["no_centres"])
+    description = words["description"].format(
+        event=event,
+        buildings=facts.buildings,
+        people_parts="".join(f"; {part}" for part in people_parts),
+        etr_text=etr_text,
+    )
+    if facts.backup:
+        listed = ", ".join(
+            words["backup_item"].format(name=name, time=format_moment(moment, language))
+            for name, moment in facts.backup
+        )
+        description += " " + words["backup"].format(buildings=listed)
+    backup_parameters = tuple(
+        NamedValue("BackupFuelOut", f"{name} {format_cap_time(moment)}")
+        for name, moment in facts.backup
+    )
     city_prefix = f"{city}, " if city else ""
     return Info(
         language=language,
@@ -224,12 +257,7 @@ def _info(facts: _AreaFacts, shape: CapPolygon, language: str, issuer: Issuer, c
         headline=words["headline"].format(
             event=event, city=city_prefix, number=facts.number, etr_short=etr_short
         ),
-        description=words["description"].format(
-            event=event,
-            buildings=facts.buildings,
-            people_parts="".join(f"; {part}" for part in people_parts),
-            etr_text=etr_text,
-        ),
+        description=description,
         instruction=" ".join(instructions),
         web=issuer.web,
         contact=issuer.contact,
@@ -237,6 +265,7 @@ def _info(facts: _AreaFacts, shape: CapPolygon, language: str, issuer: Issuer, c
             NamedValue("ETR", format_cap_time(facts.etr_last) if facts.etr_last else "unknown"),
             NamedValue("PeopleWithoutPower", str(facts.people_power)),
             NamedValue("PeopleWithoutHeat", str(facts.people_heat)),
+            *backup_parameters,
         ),
         areas=(
             Area(
@@ -262,6 +291,13 @@ def _area_facts(
     sent: datetime,
     options: OutageAlertOptions,
 ) -> _AreaFacts:
+    backup = members[buildings.on_backup[members]]
+    names = buildings.names if buildings.names is not None else np.full(backup.size, "")
+    hours = np.asarray(buildings.backup_h, dtype=float) if backup.size else np.zeros(0)
+    backup_facts = [
+        (str(names[k]) or f"building {k}", fuel_out(sent, float(hours[k]))) for k in backup.tolist()
+    ]
+    members = members[~buildings.on_backup[members]]
     people = np.asarray(buildings.people, dtype=np.int64)[members]
     power = np.asarray(buildings.without_power, dtype=bool)[members]
     heat = np.asarray(buildings.without_heat, dtype=bool)[members]
@@ -296,6 +332,7 @@ def _area_facts(
             float(lon.mean()), float(lat.mean()), centres, options.nearest_centres
         ),
         cold_first_h=cold,
+        backup=backup_facts,
     )
 
 
@@ -313,23 +350,26 @@ def outage_alerts(
     Each message has an English and a Ukrainian ``info`` block with the outage, the ETR
     (parameter ``ETR``, a CAP time or "unknown", and in the text), the people without
     power and heat, the nearest warming centres in the instruction, and a closed polygon
-    around the area's buildings. ``warming_centres`` are :class:`WarmingCentre` or
-    ``(name, lon, lat)`` tuples. Identifiers are ``{identifier_prefix}.{n}``
-    (default prefix: a fresh unique one).
+    around the area's buildings. Buildings on backup generators in the area are named
+    with the moment their fuel runs out, rounded down to the minute (in the text, and
+    as ``BackupFuelOut`` parameters: name and CAP time); they do not count as out.
+    ``warming_centres`` are :class:`WarmingCentre` or ``(name, lon, lat)`` tuples.
+    Identifiers are ``{identifier_prefix}.{n}`` (default prefix: a fresh unique one).
     """
     sent = cap_moment(sent, "sent")
     options = options or OutageAlertOptions()
     centres = _as_centres(warming_centres)
-    affected = np.flatnonzero(
-        np.asarray(buildings.without_power, dtype=bool)
-        | np.asarray(buildings.without_heat, dtype=bool)
+    out = np.asarray(buildings.without_power, dtype=bool) | np.asarray(
+        buildings.without_heat, dtype=bool
     )
-    if affected.size == 0:
+    affected = np.flatnonzero(out | buildings.on_backup)
+    if not out.any():
         return []
     lon = np.asarray(buildings.lon_deg, dtype=float)
     lat = np.asarray(buildings.lat_deg, dtype=float)
     labels = contiguous_groups(lon[affected], lat[affected], options.link_distance_m)
     groups = [affected[labels == label] for label in np.unique(labels)]
+    groups = [members for members in groups if out[members].any()]
     people = np.asarray(buildings.people, dtype=np.int64)
     groups.sort(key=lambda members: (-int(people[members].sum()), int(members[0])))
     prefix = check_identifier(identifier_prefix or new_identifier("outage"), "identifier_prefix")

@@ -86,6 +86,8 @@ OUTAGE = {
         "centres": "Nearest warming centres: {centres}.",
         "centre": "{name} ({km} km)",
         "no_centres": "Ask the city hotline for the nearest warming centre.",
+        "backup": "On backup generators, to be refuelled before their fuel runs out: {buildings}.",
+        "backup_item": "{name} (fuel until {time})",
     },
     "uk": {
         "area": "{city}зона відключення {number}: будинків {buildings}, людей {people}",
@@ -120,6 +122,10 @@ OUTAGE = {
         "centres": "Найближчі пункти незламності (обігріву): {centres}.",
         "centre": "{name} ({km} км)",
         "no_centres": "Дізнайтеся найближчий пункт незламності на гарячій лінії міста.",
+        "backup": (
+            "Працюють від резервних генераторів, дозаправити до вичерпання пального: {buildings}."
+        ),
+        "backup_item": "{name} (пального до {time})",
     },
 }
 

@@ -183,6 +183,7 @@ def compose_outage(
             np.asarray(result.building_without_power, bool),
             np.asarray(result.building_without_heat, bool),
             data.etr_hours,
+            np.where(result.building_on_backup, result.compiled.building_backup_fuel_h, np.nan),
         )
     messages = compose.outage_alerts(
         buildings,

@@ -11,6 +11,7 @@ import typer
 
 from warmgrid.cli.impact import print_impact
 from warmgrid.cli.output import console, emit_json, esc, progress
+from warmgrid.cli.switching import print_backup, print_switching
 from warmgrid.cli.thermal import cooldown_payload
 
 if TYPE_CHECKING:
@@ -193,6 +194,8 @@ def demo_command(
                 "impact": assessment.impact.summary(),
                 "cooldown": cooldown_payload(assessment.cooldown, names),
                 "plan": _plan_payload(assessment),
+                "switching": assessment.switching.summary() if assessment.switching else [],
+                "backup_power": assessment.refuel_deadlines(),
                 "alerts": [m.identifier for m in assessment.alerts],
             }
         )
@@ -201,8 +204,11 @@ def demo_command(
     console.print(spec.description, highlight=False, markup=False)
     console.print()
     plan = assessment.plan
-    hours = {task.id: task.duration_h for task in plan.problem.tasks} if plan else None
+    tasks = plan.problem.tasks if plan else ()
+    hours = {t.id: t.duration_h for t in tasks if t.skill != "switching"} if plan else None
     print_impact(assessment.impact, explain_limit=6, asset_cost=hours)
+    print_switching(assessment.switching.summary() if assessment.switching else [])
+    print_backup(assessment.refuel_deadlines())
     print_cooldown(assessment)
     print_plan(assessment)
     print_alerts(assessment, scenario)

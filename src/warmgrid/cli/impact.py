@@ -19,6 +19,7 @@ from warmgrid.cli.common import (
     parse_damage,
 )
 from warmgrid.cli.output import console, emit_json, esc, progress, records
+from warmgrid.cli.switching import print_backup, print_switching
 from warmgrid.errors import InputError
 
 if TYPE_CHECKING:
@@ -88,10 +89,14 @@ def impact_command(
     unsupplied already, in the city's base state)."""
     spec = parse_damage(damage, area, area_file)
     from warmgrid.impact import assess
+    from warmgrid.impact.switching import propose_switching
     from warmgrid.impact.words import Labeller, steps_to_dict
     from warmgrid.model import compile_city
+    from warmgrid.restore.backup import refuel_deadlines
 
     result = assess(compile_city(load_city_arg(city)), spec)
+    switching = propose_switching(result)
+    backup = refuel_deadlines(result)
     chains = result.explain(explain) if explain else {}
     with progress(not json_out) as bar:
         task = bar.add_task("restoration groups") if bar else None
@@ -107,11 +112,15 @@ def impact_command(
             {"service": g.service, "buildings": len(g.building_index), "needs": g.needs}
             for g in groups
         ]
+        payload["switching"] = switching.summary()
+        payload["backup_power"] = backup
         if explain:
             payload["explain"] = {k: steps_to_dict(v) for k, v in chains.items()}
         emit_json(payload)
         return
     print_impact(result)
+    print_switching(switching.summary())
+    print_backup(backup)
     words = Labeller(result.compiled.city)
     if explain:
         name = esc(words.label(explain))

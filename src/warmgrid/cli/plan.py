@@ -10,6 +10,7 @@ from rich.table import Table
 
 from warmgrid.cli.common import AreaFileOpt, AreaOpt, DamageOpt
 from warmgrid.cli.output import console, emit_json, esc, progress, records
+from warmgrid.cli.switching import print_backup, print_switching
 from warmgrid.errors import InputError
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def _city_problem(
 ) -> tuple[Problem, Any, Any]:
     from warmgrid.cli.common import load_city_arg, parse_damage
     from warmgrid.impact import assess
+    from warmgrid.impact.switching import propose_switching
     from warmgrid.model import compile_city
     from warmgrid.restore.from_city import DEFAULT_REPAIR_H, problem_from_impact
     from warmgrid.restore.problem_file import load_crews
@@ -80,6 +82,7 @@ def _city_problem(
     result = assess(compile_city(city_model), spec)
     if not result.damaged_asset_ids:
         raise InputError("plan", "the damage hits no asset of the city: nothing to repair")
+    switching = propose_switching(result)
     problem = problem_from_impact(
         city_model,
         result,
@@ -88,8 +91,9 @@ def _city_problem(
         speed_kmh=speed_kmh,
         road_factor=road_factor,
         source=str(crews_file),
+        switching=switching,
     )
-    return problem, city_model, result
+    return problem, city_model, switching
 
 
 def _print_plan(plan: Plan, payload: dict[str, Any]) -> None:
@@ -201,13 +205,13 @@ def plan_command(
         raise InputError("--gantt", f"the chart file must end in .png or .svg, got {gantt}")
     hours = parse_repair_hours(repair_hours)
     moment = None if start is None else parse_time(start, "--start")
-    city_model = result = None
+    city_model = switching = None
     if problem_file is not None:
         if city is not None or damage or area or area_file or hours or crews_file is not None:
             raise InputError("plan", "give either --problem FILE or a CITY with damage, not both")
         problem = load_problem(problem_file)
     elif city is not None:
-        problem, city_model, result = _city_problem(
+        problem, city_model, switching = _city_problem(
             city, damage, area, area_file, hours, crews_file, speed_kmh, road_factor
         )
     else:
@@ -226,12 +230,17 @@ def plan_command(
             group: etr_time(moment, restored_h, zone).isoformat(timespec="minutes")
             for group, restored_h in payload["group_restored_h"].items()
         }
-    if city_model is not None and result is not None:
+    if city_model is not None and switching is not None:
+        from warmgrid.restore.backup import refuel_deadlines
         from warmgrid.restore.from_city import building_etr
 
         payload["asset_etr_h"] = payload["task_end_h"]
-        frame = building_etr(city_model, result, problem, plan.schedule)
+        frame = building_etr(city_model, switching.before, problem, plan.schedule)
         payload["building_etr"] = records(frame)
+        payload["switching"] = switching.summary()
+        payload["backup_power"] = refuel_deadlines(
+            switching.before, frame, moment, city_model.timezone
+        )
     if gantt is not None:
         from warmgrid.restore.plot import save_gantt
 
@@ -241,6 +250,8 @@ def plan_command(
         emit_json(payload)
         return
     _print_plan(plan, payload)
+    print_switching(payload.get("switching", []))
+    print_backup(payload.get("backup_power", []))
     if "building_etr" in payload:
         console.print(f"ETR of {len(payload['building_etr'])} buildings: see --json")
     if gantt is not None:

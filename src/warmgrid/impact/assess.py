@@ -44,16 +44,36 @@ class ImpactResult:
     )
 
     @cached_property
-    def building_without_power(self) -> np.ndarray:
-        """Bool per building: on a power node that has no power."""
+    def building_off_grid(self) -> np.ndarray:
+        """Bool per building: on a power node that has no power (its grid supply is lost,
+        whether or not a backup generator carries it for now)."""
         node = self.compiled.building_power_node
         return (node >= 0) & ~self.state.node_supplied[np.maximum(node, 0)]
 
     @cached_property
-    def building_without_heat(self) -> np.ndarray:
+    def building_heat_network_lost(self) -> np.ndarray:
         """Bool per building: on a heat node that has no heat."""
         node = self.compiled.building_heat_node
         return (node >= 0) & ~self.state.node_supplied[np.maximum(node, 0)]
+
+    @cached_property
+    def building_on_backup(self) -> np.ndarray:
+        """Bool per building: off the grid, running on its backup generator's fuel
+        (``buildings.backup_fuel_h`` > 0) until the fuel runs out."""
+        return self.building_off_grid & (self.compiled.building_backup_fuel_h > 0)
+
+    @cached_property
+    def building_without_power(self) -> np.ndarray:
+        """Bool per building: without power at the start (off the grid, no backup)."""
+        return self.building_off_grid & ~self.building_on_backup
+
+    @cached_property
+    def building_without_heat(self) -> np.ndarray:
+        """Bool per building: without heat at the start. A building has heat when its
+        heat node (if it has one) has heat and, if it heats electrically, it has power
+        (from the grid or its backup generator)."""
+        electric = self.compiled.building_electric_heating
+        return self.building_heat_network_lost | (electric & self.building_without_power)
 
     @property
     def people_without_power(self) -> int:
@@ -103,6 +123,10 @@ class ImpactResult:
             "people_without_power_or_heat": self.people_without_power_or_heat,
             "critical_without_power": self.critical_without("power"),
             "critical_without_heat": self.critical_without("heat"),
+            "buildings_on_backup": ids[self.building_on_backup].tolist(),
+            "people_on_backup": int(
+                self.compiled.building_population[self.building_on_backup].sum()
+            ),
         }
 
     @cached_property
@@ -129,11 +153,13 @@ class ImpactResult:
         row = int(matches[0])
         out: dict[str, list[TraceStep]] = {}
         for service, nodes, lacking in (
-            ("power", self.compiled.building_power_node, self.building_without_power),
-            ("heat", self.compiled.building_heat_node, self.building_without_heat),
+            ("power", self.compiled.building_power_node, self.building_off_grid),
+            ("heat", self.compiled.building_heat_node, self.building_heat_network_lost),
         ):
             if lacking[row]:
                 out[service] = self.explain_node(int(nodes[row]))
+        if self.building_without_heat[row] and "heat" not in out:
+            out["heat"] = out["power"]  # electric heating: its heat went with its power
         return out
 
     def restoration_groups(
@@ -143,7 +169,10 @@ class ImpactResult:
     ) -> list[RestorationGroup]:
         """Buildings grouped by service and by the damaged assets they wait for.
 
-        The buildings of one component without a service wait for the same minimal
+        Power groups hold every building off the grid (those on backup generators
+        too: their fuel runs out), heat groups those on a heat node without heat; an
+        electrically heated building gets its heat back with its power. The buildings
+        of one component without a service wait for the same minimal
         set of damaged assets (:mod:`warmgrid.impact.repair` states exactly which):
         ``asset_cost`` (asset id → e.g. repair hours) makes the set lie on the cheapest
         way back. Buildings whose service no repair of damaged assets would bring back
@@ -163,8 +192,8 @@ class ImpactResult:
         comp = self.state.node_component
         parts: list[tuple[str, np.ndarray, np.ndarray]] = []
         for service, nodes, lacking in (
-            ("power", self.compiled.building_power_node, self.building_without_power),
-            ("heat", self.compiled.building_heat_node, self.building_without_heat),
+            ("power", self.compiled.building_power_node, self.building_off_grid),
+            ("heat", self.compiled.building_heat_node, self.building_heat_network_lost),
         ):
             rows = np.flatnonzero(lacking)
             if not rows.size:

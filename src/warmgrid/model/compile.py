@@ -52,6 +52,8 @@ class CompiledCity:
     building_population: np.ndarray  # int64 people
     building_customers: np.ndarray  # int64 customers (households or meters)
     building_critical: np.ndarray  # bool: hospital, school or care home
+    building_electric_heating: np.ndarray  # bool: its heat needs its power
+    building_backup_fuel_h: np.ndarray  # float64 hours of backup generator fuel (0: none)
 
     @property
     def n_assets(self) -> int:
@@ -138,4 +140,6 @@ def compile_city(city: City) -> CompiledCity:
         building_population=buildings["population"].to_numpy(np.int64),
         building_customers=buildings["customers"].to_numpy(np.int64),
         building_critical=buildings["use"].isin(CRITICAL_USES).to_numpy(),
+        building_electric_heating=buildings["electric_heating"].to_numpy(dtype=bool),
+        building_backup_fuel_h=buildings["backup_fuel_h"].to_numpy(dtype=np.float64),
     )

@@ -6,15 +6,26 @@ A fictional mid-size city in a cold climate, laid out in metres around (30.50 E,
   switchyard. CHP-5 meets the grid through three unit transformers (T1–T3) and a reserve
   own-needs transformer; its own needs (6 kV) — the heat plant and the network pumps —
   depend on them. Its generators do not count as a source: an islanded plant that lost
-  its grid connection trips (docs/architecture.md; pandapower's ``unsupplied_buses`` treats only
-  slack machines as sources too).
+  its grid connection trips (docs/architecture.md; pandapower's ``unsupplied_buses`` treats
+  only slack machines as sources too).
+- A national generation shortage: the transmission operator lets the city draw at most
+  :data:`IMPORT_LIMIT_MW` (the infeed's ``capacity_mw``), below its winter evening peak,
+  so feeders must be rotated (``warmgrid rotate``).
+- Ratings (``rating_mva``): 110 kV overhead lines 243-AL1/39-ST1A (645 A, 123 MVA),
+  transformers at their nameplate, 10 kV feeder cables two parallel 3×240 mm² XLPE
+  (2 × 420 A, 14.5 MVA), two 1,000 kVA 10/0.4 kV transformers per substation.
 - 10 kV feeders from both substations (one via a three-winding 110/35/10 kV transformer)
   through ring-main units to 10/0.4 kV transformers, with a normally open tie switch.
 - District heating from CHP-5 (plant pumps, trunk with sectioning valves, a booster
   pumping station fed from a 0.4 kV bus) to the north and east districts, and a boiler
   house with its own small network in the south.
 - Apartment blocks of the 1960s–80s (5, 9 and 16 storeys), pre-war brick, modern blocks,
-  a hospital, schools and care homes; several thousand apartments on CHP heat.
+  a hospital, schools and care homes; several thousand apartments on CHP heat. The
+  hospital and the care homes have backup generators (:data:`BACKUP_FUEL_H`); in
+  Richkovyi one block in four heats through an electrically pumped heat substation
+  (``electric_heating``).
+- Every ring-main unit has a load-break switch on its incoming cable, so that a damaged
+  cable can be isolated and the rest of feeder F3 fed through the 10 kV tie from F1.
 
 The default scenario (``warmgrid/scenario/data/demo.toml``) damages CHP-5's transformers
 and marks two debris sites elsewhere.
@@ -30,6 +41,10 @@ from warmgrid.model.builder import CityBuilder
 from warmgrid.model.city import City
 
 ORIGIN = LocalFrame(30.50, 50.45)
+IMPORT_LIMIT_MW = 20.0  # the city's consumption limit in a national shortage (MW)
+LINE_110KV_MVA = 123.0  # 243-AL1/39-ST1A: 645 A × 110 kV × √3 (pandapower std type)
+CABLE_10KV_MVA = 14.5  # 2 × NA2XS2Y 1×240 (420 A each) × 10 kV × √3
+MV_LV_TRAFO_MVA = 2.0  # two 1,000 kVA 10/0.4 kV transformers
 TIMEZONE = "Europe/Kyiv"
 
 
@@ -69,6 +84,22 @@ FACILITIES = (
     ("Care Home No. 2", "care_home", "Richkovyi", 2, 1, 110, 3, 2_600.0, "care_home"),
 )
 
+# Hours of fuel of the facilities' backup generators. The hospital plans for 96 h
+# without resupply, as US hospitals do (The Joint Commission, Emergency Management
+# standards: 96 hours of utilities); the care homes' generators are NFPA 110 (2022)
+# Class 48 and Class 6 installations (the class is the hours the supply runs at rated
+# load on the fuel on site).
+BACKUP_FUEL_H = {
+    "City Hospital No. 1": 96.0,
+    "Care Home 'Berehynia'": 48.0,
+    "Care Home No. 2": 6.0,
+}
+
+# Districts whose renovated blocks (one in four) heat through individual heat
+# substations with electric circulation pumps: the network's hot water reaches the
+# building, but without power no heat reaches the flats.
+ELECTRIC_HEAT_DISTRICTS = ("Richkovyi",)
+
 SPACING_M = 140.0
 DEMO_CITY_NAME = "warmgrid demo city"
 
@@ -79,14 +110,41 @@ def _substations(city: CityBuilder) -> dict[str, str]:
     chp_hv = city.node("power", *at(-2000, 0), name="CHP-5 switchyard 110 kV", voltage_kv=110)
     chp_gen = city.node("power", *at(-2060, 0), name="CHP-5 generator bus 10 kV", voltage_kv=10)
     chp_own = city.node("power", *at(-2070, -40), name="CHP-5 own needs 6 kV", voltage_kv=6)
-    city.source("power", "ext_grid", north_hv, 400.0, name="Transmission grid infeed")
-    city.branch("power", "line", north_hv, south_hv, length_m=6000.0, name="110 kV North–South")
-    city.branch("power", "line", north_hv, chp_hv, length_m=3600.0, name="110 kV North–CHP-5")
-    city.branch("power", "line", chp_hv, south_hv, length_m=3600.0, name="110 kV CHP-5–South")
+    city.source("power", "ext_grid", north_hv, IMPORT_LIMIT_MW, name="Transmission grid infeed")
+    for a, b, length_m, label in (
+        (north_hv, south_hv, 6000.0, "North–South"),
+        (north_hv, chp_hv, 3600.0, "North–CHP-5"),
+        (chp_hv, south_hv, 3600.0, "CHP-5–South"),
+    ):
+        city.branch(
+            "power",
+            "line",
+            a,
+            b,
+            length_m=length_m,
+            rating_mva=LINE_110KV_MVA,
+            name=f"110 kV {label}",
+        )
     for unit in (1, 2, 3):
-        city.branch("power", "trafo", chp_hv, chp_gen, name=f"CHP-5 unit transformer T{unit}")
-    city.branch("power", "trafo", chp_hv, chp_own, name="CHP-5 reserve own-needs transformer")
-    city.branch("power", "trafo", chp_gen, chp_own, name="CHP-5 own-needs transformer")
+        city.branch(
+            "power",
+            "trafo",
+            chp_hv,
+            chp_gen,
+            rating_mva=63.0,
+            name=f"CHP-5 unit transformer T{unit}",
+        )
+    city.branch(
+        "power",
+        "trafo",
+        chp_hv,
+        chp_own,
+        rating_mva=16.0,
+        name="CHP-5 reserve own-needs transformer",
+    )
+    city.branch(
+        "power", "trafo", chp_gen, chp_own, rating_mva=16.0, name="CHP-5 own-needs transformer"
+    )
     north_35 = city.node("power", *at(30, 3000), name="Substation North 35 kV", voltage_kv=35)
     north_10 = city.node("power", *at(60, 3000), name="Substation North 10 kV", voltage_kv=10)
     city.branch(
@@ -95,31 +153,58 @@ def _substations(city: CityBuilder) -> dict[str, str]:
         north_hv,
         north_35,
         third_node=north_10,
+        rating_mva=63.0,
         name="Substation North 110/35/10 kV",
     )
     south_10 = city.node("power", *at(60, -3000), name="Substation South 10 kV", voltage_kv=10)
-    city.branch("power", "trafo", south_hv, south_10, name="Substation South 110/10 kV")
+    city.branch(
+        "power", "trafo", south_hv, south_10, rating_mva=40.0, name="Substation South 110/10 kV"
+    )
     return {"north_10": north_10, "south_10": south_10, "chp_own": chp_own}
 
 
 def _feeder(
     city: CityBuilder, head: str, cells: list[tuple[float, float]], label: str
-) -> list[str]:
-    """A 10 kV cable chain through ring-main units; returns the 0.4 kV bus of each cell."""
-    lv_buses = []
+) -> list[tuple[str, str, str]]:
+    """A 10 kV cable chain through ring-main units; returns (cable in, ring-main unit,
+    0.4 kV bus) of each cell."""
+    cells_out = []
     previous = head
     for k, (x, y) in enumerate(cells):
         rmu = city.node("power", *at(x, y + 30), name=f"{label} RMU {k + 1}", voltage_kv=10)
         line = city.branch(
-            "power", "line", previous, rmu, length_m=SPACING_M * 2, name=f"{label} cable {k + 1}"
+            "power",
+            "line",
+            previous,
+            rmu,
+            length_m=SPACING_M * 2,
+            rating_mva=CABLE_10KV_MVA,
+            name=f"{label} cable {k + 1}",
         )
         if k == 0:
             city.branch("power", "switch", previous, guards=line, name=f"{label} feeder breaker")
         lv = city.node("power", *at(x, y + 25), name=f"{label} 0.4 kV {k + 1}", voltage_kv=0.4)
-        city.branch("power", "trafo", rmu, lv, name=f"{label} 10/0.4 kV transformer {k + 1}")
-        lv_buses.append(lv)
+        city.branch(
+            "power",
+            "trafo",
+            rmu,
+            lv,
+            rating_mva=MV_LV_TRAFO_MVA,
+            name=f"{label} 10/0.4 kV transformer {k + 1}",
+        )
+        cells_out.append((line, rmu, lv))
         previous = rmu
-    return lv_buses
+    return cells_out
+
+
+def _ring_main_switches(city: CityBuilder, feeders: dict[str, list[tuple[str, str, str]]]) -> None:
+    """The load-break switch of every ring-main unit on its incoming cable (the first
+    cable has the feeder breaker): it isolates a damaged cable so that the rest of the
+    feeder can be fed through the normally open tie."""
+    for name, cells in feeders.items():
+        label = dict((d[0], d[1]) for d in DISTRICTS)[name]
+        for k, (cable, rmu, _) in enumerate(cells[1:], start=2):
+            city.branch("power", "switch", rmu, guards=cable, name=f"{label} RMU {k} cable switch")
 
 
 def _heat_trunk(city: CityBuilder, own_needs: str) -> str:
@@ -213,18 +298,18 @@ def demo_city() -> City:
         "F3": subs["south_10"],
         "F4": subs["south_10"],
     }
-    lv_buses = {}
-    for name, feeder, _, ox, oy, rows, cols, _ in DISTRICTS:
-        lv_buses[name] = _feeder(
-            city, feeder_heads[feeder], _district_cells(ox, oy, rows, cols), feeder
-        )
+    feeders = {
+        name: _feeder(city, feeder_heads[feeder], _district_cells(ox, oy, rows, cols), feeder)
+        for name, feeder, _, ox, oy, rows, cols, _ in DISTRICTS
+    }
+    lv_buses = {name: [lv for _, _, lv in cells] for name, cells in feeders.items()}
     city.branch(
         "power",
         "switch",
-        lv_buses["Pivnichnyi"][-1],
-        lv_buses["Tsentr"][-1],
+        feeders["Pivnichnyi"][-1][1],
+        feeders["Tsentr"][-1][1],
         closed=False,
-        name="Normally open tie F1–F3",
+        name="Normally open tie F1–F3 (10 kV, between the feeders' last ring-main units)",
     )
     inlets = _chp_district_inlets(city, trunk_end, lv_buses["Skhidnyi"][0])
     inlets |= _boiler_network(city, lv_buses["Richkovyi"][0])
@@ -255,6 +340,7 @@ def demo_city() -> City:
                 cycle[k % len(cycle)],
                 facility_at.get((name, row, col)),
             )
+    _ring_main_switches(city, feeders)
     return city.build(
         meta={
             "origin_lon": ORIGIN.lon0_deg,
@@ -292,6 +378,7 @@ def _place_buildings(
                 archetype=archetype,
                 power_node=lv_bus,
                 heat_node=heat_node,
+                backup_fuel_h=BACKUP_FUEL_H.get(name, 0.0),
             )
             continue
         archetype, storeys, apartments, area = BLOCKS[block_type]
@@ -307,4 +394,5 @@ def _place_buildings(
             power_node=lv_bus,
             heat_node=heat_node,
             apartments=apartments,
+            electric_heating=district in ELECTRIC_HEAT_DISTRICTS and j == 3,
         )

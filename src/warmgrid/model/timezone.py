@@ -96,3 +96,12 @@ def etr_times(start: datetime, hours_by_id: Mapping[str, float]) -> dict[str, st
         for ident, hours in hours_by_id.items()
         if math.isfinite(hours)
     }
+
+
+def fuel_out(start: datetime, fuel_h: float, timezone: str | None = None) -> datetime:
+    """When a generator started at ``start`` with ``fuel_h`` hours of fuel stops, on the
+    clock of ``timezone`` (default: ``start``'s own), rounded *down* to the minute: a
+    refuel deadline must not be published late."""
+    moment = start.astimezone(UTC) + timedelta(hours=fuel_h)
+    moment = moment.replace(second=0, microsecond=0)
+    return local_time(moment, timezone) if timezone else moment.astimezone(start.tzinfo)

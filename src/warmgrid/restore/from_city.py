@@ -11,6 +11,13 @@
   of the building's use (× an optional per-building factor, e.g. raised for homes whose
   cool-down forecast reaches 12 °C soonest); people = Σ population; customers = Σ
   ``buildings.customers`` (households or meters, :mod:`warmgrid.model.customers`).
+- **Switching first** (``switching``, :func:`warmgrid.impact.switching.propose_switching`):
+  each step (close a normally-open tie, open the switches around the damage) is a task of
+  :data:`DEFAULT_SWITCHING_H` hours done by the utility's switching team
+  (:data:`SWITCHING_CREW`, at the first tie at the start, skill ``switching``), not by the
+  repair crews; the buildings a step brings back form groups that need that step only,
+  and the other groups are those of the impact once the switching is done. A step does
+  not wait for repairs, so the ETRs of the buildings it restores are its end.
 - **Customers served** per service: Σ customers of the buildings on that network, for the
   event's SAIFI, SAIDI and CAIDI (:mod:`warmgrid.restore.indices`).
 
@@ -29,6 +36,7 @@ import pandas as pd
 
 from warmgrid.errors import InputError
 from warmgrid.impact import ImpactResult
+from warmgrid.impact.switching import SwitchingPlan, propose_switching
 from warmgrid.model import City
 from warmgrid.restore.plan import Plan, make_plan
 from warmgrid.restore.problem import Crew, Group, Problem, Task, Travel, build_problem
@@ -64,6 +72,15 @@ CRITICAL_FACTOR: dict[str, float] = {
     "other": 1.0,
 }
 
+DEFAULT_SWITCHING_H = 0.5
+"""Hours to carry out one switching step (travel to the switches and operate them): the
+30 minutes that NRS 048-9:2019 (South African load-reduction code of practice) allows
+for the switching between two load-shedding slots. Remote-controlled switches take
+minutes; pass ``switching_h`` for them."""
+
+SWITCHING_CREW = "switching team"
+"""Id of the crew that does the switching steps (the utility's operational staff)."""
+
 DEFAULT_SPEED_KMH = 30.0
 DEFAULT_ROAD_FACTOR = 1.4
 
@@ -96,8 +113,13 @@ def problem_from_impact(
     speed_kmh: float = DEFAULT_SPEED_KMH,
     road_factor: float = DEFAULT_ROAD_FACTOR,
     source: str = "city",
+    switching: SwitchingPlan | None = None,
+    switching_h: float = DEFAULT_SWITCHING_H,
 ) -> Problem:
     """Build the restoration problem for the damage behind ``result``.
+
+    ``switching`` (e.g. :func:`~warmgrid.impact.switching.propose_switching` of
+    ``result``) comes first, ``switching_h`` hours per step (see the module docstring).
 
     ``crews`` are the repair crews (a scenario's, or a crews file's). ``repair_h``
     maps an asset kind *or* an asset id to hours (ids win);
@@ -145,23 +167,44 @@ def problem_from_impact(
         per_person = per_person * building_factor
     damaged = {t.id for t in tasks}
     building_ids = buildings["id"].astype(str).to_numpy()
+
+    def group_of(ident: str, service: str, idx: np.ndarray, needs: tuple[str, ...]) -> Group:
+        return Group(
+            id=ident,
+            weight=float(people[idx] @ per_person[idx]),
+            needs=needs,
+            people=float(people[idx].sum()),
+            customers=float(customers[idx].sum()),
+            service=service,
+            members=tuple(zip(building_ids[idx].tolist(), people[idx].tolist(), strict=True)),
+        )
+
+    repair_hours = _task_duration_h(tasks)
+    crews = list(crews)
     groups = []
-    for group in result.restoration_groups(_task_duration_h(tasks)):
+    after = result
+    if switching is not None and switching.steps:
+        after = switching.after
+        steps = switching.steps
+        for step in steps:
+            _, _, lon, lat = assets[step.close[0]]
+            tasks.append(Task(step.id, switching_h, lon=lon, lat=lat, skill="switching"))
+        first = tasks[-len(steps)]
+        crews.append(Crew(SWITCHING_CREW, first.lon, first.lat, frozenset({"switching"})))
+        restored_heat = np.flatnonzero(
+            result.building_heat_network_lost & ~after.building_heat_network_lost
+        )
+        parts = [(s.id, "power", s.building_index, (s.id,)) for s in steps]
+        parts.append(("switching:heat", "heat", restored_heat, tuple(s.id for s in steps)))
+        for ident, service, idx, needs in parts:
+            if idx.size:
+                groups.append(group_of(ident, service, idx, needs))
+    for group in after.restoration_groups(repair_hours):
         needs = tuple(n for n in group.needs if n in damaged)
         if not needs:
             continue
         idx = np.asarray(group.building_index, dtype=np.int64)
-        groups.append(
-            Group(
-                id=group.id,
-                weight=float(people[idx] @ per_person[idx]),
-                needs=needs,
-                people=float(people[idx].sum()),
-                customers=float(customers[idx].sum()),
-                service=group.service,
-                members=tuple(zip(building_ids[idx].tolist(), people[idx].tolist(), strict=True)),
-            )
-        )
+        groups.append(group_of(group.id, group.service, idx, needs))
     travel = Travel(speed_kmh=speed_kmh, road_factor=road_factor)
     served = {
         service: float(customers[(buildings[f"{service}_node"] != "").to_numpy()].sum())
@@ -189,19 +232,28 @@ def building_etr(
     """Estimated restoration time of every building that lost a service.
 
     Columns: ``id``, ``power_etr_h``, ``heat_etr_h`` (hours from the start of the plan;
-    NaN when the building did not lose that service or no repair brings it back).
+    NaN when the building did not lose that service or no repair brings it back). Every
+    building off the grid is listed, those on backup generators too; an electrically
+    heated building's heat comes back with its power (and its heat network's, if it
+    has one).
     """
     n = len(city.buildings)
     etr = {"power": np.full(n, np.nan), "heat": np.full(n, np.nan)}
-    restored = dict(zip([g.id for g in problem.groups], schedule.group_restored_h, strict=True))
-    for group in result.restoration_groups(_task_duration_h(problem.tasks)):
-        if group.id in restored and group.service in etr:
-            etr[group.service][np.asarray(group.building_index)] = restored[group.id]
+    rows = pd.Index(city.buildings["id"].astype(str))
+    for group, restored_h in zip(problem.groups, schedule.group_restored_h, strict=True):
+        if group.service in etr:
+            members = rows.get_indexer([ident for ident, _ in group.members])
+            etr[group.service][members] = restored_h
+    network_heat_etr = etr["heat"].copy()
+    electric = result.compiled.building_electric_heating & result.building_off_grid
+    both = electric & result.building_heat_network_lost
+    etr["heat"][electric] = etr["power"][electric]
+    etr["heat"][both] = np.maximum(etr["power"][both], network_heat_etr[both])
     frame = pd.DataFrame(
         {"id": city.buildings["id"].to_numpy(), "power_etr_h": etr["power"]}
         | {"heat_etr_h": etr["heat"]}
     )
-    lost = result.building_without_power | result.building_without_heat
+    lost = result.building_off_grid | result.building_without_heat
     return frame[lost].reset_index(drop=True)
 
 
@@ -214,6 +266,8 @@ class ProblemOptions(TypedDict, total=False):
     speed_kmh: float
     road_factor: float
     source: str
+    switching: SwitchingPlan | None
+    switching_h: float
 
 
 def plan_from_impact(
@@ -227,9 +281,12 @@ def plan_from_impact(
 ) -> tuple[Plan, pd.DataFrame]:
     """Problem, plan and building ETRs for a city in one call (for scenarios and the API).
 
-    ``problem_options`` go to :func:`problem_from_impact`. Returns the plan and the
+    ``problem_options`` go to :func:`problem_from_impact`; the switching is proposed
+    unless given (``switching=None``: no switching). Returns the plan and the
     :func:`building_etr` table.
     """
+    if "switching" not in problem_options:
+        problem_options["switching"] = propose_switching(result)
     problem = problem_from_impact(city, result, crews, **problem_options)
     plan = make_plan(problem, solver=solver, time_limit_s=time_limit_s)
     return plan, building_etr(city, result, problem, plan.schedule)

@@ -17,9 +17,11 @@ from warmgrid.alerts.deployment import Deployment
 from warmgrid.alerts.message import Message
 from warmgrid.alerts.outage import OutageBuildings, outage_alerts
 from warmgrid.impact import ImpactResult, assess
+from warmgrid.impact.switching import SwitchingPlan, propose_switching
 from warmgrid.model import City, CompiledCity, compile_city
 from warmgrid.model.open import open_city
 from warmgrid.model.timezone import local_time
+from warmgrid.restore.backup import refuel_deadlines
 from warmgrid.restore.from_city import building_etr, problem_from_impact
 from warmgrid.restore.plan import Plan, make_plan
 from warmgrid.scenario.spec import CooldownSettings, Scenario
@@ -39,6 +41,7 @@ class Assessment:
     plan: Plan | None
     building_etr: pd.DataFrame  # id, power_etr_h, heat_etr_h (hours after the start)
     alerts: list[Message]
+    switching: SwitchingPlan | None = None  # switching before repair (the plan's first steps)
 
     def etr_h(self) -> np.ndarray:
         """Per building (row order of the city), hours until every lost service is back;
@@ -65,6 +68,14 @@ class Assessment:
             rows = np.flatnonzero(self.impact.building_without_heat)
             out[rows] = self.cooldown.first_flat_hours_to(threshold_c)
         return out
+
+    def refuel_deadlines(self) -> list[dict[str, object]]:
+        """The buildings on backup generators, when their fuel runs out (on the city's
+        clock) and whether the plan's grid ETR comes later (see
+        :func:`warmgrid.restore.backup.refuel_deadlines`)."""
+        return refuel_deadlines(
+            self.impact, self.building_etr, self.scenario.start, self.city.timezone
+        )
 
     def people_cold_before_heat_back(self) -> int | None:
         """People whose flat falls below 12 °C before the plan gives its heat back (never
@@ -93,25 +104,34 @@ def outage_at(
 ) -> OutageBuildings:
     """The buildings still without a service ``elapsed_h`` hours after a plan's start,
     with their ETRs counted from then (NaN: unknown). A service the plan has already
-    restored is no longer out. ``building_etr``: ``id``, ``power_etr_h``, ``heat_etr_h``
-    (hours from the plan's start, NaN unknown), e.g. :func:`restoration_plan`'s;
-    ``cold_h``: per building, hours from the start until its coldest flats fall below
-    12 °C (counted from then in the result)."""
+    restored is no longer out. A building off the grid with a backup generator has power
+    until its fuel runs out, ``buildings.backup_fuel_h`` hours after the start (out from
+    that moment on); an electrically heated building has heat only while it has power.
+    ``building_etr``: ``id``, ``power_etr_h``, ``heat_etr_h`` (hours from the plan's
+    start, NaN unknown), e.g. :func:`restoration_plan`'s; ``cold_h``: per building, hours
+    from the start until its coldest flats fall below 12 °C (counted from then in the
+    result)."""
     frame = building_etr.set_index("id").reindex(city.buildings["id"])
     power_etr = frame["power_etr_h"].to_numpy(dtype=float)
     heat_etr = frame["heat_etr_h"].to_numpy(dtype=float)
-    power = impact.building_without_power & ~(power_etr <= elapsed_h)
-    heat = impact.building_without_heat & ~(heat_etr <= elapsed_h)
+    compiled = impact.compiled
+    fuel_left = compiled.building_backup_fuel_h > elapsed_h
+    power = impact.building_off_grid & ~(power_etr <= elapsed_h) & ~fuel_left
+    heat = impact.building_heat_network_lost & ~(heat_etr <= elapsed_h)
+    heat |= compiled.building_electric_heating & power
     lost = np.stack([np.where(power, power_etr, -np.inf), np.where(heat, heat_etr, -np.inf)])
     with np.errstate(invalid="ignore"):
         etr = lost.max(axis=0) - elapsed_h
     unknown = np.isnan(lost).any(axis=0) | ~(power | heat)
+    on_backup = impact.building_off_grid & ~(power_etr <= elapsed_h) & fuel_left
+    backup_h = np.where(on_backup, compiled.building_backup_fuel_h - elapsed_h, np.nan)
     return OutageBuildings.from_table(
         city.buildings,
         power,
         heat,
         np.where(unknown, np.nan, np.maximum(etr, 0.0)),
         cold_h=None if cold_h is None else np.maximum(cold_h - elapsed_h, 0.0),
+        backup_h=backup_h,
     )
 
 
@@ -162,10 +182,14 @@ def cold_urgency_factor(
 
 
 def restoration_plan(
-    scenario: Scenario, city: City, impact: ImpactResult, cooldown: CityCooldown
+    scenario: Scenario,
+    city: City,
+    impact: ImpactResult,
+    cooldown: CityCooldown,
+    switching: SwitchingPlan | None = None,
 ) -> tuple[Plan | None, pd.DataFrame]:
-    """The crews' plan and the ETR of every building that lost a service (no crews or
-    no damage: no plan, and ETRs unknown)."""
+    """The crews' plan, ``switching`` first, and the ETR of every building that lost a
+    service (no crews or no damage: no plan, and ETRs unknown)."""
     empty = pd.DataFrame({"id": [], "power_etr_h": [], "heat_etr_h": []})
     if not scenario.crews or not impact.damaged.any():
         return None, empty
@@ -180,6 +204,7 @@ def restoration_plan(
         repair_h=dict(settings.repair_h),
         building_factor=factor,
         source=scenario.source,
+        switching=switching,
     )
     plan = make_plan(problem, solver=settings.solver, time_limit_s=settings.time_limit_s)
     return plan, building_etr(city, impact, problem, plan.schedule)
@@ -215,7 +240,8 @@ def run_scenario(scenario: Scenario, city: City | None = None) -> Assessment:
     compiled = compile_city(city)
     impact = assess(compiled, scenario.damage)
     cooldown = cool_down(scenario, city, impact)
-    plan, etr = restoration_plan(scenario, city, impact, cooldown)
+    switching = propose_switching(impact)
+    plan, etr = restoration_plan(scenario, city, impact, cooldown, switching)
     assessment = Assessment(
         scenario=scenario,
         city=city,
@@ -225,6 +251,7 @@ def run_scenario(scenario: Scenario, city: City | None = None) -> Assessment:
         plan=plan,
         building_etr=etr,
         alerts=[],
+        switching=switching,
     )
     assessment.alerts = public_alerts(assessment)
     return assessment

@@ -26,6 +26,9 @@ from warmgrid.model.timezone import parse_time
 from warmgrid.restore.problem import Crew
 from warmgrid.thermal import defaults
 
+DEFAULT_OUTDOOR_TEMP_C = -5.0
+"""Outdoor temperature of a scenario without a forecast (°C, constant)."""
+
 
 @dataclass(frozen=True)
 class Forecast:
@@ -230,7 +233,11 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
         start=start_value,
         damage=Damage(asset_ids=tuple(str(a) for a in assets), areas=tuple(areas)),
         damage_labels=tuple(labels),
-        weather=_forecast(_Reader(root.get("weather", dict, {"outdoor_temp_c": -5.0}), "weather")),
+        weather=_forecast(
+            _Reader(
+                root.get("weather", dict, {"outdoor_temp_c": DEFAULT_OUTDOOR_TEMP_C}), "weather"
+            )
+        ),
         cooldown=cooldown,
         plan=plan_settings,
         crews=crews,

@@ -20,7 +20,11 @@ The mapping follows what ``pandapower.topology.unsupplied_buses`` (with
 - sources are exactly pandapower's slacks: external grids, generators with ``slack``
   set, and VSCs in AC slack mode; other generators and static generators do not keep a
   bus supplied on their own;
-- every load becomes a building at its bus's position, with a population estimated from
+- ratings (``rating_mva``): a transformer's ``sn_mva`` (a three-winding one's
+  ``sn_hv_mva``), a line's ``max_i_ka × vn_kv × √3 × parallel`` at its from-bus voltage;
+  a source's ``capacity_mw`` is its ``max_p_mw`` where given, else ``sn_mva`` or ``p_mw``;
+- every load becomes a building at its bus's position, its ``peak_kw`` the load's
+  ``p_mw × scaling`` (the net's operating point), with a population estimated from
   its annual energy (:mod:`warmgrid.model.io.population`); its use comes from the SimBench
   profile (``H0`` households and the aggregated ``lv_``, ``mv_``, ``HS`` grid equivalents
   → residential, the ``mv_`` and ``HS`` ones counting only the household share of their
@@ -31,6 +35,7 @@ The mapping follows what ``pandapower.topology.unsupplied_buses`` (with
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +138,18 @@ def _branch_frame(
     )
 
 
+def _rating_mva(net: Any, frame: pd.DataFrame, table: str) -> np.ndarray | float:
+    """Thermal rating (MVA): ``sn_mva`` of a transformer; ``max_i_ka × vn_kv × √3 ×
+    parallel`` of a line (voltage of its from-bus); NaN where the net does not say."""
+    if table == "trafo":
+        return frame["sn_mva"].to_numpy(np.float64) if "sn_mva" in frame else np.nan
+    if table != "line" or "max_i_ka" not in frame:
+        return np.nan
+    vn_kv = net.bus["vn_kv"].reindex(frame["from_bus"]).to_numpy(np.float64)
+    parallel = frame["parallel"].to_numpy(np.float64) if "parallel" in frame else 1.0
+    return frame["max_i_ka"].to_numpy(np.float64) * vn_kv * np.sqrt(3.0) * parallel
+
+
 def _two_terminal(net: Any, bus_ok: pd.Series) -> list[pd.DataFrame]:
     frames = []
     for table, kind in (*TWO_TERMINAL_TABLES.items(), ("trafo", "trafo")):
@@ -149,6 +166,7 @@ def _two_terminal(net: Any, bus_ok: pd.Series) -> list[pd.DataFrame]:
         length_m = (
             frame["length_km"].to_numpy(np.float64) * 1000.0 if "length_km" in frame else np.nan
         )
+        rating_mva = _rating_mva(net, frame, table)
         frames.append(
             _branch_frame(
                 _ids(f"power.{table}", frame.index),
@@ -157,6 +175,7 @@ def _two_terminal(net: Any, bus_ok: pd.Series) -> list[pd.DataFrame]:
                 _ids("power.bus", frame[tcol]),
                 in_service=ok,
                 length_m=length_m,
+                rating_mva=rating_mva,
                 name=_names(frame),
             )
         )
@@ -246,6 +265,7 @@ def _trafo3w(net: Any, bus_ok: pd.Series, t3: _T3Switches) -> list[pd.DataFrame]
         ends[:, 1],
         third_node=ends[:, 2],
         in_service=_bool(frame, "in_service") & (kept_count >= 2),
+        rating_mva=frame["sn_hv_mva"].to_numpy(np.float64) if "sn_hv_mva" in frame else np.nan,
         name=_names(frame),
     )
     return [out]
@@ -322,7 +342,7 @@ def _sources(net: Any, bus_ok: pd.Series) -> pd.DataFrame:
             continue
         _check_buses(frame, table, ("bus",), bus_ok)
         capacity = np.full(len(frame), np.nan)
-        for column in ("sn_mva", "p_mw"):
+        for column in ("max_p_mw", "sn_mva", "p_mw"):
             if column in frame:
                 values = frame[column].to_numpy(np.float64)
                 capacity = np.where(np.isnan(capacity), np.abs(values), capacity)
@@ -392,6 +412,7 @@ def _buildings(net: Any, nodes: pd.DataFrame) -> tuple[pd.DataFrame | None, int]
             "lat": lonlat[:, 1],
             "population": people,
             "use": use,
+            "peak_kw": np.asarray(load["p_mw"] * load.get("scaling", 1.0), np.float64) * 1000.0,
             "power_node": _ids("power.bus", load["bus"]),
         }
     )
@@ -431,8 +452,10 @@ def city_from_pandapower(net: Any, *, name: str, meta: dict[str, Any] | None = N
     )
 
 
+@cache
 def simbench_net(code: str) -> Any:
-    """The pandapower net of a SimBench code (shipped in the ``simbench`` package)."""
+    """The pandapower net of a SimBench code (shipped in the ``simbench`` package), read
+    once per process (the complete grid takes ~20 s); callers must not change it."""
     import simbench
 
     try:

@@ -1,0 +1,122 @@
+"""CLI command: ``rotate`` — rotating outages when what is left cannot carry the load."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich import box
+from rich.table import Table
+
+from warmgrid.cli.common import AreaFileOpt, AreaOpt, CityArg, DamageOpt, JsonOpt
+from warmgrid.cli.output import console, emit_json, esc
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from warmgrid.rotate import RotationPlan
+
+
+def _start(text: str | None, timezone: str) -> datetime:
+    """``--start`` (ISO 8601 with an offset), or the next full hour on the city's clock."""
+    from datetime import datetime, timedelta
+
+    from warmgrid.model.timezone import local_time, parse_time
+
+    if text is not None:
+        return parse_time(text, "--start")
+    now = local_time(datetime.now().astimezone(), timezone)
+    return now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+
+
+def print_plan(plan: RotationPlan) -> None:
+    """Groups, slots and the comparison with the baselines, as tables."""
+    data = plan.to_json()
+    if not data["slots"]:
+        console.print("[bold green]No deficit:[/] what is left carries the load; no rotation.")
+        return
+    console.print(f"[bold]Deficit:[/] up to {data['deficit_mw']} MW/MVA above what is left")
+    groups = Table(title="Groups", box=box.SIMPLE_HEAD)
+    for column in ("group", "buildings", "people", "load MW", "opens"):
+        groups.add_column(column, justify="left" if column in ("group", "opens") else "right")
+    for group in data["groups"]:
+        name = f"{group['id']} (critical, never off)" if group["critical"] else group["id"]
+        opens = ", ".join(group["switch_off"][:3]) + (" …" if len(group["switch_off"]) > 3 else "")
+        groups.add_row(
+            esc(name), str(len(group["buildings"])), str(group["people"]),
+            f"{group['load_mw']:.2f}", esc(opens),
+        )  # fmt: skip
+    console.print(groups)
+    exempt = data["exempt_homes"]
+    console.print(
+        f"Homes exempt only because they share a feeder with a critical facility: "
+        f"{exempt['buildings']} buildings, {exempt['people']} people"
+    )
+    slots = Table(title=f"Schedule from {esc(data['start'])}", box=box.SIMPLE_HEAD)
+    slots.add_column("hours")
+    slots.add_column("off")
+    for slot in data["slots"]:
+        slots.add_row(f"{slot['start_h']:g}–{slot['end_h']:g}", esc(", ".join(slot["off"]) or "—"))
+    console.print(slots)
+    compare = Table(title="Compared with the baselines", box=box.SIMPLE_HEAD)
+    for column in ("schedule", "people-h < 12 °C", "Jain", "MWh not served", "switchings"):
+        compare.add_column(column, justify="left" if column == "schedule" else "right")
+    rows = {"cold-aware": data, **data["baselines"]}
+    for name, figures in rows.items():
+        compare.add_row(
+            name, f"{figures['people_hours_below_12c']:.0f}", f"{figures['jain_index']:.3f}",
+            f"{figures['energy_not_served_mwh']:.1f}", str(figures["switching_operations"]),
+        )  # fmt: skip
+    console.print(compare)
+    failed = [k + 1 for k, check in enumerate(data["ac_check"]) if not check["converged"]]
+    if data["ac_check"]:
+        worst = max(check["max_loading_pct"] or 0.0 for check in data["ac_check"])
+        console.print(f"AC power flow of every slot: highest loading {worst:.1f} %")
+    if failed:
+        console.print(f"[bold red]AC power flow did not converge in slots {failed}[/]")
+
+
+def rotate_command(
+    city: CityArg,
+    damage: DamageOpt = None,
+    area: AreaOpt = None,
+    area_file: AreaFileOpt = None,
+    load_scale: Annotated[
+        float, typer.Option("--load-scale", help="Multiply every load (P and Q).")
+    ] = 1.0,
+    hours: Annotated[float, typer.Option("--hours", help="Horizon, hours.")] = 24.0,
+    slot_h: Annotated[float, typer.Option("--slot-h", help="Slot length, hours.")] = 1.0,
+    limit_pct: Annotated[
+        float, typer.Option("--limit-pct", help="Highest loading of lines and transformers, %.")
+    ] = 100.0,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="First slot's start, ISO 8601 (default: the next hour)."),
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Rotating outages when what is left after damage cannot carry the load: groups,
+    a schedule that keeps homes above 12 °C where possible, and the baselines."""
+    from warmgrid.cli.common import load_city_arg, parse_damage
+    from warmgrid.rotate import plan_rotation
+
+    spec = parse_damage(damage, area, area_file)
+    city_model = load_city_arg(city)
+    plan = plan_rotation(
+        city_model,
+        spec,
+        start=_start(start, city_model.timezone),
+        hours=hours,
+        slot_h=slot_h,
+        limit_pct=limit_pct,
+        load_scale=load_scale,
+    )
+    if json_out:
+        emit_json(plan.to_json())
+        return
+    print_plan(plan)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``rotate``."""
+    app.command("rotate")(rotate_command)

@@ -1,0 +1,54 @@
+"""``warmgrid rotate``: the JSON contract on the demo, and bad input → exit 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from warmgrid.cli import app
+
+runner = CliRunner()
+EVENING = "2026-11-26T16:00:00+02:00"
+DAMAGE = "power.trafo.0"
+
+
+def test_rotate_json_contract_on_the_demo() -> None:
+    args = ["rotate", "demo", "--damage", DAMAGE, "--start", EVENING, "--hours", "4"]
+    result = runner.invoke(app, [*args, "--slot-h", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["deficit_mw"] > 0
+    assert {"id", "switch_off", "buildings", "people", "load_mw", "critical"} <= set(
+        data["groups"][0]
+    )
+    assert [(s["start_h"], s["end_h"]) for s in data["slots"]] == [(0.0, 2.0), (2.0, 4.0)]
+    for key in ("people_hours_below_12c", "jain_index", "energy_not_served_mwh", "baselines"):
+        assert key in data
+
+
+def test_rotate_no_deficit_is_reported_not_an_error() -> None:
+    args = ["rotate", "demo", "--start", EVENING, "--hours", "2", "--load-scale", "0.3"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "No deficit" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--damage", "no.such.asset"], "no.such.asset"),
+        (["--load-scale", "5"], "larger than all rotatable load"),
+        (["--limit-pct", "0"], "--limit-pct"),
+        (["--slot-h", "0"], "--slot-h"),
+        (["--hours", "-3"], "--hours"),
+        (["--start", "yesterday"], "--start"),
+        (["--area", "1,2"], "--area"),
+    ],
+)
+def test_rotate_bad_input_exits_2_with_a_clear_message(extra: list[str], message: str) -> None:
+    result = runner.invoke(app, ["rotate", "demo", "--hours", "2", "--start", EVENING, *extra])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
