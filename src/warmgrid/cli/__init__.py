@@ -23,6 +23,7 @@ from warmgrid.cli import (
     incidents,
     plan,
     report,
+    rotation,
     sweep,
     thermal,
 )
@@ -64,7 +65,20 @@ app = typer.Typer(
     rich_markup_mode=None,  # help texts are plain: "[lat, lon]" is text, not markup
 )
 
-for module in (demo, city, impact, thermal, plan, alerts, incidents, accounts, db, report, sweep):
+for module in (
+    demo,
+    city,
+    impact,
+    thermal,
+    plan,
+    alerts,
+    incidents,
+    accounts,
+    db,
+    report,
+    sweep,
+    rotation,
+):
     module.register(app)
 
 

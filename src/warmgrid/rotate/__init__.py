@@ -1,0 +1,7 @@
+"""Rotating outages when what is left after damage cannot carry the load.
+
+Publication of a rotation schedule (the JSON object of ``warmgrid rotate --json``):
+:mod:`~warmgrid.rotate.schedule_file` reads and checks it, :mod:`~warmgrid.rotate.publish`
+turns it into per-group off intervals on the city's clock and writes them as JSON, CSV,
+ICS (:mod:`~warmgrid.rotate.ics`) and CAP (:mod:`~warmgrid.rotate.cap`).
+"""
