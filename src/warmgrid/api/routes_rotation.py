@@ -1,0 +1,220 @@
+"""The current rotation schedule (rotating outages): operators publish it, the public reads
+it, looks up their building's group and downloads its calendar.
+
+``PUT /rotation`` takes the JSON object of ``warmgrid rotate --json``, checked against the
+city (:func:`warmgrid.rotate.schedule_file.read_schedule`); every answer of the public
+routes is :func:`warmgrid.rotate.publish.public_schedule`, the serialiser of the published
+files too, with no staff identity.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Query, Request, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warmgrid.api.deps import CityDep, Operator, ReadSession, StoreDep, Viewer
+from warmgrid.errors import UnknownIdError
+from warmgrid.model.timezone import local_time, parse_time
+from warmgrid.rotate.publish import file_stem, public_schedule
+from warmgrid.rotate.schedule_file import RotationSchedule, read_schedule
+from warmgrid.store.audit import record
+from warmgrid.store.errors import ConflictError
+from warmgrid.store.models import RotationRecord, utcnow
+
+internal = APIRouter(prefix="/rotation", tags=["rotation"])
+public = APIRouter(prefix="/public/rotation", tags=["public"])
+MAX_MATCHES = 10
+ISO_TIME = Annotated[
+    str | None,
+    Query(
+        min_length=10,
+        max_length=40,
+        description="ISO 8601 time with a UTC offset, e.g. 2026-11-30T18:00:00+02:00",
+    ),
+]
+ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
+
+
+class NotPublishedError(UnknownIdError):
+    """Nothing published matches the request (HTTP 404), said in one sentence."""
+
+    def __init__(self, message: str) -> None:
+        Exception.__init__(self, message)
+        self.kind, self.ident = "rotation", ""
+
+
+def _city(city: Any) -> Any:
+    if city is None:
+        raise ConflictError("the server runs without a city (warmgrid serve --city …)")
+    return city
+
+
+def current_rotation(session: Session) -> RotationRecord:
+    """The newest published rotation schedule; 404 when there is none."""
+    row = session.scalars(
+        select(RotationRecord).order_by(RotationRecord.id.desc()).limit(1)
+    ).first()
+    if row is None:
+        raise NotPublishedError(
+            "no rotation schedule is published: no building is on rotating outages"
+        )
+    return row
+
+
+def _published(row: RotationRecord, city: Any) -> tuple[RotationSchedule, dict[str, Any]]:
+    schedule = read_schedule(row.schedule, city)
+    shown = public_schedule(schedule, city, row.starts_at)
+    return schedule, {**shown, "updated": local_time(row.created_at, city.timezone).isoformat()}
+
+
+@internal.put("")
+def put_rotation(
+    who: Operator,
+    store: StoreDep,
+    city: CityDep,
+    schedule: Annotated[dict[str, Any], Body(description="The JSON of `warmgrid rotate --json`.")],
+    start: ISO_TIME = None,
+) -> dict[str, Any]:
+    """Publish a rotation schedule (it replaces the current one). Slot hours count from
+    ``start`` (default: the schedule's own ``start`` field, else the current hour)."""
+    city = _city(city)
+    checked = read_schedule(schedule, city)
+    if start is not None:
+        starts_at = parse_time(start, "start")
+    elif isinstance(schedule.get("start"), str):
+        starts_at = parse_time(schedule["start"], "schedule.start")
+    else:
+        starts_at = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    with store.write() as session:
+        row = RotationRecord(
+            created_at=utcnow(),
+            created_by=who.actor,
+            created_by_user_id=who.user_id,
+            starts_at=starts_at,
+            schedule=dict(checked.data),
+        )
+        session.add(row)
+        session.flush()
+        record(
+            session,
+            who.actor,
+            "rotation.publish",
+            "rotation",
+            row.id,
+            {
+                "groups": len(checked.groups),
+                "slots": len(checked.slots),
+                "start": starts_at.isoformat(),
+            },
+        )
+        return {"id": row.id, **_published(row, city)[1]}
+
+
+@internal.get("")
+def get_rotation(_: Viewer, session: ReadSession, city: CityDep) -> dict[str, Any]:
+    """The current schedule as stored (branch ids included), who published it and when."""
+    city = _city(city)
+    row = current_rotation(session)
+    return {
+        "id": row.id,
+        "created_at": local_time(row.created_at, city.timezone).isoformat(),
+        "created_by": row.created_by,
+        "start": local_time(row.starts_at, city.timezone).isoformat(),
+        "schedule": row.schedule,
+    }
+
+
+@public.get("")
+def public_rotation(session: ReadSession, city: CityDep) -> dict[str, Any]:
+    """The published rotation: groups with their area names and off intervals on the
+    city's clock (no sign-in)."""
+    city = _city(city)
+    return _published(current_rotation(session), city)[1]
+
+
+def _next_off(intervals: list[dict[str, Any]], now: datetime) -> dict[str, Any] | None:
+    return next((i for i in intervals if datetime.fromisoformat(i["finish"]) > now), None)
+
+
+@public.get("/lookup")
+def lookup(
+    session: ReadSession,
+    city: CityDep,
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Building id or name.")],
+    at: ISO_TIME = None,
+) -> dict[str, Any]:
+    """Which group is my building in: buildings whose id is ``q`` or whose name (address)
+    contains it, each with its group, the next off interval after ``at`` (default now) and
+    the link to its calendar. 404 with a sentence when nothing matches."""
+    city = _city(city)
+    schedule, published = _published(current_rotation(session), city)
+    now = parse_time(at, "at") if at else datetime.now(UTC)
+    table = city.buildings
+    needle = q.strip().lower()
+    exact = table["id"].str.lower() == needle
+    named = table["name"].str.lower().str.contains(needle, regex=False)
+    rows = table[exact] if exact.any() else table[named]
+    if rows.empty:
+        raise NotPublishedError(f"no building has the id {q.strip()!r} or a name containing it")
+    member = {b: g.id for g in schedule.groups for b in g.buildings}
+    groups = {g["id"]: g for g in published["groups"]}
+    matches = []
+    for building in rows.head(MAX_MATCHES).itertuples(index=False):
+        group = groups.get(member.get(building.id, ""))
+        matches.append(
+            {
+                "id": building.id,
+                "name": building.name,
+                "group": None
+                if group is None
+                else {k: group[k] for k in ("id", "area_name", "critical", "people", "buildings")},
+                "next_off": _next_off(group["off"], now) if group else None,
+                "off": group["off"] if group else [],
+                "calendar": str(request.url_for("group_calendar", group_id=group["id"]).path)
+                if group and group["off"]
+                else None,
+            }
+        )
+    return {
+        "query": q,
+        "timezone": published["timezone"],
+        "matches": matches,
+        "more": len(rows) > MAX_MATCHES,
+    }
+
+
+@public.get(
+    "/groups/{group_id}.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+    name="group_calendar",
+)
+def group_calendar(
+    group_id: Annotated[str, Path(min_length=1, max_length=200)],
+    session: ReadSession,
+    city: CityDep,
+) -> Response:
+    """A group's off intervals as an iCalendar file (RFC 5545) to add to a calendar."""
+    from warmgrid.rotate.ics import group_calendar as calendar_of
+
+    city = _city(city)
+    row = current_rotation(session)
+    published = _published(row, city)[1]
+    group = next((g for g in published["groups"] if g["id"] == group_id), None)
+    if group is None:
+        raise NotPublishedError(f"no rotation group {group_id!r} in the published schedule")
+    if not group["off"]:
+        raise ConflictError(f"group {group_id!r} is never off in the published rotation")
+    body = calendar_of(published, group, row.created_at)
+    return Response(
+        content=body,
+        media_type=ICS_MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="rotation-{file_stem(group_id)}.ics"'
+        },
+    )
