@@ -116,7 +116,8 @@ def put_rotation(
 
 @internal.get("")
 def get_rotation(_: Viewer, session: ReadSession, city: CityDep) -> dict[str, Any]:
-    """The current schedule as stored (branch ids included), who published it and when."""
+    """The current schedule as stored (branch ids included), who published it and when,
+    and ``public``: what the public page shows of it (for the console's board)."""
     city = _city(city)
     row = current_rotation(session)
     return {
@@ -125,6 +126,7 @@ def get_rotation(_: Viewer, session: ReadSession, city: CityDep) -> dict[str, An
         "created_by": row.created_by,
         "start": local_time(row.starts_at, city.timezone).isoformat(),
         "schedule": row.schedule,
+        "public": _published(row, city)[1],
     }
 
 
