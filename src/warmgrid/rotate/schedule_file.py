@@ -149,7 +149,7 @@ def _group(raw: Any, where: str, city: City | None) -> RotationGroup:
 
 
 def _slots(raw: Any, groups: dict[str, RotationGroup], where: str) -> tuple[RotationSlot, ...]:
-    slots = []
+    slots: list[RotationSlot] = []
     for k, item in enumerate(_list(raw, where)):
         at = f"{where}[{k}]"
         obj = _object(item, at)
