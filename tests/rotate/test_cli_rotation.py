@@ -80,3 +80,16 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, edit, args, message: s
     assert message in result.stderr.replace("\n", "")
     assert "Traceback" not in result.output + result.stderr
     assert len(result.stderr.strip().splitlines()) <= 2  # one line, maybe wrapped once
+
+
+def test_start_comes_from_the_schedule_when_not_given(tmp_path: Path) -> None:
+    path = tmp_path / "schedule.json"
+    base = ["rotation", "publish", str(path), "--city", "demo", "--out", str(tmp_path / "o")]
+    path.write_text(json.dumps(demo_schedule()))
+    missing = runner.invoke(app, base)
+    assert missing.exit_code == 2
+    assert "--start: needed: the schedule has no 'start' field" in missing.stderr
+    path.write_text(json.dumps({**demo_schedule(), "start": "2026-12-02T06:00:00+02:00"}))
+    assert runner.invoke(app, base).exit_code == 0
+    public = json.loads((tmp_path / "o" / "rotation.json").read_text())
+    assert public["start"] == "2026-12-02T06:00:00+02:00"

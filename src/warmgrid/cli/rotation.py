@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from warmgrid.cli.common import CityArg, JsonOpt, load_city_arg
+from warmgrid.cli.common import JsonOpt, load_city_arg
 from warmgrid.cli.output import console, emit_json, esc
+from warmgrid.errors import InputError
 
 rotation_app = typer.Typer(
     no_args_is_help=True, help="Rotating outage schedules: publish them for the public."
@@ -26,12 +27,18 @@ def publish_command(
     schedule: Annotated[
         Path, typer.Argument(help="A rotation schedule: the JSON of `warmgrid rotate --json`.")
     ],
-    city: Annotated[str, typer.Option("--city", help=CityArg.__metadata__[0].help)],
-    start: Annotated[
-        str,
-        typer.Option("--start", help="When hour 0 of the schedule is: ISO 8601 with offset."),
+    city: Annotated[
+        str, typer.Option("--city", help='A city folder, or "demo" for the demo city.')
     ],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the files into.")],
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            help="When hour 0 of the schedule is: ISO 8601 with offset (default: the "
+            "schedule's own start field).",
+        ),
+    ] = None,
     issued: Annotated[
         str | None,
         typer.Option(
@@ -49,10 +56,13 @@ def publish_command(
 
     loaded_city = load_city_arg(city)
     checked = read_schedule_file(schedule, loaded_city)
+    own_start = checked.data.get("start")
+    if start is None and not isinstance(own_start, str):
+        raise InputError("--start", "needed: the schedule has no 'start' field")
     files = write_schedule_files(
         checked,
         loaded_city,
-        parse_time(start, "--start"),
+        parse_time(start, "--start") if start else parse_time(str(own_start), f"{schedule}.start"),
         out,
         issued=parse_time(issued, "--issued") if issued else None,
     )

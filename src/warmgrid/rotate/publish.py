@@ -13,6 +13,7 @@ import io
 import json
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -87,13 +88,12 @@ def off_intervals(
     return out
 
 
-def area_name(group: RotationGroup, city: City) -> str:
+def area_name(group: RotationGroup, building_names: Mapping[str, str]) -> str:
     """A readable name of a group's area: the districts of its buildings (the part of a
-    building's name before its first comma), most buildings first, and the group's id:
-    ``Pivnichnyi (group A)``."""
-    names = city.buildings.set_index("id")["name"]
+    building's name before its first comma, ``building_names`` maps id → name), most
+    buildings first, and the group's id: ``Pivnichnyi (group A)``."""
     districts = Counter(
-        str(names.get(building, "")).split(",")[0].strip() for building in group.buildings
+        str(building_names.get(building, "")).split(",")[0].strip() for building in group.buildings
     )
     districts.pop("", None)
     ranked = [name for name, _ in districts.most_common()]
@@ -110,6 +110,7 @@ def public_schedule(schedule: RotationSchedule, city: City, start: datetime) -> 
     exempt (critical) and its off intervals. The one serialiser of the JSON file, the API
     and the public page."""
     intervals = off_intervals(schedule, start, city.timezone)
+    names = dict(zip(city.buildings["id"], city.buildings["name"], strict=True))
     tz = zone(city.timezone)
     end_h = schedule.slots[-1].end_h if schedule.slots else 0.0
     origin = check_start(start).astimezone(UTC)
@@ -122,7 +123,7 @@ def public_schedule(schedule: RotationSchedule, city: City, start: datetime) -> 
         "groups": [
             {
                 "id": group.id,
-                "area_name": area_name(group, city),
+                "area_name": area_name(group, names),
                 "critical": group.critical,
                 "people": group.people,
                 "buildings": len(group.buildings),
