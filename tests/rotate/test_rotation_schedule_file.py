@@ -129,3 +129,17 @@ def test_files_name_themselves_in_errors(tmp_path: Path, city) -> None:
     wrong.write_text(json.dumps(data))
     with pytest.raises(InputError, match=r"wrong\.json\.slots: missing"):
         read_schedule_file(wrong, city)
+
+
+def test_a_planners_own_object_with_tuples_and_numpy_numbers_reads_alike(city) -> None:
+    """``write_schedule_files`` may get the planner's object before it is JSON."""
+    data = demo_schedule()
+    native = copy.deepcopy(data)
+    for group in native["groups"]:
+        group["switch_off"] = tuple(group["switch_off"])
+        group["people"] = np.int64(group["people"])
+        group["load_mw"] = np.float64(group["load_mw"])
+    for slot in native["slots"]:
+        slot["start_h"], slot["end_h"] = np.float64(slot["start_h"]), np.int32(slot["end_h"])
+    assert read_schedule(native, city).groups == read_schedule(data, city).groups
+    assert read_schedule(native, city).slots == read_schedule(data, city).slots

@@ -17,6 +17,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from numbers import Integral, Real
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,7 +79,7 @@ def _field(obj: Mapping[str, Any], key: str, where: str) -> Any:
 
 
 def _number(value: Any, where: str, *, minimum: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
         raise InputError(where, f"expected a finite number, got {value!r}")
     if minimum is not None and value < minimum:
         raise InputError(where, f"expected a number ≥ {minimum:g}, got {value!r}")
@@ -92,15 +93,16 @@ def _object(value: Any, where: str) -> Mapping[str, Any]:
 
 
 def _list(value: Any, where: str) -> list[Any]:
-    if not isinstance(value, list):
+    """A JSON array (a list or tuple, as a planner's own object may hold)."""
+    if not isinstance(value, list | tuple):
         raise InputError(where, f"expected a JSON array, got {type(value).__name__}")
-    return value
+    return list(value)
 
 
 def _ident(value: Any, where: str) -> str:
     """A group, branch or building id: a non-empty string (an integer is read as text)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        return str(int(value))
     if not isinstance(value, str) or not value.strip() or value.strip() != value:
         raise InputError(
             where, f"expected a non-empty id without surrounding spaces, got {value!r}"
