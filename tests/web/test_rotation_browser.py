@@ -125,3 +125,46 @@ def _kyiv() -> Any:
     from zoneinfo import ZoneInfo
 
     return ZoneInfo("Europe/Kyiv")
+
+
+def test_operator_publishes_a_schedule_from_the_console(
+    browser: Any, server: Server, watch: Watch, tmp_path: Path
+) -> None:
+    page = sign_in(browser, server, watch, "operator")
+    page.click("#tab-rotation")
+    page.wait_for_selector("body[data-rotation=true]")
+    page.click("#rotation-publish summary")
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({**SCHEDULE, "slots": [{"start_h": 0, "end_h": 1, "off": ["H"]}]}))
+    page.set_input_files("#rot-file", str(wrong))
+    page.fill("#rot-start", "2026-11-30T18:00:00+02:00")
+    page.click("#rotation-form button[type=submit]")
+    note = page.locator("#rot-file-error")
+    note.wait_for()
+    assert note.text_content() == "schedule.slots[0].off[0]: group 'H' is critical: never off"
+    # The API refuses the schedule with 422, which Chromium logs; nothing else.
+    assert len(watch.errors) == 1 and "status of 422" in watch.errors[0]
+    watch.errors.clear()
+
+    hour_0 = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    two_slots = tmp_path / "two.json"
+    two_slots.write_text(
+        json.dumps({**SCHEDULE, "start": hour_0.isoformat(), "slots": SCHEDULE["slots"][:2]})
+    )
+    page.set_input_files("#rot-file", str(two_slots))
+    page.fill("#rot-start", "")
+    page.click("#rotation-form button[type=submit]")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#rotation-board rect.off-cell').length === 2"
+    )
+    cells = page.locator('#rotation-board rect.off-cell[data-group="A"]')
+    assert cells.count() == 2
+    assert datetime.fromisoformat(cells.first.get_attribute("data-start")) == hour_0
+    assert page.locator("#rotation-board line.now-marker").count() == 1
+    assert page.locator("#rot-file-error").count() == 0  # the old message is gone
+    stored = httpx.get(
+        f"{server.base}/rotation", headers={"Authorization": f"Bearer {server.tokens['viewer']}"}
+    ).json()
+    assert stored["created_by"].startswith("operator") and len(stored["schedule"]["slots"]) == 2
+    screenshot(page, "console-rotation-publish")
+    page.context.close()

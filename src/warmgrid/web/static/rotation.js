@@ -78,6 +78,36 @@ async function loadRotation() {
   document.body.dataset.rotation = "true";
 }
 
+async function publishRotation(event) {
+  event.preventDefault();
+  const form = event.target;
+  const error = document.getElementById("rotation-error");
+  error.textContent = "";
+  for (const old of form.querySelectorAll(".inline-error")) old.remove();
+  const file = document.getElementById("rot-file").files[0];
+  if (!file) {
+    error.textContent = "Choose the schedule's JSON file.";
+    return;
+  }
+  let schedule;
+  try {
+    schedule = JSON.parse(await file.text());
+  } catch (problem) {
+    error.textContent = `${file.name}: not JSON (${problem.message})`;
+    return;
+  }
+  const start = document.getElementById("rot-start").value.trim();
+  const query = start ? `?${new URLSearchParams({start})}` : "";
+  const answer = await wg.api(`/rotation${query}`, {method: "PUT", body: schedule});
+  if (!answer.ok) {
+    wg.showFieldError(form, answer, error);
+    return;
+  }
+  form.reset();
+  await loadRotation();
+}
+
+document.getElementById("rotation-form").addEventListener("submit", publishRotation);
 document.getElementById("tab-rotation").addEventListener("click", () => {
   loadRotation();
   if (rotationBoard.timer === null) rotationBoard.timer = setInterval(loadRotation, ROTATION_REFRESH_MS);
