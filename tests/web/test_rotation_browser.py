@@ -168,3 +168,37 @@ def test_operator_publishes_a_schedule_from_the_console(
     assert stored["created_by"].startswith("operator") and len(stored["schedule"]["slots"]) == 2
     screenshot(page, "console-rotation-publish")
     page.context.close()
+
+
+AXE = Path(__file__).resolve().parents[1] / "data" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("where", ["console", "public"])
+def test_rotation_views_have_no_serious_accessibility_violation(
+    browser: Any, server: Server, watch: Watch, start: datetime, where: str
+) -> None:
+    """axe-core on the rotation board and on a public answer (injected, CSP bypassed)."""
+    if where == "console":
+        page = sign_in(browser, server, watch, "operator", bypass_csp=True)
+        page.click("#tab-rotation")
+        page.wait_for_selector("body[data-rotation=true]")
+        page.click("#rotation-publish summary")
+    else:
+        context = browser.new_context(viewport={"width": 375, "height": 800}, bypass_csp=True)
+        page = watch.attach(context.new_page())
+        page.goto(server.base + "/public")
+        page.wait_for_selector("body[data-ready=true]")
+        page.fill("#rotation-find", "Pivnichnyi")
+        page.click("#rotation-form button[type=submit]")
+        page.locator("#rotation-results article").first.wait_for()
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in results
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == []
+    page.context.close()
