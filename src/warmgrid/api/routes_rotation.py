@@ -65,10 +65,26 @@ def current_rotation(session: Session) -> RotationRecord:
     return row
 
 
-def _published(row: RotationRecord, city: Any) -> tuple[RotationSchedule, dict[str, Any]]:
-    schedule = read_schedule(row.schedule, city)
+def _published(
+    row: RotationRecord, city: Any, request: Request
+) -> tuple[RotationSchedule, dict[str, Any]]:
+    """The checked schedule of ``row`` and its public view, kept for the current row
+    (checking a schedule of a large city against it takes a good part of a second)."""
+    views: dict[int, tuple[RotationSchedule, dict[str, Any]]] | None = getattr(
+        request.app.state, "rotation_views", None
+    )
+    if views is None:
+        views = request.app.state.rotation_views = {}
+    if row.id not in views:
+        schedule = read_schedule(row.schedule, city)
+        views.clear()
+        views[row.id] = (schedule, _view(schedule, row, city))
+    return views[row.id]
+
+
+def _view(schedule: RotationSchedule, row: RotationRecord, city: Any) -> dict[str, Any]:
     shown = public_schedule(schedule, city, row.starts_at)
-    return schedule, {**shown, "updated": local_time(row.created_at, city.timezone).isoformat()}
+    return {**shown, "updated": local_time(row.created_at, city.timezone).isoformat()}
 
 
 @internal.put("")
@@ -111,11 +127,13 @@ def put_rotation(
                 "start": starts_at.isoformat(),
             },
         )
-        return {"id": row.id, **_published(row, city)[1]}
+        return {"id": row.id, **_view(checked, row, city)}
 
 
 @internal.get("")
-def get_rotation(_: Viewer, session: ReadSession, city: CityDep) -> dict[str, Any]:
+def get_rotation(
+    _: Viewer, session: ReadSession, city: CityDep, request: Request
+) -> dict[str, Any]:
     """The current schedule as stored (branch ids included), who published it and when,
     and ``public``: what the public page shows of it (for the console's board)."""
     city = _city(city)
@@ -126,16 +144,16 @@ def get_rotation(_: Viewer, session: ReadSession, city: CityDep) -> dict[str, An
         "created_by": row.created_by,
         "start": local_time(row.starts_at, city.timezone).isoformat(),
         "schedule": row.schedule,
-        "public": _published(row, city)[1],
+        "public": _published(row, city, request)[1],
     }
 
 
 @public.get("")
-def public_rotation(session: ReadSession, city: CityDep) -> dict[str, Any]:
+def public_rotation(session: ReadSession, city: CityDep, request: Request) -> dict[str, Any]:
     """The published rotation: groups with their area names and off intervals on the
     city's clock (no sign-in)."""
     city = _city(city)
-    return _published(current_rotation(session), city)[1]
+    return _published(current_rotation(session), city, request)[1]
 
 
 def _next_off(intervals: list[dict[str, Any]], now: datetime) -> dict[str, Any] | None:
@@ -154,7 +172,7 @@ def lookup(
     contains it, each with its group, the next off interval after ``at`` (default now) and
     the link to its calendar. 404 with a sentence when nothing matches."""
     city = _city(city)
-    schedule, published = _published(current_rotation(session), city)
+    schedule, published = _published(current_rotation(session), city, request)
     now = parse_time(at, "at") if at else datetime.now(UTC)
     table = city.buildings
     needle = q.strip().lower()
@@ -200,13 +218,14 @@ def group_calendar(
     group_id: Annotated[str, Path(min_length=1, max_length=200)],
     session: ReadSession,
     city: CityDep,
+    request: Request,
 ) -> Response:
     """A group's off intervals as an iCalendar file (RFC 5545) to add to a calendar."""
     from warmgrid.rotate.ics import group_calendar as calendar_of
 
     city = _city(city)
     row = current_rotation(session)
-    published = _published(row, city)[1]
+    published = _published(row, city, request)[1]
     group = next((g for g in published["groups"] if g["id"] == group_id), None)
     if group is None:
         raise NotPublishedError(f"no rotation group {group_id!r} in the published schedule")

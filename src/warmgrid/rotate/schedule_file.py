@@ -126,10 +126,10 @@ def _figures(obj: Mapping[str, Any], where: str) -> dict[str, float]:
     return {key: _number(_field(obj, key, where), f"{where}.{key}", minimum=0.0) for key in FIGURES}
 
 
-def _group(raw: Any, where: str, city: City | None) -> RotationGroup:
+def _group(
+    raw: Any, where: str, branches: set[str] | None, buildings: set[str] | None
+) -> RotationGroup:
     obj = _object(raw, where)
-    branches = set(city.branches["id"]) if city is not None else None
-    buildings = set(city.buildings["id"]) if city is not None else None
     critical = _field(obj, "critical", where)
     if not isinstance(critical, bool):
         raise InputError(f"{where}.critical", f"expected true or false, got {critical!r}")
@@ -179,9 +179,11 @@ def read_schedule(data: Any, city: City | None = None, where: str = "schedule") 
     """The checked schedule of a parsed JSON object; with ``city``, every branch and
     building id must be one of the city's. InputError naming the field otherwise."""
     obj = _object(data, where)
+    branches = set(city.branches["id"]) if city is not None else None
+    buildings = set(city.buildings["id"]) if city is not None else None
     groups: dict[str, RotationGroup] = {}
     for k, raw in enumerate(_list(_field(obj, "groups", where), f"{where}.groups")):
-        group = _group(raw, f"{where}.groups[{k}]", city)
+        group = _group(raw, f"{where}.groups[{k}]", branches, buildings)
         if group.id in groups:
             raise InputError(f"{where}.groups[{k}].id", f"group id {group.id!r} appears twice")
         groups[group.id] = group
