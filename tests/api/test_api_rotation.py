@@ -3,8 +3,10 @@ their building and downloads its calendar; bad schedules are refused naming the 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -169,3 +171,45 @@ def test_calendar_download_is_the_groups_intervals(published) -> None:
     ]
     assert published.client.get("/public/rotation/groups/H.ics").status_code == 409
     assert published.client.get("/public/rotation/groups/Z.ics").status_code == 404
+
+
+def test_rotation_alerts_are_drafted_and_published_by_another_person(api) -> None:
+    hour_0 = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    ops = api.auth("operator")
+    api.client.put("/rotation", params={"start": hour_0.isoformat()}, json=SCHEDULE, headers=ops)
+    assert api.client.post("/rotation/alerts", headers=api.auth("viewer")).status_code == 403
+    drafted = api.client.post("/rotation/alerts", headers=ops)
+    assert drafted.status_code == 201, drafted.text
+    drafts = drafted.json()
+    assert len(drafts) == 3 and {d["status"] for d in drafts} == {"draft"}
+    assert all(d["headline"].startswith("Rotating power outage") for d in drafts)
+    first = drafts[0]["id"]
+    own = api.client.post(f"/alert-messages/{first}/publish", headers=ops)
+    assert own.status_code == 403  # the author may not publish
+    published = api.client.post(f"/alert-messages/{first}/publish", headers=api.auth("approver"))
+    assert published.status_code == 200, published.text
+    cap = api.client.get(f"/alerts/{first}/cap").text
+    assert "<valueName>OffIntervals</valueName>" in cap
+
+
+def test_no_alert_when_the_rotation_is_over(api) -> None:
+    long_ago = (datetime.now(UTC) - timedelta(days=3)).replace(microsecond=0)
+    ops = api.auth("operator")
+    api.client.put("/rotation", params={"start": long_ago.isoformat()}, json=SCHEDULE, headers=ops)
+    answer = api.client.post("/rotation/alerts", headers=ops)
+    assert answer.status_code == 409
+    assert answer.json()["detail"] == "no group of the published rotation is still to be off"
+
+
+def test_csv_of_the_published_rotation(published) -> None:
+    whole = published.client.get("/public/rotation/schedule.csv")
+    assert whole.status_code == 200 and whole.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(whole.text)))
+    intervals = published.client.get("/public/rotation").json()["groups"]
+    assert len(rows) == sum(len(g["off"]) for g in intervals) == 6
+    one = published.client.get("/public/rotation/schedule.csv", params={"group": "C"}).text
+    assert [r["start"] for r in csv.DictReader(io.StringIO(one))] == [
+        i["start"] for g in intervals if g["id"] == "C" for i in g["off"]
+    ]
+    missing = published.client.get("/public/rotation/schedule.csv", params={"group": "Z"})
+    assert missing.status_code == 404

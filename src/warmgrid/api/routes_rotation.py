@@ -17,9 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmgrid.api.deps import CityDep, Operator, ReadSession, StoreDep, Viewer
+from warmgrid.api.routes_compose import _issuer, _store_drafts
+from warmgrid.api.schemas import AlertOut
 from warmgrid.errors import UnknownIdError
 from warmgrid.model.timezone import local_time, parse_time
-from warmgrid.rotate.publish import file_stem, public_schedule
+from warmgrid.rotate.publish import csv_source, csv_text, file_stem, public_schedule
 from warmgrid.rotate.schedule_file import RotationSchedule, read_schedule
 from warmgrid.store.audit import record
 from warmgrid.store.errors import ConflictError
@@ -148,6 +150,29 @@ def get_rotation(
     }
 
 
+@internal.post("/alerts", response_model=list[AlertOut], status_code=201)
+def draft_rotation_alerts(
+    who: Operator,
+    store: StoreDep,
+    city: CityDep,
+    request: Request,
+    incident_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> list[AlertOut]:
+    """Draft the CAP alerts of the current rotation, sent now: one per group still to be
+    off (:mod:`warmgrid.rotate.cap`); another person publishes them, as every alert."""
+    from warmgrid.rotate.cap import rotation_alerts
+
+    city = _city(city)
+    with store.read() as session:
+        row = current_rotation(session)
+        schedule, shown = _published(row, city, request)
+    now = datetime.now(UTC).replace(microsecond=0)
+    messages = rotation_alerts(schedule, city, shown, issued=now, issuer=_issuer(request))
+    if not messages:
+        raise ConflictError("no group of the published rotation is still to be off")
+    return _store_drafts(store, messages, who, incident_id)
+
+
 @public.get("")
 def public_rotation(session: ReadSession, city: CityDep, request: Request) -> dict[str, Any]:
     """The published rotation: groups with their area names and off intervals on the
@@ -206,6 +231,25 @@ def lookup(
         "matches": matches,
         "more": len(rows) > MAX_MATCHES,
     }
+
+
+@public.get(
+    "/schedule.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}}
+)
+def schedule_csv(
+    session: ReadSession,
+    city: CityDep,
+    request: Request,
+    group: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+) -> Response:
+    """The off intervals as CSV (``area_name,start,finish,stage,source``; one group's
+    with ``group``), as ``warmgrid rotation publish`` writes them."""
+    city = _city(city)
+    shown = _published(current_rotation(session), city, request)[1]
+    if group is not None and group not in {g["id"] for g in shown["groups"]}:
+        raise NotPublishedError(f"no rotation group {group!r} in the published schedule")
+    text = csv_text(shown, csv_source(city.name), None if group is None else {group})
+    return Response(content=text, media_type="text/csv; charset=utf-8")
 
 
 @public.get(

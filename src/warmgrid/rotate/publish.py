@@ -142,6 +142,11 @@ def public_schedule(schedule: RotationSchedule, city: City, start: datetime) -> 
     }
 
 
+def csv_source(city_name: str) -> str:
+    """The CSV's ``source`` column: who publishes."""
+    return f"warmgrid: {city_name}"
+
+
 def csv_text(public: dict[str, Any], source: str, group_ids: set[str] | None = None) -> str:
     """The ``area_name,start,finish,stage,source`` CSV of a :func:`public_schedule`: one
     row per off interval (of the groups in ``group_ids``; default all), by start time."""
@@ -184,7 +189,7 @@ def write_schedule_files(
       (:mod:`warmgrid.rotate.cap`), each validated against the OASIS XSD.
 
     ``issued`` (default now) is the calendars' DTSTAMP and the alerts' ``sent``;
-    ``source`` fills the CSV's ``source`` column (default ``warmgrid: <city name>``).
+    ``source`` fills the CSV's ``source`` column (default :func:`csv_source`).
     """
     from warmgrid.alerts.cap_xml import to_xml
     from warmgrid.rotate.cap import rotation_alerts
@@ -193,7 +198,7 @@ def write_schedule_files(
     checked = schedule if isinstance(schedule, RotationSchedule) else read_schedule(schedule, city)
     issued = check_start(issued, "issued") if issued else datetime.now(UTC).replace(microsecond=0)
     public = public_schedule(checked, city, start)
-    source = source or f"warmgrid: {city.name}"
+    source = source or csv_source(city.name)
     stems = [file_stem(group.id) for group in checked.groups]
     if len(set(stems)) != len(stems):
         raise InputError("schedule.groups", "two group ids give the same file name")
