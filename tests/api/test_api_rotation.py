@@ -106,10 +106,14 @@ def test_start_needs_a_time_zone(api) -> None:
     assert response.status_code == 422 and response.json()["field"] == "start"
 
 
-def test_nothing_published_is_a_clear_404(api) -> None:
+def test_nothing_published_is_a_clear_404_and_null_for_staff(api) -> None:
     response = api.client.get("/public/rotation")
     assert response.status_code == 404
     assert response.json()["detail"].startswith("no rotation schedule is published")
+    lookup = api.client.get("/public/rotation/lookup", params={"q": "building.1"})
+    assert lookup.status_code == 404
+    staff = api.client.get("/rotation", headers=api.auth("viewer"))
+    assert staff.status_code == 200 and staff.json() is None
 
 
 def test_lookup_by_id_and_by_name_gives_group_and_next_off(published, city) -> None:

@@ -166,6 +166,11 @@ def test_operator_publishes_a_schedule_from_the_console(
         f"{server.base}/rotation", headers={"Authorization": f"Bearer {server.tokens['viewer']}"}
     ).json()
     assert stored["created_by"].startswith("operator") and len(stored["schedule"]["slots"]) == 2
+    page.click("#rotation-alerts")
+    page.locator("#rotation-alerts-result").filter(has_text="alert drafts").wait_for()
+    assert page.locator("#rotation-alerts-result").text_content().startswith("1 alert drafts")
+    page.click("#tab-alerts")  # A is off in both slots; the draft reaches the alert queue
+    page.locator("#alert-list li", has_text="Rotating power outage").first.wait_for()
     screenshot(page, "console-rotation-publish")
     page.context.close()
 

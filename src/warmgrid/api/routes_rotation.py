@@ -55,11 +55,15 @@ def _city(city: Any) -> Any:
     return city
 
 
+def latest_rotation(session: Session) -> RotationRecord | None:
+    """The newest published rotation schedule, if any."""
+    query = select(RotationRecord).order_by(RotationRecord.id.desc()).limit(1)
+    return session.scalars(query).first()
+
+
 def current_rotation(session: Session) -> RotationRecord:
     """The newest published rotation schedule; 404 when there is none."""
-    row = session.scalars(
-        select(RotationRecord).order_by(RotationRecord.id.desc()).limit(1)
-    ).first()
+    row = latest_rotation(session)
     if row is None:
         raise NotPublishedError(
             "no rotation schedule is published: no building is on rotating outages"
@@ -135,11 +139,14 @@ def put_rotation(
 @internal.get("")
 def get_rotation(
     _: Viewer, session: ReadSession, city: CityDep, request: Request
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
     """The current schedule as stored (branch ids included), who published it and when,
-    and ``public``: what the public page shows of it (for the console's board)."""
+    and ``public``: what the public page shows of it (for the console's board); ``null``
+    when none is published."""
     city = _city(city)
-    row = current_rotation(session)
+    row = latest_rotation(session)
+    if row is None:
+        return None
     return {
         "id": row.id,
         "created_at": local_time(row.created_at, city.timezone).isoformat(),

@@ -69,7 +69,6 @@ function renderRotation() {
 async function loadRotation() {
   const answer = await wg.api("/rotation");
   if (answer.ok) rotationBoard.data = answer.data;
-  else if (answer.status === 404) rotationBoard.data = null;
   else {
     document.getElementById("rotation-board").replaceChildren(wg.el("p", {class: "field-error"}, wg.message(answer)));
     return;
@@ -107,7 +106,16 @@ async function publishRotation(event) {
   await loadRotation();
 }
 
+async function draftRotationAlerts() {
+  const status = document.getElementById("rotation-alerts-result");
+  const answer = await wg.api("/rotation/alerts", {method: "POST"});
+  status.textContent = answer.ok
+    ? `${answer.data.length} alert drafts (one per group still to be off): see the Alerts board.`
+    : wg.message(answer);
+}
+
 document.getElementById("rotation-form").addEventListener("submit", publishRotation);
+document.getElementById("rotation-alerts").addEventListener("click", draftRotationAlerts);
 document.getElementById("tab-rotation").addEventListener("click", () => {
   loadRotation();
   if (rotationBoard.timer === null) rotationBoard.timer = setInterval(loadRotation, ROTATION_REFRESH_MS);
