@@ -226,4 +226,11 @@ def test_alerts_leave_out_intervals_already_over(tmp_path: Path, city) -> None:
         f"{(START + timedelta(hours=6)).isoformat()}/{(START + timedelta(hours=8)).isoformat()}"
     )
     assert by_group["C"].infos[0].urgency == "Expected"  # off since 3 h, ends at 5 h
+    assert (
+        by_group["C"]
+        .infos[0]
+        .headline.endswith("(group C): off now, until 23:00 on 30 November 2026 (UTC+02:00)")
+    )
+    assert by_group["C"].infos[0].onset == issued
     assert by_group["A"].infos[0].urgency == "Future"
+    assert "next off 00:00 on 1 December 2026" in by_group["A"].infos[0].headline

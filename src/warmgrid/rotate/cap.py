@@ -37,6 +37,7 @@ ROTATION = {
     "en": {
         "event": "Rotating power outage",
         "headline": "Rotating power outage, {area}: next off {first}",
+        "headline_now": "Rotating power outage, {area}: off now, until {finish}",
         "description": (
             "To share the power that is left after damage to the grid without overloading "
             "it, {area} ({buildings} buildings, {people} people) will be without power at "
@@ -52,6 +53,7 @@ ROTATION = {
     "uk": {
         "event": "Графік відключень електроенергії",
         "headline": "Графік відключень, {area}: наступне відключення {first}",
+        "headline_now": "Графік відключень, {area}: світла немає зараз, до {finish}",
         "description": (
             "Щоб розподілити електроенергію, що залишилася після пошкоджень мережі, без її "
             "перевантаження, {area} ({buildings} будинків, {people} мешканців) буде без "
@@ -147,8 +149,12 @@ def rotation_alerts(
                     onset=max(intervals[0][0], sent),
                     expires=expires,
                     sender_name=issuer.sender_name,
-                    headline=words["headline"].format(
-                        area=shown["area_name"], first=format_moment(intervals[0][0], language)
+                    headline=(
+                        words["headline_now"] if intervals[0][0] <= sent else words["headline"]
+                    ).format(
+                        area=shown["area_name"],
+                        first=format_moment(intervals[0][0], language),
+                        finish=format_moment(intervals[0][1], language),
                     ),
                     description=words["description"].format(
                         area=shown["area_name"],
