@@ -65,6 +65,7 @@ def test_importing_the_cli_loads_no_heavy_library() -> None:
         ("alert", "validate", str(DATA / "cap-samples" / "weather.cap")),
         ("incident", "add", "--help"),
         ("plan", "--help"),
+        ("rotation", "publish", "--help"),
     ],
     ids=lambda args: " ".join(a for a in args if "/" not in a),
 )

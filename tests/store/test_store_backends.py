@@ -36,6 +36,7 @@ TABLES = {
     "api_tokens",
     "users",
     "plans",
+    "rotations",
     "incidents",
     "incident_revisions",
     "reports",
@@ -77,7 +78,7 @@ def _report(text_: str = "T1 to T3 out", **extra: object) -> ReportIn:
 def test_open_migrates_to_every_table_and_reopens(store: Store) -> None:
     assert set(inspect(store.engine).get_table_names()) >= TABLES
     with store.read() as session:
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
     again = open_store(store.url)
     with again.read() as session:
         assert session.scalar(select(func.count()).select_from(Report)) == 0

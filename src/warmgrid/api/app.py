@@ -21,6 +21,7 @@ from warmgrid.api import (
     routes_incidents,
     routes_plans,
     routes_report,
+    routes_rotation,
     sessions,
 )
 from warmgrid.api.deps import TokenCache
@@ -117,6 +118,8 @@ def create_app(
     app.include_router(routes_compose.router)
     app.include_router(routes_admin.router)
     app.include_router(routes_report.router)
+    app.include_router(routes_rotation.internal)
+    app.include_router(routes_rotation.public)
     app.include_router(sessions.router)
     install_web(app, city, scenario)
 

@@ -24,6 +24,7 @@ from warmgrid.cli import (
     plan,
     report,
     rotate,
+    rotation,
     sweep,
     thermal,
 )
@@ -78,6 +79,7 @@ for module in (
     db,
     report,
     sweep,
+    rotation,
 ):
     module.register(app)
 

@@ -273,3 +273,21 @@ class AuditEntry(Base):
     target_type: Mapped[str] = mapped_column(String(40))
     target_id: Mapped[str] = mapped_column(String(300))
     detail: Mapped[dict[str, Any]] = mapped_column()
+
+
+class RotationRecord(Base):
+    """A published rotation schedule; the newest row is the current one.
+
+    ``schedule`` is the JSON object of ``warmgrid rotate --json`` as checked by
+    :func:`warmgrid.rotate.schedule_file.read_schedule`; its slot hours count from
+    ``starts_at``. Replacing the schedule adds a row; none is deleted.
+    """
+
+    __tablename__ = "rotations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    starts_at: Mapped[datetime] = mapped_column()
+    schedule: Mapped[dict[str, Any]] = mapped_column()

@@ -1,0 +1,184 @@
+"""CAP 1.2 alerts of a rotation schedule: one message per group that will be off.
+
+Each message has an English and a Ukrainian ``info`` block (as every warmgrid alert,
+:mod:`warmgrid.alerts.texts`): event "Rotating power outage", ``onset`` at the group's
+first off interval, ``expires`` at the end of its last, urgency ``Expected`` when the first
+interval starts within the hour after ``sent`` and ``Future`` otherwise (CAP 1.2 §3.2.2
+``urgency``), certainty ``Likely`` (a plan). The off intervals are in the text and in the
+parameter ``OffIntervals`` (``start/finish`` pairs of CAP times, separated by spaces).
+The area hugs the group's buildings with the polygons of the outage alerts
+(:func:`warmgrid.alerts.outage_areas.area_polygon_lonlat`, one per contiguous part).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from warmgrid.alerts.builders import MIN_VALIDITY, Issuer, cap_moment, polygon_from_lonlat
+from warmgrid.alerts.captime import format_cap_time
+from warmgrid.alerts.message import Area, Info, Message, NamedValue
+from warmgrid.alerts.outage import OutageAlertOptions
+from warmgrid.alerts.outage_areas import area_polygon_lonlat, contiguous_groups
+from warmgrid.alerts.texts import LANGUAGES, format_moment
+from warmgrid.model.timezone import zone
+from warmgrid.rotate.publish import file_stem
+from warmgrid.rotate.schedule_file import RotationSchedule
+
+if TYPE_CHECKING:
+    from warmgrid.model import City
+
+SOON = timedelta(hours=1)
+"""An off interval starting within this time after ``sent`` is urgency ``Expected``."""
+
+ROTATION = {
+    "en": {
+        "event": "Rotating power outage",
+        "headline": "Rotating power outage, {area}: next off {first}",
+        "headline_now": "Rotating power outage, {area}: off now, until {finish}",
+        "description": (
+            "To share the power that is left after damage to the grid without overloading "
+            "it, {area} ({buildings} buildings, {people} people) will be without power at "
+            "these times: {intervals}."
+        ),
+        "interval": "{start} to {finish}",
+        "instruction": (
+            "Charge phones and power banks and fill thermos flasks before each off period; "
+            "keep windows and fridge doors closed; check on elderly neighbours. Do not use "
+            "gas stoves or open fires to heat rooms."
+        ),
+    },
+    "uk": {
+        "event": "Графік відключень електроенергії",
+        "headline": "Графік відключень, {area}: наступне відключення {first}",
+        "headline_now": "Графік відключень, {area}: світла немає зараз, до {finish}",
+        "description": (
+            "Щоб розподілити електроенергію, що залишилася після пошкоджень мережі, без її "
+            "перевантаження, {area} ({buildings} будинків, {people} мешканців) буде без "
+            "світла в такі періоди: {intervals}."
+        ),
+        "interval": "з {start} до {finish}",
+        "instruction": (
+            "Перед кожним відключенням заряджайте телефони й павербанки, наповнюйте термоси; "
+            "тримайте вікна й дверцята холодильника зачиненими; провідайте літніх сусідів. "
+            "Не обігрівайте приміщення газовою плитою чи відкритим вогнем."
+        ),
+    },
+}
+
+
+def _polygons(buildings: list[str], city: City, options: OutageAlertOptions) -> tuple[Any, ...]:
+    table = city.buildings.set_index("id").loc[buildings]
+    lon, lat = table["lon"].to_numpy(float), table["lat"].to_numpy(float)
+    labels = contiguous_groups(lon, lat, options.link_distance_m)
+    return tuple(
+        polygon_from_lonlat(
+            area_polygon_lonlat(
+                lon[labels == label],
+                lat[labels == label],
+                link_distance_m=options.link_distance_m,
+                margin_m=options.margin_m,
+                simplify_m=options.simplify_m,
+            )
+        )
+        for label in np.unique(labels)
+    )
+
+
+def rotation_alerts(
+    schedule: RotationSchedule,
+    city: City,
+    public: dict[str, Any],
+    *,
+    issued: datetime,
+    issuer: Issuer | None = None,
+    options: OutageAlertOptions | None = None,
+) -> list[Message]:
+    """One CAP alert per group with an off interval ending after ``issued``
+    (``public`` is :func:`~warmgrid.rotate.publish.public_schedule` of ``schedule``).
+    Identifiers are ``warmgrid.rotation.<city>.<group>.<issued, UTC>``."""
+    sent = cap_moment(issued, "issued").astimezone(zone(public["timezone"]))
+    issuer = issuer or Issuer(
+        sender="warmgrid@city.invalid", sender_name=f"{city.name} emergency centre"
+    )
+    options = options or OutageAlertOptions()
+    stamp = sent.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    messages = []
+    for group, shown in zip(schedule.groups, public["groups"], strict=True):
+        intervals = [
+            (datetime.fromisoformat(i["start"]), datetime.fromisoformat(i["finish"]))
+            for i in shown["off"]
+            if datetime.fromisoformat(i["finish"]) > sent
+        ]
+        if not intervals or not group.buildings:
+            continue
+        area = Area(
+            description=shown["area_name"], polygons=_polygons(list(group.buildings), city, options)
+        )
+        expires = max(intervals[-1][1], sent + MIN_VALIDITY)
+        urgency = "Expected" if intervals[0][0] - sent <= SOON else "Future"
+        parameters = (
+            NamedValue("RotationGroup", group.id),
+            NamedValue(
+                "OffIntervals",
+                " ".join(f"{format_cap_time(a)}/{format_cap_time(b)}" for a, b in intervals),
+            ),
+            NamedValue("PeopleAffected", str(group.people)),
+        )
+        infos = []
+        for language in LANGUAGES:
+            words = ROTATION[language]
+            listed = "; ".join(
+                words["interval"].format(
+                    start=format_moment(a, language), finish=format_moment(b, language)
+                )
+                for a, b in intervals
+            )
+            infos.append(
+                Info(
+                    language=language,
+                    categories=("Infra",),
+                    event=words["event"],
+                    response_types=("Prepare",),
+                    urgency=urgency,
+                    severity="Moderate",
+                    certainty="Likely",
+                    effective=sent,
+                    onset=max(intervals[0][0], sent),
+                    expires=expires,
+                    sender_name=issuer.sender_name,
+                    headline=(
+                        words["headline_now"] if intervals[0][0] <= sent else words["headline"]
+                    ).format(
+                        area=shown["area_name"],
+                        first=format_moment(intervals[0][0], language),
+                        finish=format_moment(intervals[0][1], language),
+                    ),
+                    description=words["description"].format(
+                        area=shown["area_name"],
+                        buildings=len(group.buildings),
+                        people=group.people,
+                        intervals=listed,
+                    ),
+                    instruction=words["instruction"],
+                    web=issuer.web,
+                    contact=issuer.contact,
+                    parameters=parameters,
+                    areas=(area,),
+                )
+            )
+        messages.append(
+            Message(
+                identifier=f"warmgrid.rotation.{file_stem(city.name.lower())}.{file_stem(group.id)}.{stamp}",
+                sender=issuer.sender,
+                sent=sent,
+                status=issuer.status,
+                msg_type="Alert",
+                scope="Public",
+                source=issuer.source,
+                infos=tuple(infos),
+            )
+        )
+    return messages
