@@ -97,7 +97,7 @@ def create_app(
     app.state.compiled_city = compiled_city
     app.state.deployment = deployment or Deployment()
     app.state.tokens = TokenCache()
-    app.state.sessions = SessionStore()
+    app.state.sessions = SessionStore(opened)
     app.state.group_commit = GroupCommit(opened)
     app.state.feed = FeedCache()
     app.add_middleware(

@@ -273,3 +273,22 @@ class AuditEntry(Base):
     target_type: Mapped[str] = mapped_column(String(40))
     target_id: Mapped[str] = mapped_column(String(300))
     detail: Mapped[dict[str, Any]] = mapped_column()
+
+
+class BrowserSessionRecord(Base):
+    """A browser signed in with an API token (the console's session cookie).
+
+    Only the SHA-256 of the session id is kept, so a copy of the store signs nobody in.
+    The session acts as its token: revoking the token (or disabling its user) ends it.
+    ``ended_at`` is set on sign-out.
+    """
+
+    __tablename__ = "browser_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
