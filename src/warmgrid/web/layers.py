@@ -34,11 +34,24 @@ def _point(lon: float, lat: float, properties: dict[str, Any]) -> Feature:
     }
 
 
-def building_states(assessment: Assessment) -> np.ndarray:
-    """Per building: ``served``, ``power``, ``heat`` or ``both`` (the services lost)."""
-    impact = assessment.impact
-    power = np.asarray(impact.building_without_power, bool)
-    heat = np.asarray(impact.building_without_heat, bool)
+def services_lost(
+    assessment: Assessment, elapsed_h: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per building (city row order): without power, without heat, and hours until every
+    lost service is back (NaN: unknown or nothing lost), ``elapsed_h`` hours after the
+    scenario's start, when the plan has given back what it repaired by then."""
+    if elapsed_h <= 0.0:
+        impact = assessment.impact
+        power = np.asarray(impact.building_without_power, bool)
+        return power, np.asarray(impact.building_without_heat, bool), assessment.etr_h()
+    outage = assessment.outage_at(elapsed_h)
+    return outage.without_power, outage.without_heat, outage.etr_h
+
+
+def building_states(assessment: Assessment, elapsed_h: float = 0.0) -> np.ndarray:
+    """Per building: ``served``, ``power``, ``heat`` or ``both`` (the services lost),
+    ``elapsed_h`` hours after the scenario's start."""
+    power, heat, _ = services_lost(assessment, elapsed_h)
     return np.select([power & heat, power, heat], ["both", "power", "heat"], "served")
 
 
@@ -52,12 +65,13 @@ def hours_to_12c(assessment: Assessment) -> np.ndarray:
     return out
 
 
-def buildings(assessment: Assessment) -> dict[str, Any]:
-    """Every building with its state, people, use, hours to 12 °C and ETR."""
+def buildings(assessment: Assessment, elapsed_h: float = 0.0) -> dict[str, Any]:
+    """Every building with its state, people, use, hours to 12 °C and ETR, ``elapsed_h``
+    hours after the scenario's start (ETRs counted from then)."""
     table = assessment.city.buildings
-    states = building_states(assessment)
+    power, heat, etr = services_lost(assessment, elapsed_h)
+    states = np.select([power & heat, power, heat], ["both", "power", "heat"], "served")
     h12 = hours_to_12c(assessment)
-    etr = assessment.etr_h()
     critical = np.asarray(assessment.compiled.building_critical, bool)
     features = [
         _point(
