@@ -147,7 +147,7 @@ def get_situation(
     assessment = _live(request).assessment(when)
     elapsed_h = timeline.elapsed_hours(assessment, when)
     return {
-        "at": when.isoformat(timespec="seconds"),
+        "at": timeline.on_clock(assessment, when).isoformat(timespec="seconds"),
         "elapsed_h": round(elapsed_h, 3),
         "figures": figures.key_figures(assessment, elapsed_h),
         "incidents": timeline.incidents_by(session, when),

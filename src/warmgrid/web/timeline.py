@@ -32,6 +32,11 @@ def _event(at: datetime, kind: str, label: str) -> dict[str, Any]:
     return {"at": at.isoformat(timespec="seconds"), "kind": kind, "label": label}
 
 
+def on_clock(assessment: Assessment, at: datetime) -> datetime:
+    """``at`` on the scenario's clock (the offset of its start)."""
+    return at.astimezone(assessment.scenario.start.tzinfo)
+
+
 def log_events(session: Session) -> list[dict[str, Any]]:
     """Incidents, damage confirmed and retracted, and alerts published, unordered."""
     events = [
@@ -63,17 +68,20 @@ def repair_events(assessment: Assessment) -> list[dict[str, Any]]:
 
 
 def timeline(session: Session, assessment: Assessment, now: datetime) -> dict[str, Any]:
-    """The events in time order and the span to replay: from the earliest of the
-    scenario's start and the first event, to the latest of now and the last event."""
+    """The events in time order and the span to replay, on the scenario's clock: from
+    the earliest of the scenario's start and the first event, to the latest of now and
+    the last event."""
     events = log_events(session) + repair_events(assessment)
+    for event in events:
+        event["at"] = on_clock(assessment, datetime.fromisoformat(event["at"])).isoformat()
     events.sort(key=lambda event: datetime.fromisoformat(event["at"]))
     moments = [assessment.scenario.start, now] + [
         datetime.fromisoformat(event["at"]) for event in events
     ]
     return {
-        "start": min(moments).isoformat(timespec="seconds"),
-        "end": max(moments).isoformat(timespec="seconds"),
-        "now": now.isoformat(timespec="seconds"),
+        "start": on_clock(assessment, min(moments)).isoformat(timespec="seconds"),
+        "end": on_clock(assessment, max(moments)).isoformat(timespec="seconds"),
+        "now": on_clock(assessment, now).isoformat(timespec="seconds"),
         "scenario_start": assessment.scenario.start.isoformat(timespec="seconds"),
         "events": events,
     }
