@@ -149,6 +149,12 @@ def test_the_whole_story(browser: Any, server: Server, watch: Watch) -> None:
     public.wait_for_selector("body[data-ready=true]")
     card = public.locator(f'article[data-alert="{alert_id}"]')
     assert card.locator("h3").text_content() == preview["texts"]["en"]["headline"]
+    shares = public.eval_on_selector_all(
+        "#areas tr[data-share]", "rows => rows.map((row) => Number(row.dataset.share))"
+    )
+    published = httpx.get(f"{server.base}/public/data").json()["alerts"]
+    assert shares == [f["properties"]["share_out"] for a in published for f in a["areas"]]
+    assert all(0 < share <= 1 for share in shares)
     screenshot(public, "public-en")
     public.click("button[data-lang=uk]")
     assert card.locator("h3").text_content() == preview["texts"]["uk"]["headline"]

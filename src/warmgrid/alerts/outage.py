@@ -225,6 +225,7 @@ def _info(facts: _AreaFacts, shape: CapPolygon, language: str, issuer: Issuer, c
             NamedValue("ETR", format_cap_time(facts.etr_last) if facts.etr_last else "unknown"),
             NamedValue("PeopleWithoutPower", str(facts.people_power)),
             NamedValue("PeopleWithoutHeat", str(facts.people_heat)),
+            NamedValue("PeopleOut", str(facts.people_affected)),
         ),
         areas=(
             Area(
