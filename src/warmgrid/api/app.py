@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from threading import Lock
 from typing import Any
 
@@ -54,6 +55,7 @@ def create_app(
     deployment: Deployment | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
     scenario: Any = None,
+    basemap: Path | None = None,
 ) -> FastAPI:
     """An app serving the store at ``store_url`` (opened and migrated now).
 
@@ -62,7 +64,8 @@ def create_app(
     open store; ``deployment`` holds the CAP sender, sender name and public base URL;
     larger request bodies than ``max_body_bytes`` are refused (413).
     ``scenario`` (a :class:`warmgrid.scenario.spec.Scenario`: weather, crews, warming
-    centres) with the city feeds the console's situation (:mod:`warmgrid.web`).
+    centres) with the city feeds the console's situation (:mod:`warmgrid.web`);
+    ``basemap`` (a PMTiles file) is served with byte ranges as the pages' base map.
     """
     from warmgrid.web import install_web
 
@@ -118,7 +121,7 @@ def create_app(
     app.include_router(routes_admin.router)
     app.include_router(routes_report.router)
     app.include_router(sessions.router)
-    install_web(app, city, scenario)
+    install_web(app, city, scenario, basemap)
 
     @app.get("/health", tags=["public"])
     async def health() -> dict[str, str]:
