@@ -9,6 +9,7 @@ sources are points; warming centres and crews (with their first and next repair)
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,12 @@ Feature = dict[str, Any]
 
 def _number(value: float, digits: int = 1) -> float | None:
     return round(float(value), digits) if np.isfinite(value) else None
+
+
+def _numbers(values: np.ndarray, digits: int = 1) -> list[float | None]:
+    """``values`` rounded, ``None`` where not finite."""
+    rounded = np.round(np.asarray(values, float), digits)
+    return [v if math.isfinite(v) else None for v in rounded.tolist()]
 
 
 def _collection(features: list[Feature]) -> dict[str, Any]:
@@ -74,31 +81,31 @@ def buildings(assessment: Assessment, elapsed_h: float = 0.0) -> dict[str, Any]:
     h12 = hours_to_12c(assessment)
     critical = np.asarray(assessment.compiled.building_critical, bool)
     features = [
-        _point(
-            float(lon),
-            float(lat),
-            {
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
                 "id": ident,
                 "name": name,
                 "use": use,
-                "people": int(people),
-                "state": str(state),
-                "critical": bool(crit),
-                "h12": _number(h),
-                "etr_h": _number(e),
+                "people": people,
+                "state": state,
+                "critical": crit,
+                "h12": h,
+                "etr_h": e,
             },
-        )
+        }
         for ident, name, use, people, lon, lat, state, crit, h, e in zip(
-            table["id"],
-            table["name"],
-            table["use"],
-            table["population"],
-            table["lon"],
-            table["lat"],
-            states,
-            critical,
-            h12,
-            etr,
+            table["id"].tolist(),
+            table["name"].tolist(),
+            table["use"].tolist(),
+            table["population"].astype(int).tolist(),
+            np.round(table["lon"].to_numpy(float), 6).tolist(),
+            np.round(table["lat"].to_numpy(float), 6).tolist(),
+            states.tolist(),
+            critical.tolist(),
+            _numbers(h12),
+            _numbers(etr),
             strict=True,
         )
     ]
@@ -114,45 +121,37 @@ def networks(assessment: Assessment) -> dict[str, Any]:
     branches = city.branches
     start = nodes.reindex(branches["from_node"]).to_numpy(float)
     end = nodes.reindex(branches["to_node"]).to_numpy(float)
-    features = []
-    for k, (ident, network, kind, name, a, b) in enumerate(
-        zip(
-            branches["id"],
-            branches["network"],
-            branches["kind"],
-            branches["name"],
-            branches["from_node"],
-            branches["to_node"],
+    damaged_rows = branches["id"].isin(damaged).to_numpy()
+    dead_rows = (
+        branches["from_node"].isin(unsupplied).to_numpy()
+        & branches["to_node"].isin(unsupplied).to_numpy()
+    )
+    states = np.select([damaged_rows, dead_rows], ["damaged", "dead"], "ok")
+    drawn = np.isfinite(start).all(axis=1) & np.isfinite(end).all(axis=1)
+    rows = np.flatnonzero(drawn)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [a, b]},
+            "properties": {
+                "id": ident,
+                "network": network,
+                "kind": kind,
+                "name": name,
+                "state": state,
+            },
+        }
+        for ident, network, kind, name, state, a, b in zip(
+            branches["id"].to_numpy()[rows].tolist(),
+            branches["network"].to_numpy()[rows].tolist(),
+            branches["kind"].to_numpy()[rows].tolist(),
+            branches["name"].to_numpy()[rows].tolist(),
+            states[rows].tolist(),
+            np.round(start[rows], 6).tolist(),
+            np.round(end[rows], 6).tolist(),
             strict=True,
         )
-    ):
-        if not (np.isfinite(start[k]).all() and np.isfinite(end[k]).all()):
-            continue
-        if ident in damaged:
-            state = "damaged"
-        elif a in unsupplied and b in unsupplied:
-            state = "dead"
-        else:
-            state = "ok"
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "LineString",
-                    "coordinates": [
-                        [round(start[k][0], 6), round(start[k][1], 6)],
-                        [round(end[k][0], 6), round(end[k][1], 6)],
-                    ],
-                },
-                "properties": {
-                    "id": ident,
-                    "network": network,
-                    "kind": kind,
-                    "name": name,
-                    "state": state,
-                },
-            }
-        )
+    ]
     return _collection(features)
 
 
@@ -162,18 +161,24 @@ def assets(assessment: Assessment) -> dict[str, Any]:
     damaged = set(assessment.impact.damaged_asset_ids)
     nodes = city.nodes
     features = [
-        _point(
-            float(lon),
-            float(lat),
-            {"id": ident, "network": net, "kind": kind, "name": name, "damaged": ident in damaged},
-        )
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
+                "id": ident,
+                "network": net,
+                "kind": kind,
+                "name": name,
+                "damaged": ident in damaged,
+            },
+        }
         for ident, net, kind, name, lon, lat in zip(
-            nodes["id"],
-            nodes["network"],
-            nodes["kind"],
-            nodes["name"],
-            nodes["lon"],
-            nodes["lat"],
+            nodes["id"].tolist(),
+            nodes["network"].tolist(),
+            nodes["kind"].tolist(),
+            nodes["name"].tolist(),
+            np.round(nodes["lon"].to_numpy(float), 6).tolist(),
+            np.round(nodes["lat"].to_numpy(float), 6).tolist(),
             strict=True,
         )
     ]

@@ -28,7 +28,7 @@ from warmgrid.store.errors import ConflictError
 from warmgrid.web import figures, layers, timeline
 from warmgrid.web.events import event_stream
 from warmgrid.web.public import PublicView, alert_card
-from warmgrid.web.state import LiveState
+from warmgrid.web.state import LiveState, dumps
 
 console = APIRouter(prefix="/console", tags=["console"])
 public = APIRouter(prefix="/public", tags=["public"])
@@ -76,10 +76,6 @@ def _json(body: bytes) -> Response:
     return Response(content=body, media_type="application/json")
 
 
-def _dumps(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), allow_nan=False).encode()
-
-
 @console.get("/figures", response_class=Response, responses=JSON_RESPONSE)
 def get_figures(_: Viewer, request: Request) -> Response:
     """Key figures of the current situation."""
@@ -125,7 +121,7 @@ def get_layers(_: Viewer, request: Request, at: AsOf = None) -> Response:
     if when is None:
         return _json(live.json("layers", _layers))
     assessment = live.assessment(when)
-    return _json(_dumps(_layers(assessment, timeline.elapsed_hours(assessment, when))))
+    return _json(dumps(_layers(assessment, timeline.elapsed_hours(assessment, when))))
 
 
 @console.get("/timeline")
