@@ -159,3 +159,5 @@ def test_a_time_without_its_offset_is_refused(edited) -> None:
     answer = client.get("/console/situation?at=2026-11-26T06:00:00", headers=headers)
     assert answer.status_code == 422 and answer.json()["field"] == "at"
     assert client.get("/console/situation?at=yesterday", headers=headers).status_code == 422
+    far = client.get("/console/situation?at=0001-01-01T00:00:00%2B14:00", headers=headers)
+    assert far.status_code == 422 and far.json()["field"] == "at"

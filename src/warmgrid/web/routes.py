@@ -101,9 +101,13 @@ def _layers(assessment: Assessment, elapsed_h: float = 0.0) -> dict[str, Any]:
 
 
 def _as_of(at: datetime | None) -> datetime | None:
-    if at is not None and at.tzinfo is None:
-        raise InputError("at", "a time with its UTC offset, e.g. 2026-11-26T06:00:00+02:00")
-    return at
+    """``at`` in UTC; an :class:`InputError` without an offset or outside 1970–2200."""
+    if at is None:
+        return None
+    expected = "a time with its UTC offset between 1970 and 2200, e.g. 2026-11-26T06:00:00+02:00"
+    if at.tzinfo is None or not 1970 <= at.year <= 2200:
+        raise InputError("at", expected)
+    return at.astimezone(UTC)
 
 
 AsOf = Annotated[

@@ -663,6 +663,7 @@ function setupForms() {
 // ---------- timeline (replay of the log) ----------
 
 const MINUTE_MS = 60000;
+const MAX_SUGGESTIONS = 1000;
 
 function setupTimeline() {
   const range = $("tl-range");
@@ -831,8 +832,13 @@ async function showLayers(data) {
     const bounds = wg.bounds(data.buildings, data.warming_centres);
     const wide = window.innerWidth >= 900;
     if (bounds) map.fitBounds(bounds, {padding: {top: 30, bottom: 30, right: 30, left: wide ? 300 : 30}, animate: false});
-    $("search-list").replaceChildren(...data.buildings.features
-      .filter((f) => f.properties.name).map((f) => wg.el("option", {value: f.properties.name})));
+    // Suggestions only: a datalist of every name of a large city costs seconds to build.
+    const names = [];
+    for (const f of data.buildings.features) {
+      if (f.properties.name) names.push(f.properties.name);
+      if (names.length === MAX_SUGGESTIONS) break;
+    }
+    $("search-list").replaceChildren(...names.map((name) => wg.el("option", {value: name})));
   }
 }
 
