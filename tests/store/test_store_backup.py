@@ -12,6 +12,7 @@ from warmgrid.cli import app
 from warmgrid.incidents import log
 from warmgrid.incidents.domain import DamageIn, IncidentIn, IncidentPatch, ReportIn
 from warmgrid.store import Role, Store, add_user, alert_log, create_token, open_store
+from warmgrid.store.browser_sessions import open_session
 from warmgrid.store.models import AssessmentRecord, PlanRecord
 from warmgrid.store.tokens import Principal
 
@@ -39,7 +40,8 @@ def _fill(store: Store, make_cap) -> None:
     )
     with store.write() as session:
         olena = add_user(session, "olena", Role.APPROVER, "cli:root")
-        create_token(session, olena, Role.APPROVER, "cli:root")
+        token = create_token(session, olena, Role.APPROVER, "cli:root")[0]
+        open_session(session, Principal(token.id, "olena", Role.APPROVER, olena.id), 3600.0)
         petro = add_user(session, "petro", Role.APPROVER, "cli:root")
         incident_id = log.create_incident(session, incident, "olena#1").id
         log.add_report(session, incident_id, report, "olena#1", "key-1", user_id=olena.id)

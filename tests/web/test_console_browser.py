@@ -149,6 +149,12 @@ def test_the_whole_story(browser: Any, server: Server, watch: Watch) -> None:
     public.wait_for_selector("body[data-ready=true]")
     card = public.locator(f'article[data-alert="{alert_id}"]')
     assert card.locator("h3").text_content() == preview["texts"]["en"]["headline"]
+    shares = public.eval_on_selector_all(
+        "#areas tr[data-share]", "rows => rows.map((row) => Number(row.dataset.share))"
+    )
+    published = httpx.get(f"{server.base}/public/data").json()["alerts"]
+    assert shares == [f["properties"]["share_out"] for a in published for f in a["areas"]]
+    assert all(0 < share <= 1 for share in shares)
     screenshot(public, "public-en")
     public.click("button[data-lang=uk]")
     assert card.locator("h3").text_content() == preview["texts"]["uk"]["headline"]
@@ -271,3 +277,47 @@ def test_bad_input_gets_a_message_next_to_its_field(
     assert page.get_attribute("#dmg-assets", "aria-describedby") == "dmg-assets-error"
     # the browser logs the refused request as an error; it is the point of this test
     watch.errors.clear()
+
+
+def test_moving_the_timeline_back_shows_the_earlier_situation(
+    browser: Any, server: Server, watch: Watch
+) -> None:
+    page = sign_in(browser, server, watch, "viewer")
+    figures = page.locator("#figures")
+    live_heat = figures.get_attribute("data-people-without-heat")
+    assert int(live_heat or 0) > 0
+    page.wait_for_selector("#tl-ticks option", state="attached")
+    page.locator("#tl-range").fill("0")  # the first moment: before the strike
+    page.wait_for_selector("body[data-as-of]")
+    assert figures.get_attribute("data-people-without-heat") == "0"
+    shown = page.get_attribute("body", "data-as-of")
+    api = httpx.get(
+        f"{server.base}/console/situation",
+        params={"at": shown},
+        headers={"Authorization": f"Bearer {server.tokens['viewer']}"},
+    ).json()
+    assert api["figures"]["people_without_heat"] == 0
+    buildings = page.evaluate(
+        "() => state.layers.buildings.features"
+        ".filter((f) => f.properties.state !== 'served').length"
+    )
+    assert buildings == 0
+    six_hours = page.evaluate(
+        "() => String(Math.round((Date.parse('2026-11-26T08:40:00+02:00')"
+        " - state.timeline.start) / 60000))"
+    )
+    page.locator("#tl-range").fill(six_hours)
+    page.wait_for_function(
+        "() => (document.body.dataset.asOf || '').startsWith('2026-11-26T08:40')"
+    )
+    expected = httpx.get(
+        f"{server.base}/console/situation",
+        params={"at": page.get_attribute("body", "data-as-of")},
+        headers={"Authorization": f"Bearer {server.tokens['viewer']}"},
+    ).json()["figures"]
+    assert expected["people_without_heat"] > 0
+    assert figures.get_attribute("data-people-without-heat") == str(expected["people_without_heat"])
+    screenshot(page, "console-timeline-replay")
+    page.click("#tl-live")
+    page.wait_for_function("() => !document.body.dataset.asOf")
+    assert figures.get_attribute("data-people-without-heat") == live_heat

@@ -299,3 +299,47 @@ def test_without_a_scenario_the_console_data_says_what_is_missing(tmp_path: Path
         assert client.get("/").status_code == 200
         assert client.get("/public/data").json()["alerts"] == []
     store.close()
+
+
+def _inside(x: float, y: float, ring: list[list[float]]) -> bool:
+    """Even-odd ray casting (points on the outline do not occur in the demo city)."""
+    crossings = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            crossings = not crossings
+    return crossings
+
+
+def test_public_areas_are_shaded_by_the_share_of_people_out(web, city) -> None:
+    client, tokens = web
+    _publish_all(client, tokens)
+    data = client.get("/public/data").json()
+    figures = client.get("/console/figures", headers=bearer(tokens, "viewer")).json()
+    impact = client.app.state.live.assessment().impact
+    out_mask = impact.building_without_power | impact.building_without_heat
+    areas = [feature for alert in data["alerts"] for feature in alert["areas"]]
+    assert len(areas) >= 2
+    shares = []
+    for feature in areas:
+        ring = feature["geometry"]["coordinates"][0]
+        people = out = 0
+        for lon, lat, population, lost in zip(
+            city.buildings["lon"],
+            city.buildings["lat"],
+            city.buildings["population"],
+            out_mask,
+            strict=True,
+        ):
+            if _inside(lon, lat, ring):
+                people += int(population)
+                out += int(population) if lost else 0
+        properties = feature["properties"]
+        assert properties["people"] == people
+        assert properties["people_out"] == out
+        assert properties["share_out"] == pytest.approx(out / people, abs=1e-4)
+        assert properties["etr"] is not None and properties["updated"]
+        shares.append(properties["share_out"])
+    total_out = sum(f["properties"]["people_out"] for f in areas)
+    assert total_out == impact.people_without_power_or_heat
+    assert total_out >= max(figures["people_without_power"], figures["people_without_heat"])
+    assert 0 < min(shares) <= max(shares) <= 1

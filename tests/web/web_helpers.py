@@ -43,8 +43,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(directory: Path) -> tuple[Server, uvicorn.Server, threading.Thread]:
-    """A seeded store in ``directory`` and the console's app served on 127.0.0.1."""
+def start_server(
+    directory: Path, basemap: Path | None = None
+) -> tuple[Server, uvicorn.Server, threading.Thread]:
+    """A seeded store in ``directory`` and the console's app served on 127.0.0.1 (with
+    ``basemap`` as its PMTiles base map)."""
     url = f"sqlite:///{directory / 'console.db'}"
     city = demo_city()
     store = open_store(url)
@@ -55,7 +58,7 @@ def start_server(directory: Path) -> tuple[Server, uvicorn.Server, threading.Thr
             tokens[name] = create_token(
                 session, add_user(session, name, role, "test"), role, "test"
             )[1]
-    app = create_app(url, city, store=store, scenario=demo_scenario())
+    app = create_app(url, city, store=store, scenario=demo_scenario(), basemap=basemap)
     app.state.live.assessment()
     port = free_port()
     config = uvicorn.Config(
@@ -121,3 +124,55 @@ def sign_in(browser: Any, server: Server, watch: Watch, role: str, **options: An
     page.click("#signin-form button[type=submit]")
     page.wait_for_selector("body[data-ready=true][data-boards=true]", timeout=30_000)
     return page
+
+
+def tiny_basemap(path: Path, zooms: range = range(10, 15)) -> Path:
+    """A small raster PMTiles v3 archive over the demo city: one plain PNG per tile, a
+    different grey per zoom (written with the ``pmtiles`` package)."""
+    import io
+    import math
+
+    from PIL import Image
+    from pmtiles.tile import Compression, TileType, zxy_to_tileid
+    from pmtiles.writer import Writer
+
+    west, south, east, north = 30.46, 50.41, 30.56, 50.49
+
+    def tile_xy(lon: float, lat: float, zoom: int) -> tuple[int, int]:
+        n = 2**zoom
+        rad = math.radians(lat)
+        y = (1.0 - math.asinh(math.tan(rad)) / math.pi) / 2.0 * n
+        return int((lon + 180.0) / 360.0 * n), int(y)
+
+    tiles = []
+    for zoom in zooms:
+        x0, y0 = tile_xy(west, north, zoom)
+        x1, y1 = tile_xy(east, south, zoom)
+        png = io.BytesIO()
+        Image.new("RGB", (256, 256), (200 - 8 * zoom, 205 - 8 * zoom, 210 - 8 * zoom)).save(
+            png, "PNG"
+        )
+        tiles += [
+            (zxy_to_tileid(zoom, x, y), png.getvalue())
+            for x in range(x0, x1 + 1)
+            for y in range(y0, y1 + 1)
+        ]
+    with path.open("wb") as stream:
+        writer = Writer(stream)
+        for tile_id, data in sorted(tiles):
+            writer.write_tile(tile_id, data)
+        writer.finalize(
+            {
+                "tile_type": TileType.PNG,
+                "tile_compression": Compression.NONE,
+                "min_zoom": zooms.start,
+                "max_zoom": zooms.stop - 1,
+                "min_lon_e7": int(west * 1e7),
+                "min_lat_e7": int(south * 1e7),
+                "max_lon_e7": int(east * 1e7),
+                "max_lat_e7": int(north * 1e7),
+                "center_zoom": 12,
+            },
+            {"name": "warmgrid test base map"},
+        )
+    return path

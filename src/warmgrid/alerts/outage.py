@@ -266,6 +266,7 @@ def _info(facts: _AreaFacts, shape: CapPolygon, language: str, issuer: Issuer, c
             NamedValue("PeopleWithoutPower", str(facts.people_power)),
             NamedValue("PeopleWithoutHeat", str(facts.people_heat)),
             *backup_parameters,
+            NamedValue("PeopleOut", str(facts.people_affected)),
         ),
         areas=(
             Area(

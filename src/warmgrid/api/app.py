@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from threading import Lock
 from typing import Any
 
@@ -55,6 +56,7 @@ def create_app(
     deployment: Deployment | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
     scenario: Any = None,
+    basemap: Path | None = None,
 ) -> FastAPI:
     """An app serving the store at ``store_url`` (opened and migrated now).
 
@@ -63,7 +65,8 @@ def create_app(
     open store; ``deployment`` holds the CAP sender, sender name and public base URL;
     larger request bodies than ``max_body_bytes`` are refused (413).
     ``scenario`` (a :class:`warmgrid.scenario.spec.Scenario`: weather, crews, warming
-    centres) with the city feeds the console's situation (:mod:`warmgrid.web`).
+    centres) with the city feeds the console's situation (:mod:`warmgrid.web`);
+    ``basemap`` (a PMTiles file) is served with byte ranges as the pages' base map.
     """
     from warmgrid.web import install_web
 
@@ -98,7 +101,7 @@ def create_app(
     app.state.compiled_city = compiled_city
     app.state.deployment = deployment or Deployment()
     app.state.tokens = TokenCache()
-    app.state.sessions = SessionStore()
+    app.state.sessions = SessionStore(opened)
     app.state.group_commit = GroupCommit(opened)
     app.state.feed = FeedCache()
     app.add_middleware(
@@ -121,7 +124,7 @@ def create_app(
     app.include_router(routes_rotation.internal)
     app.include_router(routes_rotation.public)
     app.include_router(sessions.router)
-    install_web(app, city, scenario)
+    install_web(app, city, scenario, basemap)
 
     @app.get("/health", tags=["public"])
     async def health() -> dict[str, str]:

@@ -13,7 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from warmgrid.api.session_store import session_token
+from warmgrid.api.session_store import session_principal
 from warmgrid.store import Principal, Role, Store, authenticate
 
 TOKEN_CACHE_SECONDS = 5.0
@@ -75,8 +75,9 @@ async def get_principal(
     :mod:`warmgrid.api.session_store`); 401 when absent or unknown."""
     secret = credentials.credentials if credentials is not None else None
     if not secret:
-        secret = session_token(request)
-    if not secret:
+        signed_in = await session_principal(request)
+        if signed_in is not None:
+            return signed_in
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "an API token is required (Authorization: Bearer …)",

@@ -49,6 +49,7 @@ def disable_user(user_id: RecordId, who: Admin, store: StoreDep, request: Reques
     with store.write() as session:
         out = UserOut.model_validate(users.disable_user(session, user_id, who.actor))
     request.app.state.tokens.clear()
+    request.app.state.sessions.forget()
     return out
 
 
@@ -80,6 +81,7 @@ def revoke_token(token_id: RecordId, who: Admin, store: StoreDep, request: Reque
     with store.write() as session:
         out = TokenOut.model_validate(tokens.revoke_token(session, token_id, who.actor))
     request.app.state.tokens.clear()
+    request.app.state.sessions.forget()
     return out
 
 

@@ -1,16 +1,16 @@
 """``GET /report``: the situation report of the server's current situation (any role).
 
-The situation is the server's scenario (``app.state.scenario``, when it serves one) with
-the damage confirmed in the incident log added, run through the one scenario pipeline;
-without a scenario, the confirmed damage on the server's city under default settings.
-The report's time is now; incidents and published alerts come from the store.
+The situation is the console's (:func:`warmgrid.scenario.situation.situation_scenario`:
+the server's scenario with the damage confirmed in the incident log as its damage, the
+very assessment the console shows); without a scenario, the confirmed damage on the
+server's city under default settings starting now. The report's time is now; incidents
+and published alerts come from the store.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -22,20 +22,6 @@ from warmgrid.store.errors import ConflictError
 router = APIRouter(tags=["report"])
 
 REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'"
-
-
-def current_scenario(state: Any, city: Any, asset_ids: list[str], now: datetime) -> Any:
-    """The server's scenario with the confirmed ``asset_ids`` added to its damage."""
-    from warmgrid.impact import Damage
-    from warmgrid.scenario.spec import parse_scenario
-
-    base = getattr(state, "scenario", None)
-    if base is None:
-        base = parse_scenario(
-            {"name": f"{city.name}: confirmed damage", "city": city.name, "start": now}, "server"
-        )
-    assets = tuple(dict.fromkeys((*base.damage.asset_ids, *asset_ids)))
-    return replace(base, damage=Damage(asset_ids=assets, areas=base.damage.areas))
 
 
 @router.get(
@@ -64,11 +50,16 @@ def get_report(
     from warmgrid.report.from_store import logged_incidents, published_alerts
     from warmgrid.report.write import MEDIA_TYPES, render
     from warmgrid.scenario.run import run_scenario
+    from warmgrid.scenario.situation import situation_scenario
 
     now = datetime.now(UTC).replace(microsecond=0)
-    with store.read() as session:
-        asset_ids = log.confirmed_asset_ids(session)
-    assessment = run_scenario(current_scenario(request.app.state, city, asset_ids, now), city)
+    live = request.app.state.live
+    if live is not None:
+        assessment = live.assessment()
+    else:
+        with store.read() as session:
+            asset_ids = log.confirmed_asset_ids(session)
+        assessment = run_scenario(situation_scenario(None, city, asset_ids, now), city)
     facts = report_facts(
         assessment,
         number=number,

@@ -5,11 +5,12 @@ See :mod:`warmgrid.api.session_store` for the cookie, CSRF and rate-limit rules.
 
 from __future__ import annotations
 
-import time
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from warmgrid.api.deps import principal_for_token
 from warmgrid.api.session_store import SESSION_COOKIE, SessionStore
@@ -51,7 +52,7 @@ async def sign_in(data: SignIn, request: Request, response: Response) -> Session
     if principal is None:
         sessions.failed(client)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or revoked API token")
-    session_id, record = sessions.open(data.token)
+    session_id, record = await run_in_threadpool(sessions.open, principal)
     response.set_cookie(
         SESSION_COOKIE,
         session_id,
@@ -73,15 +74,14 @@ async def sign_in(data: SignIn, request: Request, response: Response) -> Session
 async def current_session(request: Request) -> SessionOut:
     """The signed-in user of this browser (``signed_in`` false when there is none)."""
     sessions: SessionStore = request.app.state.sessions
-    record = sessions.get(request.cookies.get(SESSION_COOKIE))
-    principal = await principal_for_token(request, record.token) if record else None
-    if record is None or principal is None:
+    record = await sessions.get(request.cookies.get(SESSION_COOKIE))
+    if record is None:
         return SessionOut(signed_in=False)
     return SessionOut(
-        name=principal.name,
-        role=principal.role.value,
+        name=record.principal.name,
+        role=record.principal.role.value,
         csrf_token=record.csrf,
-        expires_in_s=max(0, int(record.expires_at - time.time())),
+        expires_in_s=max(0, int((record.expires_at - datetime.now(UTC)).total_seconds())),
     )
 
 
@@ -89,7 +89,10 @@ async def current_session(request: Request) -> SessionOut:
 async def sign_out(request: Request) -> Response:
     """Sign out: ends the session and clears the cookie."""
     sessions: SessionStore = request.app.state.sessions
-    sessions.close(request.cookies.get(SESSION_COOKIE))
+    session_id = request.cookies.get(SESSION_COOKIE)
+    record = await sessions.get(session_id)
+    if session_id and record is not None:
+        await run_in_threadpool(sessions.close, session_id, record.principal.actor)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response

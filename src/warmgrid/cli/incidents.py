@@ -188,6 +188,10 @@ def serve(
     demo_tokens: Annotated[
         bool, typer.Option(help="Create and print demo operator, approver and viewer tokens.")
     ] = False,
+    basemap: Annotated[
+        str | None,
+        typer.Option(help="A local PMTiles base map (served with HTTP Range requests)."),
+    ] = None,
 ) -> None:
     """Serve the console (/), the public page (/public) and the HTTP API (OpenAPI at
     /docs) on the store."""
@@ -197,7 +201,9 @@ def serve(
     from warmgrid.api import create_app
     from warmgrid.incidents.seed import seed_if_empty
     from warmgrid.store import open_store
+    from warmgrid.web.basemap import check_basemap
 
+    basemap_file = check_basemap(basemap) if basemap else None
     if seed_demo and city != "demo":
         raise InputError("--seed-demo", "the demo incidents belong to the demo city (--city demo)")
     deployment = Deployment.checked(sender, sender_name, public_url)
@@ -212,7 +218,9 @@ def serve(
             if added
             else "the store already holds incidents: nothing seeded"
         )
-    app = create_app(url, the_city, store=store, deployment=deployment, scenario=spec)
+    app = create_app(
+        url, the_city, store=store, deployment=deployment, scenario=spec, basemap=basemap_file
+    )
     if app.state.live is not None:
         app.state.live.assessment()
     address = f"http://{host}:{port}"

@@ -11,7 +11,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy import Table, bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -299,8 +299,10 @@ def confirm_damage(
     data: DamageIn,
     actor: str,
     distance_m: float | None = None,
+    at: datetime | None = None,
 ) -> DamageLink:
-    """Link an asset to an incident as confirmed damage (again, if it was retracted)."""
+    """Link an asset to an incident as confirmed damage (again, if it was retracted),
+    confirmed now or ``at`` (a replayed log, such as the demo's, gives its own time)."""
     incident = get_incident(session, incident_id)
     if incident.status == IncidentStatus.RULED_OUT.value:
         raise ConflictError(f"incident {incident_id} is ruled out; it damaged nothing")
@@ -316,7 +318,7 @@ def confirm_damage(
         session.add(link)
     link.distance_m = distance_m
     link.note = data.note
-    link.confirmed_at = utcnow()
+    link.confirmed_at = at or utcnow()
     link.confirmed_by = actor
     link.retracted_at = None
     link.retracted_by = None
@@ -362,15 +364,42 @@ def damage_links(session: Session, incident_id: int) -> list[DamageLink]:
     )
 
 
-def confirmed_asset_ids(session: Session, incident_ids: list[int] | None = None) -> list[str]:
-    """Asset ids of current confirmed damage (not retracted, incident not ruled out)."""
+def confirmed_asset_ids(
+    session: Session, incident_ids: list[int] | None = None, as_of: datetime | None = None
+) -> list[str]:
+    """Asset ids of current confirmed damage (not retracted, incident not ruled out);
+    with ``as_of``, of the damage confirmed at that moment: confirmed by then, not yet
+    retracted, its incident not ruled out by then (after its revisions up to then). A
+    link retracted and confirmed again counts from its last confirmation."""
     query = (
-        select(DamageLink.asset_id)
+        select(DamageLink.asset_id, DamageLink.incident_id)
         .join(Incident, Incident.id == DamageLink.incident_id)
-        .where(DamageLink.retracted_at.is_(None), Incident.status != "ruled_out")
         .distinct()
         .order_by(DamageLink.asset_id)
     )
     if incident_ids is not None:
         query = query.where(DamageLink.incident_id.in_(incident_ids))
-    return list(session.scalars(query))
+    if as_of is None:
+        query = query.where(DamageLink.retracted_at.is_(None), Incident.status != "ruled_out")
+        return list(dict.fromkeys(row.asset_id for row in session.execute(query)))
+    query = query.where(
+        DamageLink.confirmed_at <= as_of,
+        or_(DamageLink.retracted_at.is_(None), DamageLink.retracted_at > as_of),
+    )
+    rows = session.execute(query).all()
+    ruled_out = _ruled_out_as_of(session, {row.incident_id for row in rows}, as_of)
+    return list(dict.fromkeys(row.asset_id for row in rows if row.incident_id not in ruled_out))
+
+
+def _ruled_out_as_of(session: Session, incident_ids: set[int], as_of: datetime) -> set[int]:
+    """Which of ``incident_ids`` were ruled out at ``as_of`` (by their last revision then)."""
+    if not incident_ids:
+        return set()
+    status: dict[int, str] = {}
+    for revision in session.scalars(
+        select(IncidentRevision)
+        .where(IncidentRevision.incident_id.in_(incident_ids), IncidentRevision.changed_at <= as_of)
+        .order_by(IncidentRevision.incident_id, IncidentRevision.revision)
+    ):
+        status[revision.incident_id] = str(revision.state.get("status", ""))
+    return {ident for ident, value in status.items() if value == IncidentStatus.RULED_OUT.value}

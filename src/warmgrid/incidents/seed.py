@@ -3,9 +3,10 @@
 The scenario (:func:`warmgrid.scenario.spec.demo_scenario`) names the damage: CHP-5's
 transformers (a strike) and debris areas. Each becomes an incident with the reports of
 its sources (package data ``incidents/data/demo_sources.json``) and its confirmed
-damage: the named assets, and for a debris area the assets within its radius. An
-air-raid alert precedes them. The assessment of the seeded store is therefore the
-impact of the scenario's damage.
+damage: the named assets, and for a debris area the assets within its radius, confirmed
+on the scenario's clock (five minutes after the incident's last report), so that the
+console's timeline replays the story. An air-raid alert precedes them. The assessment
+of the seeded store is therefore the impact of the scenario's damage.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from warmgrid.store import Store
 from warmgrid.store.models import Incident
 
 SEED_ACTOR = "warmgrid-seed"
+CONFIRMED_AFTER = timedelta(minutes=5)  # damage is confirmed this long after the last report
 
 
 def demo_sources() -> dict[str, Any]:
@@ -53,8 +55,13 @@ def _add(
     incident = log.create_incident(session, IncidentIn.model_validate(data), SEED_ACTOR)
     for report in reports:
         log.add_report(session, incident.id, report, SEED_ACTOR)
+    confirmed_at = max((r.received_at for r in reports), default=None)
+    if confirmed_at is not None:
+        confirmed_at += CONFIRMED_AFTER
     for asset_id in damage:
-        log.confirm_damage(session, incident.id, DamageIn(asset_id=asset_id), SEED_ACTOR)
+        log.confirm_damage(
+            session, incident.id, DamageIn(asset_id=asset_id), SEED_ACTOR, at=confirmed_at
+        )
     for status in statuses:
         patch = IncidentPatch(status=IncidentStatus(status), reason="demo scenario")
         log.revise_incident(session, incident.id, patch, SEED_ACTOR)

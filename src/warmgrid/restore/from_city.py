@@ -86,19 +86,29 @@ DEFAULT_ROAD_FACTOR = 1.4
 
 
 def _asset_table(city: City) -> dict[str, tuple[str, str, float, float]]:
-    """Asset id → (network, kind, lon, lat) for sources, branches and nodes."""
-    nodes = city.nodes.set_index("id")
+    """Asset id → (network, kind, lon, lat) for sources, branches and nodes (a branch at
+    the middle of its known end nodes; NaN when neither is known)."""
+    nodes = city.nodes.set_index("id")[["lon", "lat"]]
     out: dict[str, tuple[str, str, float, float]] = {}
-    for row in city.nodes.itertuples(index=False):
-        out[row.id] = (row.network, row.kind, float(row.lon), float(row.lat))
-    for row in city.sources.itertuples(index=False):
-        lon, lat = nodes.at[row.node, "lon"], nodes.at[row.node, "lat"]
-        out[row.id] = (row.network, row.kind, float(lon), float(lat))
-    for row in city.branches.itertuples(index=False):
-        ends = [n for n in (row.from_node, row.to_node) if n in nodes.index]
-        lon = float(np.mean([nodes.at[n, "lon"] for n in ends]))
-        lat = float(np.mean([nodes.at[n, "lat"] for n in ends]))
-        out[row.id] = (row.network, row.kind, lon, lat)
+    frames = [
+        (city.nodes, city.nodes[["lon", "lat"]].to_numpy(float)),
+        (city.sources, nodes.reindex(city.sources["node"]).to_numpy(float)),
+    ]
+    ends = np.stack(
+        [
+            nodes.reindex(city.branches["from_node"]).to_numpy(float),
+            nodes.reindex(city.branches["to_node"]).to_numpy(float),
+        ]
+    )
+    known = np.isfinite(ends)
+    with np.errstate(invalid="ignore"):
+        middle = np.where(known, ends, 0.0).sum(axis=0) / known.sum(axis=0)
+    frames.append((city.branches, middle))
+    for frame, where in frames:
+        for ident, network, kind, (lon, lat) in zip(
+            frame["id"], frame["network"], frame["kind"], where.tolist(), strict=True
+        ):
+            out[ident] = (network, kind, lon, lat)
     return out
 
 

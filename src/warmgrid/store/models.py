@@ -291,3 +291,22 @@ class RotationRecord(Base):
     created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     starts_at: Mapped[datetime] = mapped_column()
     schedule: Mapped[dict[str, Any]] = mapped_column()
+
+
+class BrowserSessionRecord(Base):
+    """A browser signed in with an API token (the console's session cookie).
+
+    Only the SHA-256 of the session id is kept, so a copy of the store signs nobody in.
+    The session acts as its token: revoking the token (or disabling its user) ends it.
+    ``ended_at`` is set on sign-out.
+    """
+
+    __tablename__ = "browser_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)

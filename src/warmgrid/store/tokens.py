@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -93,10 +94,16 @@ def create_token(
 
 def authenticate(session: Session, secret: str) -> Principal | None:
     """The principal holding ``secret``, or ``None`` when unknown, revoked or disabled."""
+    return principal_where(session, ApiToken.token_sha256 == hash_secret(secret))
+
+
+def principal_where(session: Session, condition: Any) -> Principal | None:
+    """The principal of the token matching ``condition`` (a SQL condition on
+    :class:`ApiToken`), or ``None`` when there is none or it is revoked or disabled."""
     found = session.execute(
         select(ApiToken, User)
         .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_sha256 == hash_secret(secret), ApiToken.revoked_at.is_(None))
+        .where(condition, ApiToken.revoked_at.is_(None))
     ).first()
     if found is None or found.User.disabled_at is not None:
         return None

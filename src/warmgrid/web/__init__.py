@@ -8,15 +8,17 @@ which the Content-Security-Policy of every page also enforces.
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from warmgrid.scenario.spec import Scenario
 from warmgrid.web import routes
+from warmgrid.web.basemap import install_basemap, with_basemap
 from warmgrid.web.events import ChangeMiddleware, Changes
 from warmgrid.web.public import PublicView
 from warmgrid.web.state import LiveState
@@ -60,8 +62,11 @@ class PageHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def install_web(app: FastAPI, city: Any, scenario: Scenario | None) -> None:
-    """Add the console, the public page, their data routes and live updates to ``app``.
+def install_web(
+    app: FastAPI, city: Any, scenario: Scenario | None, basemap: Path | None = None
+) -> None:
+    """Add the console, the public page, their data routes and live updates to ``app``;
+    ``basemap`` (a checked PMTiles file, :mod:`warmgrid.web.basemap`) under the maps.
 
     Without a city or a scenario the pages load but their data routes answer 409.
     """
@@ -76,13 +81,19 @@ def install_web(app: FastAPI, city: Any, scenario: Scenario | None) -> None:
     app.include_router(routes.console)
     app.include_router(routes.events)
     app.include_router(routes.public)
+    install_basemap(app, basemap)
     folder = static_dir()
     app.mount("/static", StaticFiles(directory=folder), name="static")
+    pages = {
+        name: with_basemap(Path(folder, f"{name}.html").read_text(encoding="utf-8"), basemap)
+        for name in ("console", "public")
+    }
+    headers = {"Cache-Control": "no-cache"}
 
     @app.get("/", include_in_schema=False)
-    async def console_page() -> FileResponse:
-        return FileResponse(f"{folder}/console.html", headers={"Cache-Control": "no-cache"})
+    async def console_page() -> HTMLResponse:
+        return HTMLResponse(pages["console"], headers=headers)
 
     @app.get("/public", include_in_schema=False)
-    async def public_page() -> FileResponse:
-        return FileResponse(f"{folder}/public.html", headers={"Cache-Control": "no-cache"})
+    async def public_page() -> HTMLResponse:
+        return HTMLResponse(pages["public"], headers=headers)

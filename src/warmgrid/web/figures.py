@@ -15,7 +15,7 @@ from warmgrid.errors import UnknownIdError
 from warmgrid.impact.words import Labeller, steps_to_dict
 from warmgrid.restore.plan import plan_to_dict
 from warmgrid.scenario.run import Assessment
-from warmgrid.web.layers import building_states, hours_to_12c
+from warmgrid.web.layers import building_states, hours_to_12c, services_lost
 
 NEXT_ETRS = 5
 
@@ -30,28 +30,35 @@ def _at(assessment: Assessment, hours: float | None) -> str | None:
     return (assessment.scenario.start + timedelta(hours=hours)).isoformat(timespec="minutes")
 
 
-def _critical(assessment: Assessment, service: str) -> list[dict[str, str]]:
-    table = assessment.city.buildings.set_index("id")
+def _critical(assessment: Assessment, service: str, out: np.ndarray) -> list[dict[str, str]]:
+    table = assessment.city.buildings
+    still_out = set(table["id"].to_numpy()[out])
+    rows = table.set_index("id")
     return [
-        {"id": ident, "name": str(table.at[ident, "name"]), "use": str(table.at[ident, "use"])}
+        {"id": ident, "name": str(rows.at[ident, "name"]), "use": str(rows.at[ident, "use"])}
         for ident in assessment.impact.critical_without(service)
+        if ident in still_out
     ]
 
 
-def key_figures(assessment: Assessment) -> dict[str, Any]:
+def key_figures(assessment: Assessment, elapsed_h: float = 0.0) -> dict[str, Any]:
     """People and critical facilities without power and heat, the first flats below 12 and
-    5 °C, the heat network's drain deadline and the next ETRs."""
+    5 °C, the heat network's drain deadline and the next ETRs; ``elapsed_h`` hours after
+    the start (the timeline), without what the plan has given back by then."""
     impact = assessment.impact
     cool = assessment.cooldown
+    power, heat, _ = services_lost(assessment, elapsed_h)
+    people = assessment.compiled.building_population
     out: dict[str, Any] = {
         "start": assessment.scenario.start.isoformat(timespec="minutes"),
+        "elapsed_h": round(float(elapsed_h), 2),
         "damaged_assets": impact.damaged_asset_ids,
-        "people_without_power": impact.people_without_power,
-        "people_without_heat": impact.people_without_heat,
-        "buildings_without_power": int(impact.building_without_power.sum()),
-        "buildings_without_heat": int(impact.building_without_heat.sum()),
-        "critical_without_power": _critical(assessment, "power"),
-        "critical_without_heat": _critical(assessment, "heat"),
+        "people_without_power": int(people[power].sum()),
+        "people_without_heat": int(people[heat].sum()),
+        "buildings_without_power": int(power.sum()),
+        "buildings_without_heat": int(heat.sum()),
+        "critical_without_power": _critical(assessment, "power", power),
+        "critical_without_heat": _critical(assessment, "heat", heat),
     }
     for threshold in (12, 5):
         hours = _hours(cool.first_flat_crossing_h(threshold)) if cool.building_ids else None
@@ -62,11 +69,15 @@ def key_figures(assessment: Assessment) -> dict[str, Any]:
         deadline = _hours(cool.network.drain_deadline_h)
     out["drain_deadline_h"] = deadline
     out["drain_deadline_at"] = _at(assessment, deadline)
-    out["next_etrs"] = next_etrs(assessment)
+    out["next_etrs"] = [
+        row
+        for row in next_etrs(assessment, None)
+        if elapsed_h <= 0.0 or row["etr_h"] is None or row["etr_h"] > elapsed_h
+    ][:NEXT_ETRS]
     return out
 
 
-def next_etrs(assessment: Assessment, count: int = NEXT_ETRS) -> list[dict[str, Any]]:
+def next_etrs(assessment: Assessment, count: int | None = NEXT_ETRS) -> list[dict[str, Any]]:
     """The first groups of buildings to get a service back under the plan."""
     plan = assessment.plan
     if plan is None:

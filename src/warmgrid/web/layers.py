@@ -9,6 +9,7 @@ sources are points; warming centres and crews (with their first and next repair)
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,12 @@ Feature = dict[str, Any]
 
 def _number(value: float, digits: int = 1) -> float | None:
     return round(float(value), digits) if np.isfinite(value) else None
+
+
+def _numbers(values: np.ndarray, digits: int = 1) -> list[float | None]:
+    """``values`` rounded, ``None`` where not finite."""
+    rounded = np.round(np.asarray(values, float), digits)
+    return [v if math.isfinite(v) else None for v in rounded.tolist()]
 
 
 def _collection(features: list[Feature]) -> dict[str, Any]:
@@ -34,11 +41,24 @@ def _point(lon: float, lat: float, properties: dict[str, Any]) -> Feature:
     }
 
 
-def building_states(assessment: Assessment) -> np.ndarray:
-    """Per building: ``served``, ``power``, ``heat`` or ``both`` (the services lost)."""
-    impact = assessment.impact
-    power = np.asarray(impact.building_without_power, bool)
-    heat = np.asarray(impact.building_without_heat, bool)
+def services_lost(
+    assessment: Assessment, elapsed_h: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per building (city row order): without power, without heat, and hours until every
+    lost service is back (NaN: unknown or nothing lost), ``elapsed_h`` hours after the
+    scenario's start, when the plan has given back what it repaired by then."""
+    if elapsed_h <= 0.0:
+        impact = assessment.impact
+        power = np.asarray(impact.building_without_power, bool)
+        return power, np.asarray(impact.building_without_heat, bool), assessment.etr_h()
+    outage = assessment.outage_at(elapsed_h)
+    return outage.without_power, outage.without_heat, outage.etr_h
+
+
+def building_states(assessment: Assessment, elapsed_h: float = 0.0) -> np.ndarray:
+    """Per building: ``served``, ``power``, ``heat`` or ``both`` (the services lost),
+    ``elapsed_h`` hours after the scenario's start."""
+    power, heat, _ = services_lost(assessment, elapsed_h)
     return np.select([power & heat, power, heat], ["both", "power", "heat"], "served")
 
 
@@ -48,39 +68,40 @@ def hours_to_12c(assessment: Assessment) -> np.ndarray:
     return assessment.coldest_flats_h(12.0)
 
 
-def buildings(assessment: Assessment) -> dict[str, Any]:
-    """Every building with its state, people, use, hours to 12 °C and ETR."""
+def buildings(assessment: Assessment, elapsed_h: float = 0.0) -> dict[str, Any]:
+    """Every building with its state, people, use, hours to 12 °C and ETR, ``elapsed_h``
+    hours after the scenario's start (ETRs counted from then)."""
     table = assessment.city.buildings
-    states = building_states(assessment)
+    power, heat, etr = services_lost(assessment, elapsed_h)
+    states = np.select([power & heat, power, heat], ["both", "power", "heat"], "served")
     h12 = hours_to_12c(assessment)
-    etr = assessment.etr_h()
     critical = np.asarray(assessment.compiled.building_critical, bool)
     features = [
-        _point(
-            float(lon),
-            float(lat),
-            {
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
                 "id": ident,
                 "name": name,
                 "use": use,
-                "people": int(people),
-                "state": str(state),
-                "critical": bool(crit),
-                "h12": _number(h),
-                "etr_h": _number(e),
+                "people": people,
+                "state": state,
+                "critical": crit,
+                "h12": h,
+                "etr_h": e,
             },
-        )
+        }
         for ident, name, use, people, lon, lat, state, crit, h, e in zip(
-            table["id"],
-            table["name"],
-            table["use"],
-            table["population"],
-            table["lon"],
-            table["lat"],
-            states,
-            critical,
-            h12,
-            etr,
+            table["id"].tolist(),
+            table["name"].tolist(),
+            table["use"].tolist(),
+            table["population"].astype(int).tolist(),
+            np.round(table["lon"].to_numpy(float), 6).tolist(),
+            np.round(table["lat"].to_numpy(float), 6).tolist(),
+            states.tolist(),
+            critical.tolist(),
+            _numbers(h12),
+            _numbers(etr),
             strict=True,
         )
     ]
@@ -96,45 +117,37 @@ def networks(assessment: Assessment) -> dict[str, Any]:
     branches = city.branches
     start = nodes.reindex(branches["from_node"]).to_numpy(float)
     end = nodes.reindex(branches["to_node"]).to_numpy(float)
-    features = []
-    for k, (ident, network, kind, name, a, b) in enumerate(
-        zip(
-            branches["id"],
-            branches["network"],
-            branches["kind"],
-            branches["name"],
-            branches["from_node"],
-            branches["to_node"],
+    damaged_rows = branches["id"].isin(damaged).to_numpy()
+    dead_rows = (
+        branches["from_node"].isin(unsupplied).to_numpy()
+        & branches["to_node"].isin(unsupplied).to_numpy()
+    )
+    states = np.select([damaged_rows, dead_rows], ["damaged", "dead"], "ok")
+    drawn = np.isfinite(start).all(axis=1) & np.isfinite(end).all(axis=1)
+    rows = np.flatnonzero(drawn)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [a, b]},
+            "properties": {
+                "id": ident,
+                "network": network,
+                "kind": kind,
+                "name": name,
+                "state": state,
+            },
+        }
+        for ident, network, kind, name, state, a, b in zip(
+            branches["id"].to_numpy()[rows].tolist(),
+            branches["network"].to_numpy()[rows].tolist(),
+            branches["kind"].to_numpy()[rows].tolist(),
+            branches["name"].to_numpy()[rows].tolist(),
+            states[rows].tolist(),
+            np.round(start[rows], 6).tolist(),
+            np.round(end[rows], 6).tolist(),
             strict=True,
         )
-    ):
-        if not (np.isfinite(start[k]).all() and np.isfinite(end[k]).all()):
-            continue
-        if ident in damaged:
-            state = "damaged"
-        elif a in unsupplied and b in unsupplied:
-            state = "dead"
-        else:
-            state = "ok"
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "LineString",
-                    "coordinates": [
-                        [round(start[k][0], 6), round(start[k][1], 6)],
-                        [round(end[k][0], 6), round(end[k][1], 6)],
-                    ],
-                },
-                "properties": {
-                    "id": ident,
-                    "network": network,
-                    "kind": kind,
-                    "name": name,
-                    "state": state,
-                },
-            }
-        )
+    ]
     return _collection(features)
 
 
@@ -144,18 +157,24 @@ def assets(assessment: Assessment) -> dict[str, Any]:
     damaged = set(assessment.impact.damaged_asset_ids)
     nodes = city.nodes
     features = [
-        _point(
-            float(lon),
-            float(lat),
-            {"id": ident, "network": net, "kind": kind, "name": name, "damaged": ident in damaged},
-        )
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
+                "id": ident,
+                "network": net,
+                "kind": kind,
+                "name": name,
+                "damaged": ident in damaged,
+            },
+        }
         for ident, net, kind, name, lon, lat in zip(
-            nodes["id"],
-            nodes["network"],
-            nodes["kind"],
-            nodes["name"],
-            nodes["lon"],
-            nodes["lat"],
+            nodes["id"].tolist(),
+            nodes["network"].tolist(),
+            nodes["kind"].tolist(),
+            nodes["name"].tolist(),
+            np.round(nodes["lon"].to_numpy(float), 6).tolist(),
+            np.round(nodes["lat"].to_numpy(float), 6).tolist(),
             strict=True,
         )
     ]

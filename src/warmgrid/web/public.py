@@ -1,7 +1,8 @@
 """What the public page may show: published, current, Public-scope alerts only.
 
-Outage areas are the areas of those alerts (with their ETR parameter and the time the
-alert was sent as "last update"); "when is my building back" looks a building up by
+Outage areas are the areas of those alerts (with their ETR parameter, the time the
+alert was sent as "last update", and the share of the people living in the area that
+are out, which shades the map); "when is my building back" looks a building up by
 name or id (or the nearest to a point) and says which published area it lies in. The
 warming centres are the scenario's (the alerts name them too). Incidents, sources,
 crews, drafts and restricted alerts never reach this module's output.
@@ -13,7 +14,7 @@ from threading import Lock
 from typing import Any
 
 import numpy as np
-from shapely import points
+from shapely import contains_xy, points
 from shapely.geometry import Polygon as ShapelyPolygon
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,40 @@ def _language(code: str) -> str:
     return code.split("-")[0].lower()
 
 
+def _people_out(values: dict[str, str]) -> int | None:
+    """People without power or heat in an area, from its alert's parameters: ``PeopleOut``,
+    or for alerts without it the larger of ``PeopleWithoutPower`` and
+    ``PeopleWithoutHeat`` (a lower bound); ``None`` when the alert gives no count."""
+    given = values.get("PeopleOut", "")
+    if given.isdigit():
+        return int(given)
+    names = ("PeopleWithoutPower", "PeopleWithoutHeat")
+    counts = [int(values[name]) for name in names if values.get(name, "").isdigit()]
+    return max(counts) if counts else None
+
+
+def area_shares(cards: list[dict[str, Any]], city: City | None) -> None:
+    """Add to every outage area of ``cards`` the people of the city's buildings inside it
+    (``people``) and the share of them out (``share_out``, 0–1, from the alert's count;
+    ``None`` when either is unknown or the area holds nobody): the shading of the public
+    map, as utilities' public outage maps shade areas by the percentage of customers
+    out rather than raw counts."""
+    if city is None:
+        return
+    table = city.buildings
+    lon, lat = table["lon"].to_numpy(float), table["lat"].to_numpy(float)
+    population = table["population"].to_numpy(np.int64)
+    for card in cards:
+        for feature in card["areas"]:
+            inside = contains_xy(ShapelyPolygon(feature["geometry"]["coordinates"][0]), lon, lat)
+            people = int(population[inside].sum())
+            out = feature["properties"]["people_out"]
+            feature["properties"]["people"] = people
+            feature["properties"]["share_out"] = (
+                round(min(1.0, out / people), 4) if out is not None and people > 0 else None
+            )
+
+
 def alert_card(alert_id: int, message: Message) -> dict[str, Any]:
     """One published alert: its texts per language, ETR, and areas as GeoJSON features."""
     texts: dict[str, dict[str, str]] = {}
@@ -47,9 +82,10 @@ def alert_card(alert_id: int, message: Message) -> dict[str, Any]:
             "instruction": info.instruction,
             "area": "; ".join(area.description for area in info.areas),
         }
-        for parameter in info.parameters:
-            if parameter.value_name == "ETR" and parameter.value != "unknown":
-                etr = parameter.value
+        values = {parameter.value_name: parameter.value for parameter in info.parameters}
+        if values.get("ETR", "unknown") != "unknown":
+            etr = values["ETR"]
+        people_out = _people_out(values)
         if features:
             continue
         for area in info.areas:
@@ -63,6 +99,8 @@ def alert_card(alert_id: int, message: Message) -> dict[str, Any]:
                             "alert_id": alert_id,
                             "etr": etr,
                             "updated": message.sent.isoformat(),
+                            "people_out": people_out,
+                            "area": area.description,
                         },
                     }
                 )
@@ -98,6 +136,7 @@ class PublicView:
             message = from_xml(alert.xml)
             if message.scope == "Public" and message.status == "Actual":
                 cards.append(alert_card(alert.id, message))
+        area_shares(cards, self.city)
         with self._lock:
             self._cached = (ids, cards)
         return cards

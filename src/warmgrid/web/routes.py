@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -25,10 +25,10 @@ from warmgrid.incidents.domain import DamageIn, Latitude, Longitude, Text
 from warmgrid.scenario.run import Assessment, public_alerts
 from warmgrid.store import alert_log
 from warmgrid.store.errors import ConflictError
-from warmgrid.web import figures, layers
+from warmgrid.web import figures, layers, timeline
 from warmgrid.web.events import event_stream
 from warmgrid.web.public import PublicView, alert_card
-from warmgrid.web.state import LiveState
+from warmgrid.web.state import LiveState, dumps
 
 console = APIRouter(prefix="/console", tags=["console"])
 public = APIRouter(prefix="/public", tags=["public"])
@@ -82,9 +82,9 @@ def get_figures(_: Viewer, request: Request) -> Response:
     return _json(_live(request).json("figures", figures.key_figures))
 
 
-def _layers(assessment: Assessment) -> dict[str, Any]:
+def _layers(assessment: Assessment, elapsed_h: float = 0.0) -> dict[str, Any]:
     return {
-        "buildings": layers.buildings(assessment),
+        "buildings": layers.buildings(assessment, elapsed_h),
         "networks": layers.networks(assessment),
         "assets": layers.assets(assessment),
         "warming_centres": layers.warming_centres(assessment),
@@ -100,10 +100,59 @@ def _layers(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+def _as_of(at: datetime | None) -> datetime | None:
+    """``at`` in UTC; an :class:`InputError` without an offset or outside 1970–2200."""
+    if at is None:
+        return None
+    expected = "a time with its UTC offset between 1970 and 2200, e.g. 2026-11-26T06:00:00+02:00"
+    if at.tzinfo is None or not 1970 <= at.year <= 2200:
+        raise InputError("at", expected)
+    return at.astimezone(UTC)
+
+
+AsOf = Annotated[
+    datetime | None,
+    Query(description="ISO 8601 time with offset: the situation as of then (the timeline)."),
+]
+
+
 @console.get("/layers", response_class=Response, responses=JSON_RESPONSE)
-def get_layers(_: Viewer, request: Request) -> Response:
-    """The map layers (GeoJSON feature collections) of the current situation."""
-    return _json(_live(request).json("layers", _layers))
+def get_layers(_: Viewer, request: Request, at: AsOf = None) -> Response:
+    """The map layers (GeoJSON feature collections) of the current situation, or of the
+    situation as of ``at``."""
+    live = _live(request)
+    when = _as_of(at)
+    if when is None:
+        return _json(live.json("layers", _layers))
+    assessment = live.assessment(when)
+    return _json(dumps(_layers(assessment, timeline.elapsed_hours(assessment, when))))
+
+
+@console.get("/timeline")
+def get_timeline(_: Viewer, request: Request, session: ReadSession) -> dict[str, Any]:
+    """The log's events in time order (incidents, damage, published alerts, the plan's
+    repairs) and the span the console's timeline replays."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    return timeline.timeline(session, _live(request).assessment(), now)
+
+
+@console.get("/situation")
+def get_situation(
+    _: Viewer, request: Request, session: ReadSession, at: AsOf = None
+) -> dict[str, Any]:
+    """The situation as of ``at`` (default: now): the damage confirmed in the log then,
+    run through the scenario pipeline, with what the plan had repaired by then; its key
+    figures, and the incidents and published alerts of the log by then."""
+    when = _as_of(at) or datetime.now(UTC).replace(microsecond=0)
+    assessment = _live(request).assessment(when)
+    elapsed_h = timeline.elapsed_hours(assessment, when)
+    return {
+        "at": timeline.on_clock(assessment, when).isoformat(timespec="seconds"),
+        "elapsed_h": round(elapsed_h, 3),
+        "figures": figures.key_figures(assessment, elapsed_h),
+        "incidents": timeline.incidents_by(session, when),
+        "published_alerts": timeline.alerts_published_by(session, when),
+    }
 
 
 @console.get("/buildings/{building_id}")

@@ -1,30 +1,38 @@
 """The situation the console shows: the scenario run on the store's confirmed damage.
 
 The scenario (city, weather, crews, warming centres, start time) is fixed when the
-server starts; the damage is whatever the incident log holds as confirmed at the moment
-(:func:`warmgrid.incidents.log.confirmed_asset_ids`). Each distinct damage set is run
-once through :func:`warmgrid.scenario.run.run_scenario`, the pipeline the CLI uses,
-and kept while it is among the :data:`KEEP_ASSESSMENTS` most recently used (a retracted
-damage link brings back a situation without recomputing it).
+server starts; the damage is whatever the incident log holds as confirmed — now, or as
+of an earlier moment for the timeline (:func:`warmgrid.incidents.log.confirmed_asset_ids`)
+— and *replaces* the scenario's own (:func:`warmgrid.scenario.situation.situation_scenario`,
+which the situation report uses too). Each distinct damage set is run once through
+:func:`warmgrid.scenario.run.run_scenario`, the pipeline the CLI uses, and kept while it
+is among the :data:`KEEP_ASSESSMENTS` most recently used (a retracted damage link, or
+the timeline moving back, brings back a situation without recomputing it).
 """
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import replace
+from datetime import datetime
 from threading import Lock
 from typing import Any
 
-from warmgrid.impact import Damage
+import orjson
+
 from warmgrid.incidents import log
 from warmgrid.model import City
 from warmgrid.scenario.run import Assessment, run_scenario
+from warmgrid.scenario.situation import situation_scenario
 from warmgrid.scenario.spec import Scenario
 from warmgrid.store import Store
 
-KEEP_ASSESSMENTS = 4
+KEEP_ASSESSMENTS = 8
+
+
+def dumps(value: Any) -> bytes:
+    """Compact JSON of a view (orjson: the 100,000-building layers are tens of MB)."""
+    return orjson.dumps(value)
 
 
 class LiveState:
@@ -40,36 +48,35 @@ class LiveState:
             OrderedDict()
         )
 
-    def damage(self) -> tuple[str, ...]:
-        """Ids of the city's assets confirmed damaged in the incident log, sorted."""
+    def damage(self, as_of: datetime | None = None) -> tuple[str, ...]:
+        """Ids of the city's assets confirmed damaged in the incident log (now, or as of
+        ``as_of``), sorted."""
         with self.store.read() as session:
-            ids = log.confirmed_asset_ids(session)
+            ids = log.confirmed_asset_ids(session, as_of=as_of)
         return tuple(asset for asset in ids if asset in self._known)
 
-    def _current(self) -> tuple[Assessment, dict[str, bytes]]:
-        key = self.damage()
+    def _current(self, as_of: datetime | None = None) -> tuple[Assessment, dict[str, bytes]]:
+        key = self.damage(as_of)
         with self._lock:
             if key not in self._cached:
-                scenario = replace(
-                    self.scenario,
-                    damage=Damage(asset_ids=key, areas=()),
-                    damage_labels=("confirmed damage in the incident log",),
-                )
+                scenario = situation_scenario(self.scenario, self.city, key, self.scenario.start)
                 self._cached[key] = (run_scenario(scenario, self.city), {})
                 while len(self._cached) > KEEP_ASSESSMENTS:
                     self._cached.popitem(last=False)
             self._cached.move_to_end(key)
             return self._cached[key]
 
-    def assessment(self) -> Assessment:
-        """The assessment of the current damage (computed once per damage set)."""
-        return self._current()[0]
+    def assessment(self, as_of: datetime | None = None) -> Assessment:
+        """The assessment of the damage confirmed now (or as of ``as_of``), computed once
+        per damage set."""
+        return self._current(as_of)[0]
 
     def json(self, name: str, build: Callable[[Assessment], Any]) -> bytes:
-        """``build(assessment)`` as JSON bytes, built once per damage set under ``name``."""
+        """``build(assessment)`` of the current damage as JSON bytes, built once per
+        damage set under ``name``."""
         assessment, views = self._current()
         body = views.get(name)
         if body is None:
-            body = json.dumps(build(assessment), separators=(",", ":"), allow_nan=False).encode()
+            body = dumps(build(assessment))
             views[name] = body
         return body

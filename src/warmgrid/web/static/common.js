@@ -130,12 +130,43 @@ wg.bounds = function (...collections) {
 
 wg.newMap = function (container) {
   maplibregl.setWorkerUrl("/static/vendor/maplibre-gl/maplibre-gl-csp-worker.js");
-  return new maplibregl.Map({
+  const map = new maplibregl.Map({
     container,
     style: wg.baseStyle(),
     center: [30.51, 50.445],
     zoom: 12,
     attributionControl: false,
     fadeDuration: 0,
+  });
+  const basemap = document.querySelector("meta[name=warmgrid-basemap]");
+  if (basemap && basemap.content && window.pmtiles) wg.addBasemap(map, basemap.content);
+  return map;
+};
+
+const PMTILES_MVT = 1;
+
+/** The server's PMTiles base map (read by byte ranges) under the city's layers: raster
+ * tiles as they are, vector tiles as plain grey areas and lines (no labels: no glyphs). */
+wg.addBasemap = function (map, path) {
+  const protocol = new pmtiles.Protocol();
+  maplibregl.addProtocol("pmtiles", protocol.tile);
+  const archive = new pmtiles.PMTiles(new URL(path, window.location.href).href);
+  protocol.add(archive);
+  const url = `pmtiles://${archive.source.getKey()}`;
+  const loaded = new Promise((resolve) => map.once("load", resolve));
+  Promise.all([archive.getHeader(), archive.getMetadata(), loaded]).then(([header, metadata]) => {
+    const below = map.getStyle().layers.length > 1 ? map.getStyle().layers[1].id : undefined;
+    if (header.tileType !== PMTILES_MVT) {
+      map.addSource("basemap", {type: "raster", url, tileSize: 256});
+      map.addLayer({id: "basemap", type: "raster", source: "basemap", paint: {"raster-opacity": 0.8}}, below);
+      return;
+    }
+    map.addSource("basemap", {type: "vector", url});
+    for (const layer of (metadata && metadata.vector_layers) || []) {
+      map.addLayer({id: `basemap-${layer.id}-fill`, type: "fill", source: "basemap", "source-layer": layer.id,
+        filter: ["==", ["geometry-type"], "Polygon"], paint: {"fill-color": "#dde3e8"}}, below);
+      map.addLayer({id: `basemap-${layer.id}-line`, type: "line", source: "basemap", "source-layer": layer.id,
+        filter: ["==", ["geometry-type"], "LineString"], paint: {"line-color": "#c3ccd4", "line-width": 1}}, below);
+    }
   });
 };

@@ -18,6 +18,9 @@ const state = {
   incidentPoint: null,
   loading: null,
   reloadAgain: false,
+  timeline: null, // {start: ms, end: ms, events: [...]}
+  replay: null, // ISO time the console shows, or null: live
+  playing: null,
 };
 
 const STATE_COLOURS = {served: "#2f7d4f", power: "#6a3d9a", heat: "#d95f0e", both: "#b2182b"};
@@ -69,6 +72,7 @@ async function enter(user) {
   setupTabs();
   setupMap();
   setupForms();
+  setupTimeline();
   await reload();
   listen();
 }
@@ -656,6 +660,104 @@ function setupForms() {
   });
 }
 
+// ---------- timeline (replay of the log) ----------
+
+const MINUTE_MS = 60000;
+const MAX_SUGGESTIONS = 1000;
+
+function setupTimeline() {
+  const range = $("tl-range");
+  let pending = null;
+  range.addEventListener("input", () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => showAsOf(rangeTime()), 120);
+  });
+  $("tl-live").addEventListener("click", goLive);
+  $("tl-play").addEventListener("click", () => (state.playing ? stopPlaying() : play()));
+}
+
+function rangeTime() {
+  return new Date(state.timeline.start + Number($("tl-range").value) * MINUTE_MS);
+}
+
+function renderTimeline(data) {
+  const start = Date.parse(data.start);
+  const end = Date.parse(data.end);
+  state.timeline = {start, end, events: data.events};
+  const range = $("tl-range");
+  const steps = Math.max(1, Math.ceil((end - start) / MINUTE_MS));
+  range.max = String(steps);
+  if (!state.replay) range.value = String(steps);
+  $("tl-ticks").replaceChildren(...data.events.map((event) =>
+    wg.el("option", {value: String(Math.round((Date.parse(event.at) - start) / MINUTE_MS))})));
+  range.setAttribute("aria-valuetext", state.replay ? wg.clock(state.replay) : "live");
+}
+
+function lastEventBefore(time) {
+  let found = null;
+  for (const event of state.timeline.events) {
+    if (Date.parse(event.at) <= time.getTime()) found = event;
+  }
+  return found;
+}
+
+async function showAsOf(time) {
+  const iso = time.toISOString();
+  state.replay = iso;
+  document.body.dataset.replay = "true";
+  $("tl-live").disabled = false;
+  const query = `?at=${encodeURIComponent(iso)}`;
+  const [situation, layers] = await Promise.all([
+    wg.api(`/console/situation${query}`), wg.api(`/console/layers${query}`),
+  ]);
+  if (state.replay !== iso) return; // the slider moved on meanwhile
+  if (!situation.ok) {
+    $("tl-event").textContent = wg.message(situation);
+    return;
+  }
+  renderFigures(situation.data.figures);
+  if (layers.ok) await showLayers(layers.data);
+  const shown = situation.data.at;
+  $("tl-at").textContent = `as of ${wg.clock(shown)}`;
+  $("tl-range").setAttribute("aria-valuetext", wg.clock(shown));
+  $("asof").textContent = `Replay: situation as of ${wg.clock(shown)} · ${situation.data.incidents} incidents · ${situation.data.published_alerts} alerts published`;
+  const event = lastEventBefore(time);
+  $("tl-event").textContent = event ? `last event: ${event.kind} — ${event.label} (${wg.clock(event.at)})` : "before the first event";
+  document.body.dataset.asOf = shown;
+}
+
+function play() {
+  const range = $("tl-range");
+  const max = Number(range.max);
+  if (Number(range.value) >= max) range.value = "0";
+  $("tl-play").textContent = "Pause";
+  const step = Math.max(1, Math.round(max / 60));
+  state.playing = setInterval(async () => {
+    const next = Math.min(max, Number(range.value) + step);
+    range.value = String(next);
+    await showAsOf(rangeTime());
+    if (next >= max) stopPlaying();
+  }, 800);
+}
+
+function stopPlaying() {
+  clearInterval(state.playing);
+  state.playing = null;
+  $("tl-play").textContent = "Play";
+}
+
+async function goLive() {
+  stopPlaying();
+  state.replay = null;
+  delete document.body.dataset.replay;
+  delete document.body.dataset.asOf;
+  $("tl-live").disabled = true;
+  $("tl-at").textContent = "live";
+  $("tl-event").textContent = "";
+  $("tl-range").value = $("tl-range").max;
+  await reload();
+}
+
 // ---------- loading and live updates ----------
 
 async function reload() {
@@ -664,17 +766,21 @@ async function reload() {
     return state.loading;
   }
   state.loading = (async () => {
-    const [figures, layers] = await Promise.all([wg.api("/console/figures"), wg.api("/console/layers")]);
-    if (figures.status === 401) {
-      showSignIn();
-      return;
+    if (state.replay) {
+      await showAsOf(new Date(state.replay));
+    } else {
+      const [figures, layers] = await Promise.all([wg.api("/console/figures"), wg.api("/console/layers")]);
+      if (figures.status === 401) {
+        showSignIn();
+        return;
+      }
+      if (figures.ok) renderFigures(figures.data);
+      else $("figures").replaceChildren(wg.el("p", {class: "field-error"}, wg.message(figures)));
+      if (layers.ok) await showLayers(layers.data);
     }
-    if (figures.ok) renderFigures(figures.data);
-    else $("figures").replaceChildren(wg.el("p", {class: "field-error"}, wg.message(figures)));
-    if (layers.ok) await showLayers(layers.data);
     const boards = Promise.all([
       wg.api("/console/incidents"), wg.api("/alert-messages?limit=50"),
-      wg.api("/console/cooldown"), wg.api("/console/plan"),
+      wg.api("/console/cooldown"), wg.api("/console/plan"), wg.api("/console/timeline"),
     ]);
     if (!document.body.dataset.ready) {
       // The first time, the map is drawn before the boards take the main thread.
@@ -685,7 +791,8 @@ async function reload() {
       await drawn;
       document.body.dataset.drawnAt = String(Math.round(performance.now()));
     }
-    const [incidents, alerts, cooldown, plan] = await boards;
+    const [incidents, alerts, cooldown, plan, timeline] = await boards;
+    if (timeline.ok) renderTimeline(timeline.data);
     if (incidents.ok) {
       state.incidents = incidents.data;
       renderIncidents();
@@ -725,8 +832,13 @@ async function showLayers(data) {
     const bounds = wg.bounds(data.buildings, data.warming_centres);
     const wide = window.innerWidth >= 900;
     if (bounds) map.fitBounds(bounds, {padding: {top: 30, bottom: 30, right: 30, left: wide ? 300 : 30}, animate: false});
-    $("search-list").replaceChildren(...data.buildings.features
-      .filter((f) => f.properties.name).map((f) => wg.el("option", {value: f.properties.name})));
+    // Suggestions only: a datalist of every name of a large city costs seconds to build.
+    const names = [];
+    for (const f of data.buildings.features) {
+      if (f.properties.name) names.push(f.properties.name);
+      if (names.length === MAX_SUGGESTIONS) break;
+    }
+    $("search-list").replaceChildren(...names.map((name) => wg.el("option", {value: name})));
   }
 }
 

@@ -12,7 +12,11 @@ const TEXT = {
     find: "Find",
     orClick: "Or tap your building on the map.",
     map: "Outage areas and warming centres",
-    legendOutage: "outage area (published alert)",
+    legendOutage: "share of residents out in an outage area",
+    areasTitle: "Outage areas",
+    areaCol: "Area",
+    outCol: "Residents out",
+    noAreas: "No outage areas.",
     legendCentre: "warming centre",
     legendBuilding: "building (tap it)",
     centres: "Warming centres",
@@ -37,7 +41,11 @@ const TEXT = {
     find: "Знайти",
     orClick: "Або торкніться свого будинку на карті.",
     map: "Зони відключень і пункти обігріву",
-    legendOutage: "зона відключення (опубліковане оповіщення)",
+    legendOutage: "частка мешканців без послуг у зоні відключення",
+    areasTitle: "Зони відключень",
+    areaCol: "Зона",
+    outCol: "Мешканців без послуг",
+    noAreas: "Зон відключень немає.",
     legendCentre: "пункт обігріву",
     legendBuilding: "будинок (торкніться його)",
     centres: "Пункти обігріву",
@@ -93,7 +101,43 @@ function render() {
   });
   $("alerts").replaceChildren(...(cards.length ? cards : [wg.el("p", {class: "muted"}, t("noAlerts"))]));
   $("centres").replaceChildren(...page.data.warming_centres.map((c) => wg.el("li", {}, c.name)));
+  renderAreas();
   renderResults();
+}
+
+// Classes of the share of residents out (PowerOutage.us style: a share, not a count).
+const SHARE_STEPS = [0.1, 0.25, 0.5, 0.75];
+const SHARE_COLOURS = ["#fdd49e", "#fdae6b", "#f16913", "#d94801", "#8c2d04"];
+const SHARE_FILL = ["case", ["==", ["get", "share_out"], null], "#bdbdbd",
+  ["step", ["get", "share_out"], SHARE_COLOURS[0],
+    ...SHARE_STEPS.flatMap((step, k) => [step, SHARE_COLOURS[k + 1]])]];
+
+function percent(share) {
+  return share === null || share === undefined ? t("unknown") : `${Math.round(share * 100)} %`;
+}
+
+function renderAreas() {
+  const rows = page.data.alerts.flatMap((alert) => alert.areas.map((area) => {
+    const p = area.properties;
+    const texts = textsOf(alert);
+    return wg.el("tr", {"data-share": String(p.share_out)},
+      wg.el("td", {}, texts.area || p.area),
+      wg.el("td", {class: "num"}, `${percent(p.share_out)} (${wg.number(p.people_out)} / ${wg.number(p.people)})`),
+      wg.el("td", {}, p.etr ? wg.clock(p.etr) : t("unknown")),
+      wg.el("td", {}, wg.clock(p.updated)));
+  }));
+  $("areas").replaceChildren(rows.length
+    ? wg.el("table", {},
+      wg.el("thead", {}, wg.el("tr", {}, ...["areaCol", "outCol", "etr", "updated"].map((k) => wg.el("th", {scope: "col"}, t(k))))),
+      wg.el("tbody", {}, ...rows))
+    : wg.el("p", {class: "muted"}, t("noAreas")));
+  $("share-legend").replaceChildren(...SHARE_COLOURS.map((colour, k) => {
+    const low = k === 0 ? 0 : SHARE_STEPS[k - 1];
+    const high = k < SHARE_STEPS.length ? SHARE_STEPS[k] : 1;
+    const key = wg.el("span", {class: "key share"});
+    key.style.backgroundColor = colour; // CSSOM: allowed by the Content-Security-Policy
+    return wg.el("li", {}, key, wg.el("span", {}, `${Math.round(low * 100)}–${Math.round(high * 100)} %`));
+  }));
 }
 
 function renderResults() {
@@ -156,7 +200,7 @@ function setupMap() {
     const map = page.map;
     for (const name of ["city", "areas", "centres", "mine"]) map.addSource(name, {type: "geojson", data: wg.emptyCollection()});
     map.addLayer({id: "city", type: "circle", source: "city", paint: {"circle-radius": ["interpolate", ["linear"], ["zoom"], 11, 1.5, 16, 5], "circle-color": "#8795a3", "circle-opacity": 0.6}});
-    map.addLayer({id: "areas-fill", type: "fill", source: "areas", paint: {"fill-color": "#d95f0e", "fill-opacity": 0.3}});
+    map.addLayer({id: "areas-fill", type: "fill", source: "areas", paint: {"fill-color": SHARE_FILL, "fill-opacity": 0.55}});
     map.addLayer({id: "areas-line", type: "line", source: "areas", paint: {"line-color": "#a63603", "line-width": 2}});
     map.addLayer({id: "centres", type: "circle", source: "centres", paint: {"circle-radius": 8, "circle-color": "#1a9850", "circle-stroke-color": "#ffffff", "circle-stroke-width": 3}});
     map.addLayer({id: "mine", type: "circle", source: "mine", paint: {"circle-radius": 7, "circle-color": "#08519c", "circle-stroke-color": "#ffffff", "circle-stroke-width": 2}});
