@@ -18,6 +18,7 @@ from warmgrid.cli import (
     alerts,
     city,
     db,
+    decide,
     demo,
     impact,
     incidents,
@@ -66,6 +67,7 @@ app = typer.Typer(
 
 for module in (demo, city, impact, thermal, plan, alerts, incidents, accounts, db, report, sweep):
     module.register(app)
+decide.register(app)
 
 
 def main() -> None:

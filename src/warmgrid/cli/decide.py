@@ -1,0 +1,299 @@
+"""CLI commands ``plan-protection`` and ``site-centres``: decisions from a finished sweep."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from warmgrid.cli.common import JsonOpt, load_city_arg
+from warmgrid.cli.output import console, emit_json, err_console
+from warmgrid.errors import InputError
+
+SweepArg = Annotated[Path, typer.Argument(help="The folder of a finished sweep (--out).")]
+CityOpt = Annotated[
+    str, typer.Option("--city", help='The sweep\'s city: a city folder, or "demo".')
+]
+WeatherOpt = Annotated[
+    Path | None,
+    typer.Option(help="The scenario file whose weather the sweep used (--weather)."),
+]
+WorkersOpt = Annotated[
+    int,
+    typer.Option(help="Local Dask worker processes (0, the default: in this process)."),
+]
+SchedulerOpt = Annotated[str | None, typer.Option(help="A Dask scheduler, tcp://HOST:PORT.")]
+
+
+def _load(sweep_dir: Path, city: str, weather: Path | None) -> tuple[Any, Any]:
+    from warmgrid.model import compile_city
+    from warmgrid.scenario.spec import demo_scenario, load_scenario
+    from warmgrid.sweep.city import SweepCity
+    from warmgrid.sweep.results import read_sweep
+
+    compiled = compile_city(load_city_arg(city))
+    conditions = demo_scenario() if weather is None else load_scenario(weather)
+    sweep_city = SweepCity.under(compiled, conditions)
+    return sweep_city, read_sweep(sweep_dir, sweep_city)
+
+
+@contextmanager
+def _cluster(workers: int, scheduler: str | None) -> Iterator[Any]:
+    from warmgrid.sweep.engine import dask_client
+
+    if workers < 0:
+        raise InputError("--workers", f"must be 0 or more, got {workers}")
+    if workers and scheduler is not None:
+        raise InputError("--workers", "give --workers or --scheduler, not both")
+    if not workers and scheduler is None:
+        yield None
+        return
+    with dask_client(workers or None, scheduler) as client:
+        yield client
+
+
+@contextmanager
+def _progress(label: str, total: int | None, show: bool) -> Iterator[Callable[[int], None]]:
+    """A Rich progress line on stderr counting scenarios evaluated (none when quiet)."""
+    if not show:
+        yield lambda rows: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("scenarios evaluated"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda rows: bar.update(task, advance=rows)
+
+
+def _asset(compiled: Any, index: int) -> dict[str, Any]:
+    city = compiled.city
+    ident = str(compiled.asset_ids[index])
+    for table in (city.nodes, city.branches, city.sources):
+        match = table[table["id"] == ident]
+        if len(match):
+            row = match.iloc[0]
+            return {
+                "id": ident,
+                "name": str(row["name"]),
+                "network": str(row["network"]),
+                "kind": str(row["kind"]),
+            }
+    return {"id": ident}
+
+
+def protection_command(
+    sweep_dir: SweepArg,
+    budget: Annotated[int, typer.Option("--budget", help="Assets to protect (K).")],
+    city: CityOpt = "demo",
+    weather: WeatherOpt = None,
+    exact: Annotated[
+        bool,
+        typer.Option("--exact", help="Also search every K-set exactly and report the gap."),
+    ] = False,
+    workers: WorkersOpt = 0,
+    scheduler: SchedulerOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Choose the K assets whose protection most reduces the sweep's expected
+    people-hours below 12 °C (lazy greedy; --exact checks it against exhaustive search)."""
+    from warmgrid.sweep.blocks import Evaluator
+    from warmgrid.sweep.protect import check_exhaustive, exhaustive, greedy
+
+    if budget < 1:
+        raise InputError("--budget", f"must be at least 1, got {budget}")
+    sweep_city, results = _load(sweep_dir, city, weather)
+    compiled = sweep_city.compiled
+    if exact:
+        check_exhaustive(results.assets, budget)
+    scenarios = max(results.scenarios, 1)
+    show = not json_out and err_console.is_terminal
+    with _cluster(workers, scheduler) as client, _progress("protect", None, show) as advance:
+        evaluate = Evaluator(sweep_city, client, advance)
+        plan = greedy(results.assets, results.people_hours, evaluate, budget)
+        best = exhaustive(results.assets, results.people_hours, evaluate, budget) if exact else None
+    payload: dict[str, Any] = {
+        "city": compiled.city.name,
+        "scenarios": results.scenarios,
+        "budget": budget,
+        "method": "lazy greedy (CELF)",
+        "expected_people_hours_below_12c": {
+            "unprotected": plan.baseline / scenarios,
+            "protected": plan.remaining / scenarios,
+            "reduction": plan.reduction / scenarios,
+        },
+        "protect": [
+            _asset(compiled, a) | {"expected_reduction_people_hours_below_12c": g / scenarios}
+            for a, g in zip(plan.chosen, plan.gains, strict=True)
+        ],
+        "evaluations": evaluate.evaluations,
+    }
+    if best is not None:
+        gap = (best.reduction - plan.reduction) / best.reduction if best.reduction > 0 else 0.0
+        payload["exact"] = {
+            "protect": [str(compiled.asset_ids[a]) for a in best.chosen],
+            "expected_reduction_people_hours_below_12c": best.reduction / scenarios,
+            "greedy_gap": gap,
+        }
+    if json_out:
+        emit_json(payload)
+        return
+    _print_protection(payload)
+
+
+def _print_protection(payload: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    figures = payload["expected_people_hours_below_12c"]
+    console.print(
+        f"[bold]Protect {len(payload['protect'])} of {payload['budget']}[/] over "
+        f"{payload['scenarios']} scenarios of {payload['city']}: expected people-hours "
+        f"below 12 °C {figures['unprotected']:,.0f} → {figures['protected']:,.0f}"
+    )
+    table = Table(title="Assets to protect, in the order chosen")
+    for column in ("id", "name", "kind", "people-hours saved"):
+        table.add_column(column, justify="right" if column.startswith("people") else "left")
+    for asset in payload["protect"]:
+        table.add_row(
+            asset["id"],
+            asset.get("name", ""),
+            asset.get("kind", ""),
+            f"{asset['expected_reduction_people_hours_below_12c']:,.0f}",
+        )
+    console.print(table)
+    if "exact" in payload:
+        exact = payload["exact"]
+        console.print(
+            f"Exact best set: {', '.join(exact['protect'])} saves "
+            f"{exact['expected_reduction_people_hours_below_12c']:,.0f}; "
+            f"greedy gap {exact['greedy_gap']:.1%}"
+        )
+
+
+def _ids(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def centres_command(
+    sweep_dir: SweepArg,
+    count: Annotated[int, typer.Option("--count", help="Warming centres to choose (M).")],
+    city: CityOpt = "demo",
+    weather: WeatherOpt = None,
+    walk_m: Annotated[
+        float, typer.Option("--walk-m", help="Walking distance to a centre, metres.")
+    ] = 1000.0,
+    use: Annotated[
+        list[str] | None,
+        typer.Option("--use", help="Candidates: buildings of this use (repeatable)."),
+    ] = None,
+    candidates: Annotated[
+        str | None, typer.Option("--candidates", help="Candidates: building ids, comma-separated.")
+    ] = None,
+    min_backup_h: Annotated[
+        float, typer.Option(help="Fuel hours a backup generator needs to count.")
+    ] = 0.0,
+    greedy_only: Annotated[
+        bool, typer.Option("--greedy", help="Greedy with its bound only, no CP-SAT.")
+    ] = False,
+    time_limit_s: Annotated[
+        float, typer.Option("--time-limit", help="Seconds CP-SAT may search.")
+    ] = 60.0,
+    workers: WorkersOpt = 0,
+    scheduler: SchedulerOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Choose M warming centres that keep the most people without heat within walking
+    distance of an open, warm, powered centre across the sweep's scenarios."""
+    from warmgrid.sweep import centres
+    from warmgrid.sweep.blocks import map_blocks, split
+
+    if not time_limit_s > 0:
+        raise InputError("--time-limit", f"must be positive seconds, got {time_limit_s}")
+    sweep_city, results = _load(sweep_dir, city, weather)
+    compiled = sweep_city.compiled
+    buildings = compiled.city.buildings
+    chosen_from = centres.candidate_buildings(buildings, use, _ids(candidates), min_backup_h)
+    site = centres.siting(compiled, chosen_from, walk_m, min_backup_h)
+    show = not json_out and err_console.is_terminal
+    blocks = split(results.assets)
+    with (
+        _cluster(workers, scheduler) as client,
+        _progress("centres", results.scenarios, show) as advance,
+    ):
+        parts = map_blocks(centres.count_block, site, blocks, client, advance)
+    cover = centres.coverage(parts, chosen_from.size, results.scenarios)
+    choice = centres.solve_greedy(cover, count)
+    method = "greedy"
+    if not greedy_only and not choice.optimal:
+        choice = centres.solve_exact(cover, count, time_limit_s, hint=choice)
+        method = "CP-SAT"
+    scenarios = max(results.scenarios, 1)
+    alone = [cover.served([c]) for c in choice.chosen]
+    payload = {
+        "city": compiled.city.name,
+        "scenarios": results.scenarios,
+        "count": count,
+        "walk_m": walk_m,
+        "candidates": int(chosen_from.size),
+        "method": method,
+        "optimal": choice.optimal,
+        "expected_people_without_heat": cover.people_without_heat / scenarios,
+        "expected_people_served": choice.served / scenarios,
+        "upper_bound_people_served": choice.bound / scenarios,
+        "centres": [
+            {
+                "id": str(buildings["id"].iat[chosen_from[c]]),
+                "name": str(buildings["name"].iat[chosen_from[c]]),
+                "use": str(buildings["use"].iat[chosen_from[c]]),
+                "backup_fuel_h": float(buildings["backup_fuel_h"].iat[chosen_from[c]]),
+                "expected_people_served_alone": served / scenarios,
+            }
+            for c, served in zip(choice.chosen, alone, strict=True)
+        ],
+    }
+    if json_out:
+        emit_json(payload)
+        return
+    _print_centres(payload)
+
+
+def _print_centres(payload: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    proof = "optimal" if payload["optimal"] else "best found"
+    console.print(
+        f"[bold]{payload['count']} warming centres[/] of {payload['candidates']} candidates "
+        f"({proof}) over {payload['scenarios']} scenarios of {payload['city']}: "
+        f"{payload['expected_people_served']:,.0f} of "
+        f"{payload['expected_people_without_heat']:,.0f} people without heat within "
+        f"{payload['walk_m']:,.0f} m on average (at most "
+        f"{payload['upper_bound_people_served']:,.0f} with any {payload['count']})"
+    )
+    table = Table(title="Centres")
+    for column in ("id", "name", "use", "backup h", "served alone"):
+        table.add_column(column, justify="left" if column in ("id", "name", "use") else "right")
+    for centre in payload["centres"]:
+        table.add_row(
+            centre["id"],
+            centre["name"],
+            centre["use"],
+            f"{centre['backup_fuel_h']:g}",
+            f"{centre['expected_people_served_alone']:,.0f}",
+        )
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``plan-protection`` and ``site-centres``."""
+    app.command("plan-protection")(protection_command)
+    app.command("site-centres")(centres_command)

@@ -1,0 +1,95 @@
+"""Map a function over blocks of scenarios, in this process or on a Dask cluster.
+
+The decisions (:mod:`warmgrid.sweep.protect`, :mod:`warmgrid.sweep.centres`) evaluate
+many modified scenarios. Each block is one task; on Dask the shared data (the sweep's
+city) is broadcast to every worker once, like the sweep itself does
+(:mod:`warmgrid.sweep.engine`), and a task of a lost worker is retried by Dask.
+Results come back in the order of the blocks, so the outcome never depends on where
+the blocks ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
+
+from warmgrid.sweep.city import SweepCity
+from warmgrid.sweep.evaluate import evaluate_block
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+T = TypeVar("T")
+BLOCK_ROWS = 200
+"""Scenarios per task: about 0.3 s of work for the demo city, so that Dask's overhead
+per task (13–23 ms measured by ``bench/bench_sweep.py``) stays under 10 %."""
+TASK_RETRIES = 3
+BlockDone = Callable[[int], None]
+
+
+def map_blocks(
+    func: Callable[[Any, np.ndarray], T],
+    shared: Any,
+    blocks: Sequence[np.ndarray],
+    client: Client | None = None,
+    on_block: BlockDone | None = None,
+) -> list[T]:
+    """``[func(shared, block) for block in blocks]``, on ``client``'s cluster if given;
+    ``on_block`` gets each finished block's number of scenarios."""
+    done = on_block or (lambda rows: None)
+    if client is None or len(blocks) == 0:
+        results = []
+        for block in blocks:
+            results.append(func(shared, block))
+            done(len(block))
+        return results
+    from distributed import as_completed
+
+    scattered = client.scatter(shared, broadcast=True, hash=False)
+    futures = {
+        client.submit(func, scattered, block, pure=False, retries=TASK_RETRIES): number
+        for number, block in enumerate(blocks)
+    }
+    finished: dict[int, T] = {}
+    for future in as_completed(futures):
+        number = futures[future]
+        finished[number] = future.result()
+        done(len(blocks[number]))
+    return [finished[number] for number in range(len(blocks))]
+
+
+def people_hours(city: SweepCity, rows: np.ndarray) -> np.ndarray:
+    """People-hours below 12 °C of each scenario in ``rows`` (asset indices, padded with
+    ``NO_ASSET``), as the sweep evaluates them (:func:`evaluate_block`)."""
+    frame = evaluate_block(city, 0, rows)
+    return frame["people_hours_below_12c"].to_numpy(dtype=np.float64)
+
+
+class Evaluator:
+    """People-hours below 12 °C of many scenarios, in blocks of ``BLOCK_ROWS``, counting
+    how many scenarios it evaluated."""
+
+    def __init__(
+        self, city: SweepCity, client: Client | None = None, on_block: BlockDone | None = None
+    ) -> None:
+        self.city = city
+        self.client = client
+        self.on_block = on_block
+        self.evaluations = 0
+
+    def __call__(self, rows: np.ndarray) -> np.ndarray:
+        """People-hours of each row of ``rows``."""
+        if rows.shape[0] == 0:
+            return np.zeros(0, dtype=np.float64)
+        self.evaluations += int(rows.shape[0])
+        blocks = split(rows)
+        return np.concatenate(
+            map_blocks(people_hours, self.city, blocks, self.client, self.on_block)
+        )
+
+
+def split(rows: np.ndarray, size: int = BLOCK_ROWS) -> list[np.ndarray]:
+    """``rows`` in blocks of ``size``."""
+    return [rows[i : i + size] for i in range(0, rows.shape[0], size)]
