@@ -170,7 +170,8 @@ def coverage(parts: list[tuple[SetCounts, int]], candidates: int, scenarios: int
         for key, weight in counts.items():
             merged[key] = merged.get(key, 0) + weight
     keys = sorted(merged)
-    packed = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), -1)
+    width = -(-candidates // 8)
+    packed = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), width)
     sets = np.unpackbits(packed, axis=1, count=candidates).astype(bool)
     weights = np.array([merged[k] for k in keys], dtype=np.int64)
     return Coverage(
