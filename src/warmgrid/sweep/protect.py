@@ -40,6 +40,8 @@ Evaluate = Callable[[np.ndarray], np.ndarray]
 TOLERANCE = 1e-9
 MAX_EXHAUSTIVE_SETS = 2_000_000
 """K-subsets scored at most by :func:`exhaustive` (each costs one pass over the table)."""
+SCORE_CELLS = 1_000_000
+"""Sets × scenarios scored at once by :func:`exhaustive` (bounds its memory to about 40 MB)."""
 
 
 @dataclass(frozen=True)
@@ -145,13 +147,21 @@ def exhaustive(rows: np.ndarray, values: np.ndarray, evaluate: Evaluate, budget:
     batch = np.where(removed[None, :, :], NO_ASSET, rows[:, None, :]).reshape(-1, width)
     distinct, inverse = np.unique(np.sort(batch, axis=1), axis=0, return_inverse=True)
     table[:] = evaluate(distinct)[inverse.ravel()].reshape(table.shape)
-    weights = 1 << np.arange(width)
-    scenarios = np.arange(rows.shape[0])
-    best_total, best_set = math.inf, ()
-    for chosen in itertools.combinations(pool.tolist(), size):
-        mask = (np.isin(rows, chosen) * weights).sum(axis=1)
-        total = float(table[scenarios, mask].sum())
-        if total < best_total - TOLERANCE:
-            best_total, best_set = total, chosen
+    # bits[a, s]: the columns of scenario s that hold pool asset a, as a bit mask
+    bits = np.zeros((pool.size, rows.shape[0]), dtype=np.int64)
+    for column in range(width):
+        held = rows[:, column] != NO_ASSET
+        position = np.searchsorted(pool, rows[held, column])
+        bits[position, np.flatnonzero(held)] |= 1 << column
+    scenarios = np.arange(rows.shape[0])[None, :]
+    per_batch = max(1, SCORE_CELLS // max(rows.shape[0], 1))
+    sets = itertools.combinations(range(pool.size), size)
+    best_total, best_set = math.inf, np.zeros(0, dtype=np.int64)
+    while batch := list(itertools.islice(sets, per_batch)):
+        chosen = np.array(batch, dtype=np.int64).reshape(len(batch), size)
+        totals = table[scenarios, bits[chosen].sum(axis=1)].sum(axis=1)
+        first = int(np.argmin(totals))
+        if totals[first] < best_total - TOLERANCE:
+            best_total, best_set = float(totals[first]), pool[chosen[first]]
     baseline = float(np.sum(values))
-    return Protection(list(best_set), [baseline - best_total], baseline, best_total)
+    return Protection(best_set.tolist(), [baseline - best_total], baseline, best_total)
