@@ -36,7 +36,8 @@ def map_blocks(
     client: Client | None = None,
     on_block: BlockDone | None = None,
 ) -> list[T]:
-    """``[func(shared, block) for block in blocks]``, on ``client``'s cluster if given;
+    """``[func(shared, block) for block in blocks]``, on ``client``'s cluster if given
+    (``shared`` broadcast to every worker, unless it is already a future of the cluster);
     ``on_block`` gets each finished block's number of scenarios."""
     done = on_block or (lambda rows: None)
     if client is None or len(blocks) == 0:
@@ -45,9 +46,11 @@ def map_blocks(
             results.append(func(shared, block))
             done(len(block))
         return results
-    from distributed import as_completed
+    from distributed import Future, as_completed
 
-    scattered = client.scatter(shared, broadcast=True, hash=False)
+    scattered = (
+        shared if isinstance(shared, Future) else client.scatter(shared, broadcast=True, hash=False)
+    )
     futures = {
         client.submit(func, scattered, block, pure=False, retries=TASK_RETRIES): number
         for number, block in enumerate(blocks)
@@ -74,8 +77,10 @@ class Evaluator:
     def __init__(
         self, city: SweepCity, client: Client | None = None, on_block: BlockDone | None = None
     ) -> None:
-        self.city = city
         self.client = client
+        self.city: Any = (  # on a cluster: broadcast once, shared by every call
+            city if client is None else client.scatter(city, broadcast=True, hash=False)
+        )
         self.on_block = on_block
         self.evaluations = 0
 
