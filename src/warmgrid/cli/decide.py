@@ -214,6 +214,8 @@ def centres_command(
 ) -> None:
     """Choose M warming centres that keep the most people without heat within walking
     distance of an open, warm, powered centre across the sweep's scenarios."""
+    import numpy as np
+
     from warmgrid.sweep import centres
     from warmgrid.sweep.blocks import map_blocks, split
 
@@ -238,7 +240,7 @@ def centres_command(
         choice = centres.solve_exact(cover, count, time_limit_s, hint=choice)
         method = "CP-SAT"
     scenarios = max(results.scenarios, 1)
-    alone = [cover.served([c]) for c in choice.chosen]
+    alone = [cover.served(np.array([c])) for c in choice.chosen]
     payload = {
         "city": compiled.city.name,
         "scenarios": results.scenarios,

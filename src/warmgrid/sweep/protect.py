@@ -157,8 +157,8 @@ def exhaustive(rows: np.ndarray, values: np.ndarray, evaluate: Evaluate, budget:
     per_batch = max(1, SCORE_CELLS // max(rows.shape[0], 1))
     sets = itertools.combinations(range(pool.size), size)
     best_total, best_set = math.inf, np.zeros(0, dtype=np.int64)
-    while batch := list(itertools.islice(sets, per_batch)):
-        chosen = np.array(batch, dtype=np.int64).reshape(len(batch), size)
+    while group := list(itertools.islice(sets, per_batch)):
+        chosen = np.array(group, dtype=np.int64).reshape(len(group), size)
         totals = table[scenarios, bits[chosen].sum(axis=1)].sum(axis=1)
         first = int(np.argmin(totals))
         if totals[first] < best_total - TOLERANCE:
