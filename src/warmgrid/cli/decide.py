@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from warmgrid.cli.common import JsonOpt, load_city_arg
-from warmgrid.cli.output import console, emit_json, err_console
+from warmgrid.cli.output import console, emit_json, esc, progress
 from warmgrid.errors import InputError
 
 SweepArg = Annotated[Path, typer.Argument(help="The folder of a finished sweep (--out).")]
@@ -56,24 +56,20 @@ def _cluster(workers: int, scheduler: str | None) -> Iterator[Any]:
 
 
 @contextmanager
-def _progress(label: str, total: int | None, show: bool) -> Iterator[Callable[[int], None]]:
-    """A Rich progress line on stderr counting scenarios evaluated (none when quiet)."""
-    if not show:
-        yield lambda rows: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+def _progress(label: str, total: int, show: bool) -> Iterator[Callable[[int], None]]:
+    """Rich progress on stderr counting scenarios evaluated (none when quiet); the total
+    grows when more are evaluated than first expected."""
+    with progress(show) as bar:
+        if bar is None:
+            yield lambda rows: None
+            return
+        task = bar.add_task(f"{label}: scenarios evaluated", total=total)
 
-    with Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("scenarios evaluated"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda rows: bar.update(task, advance=rows)
+        def advance(rows: int) -> None:
+            done = bar.tasks[0].completed + rows
+            bar.update(task, completed=done, total=max(done, bar.tasks[0].total or 0))
+
+        yield advance
 
 
 def _asset(compiled: Any, index: int) -> dict[str, Any]:
@@ -117,8 +113,11 @@ def protection_command(
     if exact:
         check_exhaustive(results.assets, budget)
     scenarios = max(results.scenarios, 1)
-    show = not json_out and err_console.is_terminal
-    with _cluster(workers, scheduler) as client, _progress("protect", None, show) as advance:
+    expected = int((results.assets >= 0).sum())
+    with (
+        _cluster(workers, scheduler) as client,
+        _progress("protect", expected, not json_out) as advance,
+    ):
         evaluate = Evaluator(sweep_city, client, advance)
         plan = greedy(results.assets, results.people_hours, evaluate, budget)
         best = exhaustive(results.assets, results.people_hours, evaluate, budget) if exact else None
@@ -157,26 +156,28 @@ def _print_protection(payload: dict[str, Any]) -> None:
     figures = payload["expected_people_hours_below_12c"]
     console.print(
         f"[bold]Protect {len(payload['protect'])} of {payload['budget']}[/] over "
-        f"{payload['scenarios']} scenarios of {payload['city']}: expected people-hours "
-        f"below 12 °C {figures['unprotected']:,.0f} → {figures['protected']:,.0f}"
+        f"{payload['scenarios']} scenarios of {esc(payload['city'])}: expected people-hours "
+        f"below 12 °C {figures['unprotected']:,.0f} → {figures['protected']:,.0f}",
+        highlight=False,
     )
     table = Table(title="Assets to protect, in the order chosen")
     for column in ("id", "name", "kind", "people-hours saved"):
         table.add_column(column, justify="right" if column.startswith("people") else "left")
     for asset in payload["protect"]:
         table.add_row(
-            asset["id"],
-            asset.get("name", ""),
-            asset.get("kind", ""),
+            esc(asset["id"]),
+            esc(asset.get("name", "")),
+            esc(asset.get("kind", "")),
             f"{asset['expected_reduction_people_hours_below_12c']:,.0f}",
         )
     console.print(table)
     if "exact" in payload:
         exact = payload["exact"]
         console.print(
-            f"Exact best set: {', '.join(exact['protect'])} saves "
+            f"Exact best set: {esc(', '.join(exact['protect']))} saves "
             f"{exact['expected_reduction_people_hours_below_12c']:,.0f}; "
-            f"greedy gap {exact['greedy_gap']:.1%}"
+            f"greedy gap {exact['greedy_gap']:.1%}",
+            highlight=False,
         )
 
 
@@ -226,11 +227,10 @@ def centres_command(
     buildings = compiled.city.buildings
     chosen_from = centres.candidate_buildings(buildings, use, _ids(candidates), min_backup_h)
     site = centres.siting(compiled, chosen_from, walk_m, min_backup_h)
-    show = not json_out and err_console.is_terminal
     blocks = split(results.assets)
     with (
         _cluster(workers, scheduler) as client,
-        _progress("centres", results.scenarios, show) as advance,
+        _progress("centres", results.scenarios, not json_out) as advance,
     ):
         parts = map_blocks(centres.count_block, site, blocks, client, advance)
     cover = centres.coverage(parts, chosen_from.size, results.scenarios)
@@ -275,20 +275,21 @@ def _print_centres(payload: dict[str, Any]) -> None:
     proof = "optimal" if payload["optimal"] else "best found"
     console.print(
         f"[bold]{payload['count']} warming centres[/] of {payload['candidates']} candidates "
-        f"({proof}) over {payload['scenarios']} scenarios of {payload['city']}: "
+        f"({proof}) over {payload['scenarios']} scenarios of {esc(payload['city'])}: "
         f"{payload['expected_people_served']:,.0f} of "
         f"{payload['expected_people_without_heat']:,.0f} people without heat within "
         f"{payload['walk_m']:,.0f} m on average (at most "
-        f"{payload['upper_bound_people_served']:,.0f} with any {payload['count']})"
+        f"{payload['upper_bound_people_served']:,.0f} with any {payload['count']})",
+        highlight=False,
     )
     table = Table(title="Centres")
     for column in ("id", "name", "use", "backup h", "served alone"):
         table.add_column(column, justify="left" if column in ("id", "name", "use") else "right")
     for centre in payload["centres"]:
         table.add_row(
-            centre["id"],
-            centre["name"],
-            centre["use"],
+            esc(centre["id"]),
+            esc(centre["name"]),
+            esc(centre["use"]),
             f"{centre['backup_fuel_h']:g}",
             f"{centre['expected_people_served_alone']:,.0f}",
         )
