@@ -68,10 +68,14 @@ DEFAULT_SPEED_KMH = 30.0
 DEFAULT_ROAD_FACTOR = 1.4
 
 
-def _asset_table(city: City) -> dict[str, tuple[str, str, float, float]]:
-    """Asset id → (network, kind, lon, lat) for sources, branches and nodes."""
+AssetTable = dict[str, tuple[str, str, float, float]]
+
+
+def asset_table(city: City) -> AssetTable:
+    """Asset id → (network, kind, lon, lat) for sources, branches and nodes (computed once
+    per city by callers that build many problems, e.g. a sweep)."""
     nodes = city.nodes.set_index("id")
-    out: dict[str, tuple[str, str, float, float]] = {}
+    out: AssetTable = {}
     for row in city.nodes.itertuples(index=False):
         out[row.id] = (row.network, row.kind, float(row.lon), float(row.lat))
     for row in city.sources.itertuples(index=False):
@@ -96,6 +100,7 @@ def problem_from_impact(
     speed_kmh: float = DEFAULT_SPEED_KMH,
     road_factor: float = DEFAULT_ROAD_FACTOR,
     source: str = "city",
+    assets: AssetTable | None = None,
 ) -> Problem:
     """Build the restoration problem for the damage behind ``result``.
 
@@ -104,10 +109,11 @@ def problem_from_impact(
     ``critical_factor`` maps a building use to a weight factor (merged over
     :data:`CRITICAL_FACTOR`); ``building_factor`` multiplies the weight per building (row
     order of ``city.buildings``). Travel: great-circle × ``road_factor`` ÷ ``speed_kmh``.
+    ``assets``: the city's :func:`asset_table`, when already at hand.
     """
     hours = DEFAULT_REPAIR_H | dict(repair_h or {})
     factor = CRITICAL_FACTOR | dict(critical_factor or {})
-    assets = _asset_table(city)
+    assets = asset_table(city) if assets is None else assets
     tasks = []
     for ident in result.damaged_asset_ids:
         if ident not in assets:
@@ -183,6 +189,21 @@ def _task_duration_h(tasks: Sequence[Task]) -> dict[str, float]:
     return {task.id: task.duration_h for task in tasks}
 
 
+def building_etr_h(
+    result: ImpactResult, problem: Problem, schedule: Schedule
+) -> dict[str, np.ndarray]:
+    """Per service (``power``, ``heat``), hours from the plan's start until each building
+    (row order of the city) gets it back; NaN when it did not lose it or no repair
+    brings it back."""
+    n = result.building_without_power.size
+    etr = {"power": np.full(n, np.nan), "heat": np.full(n, np.nan)}
+    restored = dict(zip([g.id for g in problem.groups], schedule.group_restored_h, strict=True))
+    for group in result.restoration_groups(_task_duration_h(problem.tasks)):
+        if group.id in restored and group.service in etr:
+            etr[group.service][np.asarray(group.building_index)] = restored[group.id]
+    return etr
+
+
 def building_etr(
     city: City, result: ImpactResult, problem: Problem, schedule: Schedule
 ) -> pd.DataFrame:
@@ -191,12 +212,7 @@ def building_etr(
     Columns: ``id``, ``power_etr_h``, ``heat_etr_h`` (hours from the start of the plan;
     NaN when the building did not lose that service or no repair brings it back).
     """
-    n = len(city.buildings)
-    etr = {"power": np.full(n, np.nan), "heat": np.full(n, np.nan)}
-    restored = dict(zip([g.id for g in problem.groups], schedule.group_restored_h, strict=True))
-    for group in result.restoration_groups(_task_duration_h(problem.tasks)):
-        if group.id in restored and group.service in etr:
-            etr[group.service][np.asarray(group.building_index)] = restored[group.id]
+    etr = building_etr_h(result, problem, schedule)
     frame = pd.DataFrame(
         {"id": city.buildings["id"].to_numpy(), "power_etr_h": etr["power"]}
         | {"heat_etr_h": etr["heat"]}
@@ -214,6 +230,7 @@ class ProblemOptions(TypedDict, total=False):
     speed_kmh: float
     road_factor: float
     source: str
+    assets: AssetTable | None
 
 
 def plan_from_impact(
