@@ -3,6 +3,7 @@ city's sweep evaluation and on synthetic damage functions."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from warmgrid.errors import InputError
 from warmgrid.model import compile_city
 from warmgrid.model.open import open_city
+from warmgrid.restore.from_city import DEFAULT_REPAIR_H
 from warmgrid.scenario.spec import demo_scenario
 from warmgrid.sweep.blocks import Evaluator
 from warmgrid.sweep.city import SweepCity
@@ -23,12 +25,18 @@ from warmgrid.sweep.protect import (
     check_exhaustive,
     exhaustive,
     greedy,
+    spare_kinds,
 )
+from warmgrid.sweep.spares import asset_kinds
 
 
 @pytest.fixture(scope="module")
 def city() -> SweepCity:
-    return SweepCity.under(compile_city(open_city("demo")), demo_scenario())
+    """Impact and no-repair cool-down only: fast, and what protection changes the most."""
+    return SweepCity.under(compile_city(open_city("demo")), demo_scenario(), with_plan=False)
+
+
+COLD = "people_hours_below_12c_no_repair"
 
 
 def ensemble(city: SweepCity, assets: int, scenarios: int, width: int, seed: int) -> np.ndarray:
@@ -46,11 +54,11 @@ def ensemble(city: SweepCity, assets: int, scenarios: int, width: int, seed: int
 def direct_total(city: SweepCity, rows: np.ndarray, protected: tuple[int, ...]) -> float:
     """The ensemble re-evaluated whole with ``protected`` removed: the independent oracle."""
     kept = np.where(np.isin(rows, protected), NO_ASSET, rows)
-    return float(evaluate_block(city, 0, kept)["people_hours_below_12c"].sum())
+    return float(evaluate_block(city, 0, kept)[COLD].sum())
 
 
 def test_exhaustive_equals_direct_brute_force_and_bounds_greedy(city: SweepCity):
-    rows = ensemble(city, assets=7, scenarios=25, width=3, seed=5)
+    rows = ensemble(city, assets=6, scenarios=25, width=3, seed=5)
     evaluate = Evaluator(city)
     values = evaluate(rows)
     for budget in (1, 2, 3):
@@ -58,9 +66,9 @@ def test_exhaustive_equals_direct_brute_force_and_bounds_greedy(city: SweepCity)
         pool = np.unique(rows[rows != NO_ASSET]).tolist()
         totals = {s: direct_total(city, rows, s) for s in itertools.combinations(pool, budget)}
         assert best.remaining == pytest.approx(min(totals.values()), rel=1e-12)
-        assert best.remaining == pytest.approx(totals[tuple(best.chosen)], rel=1e-12)
+        assert best.remaining == pytest.approx(totals[tuple(best.protected)], rel=1e-12)
         plan = greedy(rows, values, evaluate, budget)
-        assert plan.remaining == pytest.approx(direct_total(city, rows, tuple(plan.chosen)))
+        assert plan.remaining == pytest.approx(direct_total(city, rows, tuple(plan.protected)))
         assert plan.reduction <= best.reduction + 1e-6
     assert best.reduction > 0
 
@@ -75,10 +83,10 @@ def test_greedy_bookkeeping_and_gap_on_a_medium_ensemble(city: SweepCity):
     before = evaluate.evaluations
     plan = greedy(rows, values, evaluate, 3)
     assert evaluate.evaluations - before >= int((rows != NO_ASSET).sum())
-    for picks in range(1, len(plan.chosen) + 1):
-        total = direct_total(city, rows, tuple(plan.chosen[:picks]))
+    for picks in range(1, len(plan.protected) + 1):
+        total = direct_total(city, rows, tuple(plan.protected[:picks]))
         assert values.sum() - sum(plan.gains[:picks]) == pytest.approx(total, rel=1e-9)
-    assert plan.chosen[0] == exhaustive(rows, values, evaluate, 1).chosen[0]
+    assert plan.protected[0] == exhaustive(rows, values, evaluate, 1).protected[0]
     best = exhaustive(rows, values, evaluate, 3)
     gap = (best.reduction - plan.reduction) / best.reduction
     assert 0.0 <= gap <= 0.05
@@ -91,22 +99,22 @@ def test_series_assets_defeat_greedy_and_exhaustive_finds_the_pair():
     # scenario damage: assets 0 and 1 in series feed 100 people; asset 2 alone feeds 60
     rows = np.array([[0, 1], [2, NO_ASSET]])
 
-    def evaluate(batch: np.ndarray) -> np.ndarray:
+    def evaluate(batch: np.ndarray, cuts: np.ndarray) -> np.ndarray:
         lost = [set(r[r != NO_ASSET].tolist()) for r in batch]
         return np.array([100.0 * bool(s & {0, 1}) + 60.0 * (2 in s) for s in lost])
 
-    values = evaluate(rows)
+    values = evaluate(rows, np.zeros(rows.shape, dtype=bool))
     plan = greedy(rows, values, evaluate, 2)
     best = exhaustive(rows, values, evaluate, 2)
-    assert plan.chosen == [2] and plan.reduction == 60.0  # then nothing helps alone
-    assert best.chosen == [0, 1] and best.reduction == 100.0
+    assert plan.protected == [2] and plan.reduction == 60.0  # then nothing helps alone
+    assert best.protected == [0, 1] and best.reduction == 100.0
 
 
 def coverage_evaluator(weights: np.ndarray, feeds: np.ndarray):
     """A submodular damage function: people-hours of the consumers (``weights``) with
     every feeding asset lost (``feeds``: asset × consumer), i.e. parallel supplies."""
 
-    def evaluate(batch: np.ndarray) -> np.ndarray:
+    def evaluate(batch: np.ndarray, cuts: np.ndarray) -> np.ndarray:
         out = np.empty(batch.shape[0])
         for i, row in enumerate(batch):
             lost = np.zeros(feeds.shape[0], dtype=bool)
@@ -120,17 +128,18 @@ def coverage_evaluator(weights: np.ndarray, feeds: np.ndarray):
 
 def plain_greedy(rows, values, evaluate, budget) -> list[int]:
     chosen: list[int] = []
+    cuts = np.zeros(rows.shape, dtype=bool)
     pool = np.unique(rows[rows != NO_ASSET]).tolist()
     for _ in range(budget):
         totals = {
-            a: evaluate(np.where(np.isin(rows, [*chosen, a]), NO_ASSET, rows)).sum()
+            a: evaluate(np.where(np.isin(rows, [*chosen, a]), NO_ASSET, rows), cuts).sum()
             for a in pool
             if a not in chosen
         }
         if not totals:
             break
         best = min(totals, key=lambda a: (totals[a], a))
-        current = evaluate(np.where(np.isin(rows, chosen), NO_ASSET, rows)).sum()
+        current = evaluate(np.where(np.isin(rows, chosen), NO_ASSET, rows), cuts).sum()
         if current - totals[best] <= 1e-9:
             break
         chosen.append(best)
@@ -148,9 +157,9 @@ def test_lazy_greedy_equals_plain_greedy_when_submodular(seed: int, budget: int)
     rows[:, -1] = np.maximum(rows[:, -1], 0)  # every scenario damages something
     rows = np.array([np.pad(np.unique(r[r >= 0]), (0, 3), constant_values=-1)[:3] for r in rows])
     evaluate = coverage_evaluator(weights, feeds)
-    values = evaluate(rows)
+    values = evaluate(rows, np.zeros(rows.shape, dtype=bool))
     plan = greedy(rows, values, evaluate, budget)
-    assert plan.chosen == plain_greedy(rows, values, evaluate, budget)
+    assert plan.protected == plain_greedy(rows, values, evaluate, budget)
     best = exhaustive(rows, values, evaluate, budget)
     assert plan.reduction <= best.reduction + 1e-9
     assert plan.reduction >= (1 - 1 / np.e) * best.reduction - 1e-9
@@ -159,6 +168,50 @@ def test_lazy_greedy_equals_plain_greedy_when_submodular(seed: int, budget: int)
 def test_budget_and_exact_search_limits_are_refused():
     rows = np.arange(2200, dtype=np.int64).reshape(-1, 2)
     with pytest.raises(InputError, match="--budget"):
-        greedy(rows, np.zeros(len(rows)), lambda batch: np.zeros(len(batch)), 0)
+        greedy(rows, np.zeros(len(rows)), lambda batch, cuts: np.zeros(len(batch)), 0)
     with pytest.raises(InputError, match=f"{MAX_EXHAUSTIVE_SETS:,}"):
         check_exhaustive(rows, 3)
+
+
+def test_spares_under_the_restoration_plan_equal_direct_brute_force():
+    """Full chain (impact, cool-down, plan): every plan of 2 items among 5 assets and one
+    spare heat plant part, evaluated scenario by scenario with the plant's repair hours
+    halved by hand, gives the exhaustive search's best; a spare saves
+    people-hours; greedy is no better than the best."""
+    compiled = compile_city(open_city("demo"))
+    city = SweepCity.under(compiled, demo_scenario())
+    ids = compiled.asset_ids.to_numpy()
+    pool = compiled.asset_index(
+        ["heat.heat_plant.0", "power.ext_grid.0", "power.trafo.0", "power.trafo.1", "power.trafo.2"]
+    )
+    pairs = [(0, 2), (2, 3), (3, 4), (0, 1), (2, 4), (1, 3)]
+    rows = np.array([[pool[a], pool[b]] for a, b in pairs])
+    kinds = ["heat_plant"]
+    assert DEFAULT_REPAIR_H["heat_plant"] == 24.0 and "heat.heat_plant.0" not in city.repair_h
+    spare_kind = spare_kinds(rows, asset_kinds(compiled), kinds)
+    evaluate = Evaluator(city, spare_factor=0.5)
+    values = evaluate(rows)
+
+    def direct(protected: tuple[int, ...], spares: int) -> float:
+        total = 0.0
+        for row in rows:
+            kept = [a for a in row if a not in protected]
+            plants = [a for a in kept if ids[a] == "heat.heat_plant.0"][:spares]
+            hours = dict(city.repair_h or {}) | {ids[a]: 12.0 for a in plants}  # 24 h halved
+            variant = dataclasses.replace(city, repair_h=hours)
+            frame = evaluate_block(variant, 0, np.array([kept + [NO_ASSET] * (2 - len(kept))]))
+            total += float(frame["people_hours_below_12c"].iat[0])
+        return total
+
+    oracle = min(
+        [direct(p, 0) for p in itertools.combinations(pool.tolist(), 2)]
+        + [direct((a,), 1) for a in pool.tolist()]
+    )
+    best = exhaustive(rows, values, evaluate, 2, spare_kind, [1])
+    assert best.remaining == pytest.approx(oracle, rel=1e-9)
+    assert direct((), 1) < direct((), 0) == pytest.approx(values.sum(), rel=1e-9)
+    plan = greedy(rows, values, evaluate, 2, spare_kind, [1])
+    assert best.reduction >= plan.reduction - 1e-6 > 0
+    assert plan.remaining == pytest.approx(
+        direct(tuple(plan.protected), plan.spares(kinds).get("heat_plant", 0)), rel=1e-9
+    )

@@ -18,8 +18,10 @@ CityOpt = Annotated[
     str, typer.Option("--city", help='The sweep\'s city: a city folder, or "demo".')
 ]
 WeatherOpt = Annotated[
-    Path | None,
-    typer.Option(help="The scenario file whose weather the sweep used (--weather)."),
+    Path | None, typer.Option(help="The sweep's --weather (scenario, CSV forecast or EPW).")
+]
+ConditionsOpt = Annotated[
+    Path | None, typer.Option(help="The sweep's --conditions (crews, plan, cool-down).")
 ]
 WorkersOpt = Annotated[
     int,
@@ -28,15 +30,17 @@ WorkersOpt = Annotated[
 SchedulerOpt = Annotated[str | None, typer.Option(help="A Dask scheduler, tcp://HOST:PORT.")]
 
 
-def _load(sweep_dir: Path, city: str, weather: Path | None) -> tuple[Any, Any]:
+def _load(
+    sweep_dir: Path, city: str, weather: Path | None, conditions: Path | None
+) -> tuple[Any, Any]:
+    """The sweep's city, rebuilt as the sweep built it, and its results."""
+    from warmgrid.cli.sweep import _sweep_city
     from warmgrid.model import compile_city
-    from warmgrid.scenario.spec import demo_scenario, load_scenario
-    from warmgrid.sweep.city import SweepCity
-    from warmgrid.sweep.results import read_sweep
+    from warmgrid.sweep.results import read_manifest, read_sweep
 
+    planned = bool(read_manifest(sweep_dir).get("plan", True))
     compiled = compile_city(load_city_arg(city))
-    conditions = demo_scenario() if weather is None else load_scenario(weather)
-    sweep_city = SweepCity.under(compiled, conditions)
+    sweep_city = _sweep_city(compiled, weather, conditions, not planned)
     return sweep_city, read_sweep(sweep_dir, sweep_city)
 
 
@@ -72,7 +76,11 @@ def _progress(label: str, total: int, show: bool) -> Iterator[Callable[[int], No
         yield advance
 
 
-def _asset(compiled: Any, index: int) -> dict[str, Any]:
+def _item(compiled: Any, kinds: list[str], pick: tuple[str, int]) -> dict[str, Any]:
+    """A plan's item for the JSON: a protected asset with its labels, or a spare's kind."""
+    what, index = pick
+    if what == "spare":
+        return {"item": "spare", "kind": kinds[index]}
     city = compiled.city
     ident = str(compiled.asset_ids[index])
     for table in (city.nodes, city.branches, city.sources):
@@ -80,67 +88,95 @@ def _asset(compiled: Any, index: int) -> dict[str, Any]:
         if len(match):
             row = match.iloc[0]
             return {
+                "item": "protect",
                 "id": ident,
                 "name": str(row["name"]),
                 "network": str(row["network"]),
                 "kind": str(row["kind"]),
             }
-    return {"id": ident}
+    return {"item": "protect", "id": ident}
 
 
 def protection_command(
     sweep_dir: SweepArg,
-    budget: Annotated[int, typer.Option("--budget", help="Assets to protect (K).")],
+    budget: Annotated[
+        int, typer.Option("--budget", help="Items: assets to protect and spares to stock (K).")
+    ],
+    spares: Annotated[
+        list[str] | None,
+        typer.Option("--spares", help="KIND=N: up to N spares of that asset kind (repeatable)."),
+    ] = None,
+    spare_factor: Annotated[
+        float, typer.Option(help="Share of its hours a repair takes with a spare on hand.")
+    ] = 0.5,
     city: CityOpt = "demo",
     weather: WeatherOpt = None,
+    conditions: ConditionsOpt = None,
     exact: Annotated[
         bool,
-        typer.Option("--exact", help="Also search every K-set exactly and report the gap."),
+        typer.Option("--exact", help="Also search every plan of K items and report the gap."),
     ] = False,
     workers: WorkersOpt = 0,
     scheduler: SchedulerOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Choose the K assets whose protection most reduces the sweep's expected
-    people-hours below 12 °C (lazy greedy; --exact checks it against exhaustive search)."""
+    """Choose the K assets to protect (and spares to stock) that most reduce the sweep's
+    expected people-hours below 12 °C (lazy greedy; --exact checks it exhaustively)."""
+    from warmgrid.sweep import spares as stock
     from warmgrid.sweep.blocks import Evaluator
-    from warmgrid.sweep.protect import check_exhaustive, exhaustive, greedy
+    from warmgrid.sweep.protect import check_exhaustive, exhaustive, greedy, spare_kinds
 
     if budget < 1:
         raise InputError("--budget", f"must be at least 1, got {budget}")
-    sweep_city, results = _load(sweep_dir, city, weather)
+    if not 0.0 <= spare_factor <= 1.0:
+        raise InputError("--spare-factor", f"must be between 0 and 1, got {spare_factor}")
+    sweep_city, results = _load(sweep_dir, city, weather, conditions)
     compiled = sweep_city.compiled
+    limits = stock.parse_spares(spares or [], compiled)
+    if limits and not sweep_city.with_plan:
+        raise InputError("--spares", "spares shorten repairs: they need a sweep with plans")
+    kinds = list(limits)
+    spare_kind = spare_kinds(results.assets, stock.asset_kinds(compiled), kinds)
+    options = (budget, spare_kind, list(limits.values()))
     if exact:
-        check_exhaustive(results.assets, budget)
+        check_exhaustive(results.assets, budget, options[2])
     scenarios = max(results.scenarios, 1)
     expected = int((results.assets >= 0).sum())
     with (
         _cluster(workers, scheduler) as client,
         _progress("protect", expected, not json_out) as advance,
     ):
-        evaluate = Evaluator(sweep_city, client, advance)
-        plan = greedy(results.assets, results.people_hours, evaluate, budget)
-        best = exhaustive(results.assets, results.people_hours, evaluate, budget) if exact else None
+        evaluate = Evaluator(sweep_city, client, advance, spare_factor)
+        plan = greedy(results.assets, results.people_hours, evaluate, *options)
+        best = (
+            exhaustive(results.assets, results.people_hours, evaluate, *options) if exact else None
+        )
     payload: dict[str, Any] = {
         "city": compiled.city.name,
         "scenarios": results.scenarios,
         "budget": budget,
+        "objective": results.metric,
         "method": "lazy greedy (CELF)",
+        "spare_factor": spare_factor,
         "expected_people_hours_below_12c": {
             "unprotected": plan.baseline / scenarios,
             "protected": plan.remaining / scenarios,
             "reduction": plan.reduction / scenarios,
         },
-        "protect": [
-            _asset(compiled, a) | {"expected_reduction_people_hours_below_12c": g / scenarios}
-            for a, g in zip(plan.chosen, plan.gains, strict=True)
+        "protect": [str(compiled.asset_ids[a]) for a in plan.protected],
+        "spares": plan.spares(kinds),
+        "plan": [
+            _item(compiled, kinds, pick)
+            | {"expected_reduction_people_hours_below_12c": g / scenarios}
+            for pick, g in zip(plan.picks, plan.gains, strict=True)
         ],
         "evaluations": evaluate.evaluations,
     }
     if best is not None:
         gap = (best.reduction - plan.reduction) / best.reduction if best.reduction > 0 else 0.0
         payload["exact"] = {
-            "protect": [str(compiled.asset_ids[a]) for a in best.chosen],
+            "protect": [str(compiled.asset_ids[a]) for a in best.protected],
+            "spares": best.spares(kinds),
             "expected_reduction_people_hours_below_12c": best.reduction / scenarios,
             "greedy_gap": gap,
         }
@@ -155,26 +191,29 @@ def _print_protection(payload: dict[str, Any]) -> None:
 
     figures = payload["expected_people_hours_below_12c"]
     console.print(
-        f"[bold]Protect {len(payload['protect'])} of {payload['budget']}[/] over "
+        f"[bold]{len(payload['plan'])} of {payload['budget']} items[/] over "
         f"{payload['scenarios']} scenarios of {esc(payload['city'])}: expected people-hours "
         f"below 12 °C {figures['unprotected']:,.0f} → {figures['protected']:,.0f}",
         highlight=False,
     )
-    table = Table(title="Assets to protect, in the order chosen")
-    for column in ("id", "name", "kind", "people-hours saved"):
-        table.add_column(column, justify="right" if column.startswith("people") else "left")
-    for asset in payload["protect"]:
+    table = Table(title="Assets to protect and spares to stock, in the order chosen")
+    for column in ("item", "id", "name", "kind", "people-hours saved"):
+        right = column.startswith("people")
+        table.add_column(column, justify="right" if right else "left", overflow="fold")
+    for item in payload["plan"]:
         table.add_row(
-            esc(asset["id"]),
-            esc(asset.get("name", "")),
-            esc(asset.get("kind", "")),
-            f"{asset['expected_reduction_people_hours_below_12c']:,.0f}",
+            item["item"],
+            esc(item.get("id", "")),
+            esc(item.get("name", "")),
+            esc(item.get("kind", "")),
+            f"{item['expected_reduction_people_hours_below_12c']:,.0f}",
         )
     console.print(table)
     if "exact" in payload:
         exact = payload["exact"]
+        items = exact["protect"] + [f"{n} spare {k}" for k, n in exact["spares"].items()]
         console.print(
-            f"Exact best set: {esc(', '.join(exact['protect']))} saves "
+            f"Exact best plan: {esc(', '.join(items))} saves "
             f"{exact['expected_reduction_people_hours_below_12c']:,.0f}; "
             f"greedy gap {exact['greedy_gap']:.1%}",
             highlight=False,
@@ -190,6 +229,7 @@ def centres_command(
     count: Annotated[int, typer.Option("--count", help="Warming centres to choose (M).")],
     city: CityOpt = "demo",
     weather: WeatherOpt = None,
+    conditions: ConditionsOpt = None,
     walk_m: Annotated[
         float, typer.Option("--walk-m", help="Walking distance to a centre, metres.")
     ] = 1000.0,
@@ -222,7 +262,7 @@ def centres_command(
 
     if not time_limit_s > 0:
         raise InputError("--time-limit", f"must be positive seconds, got {time_limit_s}")
-    sweep_city, results = _load(sweep_dir, city, weather)
+    sweep_city, results = _load(sweep_dir, city, weather, conditions)
     compiled = sweep_city.compiled
     buildings = compiled.city.buildings
     chosen_from = centres.candidate_buildings(buildings, use, _ids(candidates), min_backup_h)
@@ -284,7 +324,8 @@ def _print_centres(payload: dict[str, Any]) -> None:
     )
     table = Table(title="Centres")
     for column in ("id", "name", "use", "backup h", "served alone"):
-        table.add_column(column, justify="left" if column in ("id", "name", "use") else "right")
+        left = column in ("id", "name", "use")
+        table.add_column(column, justify="left" if left else "right", overflow="fold")
     for centre in payload["centres"]:
         table.add_row(
             esc(centre["id"]),

@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from warmgrid.sweep.aggregate import cold_metric
 from warmgrid.sweep.city import SweepCity
+from warmgrid.sweep.ensembles import NO_ASSET
 from warmgrid.sweep.evaluate import evaluate_block
+from warmgrid.sweep.spares import DEFAULT_SPARE_FACTOR, with_spares
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -29,10 +32,14 @@ TASK_RETRIES = 3
 BlockDone = Callable[[int], None]
 
 
+def _size(block: Any) -> int:
+    return len(block[0] if isinstance(block, tuple) else block)
+
+
 def map_blocks(
-    func: Callable[[Any, np.ndarray], T],
+    func: Callable[[Any, Any], T],
     shared: Any,
-    blocks: Sequence[np.ndarray],
+    blocks: Sequence[Any],
     client: Client | None = None,
     on_block: BlockDone | None = None,
 ) -> list[T]:
@@ -44,7 +51,7 @@ def map_blocks(
         results = []
         for block in blocks:
             results.append(func(shared, block))
-            done(len(block))
+            done(_size(block))
         return results
     from distributed import Future, as_completed
 
@@ -59,15 +66,26 @@ def map_blocks(
     for future in as_completed(futures):
         number = futures[future]
         finished[number] = future.result()
-        done(len(blocks[number]))
+        done(_size(blocks[number]))
     return [finished[number] for number in range(len(blocks))]
 
 
-def people_hours(city: SweepCity, rows: np.ndarray) -> np.ndarray:
-    """People-hours below 12 °C of each scenario in ``rows`` (asset indices, padded with
-    ``NO_ASSET``), as the sweep evaluates them (:func:`evaluate_block`)."""
-    frame = evaluate_block(city, 0, rows)
-    return frame["people_hours_below_12c"].to_numpy(dtype=np.float64)
+def people_hours(city: SweepCity, block: tuple[np.ndarray, np.ndarray, float]) -> np.ndarray:
+    """People-hours below 12 °C of each scenario of ``block``: rows of asset indices
+    (padded with ``NO_ASSET``), a mask of the damaged assets whose repair a spare
+    shortens, and by what factor (:mod:`warmgrid.sweep.spares`), as the sweep evaluates
+    them (:func:`evaluate_block`)."""
+    rows, cuts, factor = block
+    out = np.empty(rows.shape[0])
+    ids = city.compiled.asset_ids.to_numpy()
+    patterns, which = np.unique(np.where(cuts, rows, NO_ASSET), axis=0, return_inverse=True)
+    for number, pattern in enumerate(patterns):
+        chosen = np.flatnonzero(which.ravel() == number)
+        spared = pattern[pattern != NO_ASSET]
+        variant = with_spares(city, ids[spared].tolist(), factor) if spared.size else city
+        frame = evaluate_block(variant, 0, rows[chosen])
+        out[chosen] = frame[cold_metric(frame)].to_numpy(dtype=np.float64)
+    return out
 
 
 class Evaluator:
@@ -75,21 +93,30 @@ class Evaluator:
     how many scenarios it evaluated."""
 
     def __init__(
-        self, city: SweepCity, client: Client | None = None, on_block: BlockDone | None = None
+        self,
+        city: SweepCity,
+        client: Client | None = None,
+        on_block: BlockDone | None = None,
+        spare_factor: float = DEFAULT_SPARE_FACTOR,
     ) -> None:
         self.client = client
+        self.on_block = on_block
+        self.spare_factor = spare_factor
         self.city: Any = (  # on a cluster: broadcast once, shared by every call
             city if client is None else client.scatter(city, broadcast=True, hash=False)
         )
-        self.on_block = on_block
         self.evaluations = 0
 
-    def __call__(self, rows: np.ndarray) -> np.ndarray:
-        """People-hours of each row of ``rows``."""
+    def __call__(self, rows: np.ndarray, cuts: np.ndarray | None = None) -> np.ndarray:
+        """People-hours of each row of ``rows``; ``cuts`` marks the assets with a spare."""
         if rows.shape[0] == 0:
             return np.zeros(0, dtype=np.float64)
         self.evaluations += int(rows.shape[0])
-        blocks = split(rows)
+        cuts = np.zeros(rows.shape, dtype=bool) if cuts is None else cuts
+        blocks = [
+            (part, cut, self.spare_factor)
+            for part, cut in zip(split(rows), split(cuts), strict=True)
+        ]
         return np.concatenate(
             map_blocks(people_hours, self.city, blocks, self.client, self.on_block)
         )
