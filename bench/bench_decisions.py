@@ -36,7 +36,7 @@ from warmgrid.sweep.blocks import Evaluator, map_blocks, split
 from warmgrid.sweep.city import SweepCity
 from warmgrid.sweep.engine import dask_client
 from warmgrid.sweep.ensembles import sampled_nk
-from warmgrid.sweep.protect import exhaustive, greedy
+from warmgrid.sweep.protect import Choices, exhaustive, greedy
 
 
 def timed(action: Callable[[], Any]) -> tuple[float, float, Any]:
@@ -55,15 +55,15 @@ def protection(city: SweepCity, rows: np.ndarray, budget: int, client: Any) -> d
     wall, cpu, values = timed(lambda: evaluate(rows))
     out: dict[str, Any] = {"baseline_evaluation": seconds(wall, cpu)}
     evaluate.evaluations = 0
-    wall, cpu, plan = timed(lambda: greedy(rows, values, evaluate, budget))
+    wall, cpu, plan = timed(lambda: greedy(Choices(rows, values, evaluate), budget))
     out["greedy"] = seconds(wall, cpu) | {
         "budget": budget,
         "evaluations": evaluate.evaluations,
         "reduction_share": round(plan.reduction / plan.baseline, 4),
     }
-    pair = greedy(rows, values, evaluate, 2)
+    pair = greedy(Choices(rows, values, evaluate), 2)
     evaluate.evaluations = 0
-    wall, cpu, best = timed(lambda: exhaustive(rows, values, evaluate, 2))
+    wall, cpu, best = timed(lambda: exhaustive(Choices(rows, values, evaluate), 2))
     out["exact_2"] = seconds(wall, cpu) | {
         "assets": int(np.unique(rows).size),
         "evaluations": evaluate.evaluations,

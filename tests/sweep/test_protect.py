@@ -22,6 +22,7 @@ from warmgrid.sweep.ensembles import NO_ASSET, candidates
 from warmgrid.sweep.evaluate import evaluate_block
 from warmgrid.sweep.protect import (
     MAX_EXHAUSTIVE_SETS,
+    Choices,
     check_exhaustive,
     exhaustive,
     greedy,
@@ -62,12 +63,12 @@ def test_exhaustive_equals_direct_brute_force_and_bounds_greedy(city: SweepCity)
     evaluate = Evaluator(city)
     values = evaluate(rows)
     for budget in (1, 2, 3):
-        best = exhaustive(rows, values, evaluate, budget)
+        best = exhaustive(Choices(rows, values, evaluate), budget)
         pool = np.unique(rows[rows != NO_ASSET]).tolist()
         totals = {s: direct_total(city, rows, s) for s in itertools.combinations(pool, budget)}
         assert best.remaining == pytest.approx(min(totals.values()), rel=1e-12)
         assert best.remaining == pytest.approx(totals[tuple(best.protected)], rel=1e-12)
-        plan = greedy(rows, values, evaluate, budget)
+        plan = greedy(Choices(rows, values, evaluate), budget)
         assert plan.remaining == pytest.approx(direct_total(city, rows, tuple(plan.protected)))
         assert plan.reduction <= best.reduction + 1e-6
     assert best.reduction > 0
@@ -81,13 +82,13 @@ def test_greedy_bookkeeping_and_gap_on_a_medium_ensemble(city: SweepCity):
     evaluate = Evaluator(city)
     values = evaluate(rows)
     before = evaluate.evaluations
-    plan = greedy(rows, values, evaluate, 3)
+    plan = greedy(Choices(rows, values, evaluate), 3)
     assert evaluate.evaluations - before >= int((rows != NO_ASSET).sum())
     for picks in range(1, len(plan.protected) + 1):
         total = direct_total(city, rows, tuple(plan.protected[:picks]))
         assert values.sum() - sum(plan.gains[:picks]) == pytest.approx(total, rel=1e-9)
-    assert plan.protected[0] == exhaustive(rows, values, evaluate, 1).protected[0]
-    best = exhaustive(rows, values, evaluate, 3)
+    assert plan.protected[0] == exhaustive(Choices(rows, values, evaluate), 1).protected[0]
+    best = exhaustive(Choices(rows, values, evaluate), 3)
     gap = (best.reduction - plan.reduction) / best.reduction
     assert 0.0 <= gap <= 0.05
 
@@ -104,8 +105,8 @@ def test_series_assets_defeat_greedy_and_exhaustive_finds_the_pair():
         return np.array([100.0 * bool(s & {0, 1}) + 60.0 * (2 in s) for s in lost])
 
     values = evaluate(rows, np.zeros(rows.shape, dtype=bool))
-    plan = greedy(rows, values, evaluate, 2)
-    best = exhaustive(rows, values, evaluate, 2)
+    plan = greedy(Choices(rows, values, evaluate), 2)
+    best = exhaustive(Choices(rows, values, evaluate), 2)
     assert plan.protected == [2] and plan.reduction == 60.0  # then nothing helps alone
     assert best.protected == [0, 1] and best.reduction == 100.0
 
@@ -158,9 +159,9 @@ def test_lazy_greedy_equals_plain_greedy_when_submodular(seed: int, budget: int)
     rows = np.array([np.pad(np.unique(r[r >= 0]), (0, 3), constant_values=-1)[:3] for r in rows])
     evaluate = coverage_evaluator(weights, feeds)
     values = evaluate(rows, np.zeros(rows.shape, dtype=bool))
-    plan = greedy(rows, values, evaluate, budget)
+    plan = greedy(Choices(rows, values, evaluate), budget)
     assert plan.protected == plain_greedy(rows, values, evaluate, budget)
-    best = exhaustive(rows, values, evaluate, budget)
+    best = exhaustive(Choices(rows, values, evaluate), budget)
     assert plan.reduction <= best.reduction + 1e-9
     assert plan.reduction >= (1 - 1 / np.e) * best.reduction - 1e-9
 
@@ -168,7 +169,7 @@ def test_lazy_greedy_equals_plain_greedy_when_submodular(seed: int, budget: int)
 def test_budget_and_exact_search_limits_are_refused():
     rows = np.arange(2200, dtype=np.int64).reshape(-1, 2)
     with pytest.raises(InputError, match="--budget"):
-        greedy(rows, np.zeros(len(rows)), lambda batch, cuts: np.zeros(len(batch)), 0)
+        greedy(Choices(rows, np.zeros(len(rows)), lambda batch, cuts: np.zeros(len(batch))), 0)
     with pytest.raises(InputError, match=f"{MAX_EXHAUSTIVE_SETS:,}"):
         check_exhaustive(rows, 3)
 
@@ -207,10 +208,10 @@ def test_spares_under_the_restoration_plan_equal_direct_brute_force():
         [direct(p, 0) for p in itertools.combinations(pool.tolist(), 2)]
         + [direct((a,), 1) for a in pool.tolist()]
     )
-    best = exhaustive(rows, values, evaluate, 2, spare_kind, [1])
+    best = exhaustive(Choices(rows, values, evaluate, spare_kind, (1,)), 2)
     assert best.remaining == pytest.approx(oracle, rel=1e-9)
     assert direct((), 1) < direct((), 0) == pytest.approx(values.sum(), rel=1e-9)
-    plan = greedy(rows, values, evaluate, 2, spare_kind, [1])
+    plan = greedy(Choices(rows, values, evaluate, spare_kind, (1,)), 2)
     assert best.reduction >= plan.reduction - 1e-6 > 0
     assert plan.remaining == pytest.approx(
         direct(tuple(plan.protected), plan.spares(kinds).get("heat_plant", 0)), rel=1e-9

@@ -124,7 +124,13 @@ def protection_command(
     expected people-hours below 12 °C (lazy greedy; --exact checks it exhaustively)."""
     from warmgrid.sweep import spares as stock
     from warmgrid.sweep.blocks import Evaluator
-    from warmgrid.sweep.protect import check_exhaustive, exhaustive, greedy, spare_kinds
+    from warmgrid.sweep.protect import (
+        Choices,
+        check_exhaustive,
+        exhaustive,
+        greedy,
+        spare_kinds,
+    )
 
     if budget < 1:
         raise InputError("--budget", f"must be at least 1, got {budget}")
@@ -137,9 +143,8 @@ def protection_command(
         raise InputError("--spares", "spares shorten repairs: they need a sweep with plans")
     kinds = list(limits)
     spare_kind = spare_kinds(results.assets, stock.asset_kinds(compiled), kinds)
-    options = (budget, spare_kind, list(limits.values()))
     if exact:
-        check_exhaustive(results.assets, budget, options[2])
+        check_exhaustive(results.assets, budget, list(limits.values()))
     scenarios = max(results.scenarios, 1)
     expected = int((results.assets >= 0).sum())
     with (
@@ -147,10 +152,11 @@ def protection_command(
         _progress("protect", expected, not json_out) as advance,
     ):
         evaluate = Evaluator(sweep_city, client, advance, spare_factor)
-        plan = greedy(results.assets, results.people_hours, evaluate, *options)
-        best = (
-            exhaustive(results.assets, results.people_hours, evaluate, *options) if exact else None
+        choices = Choices(
+            results.assets, results.people_hours, evaluate, spare_kind, tuple(limits.values())
         )
+        plan = greedy(choices, budget)
+        best = exhaustive(choices, budget) if exact else None
     payload: dict[str, Any] = {
         "city": compiled.city.name,
         "scenarios": results.scenarios,

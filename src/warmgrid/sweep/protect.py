@@ -82,6 +82,27 @@ class Protection:
         return counts
 
 
+@dataclass(frozen=True)
+class Choices:
+    """What a plan is chosen from: the ensemble's scenarios (``rows``, asset indices
+    padded with ``NO_ASSET``), their people-hours below 12 °C with no item (``values``),
+    how to evaluate a scenario's state (``evaluate``) and, for spares, per row and column
+    the position of the damaged asset's spare kind (``spare_kind``, from
+    :func:`spare_kinds`; None: no spares) and the most spares of each kind
+    (``spare_limits``)."""
+
+    rows: np.ndarray
+    values: np.ndarray
+    evaluate: Evaluate
+    spare_kind: np.ndarray | None = None
+    spare_limits: tuple[int, ...] = ()
+
+    def table(self) -> _Table:
+        """An empty table of the scenarios' states."""
+        kinds = np.full(self.rows.shape, -1) if self.spare_kind is None else self.spare_kind
+        return _Table(self.rows, self.values, self.evaluate, kinds)
+
+
 class _Table:
     """People-hours of every scenario in every state reached: which of its damaged
     assets are protected (bits 0…w−1 of the code) and which get a spare (bits w…2w−1)."""
@@ -134,34 +155,19 @@ def spare_kinds(rows: np.ndarray, asset_kind: np.ndarray, kinds: Sequence[str]) 
     return np.where(rows == NO_ASSET, -1, per_asset[np.maximum(rows, 0)])
 
 
-def _no_spares(rows: np.ndarray) -> np.ndarray:
-    return np.full(rows.shape, -1, dtype=np.int64)
-
-
 def _pool(rows: np.ndarray) -> np.ndarray:
     return np.unique(rows[rows != NO_ASSET])
 
 
-def greedy(
-    rows: np.ndarray,
-    values: np.ndarray,
-    evaluate: Evaluate,
-    budget: int,
-    spare_kind: np.ndarray | None = None,
-    spare_limits: Sequence[int] = (),
-) -> Protection:
-    """Lazy greedy (CELF) choice of up to ``budget`` items.
-
-    ``rows`` are the ensemble's scenarios (asset indices padded with ``NO_ASSET``),
-    ``values`` their people-hours below 12 °C with no item. ``spare_kind`` (from
-    :func:`spare_kinds`) and ``spare_limits`` (the most spares of each kind) make spares
-    candidates too. Stops early when no item reduces the total any more. Ties go to the
-    lowest asset index, then to spares in the order of their kinds.
-    """
+def greedy(choices: Choices, budget: int) -> Protection:
+    """Lazy greedy (CELF) choice of up to ``budget`` items. Stops early when no item
+    reduces the total any more. Ties go to the lowest asset index, then to spares in the
+    order of their kinds."""
     if budget < 1:
         raise InputError("--budget", f"must be at least 1, got {budget}")
-    spare_kind = _no_spares(rows) if spare_kind is None else spare_kind
-    table = _Table(rows, values, evaluate, spare_kind)
+    table = choices.table()
+    rows, values, spare_kind = choices.rows, choices.values, table.spare_kind
+    spare_limits = choices.spare_limits
     protected = np.zeros(int(rows.max(initial=0)) + 1, dtype=bool)
     units = np.zeros(len(spare_limits), dtype=np.int64)
     current = np.asarray(values, dtype=np.float64).copy()
@@ -247,23 +253,16 @@ def check_exhaustive(rows: np.ndarray, budget: int, spare_limits: Sequence[int] 
         )
 
 
-def exhaustive(
-    rows: np.ndarray,
-    values: np.ndarray,
-    evaluate: Evaluate,
-    budget: int,
-    spare_kind: np.ndarray | None = None,
-    spare_limits: Sequence[int] = (),
-) -> Protection:
+def exhaustive(choices: Choices, budget: int) -> Protection:
     """The best plan of ``min(budget, items)`` items, by scoring every such plan.
 
     Lowest total wins; ties go to the first plan with fewer spares, then in
     lexicographic order of asset index. ``picks`` lists the protected assets in
     ascending order, then the spares; ``gains`` holds only the whole plan's reduction.
     """
+    rows, spare_limits = choices.rows, choices.spare_limits
     check_exhaustive(rows, budget, spare_limits)
-    spare_kind = _no_spares(rows) if spare_kind is None else spare_kind
-    table = _Table(rows, values, evaluate, spare_kind)
+    table = choices.table()
     pool = _pool(rows)
     size = min(budget, pool.size + sum(spare_limits))
     width = rows.shape[1]
@@ -290,5 +289,5 @@ def exhaustive(
                     best_total = float(totals[first])
                     best_picks = [("protect", int(a)) for a in pool[chosen[first]]]
                     best_picks += [("spare", k) for k, n in enumerate(units) for _ in range(n)]
-    baseline = float(np.sum(values))
+    baseline = float(np.sum(choices.values))
     return Protection(best_picks, [baseline - best_total], baseline, best_total)

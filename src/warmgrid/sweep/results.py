@@ -42,13 +42,14 @@ def read_manifest(out: Path) -> dict[str, Any]:
     """The manifest of the sweep in ``out``."""
     path = out / store.MANIFEST
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        int(manifest["scenarios"]), int(manifest["chunk_size"]), str(manifest["city_fingerprint"])
+        manifest = dict(json.loads(path.read_text(encoding="utf-8")))
+        for key, kind in (("scenarios", int), ("chunk_size", int), ("city_fingerprint", str)):
+            manifest[key] = kind(manifest[key])
     except FileNotFoundError:
         raise InputError(str(out), f"is not a sweep folder (no {store.MANIFEST})") from None
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise InputError(str(path), f"is not a sweep manifest ({error})") from None
-    return dict(manifest)
+    return manifest
 
 
 def read_sweep(out: Path, city: SweepCity) -> SweepResults:
