@@ -192,9 +192,19 @@ def protection_command(
     _print_protection(payload)
 
 
-def _print_protection(payload: dict[str, Any]) -> None:
+def _table(title: str, texts: tuple[str, ...], numbers: tuple[str, ...]) -> Any:
+    """A Rich table: text columns left, number columns right; ids fold, never cut."""
     from rich.table import Table
 
+    table = Table(title=title)
+    for column in texts:
+        table.add_column(column, overflow="fold")
+    for column in numbers:
+        table.add_column(column, justify="right")
+    return table
+
+
+def _print_protection(payload: dict[str, Any]) -> None:
     figures = payload["expected_people_hours_below_12c"]
     console.print(
         f"[bold]{len(payload['plan'])} of {payload['budget']} items[/] over "
@@ -202,10 +212,11 @@ def _print_protection(payload: dict[str, Any]) -> None:
         f"below 12 °C {figures['unprotected']:,.0f} → {figures['protected']:,.0f}",
         highlight=False,
     )
-    table = Table(title="Assets to protect and spares to stock, in the order chosen")
-    for column in ("item", "id", "name", "kind", "people-hours saved"):
-        right = column.startswith("people")
-        table.add_column(column, justify="right" if right else "left", overflow="fold")
+    table = _table(
+        "Assets to protect and spares to stock, in the order chosen",
+        ("item", "id", "name", "kind"),
+        ("people-hours saved",),
+    )
     for item in payload["plan"]:
         table.add_row(
             item["item"],
@@ -316,8 +327,6 @@ def centres_command(
 
 
 def _print_centres(payload: dict[str, Any]) -> None:
-    from rich.table import Table
-
     proof = "optimal" if payload["optimal"] else "best found"
     console.print(
         f"[bold]{payload['count']} warming centres[/] of {payload['candidates']} candidates "
@@ -328,10 +337,7 @@ def _print_centres(payload: dict[str, Any]) -> None:
         f"{payload['upper_bound_people_served']:,.0f} with any {payload['count']})",
         highlight=False,
     )
-    table = Table(title="Centres")
-    for column in ("id", "name", "use", "backup h", "served alone"):
-        left = column in ("id", "name", "use")
-        table.add_column(column, justify="left" if left else "right", overflow="fold")
+    table = _table("Centres", ("id", "name", "use"), ("backup h", "served alone"))
     for centre in payload["centres"]:
         table.add_row(
             esc(centre["id"]),
