@@ -119,17 +119,18 @@ class _Table:
         self.weights = 1 << np.arange(self.width)
 
     def codes(self, scenarios: np.ndarray, removed: np.ndarray, units: np.ndarray) -> np.ndarray:
-        """Codes of ``scenarios`` (…, scenario) whose ``removed`` columns (…, scenario,
-        column) are protected, with ``units`` spares of each spare kind."""
+        """Codes of ``scenarios`` (…, scenario) whose ``removed`` columns (bit masks, …,
+        scenario) are protected, with ``units`` spares of each spare kind."""
+        if not np.any(units):
+            return removed
         kind = self.spare_kind[scenarios]
-        cut = np.zeros(removed.shape, dtype=bool)
+        gone = ((removed[..., None] >> np.arange(self.width)) & 1).astype(bool)
+        cut = np.zeros(gone.shape, dtype=bool)
         for position, count in enumerate(units):
             if count:
-                fits = (kind == position) & ~removed
+                fits = (kind == position) & ~gone
                 cut |= fits & (np.cumsum(fits, axis=-1) <= count)
-        return (removed * self.weights).sum(axis=-1) + (
-            (cut * self.weights).sum(axis=-1) << self.width
-        )
+        return removed + ((cut * self.weights).sum(axis=-1) << self.width)
 
     def values(self, scenarios: np.ndarray, codes: np.ndarray) -> np.ndarray:
         """People-hours of ``scenarios`` in the states ``codes``, evaluating the new ones."""
@@ -188,7 +189,7 @@ def greedy(choices: Choices, budget: int) -> Protection:
         else:
             trial_units[pick[1]] += 1
         removed = (rows[hit] != NO_ASSET) & trial_protected[np.maximum(rows[hit], 0)]
-        return hit, table.codes(hit, removed, trial_units)
+        return hit, table.codes(hit, (removed * table.weights).sum(axis=1), trial_units)
 
     def available(pick: Pick) -> bool:
         return pick[0] == "protect" or units[pick[1]] < spare_limits[pick[1]]
@@ -266,12 +267,11 @@ def exhaustive(choices: Choices, budget: int) -> Protection:
     pool = _pool(rows)
     size = min(budget, pool.size + sum(spare_limits))
     width = rows.shape[1]
-    # held[a, s, j]: column j of scenario s holds pool asset a
-    position = np.searchsorted(pool, np.maximum(rows, 0))
-    held = np.zeros((pool.size, *rows.shape), dtype=bool)
+    # bits[a, s]: the columns of scenario s that hold pool asset a, as a bit mask
+    bits = np.zeros((pool.size, rows.shape[0]), dtype=np.int64)
     for column in range(width):
         damaged = np.flatnonzero(rows[:, column] != NO_ASSET)
-        held[position[damaged, column], damaged, column] = True
+        bits[np.searchsorted(pool, rows[damaged, column]), damaged] |= 1 << column
     scenarios = np.arange(rows.shape[0])
     per_batch = max(1, SCORE_CELLS // max(rows.shape[0] * width, 1))
     best_total, best_picks = math.inf, []
@@ -280,7 +280,7 @@ def exhaustive(choices: Choices, budget: int) -> Protection:
             sets = itertools.combinations(range(pool.size), size - spares)
             while group := list(itertools.islice(sets, per_batch)):
                 chosen = np.array(group, dtype=np.int64).reshape(len(group), size - spares)
-                removed = np.asarray(held[chosen].any(axis=1))  # plan × scenario × column
+                removed = bits[chosen].sum(axis=1)  # plan × scenario
                 codes = table.codes(scenarios[None, :], removed, np.array(units))
                 flat = np.broadcast_to(scenarios, codes.shape).ravel()
                 totals = table.values(flat, codes.ravel()).reshape(codes.shape).sum(axis=1)
