@@ -61,6 +61,9 @@ def test_a_user_list_ranks_its_assets_by_people_without_heat(tmp_path: Path):
         (("--pairs", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"), "not both"),
         (("--k", "5", "--samples", "5"), "between 1 and 4"),
         (("--k", "1", "--samples", "5", "--chunk-size", "0"), "--chunk-size"),
+        (("--areas", "5", "--radius-m", "wide"), "--radius-m"),
+        (("--areas", "5", "--area-kinds", "castle"), "castle"),
+        (("--k", "1", "--samples", "5", "--weather", "forecast.txt"), "forecast.txt"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, args, message):
@@ -69,3 +72,60 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, args, message):
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_area_strikes_in_the_coldest_week_of_an_epw(tmp_path: Path):
+    from importlib import resources
+
+    epw = resources.files("warmgrid.thermal").joinpath("data/725650TYCST.epw")
+    with resources.as_file(epw) as path:
+        result = run(
+            "sweep",
+            "demo",
+            "--areas",
+            "12",
+            "--radius-m",
+            "300:800",
+            "--area-kinds",
+            "trafo",
+            "--weather",
+            str(path),
+            "--workers",
+            "0",
+            "--out",
+            str(tmp_path),
+            "--json",
+        )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert (payload["ensemble"], payload["scenarios"], payload["horizon_h"]) == ("areas", 12, 168)
+    cold = payload["summary"]["people_hours_below_12c"]
+    assert cold["max"] <= payload["summary"]["people_hours_below_12c_no_repair"]["max"]
+    assert 0.0 <= payload["summary"]["drain_deadline_missed"]["share"] <= 1.0
+    worst = [a["expected_people_hours_below_12c"] for a in payload["assets"]]
+    assert worst == sorted(worst, reverse=True)
+
+
+def test_parallel_transformers_are_an_interacting_pair(tmp_path: Path):
+    pairs = tmp_path / "pairs.json"
+    pairs.write_text(
+        json.dumps([["power.trafo.3", "power.trafo.4"], ["power.trafo.0", "power.trafo.1"]])
+    )
+    result = run(
+        "sweep",
+        "demo",
+        "--scenarios",
+        str(pairs),
+        "--impact-only",
+        "--workers",
+        "0",
+        "--out",
+        str(tmp_path / "out"),
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["plan"] is False
+    found = [(p["first"], p["second"]) for p in payload["interactions"]]
+    assert ("power.trafo.3", "power.trafo.4") in found
+    assert all(p["alone_first"] + p["alone_second"] < p["joint"] for p in payload["interactions"])

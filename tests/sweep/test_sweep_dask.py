@@ -31,7 +31,7 @@ from warmgrid.sweep.ensembles import sampled_nk
 pytestmark = pytest.mark.xdist_group("dask")
 
 runner = CliRunner()
-SWEEP = ("sweep", "demo", "--k", "2", "--samples", "240", "--seed", "4", "--chunk-size", "40")
+SWEEP = ("sweep", "demo", "--k", "2", "--samples", "120", "--seed", "4", "--chunk-size", "20")
 DASK = Path(sys.executable).with_name("dask")
 LOOPBACK_HTTP = ("--no-dashboard", "--dashboard-address", "127.0.0.1:0")  # health routes
 STARTUP_TIMEOUT_S = 240  # worker processes import warmgrid's engines, slow on a busy machine
@@ -135,8 +135,8 @@ def test_a_server_that_is_not_a_dask_scheduler_is_a_clean_error(tmp_path: Path):
 def test_a_worker_killed_mid_sweep_changes_nothing(tmp_path: Path):
     compiled = compile_city(open_city("demo"))
     city = SweepCity.under(compiled, demo_scenario())
-    ensemble = sampled_nk(compiled, 2, 1200, seed=4)
-    run_sweep(city, ensemble, tmp_path / "serial", 40)
+    ensemble = sampled_nk(compiled, 2, 480, seed=4)
+    run_sweep(city, ensemble, tmp_path / "serial", 20)
     with dask_processes(2) as (address, workers), Client(address) as client:
         done: list[int] = []
 
@@ -145,7 +145,7 @@ def test_a_worker_killed_mid_sweep_changes_nothing(tmp_path: Path):
             if len(done) == 1:
                 workers[0].kill()
 
-        run = run_sweep(city, ensemble, tmp_path / "dask", 40, client, kill_after_first_chunk)
+        run = run_sweep(city, ensemble, tmp_path / "dask", 20, client, kill_after_first_chunk)
     assert workers[0].returncode is not None
     assert sum(done) == ensemble.size
     pd.testing.assert_frame_equal(

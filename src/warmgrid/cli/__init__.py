@@ -18,6 +18,7 @@ from warmgrid.cli import (
     alerts,
     city,
     db,
+    decide,
     demo,
     impact,
     incidents,
@@ -82,6 +83,7 @@ for module in (
     rotation,
 ):
     module.register(app)
+decide.register(app)
 
 
 def main() -> None:

@@ -12,6 +12,25 @@ from warmgrid.cli.output import console, emit_json, err_console
 from warmgrid.errors import InputError
 
 DEFAULT_CHUNK_SIZE = 100
+DEFAULT_RADIUS_M = "200:1000"
+
+
+def _radius(text: str) -> tuple[float, float]:
+    low, _, high = text.partition(":")
+    try:
+        return float(low), float(high or low)
+    except ValueError:
+        raise InputError(
+            "--radius-m", f"expected MIN:MAX metres (or one value), got {text!r}"
+        ) from None
+
+
+def _areas(compiled: Any, areas: int, radius_m: str, kinds: str, weights: Path | None, seed: int):
+    from warmgrid.sweep.areas import area_strikes, read_weights
+
+    kind_list = tuple(k.strip() for k in kinds.split(",") if k.strip())
+    layer = read_weights(weights) if weights is not None else None
+    return area_strikes(compiled, areas, _radius(radius_m), seed, kinds=kind_list, weights=layer)
 
 
 def _ensemble(
@@ -21,12 +40,18 @@ def _ensemble(
     pairs: bool,
     scenarios: Path | None,
     seed: int,
+    areas: tuple[int | None, str, str, Path | None],
 ) -> Any:
     from warmgrid.sweep import ensembles
 
-    chosen = [k is not None, pairs, scenarios is not None]
+    count, radius_m, kinds, weights = areas
+    chosen = [k is not None, pairs, scenarios is not None, count is not None]
     if sum(chosen) != 1:
-        raise InputError("sweep", "give exactly one of --k K --samples N, --pairs, --scenarios F")
+        raise InputError(
+            "sweep", "give exactly one of --k K --samples N, --pairs, --areas N, --scenarios F"
+        )
+    if count is not None:
+        return _areas(compiled, count, radius_m, kinds, weights, seed)
     if scenarios is not None:
         return ensembles.from_file(compiled, scenarios)
     if pairs:
@@ -68,11 +93,34 @@ def sweep_command(
     scenarios: Annotated[
         Path | None, typer.Option(help="Damage sets from a JSON or CSV file.")
     ] = None,
+    areas: Annotated[
+        int | None, typer.Option(help="Area strikes: this many random circles.")
+    ] = None,
+    radius_m: Annotated[
+        str, typer.Option(help="Strike radius, uniform between MIN:MAX metres.")
+    ] = DEFAULT_RADIUS_M,
+    area_kinds: Annotated[
+        str, typer.Option(help="Strike centres on assets of these kinds (comma list).")
+    ] = "",
+    area_weights: Annotated[
+        Path | None,
+        typer.Option(help="Strike centres from weighted points (CSV lon,lat,weight or GeoJSON)."),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the sampling.")] = 0,
     weather: Annotated[
         Path | None,
-        typer.Option(help="A scenario file whose weather and cool-down settings to use."),
+        typer.Option(
+            help="Weather: a scenario file (its forecast), an hourly CSV forecast, or an EPW "
+            "file (its coldest week)."
+        ),
     ] = None,
+    conditions: Annotated[
+        Path | None,
+        typer.Option(help="A scenario file for crews, plan and cool-down settings."),
+    ] = None,
+    impact_only: Annotated[
+        bool, typer.Option("--impact-only", help="No restoration plan per scenario.")
+    ] = False,
     workers: Annotated[
         int | None,
         typer.Option(help="Local worker processes (default: one per core; 0: this process)."),
@@ -88,9 +136,7 @@ def sweep_command(
     from contextlib import nullcontext
 
     from warmgrid.model import compile_city
-    from warmgrid.scenario.spec import demo_scenario, load_scenario
     from warmgrid.sweep import aggregate, store
-    from warmgrid.sweep.city import SweepCity
     from warmgrid.sweep.engine import dask_client, run_sweep
 
     if workers is not None and scheduler is not None:
@@ -98,9 +144,10 @@ def sweep_command(
     if workers is not None and workers < 0:
         raise InputError("--workers", f"must be 0 or more, got {workers}")
     compiled = compile_city(load_city_arg(city))
-    ensemble = _ensemble(compiled, k, samples, pairs, scenarios, seed)
-    conditions = demo_scenario() if weather is None else load_scenario(weather)
-    sweep_city = SweepCity.under(compiled, conditions)
+    ensemble = _ensemble(
+        compiled, k, samples, pairs, scenarios, seed, (areas, radius_m, area_kinds, area_weights)
+    )
+    sweep_city = _sweep_city(compiled, weather, conditions, impact_only)
     show = not json_out and err_console.is_terminal
     bar = _progress_bar(ensemble.size) if show else None
     serial = workers == 0 and scheduler is None
@@ -126,15 +173,60 @@ def sweep_command(
         "city": compiled.city.name,
         "ensemble": ensemble.kind,
         "horizon_h": sweep_city.horizon_h,
+        "plan": sweep_city.with_plan,
         "scenarios": len(rows),
         "chunks": {"total": run.chunks, "computed": run.computed, "skipped": run.skipped},
         "summary": aggregate.summarise(rows),
         "assets": ranking.to_dict(orient="records"),
+        "interactions": _interactions(sweep_city, rows),
     }
     if json_out:
         emit_json(payload)
         return
     _print_report(payload, out)
+
+
+def _sweep_city(
+    compiled: Any, weather: Path | None, conditions: Path | None, impact_only: bool
+) -> Any:
+    """The city under the chosen weather, crews and settings."""
+    from warmgrid.scenario.spec import demo_scenario, load_scenario
+    from warmgrid.sweep.city import SweepCity
+    from warmgrid.thermal.weather import coldest_window, read_weather
+
+    suffix = weather.suffix.lower() if weather is not None else ""
+    if conditions is not None:
+        settings = load_scenario(conditions)
+    elif suffix == ".toml" and weather is not None:
+        settings = load_scenario(weather)
+    else:
+        settings = demo_scenario()
+    chosen = None
+    if suffix == ".epw" and weather is not None:
+        chosen = coldest_window(read_weather(weather))
+    elif suffix == ".csv" and weather is not None:
+        chosen = read_weather(weather)
+    elif weather is not None and suffix != ".toml":
+        raise InputError(str(weather), "expected a scenario .toml, a .csv forecast or an .epw file")
+    return SweepCity.under(compiled, settings, chosen, with_plan=not impact_only)
+
+
+def _interactions(city: Any, rows: Any) -> list[dict[str, Any]]:
+    """The interacting pairs of the two-asset scenarios, each asset alone computed here."""
+    import numpy as np
+
+    from warmgrid.sweep.aggregate import cold_metric
+    from warmgrid.sweep.evaluate import evaluate_block
+    from warmgrid.sweep.interactions import interactions, single_asset_ids
+
+    singles = single_asset_ids(rows)
+    if not singles:
+        return []
+    index = city.compiled.asset_index(singles)
+    alone = evaluate_block(city, 0, np.asarray(index, dtype=np.int64)[:, None])
+    metric = cold_metric(rows)
+    values = alone.set_index(alone["assets"].map(lambda a: a[0]))[metric]
+    return interactions(rows, values, metric).to_dict(orient="records")
 
 
 def _print_report(payload: dict[str, Any], out: Path) -> None:
@@ -148,26 +240,47 @@ def _print_report(payload: dict[str, Any], out: Path) -> None:
     summary = Table(title="Ensemble")
     for column in ("", "mean", "95th percentile", "worst"):
         summary.add_column(column, justify="right" if column else "left")
+
+    def cell(value: float | None, digits: int) -> str:
+        return "-" if value is None else f"{value:,.{digits}f}"
+
     for name, figures in payload["summary"].items():
+        if "share" in figures:
+            console.print(f"drain deadline missed in {100 * figures['share']:.1f} % of scenarios")
+            continue
         summary.add_row(
             name.replace("_", " "),
-            f"{figures['mean']:.1f}",
-            f"{figures['p95']:.0f}",
-            f"{figures['max']:.0f}",
+            cell(figures["mean"], 1),
+            cell(figures["p95"], 0),
+            cell(figures["max"], 0),
         )
     console.print(summary)
+    cold = next(k for k in payload["assets"][0] if k.startswith("expected_people_hours"))
     ranking = Table(title="Assets, worst first (expected loss when the asset is hit)")
-    for column in ("id", "name", "scenarios", "people w/o heat", "people w/o power"):
+    for column in ("id", "name", "scenarios", "people-hours < 12 °C", "people w/o heat"):
         ranking.add_column(column, justify="left" if column in ("id", "name") else "right")
     for asset in payload["assets"][:20]:
         ranking.add_row(
             asset["id"],
             asset["name"],
             str(asset["scenarios"]),
-            f"{asset['expected_people_without_heat']:.0f}",
-            f"{asset['expected_people_without_power']:.0f}",
+            cell(asset[cold], 0),
+            cell(asset["expected_people_without_heat"], 0),
         )
     console.print(ranking)
+    if payload["interactions"]:
+        pairs = Table(title="Pairs much worse together than alone (people-hours < 12 °C)")
+        for column in ("first", "second", "together", "alone", "excess"):
+            pairs.add_column(column, justify="left" if column in ("first", "second") else "right")
+        for pair in payload["interactions"][:10]:
+            pairs.add_row(
+                pair["first"],
+                pair["second"],
+                cell(pair["joint"], 0),
+                cell(pair["alone_first"] + pair["alone_second"], 0),
+                cell(pair["excess"], 0),
+            )
+        console.print(pairs)
 
 
 def register(app: typer.Typer) -> None:

@@ -85,11 +85,15 @@ DEFAULT_SPEED_KMH = 30.0
 DEFAULT_ROAD_FACTOR = 1.4
 
 
-def _asset_table(city: City) -> dict[str, tuple[str, str, float, float]]:
+AssetTable = dict[str, tuple[str, str, float, float]]
+
+
+def asset_table(city: City) -> AssetTable:
     """Asset id → (network, kind, lon, lat) for sources, branches and nodes (a branch at
-    the middle of its known end nodes; NaN when neither is known)."""
+    the middle of its known end nodes; NaN when neither is known), computed once per
+    city by callers that build many problems, e.g. a sweep."""
     nodes = city.nodes.set_index("id")[["lon", "lat"]]
-    out: dict[str, tuple[str, str, float, float]] = {}
+    out: AssetTable = {}
     frames = [
         (city.nodes, city.nodes[["lon", "lat"]].to_numpy(float)),
         (city.sources, nodes.reindex(city.sources["node"]).to_numpy(float)),
@@ -125,6 +129,7 @@ def problem_from_impact(
     source: str = "city",
     switching: SwitchingPlan | None = None,
     switching_h: float = DEFAULT_SWITCHING_H,
+    assets: AssetTable | None = None,
 ) -> Problem:
     """Build the restoration problem for the damage behind ``result``.
 
@@ -136,10 +141,11 @@ def problem_from_impact(
     ``critical_factor`` maps a building use to a weight factor (merged over
     :data:`CRITICAL_FACTOR`); ``building_factor`` multiplies the weight per building (row
     order of ``city.buildings``). Travel: great-circle × ``road_factor`` ÷ ``speed_kmh``.
+    ``assets``: the city's :func:`asset_table`, when already at hand.
     """
     hours = DEFAULT_REPAIR_H | dict(repair_h or {})
     factor = CRITICAL_FACTOR | dict(critical_factor or {})
-    assets = _asset_table(city)
+    assets = asset_table(city) if assets is None else assets
     tasks = []
     for ident in result.damaged_asset_ids:
         if ident not in assets:
@@ -236,6 +242,27 @@ def _task_duration_h(tasks: Sequence[Task]) -> dict[str, float]:
     return {task.id: task.duration_h for task in tasks}
 
 
+def building_etr_h(
+    result: ImpactResult, problem: Problem, schedule: Schedule
+) -> dict[str, np.ndarray]:
+    """Per service (``power``, ``heat``), hours from the plan's start until each building
+    (row order of the city) gets it back; NaN when it did not lose it or no repair
+    brings it back. An electrically heated building's heat comes back with its power
+    (and its heat network's, if it has one)."""
+    n = result.building_without_power.size
+    etr = {"power": np.full(n, np.nan), "heat": np.full(n, np.nan)}
+    restored = dict(zip([g.id for g in problem.groups], schedule.group_restored_h, strict=True))
+    for group in result.restoration_groups(_task_duration_h(problem.tasks)):
+        if group.id in restored and group.service in etr:
+            etr[group.service][np.asarray(group.building_index)] = restored[group.id]
+    network_heat_etr = etr["heat"].copy()
+    electric = result.compiled.building_electric_heating & result.building_off_grid
+    both = electric & result.building_heat_network_lost
+    etr["heat"][electric] = etr["power"][electric]
+    etr["heat"][both] = np.maximum(etr["power"][both], network_heat_etr[both])
+    return etr
+
+
 def building_etr(
     city: City, result: ImpactResult, problem: Problem, schedule: Schedule
 ) -> pd.DataFrame:
@@ -247,18 +274,7 @@ def building_etr(
     heated building's heat comes back with its power (and its heat network's, if it
     has one).
     """
-    n = len(city.buildings)
-    etr = {"power": np.full(n, np.nan), "heat": np.full(n, np.nan)}
-    rows = pd.Index(city.buildings["id"].astype(str))
-    for group, restored_h in zip(problem.groups, schedule.group_restored_h, strict=True):
-        if group.service in etr:
-            members = rows.get_indexer([ident for ident, _ in group.members])
-            etr[group.service][members] = restored_h
-    network_heat_etr = etr["heat"].copy()
-    electric = result.compiled.building_electric_heating & result.building_off_grid
-    both = electric & result.building_heat_network_lost
-    etr["heat"][electric] = etr["power"][electric]
-    etr["heat"][both] = np.maximum(etr["power"][both], network_heat_etr[both])
+    etr = building_etr_h(result, problem, schedule)
     frame = pd.DataFrame(
         {"id": city.buildings["id"].to_numpy(), "power_etr_h": etr["power"]}
         | {"heat_etr_h": etr["heat"]}
@@ -278,6 +294,7 @@ class ProblemOptions(TypedDict, total=False):
     source: str
     switching: SwitchingPlan | None
     switching_h: float
+    assets: AssetTable | None
 
 
 def plan_from_impact(

@@ -12,7 +12,9 @@
    neighbours (granular neighbourhoods, Toth & Vigo 2003, INFORMS J. Computing 15(4)).
 3. **Iterated local search.** Random kicks (a few tasks moved at random) followed by
    local search, keeping the best plan, until the time limit or until many kicks in a
-   row bring nothing.
+   row bring nothing. With an iteration budget instead (``iterations`` kicks), the
+   clock is never read: the plan depends only on the problem and the seed, as a sweep
+   split over any number of processes needs.
 """
 
 from __future__ import annotations
@@ -203,7 +205,7 @@ class _Search:
             improved = False
             crew, pos = self.where()
             for t in self.rng.permutation(self.p.n_tasks):
-                if time.perf_counter() > deadline:
+                if deadline < math.inf and time.perf_counter() > deadline:
                     return False
                 t = int(t)
                 if self._try_relocate(t, crew, pos) or self._try_swap(t, crew, pos):
@@ -280,14 +282,22 @@ def solve_heuristic(
     time_limit_s: float = 5.0,
     seed: int = 0,
     max_stall: int | None = None,
+    iterations: int | None = None,
 ) -> Schedule:
-    """A good feasible plan within ``time_limit_s`` seconds (wall clock).
+    """A good feasible plan within ``time_limit_s`` seconds (wall clock), or, given
+    ``iterations``, after at most that many kicks whatever the time (deterministic: the
+    same problem and seed give the same plan on any machine, under any load).
 
     Stops earlier when ``max_stall`` kicks in a row (default: 30 + 3 × tasks, at most
     300) have not improved the best plan.
     """
-    t0 = time.perf_counter()
-    deadline = t0 + max(time_limit_s, 0.01)
+    if iterations is not None and iterations < 0:
+        raise WarmgridError(f"iteration budget must be 0 or more, got {iterations}")
+    if iterations is None:
+        deadline = time.perf_counter() + max(time_limit_s, 0.01)
+        budget = math.inf
+    else:
+        deadline, budget = math.inf, iterations
     rng = np.random.default_rng(seed)
     starts = []
     for build in (construct_by_groups, construct_by_tasks):
@@ -312,8 +322,11 @@ def solve_heuristic(
     best_value = search.ev.value
     best_routes = [list(r) for r in search.ev.routes]
     stall_limit = max_stall if max_stall is not None else min(300, 30 + 3 * problem.n_tasks)
-    stall = 0
-    while time.perf_counter() < deadline and stall < stall_limit and problem.n_tasks > 1:
+    stall = kicks = 0
+    while kicks < budget and stall < stall_limit and problem.n_tasks > 1:
+        if deadline < math.inf and time.perf_counter() >= deadline:
+            break
+        kicks += 1
         search.ev = Evaluator(problem, best_routes)
         search.kick(int(_kick_size(problem.n_tasks, rng)))
         finished = search.descend(deadline)

@@ -172,12 +172,21 @@ def cold_urgency_factor(
 ) -> np.ndarray:
     """Per building: 1 + urgency × (1 − t12 / horizon) for homes without heat, else 1;
     ``t12``: hours until the building's coldest flats fall below 12 °C."""
-    factor = np.ones(len(city.buildings))
-    if urgency <= 0 or not cooldown.building_ids:
+    if not cooldown.building_ids:
+        return np.ones(len(city.buildings))
+    return urgency_factor(impact.building_without_heat, cooldown.first_flat_hours_to(12.0), urgency, horizon_h)
+
+
+def urgency_factor(
+    without_heat: np.ndarray, hours_to_12: np.ndarray, urgency: float, horizon_h: float
+) -> np.ndarray:
+    """Per building: 1 + urgency × (1 − t12 / horizon) where ``without_heat`` (t12, hours
+    to 12 °C, given for those buildings in row order; NaN: not within the horizon), else 1."""
+    factor = np.ones(without_heat.size)
+    if urgency <= 0:
         return factor
-    hours_to_12 = np.nan_to_num(cooldown.first_flat_hours_to(12.0), nan=horizon_h)
-    rows = np.flatnonzero(impact.building_without_heat)
-    factor[rows] = 1.0 + urgency * (1.0 - np.clip(hours_to_12 / horizon_h, 0.0, 1.0))
+    hours = np.nan_to_num(hours_to_12, nan=horizon_h)
+    factor[without_heat] = 1.0 + urgency * (1.0 - np.clip(hours / horizon_h, 0.0, 1.0))
     return factor
 
 

@@ -1,12 +1,28 @@
-"""One block of scenarios → one result row per scenario.
+"""One block of scenarios → one result row per scenario, through the whole chain:
+impact → cool-down → restoration plan.
 
 A row counts, for the damage of one scenario, the people, buildings and critical
 facilities (hospitals, schools, care homes) without power and without heat, as
-:func:`warmgrid.impact.assess_mask` finds them, and the people-hours below 12 °C within
-the horizon if none of the buildings without heat gets it back (see
-:mod:`warmgrid.sweep.city`). Rows depend only on the city and the
-scenario, never on how the ensemble is split, so a sweep gives the same rows on one
-process or on a cluster.
+:func:`warmgrid.impact.assess_mask` finds them. The restoration plan is the scenario
+pipeline's (:func:`warmgrid.restore.from_city.problem_from_impact`, weighted by how soon
+homes get cold as in :func:`warmgrid.scenario.run.restoration_plan`), solved by the
+heuristic in its deterministic mode (an iteration budget and a seed), so rows depend
+only on the city and the scenario, never on how the ensemble is split or on the load of
+the machine. From the plan's restoration times and the cool-down curves of
+:class:`~warmgrid.sweep.city.SweepCity` a row gets:
+
+- ``people_hours_below_12c``: Σ people × hours below 12 °C until the plan gives the
+  building its heat back (the horizon if never); reheating after that is not counted;
+- ``people_hours_below_12c_no_repair``: the same if nothing is repaired within the horizon;
+- ``last_home_back_h``: hours until the last home (a building with people) that lost a
+  service has every service back (0: none lost; NaN: no crews, so no plan);
+- ``drain_deadline_h``: hours until the first stagnant heat pipe starts to freeze (inf:
+  none does within the weather), and ``drain_deadline_met``: the plan gives every
+  building its heat back, and so restarts circulation, before that deadline.
+
+An impact-only sweep (``SweepCity.with_plan`` false, for very large ensembles) skips the
+plan: its rows lack ``people_hours_below_12c``, ``last_home_back_h`` and
+``drain_deadline_met``.
 """
 
 from __future__ import annotations
@@ -14,21 +30,75 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from warmgrid.impact.assess import assess_mask
+from warmgrid.impact.assess import ImpactResult, assess_mask
 from warmgrid.impact.screen import COUNT_COLUMNS
+from warmgrid.restore.from_city import building_etr_h, problem_from_impact
+from warmgrid.restore.heuristic import solve_heuristic
+from warmgrid.scenario.run import urgency_factor
 from warmgrid.sweep.city import SweepCity
 from warmgrid.sweep.ensembles import NO_ASSET
 
-METRICS = (*COUNT_COLUMNS, "people_hours_below_12c")
+PLAN_COLUMNS = (
+    "people_hours_below_12c",
+    "people_hours_below_12c_no_repair",
+    "last_home_back_h",
+)
+METRICS = (*COUNT_COLUMNS, *PLAN_COLUMNS)
+"""The figures summarised over an ensemble and averaged per asset (those in the rows)."""
+DRAIN_COLUMNS = ("drain_deadline_h", "drain_deadline_met")
+IMPACT_ONLY = (*COUNT_COLUMNS, "people_hours_below_12c_no_repair", "drain_deadline_h")
 
 
-def _metrics(city: SweepCity, damaged: np.ndarray) -> list[float]:
+def row_columns(city: SweepCity) -> tuple[str, ...]:
+    """The figures of a row of ``city``'s sweep, in order."""
+    return (*METRICS, *DRAIN_COLUMNS) if city.with_plan else IMPACT_ONLY
+
+
+def _building_etr(city: SweepCity, impact: ImpactResult) -> dict[str, np.ndarray] | None:
+    """Per service, hours until each building gets it back under the plan; None without
+    crews or damage."""
+    if not city.crews or not impact.damaged.any():
+        return None
+    heat = impact.building_without_heat
+    factor = urgency_factor(heat, city.hours_to_cold[heat], city.cold_urgency, city.horizon_h)
+    problem = problem_from_impact(
+        city.compiled.city,
+        impact,
+        city.crews,
+        repair_h=city.repair_h,
+        building_factor=factor,
+        assets=city.assets,
+        source="sweep",
+    )
+    schedule = solve_heuristic(
+        problem, iterations=city.plan_iterations, max_stall=city.plan_stall, seed=city.plan_seed
+    )
+    return building_etr_h(impact, problem, schedule)
+
+
+def _drain_deadline_h(city: SweepCity, impact: ImpactResult) -> float:
+    """Hours until the first heat pipe touching a node without heat starts to freeze."""
+    pipes = city.pipes
+    if pipes is None:
+        return float("inf")
+    cold = ~impact.state.node_supplied
+    ends_cold = np.zeros(pipes.from_node.size, dtype=bool)
+    for ends in (pipes.from_node, pipes.to_node):
+        known = ends >= 0
+        ends_cold[known] |= cold[ends[known]]
+    return float(pipes.freeze_start_h[ends_cold].min(initial=np.inf))
+
+
+def _row(city: SweepCity, damaged: np.ndarray) -> list[float]:
     compiled = city.compiled
     impact = assess_mask(compiled, damaged)
     people = compiled.building_population
     critical = compiled.building_critical
     power, heat = impact.building_without_power, impact.building_without_heat
-    return [  # in the order of METRICS
+    cold_rows = np.flatnonzero(heat)
+    no_repair = float(people[cold_rows] @ city.hours_below_cold[cold_rows])
+    drain_h = _drain_deadline_h(city, impact)
+    counts = [
         int(people[power].sum()),
         int(people[heat].sum()),
         int(power.sum()),
@@ -36,7 +106,28 @@ def _metrics(city: SweepCity, damaged: np.ndarray) -> list[float]:
         int((power & critical).sum()),
         int((heat & critical).sum()),
         int(people[power | heat].sum()),  # each person once
-        float(people[heat] @ city.hours_below_cold[heat]),
+    ]
+    if not city.with_plan:
+        return [*counts, no_repair, drain_h]
+    etr = _building_etr(city, impact)
+    if etr is None:
+        below, last_back = no_repair, (0.0 if not (power | heat).any() else np.nan)
+        met = not np.isfinite(drain_h)
+    else:
+        below = float(people[cold_rows] @ city.cold_hours_until(cold_rows, etr["heat"][cold_rows]))
+        homes = (power | heat) & (people > 0)
+        back = np.fmax(etr["power"], etr["heat"])[homes]
+        last_back = float(np.nanmax(back)) if np.isfinite(back).any() else 0.0
+        heat_back = etr["heat"][cold_rows]
+        last_heat = float(np.nanmax(heat_back)) if np.isfinite(heat_back).any() else 0.0
+        met = bool(last_heat <= drain_h and not np.isnan(heat_back).any())
+    return [  # in the order of METRICS, then DRAIN_COLUMNS
+        *counts,
+        below,
+        no_repair,
+        last_back,
+        drain_h,
+        float(met),
     ]
 
 
@@ -44,16 +135,19 @@ def evaluate_block(city: SweepCity, first: int, assets: np.ndarray) -> pd.DataFr
     """Rows for the scenarios ``first, first + 1, …`` whose damaged assets are the rows of
     ``assets`` (asset indices padded with ``NO_ASSET``)."""
     ids = city.compiled.asset_ids.to_numpy()
-    names, metrics = [], []
+    names, values = [], []
     for row in assets:
         chosen = row[row != NO_ASSET]
         damaged = np.zeros(city.compiled.n_assets, dtype=bool)
         damaged[chosen] = True
         names.append(ids[chosen].tolist())
-        metrics.append(_metrics(city, damaged))
-    table = np.asarray(metrics, dtype=np.float64).reshape(len(metrics), len(METRICS))
-    frame = pd.DataFrame(table, columns=list(METRICS))
+        values.append(_row(city, damaged))
+    columns = list(row_columns(city))
+    table = np.asarray(values, dtype=np.float64).reshape(len(values), len(columns))
+    frame = pd.DataFrame(table, columns=columns)
     frame = frame.astype({column: np.int64 for column in COUNT_COLUMNS})
+    if city.with_plan:
+        frame["drain_deadline_met"] = frame["drain_deadline_met"].astype(bool)
     frame.insert(0, "assets", pd.Series(names, dtype=object))
     frame.insert(0, "scenario", np.arange(first, first + len(assets), dtype=np.int64))
     return frame

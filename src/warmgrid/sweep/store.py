@@ -25,7 +25,8 @@ MANIFEST = "sweep.json"
 
 
 def city_fingerprint(city: SweepCity) -> str:
-    """A short hash of the city's asset ids, buildings' people, supply nodes and cold hours."""
+    """A short hash of the city's asset ids, buildings' people, supply nodes, cold hours
+    and the crews and plan settings."""
     compiled = city.compiled
     digest = hashlib.sha256("\n".join(compiled.asset_ids).encode())
     for array in (
@@ -35,6 +36,12 @@ def city_fingerprint(city: SweepCity) -> str:
         city.hours_below_cold,
     ):
         digest.update(array.tobytes())
+    crews = [
+        (c.id, c.lon, c.lat, sorted(c.skills or ()), c.available_from_h, c.shift_h)
+        for c in city.crews
+    ]
+    digest.update(repr((crews, sorted((city.repair_h or {}).items()))).encode())
+    digest.update(repr((city.cold_urgency, city.plan_iterations, city.plan_stall)).encode())
     return digest.hexdigest()[:16]
 
 
@@ -47,6 +54,7 @@ def manifest(city: SweepCity, ensemble: Ensemble, chunk_size: int) -> dict[str, 
         "ensemble_fingerprint": ensemble.fingerprint(),
         "scenarios": ensemble.size,
         "chunk_size": chunk_size,
+        "plan": city.with_plan,
     }
 
 

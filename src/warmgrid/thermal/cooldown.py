@@ -425,17 +425,32 @@ def hours_below(
     out = {float(t): np.zeros(result.n_buildings) for t in thresholds_c}
     for lo in range(0, result.n_buildings, block_size):
         temps = time_major[:, lo : lo + block_size].astype(np.float64)
-        first, second = temps[:-1], temps[1:]
-        low = np.minimum(first, second)
-        span = np.abs(second - first)
         for threshold in out:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                fraction = np.where(
-                    span > 0,
-                    np.clip((threshold - low) / span, 0.0, 1.0),
-                    (low < threshold).astype(np.float64),
-                )
+            fraction = _fraction_below(temps[:-1], temps[1:], threshold)
             out[threshold][lo : lo + block_size] = fraction.sum(axis=0) * result.step_h
+    return out
+
+
+def _fraction_below(first: np.ndarray, second: np.ndarray, threshold_c: float) -> np.ndarray:
+    """Share of each step spent below ``threshold_c``, the air linear between its ends."""
+    low = np.minimum(first, second)
+    span = np.abs(second - first)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(
+            span > 0,
+            np.clip((threshold_c - low) / span, 0.0, 1.0),
+            (low < threshold_c).astype(np.float64),
+        )
+
+
+def cumulative_hours_below(result: CooldownResult, threshold_c: float) -> np.ndarray:
+    """Per building (rows) and reported instant (columns, ``result.time_h``): hours spent
+    below ``threshold_c`` since the start (float32; the last column is
+    :func:`hours_below`'s figure). Linear between the reported instants."""
+    temps = result.air_temp_c.astype(np.float64)
+    fraction = _fraction_below(temps[:, :-1], temps[:, 1:], threshold_c) * result.step_h
+    out = np.zeros(temps.shape, dtype=np.float32)
+    np.cumsum(fraction, axis=1, out=out[:, 1:])
     return out
 
 

@@ -147,6 +147,22 @@ def read_epw(path: str | Path) -> Weather:
     )
 
 
+WEEK_H = 168
+
+
+def coldest_window(weather: Weather, hours: int = WEEK_H) -> Weather:
+    """The ``hours`` consecutive records (default a week, 168 h) with the lowest mean
+    outdoor air temperature, wrapping round the end of the file (a typical year's first
+    and last weeks are both winter); the earliest start wins a tie."""
+    if not 0 < hours <= weather.hours:
+        raise InputError(weather.source, f"has {weather.hours} hourly records, fewer than {hours}")
+    temps = weather.temp_air_c.astype(np.float64)
+    wrapped = np.concatenate([temps, temps[: hours - 1]])
+    sums = np.convolve(wrapped, np.ones(hours), mode="valid")[: weather.hours]
+    start = int(np.argmin(np.round(sums, 9)))
+    return weather.window(start, hours)
+
+
 def _csv_number(path: str | Path, line: int, column: str, text: str | None) -> float:
     try:
         value = float(text) if text is not None else float("nan")

@@ -1,0 +1,104 @@
+"""The full chain per scenario (impact → cool-down → plan) against the scenario pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from warmgrid.impact.damage import Damage
+from warmgrid.model import compile_city
+from warmgrid.model.open import open_city
+from warmgrid.scenario.run import run_scenario
+from warmgrid.scenario.spec import demo_scenario
+from warmgrid.sweep.city import COLD_C, SweepCity
+from warmgrid.sweep.ensembles import sampled_nk
+from warmgrid.sweep.evaluate import evaluate_block
+
+HEAT_BACK_STEP_H = 1.0 / 600.0  # 6 s: the oracle's integration step
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    return compile_city(open_city("demo"))
+
+
+@pytest.fixture(scope="module")
+def city(compiled):
+    return SweepCity.under(compiled, demo_scenario())
+
+
+def hours_below_until(time_h: np.ndarray, air_c: np.ndarray, until_h: float) -> float:
+    """Hours below 12 °C from 0 to ``until_h``, sampled every 6 s (air linear in time)."""
+    grid = np.arange(0.0, until_h, HEAT_BACK_STEP_H) + HEAT_BACK_STEP_H / 2
+    return float((np.interp(grid, time_h, air_c) < COLD_C).sum() * HEAT_BACK_STEP_H)
+
+
+def test_rows_match_the_scenario_pipeline(compiled, city):
+    """People-hours below 12 °C under the plan, the last home back and the drain deadline
+    equal what the scenario pipeline gives for the same damage (its heuristic plan with a
+    time limit; these small problems have one best plan)."""
+    base = demo_scenario()
+    ensemble = sampled_nk(compiled, 2, 40, seed=21)
+    rows = evaluate_block(city, 0, ensemble.assets)
+    chosen = rows[rows["people_without_heat"] > 0].head(4)
+    assert len(chosen) == 4
+    slow_cold = 0
+    for row in chosen.itertuples():
+        scenario = replace(
+            base,
+            damage=Damage(asset_ids=tuple(row.assets)),
+            plan=replace(base.plan, solver="heuristic", time_limit_s=2.0),
+        )
+        assessment = run_scenario(scenario, compiled.city)
+        cool = assessment.cooldown
+        etr = assessment.building_etr.set_index("id")
+        heat_back = etr["heat_etr_h"].reindex(cool.building_ids).fillna(city.horizon_h)
+        population = cool.population
+        expected = sum(
+            population[k]
+            * hours_below_until(
+                cool.result.time_h,
+                cool.result.air_temp_c[k].astype(np.float64),
+                min(float(heat_back.iloc[k]), city.horizon_h),
+            )
+            for k in range(len(cool.building_ids))
+        )
+        assert row.people_hours_below_12c == pytest.approx(expected, rel=2e-3, abs=1.0)
+        slow_cold += cool.people_hours[COLD_C] > row.people_hours_below_12c
+        assert row.drain_deadline_h == pytest.approx(cool.network.drain_deadline_h)
+        homes = compiled.city.buildings["population"].to_numpy() > 0
+        back = assessment.etr_h()[homes]
+        assert row.last_home_back_h == pytest.approx(np.nanmax(back))
+        assert row.drain_deadline_met == (etr["heat_etr_h"].max() <= row.drain_deadline_h)
+    assert slow_cold > 0  # the plan saves people-hours that no repair would cost
+
+
+def test_rows_do_not_depend_on_the_split(compiled, city):
+    ensemble = sampled_nk(compiled, 3, 24, seed=5)
+    whole = evaluate_block(city, 0, ensemble.assets)
+    parts = pd.concat(
+        [
+            evaluate_block(city, 0, ensemble.assets[:7]),
+            evaluate_block(city, 7, ensemble.assets[7:]),
+        ],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(whole, parts)
+
+
+def test_plan_never_costs_more_than_no_repair(compiled, city):
+    rows = evaluate_block(city, 0, sampled_nk(compiled, 2, 30, seed=8).assets)
+    planned = rows["people_hours_below_12c"].to_numpy()
+    assert (planned <= rows["people_hours_below_12c_no_repair"].to_numpy() + 1e-6).all()
+    assert (rows["last_home_back_h"] >= 0).all()
+
+
+def test_impact_only_rows_lack_the_plan(compiled):
+    city = SweepCity.under(compiled, demo_scenario(), with_plan=False)
+    rows = evaluate_block(city, 0, sampled_nk(compiled, 2, 5, seed=1).assets)
+    assert "people_hours_below_12c" not in rows.columns
+    assert "drain_deadline_met" not in rows.columns
+    assert "people_hours_below_12c_no_repair" in rows.columns
