@@ -174,7 +174,9 @@ def cold_urgency_factor(
     ``t12``: hours until the building's coldest flats fall below 12 °C."""
     if not cooldown.building_ids:
         return np.ones(len(city.buildings))
-    return urgency_factor(impact.building_without_heat, cooldown.first_flat_hours_to(12.0), urgency, horizon_h)
+    return urgency_factor(
+        impact.building_without_heat, cooldown.first_flat_hours_to(12.0), urgency, horizon_h
+    )
 
 
 def urgency_factor(
