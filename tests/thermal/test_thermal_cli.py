@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from warmgrid.cli import app
+from warmgrid.thermal.flats import POSITIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 BESTEST = ROOT / "examples" / "bestest"
@@ -73,14 +74,7 @@ def test_freefloat_start_temp_gives_the_flats_by_position(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     flats = json.loads(result.stdout)["flats"]
     assert {f["position"] for f in flats[:2]} == {"top_corner", "ground_corner"}
-    assert {f["position"] for f in flats} == {
-        "top_corner",
-        "ground_corner",
-        "top_inner",
-        "ground_inner",
-        "middle_corner",
-        "middle_inner",
-    }
+    assert {f["position"] for f in flats} == set(POSITIONS)
     assert sum(f["flats"] for f in flats) == 90  # 9 storeys of 10 flats of 55 m²
     for flat in flats:
         assert list(flat["hours_to_c"]) == ["18", "15", "12", "10", "5", "0"]
