@@ -246,10 +246,12 @@ def _customers(out: dict[str, pd.Series], frame: pd.DataFrame, origin: str) -> p
     return pd.Series(filled.astype(np.int64), index=given.index)
 
 
-def _check_unique(city: City, origin: str) -> None:
+def _check_unique(city: City, origin: str) -> pd.Index:
+    """The ids of every asset (nodes, branches, sources in that order), checked unique, as
+    one hashed index that every reference is then looked up in."""
     ids = city.asset_ids()
-    duplicated = ids.duplicated()
-    if duplicated.any():
+    if not ids.is_unique:
+        duplicated = ids.duplicated()
         raise InputError(origin, f"asset id {_shown(ids[duplicated][0])!r} is used more than once")
     building_dupes = city.buildings["id"].duplicated()
     if building_dupes.any():
@@ -257,21 +259,25 @@ def _check_unique(city: City, origin: str) -> None:
         raise InputError(
             _where(origin, "buildings", city.buildings, row), "building id is used more than once"
         )
+    return ids
 
 
 def _check_refs(
     frame: pd.DataFrame,
     table: str,
     column: str,
-    targets: pd.Index,
+    ids: pd.Index,
+    span: tuple[int, int],
     target_name: str,
     origin: str,
     *,
     optional: bool,
-    network: pd.Series | None = None,
-    target_network: pd.Series | None = None,
+    network: np.ndarray | None = None,
+    asset_network: np.ndarray | None = None,
 ) -> None:
-    """Check that ``column`` names ``targets`` (unique ids, one hash lookup per value)."""
+    """Check that ``column`` names assets at positions ``span`` (start, stop) of ``ids``
+    (all asset ids, unique: one hash lookup per value), in the same ``network`` when
+    given (``asset_network``: the network of every asset)."""
     values = frame[column]
     present = values.to_numpy() != ""
     if not optional:
@@ -279,18 +285,18 @@ def _check_refs(
         if missing.any():
             row = int(np.flatnonzero(missing)[0])
             raise InputError(_where(origin, table, frame, row), f"{column} is empty")
-    positions = targets.get_indexer(values)
-    dangling = present & (positions < 0)
+    positions = ids.get_indexer(values)
+    dangling = present & ((positions < span[0]) | (positions >= span[1]))
     if dangling.any():
         row = int(np.flatnonzero(dangling)[0])
         raise InputError(
             _where(origin, table, frame, row),
             f"{column} {_shown(values.iat[row])!r} names no {target_name}",
         )
-    if network is not None and target_network is not None:
+    if network is not None and asset_network is not None:
         rows = np.flatnonzero(present)
-        target_nets = np.asarray(target_network)[positions[rows]]
-        expected = np.asarray(network)[rows]
+        target_nets = asset_network[positions[rows]]
+        expected = network[rows]
         wrong = np.flatnonzero(target_nets != expected)
         if wrong.size:
             row = int(rows[wrong[0]])
@@ -303,22 +309,26 @@ def _check_refs(
 
 def validate_references(city: City, origin: str) -> None:
     """Check unique ids, references between tables, networks and coordinates."""
-    _check_unique(city, origin)
-    nodes = city.nodes
-    node_ids, node_net = pd.Index(nodes["id"]), nodes["network"]
+    ids = _check_unique(city, origin)
+    nodes, branches, sources = city.nodes, city.branches, city.sources
+    n_nodes, n_branches = len(nodes), len(branches)
+    node_span = (0, n_nodes)
+    networks = np.concatenate(
+        [nodes["network"].to_numpy(), branches["network"].to_numpy(), sources["network"].to_numpy()]
+    )
     for column, optional in (("from_node", False), ("to_node", True), ("third_node", True)):
         _check_refs(
-            city.branches,
+            branches,
             "branches",
             column,
-            node_ids,
+            ids,
+            node_span,
             "node",
             origin,
             optional=optional,
-            network=city.branches["network"],
-            target_network=node_net,
+            network=branches["network"].to_numpy(),
+            asset_network=networks,
         )
-    branches = city.branches
     no_guard = branches["guards"].to_numpy() == ""
     two_terminal = (branches["to_node"].to_numpy() == "") & no_guard
     if two_terminal.any():
@@ -333,18 +343,19 @@ def validate_references(city: City, origin: str) -> None:
         raise InputError(
             _where(origin, "branches", branches, row), "only switches and valves may guard"
         )
-    branch_ids = pd.Index(branches["id"])
-    _check_refs(branches, "branches", "guards", branch_ids, "branch", origin, optional=True)
+    branch_span = (n_nodes, n_nodes + n_branches)
+    _check_refs(branches, "branches", "guards", ids, branch_span, "branch", origin, optional=True)
     _check_refs(
-        city.sources,
+        sources,
         "sources",
         "node",
-        node_ids,
+        ids,
+        node_span,
         "node",
         origin,
         optional=False,
-        network=city.sources["network"],
-        target_network=node_net,
+        network=sources["network"].to_numpy(),
+        asset_network=networks,
     )
     buildings = city.buildings
     for column, net in (("power_node", "power"), ("heat_node", "heat")):
@@ -352,28 +363,36 @@ def validate_references(city: City, origin: str) -> None:
             buildings,
             "buildings",
             column,
-            node_ids,
+            ids,
+            node_span,
             "node",
             origin,
             optional=True,
-            network=pd.Series(np.full(len(buildings), net, dtype=object)),
-            target_network=node_net,
+            network=np.full(len(buildings), net, dtype=object),
+            asset_network=networks,
         )
     deps = city.dependencies
-    dependable = pd.Index(np.concatenate([branches["id"], city.sources["id"]]))
     _check_refs(
-        deps, "dependencies", "asset", dependable, "branch or source", origin, optional=False
+        deps,
+        "dependencies",
+        "asset",
+        ids,
+        (n_nodes, len(ids)),
+        "branch or source",
+        origin,
+        optional=False,
     )
     _check_refs(
         deps,
         "dependencies",
         "node",
-        node_ids,
+        ids,
+        node_span,
         "node",
         origin,
         optional=False,
-        network=deps["service"],
-        target_network=node_net,
+        network=deps["service"].to_numpy(),
+        asset_network=networks,
     )
     for table in ("nodes", "buildings"):
         frame = city.table(table)

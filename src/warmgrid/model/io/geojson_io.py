@@ -366,6 +366,10 @@ def _keys(records: list[dict[str, Any]]) -> list[str]:
     return first + sorted(set().union(*records).difference(first))
 
 
+def _all_strings(values: pd.Series) -> bool:
+    return pd.api.types.infer_dtype(values, skipna=False) == "string"
+
+
 def _table_frame(
     table: str, rows: np.ndarray, all_geometries: list[Any], properties: list[Any], origin: str
 ) -> pd.DataFrame | None:
@@ -387,7 +391,9 @@ def _table_frame(
             continue
         if column.name in frame.columns:
             values = frame[column.name]
-            missing = values.isna().to_numpy() | (values.to_numpy(dtype=object) == "")
+            missing = values.to_numpy(dtype=object) == ""
+            if values.dtype == object and not _all_strings(values):
+                missing |= values.isna().to_numpy()
         else:
             missing = np.ones(len(frame), dtype=bool)
         bad = _first(missing)
