@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
@@ -31,7 +31,7 @@ def _start(text: str | None, timezone: str) -> datetime:
 
 def print_plan(plan: RotationPlan) -> None:
     """Groups, slots and the comparison with the baselines, as tables."""
-    data = plan.to_json()
+    data: dict[str, Any] = plan.to_json()
     if not data["slots"]:
         console.print("[bold green]No deficit:[/] what is left carries the load; no rotation.")
         return

@@ -269,7 +269,9 @@ def plan_rotation(
         checks = _ac_repair(instance, off, check, limit_pct)
     uses = city.buildings["use"].to_numpy()
     exempt = np.unique(
-        np.concatenate([power_rows[k] for k, g in enumerate(groups) if g.critical] or [[]])
+        np.concatenate(
+            [power_rows[k] for k, g in enumerate(groups) if g.critical] or [np.zeros(0, np.int64)]
+        )
     ).astype(np.int64)
     homes = exempt[uses[exempt] == "residential"]
     ids = city.buildings["id"].to_numpy()

@@ -51,8 +51,7 @@ def broken_limits(
     island_of = np.where(served, tree.island[np.maximum(building_block, 0)], -1)
     island_load = np.bincount(
         island_of[served], weights=load_mw[served], minlength=tree.island_capacity_mw.size
-    )
-    island_load *= 1.0 + LOSS_ALLOWANCE
+    ) * (1.0 + LOSS_ALLOWANCE)
     for island in np.flatnonzero(island_load > tree.island_capacity_mw + 1e-9):
         excess = float(island_load[island] - tree.island_capacity_mw[island])
         limits.append(
@@ -70,7 +69,10 @@ def broken_limits(
         names = ",".join(branch_ids[tree.bridge_branches[block]])
         limits.append(
             Limit(
-                names, tree.below(block, building_block), float(below[block] - allowed[block]), True
+                names,
+                tree.below(int(block), building_block),
+                float(below[block] - allowed[block]),
+                True,
             )
         )
     return limits

@@ -96,21 +96,21 @@ def block_tree(compiled: CompiledCity, damaged: np.ndarray) -> BlockTree:
 
     order_parts, parent_parts, island_parts = [], [], []
     seen = np.zeros(n_raw, dtype=bool)
-    for island, root in enumerate(root_blocks):
+    for count, root in enumerate(root_blocks):
         if seen[root]:
             continue
         order, predecessors = depth_first_order(tree, int(root), directed=False)
         seen[order] = True
         order_parts.append(order)
         parent_parts.append(predecessors[order])
-        island_parts.append(np.full(order.size, island))
+        island_parts.append(np.full(order.size, count))
     order = np.concatenate(order_parts) if order_parts else np.zeros(0, np.int64)
     number = np.full(n_raw, -1, dtype=np.int64)
     number[order] = np.arange(order.size)
     raw_parent = np.concatenate(parent_parts) if parent_parts else np.zeros(0, np.int64)
     parent = np.where(raw_parent >= 0, number[np.maximum(raw_parent, 0)], -1)
-    island = np.concatenate(island_parts) if island_parts else np.zeros(0, np.int64)
-    _, island = np.unique(island, return_inverse=True)
+    raw_island = np.concatenate(island_parts) if island_parts else np.zeros(0, np.int64)
+    island: np.ndarray = np.unique(raw_island, return_inverse=True)[1].astype(np.int64)
 
     node_block = np.where(power_node, number[raw_block], -1)
     size = np.ones(order.size, dtype=np.int64)
