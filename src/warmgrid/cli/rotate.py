@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -93,6 +94,14 @@ def rotate_command(
         str | None,
         typer.Option("--start", help="First slot's start, ISO 8601 (default: the next hour)."),
     ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Also publish the schedule into this folder: JSON, CSV, an ICS calendar "
+            "and a CAP alert per group (as `warmgrid rotation publish`).",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Rotating outages when what is left after damage cannot carry the load: groups,
@@ -111,10 +120,17 @@ def rotate_command(
         limit_pct=limit_pct,
         load_scale=load_scale,
     )
+    files = []
+    if out is not None:
+        from warmgrid.rotate.publish import write_schedule_files
+
+        files = write_schedule_files(plan.to_json(), city_model, plan.start, out)
     if json_out:
         emit_json(plan.to_json())
         return
     print_plan(plan)
+    if files:
+        console.print(f"{len(files)} files written to {esc(str(out))}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
