@@ -102,6 +102,11 @@ def full_chain(city: SweepCity, scenarios: int, chunk_size: int) -> dict:
     with dask_client(2, None) as client:
         timed_sweep(city, sampled_nk(city.compiled, 2, 20, seed=1), 10, client)
         seconds = timed_sweep(city, ensemble, chunk_size, client)
+    return two_worker_rate(scenarios, chunk_size, seconds)
+
+
+def two_worker_rate(scenarios: int, chunk_size: int, seconds: float) -> dict:
+    """The figures of a sweep on 2 workers."""
     return {
         "scenarios": scenarios,
         "chunk_size": chunk_size,
@@ -130,12 +135,7 @@ def n2_impact(scenarios: int, chunk_size: int) -> dict:
         "city": SIMBENCH,
         "assets": compiled.n_assets,
         "buildings": len(compiled.city.buildings),
-        "scenarios": scenarios,
-        "chunk_size": chunk_size,
-        "workers": 2,
-        "seconds": round(seconds, 1),
-        "scenarios_per_s": round(scenarios / seconds, 1),
-        "scenarios_per_s_per_worker": round(scenarios / seconds / 2, 1),
+        **two_worker_rate(scenarios, chunk_size, seconds),
         "parquet_mb": round(written / 1e6, 1),
         "peak_rss_mb": {"client": round(peak_rss_mb(), 0), "workers": workers_mb},
     }
