@@ -95,7 +95,7 @@ def test_two_local_workers_give_the_serial_rows_and_json(serial, tmp_path: Path)
     payload, rows = sweep(tmp_path, "--workers", "2")
     pd.testing.assert_frame_equal(rows, serial[1])
     assert payload == serial[0]
-    assert payload["scenarios"] == 240
+    assert payload["scenarios"] == 120
     assert payload["chunks"] == {"total": 6, "computed": 6, "skipped": 0}
 
 
