@@ -193,6 +193,9 @@ def _sweep_city(
     compiled: Any, weather: Path | None, conditions: Path | None, impact_only: bool
 ) -> Any:
     """The city under the chosen weather, crews and settings."""
+    import numpy as np
+
+    from warmgrid.scenario.run import forecast_weather
     from warmgrid.scenario.spec import demo_scenario, load_scenario
     from warmgrid.sweep.city import SweepCity
     from warmgrid.thermal.weather import coldest_window, read_weather
@@ -209,7 +212,10 @@ def _sweep_city(
     else:
         settings = demo_scenario()
     chosen = None
-    if suffix == ".epw" and weather is not None:
+    if suffix == ".toml" and conditions is not None and weather is not None:
+        forecast = load_scenario(weather)
+        chosen = forecast_weather(forecast).window(0, int(np.ceil(forecast.weather.hours)))
+    elif suffix == ".epw" and weather is not None:
         chosen = coldest_window(read_weather(weather))
     elif suffix == ".csv" and weather is not None:
         chosen = read_weather(weather)
