@@ -11,7 +11,7 @@ warming-centre siting over a sampled N-2 ensemble (``--samples``, default 3,000)
   CP-SAT, and the greedy's gap to the optimum.
 
 Each scenario runs the whole chain (impact, cool-down, restoration plan), or with
-``--impact-only`` impact and the no-repair cool-down only. ``--workers W`` runs the
+``--no-plan`` impact and the no-repair cool-down only. ``--workers W`` runs the
 evaluations on a local Dask cluster of W processes (after a warm-up). Prints one JSON
 object; wall and CPU seconds of this process.
 """
@@ -106,10 +106,10 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=5)
     parser.add_argument("--walk-m", type=float, default=400.0)
     parser.add_argument("--workers", type=int, default=0)
-    parser.add_argument("--impact-only", action="store_true", help="No plan per scenario.")
+    parser.add_argument("--no-plan", action="store_true", help="No plan per scenario.")
     args = parser.parse_args()
     compiled = compile_city(open_city("demo"))
-    city = SweepCity.under(compiled, demo_scenario(), with_plan=not args.impact_only)
+    city = SweepCity.under(compiled, demo_scenario(), with_plan=not args.no_plan)
     rows = sampled_nk(compiled, 2, args.samples, seed=0).assets
     with dask_client(args.workers, None) if args.workers else nullcontext() as client:
         if client is not None:
@@ -118,7 +118,7 @@ def main() -> None:
             "city": compiled.city.name,
             "scenarios": int(rows.shape[0]),
             "workers": args.workers,
-            "plan_per_scenario": not args.impact_only,
+            "plan_per_scenario": not args.no_plan,
             "protection": protection(city, rows, args.budget, client),
             "centres": siting(city, rows, args, client)
             | {"candidates": args.candidates, "count": args.count, "walk_m": args.walk_m},

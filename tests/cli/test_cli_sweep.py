@@ -83,9 +83,9 @@ def test_area_strikes_in_the_coldest_week_of_an_epw(tmp_path: Path):
             "sweep",
             "demo",
             "--areas",
-            "12",
+            "8",
             "--radius-m",
-            "300:800",
+            "50:150",
             "--area-kinds",
             "trafo",
             "--weather",
@@ -98,7 +98,7 @@ def test_area_strikes_in_the_coldest_week_of_an_epw(tmp_path: Path):
         )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert (payload["ensemble"], payload["scenarios"], payload["horizon_h"]) == ("areas", 12, 168)
+    assert (payload["ensemble"], payload["scenarios"], payload["horizon_h"]) == ("areas", 8, 168)
     cold = payload["summary"]["people_hours_below_12c"]
     assert cold["max"] <= payload["summary"]["people_hours_below_12c_no_repair"]["max"]
     assert 0.0 <= payload["summary"]["drain_deadline_missed"]["share"] <= 1.0

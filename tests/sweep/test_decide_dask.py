@@ -21,12 +21,12 @@ runner = CliRunner()
 def test_a_cluster_of_two_workers_gives_the_in_process_decisions(tmp_path: Path):
     swept = runner.invoke(
         app,
-        ["sweep", "demo", "--k", "2", "--samples", "240", "--seed", "8", "--impact-only",
+        ["sweep", "demo", "--k", "2", "--samples", "100", "--seed", "8",
          "--workers", "0", "--out", str(tmp_path), "--json"],
     )  # fmt: skip
     assert swept.exit_code == 0, swept.output
     commands = (
-        ("plan-protection", str(tmp_path), "--budget", "3", "--json"),
+        ("plan-protection", str(tmp_path), "--budget", "2", "--json"),
         ("site-centres", str(tmp_path), "--count", "2", "--use", "school", "--json"),
     )
     with LocalCluster(

@@ -216,3 +216,48 @@ def test_spares_under_the_restoration_plan_equal_direct_brute_force():
     assert plan.remaining == pytest.approx(
         direct(tuple(plan.protected), plan.spares(kinds).get("heat_plant", 0)), rel=1e-9
     )
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), budget=st.integers(1, 3), limit=st.integers(1, 2))
+def test_plans_with_spares_score_as_a_loop_over_scenarios_allocates_them(seed, budget, limit):
+    """Synthetic damage: each lost asset costs its weight, halved when a spare shortens
+    its repair. The exhaustive best equals the best over every plan scored by a plain
+    loop that hands the spares to the first unprotected assets of their kind."""
+    rng = np.random.default_rng(seed)
+    assets = 6
+    weight = rng.integers(1, 40, assets).astype(float)
+    kind_of = rng.choice(["trafo", "pipe", "line"], assets)
+    rows = np.array([np.sort(rng.choice(assets, 3, replace=False)) for _ in range(8)])
+
+    def evaluate(batch: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+        kept = batch != NO_ASSET
+        return (np.where(kept, weight[np.maximum(batch, 0)], 0.0) * np.where(cuts, 0.5, 1.0)).sum(1)
+
+    def by_loop(protected: tuple[int, ...], trafo_spares: int) -> float:
+        total = 0.0
+        for row in rows:
+            left = trafo_spares
+            for asset in row:
+                if asset in protected:
+                    continue
+                spared = kind_of[asset] == "trafo" and left > 0
+                left -= spared
+                total += weight[asset] * (0.5 if spared else 1.0)
+        return total
+
+    values = evaluate(rows, np.zeros(rows.shape, dtype=bool))
+    spare_kind = spare_kinds(rows, kind_of, ["trafo"])
+    choices = Choices(rows, values, evaluate, spare_kind, (limit,))
+    best = exhaustive(choices, budget)
+    plans = [
+        by_loop(p, budget - len(p))
+        for size in range(max(0, budget - limit), budget + 1)
+        for p in itertools.combinations(range(assets), size)
+    ]
+    assert best.remaining == pytest.approx(min(plans))
+    plan = greedy(choices, budget)
+    assert plan.remaining == pytest.approx(
+        by_loop(tuple(plan.protected), plan.spares(["trafo"]).get("trafo", 0))
+    )
+    assert plan.reduction <= best.reduction + 1e-9

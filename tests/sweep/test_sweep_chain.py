@@ -102,3 +102,7 @@ def test_impact_only_rows_lack_the_plan(compiled):
     assert "people_hours_below_12c" not in rows.columns
     assert "drain_deadline_met" not in rows.columns
     assert "people_hours_below_12c_no_repair" in rows.columns
+    counts = evaluate_block(
+        SweepCity.impact_only(compiled), 0, sampled_nk(compiled, 2, 5, 1).assets
+    )
+    pd.testing.assert_frame_equal(counts, rows[counts.columns])

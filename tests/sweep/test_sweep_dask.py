@@ -95,7 +95,7 @@ def test_two_local_workers_give_the_serial_rows_and_json(serial, tmp_path: Path)
     payload, rows = sweep(tmp_path, "--workers", "2")
     pd.testing.assert_frame_equal(rows, serial[1])
     assert payload == serial[0]
-    assert payload["scenarios"] == 240
+    assert payload["scenarios"] == 120
     assert payload["chunks"] == {"total": 6, "computed": 6, "skipped": 0}
 
 
@@ -135,7 +135,7 @@ def test_a_server_that_is_not_a_dask_scheduler_is_a_clean_error(tmp_path: Path):
 def test_a_worker_killed_mid_sweep_changes_nothing(tmp_path: Path):
     compiled = compile_city(open_city("demo"))
     city = SweepCity.under(compiled, demo_scenario())
-    ensemble = sampled_nk(compiled, 2, 480, seed=4)
+    ensemble = sampled_nk(compiled, 2, 240, seed=4)
     run_sweep(city, ensemble, tmp_path / "serial", 20)
     with dask_processes(2) as (address, workers), Client(address) as client:
         done: list[int] = []

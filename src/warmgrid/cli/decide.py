@@ -164,7 +164,7 @@ def protection_command(
         "objective": results.metric,
         "method": "lazy greedy (CELF)",
         "spare_factor": spare_factor,
-        "expected_people_hours_below_12c": {
+        f"expected_{results.metric}": {
             "unprotected": plan.baseline / scenarios,
             "protected": plan.remaining / scenarios,
             "reduction": plan.reduction / scenarios,
@@ -183,7 +183,7 @@ def protection_command(
         payload["exact"] = {
             "protect": [str(compiled.asset_ids[a]) for a in best.protected],
             "spares": best.spares(kinds),
-            "expected_reduction_people_hours_below_12c": best.reduction / scenarios,
+            f"expected_reduction_{results.metric}": best.reduction / scenarios,
             "greedy_gap": gap,
         }
     if json_out:
@@ -205,17 +205,19 @@ def _table(title: str, texts: tuple[str, ...], numbers: tuple[str, ...]) -> Any:
 
 
 def _print_protection(payload: dict[str, Any]) -> None:
-    figures = payload["expected_people_hours_below_12c"]
+    metric = payload["objective"]
+    figures = payload[f"expected_{metric}"]
     console.print(
         f"[bold]{len(payload['plan'])} of {payload['budget']} items[/] over "
-        f"{payload['scenarios']} scenarios of {esc(payload['city'])}: expected people-hours "
-        f"below 12 °C {figures['unprotected']:,.0f} → {figures['protected']:,.0f}",
+        f"{payload['scenarios']} scenarios of {esc(payload['city'])}: expected "
+        f"{metric.replace('_', ' ')} {figures['unprotected']:,.0f} → "
+        f"{figures['protected']:,.0f}",
         highlight=False,
     )
     table = _table(
         "Assets to protect and spares to stock, in the order chosen",
         ("item", "id", "name", "kind"),
-        ("people-hours saved",),
+        ("saved",),
     )
     for item in payload["plan"]:
         table.add_row(
@@ -223,7 +225,7 @@ def _print_protection(payload: dict[str, Any]) -> None:
             esc(item.get("id", "")),
             esc(item.get("name", "")),
             esc(item.get("kind", "")),
-            f"{item['expected_reduction_people_hours_below_12c']:,.0f}",
+            f"{item[f'expected_reduction_{metric}']:,.0f}",
         )
     console.print(table)
     if "exact" in payload:
@@ -231,7 +233,7 @@ def _print_protection(payload: dict[str, Any]) -> None:
         items = exact["protect"] + [f"{n} spare {k}" for k, n in exact["spares"].items()]
         console.print(
             f"Exact best plan: {esc(', '.join(items))} saves "
-            f"{exact['expected_reduction_people_hours_below_12c']:,.0f}; "
+            f"{exact[f'expected_reduction_{metric}']:,.0f}; "
             f"greedy gap {exact['greedy_gap']:.1%}",
             highlight=False,
         )

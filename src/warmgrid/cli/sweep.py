@@ -119,7 +119,8 @@ def sweep_command(
         typer.Option(help="A scenario file for crews, plan and cool-down settings."),
     ] = None,
     impact_only: Annotated[
-        bool, typer.Option("--impact-only", help="No restoration plan per scenario.")
+        bool,
+        typer.Option("--impact-only", help="Impact counts only: no cool-down, no plan."),
     ] = False,
     workers: Annotated[
         int | None,
@@ -174,9 +175,11 @@ def sweep_command(
         "ensemble": ensemble.kind,
         "horizon_h": sweep_city.horizon_h,
         "plan": sweep_city.with_plan,
+        "cooled": sweep_city.cooled,
         "scenarios": len(rows),
         "chunks": {"total": run.chunks, "computed": run.computed, "skipped": run.skipped},
         "summary": aggregate.summarise(rows),
+        "ranked_by": aggregate.cold_metric(rows),
         "assets": ranking.to_dict(orient="records"),
         "interactions": _interactions(sweep_city, rows),
     }
@@ -190,10 +193,17 @@ def _sweep_city(
     compiled: Any, weather: Path | None, conditions: Path | None, impact_only: bool
 ) -> Any:
     """The city under the chosen weather, crews and settings."""
+    import numpy as np
+
+    from warmgrid.scenario.run import forecast_weather
     from warmgrid.scenario.spec import demo_scenario, load_scenario
     from warmgrid.sweep.city import SweepCity
     from warmgrid.thermal.weather import coldest_window, read_weather
 
+    if impact_only:
+        if weather is not None or conditions is not None:
+            raise InputError("--impact-only", "takes no --weather or --conditions")
+        return SweepCity.impact_only(compiled)
     suffix = weather.suffix.lower() if weather is not None else ""
     if conditions is not None:
         settings = load_scenario(conditions)
@@ -202,13 +212,16 @@ def _sweep_city(
     else:
         settings = demo_scenario()
     chosen = None
-    if suffix == ".epw" and weather is not None:
+    if suffix == ".toml" and conditions is not None and weather is not None:
+        forecast = load_scenario(weather)
+        chosen = forecast_weather(forecast).window(0, int(np.ceil(forecast.weather.hours)))
+    elif suffix == ".epw" and weather is not None:
         chosen = coldest_window(read_weather(weather))
     elif suffix == ".csv" and weather is not None:
         chosen = read_weather(weather)
     elif weather is not None and suffix != ".toml":
         raise InputError(str(weather), "expected a scenario .toml, a .csv forecast or an .epw file")
-    return SweepCity.under(compiled, settings, chosen, with_plan=not impact_only)
+    return SweepCity.under(compiled, settings, chosen)
 
 
 def _interactions(city: Any, rows: Any) -> list[dict[str, Any]]:
@@ -255,9 +268,10 @@ def _print_report(payload: dict[str, Any], out: Path) -> None:
             cell(figures["max"], 0),
         )
     console.print(summary)
-    cold = next(k for k in payload["assets"][0] if k.startswith("expected_people_hours"))
+    cold = f"expected_{payload['ranked_by']}"
     ranking = Table(title="Assets, worst first (expected loss when the asset is hit)")
-    for column in ("id", "name", "scenarios", "people-hours < 12 °C", "people w/o heat"):
+    label = payload["ranked_by"].replace("_", " ")
+    for column in ("id", "name", "scenarios", label, "people w/o heat"):
         ranking.add_column(column, justify="left" if column in ("id", "name") else "right")
     for asset in payload["assets"][:20]:
         ranking.add_row(
@@ -269,7 +283,7 @@ def _print_report(payload: dict[str, Any], out: Path) -> None:
         )
     console.print(ranking)
     if payload["interactions"]:
-        pairs = Table(title="Pairs much worse together than alone (people-hours < 12 °C)")
+        pairs = Table(title=f"Pairs much worse together than alone ({label})")
         for column in ("first", "second", "together", "alone", "excess"):
             pairs.add_column(column, justify="left" if column in ("first", "second") else "right")
         for pair in payload["interactions"][:10]:

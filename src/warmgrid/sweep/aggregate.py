@@ -22,9 +22,12 @@ PERCENTILE = 95.0
 
 
 def cold_metric(rows: pd.DataFrame) -> str:
-    """The people-hours below 12 °C the rows hold: under the plan, else with no repair."""
-    planned = "people_hours_below_12c"
-    return planned if planned in rows.columns else f"{planned}_no_repair"
+    """The figure assets are ranked by: people-hours below 12 °C under the plan, else with
+    no repair, else (impact-only rows) people without heat."""
+    for column in ("people_hours_below_12c", "people_hours_below_12c_no_repair"):
+        if column in rows.columns:
+            return column
+    return "people_without_heat"
 
 
 def _metrics(rows: pd.DataFrame) -> list[str]:
@@ -79,7 +82,7 @@ def rank_assets(compiled: CompiledCity, rows: pd.DataFrame) -> pd.DataFrame:
     ``scenarios`` (how many damage it), ``expected_<metric>`` for every metric and
     ``contribution_<cold metric>``; worst first by expected people-hours below 12 °C, then
     people without heat, then without power, then critical facilities without either, then
-    the order of the city's tables."""
+    the order of the city's tables (impact-only rows: people without heat first)."""
     metrics = _metrics(rows)
     cold = cold_metric(rows)
     size = rows["assets"].map(len).to_numpy()

@@ -25,7 +25,7 @@ from warmgrid.restore.problem import Crew
 from warmgrid.scenario.run import forecast_weather
 from warmgrid.scenario.spec import Scenario
 from warmgrid.thermal.city import city_cooldown
-from warmgrid.thermal.cooldown import cumulative_hours_below
+from warmgrid.thermal.cooldown import cumulative_hours_below, hours_below
 from warmgrid.thermal.pipes import NetworkFreezeResult
 from warmgrid.thermal.weather import Weather
 
@@ -69,6 +69,23 @@ class SweepCity:
     plan_stall: int = PLAN_STALL
     plan_seed: int = 0
     with_plan: bool = True  # False: impact and no-repair cool-down only
+    cooled: bool = True  # False: impact counts only (no cool-down, no plan)
+
+    @classmethod
+    def impact_only(cls, compiled: CompiledCity) -> SweepCity:
+        """The city for impact counts only: no weather, cool-down or plan (cities without
+        building data for a cool-down, or the largest ensembles)."""
+        empty = np.zeros(0)
+        return cls(
+            compiled=compiled,
+            hours_below_cold=empty,
+            horizon_h=0.0,
+            cold_hours_by_step=np.zeros((0, 1), dtype=np.float32),
+            step_h=1.0,
+            hours_to_cold=empty,
+            with_plan=False,
+            cooled=False,
+        )
 
     @classmethod
     def under(
@@ -101,7 +118,7 @@ class SweepCity:
         by_step = cumulative_hours_below(cooldown.result, COLD_C)
         return cls(
             compiled=compiled,
-            hours_below_cold=by_step[:, -1].astype(np.float64),
+            hours_below_cold=hours_below(cooldown.result, (COLD_C,))[COLD_C],
             horizon_h=hours,
             cold_hours_by_step=by_step,
             step_h=float(cooldown.result.step_h),

@@ -20,9 +20,9 @@ the machine. From the plan's restoration times and the cool-down curves of
   none does within the weather), and ``drain_deadline_met``: the plan gives every
   building its heat back, and so restarts circulation, before that deadline.
 
-An impact-only sweep (``SweepCity.with_plan`` false, for very large ensembles) skips the
-plan: its rows lack ``people_hours_below_12c``, ``last_home_back_h`` and
-``drain_deadline_met``.
+A sweep without plan (``SweepCity.with_plan`` false) has no ``people_hours_below_12c``,
+``last_home_back_h`` and ``drain_deadline_met``; an impact-only one
+(:meth:`SweepCity.impact_only`, for very large ensembles) has the counts only.
 """
 
 from __future__ import annotations
@@ -46,12 +46,14 @@ PLAN_COLUMNS = (
 METRICS = (*COUNT_COLUMNS, *PLAN_COLUMNS)
 """The figures summarised over an ensemble and averaged per asset (those in the rows)."""
 DRAIN_COLUMNS = ("drain_deadline_h", "drain_deadline_met")
-IMPACT_ONLY = (*COUNT_COLUMNS, "people_hours_below_12c_no_repair", "drain_deadline_h")
+NO_PLAN = (*COUNT_COLUMNS, "people_hours_below_12c_no_repair", "drain_deadline_h")
 
 
 def row_columns(city: SweepCity) -> tuple[str, ...]:
     """The figures of a row of ``city``'s sweep, in order."""
-    return (*METRICS, *DRAIN_COLUMNS) if city.with_plan else IMPACT_ONLY
+    if not city.cooled:
+        return COUNT_COLUMNS
+    return (*METRICS, *DRAIN_COLUMNS) if city.with_plan else NO_PLAN
 
 
 def _building_etr(city: SweepCity, impact: ImpactResult) -> dict[str, np.ndarray] | None:
@@ -95,9 +97,6 @@ def _row(city: SweepCity, damaged: np.ndarray) -> list[float]:
     people = compiled.building_population
     critical = compiled.building_critical
     power, heat = impact.building_without_power, impact.building_without_heat
-    cold_rows = np.flatnonzero(heat)
-    no_repair = float(people[cold_rows] @ city.hours_below_cold[cold_rows])
-    drain_h = _drain_deadline_h(city, impact)
     counts = [
         int(people[power].sum()),
         int(people[heat].sum()),
@@ -107,6 +106,11 @@ def _row(city: SweepCity, damaged: np.ndarray) -> list[float]:
         int((heat & critical).sum()),
         int(people[power | heat].sum()),  # each person once
     ]
+    if not city.cooled:
+        return counts
+    cold_rows = np.flatnonzero(heat)
+    no_repair = float(people[cold_rows] @ city.hours_below_cold[cold_rows])
+    drain_h = _drain_deadline_h(city, impact)
     if not city.with_plan:
         return [*counts, no_repair, drain_h]
     etr = _building_etr(city, impact)

@@ -11,7 +11,8 @@ on the people-hours below 12 °C of the sweep's rows (or any other figure of a r
 relative test says "much worse" (``RATIO`` = 0.5: half as bad again as the two losses
 added); the absolute floor keeps pairs whose losses are tiny from counting (``MIN_EXCESS``
 = 1,000 people-hours: about 40 people for a day below 12 °C). Both are warmgrid's planning
-choices, not a norm, and can be set per call.
+choices, not a norm, and can be set per call. On impact-only rows the figure is people
+without heat and the floor :data:`MIN_EXCESS_PEOPLE` = 40 people.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ import pandas as pd
 
 RATIO = 0.5
 MIN_EXCESS = 1000.0
+MIN_EXCESS_PEOPLE = 40.0
+
+
+def min_excess_for(metric: str) -> float:
+    """The absolute floor of the excess for ``metric`` (people-hours or people)."""
+    return MIN_EXCESS if metric.startswith("people_hours") else MIN_EXCESS_PEOPLE
 
 
 def single_asset_ids(rows: pd.DataFrame) -> list[str]:
@@ -35,14 +42,16 @@ def interactions(
     metric: str,
     *,
     ratio: float = RATIO,
-    min_excess: float = MIN_EXCESS,
+    min_excess: float | None = None,
 ) -> pd.DataFrame:
     """The interacting pairs among the two-asset rows of ``pair_rows``, worst excess first.
 
     ``alone`` maps an asset id to ``metric`` when that asset alone is lost. Columns:
     ``first``, ``second`` (ids), ``joint``, ``alone_first``, ``alone_second``, ``excess``
     (joint minus the sum) and ``ratio`` (excess ÷ the sum; inf when the sum is 0).
+    ``min_excess`` defaults to :func:`min_excess_for` the metric.
     """
+    floor = min_excess_for(metric) if min_excess is None else min_excess
     pairs = pair_rows[pair_rows["assets"].map(len) == 2]
     columns = ["first", "second", "joint", "alone_first", "alone_second", "excess", "ratio"]
     if pairs.empty:
@@ -55,7 +64,7 @@ def interactions(
     excess = joint - (a + b)
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.where(a + b > 0, excess / (a + b), np.where(excess > 0, np.inf, 0.0))
-    keep = (excess >= ratio * (a + b)) & (excess >= min_excess)
+    keep = (excess >= ratio * (a + b)) & (excess >= floor)
     table = pd.DataFrame(
         {
             "first": first,

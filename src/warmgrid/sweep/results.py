@@ -25,12 +25,14 @@ from warmgrid.sweep.ensembles import NO_ASSET
 @dataclass(frozen=True)
 class SweepResults:
     """The scenarios (asset indices padded with ``NO_ASSET``) and each one's people-hours
-    below 12 °C (under the restoration plan; with no repair for an impact-only sweep), in
-    scenario order."""
+    below 12 °C under the restoration plan (the column ``metric``; see
+    :func:`warmgrid.sweep.aggregate.cold_metric` for sweeps without a plan), in scenario
+    order."""
 
     assets: np.ndarray
     people_hours: np.ndarray
-    metric: str  # the rows' column of people-hours: under the plan, or with no repair
+    metric: str  # the rows' column: people-hours under the plan, with no repair, or
+    # (impact-only sweeps) people without heat
 
     @property
     def scenarios(self) -> int:

@@ -55,6 +55,7 @@ def manifest(city: SweepCity, ensemble: Ensemble, chunk_size: int) -> dict[str, 
         "scenarios": ensemble.size,
         "chunk_size": chunk_size,
         "plan": city.with_plan,
+        "cooled": city.cooled,
     }
 
 
