@@ -29,6 +29,24 @@ def _numbers(values: np.ndarray, digits: int = 1) -> list[float | None]:
     return [v if math.isfinite(v) else None for v in rounded.tolist()]
 
 
+def _features(
+    geometry_type: str, coordinates: list[Any], columns: dict[str, list[Any]]
+) -> dict[str, Any]:
+    """A feature collection: one feature per coordinate entry, its properties taken
+    row-wise from ``columns`` (built column-wise: 100,000 buildings in well under 1 s)."""
+    names = list(columns)
+    return _collection(
+        [
+            {
+                "type": "Feature",
+                "geometry": {"type": geometry_type, "coordinates": where},
+                "properties": dict(zip(names, values, strict=True)),
+            }
+            for where, *values in zip(coordinates, *columns.values(), strict=True)
+        ]
+    )
+
+
 def _collection(features: list[Feature]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
@@ -76,36 +94,20 @@ def buildings(assessment: Assessment, elapsed_h: float = 0.0) -> dict[str, Any]:
     states = np.select([power & heat, power, heat], ["both", "power", "heat"], "served")
     h12 = hours_to_12c(assessment)
     critical = np.asarray(assessment.compiled.building_critical, bool)
-    features = [
+    return _features(
+        "Point",
+        np.round(table[["lon", "lat"]].to_numpy(float), 6).tolist(),
         {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {
-                "id": ident,
-                "name": name,
-                "use": use,
-                "people": people,
-                "state": state,
-                "critical": crit,
-                "h12": h,
-                "etr_h": e,
-            },
-        }
-        for ident, name, use, people, lon, lat, state, crit, h, e in zip(
-            table["id"].tolist(),
-            table["name"].tolist(),
-            table["use"].tolist(),
-            table["population"].astype(int).tolist(),
-            np.round(table["lon"].to_numpy(float), 6).tolist(),
-            np.round(table["lat"].to_numpy(float), 6).tolist(),
-            states.tolist(),
-            critical.tolist(),
-            _numbers(h12),
-            _numbers(etr),
-            strict=True,
-        )
-    ]
-    return _collection(features)
+            "id": table["id"].tolist(),
+            "name": table["name"].tolist(),
+            "use": table["use"].tolist(),
+            "people": table["population"].astype(int).tolist(),
+            "state": states.tolist(),
+            "critical": critical.tolist(),
+            "h12": _numbers(h12),
+            "etr_h": _numbers(etr),
+        },
+    )
 
 
 def networks(assessment: Assessment) -> dict[str, Any]:
@@ -125,30 +127,17 @@ def networks(assessment: Assessment) -> dict[str, Any]:
     states = np.select([damaged_rows, dead_rows], ["damaged", "dead"], "ok")
     drawn = np.isfinite(start).all(axis=1) & np.isfinite(end).all(axis=1)
     rows = np.flatnonzero(drawn)
-    features = [
+    return _features(
+        "LineString",
+        np.round(np.stack([start[rows], end[rows]], axis=1), 6).tolist(),
         {
-            "type": "Feature",
-            "geometry": {"type": "LineString", "coordinates": [a, b]},
-            "properties": {
-                "id": ident,
-                "network": network,
-                "kind": kind,
-                "name": name,
-                "state": state,
-            },
-        }
-        for ident, network, kind, name, state, a, b in zip(
-            branches["id"].to_numpy()[rows].tolist(),
-            branches["network"].to_numpy()[rows].tolist(),
-            branches["kind"].to_numpy()[rows].tolist(),
-            branches["name"].to_numpy()[rows].tolist(),
-            states[rows].tolist(),
-            np.round(start[rows], 6).tolist(),
-            np.round(end[rows], 6).tolist(),
-            strict=True,
-        )
-    ]
-    return _collection(features)
+            "id": branches["id"].to_numpy()[rows].tolist(),
+            "network": branches["network"].to_numpy()[rows].tolist(),
+            "kind": branches["kind"].to_numpy()[rows].tolist(),
+            "name": branches["name"].to_numpy()[rows].tolist(),
+            "state": states[rows].tolist(),
+        },
+    )
 
 
 def assets(assessment: Assessment) -> dict[str, Any]:
@@ -156,28 +145,17 @@ def assets(assessment: Assessment) -> dict[str, Any]:
     city = assessment.city
     damaged = set(assessment.impact.damaged_asset_ids)
     nodes = city.nodes
-    features = [
+    features = _features(
+        "Point",
+        np.round(nodes[["lon", "lat"]].to_numpy(float), 6).tolist(),
         {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {
-                "id": ident,
-                "network": net,
-                "kind": kind,
-                "name": name,
-                "damaged": ident in damaged,
-            },
-        }
-        for ident, net, kind, name, lon, lat in zip(
-            nodes["id"].tolist(),
-            nodes["network"].tolist(),
-            nodes["kind"].tolist(),
-            nodes["name"].tolist(),
-            np.round(nodes["lon"].to_numpy(float), 6).tolist(),
-            np.round(nodes["lat"].to_numpy(float), 6).tolist(),
-            strict=True,
-        )
-    ]
+            "id": nodes["id"].tolist(),
+            "network": nodes["network"].tolist(),
+            "kind": nodes["kind"].tolist(),
+            "name": nodes["name"].tolist(),
+            "damaged": nodes["id"].isin(damaged).tolist(),
+        },
+    )["features"]
     where = nodes.set_index("id")[["lon", "lat"]]
     for ident, net, kind, name, node in zip(
         city.sources["id"],
