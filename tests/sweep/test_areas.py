@@ -10,15 +10,8 @@ import pytest
 
 from warmgrid.errors import InputError
 from warmgrid.geo import great_circle_m
-from warmgrid.model import compile_city
-from warmgrid.model.open import open_city
 from warmgrid.sweep.areas import area_strikes, read_weights
 from warmgrid.sweep.ensembles import NO_ASSET
-
-
-@pytest.fixture(scope="module")
-def compiled():
-    return compile_city(open_city("demo"))
 
 
 def test_seeded_and_centred_on_the_chosen_kind(compiled):

@@ -10,14 +10,7 @@ import numpy as np
 import pytest
 
 from warmgrid.errors import InputError, WarmgridError
-from warmgrid.model import compile_city
-from warmgrid.model.open import open_city
 from warmgrid.sweep.ensembles import NO_ASSET, candidates, every_pair, from_file, sampled_nk
-
-
-@pytest.fixture(scope="module")
-def compiled():
-    return compile_city(open_city("demo"))
 
 
 @pytest.mark.parametrize("k", [1, 2, 3, 4])

@@ -9,8 +9,6 @@ import pandas as pd
 import pytest
 
 from warmgrid.impact.damage import Damage
-from warmgrid.model import compile_city
-from warmgrid.model.open import open_city
 from warmgrid.scenario.run import run_scenario
 from warmgrid.scenario.spec import demo_scenario
 from warmgrid.sweep.city import COLD_C, SweepCity
@@ -18,16 +16,6 @@ from warmgrid.sweep.ensembles import sampled_nk
 from warmgrid.sweep.evaluate import evaluate_block
 
 HEAT_BACK_STEP_H = 1.0 / 600.0  # 6 s: the oracle's integration step
-
-
-@pytest.fixture(scope="module")
-def compiled():
-    return compile_city(open_city("demo"))
-
-
-@pytest.fixture(scope="module")
-def city(compiled):
-    return SweepCity.under(compiled, demo_scenario())
 
 
 def hours_below_until(time_h: np.ndarray, air_c: np.ndarray, until_h: float) -> float:

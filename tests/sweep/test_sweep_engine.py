@@ -11,25 +11,13 @@ import pytest
 from warmgrid.errors import InputError
 from warmgrid.impact.assess import assess_mask
 from warmgrid.impact.screen import COUNT_COLUMNS, screen_n1
-from warmgrid.model import compile_city
-from warmgrid.model.open import open_city
 from warmgrid.scenario.run import cool_down
 from warmgrid.scenario.spec import demo_scenario
 from warmgrid.sweep import store
 from warmgrid.sweep.aggregate import rank_assets, summarise
-from warmgrid.sweep.city import COLD_C, SweepCity
+from warmgrid.sweep.city import COLD_C
 from warmgrid.sweep.engine import run_sweep
 from warmgrid.sweep.ensembles import Ensemble, candidates, every_pair, sampled_nk
-
-
-@pytest.fixture(scope="module")
-def compiled():
-    return compile_city(open_city("demo"))
-
-
-@pytest.fixture(scope="module")
-def city(compiled):
-    return SweepCity.under(compiled, demo_scenario())
 
 
 def sweep_rows(city, ensemble: Ensemble, out: Path, chunk_size: int = 64) -> pd.DataFrame:

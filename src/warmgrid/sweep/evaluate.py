@@ -97,7 +97,7 @@ def _row(city: SweepCity, damaged: np.ndarray) -> list[float]:
     people = compiled.building_population
     critical = compiled.building_critical
     power, heat = impact.building_without_power, impact.building_without_heat
-    counts = [
+    counts: list[float] = [
         int(people[power].sum()),
         int(people[heat].sum()),
         int(power.sum()),
