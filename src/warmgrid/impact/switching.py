@@ -173,7 +173,7 @@ class _Search:
         return compiled, propagate(compiled, self.damaged)
 
     def run(self) -> list[SwitchingStep]:
-        steps = []
+        steps: list[SwitchingStep] = []
         while True:
             compiled, state = self.state(self.base_ok)
             best = None
