@@ -27,7 +27,9 @@ def _metrics(city: SweepCity, damaged: np.ndarray) -> list[float]:
     impact = assess_mask(compiled, damaged)
     people = compiled.building_population
     critical = compiled.building_critical
-    power, heat = impact.building_without_power, impact.building_without_heat
+    # counts as N-1 screening has them (grid supply); cold as the pipeline's cool-down
+    power, heat = impact.building_off_grid, impact.building_heat_network_lost
+    cold = impact.building_without_heat
     return [  # in the order of METRICS
         int(people[power].sum()),
         int(people[heat].sum()),
@@ -36,7 +38,7 @@ def _metrics(city: SweepCity, damaged: np.ndarray) -> list[float]:
         int((power & critical).sum()),
         int((heat & critical).sum()),
         int(people[power | heat].sum()),  # each person once
-        float(people[heat] @ city.hours_below_cold[heat]),
+        float(people[cold] @ city.hours_below_cold[cold]),
     ]
 
 
