@@ -124,7 +124,7 @@ def test_demo_scenario_ends_with_a_plan() -> None:
     plan, etr = plan_from_impact(city, result, scenario.crews, time_limit_s=1.0)
     assert [c.id for c in plan.problem.crews] == [*(c.id for c in scenario.crews), SWITCHING_CREW]
     assert sorted(t for r in plan.schedule.routes for t in r) == list(range(plan.problem.n_tasks))
-    assert len(etr) == int((result.building_without_power | result.building_without_heat).sum())
+    assert len(etr) == int((result.building_off_grid | result.building_without_heat).sum())
 
 
 def test_people_waiting_for_power_and_heat_are_counted_once(case) -> None:

@@ -11,7 +11,7 @@ carries). Losses and voltage drop are neglected: pandapower's AC power flow is t
 (``tests/impact/test_switching_oracle.py``).
 
 Apparent power is taken as real power ÷ :data:`POWER_FACTOR`: customers keep
-cos φ ≥ 0.9 (VDE-AR-N 4100:2019, section 5.5, technical connection rules for low
+cos φ ≥ 0.9 (VDE-AR-N 4100:2019, the German technical connection rules for low
 voltage), so ``P / 0.9`` bounds the load's MVA from above.
 """
 

@@ -173,14 +173,15 @@ class _Search:
         return compiled, propagate(compiled, self.damaged)
 
     def run(self) -> list[SwitchingStep]:
-        steps = []
+        steps: list[SwitchingStep] = []
         while True:
             compiled, state = self.state(self.base_ok)
+            flows = radial_flows(compiled, state, self.kw)
             best = None
             for k, e in enumerate(self.sw.edge.tolist()):
                 if not self.sw.closes[k] or self.base_ok[self.compiled.edge_branch[e]]:
                     continue
-                found = self._try_tie(k, e, compiled, state)
+                found = self._try_tie(k, e, compiled, state, flows)
                 if found is not None and (best is None or _gain(found[0]) > _gain(best[0])):
                     best = found
             if best is None:
@@ -194,7 +195,7 @@ class _Search:
         return power & ~state.node_supplied & ~damaged_node & ~self.sw.faulted[self.sw.section]
 
     def _try_tie(
-        self, k: int, e: int, compiled: CompiledCity, state: SupplyState
+        self, k: int, e: int, compiled: CompiledCity, state: SupplyState, flows: RadialFlows
     ) -> tuple[SwitchingStep, np.ndarray] | None:
         u, v = int(self.compiled.edge_u[e]), int(self.compiled.edge_v[e])
         lit = state.node_supplied
@@ -205,7 +206,6 @@ class _Search:
         if not healthy[start]:
             return None
         order = self._sections_from(start, healthy, compiled)
-        flows = radial_flows(compiled, state, self.kw)
         lo, hi, best = 1, len(order), None
         while lo <= hi:  # the largest prefix of sections that fits (fitting is monotone)
             mid = (lo + hi) // 2
@@ -289,12 +289,10 @@ class _Search:
         feeding &= after_state.node_component[compiled.source_node] == comp
         feeding &= np.isnan(self.capacity)
         unknown += compiled.city.sources["id"].to_numpy()[feeding].tolist()
-        isolate = self.sw.damaged_edge & (fed[u] | fed[v]) & closed_now
+        opening = self.sw.damaged_edge & (fed[u] | fed[v]) & closed_now  # isolate damage
+        opening[to_open] = True
         opened = tuple(
-            dict.fromkeys(
-                str(self.branch_ids[self.sw.opens[i]])
-                for i in np.flatnonzero(isolate | np.isin(np.arange(u.size), to_open))
-            )
+            dict.fromkeys(str(self.branch_ids[self.sw.opens[i]]) for i in np.flatnonzero(opening))
         )
         step = SwitchingStep(
             close=tuple(str(self.branch_ids[g]) for g in self.sw.closes[k]),

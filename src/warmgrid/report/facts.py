@@ -332,7 +332,8 @@ def report_facts(
     zone = start.tzinfo
     moment = as_of.astimezone(zone) if as_of is not None else start
     plan = assessment.plan
-    cost = {task.id: task.duration_h for task in plan.problem.tasks} if plan else None
+    tasks = plan.problem.tasks if plan else ()
+    cost = {t.id: t.duration_h for t in tasks if t.skill != "switching"} if plan else None
     first, at_24, drain, cold_first = _cooldown_figures(assessment)
     repairs, etr = _plan_rows(assessment)
     why, more_groups, more_people = _why(assessment, cost)

@@ -210,7 +210,9 @@ def problem_from_impact(
         restored_heat = np.flatnonzero(
             result.building_heat_network_lost & ~after.building_heat_network_lost
         )
-        parts = [(s.id, "power", s.building_index, (s.id,)) for s in steps]
+        parts: list[tuple[str, str, np.ndarray, tuple[str, ...]]] = [
+            (s.id, "power", s.building_index, (s.id,)) for s in steps
+        ]
         parts.append(("switching:heat", "heat", restored_heat, tuple(s.id for s in steps)))
         for ident, service, idx, needs in parts:
             if idx.size:

@@ -96,7 +96,9 @@ def _row(city: SweepCity, damaged: np.ndarray) -> list[float]:
     impact = assess_mask(compiled, damaged)
     people = compiled.building_population
     critical = compiled.building_critical
-    power, heat = impact.building_without_power, impact.building_without_heat
+    # counts as N-1 screening has them (grid supply); cold as the pipeline's cool-down
+    power, heat = impact.building_off_grid, impact.building_heat_network_lost
+    cold = impact.building_without_heat
     counts: list[float] = [
         int(people[power].sum()),
         int(people[heat].sum()),
@@ -108,7 +110,7 @@ def _row(city: SweepCity, damaged: np.ndarray) -> list[float]:
     ]
     if not city.cooled:
         return counts
-    cold_rows = np.flatnonzero(heat)
+    cold_rows = np.flatnonzero(cold)
     no_repair = float(people[cold_rows] @ city.hours_below_cold[cold_rows])
     drain_h = _drain_deadline_h(city, impact)
     if not city.with_plan:
@@ -122,7 +124,7 @@ def _row(city: SweepCity, damaged: np.ndarray) -> list[float]:
         homes = (power | heat) & (people > 0)
         back = np.fmax(etr["power"], etr["heat"])[homes]
         last_back = float(np.nanmax(back)) if np.isfinite(back).any() else 0.0
-        heat_back = etr["heat"][cold_rows]
+        heat_back = etr["heat"][heat]  # the heat network's buildings: its drain deadline
         last_heat = float(np.nanmax(heat_back)) if np.isfinite(heat_back).any() else 0.0
         met = bool(last_heat <= drain_h and not np.isnan(heat_back).any())
     return [  # in the order of METRICS, then DRAIN_COLUMNS
