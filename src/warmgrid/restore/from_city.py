@@ -253,10 +253,12 @@ def building_etr_h(
     (and its heat network's, if it has one)."""
     n = result.building_without_power.size
     etr = {"power": np.full(n, np.nan), "heat": np.full(n, np.nan)}
-    restored = dict(zip([g.id for g in problem.groups], schedule.group_restored_h, strict=True))
-    for group in result.restoration_groups(_task_duration_h(problem.tasks)):
-        if group.id in restored and group.service in etr:
-            etr[group.service][np.asarray(group.building_index)] = restored[group.id]
+    rows = pd.Index(result.compiled.city.buildings["id"].astype(str))
+    for group, restored_h in zip(problem.groups, schedule.group_restored_h, strict=True):
+        if group.service in etr:  # the plan's groups: switching steps, then repairs
+            etr[group.service][rows.get_indexer([ident for ident, _ in group.members])] = (
+                restored_h
+            )
     network_heat_etr = etr["heat"].copy()
     electric = result.compiled.building_electric_heating & result.building_off_grid
     both = electric & result.building_heat_network_lost
