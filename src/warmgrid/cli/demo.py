@@ -28,6 +28,8 @@ def print_cooldown(assessment: Assessment) -> None:
     """When homes cross 12 °C, people below it after 24 and 48 h, the drain deadline."""
     import numpy as np
 
+    from warmgrid.model.schema import CRITICAL_USES
+
     cool = assessment.cooldown
     horizon = assessment.scenario.weather.hours
     if not cool.building_ids:
@@ -42,7 +44,19 @@ def print_cooldown(assessment: Assessment) -> None:
     )
     below_12 = _when(cool.first_flat_crossing_h(12, residential), horizon)
     below_5 = _when(cool.first_flat_crossing_h(5, residential), horizon)
-    console.print(f"  The first flats fall below 12 °C {below_12}, below 5 °C {below_5}.")
+    console.print(f"  The first homes' flats fall below 12 °C {below_12}, below 5 °C {below_5}.")
+    critical = np.isin(uses, CRITICAL_USES)
+    if critical.any():
+        hours = cool.first_flat_hours_to(12)[critical]
+        if np.isfinite(hours).any():
+            names = assessment.city.buildings.set_index("id").loc[cool.building_ids, "name"]
+            first = int(np.nanargmin(hours))
+            ids = np.asarray(cool.building_ids)[critical]
+            name = str(names.to_numpy()[critical][first]) or str(ids[first])
+            console.print(
+                f"  First critical facility below 12 °C: {esc(name)} "
+                f"{_when(float(hours[first]), horizon)}."
+            )
     flats = cool.flats
     if flats is not None:
         first = flats.by_position(residential)[0]
