@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from warmgrid.alerts.builders import MIN_VALIDITY, Issuer, cap_moment, polygon_from_lonlat
@@ -93,9 +94,7 @@ def part_ring(lon_deg: np.ndarray, lat_deg: np.ndarray, options: OutageAlertOpti
     return np.column_stack([lon, lat])
 
 
-def _polygons(buildings: list[str], city: City, options: OutageAlertOptions) -> tuple[Any, ...]:
-    table = city.buildings.set_index("id").loc[buildings]
-    lon, lat = table["lon"].to_numpy(float), table["lat"].to_numpy(float)
+def _polygons(lon: np.ndarray, lat: np.ndarray, options: OutageAlertOptions) -> tuple[Any, ...]:
     labels = contiguous_groups(lon, lat, options.link_distance_m)
     return tuple(
         polygon_from_lonlat(part_ring(lon[labels == label], lat[labels == label], options))
@@ -121,6 +120,9 @@ def rotation_alerts(
     )
     options = options or OutageAlertOptions()
     stamp = sent.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    row_of = pd.Index(city.buildings["id"])
+    lon_all = city.buildings["lon"].to_numpy(float)
+    lat_all = city.buildings["lat"].to_numpy(float)
     messages = []
     for group, shown in zip(schedule.groups, public["groups"], strict=True):
         intervals = [
@@ -130,8 +132,10 @@ def rotation_alerts(
         ]
         if not intervals or not group.buildings:
             continue
+        rows = row_of.get_indexer(list(group.buildings))
         area = Area(
-            description=shown["area_name"], polygons=_polygons(list(group.buildings), city, options)
+            description=shown["area_name"],
+            polygons=_polygons(lon_all[rows], lat_all[rows], options),
         )
         expires = max(intervals[-1][1], sent + MIN_VALIDITY)
         urgency = "Expected" if intervals[0][0] - sent <= SOON else "Future"
