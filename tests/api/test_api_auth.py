@@ -17,6 +17,11 @@ PUBLIC = {
 PUBLIC |= {("GET", "/alerts/{alert_id}/cap"), ("GET", "/feed.atom")}
 PUBLIC |= {("GET", "/public/data"), ("GET", "/public/buildings")}
 PUBLIC |= {("POST", "/session"), ("GET", "/session"), ("DELETE", "/session")}
+PUBLIC |= {("GET", "/public/rotation"), ("GET", "/public/rotation/lookup")}
+PUBLIC |= {
+    ("GET", "/public/rotation/schedule.csv"),
+    ("GET", "/public/rotation/groups/{group_id}.ics"),
+}
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 

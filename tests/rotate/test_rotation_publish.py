@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,8 +21,10 @@ from shapely import points
 from shapely.geometry import Polygon
 
 from warmgrid.alerts.cap_xml import from_xml
+from warmgrid.alerts.outage import OutageAlertOptions
 from warmgrid.alerts.validate import validate_cap
 from warmgrid.model.demo import demo_city
+from warmgrid.rotate.cap import part_ring
 from warmgrid.rotate.publish import CSV_COLUMNS, off_intervals, write_schedule_files
 from warmgrid.rotate.schedule_file import read_schedule
 
@@ -234,3 +237,18 @@ def test_alerts_leave_out_intervals_already_over(tmp_path: Path, city) -> None:
     assert by_group["C"].infos[0].onset == issued
     assert by_group["A"].infos[0].urgency == "Future"
     assert "next off 00:00 on 1 December 2026" in by_group["A"].infos[0].headline
+
+
+@pytest.mark.parametrize("count", [150, 600])
+def test_a_groups_polygon_keeps_every_building_inside(count: int) -> None:
+    """Both ways of drawing a part (hugging polygon, or hull with margin for large parts)."""
+    rng = np.random.default_rng(count)
+    lon = 30.5 + rng.uniform(0, 0.01, count)
+    lat = 50.45 + rng.uniform(0, 0.006, count)
+    options = OutageAlertOptions()
+    ring = Polygon(part_ring(lon, lat, options))
+    assert ring.is_valid
+    assert all(ring.covers(p) for p in points(lon, lat))
+    assert ring.exterior.distance(points(lon, lat)).min() > 0.9 * (
+        (options.margin_m - options.simplify_m) / 111_320 * np.cos(np.radians(50.45))
+    )

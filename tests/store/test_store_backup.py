@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from warmgrid.incidents import log
 from warmgrid.incidents.domain import DamageIn, IncidentIn, IncidentPatch, ReportIn
 from warmgrid.store import Role, Store, add_user, alert_log, create_token, open_store
 from warmgrid.store.browser_sessions import open_session
-from warmgrid.store.models import AssessmentRecord, PlanRecord
+from warmgrid.store.models import AssessmentRecord, PlanRecord, RotationRecord
 from warmgrid.store.tokens import Principal
 
 runner = CliRunner()
@@ -61,6 +62,14 @@ def _fill(store: Store, make_cap) -> None:
                 settings={"solver": "heuristic"},
                 result={"objective": 1.0},
                 building_etr=[{"id": "building.0", "etr": "2026-01-14T09:00:00+02:00"}],
+            )
+        )
+        session.add(
+            RotationRecord(
+                created_by="olena#1",
+                created_by_user_id=olena.id,
+                starts_at=datetime(2026, 1, 14, 18, tzinfo=UTC),
+                schedule={"deficit_mw": 2.0, "groups": [], "slots": []},
             )
         )
         draft = alert_log.create_draft(session, make_cap("wg-1"), "olena#1", user_id=olena.id)

@@ -7,21 +7,19 @@ console error was logged and that no dialog opened.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from shapely.geometry import Point, shape
 from typer.testing import CliRunner
-from web_helpers import Server, Watch, screenshot, sign_in
+from web_helpers import Server, Watch, screenshot, serious_accessibility_violations, sign_in
 
 from warmgrid.cli import app as cli_app
 from warmgrid.model.demo import demo_city
 
 pytestmark = pytest.mark.xdist_group("browser")
 
-AXE = Path(__file__).resolve().parents[1] / "data" / "axe-core" / "axe.min.js"
 XSS_TITLE = "<img src=x onerror=alert(1)>"
 
 
@@ -252,16 +250,7 @@ def test_no_serious_accessibility_violation(
         page = watch.attach(context.new_page())
         page.goto(server.base + "/public")
         page.wait_for_selector("body[data-ready=true]")
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-    )
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-        for v in results
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert bad == []
+    assert serious_accessibility_violations(page) == []
 
 
 def test_bad_input_gets_a_message_next_to_its_field(

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from icalendar import Calendar
-from web_helpers import Server, Watch, screenshot, sign_in
+from web_helpers import Server, Watch, screenshot, serious_accessibility_violations, sign_in
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -36,12 +36,21 @@ def start(server: Server) -> datetime:
     return hour_0
 
 
+def _rotation_board(browser: Any, server: Server, watch: Watch, role: str, **options: Any) -> Any:
+    """The console signed in as ``role`` with the rotation board loaded (and, for an
+    operator, the publishing form opened)."""
+    page = sign_in(browser, server, watch, role, **options)
+    page.click("#tab-rotation")
+    page.wait_for_selector("body[data-rotation=true]")
+    if role == "operator":
+        page.click("#rotation-publish summary")
+    return page
+
+
 def test_console_board_shows_groups_slots_now_and_exempt(
     browser: Any, server: Server, watch: Watch, start: datetime
 ) -> None:
-    page = sign_in(browser, server, watch, "viewer")
-    page.click("#tab-rotation")
-    page.wait_for_selector("body[data-rotation=true]")
+    page = _rotation_board(browser, server, watch, "viewer")
     board = page.locator("#rotation-board")
     assert board.locator("rect.off-cell").count() == OFF_PAIRS
     exempt = board.locator("rect.exempt-row")
@@ -130,10 +139,7 @@ def _kyiv() -> Any:
 def test_operator_publishes_a_schedule_from_the_console(
     browser: Any, server: Server, watch: Watch, tmp_path: Path
 ) -> None:
-    page = sign_in(browser, server, watch, "operator")
-    page.click("#tab-rotation")
-    page.wait_for_selector("body[data-rotation=true]")
-    page.click("#rotation-publish summary")
+    page = _rotation_board(browser, server, watch, "operator")
     wrong = tmp_path / "wrong.json"
     wrong.write_text(json.dumps({**SCHEDULE, "slots": [{"start_h": 0, "end_h": 1, "off": ["H"]}]}))
     page.set_input_files("#rot-file", str(wrong))
@@ -175,19 +181,13 @@ def test_operator_publishes_a_schedule_from_the_console(
     page.context.close()
 
 
-AXE = Path(__file__).resolve().parents[1] / "data" / "axe-core" / "axe.min.js"
-
-
 @pytest.mark.parametrize("where", ["console", "public"])
 def test_rotation_views_have_no_serious_accessibility_violation(
     browser: Any, server: Server, watch: Watch, start: datetime, where: str
 ) -> None:
     """axe-core on the rotation board and on a public answer (injected, CSP bypassed)."""
     if where == "console":
-        page = sign_in(browser, server, watch, "operator", bypass_csp=True)
-        page.click("#tab-rotation")
-        page.wait_for_selector("body[data-rotation=true]")
-        page.click("#rotation-publish summary")
+        page = _rotation_board(browser, server, watch, "operator", bypass_csp=True)
     else:
         context = browser.new_context(viewport={"width": 375, "height": 800}, bypass_csp=True)
         page = watch.attach(context.new_page())
@@ -196,14 +196,5 @@ def test_rotation_views_have_no_serious_accessibility_violation(
         page.fill("#rotation-find", "Pivnichnyi")
         page.click("#rotation-form button[type=submit]")
         page.locator("#rotation-results article").first.wait_for()
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-    )
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-        for v in results
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert bad == []
+    assert serious_accessibility_violations(page) == []
     page.context.close()

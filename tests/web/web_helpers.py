@@ -176,3 +176,20 @@ def tiny_basemap(path: Path, zooms: range = range(10, 15)) -> Path:
             {"name": "warmgrid test base map"},
         )
     return path
+
+
+AXE = Path(__file__).resolve().parents[1] / "data" / "axe-core" / "axe.min.js"
+
+
+def serious_accessibility_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical violations of ``page`` (axe is injected, so the
+    page's context must bypass its CSP)."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in results
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
+import shapely
 
 from warmgrid.alerts.builders import MIN_VALIDITY, Issuer, cap_moment, polygon_from_lonlat
 from warmgrid.alerts.captime import format_cap_time
@@ -23,6 +25,7 @@ from warmgrid.alerts.message import Area, Info, Message, NamedValue
 from warmgrid.alerts.outage import OutageAlertOptions
 from warmgrid.alerts.outage_areas import area_polygon_lonlat, contiguous_groups
 from warmgrid.alerts.texts import LANGUAGES, format_moment
+from warmgrid.geo import LocalFrame
 from warmgrid.model.timezone import zone
 from warmgrid.rotate.publish import file_stem
 from warmgrid.rotate.schedule_file import RotationSchedule
@@ -30,6 +33,8 @@ from warmgrid.rotate.schedule_file import RotationSchedule
 if TYPE_CHECKING:
     from warmgrid.model import City
 
+HUGGING_MAX_BUILDINGS = 200
+"""Parts of a group with more buildings get a convex-hull polygon (:func:`part_ring`)."""
 SOON = timedelta(hours=1)
 """An off interval starting within this time after ``sent`` is urgency ``Expected``."""
 
@@ -69,20 +74,30 @@ ROTATION = {
 }
 
 
-def _polygons(buildings: list[str], city: City, options: OutageAlertOptions) -> tuple[Any, ...]:
-    table = city.buildings.set_index("id").loc[buildings]
-    lon, lat = table["lon"].to_numpy(float), table["lat"].to_numpy(float)
+def part_ring(lon_deg: np.ndarray, lat_deg: np.ndarray, options: OutageAlertOptions) -> np.ndarray:
+    """The (lon, lat) ring around one contiguous part of a group: the outage alerts'
+    hugging polygon for up to :data:`HUGGING_MAX_BUILDINGS` buildings, else (that
+    polygon's union of discs grows costly: seconds for a thousand) the convex hull of the
+    buildings with ``margin_m`` around it. Either keeps every building inside."""
+    if lon_deg.size <= HUGGING_MAX_BUILDINGS:
+        return area_polygon_lonlat(
+            lon_deg,
+            lat_deg,
+            link_distance_m=options.link_distance_m,
+            margin_m=options.margin_m,
+            simplify_m=options.simplify_m,
+        )
+    frame = LocalFrame.around(lon_deg, lat_deg)
+    hull = shapely.MultiPoint(frame.to_xy_m(lon_deg, lat_deg)).convex_hull
+    shape = hull.buffer(options.margin_m).simplify(options.simplify_m, preserve_topology=True)
+    lon, lat = frame.to_lonlat_deg(np.asarray(shape.exterior.coords))
+    return np.column_stack([lon, lat])
+
+
+def _polygons(lon: np.ndarray, lat: np.ndarray, options: OutageAlertOptions) -> tuple[Any, ...]:
     labels = contiguous_groups(lon, lat, options.link_distance_m)
     return tuple(
-        polygon_from_lonlat(
-            area_polygon_lonlat(
-                lon[labels == label],
-                lat[labels == label],
-                link_distance_m=options.link_distance_m,
-                margin_m=options.margin_m,
-                simplify_m=options.simplify_m,
-            )
-        )
+        polygon_from_lonlat(part_ring(lon[labels == label], lat[labels == label], options))
         for label in np.unique(labels)
     )
 
@@ -105,6 +120,9 @@ def rotation_alerts(
     )
     options = options or OutageAlertOptions()
     stamp = sent.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    row_of = pd.Index(city.buildings["id"])
+    lon_all = city.buildings["lon"].to_numpy(float)
+    lat_all = city.buildings["lat"].to_numpy(float)
     messages = []
     for group, shown in zip(schedule.groups, public["groups"], strict=True):
         intervals = [
@@ -114,8 +132,10 @@ def rotation_alerts(
         ]
         if not intervals or not group.buildings:
             continue
+        rows = row_of.get_indexer(list(group.buildings))
         area = Area(
-            description=shown["area_name"], polygons=_polygons(list(group.buildings), city, options)
+            description=shown["area_name"],
+            polygons=_polygons(lon_all[rows], lat_all[rows], options),
         )
         expires = max(intervals[-1][1], sent + MIN_VALIDITY)
         urgency = "Expected" if intervals[0][0] - sent <= SOON else "Future"
