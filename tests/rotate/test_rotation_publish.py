@@ -170,12 +170,12 @@ def test_ics_events_are_the_intervals(published, group: str) -> None:
     out, _ = published
     calendar = Calendar.from_ical((out / "groups" / f"{group}.ics").read_bytes())
     assert str(calendar["version"]) == "2.0" and calendar["prodid"]
-    assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Kyiv"]
+    assert str(calendar["x-wr-timezone"]) == "Europe/Kyiv"
     events = calendar.walk("VEVENT")
     got = [(e.decoded("dtstart"), e.decoded("dtend")) for e in events]
     assert got == [(a, b) for a, b, _ in _expected(group)]
     for event in events:
-        assert event["dtstart"].params["TZID"] == "Europe/Kyiv"
+        assert event.decoded("dtstart").utcoffset() == timedelta(0)
         assert event.decoded("dtstamp") == ISSUED.astimezone(UTC)
     uids = [str(e["uid"]) for e in events]
     assert len(set(uids)) == len(uids)
@@ -252,3 +252,21 @@ def test_a_groups_polygon_keeps_every_building_inside(count: int) -> None:
     assert ring.exterior.distance(points(lon, lat)).min() > 0.9 * (
         (options.margin_m - options.simplify_m) / 111_320 * np.cos(np.radians(50.45))
     )
+
+
+def test_ics_keeps_an_interval_in_the_hour_the_clocks_go_back() -> None:
+    """03:00 happens twice in Kyiv on 25 October 2026; the second 03:00 (+02:00) must not
+    be read back as the first (+03:00)."""
+    from warmgrid.rotate.ics import group_calendar
+
+    start = datetime.fromisoformat("2026-10-25T03:00:00+02:00")
+    finish = datetime.fromisoformat("2026-10-25T05:00:00+02:00")
+    public = {"timezone": "Europe/Kyiv", "city": "demo"}
+    group = {
+        "id": "G3", "area_name": "Area", "buildings": 2, "people": 10,
+        "off": [{"start": start.isoformat(), "finish": finish.isoformat(), "stage": 1}],
+    }  # fmt: skip
+    calendar = Calendar.from_ical(group_calendar(public, group, ISSUED))
+    (event,) = calendar.walk("VEVENT")
+    assert event.decoded("dtstart") == start
+    assert event.decoded("dtend") == finish

@@ -22,7 +22,7 @@ def test_the_migration_matches_the_model(tmp_path: Path) -> None:
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0003")
+        command.downgrade(config, "0004")
     assert "rotations" not in inspect(engine).get_table_names()
     with engine.connect() as connection:
         missing = compare_metadata(MigrationContext.configure(connection), Base.metadata)

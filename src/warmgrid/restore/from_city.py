@@ -256,9 +256,7 @@ def building_etr_h(
     rows = pd.Index(result.compiled.city.buildings["id"].astype(str))
     for group, restored_h in zip(problem.groups, schedule.group_restored_h, strict=True):
         if group.service in etr:  # the plan's groups: switching steps, then repairs
-            etr[group.service][rows.get_indexer([ident for ident, _ in group.members])] = (
-                restored_h
-            )
+            etr[group.service][rows.get_indexer([ident for ident, _ in group.members])] = restored_h
     network_heat_etr = etr["heat"].copy()
     electric = result.compiled.building_electric_heating & result.building_off_grid
     both = electric & result.building_heat_network_lost

@@ -1,10 +1,13 @@
 """A group's off intervals as an iCalendar file (RFC 5545), for calendar apps.
 
-One ``VEVENT`` per off interval, with ``DTSTART``/``DTEND`` on the city's clock (``TZID``
-of its IANA zone, the ``VTIMEZONE`` included, RFC 5545 §3.6.5), ``DTSTAMP`` the time of
-publication in UTC (§3.8.7.2) and a ``UID`` (§3.8.4.7) made of the city, the group and the
-interval's start in UTC: publishing the same interval again keeps its UID, so a
-subscribed calendar updates the event instead of adding a second one.
+One ``VEVENT`` per off interval, with ``DTSTART``/``DTEND`` in UTC (RFC 5545 §3.3.5, form
+#2): a local time with a ``TZID`` is ambiguous in the hour the clocks go back, and RFC 5545
+reads it as the first occurrence, so an interval in the repeated hour would move by an
+hour. Calendar apps show UTC times on the user's clock; ``X-WR-TIMEZONE`` names the
+city's zone. ``DTSTAMP`` is the time of publication in UTC (§3.8.7.2) and the ``UID``
+(§3.8.4.7) is made of the city, the group and the interval's start in UTC: publishing the
+same interval again keeps its UID, so a subscribed calendar updates the event instead of
+adding a second one.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
-from warmgrid.model.timezone import zone
 from warmgrid.rotate.publish import file_stem
 
 PRODID = "-//warmgrid//rotating outage schedule//EN"
@@ -29,7 +31,6 @@ def event_uid(city: str, group_id: str, start: datetime) -> str:
 def group_calendar(public: dict[str, Any], group: dict[str, Any], issued: datetime) -> bytes:
     """The calendar of one group of a :func:`~warmgrid.rotate.publish.public_schedule`:
     its off intervals as events, ``issued`` as every event's DTSTAMP."""
-    tz = zone(public["timezone"])
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -38,12 +39,12 @@ def group_calendar(public: dict[str, Any], group: dict[str, Any], issued: dateti
     calendar.add("x-wr-calname", f"Power off: {group['area_name']}")
     calendar.add("x-wr-timezone", public["timezone"])
     for interval in group["off"]:
-        start = datetime.fromisoformat(interval["start"]).astimezone(tz)
+        start = datetime.fromisoformat(interval["start"]).astimezone(UTC)
         event = Event()
         event.add("uid", event_uid(public["city"], group["id"], start))
         event.add("dtstamp", issued.astimezone(UTC))
         event.add("dtstart", start)
-        event.add("dtend", datetime.fromisoformat(interval["finish"]).astimezone(tz))
+        event.add("dtend", datetime.fromisoformat(interval["finish"]).astimezone(UTC))
         event.add("summary", f"Power off (rotation): {group['area_name']}")
         event.add(
             "description",
@@ -54,5 +55,4 @@ def group_calendar(public: dict[str, Any], group: dict[str, Any], issued: dateti
         event.add("transp", "OPAQUE")
         event.add("categories", ["Power outage"])
         calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical()
