@@ -42,6 +42,17 @@ def test_publish_writes_every_file(tmp_path: Path) -> None:
     assert (out / "groups" / "A.ics").read_text().startswith("BEGIN:VCALENDAR")
 
 
+def test_publishing_after_the_last_off_interval_says_why_there_is_no_alert(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    args = ["rotation", "publish", str(SCHEDULE_FILE), "--city", "demo", "--start", START]
+    result = runner.invoke(app, [*args, "--out", str(out), "--issued", "2027-01-01T00:00:00Z"])
+    assert result.exit_code == 0, result.output
+    assert not list((out / "cap").iterdir())
+    assert "No CAP alerts written" in result.output
+
+
 @pytest.mark.parametrize(
     ("edit", "args", "message"),
     [

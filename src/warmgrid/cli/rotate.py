@@ -130,7 +130,10 @@ def rotate_command(
         return
     print_plan(plan)
     if files:
+        from warmgrid.cli.rotation import note_missing_alerts
+
         console.print(f"{len(files)} files written to {esc(str(out))}", highlight=False)
+        note_missing_alerts(files)
 
 
 def register(app: typer.Typer) -> None:

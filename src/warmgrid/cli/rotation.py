@@ -73,3 +73,15 @@ def publish_command(
         f"{len(files)} files for {len(checked.groups)} groups written to {esc(str(out))}",
         highlight=False,
     )
+    note_missing_alerts(files)
+
+
+def note_missing_alerts(files: list[Path]) -> None:
+    """Say so when no CAP alert was written: every off interval ended before the
+    publication time (``--issued``, default now), so no alert is due."""
+    if not any(path.parent.name == "cap" for path in files):
+        console.print(
+            "No CAP alerts written: every off interval ends before the publication time "
+            "(--issued, default now).",
+            highlight=False,
+        )
