@@ -50,12 +50,12 @@ def print_cooldown(assessment: Assessment) -> None:
         hours = cool.first_flat_hours_to(12)[critical]
         if np.isfinite(hours).any():
             names = assessment.city.buildings.set_index("id").loc[cool.building_ids, "name"]
-            first = int(np.nanargmin(hours))
+            earliest = int(np.nanargmin(hours))
             ids = np.asarray(cool.building_ids)[critical]
-            name = str(names.to_numpy()[critical][first]) or str(ids[first])
+            name = str(names.to_numpy()[critical][earliest]) or str(ids[earliest])
             console.print(
                 f"  First critical facility below 12 °C: {esc(name)} "
-                f"{_when(float(hours[first]), horizon)}."
+                f"{_when(float(hours[earliest]), horizon)}."
             )
     flats = cool.flats
     if flats is not None:
