@@ -24,6 +24,7 @@ from warmgrid.rotate import RotationPlan, plan_rotation
 from warmgrid.rotate.acflow import SlotCheck, check_slot, power_net
 from warmgrid.rotate.slots import slot_edges, slot_loads_mw
 from warmgrid.scenario.spec import demo_scenario
+from warmgrid.thermal.weather import constant_weather
 
 MV_RURAL = "1-MV-rural--0-sw"
 EVENING = datetime.fromisoformat("2026-11-26T16:00:00+02:00")
@@ -142,3 +143,23 @@ def test_no_deficit_gives_an_empty_schedule() -> None:
 def test_demo_exempt_homes_are_counted() -> None:
     exempt = demo_plan().exempt_homes
     assert exempt["buildings"] > 0 and exempt["people"] > 0
+
+
+def test_cold_aware_schedule_is_strictly_better_than_cyclic_in_a_deep_cold_deficit() -> None:
+    """The demo at 1.6 × its load and −20 °C outdoors (docs/rotate.md): groups are off for
+    hours; the cyclic rotation leaves electrically heated homes below 12 °C, the
+    cold-aware schedule keeps its off-time on groups whose homes keep their heat."""
+    plan = plan_rotation(
+        demo_city(),
+        demo_scenario().damage,
+        start=EVENING,
+        hours=24.0,
+        slot_h=1.0,
+        load_scale=1.6,
+        weather=constant_weather(-20.0, 25),
+        ac_check=False,
+    )
+    data = plan.to_json()
+    cyclic = data["baselines"]["cyclic"]["people_hours_below_12c"]
+    assert data["people_hours_below_12c"] < cyclic
+    assert cyclic - data["people_hours_below_12c"] > 100.0
