@@ -12,6 +12,7 @@ import copy
 import itertools
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandapower.topology as top
@@ -159,7 +160,7 @@ def test_cold_aware_schedule_is_strictly_better_than_cyclic_in_a_deep_cold_defic
         weather=constant_weather(-20.0, 25),
         ac_check=False,
     )
-    data = plan.to_json()
+    data: Any = plan.to_json()
     cyclic = data["baselines"]["cyclic"]["people_hours_below_12c"]
     assert data["people_hours_below_12c"] < cyclic
     assert cyclic - data["people_hours_below_12c"] > 100.0

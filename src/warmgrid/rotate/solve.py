@@ -131,18 +131,18 @@ def solve(instance: Instance, time_limit_s: float = 5.0) -> np.ndarray:
         if not instance.cold_cost[g].any():
             continue
         table = [round(float(c) * COLD_SCALE) for c in instance.cold_cost[g]]
-        hours_g = model.new_int_var(0, len(table) - 1, f"hours{g}")
-        model.add(60 * hours_g == sum(int(minutes[t]) * off[g][t] for t in range(n_t)))
+        spent = model.new_int_var(0, len(table) - 1, f"hours{g}")
+        model.add(60 * spent == sum(int(minutes[t]) * off[g][t] for t in range(n_t)))
         cost_g = model.new_int_var(min(table), max(table), f"cold{g}")
-        model.add_element(hours_g, table, cost_g)
+        model.add_element(spent, table, cost_g)
         cold_terms.append(cost_g)
     total = int(minutes.sum())
     longest = model.new_int_var(0, total, "longest")
     shortest = model.new_int_var(0, total, "shortest")
     for g in range(n_g):
-        hours_g = sum(int(minutes[t]) * off[g][t] for t in range(n_t))
-        model.add(longest >= hours_g)
-        model.add(shortest <= hours_g)
+        minutes_g = sum(int(minutes[t]) * off[g][t] for t in range(n_t))
+        model.add(longest >= minutes_g)
+        model.add(shortest <= minutes_g)
     energy = sum(
         round(instance.load_mw[g, t] * instance.slot_h[t] * ENERGY_SCALE) * off[g][t]
         for g in range(n_g)
