@@ -30,7 +30,7 @@ import pandas as pd
 
 from warmgrid.scenario.spec import CooldownSettings
 from warmgrid.thermal.city import buildings_params
-from warmgrid.thermal.cooldown import CooldownResult, simulate_cooldown
+from warmgrid.thermal.cooldown import CooldownResult, hours_below, simulate_cooldown
 from warmgrid.thermal.rc import BuildingParams
 from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
 
@@ -139,7 +139,6 @@ def stepped_people_hours(
     for g, rows_g in enumerate(local):
         heat_off[rows_g] |= off[g][None, :]
     mass = np.full(len(chosen), np.nan)
-    step_h = settings.step_min / 60.0
     total = 0.0
     for t in range(edges_h.size - 1):
         start, hours = int(edges_h[t]), float(edges_h[t + 1] - edges_h[t])
@@ -151,7 +150,7 @@ def stepped_people_hours(
             if not now.any():
                 continue
             cool = _cool(params, weather, start, hours, settings, carried)
-            below = _cumulative_hours_below(cool.air_temp_c[now], step_h, COLD_C)[:, -1]
+            below = hours_below(cool, (COLD_C,))[COLD_C][now]
             total += float(people[now] @ below)
             mass = np.where(now, np.asarray(cool.final_mass_temp_c), mass)
     return total
