@@ -262,11 +262,21 @@ def plan_rotation(
         net = power_net(city)
         damaged_ids = [compiled.asset_ids[m].tolist() for m in masks]
 
+        flows: dict[tuple[bytes, bytes, bytes], SlotCheck] = {}
+
         def check(t: int, off_t: np.ndarray) -> SlotCheck:
-            opened = [
-                i for k, o in zip(rotating, off_t, strict=True) if o for i in groups[k].switch_off
-            ]
-            return check_slot(net, damaged_ids[t] + opened, loads[:, t], limit_pct)
+            """The slot's power flow; slots in the same state (damage, groups off and
+            loads: the same hour of day on another day) share one."""
+            state = (masks[t].tobytes(), off_t.tobytes(), loads[:, t].tobytes())
+            if state not in flows:
+                opened = [
+                    i
+                    for k, o in zip(rotating, off_t, strict=True)
+                    if o
+                    for i in groups[k].switch_off
+                ]
+                flows[state] = check_slot(net, damaged_ids[t] + opened, loads[:, t], limit_pct)
+            return flows[state]
 
         checks = _ac_repair(instance, off, check, limit_pct)
 
