@@ -12,6 +12,7 @@ import copy
 import itertools
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandapower.topology as top
@@ -24,6 +25,7 @@ from warmgrid.rotate import RotationPlan, plan_rotation
 from warmgrid.rotate.acflow import SlotCheck, check_slot, power_net
 from warmgrid.rotate.slots import slot_edges, slot_loads_mw
 from warmgrid.scenario.spec import demo_scenario
+from warmgrid.thermal.weather import constant_weather
 
 MV_RURAL = "1-MV-rural--0-sw"
 EVENING = datetime.fromisoformat("2026-11-26T16:00:00+02:00")
@@ -142,3 +144,43 @@ def test_no_deficit_gives_an_empty_schedule() -> None:
 def test_demo_exempt_homes_are_counted() -> None:
     exempt = demo_plan().exempt_homes
     assert exempt["buildings"] > 0 and exempt["people"] > 0
+
+
+def test_cold_aware_schedule_is_strictly_better_than_cyclic_in_a_deep_cold_deficit() -> None:
+    """The demo at 1.6 × its load and −20 °C outdoors (docs/rotate.md): groups are off for
+    hours; the cyclic rotation leaves electrically heated homes below 12 °C, the
+    cold-aware schedule keeps its off-time on groups whose homes keep their heat."""
+    plan = plan_rotation(
+        demo_city(),
+        demo_scenario().damage,
+        start=EVENING,
+        hours=24.0,
+        slot_h=1.0,
+        load_scale=1.6,
+        weather=constant_weather(-20.0, 25),
+        ac_check=False,
+    )
+    data: Any = plan.to_json()
+    cyclic = data["baselines"]["cyclic"]["people_hours_below_12c"]
+    assert data["people_hours_below_12c"] < cyclic
+    assert cyclic - data["people_hours_below_12c"] > 100.0
+
+
+def test_slots_in_the_same_state_share_a_power_flow_with_the_same_result() -> None:
+    """Over 48 h the second day repeats the first day's hours (the same loads); where a
+    slot also has the same groups off, the plan reuses the power flow. Every slot's
+    check equals a power flow run afresh on a fresh net."""
+    city = rural()
+    plan = plan_rotation(
+        city, Damage(asset_ids=("power.trafo.0",)), start=EVENING, hours=48.0, slot_h=2.0,
+        load_scale=1.6,
+    )  # fmt: skip
+    loads = slot_loads_mw(city.buildings, slot_edges(48.0, 2.0), EVENING, 1.6)
+    groups = {g["id"]: g["switch_off"] for g in plan.groups}
+    states = {(loads[:, t].tobytes(), plan.off[:, t].tobytes()) for t in range(24)}
+    assert len(states) < 24  # some slots do share a state
+    net = power_net(city)
+    for t, slot in enumerate(plan.slots()):
+        opened = [i for g in slot["off"] for i in groups[g]]  # type: ignore[attr-defined]
+        fresh = check_slot(net, ["power.trafo.0", *opened], loads[:, t], 100.0)
+        assert plan.ac_checks[t] == fresh

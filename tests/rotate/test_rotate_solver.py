@@ -30,10 +30,8 @@ def _instance(seed: int, n_groups: int, n_slots: int, n_limits: int = 2) -> Inst
         excess.append(np.floor(matrix.sum(axis=1) * rng.uniform(0.0, 0.7, n_limits)))
     people = rng.integers(0, 4, size=n_groups)
     grace = rng.integers(0, 3, size=n_groups)
-    cost = np.zeros((n_groups, n_slots, n_slots + 1))
-    for g, s, e in itertools.product(range(n_groups), range(n_slots), range(n_slots + 1)):
-        if e > s:
-            cost[g, s, e] = people[g] * max(0, e - s - grace[g]) ** 2  # longer runs hurt more
+    hours = np.arange(n_slots + 1)
+    cost = people[:, None] * np.maximum(0, hours[None, :] - grace[:, None]) ** 2.0  # convex
     return Instance(
         slot_h=np.ones(n_slots),
         relief=relief,
@@ -107,7 +105,7 @@ def test_equal_groups_get_hours_off_within_one_slot_of_each_other() -> None:
         relief=relief,
         excess=[np.array([2.0]) for _ in range(n_slots)],  # two groups off in every slot
         load_mw=np.ones((n_groups, n_slots)),
-        cold_cost=np.zeros((n_groups, n_slots, n_slots + 1)),
+        cold_cost=np.zeros((n_groups, 2 * n_slots + 1)),
         switches=np.ones(n_groups, dtype=np.int64),
     )
     hours = solve(instance) @ instance.slot_h

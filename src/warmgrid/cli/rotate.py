@@ -102,12 +102,19 @@ def rotate_command(
             "and a CAP alert per group (as `warmgrid rotation publish`).",
         ),
     ] = None,
+    outdoor_temp: Annotated[
+        float | None,
+        typer.Option(
+            "--outdoor-temp", help="Constant outdoor temperature forecast, °C (default −5)."
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Rotating outages when what is left after damage cannot carry the load: groups,
     a schedule that keeps homes above 12 °C where possible, and the baselines."""
     from warmgrid.cli.common import load_city_arg, parse_damage
     from warmgrid.rotate import plan_rotation
+    from warmgrid.thermal.weather import constant_weather
 
     spec = parse_damage(damage, area, area_file)
     city_model = load_city_arg(city)
@@ -119,6 +126,7 @@ def rotate_command(
         slot_h=slot_h,
         limit_pct=limit_pct,
         load_scale=load_scale,
+        weather=None if outdoor_temp is None else constant_weather(outdoor_temp, int(hours) + 1),
     )
     files = []
     if out is not None:

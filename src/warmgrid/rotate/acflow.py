@@ -123,8 +123,8 @@ def simbench_power_net(city: City, code: str) -> PowerNet:
     return PowerNet(net, elements, load_row, np.nan_to_num(tan_phi), ext)
 
 
-def _voltage(city: City, node: str) -> float:
-    value = float(city.nodes.set_index("id").at[node, "voltage_kv"])
+def _voltage(volts: dict[str, float], node: str) -> float:
+    value = float(volts.get(node, np.nan))
     if not value > 0:
         raise InputError(f"node {node}", "has no voltage_kv; the AC power flow check needs it")
     return value
@@ -137,44 +137,57 @@ def exported_power_net(city: City) -> PowerNet:
     net = pp.create_empty_network(name=city.name)
     nodes = city.nodes[city.nodes["network"] == "power"]
     volts = nodes.set_index("id")["voltage_kv"]
-    bus = {ident: pp.create_bus(net, vn_kv=float(v)) for ident, v in volts.items()}
+    kv = {str(k): float(v) for k, v in city.nodes.set_index("id")["voltage_kv"].items()}
+    made = pp.create_buses(net, len(volts), vn_kv=volts.to_numpy(np.float64))
+    bus = dict(zip(volts.index, (int(b) for b in made), strict=True))
     elements: dict[str, tuple[str, int]] = {n: ("bus", b) for n, b in bus.items()}
     branches = city.branches[city.branches["network"] == "power"]
+    lines: dict[str, list[Any]] = {k: [] for k in ("id", "a", "b", "km", "std", "n", "ok", "i")}
+    trafos: dict[str, list[Any]] = {k: [] for k in ("id", "hv", "lv", "sn", "vh", "vl", "vk", "ok")}
     for row in branches.itertuples(index=False):
         kind, ok = row.kind, bool(row.in_service)
         if kind == "line":
-            vn = _voltage(city, row.from_node)
+            vn = _voltage(kv, row.from_node)
             std = next(name for floor, name in LINE_TYPES if vn >= floor)
             max_i = float(pp.load_std_type(net, std, "line")["max_i_ka"])
             rating = float(row.rating_mva) if row.rating_mva > 0 else max_i * vn * np.sqrt(3)
             parallel = max(1, int(np.ceil(rating / (max_i * vn * np.sqrt(3)) - 1e-9)))
-            index = pp.create_line(
-                net,
-                bus[row.from_node],
-                bus[row.to_node],
-                length_km=float(row.length_m) / 1000 if row.length_m > 0 else 0.1,
-                std_type=std,
-                parallel=parallel,
-                in_service=ok,
-            )
-            net.line.at[index, "max_i_ka"] = rating / (vn * np.sqrt(3)) / parallel
-            elements[row.id] = ("line", index)
+            for key, value in (
+                ("id", row.id), ("a", bus[row.from_node]), ("b", bus[row.to_node]),
+                ("km", float(row.length_m) / 1000 if row.length_m > 0 else 0.1), ("std", std),
+                ("n", parallel), ("ok", ok), ("i", rating / (vn * np.sqrt(3)) / parallel),
+            ):  # fmt: skip
+                lines[key].append(value)
         elif kind in ("trafo", "trafo3w"):
             ends = [n for n in (row.from_node, row.to_node, row.third_node) if n]
-            ends.sort(key=lambda n: -_voltage(city, n))
+            ends.sort(key=lambda n: -_voltage(kv, n))
             sn = float(row.rating_mva) if row.rating_mva > 0 else 40.0
-            vk = 12.0 if _voltage(city, ends[0]) >= 60 else 6.0
+            vk = 12.0 if _voltage(kv, ends[0]) >= 60 else 6.0
             if kind == "trafo":
-                index = pp.create_transformer_from_parameters(
-                    net, bus[ends[0]], bus[ends[1]], sn, _voltage(city, ends[0]),
-                    _voltage(city, ends[1]), 0.5, vk, 0.0, 0.0, in_service=ok,
-                )  # fmt: skip
+                for key, value in (
+                    ("id", row.id), ("hv", bus[ends[0]]), ("lv", bus[ends[1]]), ("sn", sn),
+                    ("vh", kv[ends[0]]), ("vl", kv[ends[1]]), ("vk", vk), ("ok", ok),
+                ):  # fmt: skip
+                    trafos[key].append(value)
             else:
                 index = pp.create_transformer3w_from_parameters(
-                    net, *(bus[e] for e in ends), *(_voltage(city, e) for e in ends),
+                    net, *(bus[e] for e in ends), *(_voltage(kv, e) for e in ends),
                     sn, sn, sn, vk, vk, vk, 0.5, 0.5, 0.5, 0.0, 0.0, in_service=ok,
                 )  # fmt: skip
-            elements[row.id] = (kind, index)
+                elements[row.id] = (kind, index)
+    if lines["id"]:
+        made = pp.create_lines(
+            net, lines["a"], lines["b"], lines["km"], lines["std"], parallel=lines["n"],
+            in_service=lines["ok"],
+        )  # fmt: skip
+        net.line.loc[made, "max_i_ka"] = lines["i"]
+        elements.update((i, ("line", int(k))) for i, k in zip(lines["id"], made, strict=True))
+    if trafos["id"]:
+        made = pp.create_transformers_from_parameters(
+            net, trafos["hv"], trafos["lv"], trafos["sn"], trafos["vh"], trafos["vl"], 0.5,
+            trafos["vk"], 0.0, 0.0, in_service=trafos["ok"],
+        )  # fmt: skip
+        elements.update((i, ("trafo", int(k))) for i, k in zip(trafos["id"], made, strict=True))
     for row in branches[branches["kind"] == "switch"].itertuples(index=False):
         closed = bool(row.closed) and bool(row.in_service)
         if row.guards:
@@ -192,9 +205,10 @@ def exported_power_net(city: City) -> PowerNet:
         capacity[index] = float(row.capacity_mw)
     buildings = city.buildings
     load_row = np.full(len(buildings), -1, dtype=np.int64)
-    for k, node in enumerate(buildings["power_node"]):
-        if node in bus:
-            load_row[k] = pp.create_load(net, bus[node], p_mw=0.0)
+    fed = np.flatnonzero(buildings["power_node"].isin(list(bus)).to_numpy())
+    if fed.size:
+        at = [bus[node] for node in buildings["power_node"].iloc[fed]]
+        load_row[fed] = pp.create_loads(net, at, p_mw=np.zeros(fed.size))
     tan_phi = np.full(len(buildings), np.tan(np.arccos(DEFAULT_POWER_FACTOR)))
     return PowerNet(net, elements, load_row, tan_phi, capacity)
 

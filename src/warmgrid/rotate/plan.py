@@ -18,7 +18,7 @@ from warmgrid.model import City, CompiledCity, compile_city
 from warmgrid.model.loads import DEFAULT_POWER_FACTOR
 from warmgrid.rotate.acflow import SlotCheck, check_slot, power_net
 from warmgrid.rotate.baselines import cyclic, largest_first
-from warmgrid.rotate.cold import run_costs
+from warmgrid.rotate.cold import hours_off_costs, stepped_people_hours
 from warmgrid.rotate.groups import DEFAULT_QUEUES, Group, make_groups
 from warmgrid.rotate.screen import Limit, broken_limits
 from warmgrid.rotate.slots import slot_edges, slot_loads_mw
@@ -98,9 +98,13 @@ def jain_index(hours_off: np.ndarray, people: np.ndarray) -> float:
     return 1.0 if square == 0 else total**2 / (weights.sum() * square)
 
 
-def _figures(instance: Instance, off: np.ndarray, people: np.ndarray) -> Figures:
-    cold, _, _, energy, switching = objective(instance, off)
-    return Figures(cold, jain_index(off @ instance.slot_h, people), energy, switching)
+def _figures(
+    instance: Instance, off: np.ndarray, people: np.ndarray, cold: Callable[[np.ndarray], float]
+) -> Figures:
+    """The figures of ``off``; people-hours below 12 °C from ``cold`` (the engine stepped
+    through the schedule)."""
+    _, _, _, energy, switching = objective(instance, off)
+    return Figures(cold(off), jain_index(off @ instance.slot_h, people), energy, switching)
 
 
 def _damage_over_time(
@@ -238,12 +242,10 @@ def plan_rotation(
     people = compiled.building_population
     rotating = [k for k, g in enumerate(groups) if not g.critical]
     weather = weather or constant_weather(DEFAULT_OUTDOOR_TEMP_C, int(np.ceil(hours)) + 1)
-    cold_cost = run_costs(
-        city.buildings,
-        [heat_rows[k] for k in rotating],
-        weather,
-        edges_h,
-        cooldown or CooldownSettings(),
+    settings = cooldown or CooldownSettings()
+    heat_members = [heat_rows[k] for k in rotating]
+    cold_cost = hours_off_costs(
+        city.buildings, heat_members, weather, round(float(edges_h[-1])), settings
     )
     instance = _instance(
         limits,
@@ -260,13 +262,29 @@ def plan_rotation(
         net = power_net(city)
         damaged_ids = [compiled.asset_ids[m].tolist() for m in masks]
 
+        flows: dict[tuple[bytes, bytes, bytes], SlotCheck] = {}
+
         def check(t: int, off_t: np.ndarray) -> SlotCheck:
-            opened = [
-                i for k, o in zip(rotating, off_t, strict=True) if o for i in groups[k].switch_off
-            ]
-            return check_slot(net, damaged_ids[t] + opened, loads[:, t], limit_pct)
+            """The slot's power flow; slots in the same state (damage, groups off and
+            loads: the same hour of day on another day) share one."""
+            state = (masks[t].tobytes(), off_t.tobytes(), loads[:, t].tobytes())
+            if state not in flows:
+                opened = [
+                    i
+                    for k, o in zip(rotating, off_t, strict=True)
+                    if o
+                    for i in groups[k].switch_off
+                ]
+                flows[state] = check_slot(net, damaged_ids[t] + opened, loads[:, t], limit_pct)
+            return flows[state]
 
         checks = _ac_repair(instance, off, check, limit_pct)
+
+    def cold(schedule: np.ndarray) -> float:
+        return stepped_people_hours(
+            city.buildings, heat_members, schedule, weather, edges_h, settings
+        )
+
     uses = city.buildings["use"].to_numpy()
     exempt = np.unique(
         np.concatenate(
@@ -292,10 +310,10 @@ def plan_rotation(
         ],
         off=off,
         rotatable_ids=[groups[k].id for k in rotating],
-        figures=_figures(instance, off, group_people),
+        figures=_figures(instance, off, group_people, cold),
         baselines={
-            "cyclic": _figures(instance, cyclic(instance), group_people),
-            "largest_first": _figures(instance, largest_first(instance), group_people),
+            "cyclic": _figures(instance, cyclic(instance), group_people, cold),
+            "largest_first": _figures(instance, largest_first(instance), group_people, cold),
         },
         exempt_homes={"buildings": int(homes.size), "people": int(people[homes].sum())},
         ac_checks=checks,

@@ -5,9 +5,9 @@ must relieve every broken limit by at least its excess (the linear screen). The
 objective is lexicographic, solved stage by stage (each stage keeps the optimum of the
 ones before):
 
-1. people-hours below 12 °C (a run of consecutive off slots costs what
-   :func:`warmgrid.rotate.cold.run_costs` says; run variables exist only for groups whose
-   homes lose heat);
+1. people-hours below 12 °C (a group off ``h`` hours in total costs what
+   :func:`warmgrid.rotate.cold.hours_off_costs` says: its homes' temperatures are carried
+   from slot to slot; variables exist only for groups whose homes lose heat);
 2. the longest time off of any group (hours; fairness: every person of a group is off as
    long as the group);
 3. the spread between the longest and the shortest time off (hours);
@@ -39,7 +39,7 @@ class Instance:
     relief: list[np.ndarray]
     excess: list[np.ndarray]
     load_mw: np.ndarray  # [g, t]: group load per slot
-    cold_cost: np.ndarray  # [g, s, e]: people-hours of a run from s up to e
+    cold_cost: np.ndarray  # [g, h]: people-hours after h hours off in total (h = 0 … H)
     switches: np.ndarray  # int per group: branches opened to turn it off
 
     @property
@@ -94,8 +94,9 @@ def runs(off: np.ndarray) -> list[tuple[int, int, int]]:
 def objective(instance: Instance, off: np.ndarray) -> tuple[float, float, float, float, int]:
     """(people-hours < 12 °C, longest hours off, spread of hours off, MWh not served,
     switching operations) of a schedule ``off[g, t]``."""
-    cold = sum(instance.cold_cost[g, s, e] for g, s, e in runs(off))
     hours = off @ instance.slot_h
+    spent = np.round(hours).astype(np.int64)
+    cold = sum(instance.cold_cost[g, h] for g, h in enumerate(spent))
     energy = float(np.sum(off * instance.load_mw * instance.slot_h))
     spread = float(hours.max() - hours.min()) if hours.size else 0.0
     switching = sum(2 * int(instance.switches[g]) for g, _, _ in runs(off))
@@ -124,31 +125,24 @@ def solve(instance: Instance, time_limit_s: float = 5.0) -> np.ndarray:
                 model.add(rest <= int(need[c]) - 1).only_enforce_if(broken)
                 breaks.append(broken)
             model.add_bool_or([*breaks, off[g][t].Not()])
+    minutes = np.round(instance.slot_h * 60).astype(np.int64)
     cold_terms = []
     for g in range(n_g):
         if not instance.cold_cost[g].any():
             continue
-        covering: list[list[cp_model.IntVar]] = [[] for _ in range(n_t)]
-        for s in range(n_t):
-            for e in range(s + 1, n_t + 1):
-                run = model.new_bool_var(f"run{g}_{s}_{e}")
-                for t in range(s, e):
-                    covering[t].append(run)
-                if s > 0:
-                    model.add_implication(run, off[g][s - 1].Not())
-                if e < n_t:
-                    model.add_implication(run, off[g][e].Not())
-                cold_terms.append(round(instance.cold_cost[g, s, e] * COLD_SCALE) * run)
-        for t in range(n_t):
-            model.add(sum(covering[t]) == off[g][t])
-    minutes = np.round(instance.slot_h * 60).astype(np.int64)
+        table = [round(float(c) * COLD_SCALE) for c in instance.cold_cost[g]]
+        spent = model.new_int_var(0, len(table) - 1, f"hours{g}")
+        model.add(60 * spent == sum(int(minutes[t]) * off[g][t] for t in range(n_t)))
+        cost_g = model.new_int_var(min(table), max(table), f"cold{g}")
+        model.add_element(spent, table, cost_g)
+        cold_terms.append(cost_g)
     total = int(minutes.sum())
     longest = model.new_int_var(0, total, "longest")
     shortest = model.new_int_var(0, total, "shortest")
     for g in range(n_g):
-        hours_g = sum(int(minutes[t]) * off[g][t] for t in range(n_t))
-        model.add(longest >= hours_g)
-        model.add(shortest <= hours_g)
+        minutes_g = sum(int(minutes[t]) * off[g][t] for t in range(n_t))
+        model.add(longest >= minutes_g)
+        model.add(shortest <= minutes_g)
     energy = sum(
         round(instance.load_mw[g, t] * instance.slot_h[t] * ENERGY_SCALE) * off[g][t]
         for g in range(n_g)
