@@ -3,10 +3,10 @@
 1. The demo city with its scenario's damage, 24 h in 1 h slots (goal ≤ 1 s).
 2. A SimBench grid with a deficit in one region, 48 h in 2 h slots (goal ≤ 10 s): by
    default 1-MV-rural--0-sw with HV/MV transformer 0 lost (its parallel partner then
-   carries 1.6 × the ``hL`` load). ``--code 1-complete_data-mixed-all-0-sw`` runs the
-   complete grid; there the screen also flags extra-high-voltage bridges whose loads
-   are in fact fed by non-slack generators, which the city model does not carry yet
-   (docs/rotate.md, "Limits").
+   carries 1.6 × the ``hL`` load). ``--code 1-complete_data-mixed-all-0-sw
+   --load-scale 1`` runs the complete grid (its non-slack generators net against the
+   loads, docs/city.md); ``--per-slot`` also times one AC check of each slot of the
+   schedule on its own (``ac_slot_s``, after building the net once, ``ac_net_s``).
 
 The schedule is timed without the AC check (best of ``--repeat``); the AC check's time is
 that of a second run with it, less the schedule's: building the pandapower net, one power
@@ -14,6 +14,7 @@ flow per slot, and the extra flows of slots that needed one more group off. Load
 SimBench grid is not timed. Prints one JSON object.
 
     .venv/bin/python bench/bench_rotate.py [--repeat N] [--code CODE] [--damage ID]
+        [--load-scale X] [--per-slot]
 """
 
 from __future__ import annotations
@@ -34,13 +35,41 @@ from warmgrid.scenario.spec import demo_scenario
 START = datetime.fromisoformat("2026-11-26T16:00:00+02:00")
 
 
+def _per_slot(
+    city: City, damage: Damage, plan: dict[str, Any], slot_h: float, scale: float
+) -> dict[str, Any]:
+    """Seconds to build the AC net, and of one AC check per slot of ``plan``."""
+    from warmgrid.rotate.acflow import check_slot, power_net
+    from warmgrid.rotate.slots import slot_edges, slot_loads_mw
+
+    began = time.perf_counter()
+    net = power_net(city)
+    net_s = time.perf_counter() - began
+    hours = plan["slots"][-1]["end_h"] if plan["slots"] else 0.0
+    loads = slot_loads_mw(city.buildings, slot_edges(hours, slot_h), START, scale)
+    switch_off = {g["id"]: g["switch_off"] for g in plan["groups"]}
+    times = []
+    for t, slot in enumerate(plan["slots"]):
+        opened = [b for g in slot["off"] for b in switch_off[g]]
+        began = time.perf_counter()
+        check_slot(net, list(damage.asset_ids) + opened, loads[:, t], 100.0)
+        times.append(round(time.perf_counter() - began, 3))
+    return {"ac_net_s": round(net_s, 3), "ac_slot_s": times}
+
+
 def _case(
-    city: City, damage: Damage, hours: float, slot_h: float, scale: float, repeat: int
+    city: City,
+    damage: Damage,
+    hours: float,
+    slot_h: float,
+    scale: float,
+    repeat: int,
+    per_slot: bool = False,
 ) -> dict[str, Any]:
     times = []
     for _ in range(repeat):
         began = time.perf_counter()
-        plan_rotation(
+        unchecked = plan_rotation(
             city, damage, start=START, hours=hours, slot_h=slot_h, load_scale=scale,
             ac_check=False,
         )  # fmt: skip
@@ -49,7 +78,9 @@ def _case(
     checked = plan_rotation(city, damage, start=START, hours=hours, slot_h=slot_h, load_scale=scale)
     ac_s = time.perf_counter() - began - min(times)
     data = checked.to_json()
+    slots = _per_slot(city, damage, unchecked.to_json(), slot_h, scale) if per_slot else {}
     return {
+        **slots,
         "schedule_s": round(min(times), 3),
         "ac_check_s": round(ac_s, 3),
         "slots": len(data["slots"]),
@@ -68,6 +99,7 @@ def main() -> None:
     parser.add_argument("--code", default="1-MV-rural--0-sw")
     parser.add_argument("--damage", default="power.trafo.0")
     parser.add_argument("--load-scale", type=float, default=1.6)
+    parser.add_argument("--per-slot", action="store_true")
     args = parser.parse_args()
     out: dict[str, Any] = {
         "demo_24h_1h": _case(demo_city(), demo_scenario().damage, 24, 1, 1.0, args.repeat)
@@ -83,7 +115,7 @@ def main() -> None:
         "damage": args.damage,
         "load_scale": args.load_scale,
         "buses": len(grid.nodes),
-        **_case(grid, damage, 48, 2, args.load_scale, 1),
+        **_case(grid, damage, 48, 2, args.load_scale, 1, args.per_slot),
     }
     print(json.dumps(out, indent=2))
 

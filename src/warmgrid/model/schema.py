@@ -40,6 +40,10 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("lon", "float", default=float("nan")),
         Column("lat", "float", default=float("nan")),
         Column("voltage_kv", "float", default=float("nan")),
+        # power fed in at the node by generators that do not hold it supplied on their own
+        # (pandapower's non-slack generators and static generators) at the operating point
+        # the loads' peak_kw describe (MW; negative: consumption)
+        Column("generation_mw", "float", default=0.0),
     ),
     "branches": (
         Column("id", "str", required=True),

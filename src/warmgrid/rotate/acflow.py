@@ -6,14 +6,14 @@ within 0.9–1.1 p.u. and no infeed delivers more than its ``capacity_mw``.
 
 The net: for a city imported from SimBench (``meta.simbench_code``), SimBench's own net
 in its high-load study case ``hL`` (loads' P and Q times ``pload``/``qload``, static
-generators at 0 MW, the slack at ``Slack_vm``; loads' NaN ZIP shares set to 0, i.e.
-constant power as SimBench means them). For any other city, an export of its power
-network: lines as pandapower's standard types (243-AL1/39-ST1A at 60 kV and above, else
-the NA2XS2Y 1×240 mm² cable) in as many parallel systems as their rating needs, with the
-rating as their current limit; transformers at their rating with short-circuit voltages
-of 12 % (HV/MV) and 6 % (MV/LV) (IEC 60076-5 table 1 ranges); every infeed a slack at
-1.03 p.u. Each building is a load at its power node; each slot sets its P (the screen's
-load) and Q (P × tan φ: SimBench's own ratio, else cos φ 0.95).
+generators at 0 MW, the slack and generators at its bus at ``Slack_vm``; loads' NaN ZIP
+shares set to 0, i.e. constant power as SimBench means them). For any other city, an
+export of its power network: lines as pandapower's standard types (243-AL1/39-ST1A at 60
+kV and above, else the NA2XS2Y 1×240 mm² cable) in as many parallel systems as their
+rating needs, with the rating as their current limit; transformers at their rating with
+short-circuit voltages of 12 % (HV/MV) and 6 % (MV/LV) (IEC 60076-5 table 1 ranges);
+every infeed a slack at 1.03 p.u. Each building is a load at its power node; each slot
+sets its P (the screen's load) and Q (P × tan φ: SimBench's own ratio, else cos φ 0.95).
 """
 
 from __future__ import annotations
@@ -109,6 +109,9 @@ def simbench_power_net(city: City, code: str) -> PowerNet:
             net.load[column] = net.load[column].fillna(0.0)
     net.sgen["scaling"] = 0.0
     net.ext_grid["vm_pu"] = case["Slack_vm"]
+    # pandapower refuses different voltage set points at one bus (the complete grid has
+    # generators at its slack buses)
+    net.gen.loc[net.gen["bus"].isin(net.ext_grid["bus"]), "vm_pu"] = case["Slack_vm"]
     elements = _id_elements(pd.concat([city.nodes["id"], city.branches["id"], city.sources["id"]]))
     load_ids = city.buildings["id"].str.removeprefix("power.load.")
     load_row = pd.to_numeric(load_ids, errors="coerce").fillna(-1).to_numpy(np.int64)

@@ -4,9 +4,13 @@ Two kinds of limit, both linear in the buildings' loads (so turning a group off 
 each by exactly the group's load behind it):
 
 - an island's load (MW) plus :data:`LOSS_ALLOWANCE` of it for the network's losses
-  against the capacity of its active sources (``capacity_mw``);
+  against the capacity of its active sources (``capacity_mw``) plus its generation
+  (``nodes.generation_mw``);
 - the apparent power (MVA) through a bridge with no source beyond it (the radial tree
-  flow of :mod:`warmgrid.rotate.tree`) against ``limit_pct`` % of its rating.
+  flow of :mod:`warmgrid.rotate.tree`: the load beyond it less the generation there, at
+  the loads' cos φ) against ``limit_pct`` % of its rating. Where generation beyond a
+  bridge exceeds the load the bridge exports; turning loads off cannot relieve an export,
+  so only imports are limits.
 
 Losses and reactive flows of meshed parts are left to the AC check of every final slot.
 Cost per slot: one cumulative sum over the blocks in depth-first order.
@@ -57,8 +61,10 @@ def broken_limits(
         limits.append(
             Limit(f"island {island} sources", island_of == island, excess, 1.0 + LOSS_ALLOWANCE)
         )
-    mva = np.where(served, load_mw / power_factor, 0.0)
-    per_block = np.bincount(building_block[served], weights=mva[served], minlength=tree.n_blocks)
+    per_block = (
+        np.bincount(building_block[served], weights=load_mw[served], minlength=tree.n_blocks)
+        - tree.generation_mw
+    ) / power_factor
     cumulative = np.concatenate([[0.0], np.cumsum(per_block)])
     blocks = np.arange(tree.n_blocks)
     below = cumulative[blocks + tree.size] - cumulative[blocks]

@@ -5,7 +5,9 @@ per-unit impedances share load in proportion to rating, as transformers of equal
 short-circuit voltage do, IEC 60076-8 §6). A bundle whose loss splits the network is a
 *bridge*; the 2-edge-connected *blocks* between bridges form a forest rooted at the block
 of an active source. The flow through a bridge whose far side holds no source is exactly
-the load beyond it (losses aside): that is the radial tree flow the linear screen uses
+the load beyond it less the generation there (``nodes.generation_mw``: generators that do
+not hold a bus supplied on their own), losses aside: that is the radial tree flow the
+linear screen uses
 (:mod:`warmgrid.rotate.screen`). Flows inside meshed blocks, and through bridges with
 sources on both sides, are left to the AC check (:mod:`warmgrid.rotate.acflow`).
 
@@ -42,6 +44,7 @@ class BlockTree:
     bridge_branches: list[np.ndarray]  # per block: the branches of the bundle to its parent
     bridge_rating_mva: np.ndarray  # per block: the bundle's rating (NaN: unknown or root)
     island_capacity_mw: np.ndarray  # per island: active sources' capacity (NaN: unlimited)
+    generation_mw: np.ndarray  # per block: non-slack generation at its energised nodes
 
     @property
     def n_blocks(self) -> int:
@@ -137,11 +140,18 @@ def block_tree(compiled: CompiledCity, damaged: np.ndarray) -> BlockTree:
         bridge_branches.append(np.unique(eb[edges_of_bundle[j]]))
         bridge_rating[k] = bundle_rating[j]
 
+    energised = node_block >= 0
+    generation = np.bincount(
+        node_block[energised],
+        weights=compiled.city.nodes["generation_mw"].to_numpy(np.float64)[energised],
+        minlength=order.size,
+    )
     capacity = compiled.city.sources["capacity_mw"].to_numpy(np.float64)
     n_islands = int(island.max()) + 1 if island.size else 0
     island_capacity = np.zeros(n_islands)
     src_island = island[node_block[compiled.source_node[source_on]]]
     np.add.at(island_capacity, src_island, capacity[source_on])  # NaN makes it unlimited
+    island_capacity += np.bincount(island, weights=generation, minlength=n_islands)
     return BlockTree(
         state=state,
         node_block=node_block,
@@ -152,4 +162,5 @@ def block_tree(compiled: CompiledCity, damaged: np.ndarray) -> BlockTree:
         bridge_branches=bridge_branches,
         bridge_rating_mva=bridge_rating,
         island_capacity_mw=island_capacity,
+        generation_mw=generation,
     )

@@ -20,6 +20,11 @@ The mapping follows what ``pandapower.topology.unsupplied_buses`` (with
 - sources are exactly pandapower's slacks: external grids, generators with ``slack``
   set, and VSCs in AC slack mode; other generators and static generators do not keep a
   bus supplied on their own;
+- generators and static generators that are not slacks feed their bus's
+  ``generation_mw``: ``p_mw × scaling`` summed per bus (in-service units on in-service
+  buses), the same operating point as the loads; a SimBench grid takes its ``hL`` study
+  case (static generators times the case's ``PV_p``, ``Wind_p``, ``RES_p`` by type: 0 at
+  ``hL``, conventional generators at ``p_mw``), the operating point the AC check uses;
 - ratings (``rating_mva``): a transformer's ``sn_mva`` (a three-winding one's
   ``sn_hv_mva``), a line's ``max_i_ka × vn_kv × √3 × parallel`` at its from-bus voltage;
   a source's ``capacity_mw`` is its ``max_p_mw`` where given, else ``sn_mva`` or ``p_mw``;
@@ -101,7 +106,28 @@ def bus_positions(net: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.full(len(bus), np.nan), np.full(len(bus), np.nan)
 
 
-def _nodes(net: Any) -> pd.DataFrame:
+def _generation_mw(
+    net: Any, bus_ok: pd.Series, sgen_factor: Callable[[pd.DataFrame], Any]
+) -> np.ndarray:
+    """MW fed in per bus by non-slack generators (``p_mw × scaling``) and static
+    generators (``p_mw × scaling × sgen_factor``), in-service units on in-service buses."""
+    total = pd.Series(0.0, index=net.bus.index)
+    for table in ("gen", "sgen"):
+        frame = _table(net, table)
+        if frame.empty:
+            continue
+        if table == "gen":
+            frame = frame[~_bool(frame, "slack", default=False)]
+        _check_buses(frame, table, ("bus",), bus_ok)
+        p_mw = frame["p_mw"].fillna(0.0) * frame.get("scaling", 1.0)
+        if table == "sgen":
+            p_mw = p_mw * sgen_factor(frame)
+        on = _bool(frame, "in_service") & bus_ok[frame["bus"]].to_numpy()
+        total = total.add(p_mw[on].groupby(frame["bus"][on]).sum(), fill_value=0.0)
+    return total.to_numpy(np.float64)
+
+
+def _nodes(net: Any, generation_mw: np.ndarray) -> pd.DataFrame:
     bus = net.bus
     lon, lat = bus_positions(net)
     return pd.DataFrame(
@@ -113,6 +139,7 @@ def _nodes(net: Any) -> pd.DataFrame:
             "lon": lon,
             "lat": lat,
             "voltage_kv": bus["vn_kv"].to_numpy(np.float64) if "vn_kv" in bus else np.nan,
+            "generation_mw": generation_mw,
         }
     )
 
@@ -420,12 +447,19 @@ def _buildings(net: Any, nodes: pd.DataFrame) -> tuple[pd.DataFrame | None, int]
     return frame[placed], int((~placed).sum())
 
 
-def city_from_pandapower(net: Any, *, name: str, meta: dict[str, Any] | None = None) -> City:
-    """The power network and the loads of a pandapower net as a :class:`City`."""
+def city_from_pandapower(
+    net: Any,
+    *,
+    name: str,
+    meta: dict[str, Any] | None = None,
+    sgen_factor: Callable[[pd.DataFrame], Any] = lambda frame: 1.0,
+) -> City:
+    """The power network and the loads of a pandapower net as a :class:`City`;
+    ``sgen_factor`` scales the static generators' infeed (per row of ``net.sgen``)."""
     if not hasattr(net, "bus") or not isinstance(net.bus, pd.DataFrame):
         raise InputError(name, "is not a pandapower net (no bus table)")
     bus_ok = pd.Series(_bool(net.bus, "in_service"), index=net.bus.index)
-    nodes = _nodes(net)
+    nodes = _nodes(net, _generation_mw(net, bus_ok, sgen_factor))
     t3 = _T3Switches(net, nodes)
     branches = [
         *_two_terminal(net, bus_ok),
@@ -468,9 +502,37 @@ def simbench_net(code: str) -> Any:
         ) from None
 
 
+STUDY_CASE = "hL"
+"""SimBench's high-load study case: the operating point of imported SimBench grids."""
+SGEN_CASE_COLUMNS = (("PV", "PV_p"), ("Wind", "Wind_p"))
+"""Static generators by SimBench ``type`` prefix → the study case column scaling them;
+any other type takes ``RES_p``."""
+
+
+def _sgen_study_case(net: Any) -> Callable[[pd.DataFrame], Any]:
+    """Per static generator: its factor in the study case :data:`STUDY_CASE`."""
+    cases = _table(net, "loadcases")
+    if STUDY_CASE not in cases.index:
+        return lambda frame: 1.0
+    case = cases.loc[STUDY_CASE]
+
+    def factor(frame: pd.DataFrame) -> np.ndarray:
+        kind = frame["type"].astype(str) if "type" in frame else pd.Series("", index=frame.index)
+        out = np.full(len(frame), float(case["RES_p"]))
+        for prefix, column in SGEN_CASE_COLUMNS:
+            out[kind.str.startswith(prefix).to_numpy()] = float(case[column])
+        return out
+
+    return factor
+
+
 def city_from_simbench(code: str) -> City:
-    """The SimBench grid ``code`` (e.g. ``1-LV-rural1--0-sw``) as a :class:`City`."""
-    return city_from_pandapower(simbench_net(code), name=code, meta={"simbench_code": code})
+    """The SimBench grid ``code`` (e.g. ``1-LV-rural1--0-sw``) as a :class:`City`, its
+    generation at the study case :data:`STUDY_CASE`."""
+    net = simbench_net(code)
+    return city_from_pandapower(
+        net, name=code, meta={"simbench_code": code}, sgen_factor=_sgen_study_case(net)
+    )
 
 
 def read_net_json(path: str | Path, from_json: Callable[[str], Any], table: str, kind: str) -> Any:
