@@ -15,6 +15,7 @@ from warmgrid.model import compile_city
 from warmgrid.model.open import open_city
 from warmgrid.scenario.spec import demo_scenario
 from warmgrid.sweep.city import SweepCity
+from warmgrid.sweep.ensembles import NO_ASSET, sampled_nk
 from warmgrid.sweep.evaluate import evaluate_block
 from warmgrid.sweep.results import read_sweep
 
@@ -29,8 +30,21 @@ def run(*args: str):
 @pytest.fixture(scope="module")
 def swept(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("sweep")
+    # sampled pairs, and the damage that leaves homes below 12 °C under the plan (the
+    # heat plant, the transmission infeed), so protecting assets has something to remove
+    compiled = compile_city(open_city("demo"))
+    ids = compiled.asset_ids.to_numpy()
+    pairs = sampled_nk(compiled, 2, 40, seed=3).assets
+    damage_sets = [ids[row[row != NO_ASSET]].tolist() for row in pairs]
+    damage_sets += [
+        ["heat.heat_plant.0"], ["power.ext_grid.0"],
+        ["heat.heat_plant.0", "heat.boiler.0"], ["power.ext_grid.0", "heat.boiler.0"],
+    ]  # fmt: skip
+    listed = out / "damage_sets.json"
+    listed.write_text(json.dumps(damage_sets))
+    out = out / "listed"
     result = run(
-        "sweep", "demo", "--k", "2", "--samples", "60", "--seed", "3",
+        "sweep", "demo", "--scenarios", str(listed),
         "--workers", "0", "--chunk-size", "20", "--out", str(out), "--json",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -83,7 +97,10 @@ def test_centres_among_schools_and_care_homes(swept):
 @pytest.mark.parametrize(
     ("command", "message"),
     [
-        (("site-centres", "{out}", "--count", "2"), "buildings.backup_fuel_h"),
+        (
+            ("site-centres", "{out}", "--count", "2", "--min-backup-h", "1000"),
+            "buildings.backup_fuel_h",
+        ),
         (("site-centres", "{out}", "--count", "9", "--use", "school"), "--count"),
         (("site-centres", "{out}", "--count", "1", "--use", "park"), "--use"),
         (("site-centres", "{out}", "--count", "1", "--candidates", "x"), "unknown building"),
@@ -91,7 +108,7 @@ def test_centres_among_schools_and_care_homes(swept):
         (("plan-protection", "{out}", "--budget", "0"), "--budget"),
         (("plan-protection", "{out}", "--budget", "1", "--workers", "-1"), "--workers"),
         (("plan-protection", "{out}/nowhere", "--budget", "1"), "not a sweep folder"),
-        (("plan-protection", "{out}", "--budget", "4", "--exact"), "exact search"),
+        (("plan-protection", "{out}", "--budget", "30", "--exact"), "exact search"),
         (("plan-protection", "{out}", "--budget", "1", "--spares", "tree=1"), "kind 'tree'"),
         (("plan-protection", "{out}", "--budget", "1", "--spares", "trafo"), "KIND=N"),
     ],

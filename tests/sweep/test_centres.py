@@ -129,8 +129,9 @@ def test_greedy_is_within_its_bound_and_the_1_minus_1_over_e_guarantee(seed, can
 
 def test_no_candidates_and_bad_counts_are_refused(compiled):
     demo = open_city("demo").buildings
+    without_backup = demo.assign(backup_fuel_h=0.0)
     with pytest.raises(InputError, match="backup_fuel_h"):
-        centres.candidate_buildings(demo)
+        centres.candidate_buildings(without_backup)
     with pytest.raises(InputError, match=r"building\.nowhere"):
         centres.candidate_buildings(demo, ids=["building.nowhere"])
     with pytest.raises(InputError, match="--walk-m"):
