@@ -30,7 +30,7 @@ def test_demo_groups_are_exactly_what_opening_their_switches_cuts(city) -> None:
     compiled = compile_city(city)
     population = city.buildings.set_index("id")["population"]
     for group in schedule.groups:
-        cut = assess(compiled, Damage(asset_ids=list(group.switch_off))).building_without_power
+        cut = assess(compiled, Damage(asset_ids=list(group.switch_off))).building_off_grid
         assert set(group.buildings) == set(city.buildings["id"].to_numpy()[cut])
         assert group.people == int(population.loc[list(group.buildings)].sum())
     uses = city.buildings.set_index("id")["use"]
