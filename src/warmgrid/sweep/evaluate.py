@@ -32,6 +32,7 @@ import pandas as pd
 
 from warmgrid.impact.assess import ImpactResult, assess_mask
 from warmgrid.impact.screen import COUNT_COLUMNS
+from warmgrid.impact.switching import propose_switching
 from warmgrid.restore.from_city import building_etr_h, problem_from_impact
 from warmgrid.restore.heuristic import solve_heuristic
 from warmgrid.scenario.run import urgency_factor
@@ -57,8 +58,8 @@ def row_columns(city: SweepCity) -> tuple[str, ...]:
 
 
 def _building_etr(city: SweepCity, impact: ImpactResult) -> dict[str, np.ndarray] | None:
-    """Per service, hours until each building gets it back under the plan; None without
-    crews or damage."""
+    """Per service, hours until each building gets it back under the plan (switching
+    before repair first, as in the scenario pipeline); None without crews or damage."""
     if not city.crews or not impact.damaged.any():
         return None
     heat = impact.building_without_heat
@@ -71,6 +72,7 @@ def _building_etr(city: SweepCity, impact: ImpactResult) -> dict[str, np.ndarray
         building_factor=factor,
         assets=city.assets,
         source="sweep",
+        switching=propose_switching(impact),  # as the scenario pipeline: switching first
     )
     schedule = solve_heuristic(
         problem, iterations=city.plan_iterations, max_stall=city.plan_stall, seed=city.plan_seed
@@ -121,7 +123,10 @@ def _row(city: SweepCity, damaged: np.ndarray) -> list[float]:
         met = not np.isfinite(drain_h)
     else:
         below = float(people[cold_rows] @ city.cold_hours_until(cold_rows, etr["heat"][cold_rows]))
-        homes = (power | heat) & (people > 0)
+        # a building whose backup generator lasts until its grid power is back loses nothing
+        fuel_h = compiled.building_backup_fuel_h
+        bridged = impact.building_on_backup & ~(fuel_h < np.nan_to_num(etr["power"], nan=np.inf))
+        homes = ((power & ~bridged) | heat) & (people > 0)
         back = np.fmax(etr["power"], etr["heat"])[homes]
         last_back = float(np.nanmax(back)) if np.isfinite(back).any() else 0.0
         heat_back = etr["heat"][heat]  # the heat network's buildings: its drain deadline
