@@ -69,18 +69,30 @@ def edited(tmp_path: Path, city) -> Iterator[tuple[TestClient, dict[str, str], d
 
 
 def _people(assessment, elapsed_h: float, service: str) -> int:
-    """Brute force: people of buildings without ``service`` whose ETR of it is unknown
-    or later than ``elapsed_h``, one building at a time."""
-    lost = getattr(assessment.impact, f"building_without_{service}")
+    """Brute force, one building at a time: people without ``service`` ``elapsed_h``
+    hours in. Power is out off the grid until its ETR, except while a backup generator
+    still has fuel; heat is out on a lost heat network until its ETR, and in an
+    electrically heated building while its power is out."""
+    impact, buildings = assessment.impact, assessment.city.buildings
     table = assessment.building_etr
-    etr = dict(zip(table["id"], table[f"{service}_etr_h"], strict=True))
+    etr = {
+        name: dict(zip(table["id"], table[f"{name}_etr_h"], strict=True))
+        for name in ("power", "heat")
+    }
     total = 0
-    for row, (ident, people) in enumerate(
-        zip(assessment.city.buildings["id"], assessment.city.buildings["population"], strict=True)
-    ):
-        back = etr.get(ident, np.nan)
-        if lost[row] and not back <= elapsed_h:
-            total += int(people)
+    for row, building in enumerate(buildings.itertuples(index=False)):
+        power_back = etr["power"].get(building.id, np.nan) <= elapsed_h
+        power_out = (
+            impact.building_off_grid[row]
+            and not power_back
+            and not building.backup_fuel_h > elapsed_h
+        )
+        heat_out = (
+            impact.building_heat_network_lost[row]
+            and not etr["heat"].get(building.id, np.nan) <= elapsed_h
+        ) or (building.electric_heating and power_out)
+        if power_out if service == "power" else heat_out:
+            total += int(building.population)
     return total
 
 
