@@ -38,6 +38,26 @@ class Issuer:
     def __post_init__(self) -> None:
         check_identifier(self.sender, "issuer.sender")
 
+    def public_alert(
+        self,
+        identifier: str,
+        sent: datetime,
+        infos: Iterable[Info],
+        incidents: Iterable[str] = (),
+    ) -> Message:
+        """A new public ``Alert`` message from this issuer (its sender, status, source)."""
+        return Message(
+            identifier=identifier,
+            sender=self.sender,
+            sent=sent,
+            status=self.status,
+            msg_type="Alert",
+            scope="Public",
+            source=self.source,
+            incidents=tuple(incidents),
+            infos=tuple(infos),
+        )
+
 
 def check_identifier(value: str, where: str) -> str:
     """``value`` when it is a usable CAP identifier or sender, else InputError."""
@@ -138,16 +158,8 @@ def air_threat_alert(
                 areas=(Area(description=name, polygons=(shape,)),),
             )
         )
-    return Message(
-        identifier=check_identifier(identifier or new_identifier("air"), "identifier"),
-        sender=issuer.sender,
-        sent=sent,
-        status=issuer.status,
-        msg_type="Alert",
-        scope="Public",
-        source=issuer.source,
-        incidents=tuple(incidents),
-        infos=tuple(infos),
+    return issuer.public_alert(
+        check_identifier(identifier or new_identifier("air"), "identifier"), sent, infos, incidents
     )
 
 

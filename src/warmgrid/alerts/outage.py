@@ -388,19 +388,7 @@ def outage_alerts(
         infos = tuple(
             _info(facts, shape, language, issuer, options.city_name) for language in LANGUAGES
         )
-        messages.append(
-            Message(
-                identifier=f"{prefix}.{number}",
-                sender=issuer.sender,
-                sent=sent,
-                status=issuer.status,
-                msg_type="Alert",
-                scope="Public",
-                source=issuer.source,
-                incidents=options.incidents,
-                infos=infos,
-            )
-        )
+        messages.append(issuer.public_alert(f"{prefix}.{number}", sent, infos, options.incidents))
     return messages
 
 

@@ -189,16 +189,6 @@ def rotation_alerts(
                     areas=(area,),
                 )
             )
-        messages.append(
-            Message(
-                identifier=f"warmgrid.rotation.{file_stem(city.name.lower())}.{file_stem(group.id)}.{stamp}",
-                sender=issuer.sender,
-                sent=sent,
-                status=issuer.status,
-                msg_type="Alert",
-                scope="Public",
-                source=issuer.source,
-                infos=tuple(infos),
-            )
-        )
+        identifier = f"warmgrid.rotation.{file_stem(city.name.lower())}.{file_stem(group.id)}"
+        messages.append(issuer.public_alert(f"{identifier}.{stamp}", sent, infos))
     return messages
