@@ -34,7 +34,14 @@ def flat():
 
 
 def test_reduces_to_the_5r1c_engine_without_extra_capacity(flat) -> None:
-    net = network_from_description(flat)
+    net = replace(
+        network_from_description(flat),
+        base=flat.params,
+        c_mass_in_j_per_k=None,
+        a_mass_in_m2=None,
+        h_in_air_w_per_k=None,
+        h_in_surface_w_per_k=None,
+    )
     bare = replace(
         net,
         c_air_j_per_k=np.array([1.0]),

@@ -10,15 +10,24 @@ rest of a thick wall or slab takes part too. This network adds to the nodes of
 * ``do``: the deep mass of the elements with a path out (to outdoor air or ground), behind
   their active part, with the layer resistances between (see :mod:`warmgrid.thermal.layers`);
 * ``di``: the deep mass of the adiabatic elements (this flat's share of slabs and party walls
-  up to their plane of symmetry), which store heat and pass none.
+  up to their plane of symmetry), which store heat and pass none;
+* ``mi`` and a surface node ``si`` of their own for the adiabatic elements, when the mass
+  comes from the elements' κ: their active mass (ISO 13790 eqs. 65–66 over those elements)
+  hangs on ``si``, which exchanges heat with the air by natural convection and with the
+  other surfaces by radiation (:func:`surface_couplings`). In the heated steady state these
+  elements pass no heat and sit near the air temperature, the external ones lie in the drop
+  to the outside; ISO's single mass node puts both at one temperature and undercounts the
+  heat the slabs and party walls give back when the heating stops (see
+  :func:`_split_mass`).
 
 The conductance from the mass node out, ``H_tr_em`` of ISO 13790 eq. (63), is shared by the
 elements in proportion to ``U·A``; an element with deep mass replaces its share by the path
 mass → deep → out, with the same total resistance, so the steady state (the U-values) is
 unchanged. Elements on the ground lead to a constant ground temperature.
 
-The surface node has no capacity and is eliminated exactly; the remaining linear system
-``C dx/dt = −K x + B u`` (states air, mass, ``do``, ``di``; inputs held over each step) is
+The surface nodes have no capacity and are eliminated exactly; the remaining linear system
+``C dx/dt = −K x + B u`` (states air, mass, ``do``, ``di``, ``mi``; inputs held over each
+step) is
 discretised exactly with the matrix exponential (zero-order hold, by the symmetric
 eigen-decomposition), so any step length is stable and constant weather is solved exactly,
 as in :mod:`warmgrid.thermal.cooldown`.
@@ -47,11 +56,13 @@ from warmgrid.thermal.rc import (
     H_MS_W_PER_M2K,
     BuildingParams,
     air_heat_capacity_j_per_m3k,
+    mass_from_elements,
 )
 from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
 
-STATES = 4
-"""air, mass, deep (with a path out), deep (adiabatic)."""
+STATES = 5
+"""air, mass, deep (with a path out), deep (adiabatic), active mass of the adiabatic
+elements."""
 
 CONVECTION_W_PER_M2K = {"vertical": 3.076, "reduced": 0.948, "enhanced": 4.040}
 """Natural convection at room surfaces, the simple algorithm of Walton (Thermal Analysis
@@ -59,6 +70,10 @@ Research Program reference manual, NBSIR 83-2655, 1983), EnergyPlus' ``Simple`` 
 convection (Engineering Reference, "Inside heat balance"): vertical surfaces; horizontal
 surfaces with heat flowing downwards (a ceiling warmer than the air, a floor colder than the
 air: stable air layer, *reduced*) and upwards (*enhanced*)."""
+
+RADIATION_W_PER_M2K = 5.13
+"""Long-wave radiation between room surfaces, ``h_r = ε · 4σT_m³`` with ε = 0.9 at
+T_m = 20 °C (EN ISO 6946:2017 Annex C; the ``h_ri`` of EN ISO 52016-1:2017)."""
 
 _TINY_CAPACITY_J_PER_K = 1.0
 _TINY_CONDUCTANCE_W_PER_K = 1e-6
@@ -74,7 +89,11 @@ class NetworkParams:
     ``wind_coefficient``: infiltration by stack and wind (see
     :class:`~warmgrid.thermal.building_file.Infiltration`), or None. ``h_is_w_per_k``: air
     to surface node (see :func:`surface_convection_w_per_k`); None: ISO 13790's
-    ``3.45 · A_t``.
+    ``3.45 · A_t``. ``c_mass_in_j_per_k`` / ``a_mass_in_m2``: the active mass of the
+    adiabatic elements (κ·A and A_m of ISO 13790 eqs. 65–66 over those elements), a node
+    ``mi`` of its own between the surface node and ``di`` (``base.c_m_j_per_k`` and
+    ``base.a_m_m2`` then hold the elements with a path out only); None or 0: no such node,
+    ``di`` hangs on the mass node.
     """
 
     base: BuildingParams
@@ -92,28 +111,50 @@ class NetworkParams:
     stack_coefficient: np.ndarray | None = None
     wind_coefficient: np.ndarray | None = None
     h_is_w_per_k: np.ndarray | None = None
+    c_mass_in_j_per_k: np.ndarray | None = None
+    a_mass_in_m2: np.ndarray | None = None
+    h_in_air_w_per_k: np.ndarray | None = None
+    h_in_surface_w_per_k: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.base)
 
 
 def _matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(C, K, B)`` with the surface node eliminated; ``B`` maps ``[θ_e, 1, I.., Δθ_sky]``."""
+    """``(C, K, B)`` with the surface nodes eliminated; ``B`` maps ``[θ_e, 1, I.., Δθ_sky]``."""
     p = net.base
     n = len(p)
     k = len(p.solar_channels)
+    zeros = np.zeros(n)
     h_ve, h_w = p.h_ve_w_per_k, p.h_tr_w_w_per_k
     h_is = H_IS_W_PER_M2K * p.a_t_m2 if net.h_is_w_per_k is None else net.h_is_w_per_k
+    a_in = zeros if net.a_mass_in_m2 is None else net.a_mass_in_m2
+    c_in = zeros if net.c_mass_in_j_per_k is None else net.c_mass_in_j_per_k
+    h_a_si = zeros if net.h_in_air_w_per_k is None else net.h_in_air_w_per_k
+    h_s_si = zeros if net.h_in_surface_w_per_k is None else net.h_in_surface_w_per_k
+    split = a_in > 0
+    tiny = _TINY_CONDUCTANCE_W_PER_K
     h_ms = H_MS_W_PER_M2K * p.a_m_m2
-    h_md_o = np.maximum(net.h_md_out_w_per_k, _TINY_CONDUCTANCE_W_PER_K)
-    h_md_i = np.maximum(net.h_md_in_w_per_k, _TINY_CONDUCTANCE_W_PER_K)
+    h_md_o = np.maximum(net.h_md_out_w_per_k, tiny)
+    h_md_i = np.maximum(net.h_md_in_w_per_k, tiny)
     mass_share = p.a_m_m2 / p.a_t_m2
-    surface_share = 1.0 - mass_share - h_w / (H_MS_W_PER_M2K * p.a_t_m2)
+    in_share = a_in / p.a_t_m2
+    surface_share = 1.0 - mass_share - in_share - h_w / (H_MS_W_PER_M2K * p.a_t_m2)
     radiant_int = p.radiative_fraction * p.internal_gains_w
     convective = p.internal_gains_w - radiant_int
-    # nodes a, s, m, do, di
-    K = np.zeros((n, 5, 5))
-    pairs = ((0, 1, h_is), (1, 2, h_ms), (2, 3, h_md_o), (2, 4, h_md_i))
+    # nodes a, s, m, do, di, mi, si; di hangs on mi where the adiabatic elements have
+    # their own surface (si) and mass (mi) nodes, else on m
+    K = np.zeros((n, 7, 7))
+    pairs = (
+        (0, 1, h_is),
+        (1, 2, h_ms),
+        (2, 3, h_md_o),
+        (2, 4, np.where(split, 0.0, h_md_i)),
+        (5, 4, np.where(split, h_md_i, 0.0)),
+        (6, 5, np.maximum(H_MS_W_PER_M2K * a_in, tiny)),
+        (0, 6, np.maximum(h_a_si, tiny)),
+        (1, 6, np.maximum(h_s_si, tiny)),
+    )
     for i, j, h in pairs:
         K[:, i, i] += h
         K[:, j, j] += h
@@ -123,34 +164,38 @@ def _matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     K[:, 1, 1] += h_w
     K[:, 2, 2] += net.h_em_out_w_per_k + net.h_em_ground_w_per_k
     K[:, 3, 3] += net.h_do_out_w_per_k + net.h_do_ground_w_per_k
-    B = np.zeros((n, 5, k + 3))
+    B = np.zeros((n, 7, k + 3))
     B[:, 0, 0], B[:, 1, 0] = h_ve, h_w
     B[:, 2, 0], B[:, 3, 0] = net.h_em_out_w_per_k, net.h_do_out_w_per_k
     B[:, 0, 1] = convective
     B[:, 1, 1] = surface_share * radiant_int
     B[:, 2, 1] = mass_share * radiant_int + net.h_em_ground_w_per_k * net.ground_temp_c
     B[:, 3, 1] = net.h_do_ground_w_per_k * net.ground_temp_c
+    B[:, 5, 1] = in_share * radiant_int
     B[:, 1, 2 : 2 + k] = surface_share[:, None] * p.solar_aperture_m2
     B[:, 2, 2 : 2 + k] = mass_share[:, None] * p.solar_aperture_m2
+    B[:, 5, 2 : 2 + k] = in_share[:, None] * p.solar_aperture_m2
     B[:, 1, k + 2] = -surface_share * p.sky_loss_w_per_k
     B[:, 2, k + 2] = -mass_share * p.sky_loss_w_per_k
-    keep = [0, 2, 3, 4]
-    k_ss = K[:, 1, 1]
-    coupling = K[:, keep, 1]
-    K_red = (
-        K[:, keep][:, :, keep] - coupling[:, :, None] * coupling[:, None, :] / k_ss[:, None, None]
+    B[:, 5, k + 2] = -in_share * p.sky_loss_w_per_k
+    keep, gone = [0, 2, 3, 4, 5], [1, 6]
+    k_kg = K[:, keep][:, :, gone]
+    solve = np.linalg.solve(
+        K[:, gone][:, :, gone], np.concatenate([K[:, gone][:, :, keep], B[:, gone]], axis=2)
     )
-    B_red = B[:, keep] - coupling[:, :, None] * B[:, 1][:, None, :] / k_ss[:, None, None]
+    K_red = K[:, keep][:, :, keep] - k_kg @ solve[:, :, : len(keep)]
+    B_red = B[:, keep] - k_kg @ solve[:, :, len(keep) :]
     C = np.stack(
         [
             net.c_air_j_per_k,
             p.c_m_j_per_k,
             np.maximum(net.c_deep_out_j_per_k, _TINY_CAPACITY_J_PER_K),
             np.maximum(net.c_deep_in_j_per_k, _TINY_CAPACITY_J_PER_K),
+            np.maximum(c_in, _TINY_CAPACITY_J_PER_K),
         ],
         axis=1,
     )
-    return C, K_red, B_red
+    return C, 0.5 * (K_red + np.swapaxes(K_red, 1, 2)), B_red
 
 
 def discretise(net: NetworkParams, step_s: float) -> tuple[np.ndarray, np.ndarray]:
@@ -169,8 +214,9 @@ def modal(
     net: NetworkParams, step_s: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The step in modal coordinates ``z = P⁻¹ x`` (``P = C^-½ V``, see :func:`discretise`):
-    ``z ← decay · z + Γ_z u``, four independent exact recursions per building. Returns
-    ``(decay (n, 4), P (n, 4, 4), P⁻¹ (n, 4, 4), Γ_z (n, 4, inputs))``."""
+    ``z ← decay · z + Γ_z u``, :data:`STATES` independent exact recursions per building.
+    Returns ``(decay (n, S), P (n, S, S), P⁻¹ (n, S, S), Γ_z (n, S, inputs))``, S =
+    :data:`STATES`."""
     C, K, B = _matrices(net)
     if np.any(C <= 0):
         raise InputError("c_air_j_per_k", "expected positive heat capacities")
@@ -347,32 +393,59 @@ def _slice(net: NetworkParams, lo: int, hi: int) -> NetworkParams:
 
 
 def surface_convection_w_per_k(description: BuildingDescription) -> float:
-    """Air to surface node, W/K: ISO 13790's ``3.45 · A_t`` (7.2.2.2), less for the
-    horizontal surfaces under which the air lies in a stable layer during a cool-down: an
-    adiabatic ceiling (the warm slab to the flat above) and an outdoor or ground floor give
-    heat downwards, where natural convection is 0.948 instead of 3.076 W/(m²K) on vertical
-    surfaces (:data:`CONVECTION_W_PER_M2K`). Their share of the area counts with that ratio;
-    vertical surfaces, roofs and adiabatic floors (heat upwards, 4.04: within a third of the
-    vertical value) keep ISO's coupling. This is the convention of the EnergyPlus comparison
-    (``Simple`` convection, docs/thermal.md)."""
+    """Air to the one surface node of all surfaces, W/K: ISO 13790's ``3.45 · A_t``
+    (7.2.2.2), less for an adiabatic ceiling, the warm slab to the flat above, under which
+    the air lies in a stable layer during a cool-down: heat flows downwards and natural
+    convection is 0.948 instead of 3.076 W/(m²K) on vertical surfaces
+    (:data:`CONVECTION_W_PER_M2K`), so its share of the area counts with that ratio. Floors
+    keep ISO's coupling: once the heating stops they are warmer than the air (EnergyPlus,
+    ground-floor corner flat at −10 °C after 2 h: floor over the basement 13.4 °C, air
+    12.9 °C), heat flows upwards and convection is enhanced (4.04), within a third of the
+    vertical value. Buildings whose adiabatic elements have their own node use
+    :func:`surface_couplings` instead."""
+    return _star_convection(description, with_adiabatic=True)
+
+
+def _star_convection(description: BuildingDescription, with_adiabatic: bool) -> float:
     area = 0.0
     weighted = 0.0
     ratio = CONVECTION_W_PER_M2K["reduced"] / CONVECTION_W_PER_M2K["vertical"]
     for surface in description.surfaces:
-        kind, boundary = surface["kind"], surface["boundary"]
-        downwards = (kind == "roof" and boundary == "adiabatic") or (
-            kind == "floor" and boundary != "adiabatic"
-        )
+        adiabatic = surface["boundary"] == "adiabatic"
         area += surface["area_m2"]
-        weighted += (ratio if downwards else 1.0) * surface["area_m2"]
+        if adiabatic and not with_adiabatic:
+            continue
+        ceiling = adiabatic and surface["kind"] == "roof"
+        weighted += (ratio if ceiling else 1.0) * surface["area_m2"]
     return H_IS_W_PER_M2K * weighted / area * float(description.params.a_t_m2[0])
+
+
+def surface_couplings(description: BuildingDescription) -> tuple[float, float, float]:
+    """``(H_is, H_a,in, H_s,in)``, W/K, when the adiabatic elements have a surface node of
+    their own (``si``, see :func:`_split_mass`): the ISO 13790 star of the other surfaces
+    keeps their share of ``3.45 · A_t``; the adiabatic surfaces exchange heat with the air
+    by natural convection (Walton's simple algorithm, :data:`CONVECTION_W_PER_M2K`, in the
+    direction of the cool-down: a warm ceiling *reduced*, a warm floor *enhanced*, walls
+    vertical) and by long-wave radiation with the other surfaces,
+    ``h_r · A_in · A_out / (A_in + A_out)`` (two groups of surfaces that see each other in
+    proportion to their areas; :data:`RADIATION_W_PER_M2K`)."""
+    air_in = 0.0
+    areas = {True: 0.0, False: 0.0}
+    for surface in description.surfaces:
+        adiabatic = surface["boundary"] == "adiabatic"
+        areas[adiabatic] += surface["area_m2"]
+        if adiabatic:
+            direction = {"roof": "reduced", "floor": "enhanced"}.get(surface["kind"], "vertical")
+            air_in += CONVECTION_W_PER_M2K[direction] * surface["area_m2"]
+    radiation = RADIATION_W_PER_M2K * areas[True] * areas[False] / (areas[True] + areas[False])
+    return _star_convection(description, with_adiabatic=False), air_in, radiation
 
 
 def network_from_description(description: BuildingDescription) -> NetworkParams:
     """The network of one building read from a file: deep mass from the layered surfaces,
     the air node's capacity from its volume and the furniture."""
-    p = description.params
     fields = description.fields
+    p, c_in, a_in = _split_mass(description)
     h_ms = H_MS_W_PER_M2K * float(p.a_m_m2[0])
     h_op = float(p.h_tr_op_w_per_k[0])
     h_em = 1.0 / (1.0 / h_op - 1.0 / h_ms) if h_op > 0 else 0.0
@@ -401,6 +474,10 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
         sums["c_do"] += mass.deep_j_per_m2k * area
         sums["md_out"] += 1.0 / r_md
         sums[f"do_{where}"] += 1.0 / (r_em - r_md)
+    if a_in > 0:
+        h_is, h_a_si, h_s_si = surface_couplings(description)
+    else:
+        h_is, h_a_si, h_s_si = surface_convection_w_per_k(description), 0.0, 0.0
     c_air = (
         air_heat_capacity_j_per_m3k(fields["altitude_m"]) * fields["volume_m3"]
         + fields["furniture_heat_capacity_j_per_m2k"] * fields["floor_area_m2"]
@@ -417,9 +494,44 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
         c_deep_in_j_per_k=np.array([sums["c_di"]]),
         h_md_in_w_per_k=np.array([sums["md_in"]]),
         ground_temp_c=np.array([fields["ground_temp_c"]]),
-        h_is_w_per_k=np.array([surface_convection_w_per_k(description)]),
+        h_is_w_per_k=np.array([h_is]),
+        c_mass_in_j_per_k=np.array([c_in]),
+        a_mass_in_m2=np.array([a_in]),
+        h_in_air_w_per_k=np.array([h_a_si]),
+        h_in_surface_w_per_k=np.array([h_s_si]),
         **_leakage(description),
     )
+
+
+def _split_mass(description: BuildingDescription) -> tuple[BuildingParams, float, float]:
+    """``(params, C_in, A_in)``: the 5R1C mass of a building whose mass comes from its
+    elements' κ (ISO 13790 12.3.1.1), split into the elements with a path out (kept in
+    ``params``) and the adiabatic ones (C_in J/K, A_in m², eqs. 65–66 over each group).
+
+    In the heated steady state the adiabatic elements pass no heat: their mass sits at the
+    surface node's temperature, near the air, while the mass of the external elements lies
+    in the temperature drop to the outside. One node for both (ISO 13790's single ``C_m``)
+    puts the slabs and party walls at the external walls' lower temperature and so counts
+    too little of the heat they give back once the heating stops (EnergyPlus, heated
+    ground-floor corner flat at −10 °C: slab and party walls 16.9 °C, external walls 13.0 °C,
+    air 20 °C). Files that give ``thermal_class`` or ``thermal_capacity_j_per_k`` (C_m not
+    the sum of the elements' κ·A), and buildings without both groups, are not split (0, 0)."""
+    p = description.params
+    groups: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
+    for surface in description.surfaces:
+        kappa = surface["heat_capacity_j_per_m2k"]
+        if surface["kind"] != "window" and kappa > 0:
+            groups[surface["boundary"] == "adiabatic"].append((surface["area_m2"], kappa))
+    if not groups[True] or not groups[False]:
+        return p, 0.0, 0.0
+    a_out, c_out = mass_from_elements(*np.array(groups[False]).T)
+    a_in, c_in = mass_from_elements(*np.array(groups[True]).T)
+    if abs(c_out + c_in - float(p.c_m_j_per_k[0])) > 1e-6 * float(p.c_m_j_per_k[0]):
+        return p, 0.0, 0.0
+    if float(p.h_tr_op_w_per_k[0]) >= H_MS_W_PER_M2K * a_out:
+        return p, 0.0, 0.0
+    outer = replace(p, c_m_j_per_k=np.array([c_out]), a_m_m2=np.array([a_out]))
+    return outer, c_in, a_in
 
 
 def _leakage(description: BuildingDescription) -> dict[str, np.ndarray]:
