@@ -4,9 +4,11 @@ EnergyPlus, or ±1 h where EnergyPlus says under 5 h), EnergyPlus' default insid
 (TARP) beside the ISO 6946 convention (Simple), the coldest week of the Denver TMY file, and
 ASHRAE Standard 140 600FF, 900FF, 650FF
 and 950FF through the converter (EnergyPlus against the reference range, warmgrid against
-the range ±1.5 °C), and the flats that city buildings resolve into (three archetypes, top
-and ground-floor corner and middle inner flats). Runs one EnergyPlus case at a time;
-results are cached by input hash.
+the range ±1.5 °C), and the flats that city buildings resolve into (every archetype, every
+flat position, at −20, −10, −5 °C with Simple and TARP and under the coldest week of the
+packaged EPW file). Runs one EnergyPlus case at a time (about 340 runs, a few seconds
+each; start it with ``nice`` in the background on a shared machine); results are cached by
+input hash.
 
     python bench/bench_thermal_energyplus.py            # JSON, then the Markdown tables
 """
@@ -21,12 +23,12 @@ from pathlib import Path
 import numpy as np
 
 from warmgrid.cli.thermal import packaged_weather_path
-from warmgrid.thermal.archetypes import archetype_values
+from warmgrid.thermal.archetypes import ARCHETYPES, archetype_values
 from warmgrid.thermal.building_file import load_building, parse_building
 from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
 from warmgrid.thermal.energyplus import to_epjson
 from warmgrid.thermal.energyplus_run import energyplus_cooldown, epw_location, run_energyplus
-from warmgrid.thermal.flats import FIELDS, flat_table
+from warmgrid.thermal.flats import FIELDS, POSITIONS, flat_table, position_floor
 from warmgrid.thermal.freefloat import simulate_freefloat
 from warmgrid.thermal.network import (
     building_cooldown,
@@ -83,40 +85,98 @@ def cooldowns() -> list[dict]:
     return rows
 
 
-ARCHETYPE_FLATS = ("panel_9", "brick_prewar", "modern_insulated")
-FLAT_POSITIONS = ("top_corner", "ground_corner", "middle_inner")
+def _hours(time_h: np.ndarray, air: np.ndarray) -> dict[float, float]:
+    result = CooldownResult(
+        time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=time_h[1]
+    )
+    return {t: float(v[0]) for t, v in hours_to_threshold(result, THRESHOLDS_C).items()}
+
+
+def coldest_week_day(path: Path) -> int:
+    """First day of the year of the coldest seven days (daily means) of an EPW file."""
+    weather = read_epw(path)
+    daily = weather.temp_air_c[: 364 * 24].reshape(-1, 24).mean(axis=1)
+    return int(np.argmin(np.convolve(daily, np.ones(7) / 7, mode="valid")))
 
 
 def archetype_flats(temps_c: tuple[float, ...] = TEMPS_C) -> list[dict]:
-    """The flats that a city's buildings resolve into (:func:`warmgrid.thermal.flats.
-    flat_table`, two occupants each) against EnergyPlus (``Simple`` inside convection)."""
+    """Every flat position of every archetype as a city resolves it
+    (:func:`warmgrid.thermal.flats.flat_table`, two occupants each) against EnergyPlus
+    (``Simple`` inside convection, and its default TARP beside it) at constant outdoor
+    temperatures, and under the coldest week of the packaged EPW file (sun, sky, wind;
+    ``Simple``)."""
+    path = packaged_weather_path()
+    day = coldest_week_day(path)
+    week = read_epw(path).window(day * 24, int(HOURS))
     rows = []
-    for archetype in ARCHETYPE_FLATS:
+    for archetype in ARCHETYPES:
         values = archetype_values(np.zeros(1, dtype=np.int64), [archetype])
         fields = {name: float(values[name][0]) for name in FIELDS}
-        for position in FLAT_POSITIONS:
-            floor, _, place = position.partition("_")
-            table = flat_table(fields, archetype, floor, place == "corner", gains_w=140.0)
+        for position in POSITIONS:
+            floor, corner = position_floor(position, False)
+            table = flat_table(fields, archetype, floor, corner, gains_w=140.0)
             flat = parse_building(table, f"{archetype} {position}")
             net = network_from_description(flat)
-            for temp in temps_c:
-                ours = simulate_network(
-                    net, temp, hours=HOURS, sky_temp_depression_k=0.0, thresholds_c=THRESHOLDS_C
-                ).hours_to
-                time_h, air = energyplus_cooldown(flat, packaged_weather_path(), temp, hours=HOURS)
-                result = CooldownResult(
-                    time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=time_h[1]
-                )
-                reference = hours_to_threshold(result, THRESHOLDS_C)
+            for temp in (*temps_c, None):
                 row = {"archetype": archetype, "position": position, "outdoor_c": temp}
-                for t in THRESHOLDS_C:
-                    row[f"warmgrid_{t:g}c_h"] = _value(ours[t][0])
-                    row[f"eplus_{t:g}c_h"] = _value(reference[t][0])
-                    row[f"agrees_{t:g}c"] = _agrees(
-                        row[f"warmgrid_{t:g}c_h"], row[f"eplus_{t:g}c_h"]
+                if temp is None:
+                    ours = building_cooldown(flat, week, 20.0, HOURS)
+                    mine = {t: ours[f"{t:g}"] for t in THRESHOLDS_C}
+                    simple = _hours(
+                        *energyplus_cooldown(flat, path, None, hours=HOURS, stop_day=day)
                     )
+                    tarp = None
+                else:
+                    hours_to = simulate_network(
+                        net, temp, hours=HOURS, sky_temp_depression_k=0.0, thresholds_c=THRESHOLDS_C
+                    ).hours_to
+                    mine = {t: _value(hours_to[t][0]) for t in THRESHOLDS_C}
+                    simple = _hours(*energyplus_cooldown(flat, path, temp, hours=HOURS))
+                    tarp = _hours(
+                        *energyplus_cooldown(
+                            flat, path, temp, hours=HOURS, inside_convection="TARP"
+                        )
+                    )
+                for t in THRESHOLDS_C:
+                    row[f"warmgrid_{t:g}c_h"] = mine[t]
+                    row[f"eplus_{t:g}c_h"] = _value(simple[t])
+                    row[f"eplus_tarp_{t:g}c_h"] = None if tarp is None else _value(tarp[t])
+                    row[f"agrees_{t:g}c"] = _agrees(mine[t], row[f"eplus_{t:g}c_h"])
                 rows.append(row)
     return rows
+
+
+def tarp_shortening(rows: list[dict]) -> dict[str, dict[str, float]]:
+    """How much EnergyPlus' TARP inside convection shortens its ``Simple`` hours, per
+    threshold: min, median, max of ``1 − TARP/Simple`` in % over the rows where both cross."""
+    out = {}
+    for t in THRESHOLDS_C:
+        ratios = [
+            1.0 - r[f"eplus_tarp_{t:g}c_h"] / r[f"eplus_{t:g}c_h"]
+            for r in rows
+            if r.get(f"eplus_tarp_{t:g}c_h") is not None and r[f"eplus_{t:g}c_h"]
+        ]
+        if ratios:
+            q = np.percentile(np.array(ratios) * 100.0, [0, 50, 100])
+            out[f"{t:g}c"] = {"min_pct": q[0], "median_pct": q[1], "max_pct": q[2]}
+            out[f"{t:g}c"] = {k: round(float(v), 1) for k, v in out[f"{t:g}c"].items()}
+            out[f"{t:g}c"]["cases"] = len(ratios)
+    return out
+
+
+def agreement(rows: list[dict]) -> dict[str, dict[str, str]]:
+    """Per position and weather (constant / cold week): cases that agree at 12 and 5 °C."""
+    out: dict[str, dict[str, str]] = {}
+    for position in POSITIONS:
+        for week in (False, True):
+            chosen = [
+                r for r in rows if r["position"] == position and (r["outdoor_c"] is None) == week
+            ]
+            key = "cold_week" if week else "constant"
+            out.setdefault(position, {})[key] = " / ".join(
+                f"{sum(r[f'agrees_{t:g}c'] for r in chosen)} of {len(chosen)}" for t in THRESHOLDS_C
+            )
+    return out
 
 
 def cold_week() -> list[dict]:
@@ -125,8 +185,7 @@ def cold_week() -> list[dict]:
     steady state under the first hour's weather."""
     path = packaged_weather_path()
     weather = read_epw(path)
-    daily = weather.temp_air_c[: 364 * 24].reshape(-1, 24).mean(axis=1)
-    day = int(np.argmin(np.convolve(daily, np.ones(7) / 7, mode="valid")))
+    day = coldest_week_day(path)
     rows = []
     for flat_path in sorted((ROOT / "examples" / "flats").glob("*.toml")):
         flat = load_building(flat_path)
@@ -184,16 +243,22 @@ def bestest() -> list[dict]:
 
 def archetype_markdown(rows: list[dict]) -> str:
     lines = [
-        "| archetype | flat | outdoor °C | 12 °C: warmgrid / E+ (h) | 5 °C: warmgrid / E+ (h) "
-        "| agrees 12 / 5 |",
+        "| archetype | flat | outdoor | 12 °C: warmgrid / E+ Simple / E+ TARP (h) "
+        "| 5 °C: warmgrid / E+ Simple / E+ TARP (h) | agrees 12 / 5 |",
         "|---|---|---|---|---|---|",
     ]
     for r in rows:
+        outdoor = "cold week" if r["outdoor_c"] is None else f"{r['outdoor_c']:g} °C"
+        cells = [
+            " / ".join(
+                "—" if r[f"{side}_{t:g}c_h"] is None else f"{r[f'{side}_{t:g}c_h']:g}"
+                for side in ("warmgrid", "eplus", "eplus_tarp")
+            )
+            for t in THRESHOLDS_C
+        ]
         lines.append(
-            f"| {r['archetype']} | {r['position']} | {r['outdoor_c']:g} | "
-            f"{r['warmgrid_12c_h']} / {r['eplus_12c_h']} | {r['warmgrid_5c_h']} / "
-            f"{r['eplus_5c_h']} | {'yes' if r['agrees_12c'] else 'no'} / "
-            f"{'yes' if r['agrees_5c'] else 'no'} |"
+            f"| {r['archetype']} | {r['position']} | {outdoor} | {cells[0]} | {cells[1]} | "
+            f"{'yes' if r['agrees_12c'] else 'no'} / {'yes' if r['agrees_5c'] else 'no'} |"
         )
     return "\n".join(lines)
 
@@ -231,7 +296,14 @@ def main() -> None:
     annual = bestest()
     print(
         json.dumps(
-            {"cooldowns": cool, "archetype_flats": flats, "cold_week": week, "bestest": annual},
+            {
+                "cooldowns": cool,
+                "archetype_flats": flats,
+                "agreement": agreement(flats),
+                "tarp_shortening": tarp_shortening(flats),
+                "cold_week": week,
+                "bestest": annual,
+            },
             indent=1,
         )
     )
