@@ -104,7 +104,9 @@ def archetype_flats(temps_c: tuple[float, ...] = TEMPS_C) -> list[dict]:
     (:func:`warmgrid.thermal.flats.flat_table`, two occupants each) against EnergyPlus
     (``Simple`` inside convection, and its default TARP beside it) at constant outdoor
     temperatures, and under the coldest week of the packaged EPW file (sun, sky, wind;
-    ``Simple``)."""
+    ``Simple``): EnergyPlus heated under the first hour of the week held, as warmgrid starts
+    (``steady_start``), and, beside it, heated under the three days before the week
+    (``eplus_history_*``: what the pre-outage weather and sun add)."""
     path = packaged_weather_path()
     day = coldest_week_day(path)
     week = read_epw(path).window(day * 24, int(HOURS))
@@ -123,6 +125,11 @@ def archetype_flats(temps_c: tuple[float, ...] = TEMPS_C) -> list[dict]:
                     ours = building_cooldown(flat, week, 20.0, HOURS)
                     mine = {t: ours[f"{t:g}"] for t in THRESHOLDS_C}
                     simple = _hours(
+                        *energyplus_cooldown(
+                            flat, path, None, hours=HOURS, stop_day=day, steady_start=True
+                        )
+                    )
+                    history = _hours(
                         *energyplus_cooldown(flat, path, None, hours=HOURS, stop_day=day)
                     )
                     tarp = None
@@ -141,6 +148,8 @@ def archetype_flats(temps_c: tuple[float, ...] = TEMPS_C) -> list[dict]:
                     row[f"warmgrid_{t:g}c_h"] = mine[t]
                     row[f"eplus_{t:g}c_h"] = _value(simple[t])
                     row[f"eplus_tarp_{t:g}c_h"] = None if tarp is None else _value(tarp[t])
+                    if temp is None:
+                        row[f"eplus_history_{t:g}c_h"] = _value(history[t])
                     row[f"agrees_{t:g}c"] = _agrees(mine[t], row[f"eplus_{t:g}c_h"])
                 rows.append(row)
     return rows
@@ -180,9 +189,10 @@ def agreement(rows: list[dict]) -> dict[str, dict[str, str]]:
 
 
 def cold_week() -> list[dict]:
-    """The coldest week of the Denver TMY file (with sun, sky and wind): heating off at the
-    start of the week after three heated days in EnergyPlus; warmgrid starts from the heated
-    steady state under the first hour's weather."""
+    """The coldest week of the Denver TMY file (with sun, sky and wind), heating off at the
+    start of the week: warmgrid from the heated steady state under the first hour's weather,
+    EnergyPlus heated for three days under that hour held (``eplus_*``, the same start) and
+    under the three days before the week (``eplus_history_*``)."""
     path = packaged_weather_path()
     weather = read_epw(path)
     day = coldest_week_day(path)
@@ -190,15 +200,16 @@ def cold_week() -> list[dict]:
     for flat_path in sorted((ROOT / "examples" / "flats").glob("*.toml")):
         flat = load_building(flat_path)
         ours = building_cooldown(flat, weather.window(day * 24, 168), 20.0, 168.0)
-        time_h, air = energyplus_cooldown(flat, path, None, hours=168.0, stop_day=day)
-        result = CooldownResult(
-            time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=time_h[1]
+        same = _hours(
+            *energyplus_cooldown(flat, path, None, hours=HOURS, stop_day=day, steady_start=True)
         )
-        reference = hours_to_threshold(result, THRESHOLDS_C)
+        history = _hours(*energyplus_cooldown(flat, path, None, hours=HOURS, stop_day=day))
         row = {"flat": flat_path.stem, "first_day_of_year": day}
         for t in THRESHOLDS_C:
             row[f"warmgrid_{t:g}c_h"] = ours[f"{t:g}"]
-            row[f"eplus_{t:g}c_h"] = _value(reference[t][0])
+            row[f"eplus_{t:g}c_h"] = _value(same[t])
+            row[f"eplus_history_{t:g}c_h"] = _value(history[t])
+            row[f"agrees_{t:g}c"] = _agrees(ours[f"{t:g}"], row[f"eplus_{t:g}c_h"])
         rows.append(row)
     return rows
 
@@ -243,16 +254,17 @@ def bestest() -> list[dict]:
 
 def archetype_markdown(rows: list[dict]) -> str:
     lines = [
-        "| archetype | flat | outdoor | 12 °C: warmgrid / E+ Simple / E+ TARP (h) "
-        "| 5 °C: warmgrid / E+ Simple / E+ TARP (h) | agrees 12 / 5 |",
+        "| archetype | flat | outdoor | 12 °C: warmgrid / E+ Simple / E+ TARP or history (h) "
+        "| 5 °C: warmgrid / E+ Simple / E+ TARP or history (h) | agrees 12 / 5 |",
         "|---|---|---|---|---|---|",
     ]
     for r in rows:
         outdoor = "cold week" if r["outdoor_c"] is None else f"{r['outdoor_c']:g} °C"
+        third = "eplus_tarp" if r["outdoor_c"] is not None else "eplus_history"
         cells = [
             " / ".join(
                 "—" if r[f"{side}_{t:g}c_h"] is None else f"{r[f'{side}_{t:g}c_h']:g}"
-                for side in ("warmgrid", "eplus", "eplus_tarp")
+                for side in ("warmgrid", "eplus", third)
             )
             for t in THRESHOLDS_C
         ]

@@ -64,6 +64,23 @@ def constant_epw(
     return Path(out)
 
 
+def steady_history_epw(template: str | Path, out: str | Path, stop_day: int) -> Path:
+    """A copy of an EPW whose :data:`HEATED_DAYS` days before ``stop_day`` (0-based) hold the
+    weather of the first hour of ``stop_day`` without sun, so that the heated run ends in
+    the heated steady state under that hour's weather: warmgrid's start (the pre-outage
+    history is not in a forecast)."""
+    lines = Path(template).read_text(encoding="latin-1").splitlines()
+    first = 8 + stop_day * 24
+    hold = lines[first].split(",")
+    for k in (10, 11, 13, 14, 15, 16, 17, 18, 19):
+        hold[k] = "0"
+    for i in range(first - HEATED_DAYS * 24, first):
+        fields = lines[i].split(",")
+        lines[i] = ",".join(fields[:6] + hold[6:])
+    Path(out).write_text("\n".join(lines) + "\n", encoding="latin-1")
+    return Path(out)
+
+
 def _cache_dir() -> Path:
     default = Path.home() / ".cache" / "warmgrid" / "energyplus"
     return Path(os.environ.get("WARMGRID_ENERGYPLUS_CACHE", default))
@@ -136,21 +153,24 @@ def energyplus_cooldown(
     hours: float = 120.0,
     inside_convection: InsideConvection = "Simple",
     stop_day: int = HEATED_DAYS,
+    steady_start: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(time_h, air_temp_c)`` of a cool-down in EnergyPlus from the heated state (t = 0:
     the heating stops at the start of day ``stop_day`` of the year, after
     :data:`HEATED_DAYS` heated days). ``outdoor_temp_c``: constant, sky at air temperature,
-    no sun, calm; None: the weather of ``template_epw`` itself (sun, sky, wind)."""
+    no sun, calm; None: the weather of ``template_epw`` itself (sun, sky, wind), heated
+    under the days before ``stop_day`` or, with ``steady_start``, under the first hour of
+    ``stop_day`` held (:func:`steady_history_epw`)."""
     days = HEATED_DAYS + math.ceil(hours / 24.0)
     first_day = stop_day - HEATED_DAYS
     if first_day < 0:
         raise InputError("stop_day", f"expected at least {HEATED_DAYS}, got {stop_day}")
     with tempfile.TemporaryDirectory(prefix="warmgrid-epw-") as tmp:
-        weather = (
-            Path(template_epw)
-            if outdoor_temp_c is None
-            else constant_epw(template_epw, Path(tmp) / "constant.epw", outdoor_temp_c)
-        )
+        weather = Path(template_epw)
+        if outdoor_temp_c is not None:
+            weather = constant_epw(template_epw, Path(tmp) / "constant.epw", outdoor_temp_c)
+        elif steady_start:
+            weather = steady_history_epw(template_epw, Path(tmp) / "steady.epw", stop_day)
         model = to_epjson(
             description,
             location=epw_location(weather),
