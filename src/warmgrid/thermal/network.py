@@ -115,6 +115,7 @@ class NetworkParams:
     a_mass_in_m2: np.ndarray | None = None
     h_in_air_w_per_k: np.ndarray | None = None
     h_in_surface_w_per_k: np.ndarray | None = None
+    window_solar_in_share: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.base)
@@ -175,6 +176,11 @@ def _matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     B[:, 1, 2 : 2 + k] = surface_share[:, None] * p.solar_aperture_m2
     B[:, 2, 2 : 2 + k] = mass_share[:, None] * p.solar_aperture_m2
     B[:, 5, 2 : 2 + k] = in_share[:, None] * p.solar_aperture_m2
+    if net.window_solar_in_share is not None:
+        windows = np.array([c.kind == "window" for c in p.solar_channels])
+        floor = net.window_solar_in_share[:, None] * windows[None, :]
+        B[:, [1, 2, 5], 2 : 2 + k] *= (1.0 - floor)[:, None, :]
+        B[:, 6, 2 : 2 + k] = floor * p.solar_aperture_m2
     B[:, 1, k + 2] = -surface_share * p.sky_loss_w_per_k
     B[:, 2, k + 2] = -mass_share * p.sky_loss_w_per_k
     B[:, 5, k + 2] = -in_share * p.sky_loss_w_per_k
@@ -499,7 +505,17 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
         a_mass_in_m2=np.array([a_in]),
         h_in_air_w_per_k=np.array([h_a_si]),
         h_in_surface_w_per_k=np.array([h_s_si]),
+        window_solar_in_share=np.array([_adiabatic_floor(description) if a_in > 0 else 0.0]),
         **_leakage(description),
+    )
+
+
+def _adiabatic_floor(description: BuildingDescription) -> float:
+    """1 when the floor is adiabatic (a slab to the flat below): the sun through the
+    windows then lands on the adiabatic surfaces' node (EnergyPlus ``FullExterior``: the
+    transmitted beam on the floor); else 0."""
+    return float(
+        any(s["kind"] == "floor" and s["boundary"] == "adiabatic" for s in description.surfaces)
     )
 
 
