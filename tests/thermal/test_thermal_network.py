@@ -179,3 +179,55 @@ def test_cold_week_with_sun_agrees_with_energyplus_from_the_same_start(flat) -> 
     for threshold in (12.0, 5.0):
         expected = float(reference[threshold][0])
         assert ours[f"{threshold:g}"] == pytest.approx(expected, rel=0.15), threshold
+
+
+@pytest.mark.parametrize("floor", ["ground", "middle"])
+def test_surface_nodes_eliminated_exactly(floor: str) -> None:
+    """A city's flat with its adiabatic elements on their own surface and mass nodes, in
+    sunshine: all seven nodes integrated by scipy's Radau with a small heat capacity on the
+    two surface nodes (100 J/K) agree with the exactly stepped five-state network within
+    0.02 K over four days."""
+    from warmgrid.thermal.archetypes import archetype_values
+    from warmgrid.thermal.flats import FIELDS, flat_network, flat_table
+    from warmgrid.thermal.network import KEPT_NODES, _full_matrices
+
+    values = archetype_values(np.zeros(1, dtype=np.int64), ["brick_prewar"])
+    fields = {name: float(values[name][0]) for name in FIELDS}
+    net = flat_network(flat_table(fields, "brick_prewar", floor, True, gains_w=140.0))
+    assert float(net.a_mass_in_m2[0]) > 0 and float(net.window_solar_in_share[0]) == (
+        1.0 if floor == "middle" else 0.0
+    )
+    features = np.zeros(2 + len(net.base.solar_channels) + 1)
+    features[:3] = (-12.0, 1.0, 300.0)  # outdoor °C, gains on, 300 W/m² on the windows
+    start = steady_state(net, features, np.array([20.0]))[0]
+    C5, K, B = _full_matrices(net)
+    capacity = np.full(7, 100.0)
+    capacity[KEPT_NODES] = C5[0]
+    drive = B[0] @ features
+    x0 = np.zeros(7)
+    x0[KEPT_NODES] = start
+    x0[[1, 6]] = np.linalg.solve(
+        K[0][np.ix_([1, 6], [1, 6])],
+        drive[[1, 6]] - K[0][np.ix_([1, 6], KEPT_NODES)] @ start,
+    )
+    hours = np.arange(0, 97, 4.0)
+    ode = solve_ivp(
+        lambda _t, x: (drive - K[0] @ x) / capacity,
+        (0, hours[-1] * 3600),
+        x0,
+        method="Radau",
+        t_eval=hours * 3600,
+        rtol=1e-9,
+        atol=1e-9,
+    )
+    irradiance = np.zeros((len(net.base.solar_channels), 96))
+    irradiance[0] = 300.0
+    ours = simulate_network(
+        net,
+        -12.0,
+        step_h=0.25,
+        hours=96,
+        solar_irradiance_w_per_m2=irradiance,
+        sky_temp_depression_k=0.0,
+    )
+    np.testing.assert_allclose(ours.air_temp_c[0, ::16], ode.y[0], atol=0.02)

@@ -121,8 +121,27 @@ class NetworkParams:
         return len(self.base)
 
 
+KEPT_NODES = [0, 2, 3, 4, 5]
+"""Nodes of :func:`_full_matrices` that hold heat: air, mass, deep, adiabatic deep,
+adiabatic mass (the states); nodes 1 and 6 are the two surface nodes."""
+
+
 def _matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(C, K, B)`` with the surface nodes eliminated; ``B`` maps ``[θ_e, 1, I.., Δθ_sky]``."""
+    C, K, B = _full_matrices(net)
+    keep, gone = KEPT_NODES, [1, 6]
+    k_kg = K[:, keep][:, :, gone]
+    solve = np.linalg.solve(
+        K[:, gone][:, :, gone], np.concatenate([K[:, gone][:, :, keep], B[:, gone]], axis=2)
+    )
+    K_red = K[:, keep][:, :, keep] - k_kg @ solve[:, :, : len(keep)]
+    B_red = B[:, keep] - k_kg @ solve[:, :, len(keep) :]
+    return C, 0.5 * (K_red + np.swapaxes(K_red, 1, 2)), B_red
+
+
+def _full_matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(C, K, B)`` of all seven nodes (a, s, m, do, di, mi, si); ``C`` holds the
+    capacities of :data:`KEPT_NODES` only (the surface nodes have none)."""
     p = net.base
     n = len(p)
     k = len(p.solar_channels)
@@ -184,13 +203,6 @@ def _matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     B[:, 1, k + 2] = -surface_share * p.sky_loss_w_per_k
     B[:, 2, k + 2] = -mass_share * p.sky_loss_w_per_k
     B[:, 5, k + 2] = -in_share * p.sky_loss_w_per_k
-    keep, gone = [0, 2, 3, 4, 5], [1, 6]
-    k_kg = K[:, keep][:, :, gone]
-    solve = np.linalg.solve(
-        K[:, gone][:, :, gone], np.concatenate([K[:, gone][:, :, keep], B[:, gone]], axis=2)
-    )
-    K_red = K[:, keep][:, :, keep] - k_kg @ solve[:, :, : len(keep)]
-    B_red = B[:, keep] - k_kg @ solve[:, :, len(keep) :]
     C = np.stack(
         [
             net.c_air_j_per_k,
@@ -201,7 +213,7 @@ def _matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         ],
         axis=1,
     )
-    return C, 0.5 * (K_red + np.swapaxes(K_red, 1, 2)), B_red
+    return C, K, B
 
 
 def discretise(net: NetworkParams, step_s: float) -> tuple[np.ndarray, np.ndarray]:
