@@ -266,20 +266,14 @@ def cooldown_series(assessment: Assessment) -> CooldownSeries:
             without_plan={t: empty for t in THRESHOLDS_C},
             with_plan={t: empty for t in THRESHOLDS_C},
         )
-    time_h = cool.result.time_h
-    air = cool.result.air_temp_c
     etr = (
         assessment.building_etr.set_index("id")
         .reindex(cool.building_ids)["heat_etr_h"]
         .to_numpy(dtype=float)
     )
-    still_cold = time_h[None, :] < np.where(np.isnan(etr), np.inf, etr)[:, None]
-    without, with_plan = {}, {}
-    for threshold in THRESHOLDS_C:
-        below = air < threshold
-        without[threshold] = cool.population @ below
-        with_plan[threshold] = cool.population @ (below & still_cold)
-    return CooldownSeries(time_h=time_h, without_plan=without, with_plan=with_plan)
+    without = {t: cool.people_below_series(t) for t in THRESHOLDS_C}
+    with_plan = {t: cool.people_below_series(t, etr) for t in THRESHOLDS_C}
+    return CooldownSeries(time_h=cool.time_h, without_plan=without, with_plan=with_plan)
 
 
 def _cooldown_figures(

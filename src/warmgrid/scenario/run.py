@@ -86,13 +86,9 @@ class Assessment:
         if not cool.building_ids:
             return 0
         etr = self.building_etr.set_index("id").reindex(cool.building_ids)["heat_etr_h"]
-        etr_h = etr.to_numpy(dtype=float)
-        if cool.flats is None:
-            return int(cool.population[cool.hours_to[12.0] < etr_h].sum())
         hours = np.nan_to_num(cool.flats.hours_to[12.0], nan=np.inf)
-        before = hours < np.nan_to_num(etr_h, nan=np.inf)[:, None]
-        never_back = np.isnan(etr_h)[:, None] & np.isfinite(hours)
-        return round(float(cool.flats.people[before | never_back].sum()))
+        etr_h = np.nan_to_num(etr.to_numpy(dtype=float), nan=np.inf)[:, None]
+        return round(float(cool.flats.people[hours < etr_h].sum()))
 
 
 def outage_at(
@@ -163,7 +159,6 @@ def cool_down_under(
         start_temp_c=settings.set_point_c,
         branches=stagnant_heat_branches(city.branches, impact.unsupplied()["heat"]),
         water_temp_c=settings.water_temp_c,
-        heating_radiative_fraction=settings.heating_radiative_fraction,
     )
 
 
