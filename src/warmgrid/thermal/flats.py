@@ -322,11 +322,6 @@ class FlatCooldown:
         out[rows] = np.nanmin(np.where(known[rows], hours[rows], np.inf), axis=1)
         return out
 
-    def people_below_by(self, threshold_c: float, after_h: float) -> int:
-        """People in flats whose air has fallen below ``threshold_c`` within ``after_h``."""
-        hours = self.hours_to[float(threshold_c)]
-        return round(float(self.people[np.nan_to_num(hours, nan=np.inf) <= after_h].sum()))
-
     def by_position(self, mask: np.ndarray | None = None) -> list[dict[str, Any]]:
         """Per position (worst first by hours to 12 °C): flats, people and the hours until
         the first flat of that position falls below each threshold (None: not within the
