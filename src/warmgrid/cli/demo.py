@@ -42,8 +42,8 @@ def print_cooldown(assessment: Assessment) -> None:
         f"\n[bold]Cool-down if heat does not return[/] (outdoor {min(forecast.outdoor_temp_c):g}"
         f" to {max(forecast.outdoor_temp_c):g} °C over {horizon:g} h):"
     )
-    below_12 = _when(cool.first_flat_crossing_h(12, residential), horizon)
-    below_5 = _when(cool.first_flat_crossing_h(5, residential), horizon)
+    below_12 = _when(assessment.first_homes_below_h(12), horizon)
+    below_5 = _when(assessment.first_homes_below_h(5), horizon)
     console.print(f"  The first homes' flats fall below 12 °C {below_12}, below 5 °C {below_5}.")
     critical = np.isin(uses, CRITICAL_USES)
     if critical.any():

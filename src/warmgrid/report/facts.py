@@ -283,9 +283,7 @@ def _cooldown_figures(
     horizon = assessment.scenario.weather.hours
     if not cool.building_ids:
         return {t: float("nan") for t in THRESHOLDS_C}, None, float("inf"), None
-    uses = assessment.city.buildings.set_index("id").loc[cool.building_ids, "use"].to_numpy()
-    residential = uses == "residential"
-    first = {t: cool.first_flat_crossing_h(t, residential) for t in THRESHOLDS_C}
+    first = {t: assessment.first_homes_below_h(t) for t in THRESHOLDS_C}
     at_24 = cool.people_below(12, 24.0) if horizon >= 24.0 else None
     drain = cool.network.drain_deadline_h if cool.network is not None else float("inf")
     return first, at_24, float(drain), assessment.people_cold_before_heat_back()

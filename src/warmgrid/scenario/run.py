@@ -69,6 +69,15 @@ class Assessment:
             out[rows] = self.cooldown.first_flat_hours_to(threshold_c)
         return out
 
+    def first_homes_below_h(self, threshold_c: float) -> float:
+        """Hours until the first flat of a home (a residential building) without heat falls
+        below ``threshold_c``; NaN if none does within the forecast."""
+        rows = np.flatnonzero(self.impact.building_without_heat)
+        homes = self.city.buildings["use"].to_numpy()[rows] == "residential"
+        if not self.cooldown.building_ids:
+            return float("nan")
+        return self.cooldown.first_flat_crossing_h(threshold_c, homes)
+
     def refuel_deadlines(self) -> list[dict[str, object]]:
         """The buildings on backup generators, when their fuel runs out (on the city's
         clock) and whether the plan's grid ETR comes later (see

@@ -42,8 +42,8 @@ def _critical(assessment: Assessment, service: str, out: np.ndarray) -> list[dic
 
 
 def key_figures(assessment: Assessment, elapsed_h: float = 0.0) -> dict[str, Any]:
-    """People and critical facilities without power and heat, the first flats below 12 and
-    5 °C, the heat network's drain deadline and the next ETRs; ``elapsed_h`` hours after
+    """People and critical facilities without power and heat, the first homes' flats below
+    12 and 5 °C, the heat network's drain deadline and the next ETRs; ``elapsed_h`` hours after
     the start (the timeline), without what the plan has given back by then."""
     impact = assessment.impact
     cool = assessment.cooldown
@@ -61,7 +61,7 @@ def key_figures(assessment: Assessment, elapsed_h: float = 0.0) -> dict[str, Any
         "critical_without_heat": _critical(assessment, "heat", heat),
     }
     for threshold in (12, 5):
-        hours = _hours(cool.first_flat_crossing_h(threshold)) if cool.building_ids else None
+        hours = _hours(assessment.first_homes_below_h(threshold))
         out[f"first_below_{threshold}c_h"] = hours
         out[f"first_below_{threshold}c_at"] = _at(assessment, hours)
     deadline = None
