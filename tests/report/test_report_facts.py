@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from warmgrid.report.facts import cooldown_series
 
@@ -36,21 +37,27 @@ def test_etr_rows_are_the_plan_groups(demo_assessment, demo_facts) -> None:
     assert {r.asset: r.end_h for r in demo_facts.repairs} == tasks
 
 
-def test_cooldown_series_against_a_building_by_building_count(demo_assessment) -> None:
+def test_cooldown_series_against_a_flat_by_flat_count(demo_assessment) -> None:
     series = cooldown_series(demo_assessment)
     cool = demo_assessment.cooldown
+    flats = cool.flats
     etr = demo_assessment.building_etr.set_index("id")["heat_etr_h"]
-    for column in (0, 40, 50, 52, 96, 200, len(series.time_h) - 1):
+    for column in (0, 4, 40, 50, 52, 96, 200, len(series.time_h) - 1):
         hour = float(series.time_h[column])
-        assert series.without_plan[12.0][column] == cool.people_below(12, hour)
-        brute = 0
+        assert series.without_plan[12.0][column] == pytest.approx(
+            cool.people_below(12, hour), abs=0.5
+        )
+        brute = 0.0
         for row, ident in enumerate(cool.building_ids):
             back = etr.get(ident, np.nan)
-            cold = cool.result.air_temp_c[row, column] < 12.0
-            if cold and (np.isnan(back) or hour < back):
-                brute += int(cool.population[row])
-        assert series.with_plan[12.0][column] == brute
+            for position in range(len(flats.positions)):
+                fell = flats.hours_to[12.0][row, position]
+                cold = fell <= hour  # NaN: never within the forecast
+                if cold and (np.isnan(back) or hour < back):
+                    brute += flats.people[row, position]
+        assert series.with_plan[12.0][column] == pytest.approx(brute, abs=1e-6)
     assert (series.with_plan[12.0] <= series.without_plan[12.0]).all()
+    assert np.all(np.diff(series.without_plan[12.0]) >= 0)  # no heat back: never fewer
     assert series.without_plan[12.0].max() > series.with_plan[12.0].max() > 0
 
 

@@ -33,12 +33,14 @@ def city():
 
 
 def people_hours(city: SweepCity, ids: list[str]) -> float:
-    """The brute-force figure: people × hours below 12 °C over the buildings without heat."""
+    """The brute-force figure: Σ over the flats of the buildings without heat, people ×
+    hours from the flat's fall below 12 °C to the horizon."""
     compiled = city.compiled
     damaged = np.zeros(compiled.n_assets, dtype=bool)
     damaged[compiled.asset_index(ids)] = True
     heat = assess_mask(compiled, damaged).building_without_heat
-    return float(compiled.building_population[heat] @ city.hours_below_cold[heat])
+    cold_h = np.nan_to_num(city.horizon_h - city.cold_flats_h[heat], nan=0.0)
+    return float((city.cold_flats_people[heat] * cold_h).sum())
 
 
 def test_interacting_pairs_equal_brute_force(city):

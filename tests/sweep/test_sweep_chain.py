@@ -18,10 +18,11 @@ from warmgrid.sweep.evaluate import evaluate_block
 HEAT_BACK_STEP_H = 1.0 / 600.0  # 6 s: the oracle's integration step
 
 
-def hours_below_until(time_h: np.ndarray, air_c: np.ndarray, until_h: float) -> float:
-    """Hours below 12 °C from 0 to ``until_h``, sampled every 6 s (air linear in time)."""
+def hours_below_until(fell_h: float, until_h: float) -> float:
+    """Hours from a flat's fall below 12 °C (NaN: never) to ``until_h``, counted in steps
+    of 6 s."""
     grid = np.arange(0.0, until_h, HEAT_BACK_STEP_H) + HEAT_BACK_STEP_H / 2
-    return float((np.interp(grid, time_h, air_c) < COLD_C).sum() * HEAT_BACK_STEP_H)
+    return float((grid >= fell_h).sum() * HEAT_BACK_STEP_H)
 
 
 def test_rows_match_the_scenario_pipeline(compiled, city):
@@ -44,15 +45,15 @@ def test_rows_match_the_scenario_pipeline(compiled, city):
         cool = assessment.cooldown
         etr = assessment.building_etr.set_index("id")
         heat_back = etr["heat_etr_h"].reindex(cool.building_ids).fillna(city.horizon_h)
-        population = cool.population
+        flats = cool.flats
         expected = sum(
-            population[k]
+            flats.people[k, p]
             * hours_below_until(
-                cool.result.time_h,
-                cool.result.air_temp_c[k].astype(np.float64),
-                min(float(heat_back.iloc[k]), city.horizon_h),
+                flats.hours_to[COLD_C][k, p], min(float(heat_back.iloc[k]), city.horizon_h)
             )
             for k in range(len(cool.building_ids))
+            for p in range(len(flats.positions))
+            if flats.flats[k, p]
         )
         assert row.people_hours_below_12c == pytest.approx(expected, rel=2e-3, abs=1.0)
         slow_cold += cool.people_hours[COLD_C] > row.people_hours_below_12c

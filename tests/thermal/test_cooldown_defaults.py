@@ -46,7 +46,7 @@ def test_cooldown_command_and_scenario_give_the_same_crossings(tmp_path: Path) -
     assert result.exit_code == 0, result.output
     thresholds = json.loads(result.stdout)["thresholds"]
     for threshold in (18, 12, 5):
-        expected = cool.first_crossing_h(threshold)
+        expected = cool.first_flat_crossing_h(threshold)
         assert thresholds[str(threshold)]["first_building_h"] == pytest.approx(expected, abs=0.01)
 
 

@@ -24,18 +24,19 @@ def test_sun_slows_the_cooling(buildings: pd.DataFrame) -> None:
     dark = replace(january, ghi_w_per_m2=None)
     sunny = city_cooldown(buildings, january, hours=48.0)
     shaded = city_cooldown(buildings, dark, hours=48.0)
-    assert np.all(sunny.result.air_temp_c[:, -1] >= shaded.result.air_temp_c[:, -1] - 1e-4)
-    assert np.any(sunny.result.air_temp_c[:, -1] > shaded.result.air_temp_c[:, -1] + 0.1)
+    sunny_c, shaded_c = sunny.mean_temp_end_c(), shaded.mean_temp_end_c()
+    assert np.all(sunny_c >= shaded_c - 1e-4)
+    assert np.any(sunny_c > shaded_c + 0.1)
 
 
 def test_colder_weather_crosses_sooner(buildings: pd.DataFrame) -> None:
     mild = city_cooldown(buildings, constant_weather(-2.0, 72), hours=72.0)
     cold = city_cooldown(buildings, constant_weather(-20.0, 72), hours=72.0)
-    assert cold.first_crossing_h(12.0) < mild.first_crossing_h(12.0)
+    assert cold.first_flat_crossing_h(12.0) < mild.first_flat_crossing_h(12.0)
     assert cold.people_below(12.0, 24.0) >= mild.people_below(12.0, 24.0)
     assert cold.people_hours[12.0] > mild.people_hours[12.0]
     residential = (buildings["use"] == "residential").to_numpy()
-    assert cold.first_crossing_h(12.0, residential) >= cold.first_crossing_h(12.0)
+    assert cold.first_flat_crossing_h(12.0, residential) >= cold.first_flat_crossing_h(12.0)
 
 
 def test_stagnant_branches_touch_cold_nodes() -> None:
@@ -52,6 +53,6 @@ def test_stagnant_branches_touch_cold_nodes() -> None:
 def test_no_building_without_heat(buildings: pd.DataFrame) -> None:
     cool = city_cooldown(buildings.iloc[:0], constant_weather(-10.0, 24), hours=24.0)
     assert cool.building_ids == []
-    assert np.isnan(cool.first_crossing_h(12.0))
+    assert np.isnan(cool.first_flat_crossing_h(12.0))
     assert cool.people_below(12.0, 24.0) == 0
     assert cool.people_hours[12.0] == 0.0

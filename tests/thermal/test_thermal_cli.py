@@ -219,10 +219,13 @@ def test_cooldown_demo_json() -> None:
     assert sum(f["people"] for f in flats) == pytest.approx(payload["people_without_heat"], abs=6)
     first = [f["hours_to_c"]["12"] for f in flats if f["hours_to_c"]["12"] is not None]
     assert first == sorted(first)
-    assert first[0] < twelve["first_building_h"]  # corner flats before the average
+    assert first[0] == twelve["first_building_h"]  # the first flat of any building
     for building in payload["buildings"]:
-        flat_h, average_h = building["first_flat_hours_to_18c"], building["hours_to_18c"]
-        assert flat_h is not None and average_h is not None
+        assert building["first_flat_hours_to_18c"] is not None
+        positions = building["flats"]
+        assert sum(f["people"] for f in positions) == pytest.approx(building["population"], 0.01)
+        by_flat = [f["hours_to_12c"] for f in positions if f["hours_to_12c"] is not None]
+        assert building["first_flat_hours_to_12c"] == (min(by_flat) if by_flat else None)
         risers = building["risers_hours_to_0c"]
         assert risers is None or 0 < risers < 48
     assert 0 < payload["risers_first_freeze_h"] < 48
@@ -244,7 +247,6 @@ def test_cooldown_with_weather_csv(tmp_path: Path) -> None:
         (("--outdoor-temp", "-10", "--weather", "x.csv"), "exactly one"),
         ((), "exactly one"),
         (("--outdoor-temp", "-10", "--hours", "-3"), "--hours"),
-        (("--outdoor-temp", "-10", "--heating-radiative-fraction", "2"), "radiative"),
         (("--outdoor-temp", "-10", "--step-min", "0"), "--step-min"),
         (("--weather", "missing.epw"), "missing.epw"),
     ],

@@ -26,6 +26,7 @@ from warmgrid.thermal.flats import (
     position_floor,
 )
 from warmgrid.thermal.network import simulate_network
+from warmgrid.thermal.people import people_below_within
 from warmgrid.thermal.pipes import pipe_freeze_times
 from warmgrid.thermal.risers import (
     RISER_INNER_DIAMETER_M,
@@ -128,7 +129,7 @@ def test_flat_counts_and_people() -> None:
         KEYS[:1], AREA[:1], STOREYS[:1], PEOPLE[:1], constant_weather(0, 24), 24, 0.25, 20.0
     )
     assert flats.people.sum() == pytest.approx(PEOPLE[0])
-    assert flats.people_below_by(12.0, 24.0) <= PEOPLE[0]
+    assert people_below_within(flats.hours_to[12.0], flats.people, 24.0).sum() <= PEOPLE[0]
 
 
 def test_unknown_archetype_and_impossible_u_value() -> None:

@@ -7,13 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from warmgrid.errors import InputError
-from warmgrid.thermal.cooldown import (
-    CooldownResult,
-    hours_below,
-    hours_to_threshold,
-    people_hours_below,
-)
+from warmgrid.thermal.cooldown import CooldownResult, hours_below, hours_to_threshold
 
 
 def result_of(temps: np.ndarray, step_h: float) -> CooldownResult:
@@ -22,7 +16,7 @@ def result_of(temps: np.ndarray, step_h: float) -> CooldownResult:
     return CooldownResult(time_h=time, air_temp_c=temps, step_h=step_h)
 
 
-def test_linear_ramp_crossings_and_people_hours() -> None:
+def test_linear_ramp_crossings_and_hours_below() -> None:
     # 20 °C falling 1 K per hour for 30 h, sampled every 0.5 h
     time = np.arange(61) * 0.5
     result = result_of(20.0 - time, 0.5)
@@ -31,9 +25,9 @@ def test_linear_ramp_crossings_and_people_hours() -> None:
     assert hours[12.0][0] == pytest.approx(8.0)
     assert hours[0.0][0] == pytest.approx(20.0)
     assert np.isnan(hours[-20.0][0])
-    people = people_hours_below(result, np.array([100]), (12.0, -20.0))
-    assert people[12.0] == pytest.approx(100 * 22.0)
-    assert people[-20.0] == 0.0
+    below = hours_below(result, (12.0, -20.0))
+    assert below[12.0][0] == pytest.approx(22.0)
+    assert below[-20.0][0] == 0.0
 
 
 def test_start_below_is_zero() -> None:
@@ -61,12 +55,6 @@ def test_against_fine_linear_interpolation(values: list[float], threshold: float
     crossings = np.count_nonzero(np.diff(below.astype(np.int8)))
     tolerance = max(2e-3, (crossings + 1) * (fine_t[1] - fine_t[0]))
     assert total == pytest.approx(below[:-1].mean() * (len(values) - 1), abs=tolerance)
-
-
-def test_population_checked() -> None:
-    result = result_of([[10.0, 9.0]], 1.0)
-    with pytest.raises(InputError, match="population"):
-        people_hours_below(result, np.array([1, 2]))
 
 
 @pytest.mark.parametrize("group_steps", [1, 3, 8, 100])

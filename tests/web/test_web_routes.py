@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -107,9 +108,19 @@ def test_figures_equal_the_impact_of_the_confirmed_damage(web, city) -> None:
     assert figures["people_without_heat"] == expected.people_without_heat
     assert sorted(figures["damaged_assets"]) == sorted(expected.damaged_asset_ids)
     run = run_scenario(scenario, city)
-    first_12 = run.cooldown.first_flat_crossing_h(12)
-    assert first_12 < run.cooldown.first_crossing_h(12)  # the coldest flats, not the average
+    first_12 = run.first_homes_below_h(12)
+    cold = city.buildings[run.impact.building_without_heat]
+    homes = (cold["use"] == "residential").to_numpy()
+    assert first_12 == np.nanmin(run.cooldown.flats.hours_to[12.0][homes])  # a home's first flat
     assert figures["first_below_12c_h"] == pytest.approx(first_12, abs=0.01)
+    chart = client.get("/console/cooldown", headers=bearer(tokens, "viewer")).json()
+    series = chart["series"]
+    for hour, below, planned in zip(
+        chart["hours"], series["below_12c"], series["below_12c_plan"], strict=True
+    ):
+        assert below == pytest.approx(run.cooldown.people_below(12, hour), abs=1)  # the flats
+        assert planned <= below
+    assert series["below_12c"] == sorted(series["below_12c"])  # no heat back: never fewer
 
 
 def test_damage_by_circle_is_logged_with_who_and_why(web, city) -> None:

@@ -42,8 +42,8 @@ def print_cooldown(assessment: Assessment) -> None:
         f"\n[bold]Cool-down if heat does not return[/] (outdoor {min(forecast.outdoor_temp_c):g}"
         f" to {max(forecast.outdoor_temp_c):g} °C over {horizon:g} h):"
     )
-    below_12 = _when(cool.first_flat_crossing_h(12, residential), horizon)
-    below_5 = _when(cool.first_flat_crossing_h(5, residential), horizon)
+    below_12 = _when(assessment.first_homes_below_h(12), horizon)
+    below_5 = _when(assessment.first_homes_below_h(5), horizon)
     console.print(f"  The first homes' flats fall below 12 °C {below_12}, below 5 °C {below_5}.")
     critical = np.isin(uses, CRITICAL_USES)
     if critical.any():
@@ -58,25 +58,24 @@ def print_cooldown(assessment: Assessment) -> None:
                 f"{_when(float(hours[earliest]), horizon)}."
             )
     flats = cool.flats
-    if flats is not None:
-        first = flats.by_position(residential)[0]
-        if first["hours_to_c"].get("12") is not None:
-            where = first["position"].replace("_", "-floor ", 1).replace("_", " ")
-            console.print(f"  Coldest first: {where} flats ({first['people']} people).")
-        for after in (24.0, 48.0):
-            if after <= horizon:
-                console.print(
-                    f"  People in flats below 12 °C within {after:g} h: "
-                    f"{flats.people_below_by(12, after)}"
-                )
-        if flats.pipes is not None:
-            risers = flats.pipes.hours_to_0c
-            if np.isfinite(risers).any():
-                console.print(
-                    f"  Heating risers in stairwells and top floors may start freezing after "
-                    f"{np.nanmin(risers):.1f} h ({int(np.isfinite(risers).sum())} buildings "
-                    f"within {horizon:g} h)."
-                )
+    first = flats.by_position(residential)[0]
+    if first["hours_to_c"].get("12") is not None:
+        where = first["position"].replace("_", "-floor ", 1).replace("_", " ")
+        console.print(f"  Coldest first: {where} flats ({first['people']} people).")
+    for after in (24.0, 48.0):
+        if after <= horizon:
+            console.print(
+                f"  People in flats below 12 °C within {after:g} h without heat: "
+                f"{cool.people_below(12, after)}"
+            )
+    if flats.pipes is not None:
+        risers = flats.pipes.hours_to_0c
+        if np.isfinite(risers).any():
+            console.print(
+                f"  Heating risers in stairwells and top floors may start freezing after "
+                f"{np.nanmin(risers):.1f} h ({int(np.isfinite(risers).sum())} buildings "
+                f"within {horizon:g} h)."
+            )
     if cool.network is not None and cool.network.pipe_ids:
         deadline = cool.network.drain_deadline_h
         if math.isfinite(deadline):

@@ -65,20 +65,21 @@ def _hours(value: float) -> float | None:
 
 
 def cooldown_payload(cool: CityCooldown, names: dict[str, str]) -> dict[str, Any]:
-    """JSON form of a city cool-down."""
+    """JSON form of a city cool-down: every figure from the buildings' flats."""
     import numpy as np
 
-    horizon = float(cool.result.time_h[-1])
+    horizon = cool.horizon_h
+    flats = cool.flats
     thresholds: dict[str, Any] = {}
     for threshold, hours in cool.hours_to.items():
-        reached = np.isfinite(hours)
         thresholds[f"{threshold:g}"] = {
-            "first_building_h": _hours(cool.first_crossing_h(threshold)),
-            "buildings_reached": int(reached.sum()),
+            "first_building_h": _hours(cool.first_flat_crossing_h(threshold)),
+            "buildings_reached": int(np.isfinite(hours).sum()),
             "people_below_at_end": cool.people_below(threshold, horizon),
             "people_hours_below": round(cool.people_hours[threshold], 1),
         }
-    after = {f"{h:g}h": cool.people_below(12.0, h) for h in (24.0, 48.0) if h <= horizon + 1e-9}
+    within = [h for h in (24.0, 48.0) if h <= horizon + 1e-9]
+    after = {f"{h:g}h": cool.people_below(12.0, h) for h in within}
     network = None
     if cool.network is not None:
         network = {
@@ -86,42 +87,47 @@ def cooldown_payload(cool: CityCooldown, names: dict[str, str]) -> dict[str, Any
             "drain_deadline_h": _hours(cool.network.drain_deadline_h),
             "first_pipe_id": cool.network.first_pipe_id,
         }
-    first_flat = {t: cool.first_flat_hours_to(t) for t in cool.hours_to}
-    risers = None if cool.flats is None or cool.flats.pipes is None else cool.flats.pipes
+    risers = flats.pipes
+    end_c = cool.mean_temp_end_c()
     buildings = [
         {
             "id": ident,
             "name": names.get(ident, ""),
             "population": int(cool.population[i]),
-            **{f"hours_to_{t:g}c": _hours(cool.hours_to[t][i]) for t in cool.hours_to},
-            **{f"first_flat_hours_to_{t:g}c": _hours(first_flat[t][i]) for t in first_flat},
+            **{f"first_flat_hours_to_{t:g}c": _hours(h[i]) for t, h in cool.hours_to.items()},
             "risers_hours_to_0c": None if risers is None else _hours(risers.hours_to_0c[i]),
-            "air_temp_end_c": round(float(cool.result.air_temp_c[i, -1]), 2),
+            "air_temp_end_c": None if math.isnan(end_c[i]) else round(float(end_c[i]), 2),
+            "flats": [
+                {
+                    "position": position,
+                    "flats": int(flats.flats[i, p]),
+                    "people": round(float(flats.people[i, p]), 1),
+                    "hours_to_12c": _hours(flats.hours_to[12.0][i, p]),
+                }
+                for p, position in enumerate(flats.positions)
+                if flats.flats[i, p] > 0
+            ],
         }
         for i, ident in enumerate(cool.building_ids)
     ]
-    flats = None
-    if cool.flats is not None:
-        flats = [
-            {
-                **row,
-                "people_below_12c_within": {
-                    f"{h:g}h": _people_in(cool, row["position"], h)
-                    for h in (24.0, 48.0)
-                    if h <= horizon + 1e-9
-                },
-            }
-            for row in cool.flats.by_position()
-        ]
+    positions = [
+        {
+            **row,
+            "people_below_12c_within": {
+                f"{h:g}h": _people_in(cool, row["position"], h) for h in within
+            },
+        }
+        for row in flats.by_position()
+    ]
     return {
         "horizon_h": horizon,
-        "step_h": cool.result.step_h,
+        "step_h": cool.step_h,
         "buildings_without_heat": len(cool.building_ids),
-        "people_without_heat": int(cool.population.sum()),
+        "people_without_heat": int(np.nansum(cool.population)),
         "thresholds": thresholds,
         "people_below_12c_after": after,
         "heat_network": network,
-        "flats": flats,
+        "flats": positions,
         "risers_first_freeze_h": None
         if risers is None or not np.isfinite(risers.hours_to_0c).any()
         else _hours(float(np.nanmin(risers.hours_to_0c))),
@@ -131,12 +137,11 @@ def cooldown_payload(cool: CityCooldown, names: dict[str, str]) -> dict[str, Any
 
 def _people_in(cool: CityCooldown, position: str, after_h: float) -> int:
     """People in flats of ``position`` below 12 °C within ``after_h`` hours."""
-    import numpy as np
+    from warmgrid.thermal.people import people_below_within
 
-    assert cool.flats is not None
     p = cool.flats.positions.index(position)
-    hours = np.nan_to_num(cool.flats.hours_to[12.0][:, p], nan=np.inf)
-    return round(float(cool.flats.people[hours <= after_h, p].sum()))
+    hours = cool.flats.hours_to[12.0][:, p : p + 1]
+    return round(float(people_below_within(hours, cool.flats.people[:, p : p + 1], after_h).sum()))
 
 
 def cooldown_command(
@@ -166,13 +171,6 @@ def cooldown_command(
             help="Heat-network water temperature when flow stops, °C (default: as in scenarios)."
         ),
     ] = None,
-    heating_radiative_fraction: Annotated[
-        float | None,
-        typer.Option(
-            help="Share of the heating given by radiation before the outage (0: all to the "
-            "air, ISO 13790 C.4; default: as in scenarios)."
-        ),
-    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """How fast the homes cut off from heat get cold, and when to drain the heat network.
@@ -188,10 +186,6 @@ def cooldown_command(
             "set_point_c": ("--set-point", set_point),
             "water_temp_c": ("--water-temp", water_temp),
             "step_min": ("--step-min", step_min),
-            "heating_radiative_fraction": (
-                "--heating-radiative-fraction",
-                heating_radiative_fraction,
-            ),
         }
     )
     if not (math.isfinite(hours) and 0 < hours <= 24 * 366):
@@ -257,8 +251,8 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
         f"{payload['people_without_heat']} people[/] (weather: {esc(payload['weather'])}, "
         f"horizon {payload['horizon_h']:g} h)"
     )
-    table = Table(title="Indoor air temperature")
-    for column in ("below", "first building", "buildings", "people at end", "people-hours"):
+    table = Table(title="Indoor air temperature of the flats")
+    for column in ("below", "first flat", "buildings", "people at end", "people-hours"):
         table.add_column(column, justify="right")
     for threshold, row in payload["thresholds"].items():
         table.add_row(
@@ -269,8 +263,22 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
             f"{row['people_hours_below']:,.0f}",
         )
     console.print(table)
-    for after, people in payload["people_below_12c_after"].items():
-        console.print(f"People below 12 °C after {after}: {people}")
+    within = list(payload["people_below_12c_after"])
+    positions = Table(title="Flats by position, coldest first")
+    for column in ("position", "flats", "people", "first below 12 °C"):
+        positions.add_column(column, justify="right")
+    for after in within:
+        positions.add_column(f"people below 12 °C within {after}", justify="right")
+    for row in payload["flats"]:
+        if row["flats"]:
+            positions.add_row(
+                row["position"].replace("_", " "),
+                str(row["flats"]),
+                str(row["people"]),
+                when(row["hours_to_c"].get("12")),
+                *(str(row["people_below_12c_within"][after]) for after in within),
+            )
+    console.print(positions)
     network = payload["heat_network"]
     if network and network["pipe_sections"]:
         console.print(
@@ -279,13 +287,22 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
             + (f" (first: {esc(network['first_pipe_id'])})" if network["first_pipe_id"] else ""),
             highlight=False,
         )
+    for after, people in payload["people_below_12c_after"].items():
+        console.print(f"People in flats below 12 °C within {after}: {people}")
+    key = "first_flat_hours_to_12c"
     coldest = sorted(
-        (b for b in payload["buildings"] if b["hours_to_12c"] is not None),
-        key=lambda b: b["hours_to_12c"],
+        (b for b in payload["buildings"] if b.get(key) is not None), key=lambda b: b[key]
     )[:5]
+    if coldest:
+        console.print("First flats below 12 °C (building: position, hours, people there):")
     for building in coldest:
+        first = min(
+            (f for f in building["flats"] if f["hours_to_12c"] is not None),
+            key=lambda f: f["hours_to_12c"],
+        )
         console.print(
-            f"  {building['name'] or building['id']}: 12 °C after {building['hours_to_12c']} h",
+            f"  {building['name'] or building['id']}: {first['position'].replace('_', ' ')} "
+            f"after {building[key]} h, {first['people']:g} people in {first['flats']} flats",
             highlight=False,
             markup=False,
         )

@@ -266,20 +266,14 @@ def cooldown_series(assessment: Assessment) -> CooldownSeries:
             without_plan={t: empty for t in THRESHOLDS_C},
             with_plan={t: empty for t in THRESHOLDS_C},
         )
-    time_h = cool.result.time_h
-    air = cool.result.air_temp_c
     etr = (
         assessment.building_etr.set_index("id")
         .reindex(cool.building_ids)["heat_etr_h"]
         .to_numpy(dtype=float)
     )
-    still_cold = time_h[None, :] < np.where(np.isnan(etr), np.inf, etr)[:, None]
-    without, with_plan = {}, {}
-    for threshold in THRESHOLDS_C:
-        below = air < threshold
-        without[threshold] = cool.population @ below
-        with_plan[threshold] = cool.population @ (below & still_cold)
-    return CooldownSeries(time_h=time_h, without_plan=without, with_plan=with_plan)
+    without = {t: cool.people_below_series(t) for t in THRESHOLDS_C}
+    with_plan = {t: cool.people_below_series(t, etr) for t in THRESHOLDS_C}
+    return CooldownSeries(time_h=cool.time_h, without_plan=without, with_plan=with_plan)
 
 
 def _cooldown_figures(
@@ -289,9 +283,7 @@ def _cooldown_figures(
     horizon = assessment.scenario.weather.hours
     if not cool.building_ids:
         return {t: float("nan") for t in THRESHOLDS_C}, None, float("inf"), None
-    uses = assessment.city.buildings.set_index("id").loc[cool.building_ids, "use"].to_numpy()
-    residential = uses == "residential"
-    first = {t: cool.first_flat_crossing_h(t, residential) for t in THRESHOLDS_C}
+    first = {t: assessment.first_homes_below_h(t) for t in THRESHOLDS_C}
     at_24 = cool.people_below(12, 24.0) if horizon >= 24.0 else None
     drain = cool.network.drain_deadline_h if cool.network is not None else float("inf")
     return first, at_24, float(drain), assessment.people_cold_before_heat_back()

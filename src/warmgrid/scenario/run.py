@@ -69,6 +69,15 @@ class Assessment:
             out[rows] = self.cooldown.first_flat_hours_to(threshold_c)
         return out
 
+    def first_homes_below_h(self, threshold_c: float) -> float:
+        """Hours until the first flat of a home (a residential building) without heat falls
+        below ``threshold_c``; NaN if none does within the forecast."""
+        rows = np.flatnonzero(self.impact.building_without_heat)
+        homes = self.city.buildings["use"].to_numpy()[rows] == "residential"
+        if not self.cooldown.building_ids:
+            return float("nan")
+        return self.cooldown.first_flat_crossing_h(threshold_c, homes)
+
     def refuel_deadlines(self) -> list[dict[str, object]]:
         """The buildings on backup generators, when their fuel runs out (on the city's
         clock) and whether the plan's grid ETR comes later (see
@@ -86,13 +95,9 @@ class Assessment:
         if not cool.building_ids:
             return 0
         etr = self.building_etr.set_index("id").reindex(cool.building_ids)["heat_etr_h"]
-        etr_h = etr.to_numpy(dtype=float)
-        if cool.flats is None:
-            return int(cool.population[cool.hours_to[12.0] < etr_h].sum())
         hours = np.nan_to_num(cool.flats.hours_to[12.0], nan=np.inf)
-        before = hours < np.nan_to_num(etr_h, nan=np.inf)[:, None]
-        never_back = np.isnan(etr_h)[:, None] & np.isfinite(hours)
-        return round(float(cool.flats.people[before | never_back].sum()))
+        etr_h = np.nan_to_num(etr.to_numpy(dtype=float), nan=np.inf)[:, None]
+        return round(float(cool.flats.people[hours < etr_h].sum()))
 
 
 def outage_at(
@@ -163,7 +168,6 @@ def cool_down_under(
         start_temp_c=settings.set_point_c,
         branches=stagnant_heat_branches(city.branches, impact.unsupplied()["heat"]),
         water_temp_c=settings.water_temp_c,
-        heating_radiative_fraction=settings.heating_radiative_fraction,
     )
 
 

@@ -1,13 +1,14 @@
-"""What every worker of a sweep needs, computed once per city: the compiled city, each
-building's cool-down curve, the crews and what the restoration plan needs, and the
+"""What every worker of a sweep needs, computed once per city: the compiled city, the
+cool-down of each building's flats, the crews and what the restoration plan needs, and the
 freeze times of the heat pipes.
 
-Buildings cool independently once their heat stops (one 5R1C model each,
-:mod:`warmgrid.thermal.rc`), so one cool-down of every building under the chosen weather
-gives, per building and hour, the hours its air has spent below 12 °C since the heat
-stopped. A scenario's people-hours below 12 °C are then the sum, over the buildings it
-leaves without heat, of people × those hours at the moment the plan gives the heat back
-(or the horizon). The heat pipes' freeze times (:mod:`warmgrid.thermal.pipes`) depend only
+Buildings cool independently once their heat stops, so one cool-down of every building
+under the chosen weather, resolved into its flats by position as in the scenario pipeline
+(:func:`warmgrid.thermal.city.city_cooldown`), gives the hours until each flat falls below
+12 °C and its people. A scenario's people-hours below 12 °C are then, over the buildings it
+leaves without heat, the people-hours of their flats until the plan gives the heat back (or
+the horizon): :func:`warmgrid.thermal.people.people_hours_below`, the function the scenario
+pipeline's figures use. The heat pipes' freeze times (:mod:`warmgrid.thermal.pipes`) depend only
 on the weather, so they are computed once too; a scenario takes the earliest over the
 pipes it leaves stagnant, as :func:`warmgrid.scenario.run.cool_down_under` does.
 """
@@ -25,7 +26,7 @@ from warmgrid.restore.problem import Crew
 from warmgrid.scenario.run import forecast_weather
 from warmgrid.scenario.spec import Scenario
 from warmgrid.thermal.city import city_cooldown
-from warmgrid.thermal.cooldown import cumulative_hours_below, hours_below
+from warmgrid.thermal.people import people_hours_below
 from warmgrid.thermal.pipes import NetworkFreezeResult
 from warmgrid.thermal.weather import Weather
 
@@ -55,11 +56,10 @@ class SweepCity:
     """The compiled city and, per building, its cool-down with heat off from the start."""
 
     compiled: CompiledCity
-    hours_below_cold: np.ndarray  # float64 hours below COLD_C over the horizon, no repair
+    cold_flats_h: np.ndarray  # buildings × flat positions: hours until below COLD_C (NaN: not)
+    cold_flats_people: np.ndarray  # buildings × flat positions: people in those flats
     horizon_h: float
-    cold_hours_by_step: np.ndarray  # float32, buildings × instants: hours below so far
-    step_h: float
-    hours_to_cold: np.ndarray  # float64 hours until below COLD_C (NaN: not in the horizon)
+    hours_to_cold: np.ndarray  # float64 hours until the first flat is below COLD_C (NaN: not)
     crews: tuple[Crew, ...] = ()
     repair_h: Mapping[str, float] | None = None
     cold_urgency: float = 0.0
@@ -78,10 +78,9 @@ class SweepCity:
         empty = np.zeros(0)
         return cls(
             compiled=compiled,
-            hours_below_cold=empty,
+            cold_flats_h=np.zeros((0, 0)),
+            cold_flats_people=np.zeros((0, 0)),
             horizon_h=0.0,
-            cold_hours_by_step=np.zeros((0, 1), dtype=np.float32),
-            step_h=1.0,
             hours_to_cold=empty,
             with_plan=False,
             cooled=False,
@@ -111,18 +110,15 @@ class SweepCity:
             step_h=settings.step_min / 60.0,
             start_temp_c=settings.set_point_c,
             thresholds_c=(COLD_C,),
-            heating_radiative_fraction=settings.heating_radiative_fraction,
             branches=compiled.city.branches,
             water_temp_c=settings.water_temp_c,
         )
-        by_step = cumulative_hours_below(cooldown.result, COLD_C)
         return cls(
             compiled=compiled,
-            hours_below_cold=hours_below(cooldown.result, (COLD_C,))[COLD_C],
+            cold_flats_h=cooldown.flats.hours_to[COLD_C],
+            cold_flats_people=cooldown.flats.people,
             horizon_h=hours,
-            cold_hours_by_step=by_step,
-            step_h=float(cooldown.result.step_h),
-            hours_to_cold=cooldown.hours_to[COLD_C],
+            hours_to_cold=cooldown.first_flat_hours_to(COLD_C),
             crews=tuple(scenario.crews),
             repair_h=dict(scenario.plan.repair_h),
             cold_urgency=float(scenario.plan.cold_urgency),
@@ -131,17 +127,13 @@ class SweepCity:
             with_plan=with_plan,
         )
 
-    def cold_hours_until(self, rows: np.ndarray, until_h: np.ndarray) -> np.ndarray:
-        """Hours buildings ``rows`` spend below 12 °C when their heat returns after
-        ``until_h`` hours (NaN or beyond the horizon: the whole horizon)."""
-        until = np.nan_to_num(np.asarray(until_h, dtype=np.float64), nan=self.horizon_h)
-        steps = np.clip(until, 0.0, self.horizon_h) / self.step_h
-        last = self.cold_hours_by_step.shape[1] - 1
-        low = np.minimum(np.floor(steps).astype(np.int64), last)
-        high = np.minimum(low + 1, last)
-        share = steps - low
-        curve = self.cold_hours_by_step
-        return (1.0 - share) * curve[rows, low] + share * curve[rows, high]
+    def people_hours_until(self, rows: np.ndarray, until_h: np.ndarray | float) -> np.ndarray:
+        """People-hours below 12 °C of buildings ``rows`` when their heat returns after
+        ``until_h`` hours (per building or one for all; NaN or beyond the horizon: the whole
+        horizon)."""
+        return people_hours_below(
+            self.cold_flats_h[rows], self.cold_flats_people[rows], until_h, self.horizon_h
+        )
 
 
 def _heat_pipes(compiled: CompiledCity, network: NetworkFreezeResult | None) -> HeatPipes | None:

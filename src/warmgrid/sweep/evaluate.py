@@ -8,11 +8,13 @@ pipeline's (:func:`warmgrid.restore.from_city.problem_from_impact`, weighted by 
 homes get cold as in :func:`warmgrid.scenario.run.restoration_plan`), solved by the
 heuristic in its deterministic mode (an iteration budget and a seed), so rows depend
 only on the city and the scenario, never on how the ensemble is split or on the load of
-the machine. From the plan's restoration times and the cool-down curves of
+the machine. From the plan's restoration times and the flats' cool-down of
 :class:`~warmgrid.sweep.city.SweepCity` a row gets:
 
-- ``people_hours_below_12c``: Σ people × hours below 12 °C until the plan gives the
-  building its heat back (the horizon if never); reheating after that is not counted;
+- ``people_hours_below_12c``: Σ over the flats, people × hours from the flat's fall below
+  12 °C until the plan gives the building its heat back (the horizon if never), as the
+  scenario pipeline counts them (:mod:`warmgrid.thermal.people`); reheating after that is
+  not counted;
 - ``people_hours_below_12c_no_repair``: the same if nothing is repaired within the horizon;
 - ``last_home_back_h``: hours until the last home (a building with people) that lost a
   service has every service back (0: none lost; NaN: no crews, so no plan);
@@ -113,7 +115,7 @@ def _row(city: SweepCity, damaged: np.ndarray) -> list[float]:
     if not city.cooled:
         return counts
     cold_rows = np.flatnonzero(cold)
-    no_repair = float(people[cold_rows] @ city.hours_below_cold[cold_rows])
+    no_repair = float(city.people_hours_until(cold_rows, city.horizon_h).sum())
     drain_h = _drain_deadline_h(city, impact)
     if not city.with_plan:
         return [*counts, no_repair, drain_h]
@@ -122,7 +124,7 @@ def _row(city: SweepCity, damaged: np.ndarray) -> list[float]:
         below, last_back = no_repair, (0.0 if not (power | heat).any() else np.nan)
         met = not np.isfinite(drain_h)
     else:
-        below = float(people[cold_rows] @ city.cold_hours_until(cold_rows, etr["heat"][cold_rows]))
+        below = float(city.people_hours_until(cold_rows, etr["heat"][cold_rows]).sum())
         # a building whose backup generator lasts until its grid power is back loses nothing
         fuel_h = compiled.building_backup_fuel_h
         bridged = impact.building_on_backup & ~(fuel_h < np.nan_to_num(etr["power"], nan=np.inf))

@@ -33,7 +33,8 @@ def city_fingerprint(city: SweepCity) -> str:
         compiled.building_population,
         compiled.building_power_node,
         compiled.building_heat_node,
-        city.hours_below_cold,
+        city.cold_flats_h,
+        city.cold_flats_people,
     ):
         digest.update(array.tobytes())
     crews = [

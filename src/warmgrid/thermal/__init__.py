@@ -2,8 +2,11 @@
 
 * :mod:`~warmgrid.thermal.rc` — the 5R1C building model of EN ISO 13790:2008 Annex C as
   arrays over buildings (:class:`BuildingParams`).
-* :mod:`~warmgrid.thermal.cooldown` — :func:`simulate_cooldown`, :func:`hours_to_threshold`,
-  :func:`people_hours_below`.
+* :mod:`~warmgrid.thermal.cooldown` — :func:`simulate_cooldown`, :func:`hours_to_threshold`
+  (the fast building-average engine: rotation schedules, ASHRAE 140 free-float).
+* :mod:`~warmgrid.thermal.network`, :mod:`~warmgrid.thermal.flats` — the network engine with
+  the air's capacity and deep mass; a city's buildings resolved into flats by position.
+* :mod:`~warmgrid.thermal.people` — building and city figures from the flats.
 * :mod:`~warmgrid.thermal.archetypes` — building types of cold-climate cities with sources,
   :func:`archetype_parameters`.
 * :mod:`~warmgrid.thermal.building_file` — building description TOML files.
@@ -11,7 +14,8 @@
   surfaces with pvlib.
 * :mod:`~warmgrid.thermal.pipes` — cooling and freezing of stagnant water in pipes.
 * :mod:`~warmgrid.thermal.freefloat` — a year without heating (ASHRAE Standard 140 cases).
-* :mod:`~warmgrid.thermal.city` — the buildings and heat pipes of a city that lost heat.
+* :mod:`~warmgrid.thermal.city` — the buildings (by their flats) and heat pipes of a city
+  that lost heat.
 """
 
 from warmgrid.thermal.archetypes import ARCHETYPES, archetype_parameters
@@ -20,7 +24,6 @@ from warmgrid.thermal.cooldown import (
     CooldownResult,
     hours_below,
     hours_to_threshold,
-    people_hours_below,
     simulate_cooldown,
 )
 from warmgrid.thermal.pipes import PipeFreezeTimes, network_freeze_times, pipe_freeze_times
@@ -37,7 +40,6 @@ __all__ = [
     "hours_below",
     "hours_to_threshold",
     "network_freeze_times",
-    "people_hours_below",
     "pipe_freeze_times",
     "simulate_cooldown",
 ]

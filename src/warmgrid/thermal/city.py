@@ -10,6 +10,7 @@ where they hold a number; a building without an archetype takes the default of i
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,64 +24,94 @@ from warmgrid.thermal.archetypes import (
     USE_DEFAULT_ARCHETYPE,
     archetype_parameters,
 )
-from warmgrid.thermal.cooldown import (
-    DEFAULT_THRESHOLDS_C,
-    CooldownResult,
-    hours_to_threshold,
+from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C, steps_of
+from warmgrid.thermal.flats import POSITIONS, FlatCooldown, city_flats
+from warmgrid.thermal.people import (
+    mean_temp_c,
+    people_below_series,
+    people_below_within,
     people_hours_below,
-    simulate_cooldown,
 )
-from warmgrid.thermal.flats import FlatCooldown, city_flats
 from warmgrid.thermal.pipes import NetworkFreezeResult, network_freeze_times
 from warmgrid.thermal.rc import BuildingParams
-from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
+from warmgrid.thermal.weather import Weather
 
 BUILDING_COLUMNS = ("id", "archetype", "floor_area_m2", "storeys", "population")
 
 
 @dataclass(frozen=True)
 class CityCooldown:
-    """Cool-down of the selected buildings (rows of ``building_ids``) and the heat network."""
+    """Cool-down of the selected buildings (rows of ``building_ids``) and the heat network.
+
+    Every building figure comes from the building's flats by position (``flats``, see
+    :mod:`warmgrid.thermal.people`): a building's hours to a threshold are its first
+    flat's, people below a threshold are counted flat by flat. ``time_h``: the instants of
+    the forecast, hours (``step_h`` apart) from the moment the heat stops.
+    """
 
     building_ids: list[str]
     population: np.ndarray
-    result: CooldownResult
-    hours_to: dict[float, np.ndarray]
-    people_hours: dict[float, float]
+    flats: FlatCooldown
+    time_h: np.ndarray
+    step_h: float
     network: NetworkFreezeResult | None
-    flats: FlatCooldown | None = None
+
+    @property
+    def horizon_h(self) -> float:
+        """Hours forecast."""
+        return float(self.time_h[-1])
+
+    @functools.cached_property
+    def hours_to(self) -> dict[float, np.ndarray]:
+        """Threshold °C → per building, hours until its first (coldest) flat falls below it
+        (NaN: none within the horizon)."""
+        return {t: self.flats.worst_hours_to(t) for t in self.flats.hours_to}
+
+    @functools.cached_property
+    def people_hours(self) -> dict[float, float]:
+        """Threshold °C → people-hours below it over the horizon without heat."""
+        return {t: float(self.people_hours_until(t, self.horizon_h).sum()) for t in self.hours_to}
 
     def first_flat_hours_to(self, threshold_c: float) -> np.ndarray:
         """Per building, hours until its coldest flat falls below ``threshold_c`` (NaN: not
-        within the horizon); the building's average where flats were not resolved."""
-        if self.flats is None:
-            return self.hours_to[float(threshold_c)]
-        return self.flats.worst_hours_to(threshold_c)
+        within the horizon)."""
+        return self.hours_to[float(threshold_c)]
 
     def first_flat_crossing_h(self, threshold_c: float, mask: np.ndarray | None = None) -> float:
-        """Hours until the first flat (of the buildings of ``mask``) falls below
-        ``threshold_c``; NaN if none does within the horizon."""
+        """Hours until the first flat (of the buildings of ``mask``, e.g. the residential
+        ones) falls below ``threshold_c``; NaN if none does within the horizon."""
         hours = self.first_flat_hours_to(threshold_c)
         if mask is not None:
             hours = hours[np.asarray(mask, dtype=bool)]
         return float(np.nanmin(hours)) if np.isfinite(hours).any() else float("nan")
 
     def people_below(self, threshold_c: float, after_h: float) -> int:
-        """People in buildings whose air is below ``threshold_c`` after ``after_h`` hours."""
-        time = self.result.time_h
-        if after_h > time[-1] + 1e-9:
-            raise InputError("after_h", f"beyond the horizon of {time[-1]:g} h")
-        column = int(np.argmin(np.abs(time - after_h)))
-        below = self.result.air_temp_c[:, column] < threshold_c
-        return int(self.population[below].sum())
+        """People in flats that have fallen below ``threshold_c`` within ``after_h`` hours."""
+        if after_h > self.horizon_h + 1e-9:
+            raise InputError("after_h", f"beyond the horizon of {self.horizon_h:g} h")
+        hours = self.flats.hours_to[float(threshold_c)]
+        return round(float(people_below_within(hours, self.flats.people, after_h).sum()))
 
-    def first_crossing_h(self, threshold_c: float, mask: np.ndarray | None = None) -> float:
-        """Hours until the first building (of ``mask``, e.g. the residential ones) falls
-        below ``threshold_c``; NaN if none does within the horizon."""
-        hours = self.hours_to[float(threshold_c)]
-        if mask is not None:
-            hours = hours[np.asarray(mask, dtype=bool)]
-        return float(np.nanmin(hours)) if np.isfinite(hours).any() else float("nan")
+    def people_hours_until(self, threshold_c: float, until_h: np.ndarray | float) -> np.ndarray:
+        """Per building, people-hours below ``threshold_c`` until its heat is back after
+        ``until_h`` hours (per building or one for all; NaN: not within the horizon)."""
+        hours = self.flats.hours_to[float(threshold_c)]
+        return people_hours_below(hours, self.flats.people, until_h, self.horizon_h)
+
+    def people_below_series(
+        self, threshold_c: float, until_h: np.ndarray | None = None
+    ) -> np.ndarray:
+        """At every instant of ``time_h``, people in flats that have fallen below
+        ``threshold_c`` and whose heat is not back (``until_h`` per building, hours, NaN:
+        never; None: no heat comes back)."""
+        hours = self.flats.hours_to[float(threshold_c)]
+        return people_below_series(hours, self.flats.people, self.time_h, until_h)
+
+    def mean_temp_end_c(self) -> np.ndarray:
+        """Per building, the mean air temperature of its flats at the horizon, °C (weighted
+        by their number, so by floor area and by people alike)."""
+        assert self.flats.end_temp_c is not None
+        return mean_temp_c(self.flats.end_temp_c, self.flats.flats)
 
 
 def stagnant_heat_branches(branches: pd.DataFrame, cold_node_ids: Sequence[str]) -> pd.DataFrame:
@@ -150,15 +181,18 @@ def city_cooldown(
     branches: pd.DataFrame | None = None,
     thresholds_c: Sequence[float] = DEFAULT_THRESHOLDS_C,
     water_temp_c: float = defaults.WATER_TEMP_C,
-    heating_radiative_fraction: float = defaults.HEATING_RADIATIVE_FRACTION,
 ) -> CityCooldown:
-    """Simulate every row of ``buildings`` with its heat off from the start of ``weather``
-    (defaults: :mod:`warmgrid.thermal.defaults`).
+    """Simulate every row of ``buildings``, resolved into its flats by position
+    (:func:`~warmgrid.thermal.flats.city_flats`), with its heat off from the start of
+    ``weather`` (defaults: :mod:`warmgrid.thermal.defaults`). Hospitals, schools and care
+    homes resolve the same way, into rooms of their archetype's flat size by floor and
+    corner, so one engine answers for every building.
 
     The heat network's drain deadline uses the coldest outdoor temperature of the horizon
     as the pipes' ambient (pipes above ground or in ventilated chambers; conservative for
     buried ones).
     """
+    n_steps = steps_of(step_h, hours)
     needed = int(np.ceil(hours))
     if weather.hours < needed:
         raise InputError(weather.source, f"covers {weather.hours} h, the horizon needs {needed} h")
@@ -170,53 +204,43 @@ def city_cooldown(
         )
     population = pd.to_numeric(buildings["population"], errors="coerce").to_numpy(np.float64)
     if len(buildings) == 0:
-        empty = np.zeros((0, round(hours / step_h) + 1), dtype=np.float32)
-        result = CooldownResult(
-            time_h=np.arange(empty.shape[1]) * step_h, air_temp_c=empty, step_h=step_h
-        )
-        return CityCooldown(
-            [],
-            population,
-            result,
-            {float(t): np.zeros(0) for t in thresholds_c},
-            {float(t): 0.0 for t in thresholds_c},
-            network,
-        )
-    params = buildings_params(buildings)
-    keys, overrides = building_keys(buildings)
-    try:
-        flats = city_flats(
-            keys,
-            column(buildings, "floor_area_m2"),
-            column(buildings, "storeys"),
-            np.nan_to_num(population),
-            window,
-            hours,
-            step_h,
-            start_temp_c,
-            overrides=overrides,
-            thresholds_c=thresholds_c,
-            water_temp_c=water_temp_c,
-        )
-    except InputError as error:
-        raise naming_building(buildings, error) from None
-    result = simulate_cooldown(
-        params,
-        window.temp_air_c,
-        step_h=step_h,
-        hours=hours,
-        start_temp_c=start_temp_c,
-        solar_irradiance_w_per_m2=channel_irradiance(window, params.solar_channels),
-        sky_temp_depression_k=sky_depression(window),
-        heating_radiative_fraction=heating_radiative_fraction,
-        thresholds_c=thresholds_c,
-    )
+        flats = _no_flats(thresholds_c, n_steps * step_h)
+    else:
+        keys, overrides = building_keys(buildings)
+        try:
+            flats = city_flats(
+                keys,
+                column(buildings, "floor_area_m2"),
+                column(buildings, "storeys"),
+                np.nan_to_num(population),
+                window,
+                hours,
+                step_h,
+                start_temp_c,
+                overrides=overrides,
+                thresholds_c=thresholds_c,
+                water_temp_c=water_temp_c,
+            )
+        except InputError as error:
+            raise naming_building(buildings, error) from None
     return CityCooldown(
         building_ids=[str(i) for i in buildings["id"]],
         population=population,
-        result=result,
-        hours_to=hours_to_threshold(result, thresholds_c),
-        people_hours=people_hours_below(result, population, thresholds_c),
-        network=network,
         flats=flats,
+        time_h=np.arange(n_steps + 1, dtype=np.float64) * step_h,
+        step_h=float(step_h),
+        network=network,
+    )
+
+
+def _no_flats(thresholds_c: Sequence[float], horizon_h: float) -> FlatCooldown:
+    """The flats of no building."""
+    empty = np.zeros((0, len(POSITIONS)))
+    return FlatCooldown(
+        positions=POSITIONS,
+        flats=empty.astype(np.int64),
+        people=empty,
+        hours_to={float(t): empty for t in thresholds_c},
+        horizon_h=horizon_h,
+        end_temp_c=empty,
     )

@@ -441,30 +441,3 @@ def _fraction_below(first: np.ndarray, second: np.ndarray, threshold_c: float) -
             np.clip((threshold_c - low) / span, 0.0, 1.0),
             (low < threshold_c).astype(np.float64),
         )
-
-
-def cumulative_hours_below(result: CooldownResult, threshold_c: float) -> np.ndarray:
-    """Per building (rows) and reported instant (columns, ``result.time_h``): hours spent
-    below ``threshold_c`` since the start (float32; the last column is
-    :func:`hours_below`'s figure). Linear between the reported instants."""
-    temps = result.air_temp_c.astype(np.float64)
-    fraction = _fraction_below(temps[:, :-1], temps[:, 1:], threshold_c) * result.step_h
-    out = np.zeros(temps.shape, dtype=np.float32)
-    np.cumsum(fraction, axis=1, out=out[:, 1:])
-    return out
-
-
-def people_hours_below(
-    result: CooldownResult,
-    population: np.ndarray,
-    thresholds_c: Sequence[float] = DEFAULT_THRESHOLDS_C,
-) -> dict[float, float]:
-    """People-hours spent below each threshold: ``Σ population_i · hours_below_i``."""
-    people = np.asarray(population, dtype=np.float64)
-    if people.shape != (result.n_buildings,):
-        raise InputError(
-            "population", f"expected {result.n_buildings} values, got shape {people.shape}"
-        )
-    if np.any(~np.isfinite(people) | (people < 0)):
-        raise InputError("population", "expected non-negative numbers")
-    return {t: float(people @ hours) for t, hours in hours_below(result, thresholds_c).items()}

@@ -301,7 +301,8 @@ class FlatCooldown:
     ``flats`` and ``people``: ``(n, positions)``; ``hours_to[θ]``: ``(n, positions)`` hours
     until the air of the flats of that position first falls below θ (NaN: not within the
     horizon, or no such flat); ``pipes``: hours until risers start to freeze (see
-    :mod:`warmgrid.thermal.risers`), or None."""
+    :mod:`warmgrid.thermal.risers`), or None; ``end_temp_c``: ``(n, positions)`` air
+    temperature of the flats at the horizon, °C (NaN: no such flat), or None."""
 
     positions: tuple[str, ...]
     flats: np.ndarray
@@ -309,6 +310,7 @@ class FlatCooldown:
     hours_to: dict[float, np.ndarray]
     horizon_h: float
     pipes: Any = None
+    end_temp_c: np.ndarray | None = None
 
     def worst_hours_to(self, threshold_c: float) -> np.ndarray:
         """Per building, hours until its first flat falls below ``threshold_c`` (NaN: none
@@ -319,11 +321,6 @@ class FlatCooldown:
         rows = known.any(axis=1)
         out[rows] = np.nanmin(np.where(known[rows], hours[rows], np.inf), axis=1)
         return out
-
-    def people_below_by(self, threshold_c: float, after_h: float) -> int:
-        """People in flats whose air has fallen below ``threshold_c`` within ``after_h``."""
-        hours = self.hours_to[float(threshold_c)]
-        return round(float(self.people[np.nan_to_num(hours, nan=np.inf) <= after_h].sum()))
 
     def by_position(self, mask: np.ndarray | None = None) -> list[dict[str, Any]]:
         """Per position (worst first by hours to 12 °C): flats, people and the hours until
@@ -440,6 +437,7 @@ def city_flats(
     bounds = np.searchsorted(group_of[order], np.arange(groups.shape[0] + 1))
     wanted = [float(t) for t in thresholds_c]
     hours_to = {t: np.full((n, len(POSITIONS)), np.nan) for t in wanted}
+    end_temp = np.full((n, len(POSITIONS)), np.nan)
     pipes = None if water_temp_c is None else riser_freeze_hours(single)
     for g in range(groups.shape[0]):
         members = order[bounds[g] : bounds[g + 1]]
@@ -454,6 +452,7 @@ def city_flats(
                 if not start.any():
                     continue
                 rows = members[start]
+                end_temp[rows, p] = alpha[-1] + q[start] * beta[-1]
                 for t in wanted:
                     hours_to[t][rows, p] = first_below(alpha, beta, q[start], t, response.time_h)
                 if pipes is not None:
@@ -462,6 +461,7 @@ def city_flats(
     none = flats == 0
     for t in wanted:
         hours_to[t][none] = np.nan
+    end_temp[none] = np.nan
     return FlatCooldown(
         positions=POSITIONS,
         flats=flats,
@@ -469,4 +469,5 @@ def city_flats(
         hours_to=hours_to,
         horizon_h=n_steps * step_h,
         pipes=None if pipes is None else pipes.finish(),
+        end_temp_c=end_temp,
     )

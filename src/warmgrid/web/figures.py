@@ -42,8 +42,8 @@ def _critical(assessment: Assessment, service: str, out: np.ndarray) -> list[dic
 
 
 def key_figures(assessment: Assessment, elapsed_h: float = 0.0) -> dict[str, Any]:
-    """People and critical facilities without power and heat, the first flats below 12 and
-    5 °C, the heat network's drain deadline and the next ETRs; ``elapsed_h`` hours after
+    """People and critical facilities without power and heat, the first homes' flats below
+    12 and 5 °C, the heat network's drain deadline and the next ETRs; ``elapsed_h`` hours after
     the start (the timeline), without what the plan has given back by then."""
     impact = assessment.impact
     cool = assessment.cooldown
@@ -61,7 +61,7 @@ def key_figures(assessment: Assessment, elapsed_h: float = 0.0) -> dict[str, Any
         "critical_without_heat": _critical(assessment, "heat", heat),
     }
     for threshold in (12, 5):
-        hours = _hours(cool.first_flat_crossing_h(threshold)) if cool.building_ids else None
+        hours = _hours(assessment.first_homes_below_h(threshold))
         out[f"first_below_{threshold}c_h"] = hours
         out[f"first_below_{threshold}c_at"] = _at(assessment, hours)
     deadline = None
@@ -98,25 +98,19 @@ def next_etrs(assessment: Assessment, count: int | None = NEXT_ETRS) -> list[dic
 
 
 def cooldown_chart(assessment: Assessment) -> dict[str, Any]:
-    """People below 12 °C and 5 °C at every hour of the forecast, without repairs and
-    under the plan (a building counts as warm again from its heat ETR on)."""
+    """People in flats below 12 °C and 5 °C at every hour of the forecast, without repairs
+    and under the plan (a building's flats count as warm again from its heat ETR on)."""
     cool = assessment.cooldown
     horizon = assessment.scenario.weather.hours
     hours = np.arange(0.0, horizon + 1e-9, 1.0)
     series: dict[str, list[int]] = {}
     if cool.building_ids:
-        time_h = cool.result.time_h
-        columns = np.searchsorted(time_h, hours - 1e-9).clip(0, len(time_h) - 1)
-        air = cool.result.air_temp_c[:, columns]
+        columns = np.searchsorted(cool.time_h, hours - 1e-9).clip(0, len(cool.time_h) - 1)
         etr = assessment.building_etr.set_index("id").reindex(cool.building_ids)["heat_etr_h"]
-        back = etr.to_numpy(float)[:, None] <= hours[None, :]
-        people = cool.population[:, None]
         for threshold in (12, 5):
-            below = air < threshold
-            series[f"below_{threshold}c"] = (people * below).sum(axis=0).astype(int).tolist()
-            series[f"below_{threshold}c_plan"] = (
-                (people * (below & ~back)).sum(axis=0).astype(int).tolist()
-            )
+            for key, until in (("", None), ("_plan", etr.to_numpy(float))):
+                people = cool.people_below_series(threshold, until)[columns]
+                series[f"below_{threshold}c{key}"] = np.round(people).astype(int).tolist()
     return {
         "hours": hours.tolist(),
         "series": series,
