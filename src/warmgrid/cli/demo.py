@@ -114,7 +114,10 @@ def print_plan(assessment: Assessment) -> None:
             for t in route
         )
         console.print(f"  {crew.id}: {steps}", highlight=False, markup=False)
-    for group, restored_h in zip(problem.groups, schedule.group_restored_h, strict=True):
+    restored = sorted(
+        zip(problem.groups, schedule.group_restored_h, strict=True), key=lambda pair: pair[1]
+    )
+    for group, restored_h in restored:
         console.print(
             f"  {group.service.capitalize()} back for {group.people:.0f} people by "
             f"{_clock(start, restored_h, etr=True)} ({restored_h:.1f} h)",
