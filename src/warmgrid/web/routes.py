@@ -84,11 +84,7 @@ def get_figures(_: Viewer, request: Request) -> Response:
 
 def _layers(assessment: Assessment, elapsed_h: float = 0.0) -> dict[str, Any]:
     return {
-        "buildings": layers.buildings(assessment, elapsed_h),
-        "networks": layers.networks(assessment),
-        "assets": layers.assets(assessment),
-        "warming_centres": layers.warming_centres(assessment),
-        "crews": layers.crews(assessment),
+        **layers.situation(assessment, elapsed_h),
         "outage_areas": {
             "type": "FeatureCollection",
             "features": [
@@ -116,10 +112,18 @@ AsOf = Annotated[
 ]
 
 
+@console.get("/geometry", response_class=Response, responses=JSON_RESPONSE)
+def get_geometry(_: Viewer, request: Request) -> Response:
+    """The city's buildings, branches and assets as columns (positions, ids, names), which
+    never change while the server runs; ``/console/layers`` refers to their rows."""
+    return _json(_live(request).geometry(layers.geometry))
+
+
 @console.get("/layers", response_class=Response, responses=JSON_RESPONSE)
 def get_layers(_: Viewer, request: Request, at: AsOf = None) -> Response:
-    """The map layers (GeoJSON feature collections) of the current situation, or of the
-    situation as of ``at``."""
+    """The state of the map (building states and hours to 12 °C, rows of damaged and dead
+    branches and damaged assets of ``/console/geometry``; warming centres, crews and
+    outage areas as GeoJSON) now, or as of ``at`` with what the plan repaired by then."""
     live = _live(request)
     when = _as_of(at)
     if when is None:
@@ -314,14 +318,15 @@ def get_events(_: Viewer, request: Request) -> StreamingResponse:
 @public.get("/data")
 def public_data(session: ReadSession, request: Request) -> dict[str, Any]:
     """Published alerts with their outage areas, the warming centres, and where the
-    city's buildings stand (as [lon, lat], for the base map; no sign-in)."""
+    city's buildings stand (as [lon, lat] of squares of about 100 m, for the base map;
+    no sign-in)."""
     view: PublicView = request.app.state.public_view
     city = request.app.state.city
     return {
         "city": str(getattr(city, "name", "")),
         "alerts": view.alerts(session),
         "warming_centres": [{"name": c.name, "lon": c.lon, "lat": c.lat} for c in view.centres],
-        "buildings": view.building_points(),
+        "buildings": view.building_points,
     }
 
 

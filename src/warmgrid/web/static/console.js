@@ -8,7 +8,9 @@ const state = {
   user: null,
   map: null,
   mapReady: null,
-  layers: null,
+  geometry: null, // the city's columns (/console/geometry), fetched once
+  geometryLoad: null,
+  layers: null, // feature collections built once from the geometry; their states follow the situation
   incidents: [],
   alerts: [],
   selectedAlert: null,
@@ -23,6 +25,7 @@ const state = {
   playing: null,
 };
 
+const STATES = ["served", "power", "heat", "both"]; // codes of /console/layers
 const STATE_COLOURS = {served: "#2f7d4f", power: "#6a3d9a", heat: "#d95f0e", both: "#b2182b"};
 const H12_RAMP = ["interpolate", ["linear"], ["coalesce", ["get", "h12"], 96],
   6, "#67000d", 12, "#b2182b", 24, "#e6550d", 48, "#fd8d3c", 72, "#fdd0a2"];
@@ -156,9 +159,11 @@ function setupMap() {
   state.mapReady.then(addLayers);
 }
 
+const ASSETS_MIN_ZOOM = 15;
+
 function addLayers() {
   const map = state.map;
-  for (const name of ["buildings", "networks", "assets", "outage", "incidents", "centres", "crews", "alertArea", "draft"]) {
+  for (const name of ["buildings", "networks", "assets", "damaged", "outage", "incidents", "centres", "crews", "alertArea", "draft"]) {
     map.addSource(name, {type: "geojson", data: wg.emptyCollection()});
   }
   map.addLayer({id: "outage-fill", type: "fill", source: "outage", paint: {"fill-color": "#d95f0e", "fill-opacity": 0.12}});
@@ -177,8 +182,9 @@ function addLayers() {
     "circle-stroke-color": ["match", ["get", "state"], "both", "#111111", "#ffffff"],
     "circle-stroke-width": ["match", ["get", "state"], "both", 1.5, 0.5],
   }});
-  map.addLayer({id: "assets-damaged", type: "circle", source: "assets", filter: ["==", ["get", "damaged"], true], paint: {"circle-radius": 7, "circle-color": "#d7191c", "circle-stroke-color": "#ffffff", "circle-stroke-width": 2}});
-  map.addLayer({id: "assets-pick", type: "circle", source: "assets", filter: ["==", ["get", "damaged"], false], paint: {"circle-radius": 3, "circle-color": "#4a5a6a", "circle-opacity": 0.6}});
+  // Every node only close up (to pick one); the damaged ones always.
+  map.addLayer({id: "assets-pick", type: "circle", source: "assets", minzoom: ASSETS_MIN_ZOOM, paint: {"circle-radius": 3, "circle-color": "#4a5a6a", "circle-opacity": 0.6}});
+  map.addLayer({id: "assets-damaged", type: "circle", source: "damaged", paint: {"circle-radius": 7, "circle-color": "#d7191c", "circle-stroke-color": "#ffffff", "circle-stroke-width": 2}});
   map.addLayer({id: "incidents", type: "circle", source: "incidents", filter: ["==", ["geometry-type"], "Point"], paint: {
     "circle-radius": 9, "circle-color": "#ff7f00",
     "circle-opacity": ["match", ["get", "certainty"], "Observed", 0.95, "Likely", 0.75, "Possible", 0.5, 0.3],
@@ -318,7 +324,7 @@ async function showFeature(feature) {
   selectTab("tab-details");
   const box = $("details");
   if (layer === "buildings") {
-    const answer = await wg.api(`/console/buildings/${encodeURIComponent(p.id)}`);
+    const answer = await wg.api(`/console/buildings/${encodeURIComponent(state.geometry.buildings.id[p.i])}`);
     if (!answer.ok) {
       box.replaceChildren(wg.el("p", {class: "field-error"}, wg.message(answer)));
       return;
@@ -356,13 +362,16 @@ async function showFeature(feature) {
     box.replaceChildren(wg.el("h2", {}, p.name), wg.el("p", {}, "Warming centre: heated, powered, open to the public."));
     return;
   }
+  const branch = layer.startsWith("net-");
+  const g = branch ? state.geometry.branches : state.geometry.assets;
+  const id = g.id[p.i];
+  const status = branch ? p.state : state.layers.damaged.has(p.i) ? "damaged" : "in service";
   const asset = wg.el("div", {},
-    wg.el("h2", {}, p.name || p.id),
-    detailList([["Id", p.id], ["Network", p.network], ["Kind", p.kind],
-      ["State", p.state || (p.damaged ? "damaged" : "in service")]]));
+    wg.el("h2", {}, g.name[p.i] || id),
+    detailList([["Id", id], ["Network", g.network[p.i]], ["Kind", g.kind[p.i]], ["State", status]]));
   if (allows("operator")) {
     asset.append(wg.el("button", {type: "button", onclick: () => {
-      $("dmg-assets").value = p.id;
+      $("dmg-assets").value = id;
       selectTab("tab-damage");
       $("dmg-note").focus();
     }}, "Mark damaged…"));
@@ -544,14 +553,16 @@ function setupForms() {
     const query = $("search").value.trim().toLowerCase();
     $("search-error").textContent = "";
     if (!query || !state.layers) return;
-    const sources = [["buildings", "buildings"], ["assets", "assets-pick"], ["networks", "net-power"]];
-    for (const [source, layer] of sources) {
-      const found = state.layers[source].features.find((f) =>
-        f.properties.id.toLowerCase() === query || (f.properties.name || "").toLowerCase().includes(query));
-      if (found) {
+    const sources = [["buildings", "buildings", "buildings"], ["assets", "assets", "assets-pick"], ["branches", "networks", "net-power"]];
+    for (const [columns, source, layer] of sources) {
+      const g = state.geometry[columns];
+      let row = g.id.findIndex((id) => id.toLowerCase() === query);
+      if (row < 0) row = g.name.findIndex((name) => (name || "").toLowerCase().includes(query));
+      if (row >= 0) {
+        const found = state.layers[source].features[row];
         const c = found.geometry.type === "Point" ? found.geometry.coordinates : found.geometry.coordinates[0];
-        state.map.flyTo({center: c, zoom: Math.max(state.map.getZoom(), 15)});
-        showFeature({properties: found.properties, layer: {id: found.properties.damaged ? "assets-damaged" : layer}});
+        state.map.flyTo({center: c, zoom: Math.max(state.map.getZoom(), ASSETS_MIN_ZOOM)});
+        showFeature({properties: found.properties, layer: {id: layer}});
         return;
       }
     }
@@ -708,7 +719,7 @@ async function showAsOf(time) {
   $("tl-live").disabled = false;
   const query = `?at=${encodeURIComponent(iso)}`;
   const [situation, layers] = await Promise.all([
-    wg.api(`/console/situation${query}`), wg.api(`/console/layers${query}`),
+    wg.api(`/console/situation${query}`), wg.api(`/console/layers${query}`), loadGeometry(),
   ]);
   if (state.replay !== iso) return; // the slider moved on meanwhile
   if (!situation.ok) {
@@ -769,7 +780,7 @@ async function reload() {
     if (state.replay) {
       await showAsOf(new Date(state.replay));
     } else {
-      const [figures, layers] = await Promise.all([wg.api("/console/figures"), wg.api("/console/layers")]);
+      const [figures, layers] = await Promise.all([wg.api("/console/figures"), wg.api("/console/layers"), loadGeometry()]);
       if (figures.status === 401) {
         showSignIn();
         return;
@@ -816,28 +827,81 @@ async function reload() {
   }
 }
 
+/** The city's geometry (fetched once): state.geometry, columns of buildings, branches, assets. */
+async function loadGeometry() {
+  if (!state.geometryLoad) {
+    state.geometryLoad = wg.api("/console/geometry").then((answer) => {
+      if (answer.ok) state.geometry = answer.data;
+      else state.geometryLoad = null;
+    });
+  }
+  await state.geometryLoad;
+}
+
+const point = (lon, lat, properties) => ({type: "Feature", geometry: {type: "Point", coordinates: [lon, lat]}, properties});
+
+/** Feature collections of the geometry, built once; only their states change afterwards. */
+function buildLayers(g) {
+  const b = g.buildings, n = g.branches, a = g.assets;
+  return {
+    buildings: {type: "FeatureCollection", features: b.id.map((_, i) => point(b.lon[i], b.lat[i], {i, people: b.people[i], state: "served", h12: null}))},
+    networks: {type: "FeatureCollection", features: n.id.map((_, i) => ({type: "Feature",
+      geometry: {type: "LineString", coordinates: [[n.lon0[i], n.lat0[i]], [n.lon1[i], n.lat1[i]]]},
+      properties: {i, network: n.network[i], state: "ok"}}))},
+    assets: {type: "FeatureCollection", features: a.id.map((_, i) => point(a.lon[i], a.lat[i], {i}))},
+    damaged: new Set(),
+    labels: {},
+  };
+}
+
+/** Put the states of /console/layers on the features; true when any changed. */
+function applyStates(layers, data) {
+  let changed = false;
+  const set = (properties, key, value) => {
+    if (properties[key] !== value) {
+      properties[key] = value;
+      changed = true;
+    }
+  };
+  const codes = data.buildings.state, h12 = data.buildings.h12;
+  layers.buildings.features.forEach((f, i) => {
+    set(f.properties, "state", STATES[codes[i]]);
+    set(f.properties, "h12", h12[i]);
+  });
+  const branches = new Array(layers.networks.features.length).fill("ok");
+  for (const i of data.branches.dead) branches[i] = "dead";
+  for (const i of data.branches.damaged) branches[i] = "damaged";
+  layers.networks.features.forEach((f, i) => set(f.properties, "state", branches[i]));
+  return changed;
+}
+
 async function showLayers(data) {
-  const labels = state.layers ? state.layers.labels : {};
+  if (!state.geometry) return;
   const first = state.layers === null;
-  state.layers = {...data, labels};
+  if (first) state.layers = buildLayers(state.geometry);
+  const layers = state.layers;
+  const changed = applyStates(layers, data);
+  layers.damaged = new Set(data.assets.damaged);
+  layers.warming_centres = data.warming_centres;
+  layers.crews = data.crews;
+  layers.outage_areas = data.outage_areas;
   await state.mapReady;
   const map = state.map;
-  map.getSource("buildings").setData(data.buildings);
-  map.getSource("networks").setData(data.networks);
-  map.getSource("assets").setData(data.assets);
+  if (first || changed) {
+    map.getSource("buildings").setData(layers.buildings);
+    map.getSource("networks").setData(layers.networks);
+  }
+  if (first) map.getSource("assets").setData(layers.assets);
+  map.getSource("damaged").setData({type: "FeatureCollection", features: data.assets.damaged.map((i) => layers.assets.features[i])});
   map.getSource("outage").setData(data.outage_areas);
   map.getSource("centres").setData(data.warming_centres);
   map.getSource("crews").setData(data.crews);
   if (first) {
-    const bounds = wg.bounds(data.buildings, data.warming_centres);
+    const bounds = wg.bounds(layers.buildings, data.warming_centres);
     const wide = window.innerWidth >= 900;
     if (bounds) map.fitBounds(bounds, {padding: {top: 30, bottom: 30, right: 30, left: wide ? 300 : 30}, animate: false});
     // Suggestions only: a datalist of every name of a large city costs seconds to build.
-    const names = [];
-    for (const f of data.buildings.features) {
-      if (f.properties.name) names.push(f.properties.name);
-      if (names.length === MAX_SUGGESTIONS) break;
-    }
+    const names = state.geometry.buildings.name.filter(Boolean).slice(0, MAX_SUGGESTIONS);
     $("search-list").replaceChildren(...names.map((name) => wg.el("option", {value: name})));
   }
 }
