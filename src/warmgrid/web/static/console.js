@@ -10,6 +10,8 @@ const state = {
   mapReady: null,
   geometry: null, // the city's columns (/console/geometry), fetched once
   geometryLoad: null,
+  gl: null, // the WebGL layers of the buildings and the branches in service
+  nodesShown: 0,
   layers: null, // feature collections built once from the geometry; their states follow the situation
   incidents: [],
   alerts: [],
@@ -27,12 +29,14 @@ const state = {
 
 const STATES = ["served", "power", "heat", "both"]; // codes of /console/layers
 const STATE_COLOURS = {served: "#2f7d4f", power: "#6a3d9a", heat: "#d95f0e", both: "#b2182b"};
-const H12_RAMP = ["interpolate", ["linear"], ["coalesce", ["get", "h12"], 96],
-  6, "#67000d", 12, "#b2182b", 24, "#e6550d", 48, "#fd8d3c", 72, "#fdd0a2"];
+// Colour of a building without heat by its hours to 12 °C (unknown: 96 h), linear between stops.
+const H12_STOPS = [[6, "#67000d"], [12, "#b2182b"], [24, "#e6550d"], [48, "#fd8d3c"], [72, "#fdd0a2"]];
+const NETWORK_STYLE = {power: ["#4a5a6a", 1, 1.5], heat: ["#c2410c", 0.6, 2.5]}; // colour, opacity, width px
+const BUILDING_ZOOMS = [11, 15]; // radius 2.5 px at zoom 11, 4 + √people / 3 px at 15
 
 const LAYER_GROUPS = [
   {id: "buildings", label: "Buildings", layers: ["buildings"]},
-  {id: "networks", label: "Power and heat networks", layers: ["net-power", "net-heat", "net-bad"]},
+  {id: "networks", label: "Power and heat networks", layers: ["net-lines", "net-bad"]},
   {id: "assets", label: "Damaged assets", layers: ["assets-damaged"]},
   {id: "outage", label: "Outage areas", layers: ["outage-fill", "outage-line"]},
   {id: "incidents", label: "Incidents", layers: ["incidents", "incident-areas"]},
@@ -163,24 +167,18 @@ const ASSETS_MIN_ZOOM = 15;
 
 function addLayers() {
   const map = state.map;
-  for (const name of ["buildings", "networks", "assets", "damaged", "outage", "incidents", "centres", "crews", "alertArea", "draft"]) {
+  for (const name of ["networks", "assets", "damaged", "outage", "incidents", "centres", "crews", "alertArea", "draft"]) {
     map.addSource(name, {type: "geojson", data: wg.emptyCollection()});
   }
   map.addLayer({id: "outage-fill", type: "fill", source: "outage", paint: {"fill-color": "#d95f0e", "fill-opacity": 0.12}});
   map.addLayer({id: "outage-line", type: "line", source: "outage", paint: {"line-color": "#d95f0e", "line-width": 1.5, "line-dasharray": [2, 2]}});
   map.addLayer({id: "incident-areas", type: "fill", source: "incidents", filter: ["==", ["geometry-type"], "Polygon"], paint: {"fill-color": "#ff7f00", "fill-opacity": 0.2}});
-  map.addLayer({id: "net-power", type: "line", source: "networks", filter: ["all", ["==", ["get", "network"], "power"], ["==", ["get", "state"], "ok"]], paint: {"line-color": "#4a5a6a", "line-width": 1.5}});
-  map.addLayer({id: "net-heat", type: "line", source: "networks", filter: ["all", ["==", ["get", "network"], "heat"], ["==", ["get", "state"], "ok"]], paint: {"line-color": "#c2410c", "line-width": 2.5, "line-opacity": 0.6}});
-  map.addLayer({id: "net-bad", type: "line", source: "networks", filter: ["!=", ["get", "state"], "ok"], paint: {
+  // The branches in service and the buildings are WebGL layers (wg.lineLayer, wg.pointLayer)
+  // put in below "net-bad" and "assets-pick" once the geometry is there.
+  map.addLayer({id: "net-bad", type: "line", source: "networks", paint: {
     "line-color": ["case", ["==", ["get", "state"], "damaged"], "#d7191c", "#7a7a7a"],
     "line-width": ["case", ["==", ["get", "state"], "damaged"], 5, 2.5],
     "line-dasharray": [1.5, 1],
-  }});
-  map.addLayer({id: "buildings", type: "circle", source: "buildings", paint: {
-    "circle-radius": ["interpolate", ["linear"], ["zoom"], 11, 2.5, 15, ["+", 4, ["/", ["sqrt", ["get", "people"]], 3]]],
-    "circle-color": ["match", ["get", "state"], "served", STATE_COLOURS.served, "power", STATE_COLOURS.power, H12_RAMP],
-    "circle-stroke-color": ["match", ["get", "state"], "both", "#111111", "#ffffff"],
-    "circle-stroke-width": ["match", ["get", "state"], "both", 1.5, 0.5],
   }});
   // Every node only close up (to pick one); the damaged ones always.
   map.addLayer({id: "assets-pick", type: "circle", source: "assets", minzoom: ASSETS_MIN_ZOOM, paint: {"circle-radius": 3, "circle-color": "#4a5a6a", "circle-opacity": 0.6}});
@@ -196,12 +194,13 @@ function addLayers() {
   map.addLayer({id: "draft-fill", type: "fill", source: "draft", filter: ["==", ["geometry-type"], "Polygon"], paint: {"fill-color": "#d7191c", "fill-opacity": 0.15}});
   map.addLayer({id: "draft-points", type: "circle", source: "draft", filter: ["==", ["geometry-type"], "Point"], paint: {"circle-radius": 4, "circle-color": "#d7191c"}});
 
-  const clickable = ["buildings", "incidents", "crews", "centres", "assets-damaged", "assets-pick", "net-bad", "net-power", "net-heat"];
+  const clickable = ["incidents", "crews", "centres", "assets-damaged", "assets-pick", "net-bad"];
   for (const id of clickable) {
     map.on("mouseenter", id, () => { map.getCanvas().style.cursor = "pointer"; });
     map.on("mouseleave", id, () => { map.getCanvas().style.cursor = ""; });
   }
   map.on("click", (event) => onMapClick(event, clickable));
+  map.on("moveend", showNodesInView);
   map.on("dblclick", (event) => {
     if (state.tool === "polygon") {
       event.preventDefault();
@@ -219,7 +218,7 @@ function renderToggles() {
     const input = wg.el("input", {type: "checkbox", id, checked: true});
     input.addEventListener("change", () => {
       for (const layer of group.layers) {
-        state.map.setLayoutProperty(layer, "visibility", input.checked ? "visible" : "none");
+        if (state.map.getLayer(layer)) state.map.setLayoutProperty(layer, "visibility", input.checked ? "visible" : "none");
       }
     });
     box.append(wg.el("div", {class: "toggle"}, input, wg.el("label", {for: id}, group.label)));
@@ -268,9 +267,27 @@ function onMapClick(event, clickable) {
     $("map-hint").textContent = "";
     return;
   }
-  const layers = clickable.filter((id) => state.map.getLayer(id) && state.map.getLayoutProperty(id, "visibility") !== "none");
-  const hits = state.map.queryRenderedFeatures(event.point, {layers});
-  if (hits.length) showFeature(hits[0]);
+  const hit = featureAt(event.point, clickable);
+  if (hit) showFeature(hit);
+}
+
+const shown = (id) => state.map.getLayer(id) && state.map.getLayoutProperty(id, "visibility") !== "none";
+
+/** The topmost feature at a screen point: the map's own layers above the buildings, the
+ * buildings, the broken branches, then the branches in service. */
+function featureAt(screen, clickable) {
+  const above = clickable.filter((id) => id !== "net-bad" && shown(id));
+  const hits = state.map.queryRenderedFeatures(screen, {layers: above});
+  if (hits.length) return hits[0];
+  const picked = (id, source) => {
+    const row = shown(id) ? state.gl[source].pick([screen.x, screen.y]) : -1;
+    return row >= 0 ? {properties: state.layers[source].features[row].properties, layer: {id}} : null;
+  };
+  const building = state.gl && picked("buildings", "buildings");
+  if (building) return building;
+  const bad = shown("net-bad") ? state.map.queryRenderedFeatures(screen, {layers: ["net-bad"]}) : [];
+  if (bad.length) return bad[0];
+  return state.gl ? picked("net-lines", "networks") : null;
 }
 
 function drawShape() {
@@ -875,6 +892,58 @@ function applyStates(layers, data) {
   return changed;
 }
 
+function h12Colour(hours) {
+  const h = hours === null || hours === undefined ? 96 : hours;
+  let k = 0;
+  while (k < H12_STOPS.length - 1 && h > H12_STOPS[k + 1][0]) k++;
+  const [h0, c0] = H12_STOPS[k];
+  const [h1, c1] = H12_STOPS[Math.min(k + 1, H12_STOPS.length - 1)];
+  const share = h1 > h0 ? Math.min(1, Math.max(0, (h - h0) / (h1 - h0))) : 0;
+  const a = wg.rgba(c0), b = wg.rgba(c1);
+  return a.map((v, j) => Math.round(v + (b[j] - v) * share));
+}
+
+/** Colours and sizes of the buildings and branches after their states. */
+function styleGl(layers) {
+  const buildings = layers.buildings.features;
+  const fill = new Uint8Array(buildings.length * 4);
+  const stroke = new Uint8Array(buildings.length * 4);
+  const size = new Float32Array(buildings.length * 3);
+  const served = wg.rgba(STATE_COLOURS.served), power = wg.rgba(STATE_COLOURS.power);
+  const white = wg.rgba("#ffffff"), dark = wg.rgba("#111111");
+  buildings.forEach((f, i) => {
+    const p = f.properties;
+    const both = p.state === "both";
+    fill.set(p.state === "served" ? served : p.state === "power" ? power : h12Colour(p.h12), 4 * i);
+    stroke.set(both ? dark : white, 4 * i);
+    size.set([2.5, 4 + Math.sqrt(p.people) / 3, both ? 1.5 : 0.5], 3 * i);
+  });
+  state.gl.buildings.style(fill, stroke, size);
+  const branches = layers.networks.features;
+  const colour = new Uint8Array(branches.length * 4);
+  const width = new Float32Array(branches.length);
+  branches.forEach((f, i) => {
+    const [hex, opacity, px] = NETWORK_STYLE[f.properties.network] || NETWORK_STYLE.power;
+    colour.set(wg.rgba(hex, f.properties.state === "ok" ? opacity : 0), 4 * i);
+    width[i] = px;
+  });
+  state.gl.networks.style(colour, width);
+}
+
+/** Every node in view from zoom ASSETS_MIN_ZOOM on (to pick one), else none. */
+function showNodesInView() {
+  if (!state.layers) return;
+  const map = state.map;
+  let features = [];
+  if (map.getZoom() >= ASSETS_MIN_ZOOM) {
+    const view = map.getBounds();
+    features = state.layers.assets.features.filter((f) => view.contains(f.geometry.coordinates));
+  }
+  if (!features.length && !state.nodesShown) return;
+  state.nodesShown = features.length;
+  map.getSource("assets").setData({type: "FeatureCollection", features});
+}
+
 async function showLayers(data) {
   if (!state.geometry) return;
   const first = state.layers === null;
@@ -887,11 +956,19 @@ async function showLayers(data) {
   layers.outage_areas = data.outage_areas;
   await state.mapReady;
   const map = state.map;
-  if (first || changed) {
-    map.getSource("buildings").setData(layers.buildings);
-    map.getSource("networks").setData(layers.networks);
+  if (first) {
+    const g = state.geometry;
+    state.gl = {
+      buildings: wg.pointLayer("buildings", g.buildings.lon, g.buildings.lat, BUILDING_ZOOMS),
+      networks: wg.lineLayer("net-lines", g.branches.lon0, g.branches.lat0, g.branches.lon1, g.branches.lat1),
+    };
+    map.addLayer(state.gl.networks, "net-bad");
+    map.addLayer(state.gl.buildings, "assets-pick");
   }
-  if (first) map.getSource("assets").setData(layers.assets);
+  if (first || changed) {
+    styleGl(layers);
+    map.getSource("networks").setData({type: "FeatureCollection", features: layers.networks.features.filter((f) => f.properties.state !== "ok")});
+  }
   map.getSource("damaged").setData({type: "FeatureCollection", features: data.assets.damaged.map((i) => layers.assets.features[i])});
   map.getSource("outage").setData(data.outage_areas);
   map.getSource("centres").setData(data.warming_centres);
@@ -900,6 +977,7 @@ async function showLayers(data) {
     const bounds = wg.bounds(layers.buildings, data.warming_centres);
     const wide = window.innerWidth >= 900;
     if (bounds) map.fitBounds(bounds, {padding: {top: 30, bottom: 30, right: 30, left: wide ? 300 : 30}, animate: false});
+    showNodesInView();
     // Suggestions only: a datalist of every name of a large city costs seconds to build.
     const names = state.geometry.buildings.name.filter(Boolean).slice(0, MAX_SUGGESTIONS);
     $("search-list").replaceChildren(...names.map((name) => wg.el("option", {value: name})));
