@@ -169,7 +169,8 @@ async function load() {
   page.map.getSource("areas").setData(areas);
   page.map.getSource("centres").setData(centres);
   if (document.body.dataset.ready) return;
-  const bounds = wg.bounds(areas, centres);
+  const city = {features: [{geometry: {coordinates: page.data.buildings}}]};
+  const bounds = wg.bounds(areas, centres, city);
   if (bounds) page.map.fitBounds(bounds, {padding: 24, animate: false, maxZoom: 15});
   document.body.dataset.readyAt = String(Math.round(performance.now()));
   page.map.once("idle", () => { document.body.dataset.drawnAt = String(Math.round(performance.now())); });
