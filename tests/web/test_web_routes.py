@@ -198,7 +198,14 @@ def test_building_details_explain_why(web) -> None:
 
 def test_layers_mark_buildings_and_branches(web, city) -> None:
     client, tokens = web
-    geometry = client.get("/console/geometry", headers=bearer(tokens, "viewer")).json()
+    packed = client.get("/console/geometry", headers=bearer(tokens, "viewer"))
+    assert packed.headers["content-encoding"] == "gzip"
+    plain = client.get(
+        "/console/geometry", headers={**bearer(tokens, "viewer"), "Accept-Encoding": "identity"}
+    )
+    assert "content-encoding" not in plain.headers
+    geometry = plain.json()
+    assert packed.json() == geometry
     layers = client.get("/console/layers", headers=bearer(tokens, "viewer")).json()
     expected = assess(compile_city(city), demo_scenario().damage)
     assert geometry["buildings"]["id"] == city.buildings["id"].tolist()
