@@ -25,7 +25,7 @@ from warmgrid.scenario.run import run_scenario
 from warmgrid.scenario.spec import demo_scenario
 from warmgrid.store import Role, add_user, alert_log, create_token, open_store
 from warmgrid.store.models import AuditEntry
-from warmgrid.web import CONTENT_SECURITY_POLICY
+from warmgrid.web import CONTENT_SECURITY_POLICY, routes
 from warmgrid.web.public import CELL_M, PublicView
 
 
@@ -196,8 +196,9 @@ def test_building_details_explain_why(web) -> None:
     assert missing.status_code == 404
 
 
-def test_layers_mark_buildings_and_branches(web, city) -> None:
+def test_layers_mark_buildings_and_branches(web, city, monkeypatch) -> None:
     client, tokens = web
+    monkeypatch.setattr(routes, "GZIP_MIN_BYTES", 1000)  # the demo's geometry is small
     packed = client.get("/console/geometry", headers=bearer(tokens, "viewer"))
     assert packed.headers["content-encoding"] == "gzip"
     plain = client.get(
