@@ -52,12 +52,22 @@ function matrixAt(main, origin) {
   return new Float32Array(m);
 }
 
-function attribute(gl, prog, name, buffer, size, type, normalized) {
-  const at = gl.getAttribLocation(prog, name);
-  gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
-  gl.enableVertexAttribArray(at);
-  gl.vertexAttribPointer(at, size, type, normalized, 0, 0);
-  return at;
+/** One draw call of ``count`` vertices: the program with the map's matrix moved to
+ * ``origin``, float uniforms ({name: [values]}) and attributes ([name, buffer, size,
+ * type, normalized] each). */
+function draw(gl, prog, args, origin, uniforms, attributes, mode, count) {
+  gl.useProgram(prog);
+  gl.uniformMatrix4fv(gl.getUniformLocation(prog, "u_matrix"), false, matrixAt(args.defaultProjectionData.mainMatrix, origin));
+  for (const [name, values] of Object.entries(uniforms)) gl[`uniform${values.length}f`](gl.getUniformLocation(prog, name), ...values);
+  const used = attributes.map(([name, buffer, size, type, normalized]) => {
+    const at = gl.getAttribLocation(prog, name);
+    gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
+    gl.enableVertexAttribArray(at);
+    gl.vertexAttribPointer(at, size, type, normalized, 0, 0);
+    return at;
+  });
+  gl.drawArrays(mode, 0, count);
+  for (const at of used) gl.disableVertexAttribArray(at);
 }
 
 function upload(gl, buffer, data) {
@@ -133,18 +143,12 @@ wg.pointLayer = function (id, lons, lats, zooms) {
     },
     render(context, args) {
       if (!styled || !n) return;
-      gl.useProgram(prog);
-      gl.uniformMatrix4fv(gl.getUniformLocation(prog, "u_matrix"), false, matrixAt(args.defaultProjectionData.mainMatrix, where.origin));
-      gl.uniform1f(gl.getUniformLocation(prog, "u_t"), layer.zoomShare());
-      gl.uniform1f(gl.getUniformLocation(prog, "u_ratio"), window.devicePixelRatio || 1);
-      const used = [
-        attribute(gl, prog, "a_pos", buffers.pos, 2, gl.FLOAT, false),
-        attribute(gl, prog, "a_fill", buffers.fill, 4, gl.UNSIGNED_BYTE, true),
-        attribute(gl, prog, "a_stroke", buffers.stroke, 4, gl.UNSIGNED_BYTE, true),
-        attribute(gl, prog, "a_size", buffers.size, 3, gl.FLOAT, false),
-      ];
-      gl.drawArrays(gl.POINTS, 0, n);
-      for (const at of used) gl.disableVertexAttribArray(at);
+      draw(gl, prog, args, where.origin, {u_t: [layer.zoomShare()], u_ratio: [window.devicePixelRatio || 1]}, [
+        ["a_pos", buffers.pos, 2, gl.FLOAT, false],
+        ["a_fill", buffers.fill, 4, gl.UNSIGNED_BYTE, true],
+        ["a_stroke", buffers.stroke, 4, gl.UNSIGNED_BYTE, true],
+        ["a_size", buffers.size, 3, gl.FLOAT, false],
+      ], gl.POINTS, n);
     },
     /** The topmost point under a screen point (pixels), or -1. */
     pick(screen) {
@@ -249,19 +253,14 @@ wg.lineLayer = function (id, lon0, lat0, lon1, lat1) {
     },
     render(context, args) {
       if (!styled || !n) return;
-      gl.useProgram(prog);
-      gl.uniformMatrix4fv(gl.getUniformLocation(prog, "u_matrix"), false, matrixAt(args.defaultProjectionData.mainMatrix, a.origin));
-      gl.uniform2f(gl.getUniformLocation(prog, "u_half"), gl.drawingBufferWidth / 2, gl.drawingBufferHeight / 2);
-      gl.uniform1f(gl.getUniformLocation(prog, "u_ratio"), window.devicePixelRatio || 1);
-      const used = [
-        attribute(gl, prog, "a_a", buffers.a, 2, gl.FLOAT, false),
-        attribute(gl, prog, "a_b", buffers.b, 2, gl.FLOAT, false),
-        attribute(gl, prog, "a_corner", buffers.corner, 2, gl.FLOAT, false),
-        attribute(gl, prog, "a_colour", buffers.colour, 4, gl.UNSIGNED_BYTE, true),
-        attribute(gl, prog, "a_width", buffers.width, 1, gl.FLOAT, false),
-      ];
-      gl.drawArrays(gl.TRIANGLES, 0, n * 6);
-      for (const at of used) gl.disableVertexAttribArray(at);
+      const half = [gl.drawingBufferWidth / 2, gl.drawingBufferHeight / 2];
+      draw(gl, prog, args, a.origin, {u_half: half, u_ratio: [window.devicePixelRatio || 1]}, [
+        ["a_a", buffers.a, 2, gl.FLOAT, false],
+        ["a_b", buffers.b, 2, gl.FLOAT, false],
+        ["a_corner", buffers.corner, 2, gl.FLOAT, false],
+        ["a_colour", buffers.colour, 4, gl.UNSIGNED_BYTE, true],
+        ["a_width", buffers.width, 1, gl.FLOAT, false],
+      ], gl.TRIANGLES, n * 6);
     },
     /** The topmost shown segment under a screen point (pixels), or -1. */
     pick(screen) {
