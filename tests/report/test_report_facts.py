@@ -74,3 +74,15 @@ def test_times_are_shown_in_the_city_zone(demo_assessment) -> None:
     assert (facts.next_update - facts.as_of).total_seconds() == 4 * 3600
     unzoned = report_facts(demo_assessment)
     assert unzoned.as_of.utcoffset().total_seconds() == 2 * 3600
+
+
+def test_alerts_and_incidents_may_come_as_lists(demo_assessment) -> None:
+    from warmgrid.report.facts import IssuedAlert, LoggedIncident, report_facts
+
+    alert = IssuedAlert("id-1", {"en": "Heat off"}, "2026-11-26T06:00:00+02:00", "published")
+    incident = LoggedIncident("Strike", "strike", "confirmed", ("SES (emergency service)",))
+    as_tuples = report_facts(demo_assessment, published=(alert,), incidents=(incident,))
+    as_lists = report_facts(demo_assessment, published=[alert], incidents=[incident])
+    assert as_lists.alerts == as_tuples.alerts
+    assert as_lists.alerts[0] == alert and len(as_lists.alerts) == 1 + len(demo_assessment.alerts)
+    assert as_lists.incidents == (incident,)

@@ -238,6 +238,25 @@ def test_hostile_incident_title_runs_nothing(browser: Any, server: Server, watch
     screenshot(page, "console-hostile-title")
 
 
+def test_a_click_picks_the_building_or_the_line_under_it(
+    browser: Any, server: Server, watch: Watch
+) -> None:
+    """Buildings and branches in service are WebGL layers: a click finds them by their
+    positions (the nearest within its drawn size), and opens their details."""
+    page = sign_in(browser, server, watch, "viewer")
+    city = demo_city()
+    building = city.buildings.iloc[len(city.buildings) // 2]
+    _click_map_at(page, building["lon"], building["lat"])
+    details = page.locator("#details h2")
+    details.get_by_text(building["name"] or building["id"], exact=True).wait_for()
+    assert building["id"] in page.text_content("#details dl")
+    line = "power.line.20"
+    lon, lat = _line_midpoint(line)
+    page.evaluate("() => state.map.setLayoutProperty('buildings', 'visibility', 'none')")
+    _click_map_at(page, lon, lat)
+    page.locator("#details dd").get_by_text(line, exact=True).wait_for()
+
+
 @pytest.mark.parametrize("where", ["console", "public"])
 def test_no_serious_accessibility_violation(
     browser: Any, server: Server, watch: Watch, where: str

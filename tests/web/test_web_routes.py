@@ -14,16 +14,19 @@ from sqlalchemy import select
 from warmgrid.alerts.cap_xml import from_xml, to_xml
 from warmgrid.api import create_app
 from warmgrid.api.session_store import CSRF_HEADER, SESSION_COOKIE
+from warmgrid.geo import great_circle_m
 from warmgrid.impact import Circle, Damage, assess
 from warmgrid.incidents import log
 from warmgrid.incidents.seed import seed_if_empty
 from warmgrid.model import compile_city
 from warmgrid.model.demo import demo_city
+from warmgrid.model.synth import synthetic_city
 from warmgrid.scenario.run import run_scenario
 from warmgrid.scenario.spec import demo_scenario
 from warmgrid.store import Role, add_user, alert_log, create_token, open_store
 from warmgrid.store.models import AuditEntry
-from warmgrid.web import CONTENT_SECURITY_POLICY
+from warmgrid.web import CONTENT_SECURITY_POLICY, routes
+from warmgrid.web.public import CELL_M, PublicView
 
 
 @pytest.fixture(scope="module")
@@ -203,22 +206,52 @@ def test_building_details_explain_why(web) -> None:
     assert missing.status_code == 404
 
 
-def test_layers_mark_buildings_and_branches(web, city) -> None:
+def test_layers_mark_buildings_and_branches(web, city, monkeypatch) -> None:
     client, tokens = web
+    monkeypatch.setattr(routes, "GZIP_MIN_BYTES", 1000)  # the demo's geometry is small
+    packed = client.get("/console/geometry", headers=bearer(tokens, "viewer"))
+    assert packed.headers["content-encoding"] == "gzip"
+    plain = client.get(
+        "/console/geometry", headers={**bearer(tokens, "viewer"), "Accept-Encoding": "identity"}
+    )
+    assert "content-encoding" not in plain.headers
+    geometry = plain.json()
+    assert packed.json() == geometry
     layers = client.get("/console/layers", headers=bearer(tokens, "viewer")).json()
     expected = assess(compile_city(city), demo_scenario().damage)
-    states = {
-        f["properties"]["id"]: f["properties"]["state"] for f in layers["buildings"]["features"]
-    }
+    assert geometry["buildings"]["id"] == city.buildings["id"].tolist()
+    assert geometry["buildings"]["lon"] == pytest.approx(city.buildings["lon"].tolist(), abs=1e-6)
+    codes = ("served", "power", "heat", "both")
+    states = dict(
+        zip(
+            geometry["buildings"]["id"],
+            (codes[c] for c in layers["buildings"]["state"]),
+            strict=True,
+        )
+    )
     heat = set(city.buildings["id"][expected.building_without_heat])
     power = set(city.buildings["id"][expected.building_without_power])
+    assert len(states) == len(city.buildings)
     for ident, state in states.items():
         assert (state in ("heat", "both")) == (ident in heat)
         assert (state in ("power", "both")) == (ident in power)
-    branches = {
-        f["properties"]["id"]: f["properties"]["state"] for f in layers["networks"]["features"]
+    branch_ids = geometry["branches"]["id"]
+    damaged = {branch_ids[row] for row in layers["branches"]["damaged"]}
+    assert damaged == set(expected.damaged_asset_ids) & set(branch_ids)
+    assert "power.trafo.0" in damaged
+    unsupplied = set().union(*expected.unsupplied().values())
+    ends = city.branches.set_index("id")
+    dead = {
+        ident
+        for ident in branch_ids
+        if ident not in damaged
+        and {ends.at[ident, "from_node"], ends.at[ident, "to_node"]} <= unsupplied
     }
-    assert branches["power.trafo.0"] == "damaged"
+    assert {branch_ids[row] for row in layers["branches"]["dead"]} == dead
+    asset_ids = geometry["assets"]["id"]
+    assert {asset_ids[row] for row in layers["assets"]["damaged"]} == set(
+        expected.damaged_asset_ids
+    ) & set(asset_ids)
     assert len(layers["warming_centres"]["features"]) == 3
     assert layers["outage_areas"]["features"]
 
@@ -261,10 +294,28 @@ def test_public_data_shows_published_public_alerts_only(web) -> None:
     text = client.get("/public/data").text
     for hidden in ("operator#", "approver#", "Resident", "incident"):
         assert hidden not in text
-    assert len(data["buildings"]) == len(client.app.state.city.buildings)
+    _covers_every_building(data["buildings"], client.app.state.city.buildings)
     alert = data["alerts"][0]
     assert set(alert["texts"]) == {"en", "uk"}
     assert alert["areas"][0]["properties"]["etr"] == alert["etr"]
+
+
+def _covers_every_building(points: list[list[float]], buildings) -> None:
+    """Brute force: every building lies within the half-diagonal of a 100 m square of
+    one of the public map's points, and no point stands where no building does."""
+    lon, lat = buildings["lon"].to_numpy(), buildings["lat"].to_numpy()
+    where = np.array(points)
+    assert 0 < len(where) <= len(lon)
+    metres = great_circle_m(lon[:, None], lat[:, None], where[None, :, 0], where[None, :, 1])
+    assert metres.min(axis=1).max() <= CELL_M * np.sqrt(2) + 1.0
+    assert metres.min(axis=0).max() <= CELL_M * np.sqrt(2) + 1.0
+
+
+def test_the_public_map_draws_a_large_city_in_squares() -> None:
+    city = synthetic_city(20_000, seed=3)
+    points = PublicView(city, None).building_points
+    assert len(points) < len(city.buildings) / 4
+    _covers_every_building(points, city.buildings.iloc[::7])
 
 
 def test_when_is_my_building_back(web, city) -> None:

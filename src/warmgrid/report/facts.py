@@ -8,6 +8,7 @@ aware datetimes in the city's zone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -311,13 +312,13 @@ def report_facts(
     number: int = 1,
     as_of: datetime | None = None,
     next_update_h: float = 6.0,
-    published: tuple[IssuedAlert, ...] = (),
-    incidents: tuple[LoggedIncident, ...] = (),
+    published: Sequence[IssuedAlert] = (),
+    incidents: Sequence[LoggedIncident] = (),
 ) -> Facts:
     """The report's figures; ``as_of`` defaults to the scenario start, shown in the city's zone.
 
-    ``published`` are alerts already published from the store; the assessment's own
-    outage alerts are listed after them as ``prepared``.
+    ``published`` are alerts already published from the store (any sequence); the
+    assessment's own outage alerts are listed after them as ``prepared``.
     """
     scenario, impact = assessment.scenario, assessment.impact
     start = assessment.local_start()
@@ -368,8 +369,8 @@ def report_facts(
         etr=etr,
         plan_note=plan.note if plan else "",
         cooldown=cooldown_series(assessment),
-        alerts=published + prepared,
-        incidents=incidents,
+        alerts=(*published, *prepared),
+        incidents=tuple(incidents),
         warming_centres=tuple(centre.name for centre in scenario.warming_centres),
         sources=_sources(assessment),
     )

@@ -31,13 +31,19 @@ def _at(assessment: Assessment, hours: float | None) -> str | None:
 
 
 def _critical(assessment: Assessment, service: str, out: np.ndarray) -> list[dict[str, str]]:
+    """The critical facilities without ``service`` (:meth:`ImpactResult.critical_without`)
+    that are still out (``out``, per building), in row order."""
+    impact = assessment.impact
+    lacking = impact.building_without_power if service == "power" else impact.building_without_heat
+    rows = np.flatnonzero(lacking & assessment.compiled.building_critical & out)
     table = assessment.city.buildings
-    still_out = set(table["id"].to_numpy()[out])
-    rows = table.set_index("id")
     return [
-        {"id": ident, "name": str(rows.at[ident, "name"]), "use": str(rows.at[ident, "use"])}
-        for ident in assessment.impact.critical_without(service)
-        if ident in still_out
+        {
+            "id": str(table["id"].iat[row]),
+            "name": str(table["name"].iat[row]),
+            "use": str(table["use"].iat[row]),
+        }
+        for row in rows
     ]
 
 

@@ -1,10 +1,15 @@
-"""The map layers of an :class:`Assessment` as GeoJSON (WGS84 degrees, RFC 7946).
+"""The console's map data of an :class:`Assessment`, split into what never changes and
+what does (WGS84 degrees).
 
-Buildings are points with their service state (``served``, ``power``, ``heat`` or
-``both`` lost), people, use and, when they lost heat, the forecast hours until their
-air falls below 12 °C; branches are lines between their nodes with their state
-(``damaged``, ``dead`` = de-energised or cold on both ends, or ``ok``); damaged nodes and
-sources are points; warming centres and crews (with their first and next repair) too.
+:func:`geometry` is the city as columns, sent once: buildings (id, name, people,
+position), branches (id, network, kind, name, both ends) and assets (nodes and sources).
+:func:`situation` is the state of the situation, sent again after every change, without
+any geometry: per building its service state (a code of :data:`STATES`) and
+forecast hours until its air falls below 12 °C; the rows of the branches and assets that
+are damaged, and of the branches that are ``dead`` (de-energised or cold on both ends);
+warming centres, crews (with their first and next repair) and outage areas as GeoJSON
+(RFC 7946), which are few. 100,000 buildings make 12 MB of geometry (1.2 MB gzip-packed)
+and a few hundred kB of state, where one GeoJSON feature per building made 44 MB.
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from warmgrid.impact import Damage, assess
 from warmgrid.scenario.run import Assessment
 
 Feature = dict[str, Any]
+STATES = ("served", "power", "heat", "both")
+"""Service state codes of :func:`situation`: index 0 served, 1 no power, 2 no heat, 3 both."""
 
 
 def _number(value: float, digits: int = 1) -> float | None:
@@ -27,24 +35,6 @@ def _numbers(values: np.ndarray, digits: int = 1) -> list[float | None]:
     """``values`` rounded, ``None`` where not finite."""
     rounded = np.round(np.asarray(values, float), digits)
     return [v if math.isfinite(v) else None for v in rounded.tolist()]
-
-
-def _features(
-    geometry_type: str, coordinates: list[Any], columns: dict[str, list[Any]]
-) -> dict[str, Any]:
-    """A feature collection: one feature per coordinate entry, its properties taken
-    row-wise from ``columns`` (built column-wise: 100,000 buildings in well under 1 s)."""
-    names = list(columns)
-    return _collection(
-        [
-            {
-                "type": "Feature",
-                "geometry": {"type": geometry_type, "coordinates": where},
-                "properties": dict(zip(names, values, strict=True)),
-            }
-            for where, *values in zip(coordinates, *columns.values(), strict=True)
-        ]
-    )
 
 
 def _collection(features: list[Feature]) -> dict[str, Any]:
@@ -77,7 +67,12 @@ def building_states(assessment: Assessment, elapsed_h: float = 0.0) -> np.ndarra
     """Per building: ``served``, ``power``, ``heat`` or ``both`` (the services lost),
     ``elapsed_h`` hours after the scenario's start."""
     power, heat, _ = services_lost(assessment, elapsed_h)
-    return np.select([power & heat, power, heat], ["both", "power", "heat"], "served")
+    return np.asarray(STATES)[_state_codes(power, heat)]
+
+
+def _state_codes(power: np.ndarray, heat: np.ndarray) -> np.ndarray:
+    """Index into :data:`STATES` per building."""
+    return power.astype(np.int8) + 2 * heat.astype(np.int8)
 
 
 def hours_to_12c(assessment: Assessment) -> np.ndarray:
@@ -86,100 +81,120 @@ def hours_to_12c(assessment: Assessment) -> np.ndarray:
     return assessment.coldest_flats_h(12.0)
 
 
-def buildings(assessment: Assessment, elapsed_h: float = 0.0) -> dict[str, Any]:
-    """Every building with its state, people, use, hours to 12 °C and ETR, ``elapsed_h``
-    hours after the scenario's start (ETRs counted from then)."""
-    table = assessment.city.buildings
-    power, heat, etr = services_lost(assessment, elapsed_h)
-    states = np.select([power & heat, power, heat], ["both", "power", "heat"], "served")
-    h12 = hours_to_12c(assessment)
-    critical = np.asarray(assessment.compiled.building_critical, bool)
-    return _features(
-        "Point",
-        np.round(table[["lon", "lat"]].to_numpy(float), 6).tolist(),
-        {
-            "id": table["id"].tolist(),
-            "name": table["name"].tolist(),
-            "use": table["use"].tolist(),
-            "people": table["population"].astype(int).tolist(),
-            "state": states.tolist(),
-            "critical": critical.tolist(),
-            "h12": _numbers(h12),
-            "etr_h": _numbers(etr),
-        },
-    )
+def damaged_at(assessment: Assessment, elapsed_h: float = 0.0) -> tuple[str, ...]:
+    """The damaged assets still broken ``elapsed_h`` hours after the scenario's start: a
+    repair counts from the hour the plan ends its task (no plan: nothing is repaired)."""
+    damaged = tuple(assessment.impact.damaged_asset_ids)
+    plan = assessment.plan
+    if elapsed_h <= 0.0 or plan is None:
+        return damaged
+    ends = plan.schedule.end_h
+    done = {
+        task.id for task, end_h in zip(plan.problem.tasks, ends, strict=True) if end_h <= elapsed_h
+    }
+    return tuple(asset for asset in damaged if asset not in done)
 
 
-def networks(assessment: Assessment) -> dict[str, Any]:
-    """Every branch as a line with its network, kind and state."""
+def unsupplied_at(assessment: Assessment, still_damaged: tuple[str, ...]) -> set[str]:
+    """Ids of the nodes without their service while ``still_damaged`` stay broken (the
+    assessment's own impact when nothing has been repaired yet)."""
+    impact = assessment.impact
+    if len(still_damaged) != len(impact.damaged_asset_ids):
+        impact = assess(assessment.compiled, Damage(asset_ids=still_damaged, areas=()))
+    return set().union(*impact.unsupplied().values())
+
+
+def _rounded(values: Any) -> list[float]:
+    return np.round(np.asarray(values, float), 6).tolist()
+
+
+def _branch_rows(assessment: Assessment) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of the branches that can be drawn (both ends placed), with their ends."""
     city = assessment.city
     nodes = city.nodes.set_index("id")[["lon", "lat"]]
-    damaged = set(assessment.impact.damaged_asset_ids)
-    unsupplied = set().union(*assessment.impact.unsupplied().values())
-    branches = city.branches
-    start = nodes.reindex(branches["from_node"]).to_numpy(float)
-    end = nodes.reindex(branches["to_node"]).to_numpy(float)
-    damaged_rows = branches["id"].isin(damaged).to_numpy()
-    dead_rows = (
+    start = nodes.reindex(city.branches["from_node"]).to_numpy(float)
+    end = nodes.reindex(city.branches["to_node"]).to_numpy(float)
+    rows = np.flatnonzero(np.isfinite(start).all(axis=1) & np.isfinite(end).all(axis=1))
+    return rows, start[rows], end[rows]
+
+
+def _asset_table(assessment: Assessment) -> dict[str, list[Any]]:
+    """Nodes, then sources (at their node), as columns."""
+    city = assessment.city
+    nodes, sources = city.nodes, city.sources
+    where = nodes.set_index("id")[["lon", "lat"]].reindex(sources["node"]).to_numpy(float)
+    columns = ("id", "network", "kind", "name")
+    out: dict[str, list[Any]] = {
+        name: nodes[name].tolist() + sources[name].tolist() for name in columns
+    }
+    out["lon"] = _rounded(np.concatenate([nodes["lon"].to_numpy(float), where[:, 0]]))
+    out["lat"] = _rounded(np.concatenate([nodes["lat"].to_numpy(float), where[:, 1]]))
+    return out
+
+
+def geometry(assessment: Assessment) -> dict[str, Any]:
+    """The city as columns, sent once: ``buildings`` (city row order), ``branches`` (the
+    drawable ones, from ``lon0, lat0`` to ``lon1, lat1``) and ``assets`` (nodes, then
+    sources); :func:`situation` refers to their rows."""
+    table = assessment.city.buildings
+    branches = assessment.city.branches
+    rows, start, end = _branch_rows(assessment)
+    return {
+        "buildings": {
+            "id": table["id"].tolist(),
+            "name": table["name"].tolist(),
+            "people": table["population"].astype(int).tolist(),
+            "lon": _rounded(table["lon"]),
+            "lat": _rounded(table["lat"]),
+        },
+        "branches": {
+            **{
+                name: branches[name].to_numpy()[rows].tolist()
+                for name in ("id", "network", "kind", "name")
+            },
+            "lon0": _rounded(start[:, 0]),
+            "lat0": _rounded(start[:, 1]),
+            "lon1": _rounded(end[:, 0]),
+            "lat1": _rounded(end[:, 1]),
+        },
+        "assets": _asset_table(assessment),
+    }
+
+
+def situation(assessment: Assessment, elapsed_h: float = 0.0) -> dict[str, Any]:
+    """The state of the map ``elapsed_h`` hours after the scenario's start, without
+    geometry: ``buildings.state`` (codes of :data:`STATES`) and ``buildings.h12`` per
+    building; ``branches.damaged``, ``branches.dead`` and ``assets.damaged``, rows of
+    :func:`geometry`'s columns (repaired by then under the plan: no longer damaged; dead
+    as the networks stand with what is still broken); warming centres, crews and outage
+    areas as GeoJSON."""
+    power, heat, _ = services_lost(assessment, elapsed_h)
+    broken = damaged_at(assessment, elapsed_h)
+    unsupplied = list(unsupplied_at(assessment, broken))
+    rows, _, _ = _branch_rows(assessment)
+    branches = assessment.city.branches.iloc[rows]
+    damaged = branches["id"].isin(broken).to_numpy()
+    dead = (
         branches["from_node"].isin(unsupplied).to_numpy()
         & branches["to_node"].isin(unsupplied).to_numpy()
+        & ~damaged
     )
-    states = np.select([damaged_rows, dead_rows], ["damaged", "dead"], "ok")
-    drawn = np.isfinite(start).all(axis=1) & np.isfinite(end).all(axis=1)
-    rows = np.flatnonzero(drawn)
-    return _features(
-        "LineString",
-        np.round(np.stack([start[rows], end[rows]], axis=1), 6).tolist(),
-        {
-            "id": branches["id"].to_numpy()[rows].tolist(),
-            "network": branches["network"].to_numpy()[rows].tolist(),
-            "kind": branches["kind"].to_numpy()[rows].tolist(),
-            "name": branches["name"].to_numpy()[rows].tolist(),
-            "state": states[rows].tolist(),
-        },
+    asset_ids = np.concatenate(
+        [assessment.city.nodes["id"].to_numpy(), assessment.city.sources["id"].to_numpy()]
     )
-
-
-def assets(assessment: Assessment) -> dict[str, Any]:
-    """Nodes and sources as points (to find and mark them), with a ``damaged`` flag."""
-    city = assessment.city
-    damaged = set(assessment.impact.damaged_asset_ids)
-    nodes = city.nodes
-    features = _features(
-        "Point",
-        np.round(nodes[["lon", "lat"]].to_numpy(float), 6).tolist(),
-        {
-            "id": nodes["id"].tolist(),
-            "network": nodes["network"].tolist(),
-            "kind": nodes["kind"].tolist(),
-            "name": nodes["name"].tolist(),
-            "damaged": nodes["id"].isin(damaged).tolist(),
+    return {
+        "buildings": {
+            "state": _state_codes(power, heat).tolist(),
+            "h12": _numbers(hours_to_12c(assessment)),
         },
-    )["features"]
-    where = nodes.set_index("id")[["lon", "lat"]]
-    for ident, net, kind, name, node in zip(
-        city.sources["id"],
-        city.sources["network"],
-        city.sources["kind"],
-        city.sources["name"],
-        city.sources["node"],
-        strict=True,
-    ):
-        lon, lat = where.loc[node]
-        features.append(
-            _point(
-                float(lon),
-                float(lat),
-                {
-                    "id": ident,
-                    "network": net,
-                    "kind": kind,
-                    "name": name,
-                    "damaged": ident in damaged,
-                },
-            )
-        )
-    return _collection(features)
+        "branches": {
+            "damaged": np.flatnonzero(damaged).tolist(),
+            "dead": np.flatnonzero(dead).tolist(),
+        },
+        "assets": {"damaged": np.flatnonzero(np.isin(asset_ids, list(broken))).tolist()},
+        "warming_centres": warming_centres(assessment),
+        "crews": crews(assessment),
+    }
 
 
 def warming_centres(assessment: Assessment) -> dict[str, Any]:

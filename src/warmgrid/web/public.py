@@ -10,6 +10,8 @@ crews, drafts and restricted alerts never reach this module's output.
 
 from __future__ import annotations
 
+import math
+from functools import cached_property
 from threading import Lock
 from typing import Any
 
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from warmgrid.alerts.cap_xml import from_xml
 from warmgrid.alerts.message import Message
-from warmgrid.geo import great_circle_m
+from warmgrid.geo import METRES_PER_DEGREE, great_circle_m
 from warmgrid.model import City
 from warmgrid.scenario.spec import Scenario
 from warmgrid.store import alert_log
@@ -28,6 +30,8 @@ from warmgrid.store import alert_log
 LANGUAGES = ("en", "uk")
 MAX_MATCHES = 10
 NEAREST_CENTRES = 3
+CELL_M = 100.0
+"""Side of the squares the public map draws the city's buildings in, metres."""
 
 
 def _language(code: str) -> str:
@@ -141,12 +145,22 @@ class PublicView:
             self._cached = (ids, cards)
         return cards
 
+    @cached_property
     def building_points(self) -> list[list[float]]:
-        """Every building's position, [lon, lat] rounded to 5 decimals (about 1 m)."""
-        if self.city is None:
+        """Where the city's buildings stand, for the base map (the public page needs no
+        single building): one point per occupied square of about :data:`CELL_M` metres,
+        at the mean position of its buildings, [lon, lat] rounded to 5 decimals (1 m)."""
+        if self.city is None or self.city.buildings.empty:
             return []
-        table = self.city.buildings
-        return np.round(table[["lon", "lat"]].to_numpy(float), 5).tolist()
+        lon = self.city.buildings["lon"].to_numpy(float)
+        lat = self.city.buildings["lat"].to_numpy(float)
+        cell_lat = CELL_M / METRES_PER_DEGREE
+        cell_lon = cell_lat / math.cos(math.radians(float(lat.mean())))
+        squares = np.stack([np.floor(lon / cell_lon), np.floor(lat / cell_lat)], axis=1)
+        _, square = np.unique(squares, axis=0, return_inverse=True)
+        count = np.bincount(square)
+        mean = np.stack([np.bincount(square, lon), np.bincount(square, lat)], axis=1)
+        return np.round(mean / count[:, None], 5).tolist()
 
     def nearest_centres(self, lon: float, lat: float) -> list[dict[str, Any]]:
         """The warming centres nearest to a point, with the distance in km."""

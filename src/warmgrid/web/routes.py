@@ -6,6 +6,7 @@ Reads need the viewer role, damage and alert drafts the operator role, exactly a
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ console = APIRouter(prefix="/console", tags=["console"])
 public = APIRouter(prefix="/public", tags=["public"])
 events = APIRouter(tags=["console"])
 BuildingId = Annotated[str, Path(min_length=1, max_length=200)]
+GZIP_MIN_BYTES = 65_536
 JSON_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": {}}}}
 
 
@@ -76,6 +78,18 @@ def _json(body: bytes) -> Response:
     return Response(content=body, media_type="application/json")
 
 
+def _packed(request: Request, body: bytes, packed: bytes | None = None) -> Response:
+    """JSON, gzip-encoded when the client takes it and the body is large (``packed``:
+    ``body`` already compressed, else it is compressed here at the fastest level)."""
+    if len(body) < GZIP_MIN_BYTES or "gzip" not in request.headers.get("accept-encoding", ""):
+        return _json(body)
+    return Response(
+        content=packed if packed is not None else gzip.compress(body, 1),
+        media_type="application/json",
+        headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+    )
+
+
 @console.get("/figures", response_class=Response, responses=JSON_RESPONSE)
 def get_figures(_: Viewer, request: Request) -> Response:
     """Key figures of the current situation."""
@@ -84,11 +98,7 @@ def get_figures(_: Viewer, request: Request) -> Response:
 
 def _layers(assessment: Assessment, elapsed_h: float = 0.0) -> dict[str, Any]:
     return {
-        "buildings": layers.buildings(assessment, elapsed_h),
-        "networks": layers.networks(assessment),
-        "assets": layers.assets(assessment),
-        "warming_centres": layers.warming_centres(assessment),
-        "crews": layers.crews(assessment),
+        **layers.situation(assessment, elapsed_h),
         "outage_areas": {
             "type": "FeatureCollection",
             "features": [
@@ -116,16 +126,24 @@ AsOf = Annotated[
 ]
 
 
+@console.get("/geometry", response_class=Response, responses=JSON_RESPONSE)
+def get_geometry(_: Viewer, request: Request) -> Response:
+    """The city's buildings, branches and assets as columns (positions, ids, names), which
+    never change while the server runs; ``/console/layers`` refers to their rows."""
+    return _packed(request, *_live(request).geometry(layers.geometry))
+
+
 @console.get("/layers", response_class=Response, responses=JSON_RESPONSE)
 def get_layers(_: Viewer, request: Request, at: AsOf = None) -> Response:
-    """The map layers (GeoJSON feature collections) of the current situation, or of the
-    situation as of ``at``."""
+    """The state of the map (building states and hours to 12 °C, rows of damaged and dead
+    branches and damaged assets of ``/console/geometry``; warming centres, crews and
+    outage areas as GeoJSON) now, or as of ``at`` with what the plan repaired by then."""
     live = _live(request)
     when = _as_of(at)
     if when is None:
-        return _json(live.json("layers", _layers))
+        return _packed(request, live.json("layers", _layers))
     assessment = live.assessment(when)
-    return _json(dumps(_layers(assessment, timeline.elapsed_hours(assessment, when))))
+    return _packed(request, dumps(_layers(assessment, timeline.elapsed_hours(assessment, when))))
 
 
 @console.get("/timeline")
@@ -314,14 +332,15 @@ def get_events(_: Viewer, request: Request) -> StreamingResponse:
 @public.get("/data")
 def public_data(session: ReadSession, request: Request) -> dict[str, Any]:
     """Published alerts with their outage areas, the warming centres, and where the
-    city's buildings stand (as [lon, lat], for the base map; no sign-in)."""
+    city's buildings stand (as [lon, lat] of squares of about 100 m, for the base map;
+    no sign-in)."""
     view: PublicView = request.app.state.public_view
     city = request.app.state.city
     return {
         "city": str(getattr(city, "name", "")),
         "alerts": view.alerts(session),
         "warming_centres": [{"name": c.name, "lon": c.lon, "lat": c.lat} for c in view.centres],
-        "buildings": view.building_points(),
+        "buildings": view.building_points,
     }
 
 

@@ -12,6 +12,7 @@ the timeline moving back, brings back a situation without recomputing it).
 
 from __future__ import annotations
 
+import gzip
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
@@ -28,10 +29,11 @@ from warmgrid.scenario.spec import Scenario
 from warmgrid.store import Store
 
 KEEP_ASSESSMENTS = 8
+GEOMETRY_GZIP_LEVEL = 6  # packed once per server: the default level of zlib
 
 
 def dumps(value: Any) -> bytes:
-    """Compact JSON of a view (orjson: the 100,000-building layers are tens of MB)."""
+    """Compact JSON of a view (orjson: the geometry of 100,000 buildings is a few MB)."""
     return orjson.dumps(value)
 
 
@@ -44,6 +46,7 @@ class LiveState:
         self.scenario = scenario
         self._known = set(city.nodes["id"]) | set(city.branches["id"]) | set(city.sources["id"])
         self._lock = Lock()
+        self._geometry: tuple[bytes, bytes] | None = None
         self._cached: OrderedDict[tuple[str, ...], tuple[Assessment, dict[str, bytes]]] = (
             OrderedDict()
         )
@@ -80,3 +83,12 @@ class LiveState:
             body = dumps(build(assessment))
             views[name] = body
         return body
+
+    def geometry(self, build: Callable[[Assessment], Any]) -> tuple[bytes, bytes]:
+        """``build(assessment)`` as JSON bytes and gzip-packed, built once: what does not
+        depend on the damage (the city's geometry: 100,000 buildings make 12 MB of JSON,
+        1.2 MB packed)."""
+        if self._geometry is None:
+            body = dumps(build(self.assessment()))
+            self._geometry = (body, gzip.compress(body, GEOMETRY_GZIP_LEVEL))
+        return self._geometry

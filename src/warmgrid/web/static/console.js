@@ -8,7 +8,11 @@ const state = {
   user: null,
   map: null,
   mapReady: null,
-  layers: null,
+  geometry: null, // the city's columns (/console/geometry), fetched once
+  geometryLoad: null,
+  gl: null, // the WebGL layers of the buildings and the branches in service
+  nodesShown: 0,
+  layers: null, // feature collections built once from the geometry; their states follow the situation
   incidents: [],
   alerts: [],
   selectedAlert: null,
@@ -23,13 +27,16 @@ const state = {
   playing: null,
 };
 
+const STATES = ["served", "power", "heat", "both"]; // codes of /console/layers
 const STATE_COLOURS = {served: "#2f7d4f", power: "#6a3d9a", heat: "#d95f0e", both: "#b2182b"};
-const H12_RAMP = ["interpolate", ["linear"], ["coalesce", ["get", "h12"], 96],
-  6, "#67000d", 12, "#b2182b", 24, "#e6550d", 48, "#fd8d3c", 72, "#fdd0a2"];
+// Colour of a building without heat by its hours to 12 °C (unknown: 96 h), linear between stops.
+const H12_STOPS = [[6, "#67000d"], [12, "#b2182b"], [24, "#e6550d"], [48, "#fd8d3c"], [72, "#fdd0a2"]];
+const NETWORK_STYLE = {power: ["#4a5a6a", 1, 1.5], heat: ["#c2410c", 0.6, 2.5]}; // colour, opacity, width px
+const BUILDING_ZOOMS = [11, 15]; // radius 2.5 px at zoom 11, 4 + √people / 3 px at 15
 
 const LAYER_GROUPS = [
   {id: "buildings", label: "Buildings", layers: ["buildings"]},
-  {id: "networks", label: "Power and heat networks", layers: ["net-power", "net-heat", "net-bad"]},
+  {id: "networks", label: "Power and heat networks", layers: ["net-lines", "net-bad"]},
   {id: "assets", label: "Damaged assets", layers: ["assets-damaged"]},
   {id: "outage", label: "Outage areas", layers: ["outage-fill", "outage-line"]},
   {id: "incidents", label: "Incidents", layers: ["incidents", "incident-areas"]},
@@ -156,29 +163,26 @@ function setupMap() {
   state.mapReady.then(addLayers);
 }
 
+const ASSETS_MIN_ZOOM = 15;
+
 function addLayers() {
   const map = state.map;
-  for (const name of ["buildings", "networks", "assets", "outage", "incidents", "centres", "crews", "alertArea", "draft"]) {
+  for (const name of ["networks", "assets", "damaged", "outage", "incidents", "centres", "crews", "alertArea", "draft"]) {
     map.addSource(name, {type: "geojson", data: wg.emptyCollection()});
   }
   map.addLayer({id: "outage-fill", type: "fill", source: "outage", paint: {"fill-color": "#d95f0e", "fill-opacity": 0.12}});
   map.addLayer({id: "outage-line", type: "line", source: "outage", paint: {"line-color": "#d95f0e", "line-width": 1.5, "line-dasharray": [2, 2]}});
   map.addLayer({id: "incident-areas", type: "fill", source: "incidents", filter: ["==", ["geometry-type"], "Polygon"], paint: {"fill-color": "#ff7f00", "fill-opacity": 0.2}});
-  map.addLayer({id: "net-power", type: "line", source: "networks", filter: ["all", ["==", ["get", "network"], "power"], ["==", ["get", "state"], "ok"]], paint: {"line-color": "#4a5a6a", "line-width": 1.5}});
-  map.addLayer({id: "net-heat", type: "line", source: "networks", filter: ["all", ["==", ["get", "network"], "heat"], ["==", ["get", "state"], "ok"]], paint: {"line-color": "#c2410c", "line-width": 2.5, "line-opacity": 0.6}});
-  map.addLayer({id: "net-bad", type: "line", source: "networks", filter: ["!=", ["get", "state"], "ok"], paint: {
+  // The branches in service and the buildings are WebGL layers (wg.lineLayer, wg.pointLayer)
+  // put in below "net-bad" and "assets-pick" once the geometry is there.
+  map.addLayer({id: "net-bad", type: "line", source: "networks", paint: {
     "line-color": ["case", ["==", ["get", "state"], "damaged"], "#d7191c", "#7a7a7a"],
     "line-width": ["case", ["==", ["get", "state"], "damaged"], 5, 2.5],
     "line-dasharray": [1.5, 1],
   }});
-  map.addLayer({id: "buildings", type: "circle", source: "buildings", paint: {
-    "circle-radius": ["interpolate", ["linear"], ["zoom"], 11, 2.5, 15, ["+", 4, ["/", ["sqrt", ["get", "people"]], 3]]],
-    "circle-color": ["match", ["get", "state"], "served", STATE_COLOURS.served, "power", STATE_COLOURS.power, H12_RAMP],
-    "circle-stroke-color": ["match", ["get", "state"], "both", "#111111", "#ffffff"],
-    "circle-stroke-width": ["match", ["get", "state"], "both", 1.5, 0.5],
-  }});
-  map.addLayer({id: "assets-damaged", type: "circle", source: "assets", filter: ["==", ["get", "damaged"], true], paint: {"circle-radius": 7, "circle-color": "#d7191c", "circle-stroke-color": "#ffffff", "circle-stroke-width": 2}});
-  map.addLayer({id: "assets-pick", type: "circle", source: "assets", filter: ["==", ["get", "damaged"], false], paint: {"circle-radius": 3, "circle-color": "#4a5a6a", "circle-opacity": 0.6}});
+  // Every node only close up (to pick one); the damaged ones always.
+  map.addLayer({id: "assets-pick", type: "circle", source: "assets", minzoom: ASSETS_MIN_ZOOM, paint: {"circle-radius": 3, "circle-color": "#4a5a6a", "circle-opacity": 0.6}});
+  map.addLayer({id: "assets-damaged", type: "circle", source: "damaged", paint: {"circle-radius": 7, "circle-color": "#d7191c", "circle-stroke-color": "#ffffff", "circle-stroke-width": 2}});
   map.addLayer({id: "incidents", type: "circle", source: "incidents", filter: ["==", ["geometry-type"], "Point"], paint: {
     "circle-radius": 9, "circle-color": "#ff7f00",
     "circle-opacity": ["match", ["get", "certainty"], "Observed", 0.95, "Likely", 0.75, "Possible", 0.5, 0.3],
@@ -190,12 +194,13 @@ function addLayers() {
   map.addLayer({id: "draft-fill", type: "fill", source: "draft", filter: ["==", ["geometry-type"], "Polygon"], paint: {"fill-color": "#d7191c", "fill-opacity": 0.15}});
   map.addLayer({id: "draft-points", type: "circle", source: "draft", filter: ["==", ["geometry-type"], "Point"], paint: {"circle-radius": 4, "circle-color": "#d7191c"}});
 
-  const clickable = ["buildings", "incidents", "crews", "centres", "assets-damaged", "assets-pick", "net-bad", "net-power", "net-heat"];
+  const clickable = ["incidents", "crews", "centres", "assets-damaged", "assets-pick", "net-bad"];
   for (const id of clickable) {
     map.on("mouseenter", id, () => { map.getCanvas().style.cursor = "pointer"; });
     map.on("mouseleave", id, () => { map.getCanvas().style.cursor = ""; });
   }
   map.on("click", (event) => onMapClick(event, clickable));
+  map.on("moveend", showNodesInView);
   map.on("dblclick", (event) => {
     if (state.tool === "polygon") {
       event.preventDefault();
@@ -213,7 +218,7 @@ function renderToggles() {
     const input = wg.el("input", {type: "checkbox", id, checked: true});
     input.addEventListener("change", () => {
       for (const layer of group.layers) {
-        state.map.setLayoutProperty(layer, "visibility", input.checked ? "visible" : "none");
+        if (state.map.getLayer(layer)) state.map.setLayoutProperty(layer, "visibility", input.checked ? "visible" : "none");
       }
     });
     box.append(wg.el("div", {class: "toggle"}, input, wg.el("label", {for: id}, group.label)));
@@ -262,9 +267,27 @@ function onMapClick(event, clickable) {
     $("map-hint").textContent = "";
     return;
   }
-  const layers = clickable.filter((id) => state.map.getLayer(id) && state.map.getLayoutProperty(id, "visibility") !== "none");
-  const hits = state.map.queryRenderedFeatures(event.point, {layers});
-  if (hits.length) showFeature(hits[0]);
+  const hit = featureAt(event.point, clickable);
+  if (hit) showFeature(hit);
+}
+
+const shown = (id) => state.map.getLayer(id) && state.map.getLayoutProperty(id, "visibility") !== "none";
+
+/** The topmost feature at a screen point: the map's own layers above the buildings, the
+ * buildings, the broken branches, then the branches in service. */
+function featureAt(screen, clickable) {
+  const above = clickable.filter((id) => id !== "net-bad" && shown(id));
+  const hits = state.map.queryRenderedFeatures(screen, {layers: above});
+  if (hits.length) return hits[0];
+  const picked = (id, source) => {
+    const row = shown(id) ? state.gl[source].pick([screen.x, screen.y]) : -1;
+    return row >= 0 ? {properties: state.layers[source].features[row].properties, layer: {id}} : null;
+  };
+  const building = state.gl && picked("buildings", "buildings");
+  if (building) return building;
+  const bad = shown("net-bad") ? state.map.queryRenderedFeatures(screen, {layers: ["net-bad"]}) : [];
+  if (bad.length) return bad[0];
+  return state.gl ? picked("net-lines", "networks") : null;
 }
 
 function drawShape() {
@@ -318,7 +341,7 @@ async function showFeature(feature) {
   selectTab("tab-details");
   const box = $("details");
   if (layer === "buildings") {
-    const answer = await wg.api(`/console/buildings/${encodeURIComponent(p.id)}`);
+    const answer = await wg.api(`/console/buildings/${encodeURIComponent(state.geometry.buildings.id[p.i])}`);
     if (!answer.ok) {
       box.replaceChildren(wg.el("p", {class: "field-error"}, wg.message(answer)));
       return;
@@ -356,13 +379,16 @@ async function showFeature(feature) {
     box.replaceChildren(wg.el("h2", {}, p.name), wg.el("p", {}, "Warming centre: heated, powered, open to the public."));
     return;
   }
+  const branch = layer.startsWith("net-");
+  const g = branch ? state.geometry.branches : state.geometry.assets;
+  const id = g.id[p.i];
+  const status = branch ? p.state : state.layers.damaged.has(p.i) ? "damaged" : "in service";
   const asset = wg.el("div", {},
-    wg.el("h2", {}, p.name || p.id),
-    detailList([["Id", p.id], ["Network", p.network], ["Kind", p.kind],
-      ["State", p.state || (p.damaged ? "damaged" : "in service")]]));
+    wg.el("h2", {}, g.name[p.i] || id),
+    detailList([["Id", id], ["Network", g.network[p.i]], ["Kind", g.kind[p.i]], ["State", status]]));
   if (allows("operator")) {
     asset.append(wg.el("button", {type: "button", onclick: () => {
-      $("dmg-assets").value = p.id;
+      $("dmg-assets").value = id;
       selectTab("tab-damage");
       $("dmg-note").focus();
     }}, "Mark damaged…"));
@@ -544,14 +570,16 @@ function setupForms() {
     const query = $("search").value.trim().toLowerCase();
     $("search-error").textContent = "";
     if (!query || !state.layers) return;
-    const sources = [["buildings", "buildings"], ["assets", "assets-pick"], ["networks", "net-power"]];
-    for (const [source, layer] of sources) {
-      const found = state.layers[source].features.find((f) =>
-        f.properties.id.toLowerCase() === query || (f.properties.name || "").toLowerCase().includes(query));
-      if (found) {
+    const sources = [["buildings", "buildings", "buildings"], ["assets", "assets", "assets-pick"], ["branches", "networks", "net-power"]];
+    for (const [columns, source, layer] of sources) {
+      const g = state.geometry[columns];
+      let row = g.id.findIndex((id) => id.toLowerCase() === query);
+      if (row < 0) row = g.name.findIndex((name) => (name || "").toLowerCase().includes(query));
+      if (row >= 0) {
+        const found = state.layers[source].features[row];
         const c = found.geometry.type === "Point" ? found.geometry.coordinates : found.geometry.coordinates[0];
-        state.map.flyTo({center: c, zoom: Math.max(state.map.getZoom(), 15)});
-        showFeature({properties: found.properties, layer: {id: found.properties.damaged ? "assets-damaged" : layer}});
+        state.map.flyTo({center: c, zoom: Math.max(state.map.getZoom(), ASSETS_MIN_ZOOM)});
+        showFeature({properties: found.properties, layer: {id: layer}});
         return;
       }
     }
@@ -708,7 +736,7 @@ async function showAsOf(time) {
   $("tl-live").disabled = false;
   const query = `?at=${encodeURIComponent(iso)}`;
   const [situation, layers] = await Promise.all([
-    wg.api(`/console/situation${query}`), wg.api(`/console/layers${query}`),
+    wg.api(`/console/situation${query}`), wg.api(`/console/layers${query}`), loadGeometry(),
   ]);
   if (state.replay !== iso) return; // the slider moved on meanwhile
   if (!situation.ok) {
@@ -769,7 +797,7 @@ async function reload() {
     if (state.replay) {
       await showAsOf(new Date(state.replay));
     } else {
-      const [figures, layers] = await Promise.all([wg.api("/console/figures"), wg.api("/console/layers")]);
+      const [figures, layers] = await Promise.all([wg.api("/console/figures"), wg.api("/console/layers"), loadGeometry()]);
       if (figures.status === 401) {
         showSignIn();
         return;
@@ -816,28 +844,142 @@ async function reload() {
   }
 }
 
+/** The city's geometry (fetched once): state.geometry, columns of buildings, branches, assets. */
+async function loadGeometry() {
+  if (!state.geometryLoad) {
+    state.geometryLoad = wg.api("/console/geometry").then((answer) => {
+      if (answer.ok) state.geometry = answer.data;
+      else state.geometryLoad = null;
+    });
+  }
+  await state.geometryLoad;
+}
+
+const point = (lon, lat, properties) => ({type: "Feature", geometry: {type: "Point", coordinates: [lon, lat]}, properties});
+
+/** Feature collections of the geometry, built once; only their states change afterwards. */
+function buildLayers(g) {
+  const b = g.buildings, n = g.branches, a = g.assets;
+  return {
+    buildings: {type: "FeatureCollection", features: b.id.map((_, i) => point(b.lon[i], b.lat[i], {i, people: b.people[i], state: "served", h12: null}))},
+    networks: {type: "FeatureCollection", features: n.id.map((_, i) => ({type: "Feature",
+      geometry: {type: "LineString", coordinates: [[n.lon0[i], n.lat0[i]], [n.lon1[i], n.lat1[i]]]},
+      properties: {i, network: n.network[i], state: "ok"}}))},
+    assets: {type: "FeatureCollection", features: a.id.map((_, i) => point(a.lon[i], a.lat[i], {i}))},
+    damaged: new Set(),
+    labels: {},
+  };
+}
+
+/** Put the states of /console/layers on the features; true when any changed. */
+function applyStates(layers, data) {
+  let changed = false;
+  const set = (properties, key, value) => {
+    if (properties[key] !== value) {
+      properties[key] = value;
+      changed = true;
+    }
+  };
+  const codes = data.buildings.state, h12 = data.buildings.h12;
+  layers.buildings.features.forEach((f, i) => {
+    set(f.properties, "state", STATES[codes[i]]);
+    set(f.properties, "h12", h12[i]);
+  });
+  const branches = new Array(layers.networks.features.length).fill("ok");
+  for (const i of data.branches.dead) branches[i] = "dead";
+  for (const i of data.branches.damaged) branches[i] = "damaged";
+  layers.networks.features.forEach((f, i) => set(f.properties, "state", branches[i]));
+  return changed;
+}
+
+function h12Colour(hours) {
+  const h = hours === null || hours === undefined ? 96 : hours;
+  let k = 0;
+  while (k < H12_STOPS.length - 1 && h > H12_STOPS[k + 1][0]) k++;
+  const [h0, c0] = H12_STOPS[k];
+  const [h1, c1] = H12_STOPS[Math.min(k + 1, H12_STOPS.length - 1)];
+  const share = h1 > h0 ? Math.min(1, Math.max(0, (h - h0) / (h1 - h0))) : 0;
+  const a = wg.rgba(c0), b = wg.rgba(c1);
+  return a.map((v, j) => Math.round(v + (b[j] - v) * share));
+}
+
+/** Colours and sizes of the buildings and branches after their states. */
+function styleGl(layers) {
+  const buildings = layers.buildings.features;
+  const fill = new Uint8Array(buildings.length * 4);
+  const stroke = new Uint8Array(buildings.length * 4);
+  const size = new Float32Array(buildings.length * 3);
+  const served = wg.rgba(STATE_COLOURS.served), power = wg.rgba(STATE_COLOURS.power);
+  const white = wg.rgba("#ffffff"), dark = wg.rgba("#111111");
+  buildings.forEach((f, i) => {
+    const p = f.properties;
+    const both = p.state === "both";
+    fill.set(p.state === "served" ? served : p.state === "power" ? power : h12Colour(p.h12), 4 * i);
+    stroke.set(both ? dark : white, 4 * i);
+    size.set([2.5, 4 + Math.sqrt(p.people) / 3, both ? 1.5 : 0.5], 3 * i);
+  });
+  state.gl.buildings.style(fill, stroke, size);
+  const branches = layers.networks.features;
+  const colour = new Uint8Array(branches.length * 4);
+  const width = new Float32Array(branches.length);
+  branches.forEach((f, i) => {
+    const [hex, opacity, px] = NETWORK_STYLE[f.properties.network] || NETWORK_STYLE.power;
+    colour.set(wg.rgba(hex, f.properties.state === "ok" ? opacity : 0), 4 * i);
+    width[i] = px;
+  });
+  state.gl.networks.style(colour, width);
+}
+
+/** Every node in view from zoom ASSETS_MIN_ZOOM on (to pick one), else none. */
+function showNodesInView() {
+  if (!state.layers) return;
+  const map = state.map;
+  let features = [];
+  if (map.getZoom() >= ASSETS_MIN_ZOOM) {
+    const view = map.getBounds();
+    features = state.layers.assets.features.filter((f) => view.contains(f.geometry.coordinates));
+  }
+  if (!features.length && !state.nodesShown) return;
+  state.nodesShown = features.length;
+  map.getSource("assets").setData({type: "FeatureCollection", features});
+}
+
 async function showLayers(data) {
-  const labels = state.layers ? state.layers.labels : {};
+  if (!state.geometry) return;
   const first = state.layers === null;
-  state.layers = {...data, labels};
+  if (first) state.layers = buildLayers(state.geometry);
+  const layers = state.layers;
+  const changed = applyStates(layers, data);
+  layers.damaged = new Set(data.assets.damaged);
+  layers.warming_centres = data.warming_centres;
+  layers.crews = data.crews;
+  layers.outage_areas = data.outage_areas;
   await state.mapReady;
   const map = state.map;
-  map.getSource("buildings").setData(data.buildings);
-  map.getSource("networks").setData(data.networks);
-  map.getSource("assets").setData(data.assets);
+  if (first) {
+    const g = state.geometry;
+    state.gl = {
+      buildings: wg.pointLayer("buildings", g.buildings.lon, g.buildings.lat, BUILDING_ZOOMS),
+      networks: wg.lineLayer("net-lines", g.branches.lon0, g.branches.lat0, g.branches.lon1, g.branches.lat1),
+    };
+    map.addLayer(state.gl.networks, "net-bad");
+    map.addLayer(state.gl.buildings, "assets-pick");
+  }
+  if (first || changed) {
+    styleGl(layers);
+    map.getSource("networks").setData({type: "FeatureCollection", features: layers.networks.features.filter((f) => f.properties.state !== "ok")});
+  }
+  map.getSource("damaged").setData({type: "FeatureCollection", features: data.assets.damaged.map((i) => layers.assets.features[i])});
   map.getSource("outage").setData(data.outage_areas);
   map.getSource("centres").setData(data.warming_centres);
   map.getSource("crews").setData(data.crews);
   if (first) {
-    const bounds = wg.bounds(data.buildings, data.warming_centres);
+    const bounds = wg.bounds(layers.buildings, data.warming_centres);
     const wide = window.innerWidth >= 900;
     if (bounds) map.fitBounds(bounds, {padding: {top: 30, bottom: 30, right: 30, left: wide ? 300 : 30}, animate: false});
+    showNodesInView();
     // Suggestions only: a datalist of every name of a large city costs seconds to build.
-    const names = [];
-    for (const f of data.buildings.features) {
-      if (f.properties.name) names.push(f.properties.name);
-      if (names.length === MAX_SUGGESTIONS) break;
-    }
+    const names = state.geometry.buildings.name.filter(Boolean).slice(0, MAX_SUGGESTIONS);
     $("search-list").replaceChildren(...names.map((name) => wg.el("option", {value: name})));
   }
 }

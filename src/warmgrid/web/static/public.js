@@ -18,7 +18,7 @@ const TEXT = {
     outCol: "Residents out",
     noAreas: "No outage areas.",
     legendCentre: "warming centre",
-    legendBuilding: "building (tap it)",
+    legendBuilding: "buildings (tap yours)",
     centres: "Warming centres",
     footer: "Published by the city's emergency centre. Alerts also as an Atom feed.",
     etr: "Expected back",
@@ -47,7 +47,7 @@ const TEXT = {
     outCol: "Мешканців без послуг",
     noAreas: "Зон відключень немає.",
     legendCentre: "пункт обігріву",
-    legendBuilding: "будинок (торкніться його)",
+    legendBuilding: "будинки (торкніться свого)",
     centres: "Пункти обігріву",
     footer: "Публікує міський центр реагування. Оповіщення також у стрічці Atom.",
     etr: "Очікуване відновлення",
@@ -165,12 +165,12 @@ async function load() {
   const areas = {type: "FeatureCollection", features: page.data.alerts.flatMap((a) => a.areas)};
   const centres = {type: "FeatureCollection", features: page.data.warming_centres.map((c) => ({
     type: "Feature", geometry: {type: "Point", coordinates: [c.lon, c.lat]}, properties: {name: c.name}}))};
-  page.map.getSource("city").setData({type: "FeatureCollection", features: page.data.buildings.map((p) => ({
-    type: "Feature", geometry: {type: "Point", coordinates: p}, properties: {}}))});
+  if (!page.map.getLayer("city")) showCity(page.data.buildings);
   page.map.getSource("areas").setData(areas);
   page.map.getSource("centres").setData(centres);
   if (document.body.dataset.ready) return;
-  const bounds = wg.bounds(areas, centres);
+  const city = {features: [{geometry: {coordinates: page.data.buildings}}]};
+  const bounds = wg.bounds(areas, centres, city);
   if (bounds) page.map.fitBounds(bounds, {padding: 24, animate: false, maxZoom: 15});
   document.body.dataset.readyAt = String(Math.round(performance.now()));
   page.map.once("idle", () => { document.body.dataset.drawnAt = String(Math.round(performance.now())); });
@@ -193,13 +193,27 @@ async function find(params) {
   page.map.getSource("mine").setData(points);
 }
 
+/** The city's built-up squares ([lon, lat] each) as grey dots under the areas, drawn by
+ * WebGL (thousands of them for a large city: nothing for the map to tile). */
+function showCity(points) {
+  const layer = wg.pointLayer("city", points.map((p) => p[0]), points.map((p) => p[1]), [11, 16]);
+  const grey = wg.rgba("#8795a3", 0.6);
+  const fill = new Uint8Array(points.length * 4);
+  const size = new Float32Array(points.length * 3);
+  for (let i = 0; i < points.length; i++) {
+    fill.set(grey, 4 * i);
+    size.set([1.5, 5, 0], 3 * i);
+  }
+  layer.style(fill, fill, size);
+  page.map.addLayer(layer, "areas-fill");
+}
+
 function setupMap() {
   page.map = wg.newMap("map");
   page.map.addControl(new maplibregl.NavigationControl({showCompass: false}), "bottom-right");
   page.mapReady = new Promise((resolve) => page.map.on("load", () => {
     const map = page.map;
-    for (const name of ["city", "areas", "centres", "mine"]) map.addSource(name, {type: "geojson", data: wg.emptyCollection()});
-    map.addLayer({id: "city", type: "circle", source: "city", paint: {"circle-radius": ["interpolate", ["linear"], ["zoom"], 11, 1.5, 16, 5], "circle-color": "#8795a3", "circle-opacity": 0.6}});
+    for (const name of ["areas", "centres", "mine"]) map.addSource(name, {type: "geojson", data: wg.emptyCollection()});
     map.addLayer({id: "areas-fill", type: "fill", source: "areas", paint: {"fill-color": SHARE_FILL, "fill-opacity": 0.55}});
     map.addLayer({id: "areas-line", type: "line", source: "areas", paint: {"line-color": "#a63603", "line-width": 2}});
     map.addLayer({id: "centres", type: "circle", source: "centres", paint: {"circle-radius": 8, "circle-color": "#1a9850", "circle-stroke-color": "#ffffff", "circle-stroke-width": 3}});
