@@ -22,7 +22,7 @@ from warmgrid.model import City, CompiledCity, compile_city
 from warmgrid.model.open import open_city
 from warmgrid.model.timezone import local_time
 from warmgrid.restore.backup import refuel_deadlines
-from warmgrid.restore.from_city import building_etr, problem_from_impact
+from warmgrid.restore.from_city import AssetTable, building_etr, problem_from_impact
 from warmgrid.restore.plan import Plan, make_plan
 from warmgrid.scenario.spec import CooldownSettings, Scenario
 from warmgrid.thermal.city import CityCooldown, city_cooldown, stagnant_heat_branches
@@ -202,9 +202,11 @@ def restoration_plan(
     impact: ImpactResult,
     cooldown: CityCooldown,
     switching: SwitchingPlan | None = None,
+    assets: AssetTable | None = None,
 ) -> tuple[Plan | None, pd.DataFrame]:
     """The crews' plan, ``switching`` first, and the ETR of every building that lost a
-    service (no crews or no damage: no plan, and ETRs unknown)."""
+    service (no crews or no damage: no plan, and ETRs unknown). ``assets``: the city's
+    :func:`~warmgrid.restore.from_city.asset_table`, when the caller keeps it."""
     empty = pd.DataFrame({"id": [], "power_etr_h": [], "heat_etr_h": []})
     if not scenario.crews or not impact.damaged.any():
         return None, empty
@@ -220,6 +222,7 @@ def restoration_plan(
         building_factor=factor,
         source=scenario.source,
         switching=switching,
+        assets=assets,
     )
     plan = make_plan(problem, solver=settings.solver, time_limit_s=settings.time_limit_s)
     return plan, building_etr(city, impact, problem, plan.schedule)
@@ -249,14 +252,23 @@ def public_alerts(
     )
 
 
-def run_scenario(scenario: Scenario, city: City | None = None) -> Assessment:
-    """Run every engine for the scenario (its city is loaded unless given)."""
+def run_scenario(
+    scenario: Scenario,
+    city: City | None = None,
+    *,
+    compiled: CompiledCity | None = None,
+    assets: AssetTable | None = None,
+) -> Assessment:
+    """Run every engine for the scenario (its city is loaded unless given).
+
+    A caller that runs many scenarios on one city (the console) passes the city's
+    ``compiled`` form and its ``assets`` table, so they are built once."""
     city = city if city is not None else open_city(scenario.city)
-    compiled = compile_city(city)
+    compiled = compiled if compiled is not None else compile_city(city)
     impact = assess(compiled, scenario.damage)
     cooldown = cool_down(scenario, city, impact)
     switching = propose_switching(impact)
-    plan, etr = restoration_plan(scenario, city, impact, cooldown, switching)
+    plan, etr = restoration_plan(scenario, city, impact, cooldown, switching, assets)
     assessment = Assessment(
         scenario=scenario,
         city=city,

@@ -22,7 +22,8 @@ from typing import Any
 import orjson
 
 from warmgrid.incidents import log
-from warmgrid.model import City
+from warmgrid.model import City, compile_city
+from warmgrid.restore.from_city import asset_table
 from warmgrid.scenario.run import Assessment, run_scenario
 from warmgrid.scenario.situation import situation_scenario
 from warmgrid.scenario.spec import Scenario
@@ -45,6 +46,8 @@ class LiveState:
         self.city = city
         self.scenario = scenario
         self._known = set(city.nodes["id"]) | set(city.branches["id"]) | set(city.sources["id"])
+        self._compiled = compile_city(city)
+        self._assets = asset_table(city)
         self._lock = Lock()
         self._geometry: tuple[bytes, bytes] | None = None
         self._cached: OrderedDict[tuple[str, ...], tuple[Assessment, dict[str, bytes]]] = (
@@ -63,7 +66,10 @@ class LiveState:
         with self._lock:
             if key not in self._cached:
                 scenario = situation_scenario(self.scenario, self.city, key, self.scenario.start)
-                self._cached[key] = (run_scenario(scenario, self.city), {})
+                assessment = run_scenario(
+                    scenario, self.city, compiled=self._compiled, assets=self._assets
+                )
+                self._cached[key] = (assessment, {})
                 while len(self._cached) > KEEP_ASSESSMENTS:
                     self._cached.popitem(last=False)
             self._cached.move_to_end(key)
