@@ -108,6 +108,14 @@ def rotate_command(
             "--outdoor-temp", help="Constant outdoor temperature forecast, °C (default −5)."
         ),
     ] = None,
+    region_only: Annotated[
+        bool,
+        typer.Option(
+            "--region-only",
+            help="Plan for, and AC-check, only the region fed through the limits the "
+            "damage breaks (for a regional deficit in a large grid).",
+        ),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Rotating outages when what is left after damage cannot carry the load: groups,
@@ -126,6 +134,7 @@ def rotate_command(
         slot_h=slot_h,
         limit_pct=limit_pct,
         load_scale=load_scale,
+        region_only=region_only,
         weather=None if outdoor_temp is None else constant_weather(outdoor_temp, int(hours) + 1),
     )
     files = []
