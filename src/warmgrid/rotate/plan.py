@@ -63,6 +63,7 @@ class RotationPlan:
     exempt_homes: dict[str, int]
     ac_checks: list[SlotCheck] = field(default_factory=list)
     ac_net: PowerNet | None = None  # the net of the AC check (the region's, if only it)
+    limit_pct: float = 100.0  # highest loading allowed, % of rating
 
     def slots(self) -> list[dict[str, object]]:
         """Each slot: ``start_h``, ``end_h`` (hours after the start) and the groups off."""
@@ -364,4 +365,5 @@ def plan_rotation(
         exempt_homes={"buildings": int(homes.size), "people": int(people[homes].sum())},
         ac_checks=checks,
         ac_net=net,
+        limit_pct=limit_pct,
     )
