@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import combinations
 
 import numpy as np
 
@@ -191,21 +192,51 @@ def _region(
     return region_blocks(tree, caused)
 
 
+EXHAUSTIVE_REPAIR_GROUPS = 8
+"""Up to this many rotatable groups a slot that fails the AC check is repaired by trying
+every larger set of groups off (2^8 power flows at most); beyond it, greedily."""
+
+
+def _repair_candidates(base: np.ndarray, load_mw: np.ndarray) -> list[np.ndarray]:
+    """Sets of groups off to try for a slot whose ``base`` set failed: by size, then
+    those keeping ``base`` (the cold-aware choice) first, then by load."""
+    n = base.size
+    if n > EXHAUSTIVE_REPAIR_GROUPS:
+        off, out = base.copy(), []
+        while not off.all():
+            off = off.copy()
+            off[int(np.argmax(np.where(off, -np.inf, load_mw)))] = True
+            out.append(off)
+        return out
+    out = []
+    for size in range(int(base.sum()) + 1, n + 1):
+        sets = []
+        for chosen in combinations(range(n), size):
+            mask = np.zeros(n, dtype=bool)
+            mask[list(chosen)] = True
+            drops_base = bool((base & ~mask).any())
+            sets.append((drops_base, float(load_mw[mask].sum()), mask))
+        out += [mask for _, _, mask in sorted(sets, key=lambda s: (s[0], s[1]))]
+    return out
+
+
 def _ac_repair(
     instance: Instance,
     off: np.ndarray,
     check: Callable[[int, np.ndarray], SlotCheck],
     limit_pct: float,
 ) -> list[SlotCheck]:
-    """AC-check every slot; where a slot fails, turn off one more group (the largest
-    still on) until it passes or none is left."""
+    """AC-check every slot; where a slot fails, the first set of groups off of
+    :func:`_repair_candidates` that passes (every group off if none does)."""
     results = []
     for t in range(instance.n_slots):
         result = check(t, off[:, t])
-        while not result.ok(limit_pct) and not off[:, t].all():
-            waiting = np.where(off[:, t], -np.inf, instance.load_mw[:, t])
-            off[int(np.argmax(waiting)), t] = True
-            result = check(t, off[:, t])
+        if not result.ok(limit_pct):
+            for mask in _repair_candidates(off[:, t].copy(), instance.load_mw[:, t]):
+                result = check(t, mask)
+                if result.ok(limit_pct) or mask.all():
+                    off[:, t] = mask
+                    break
         results.append(result)
     return results
 
