@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from warmgrid.errors import InputError
 from warmgrid.model.compile import CompiledCity
 from warmgrid.rotate.acflow import PowerNet, cut_elements
 from warmgrid.rotate.screen import Limit
@@ -93,7 +94,14 @@ def region_power_net(
         cut_elements(power, cut_ids)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            pp.runpp(net, numba=False)
+            try:
+                pp.runpp(net, numba=False)
+            except pp.LoadflowNotConverged:
+                raise InputError(
+                    "--region-only",
+                    "the whole grid's AC power flow with the damage does not converge, so "
+                    "the voltage at the region's boundary is unknown",
+                ) from None
         vm = net.res_bus["vm_pu"].reindex(boundary).to_numpy(np.float64)
         va = net.res_bus["va_degree"].reindex(boundary).to_numpy(np.float64)
     finally:
