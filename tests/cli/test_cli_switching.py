@@ -18,17 +18,18 @@ def run(*args: str):
     return runner.invoke(app, list(args))
 
 
-def test_impact_proposes_the_tie_and_names_what_is_unchecked():
+def test_impact_proposes_the_tie_within_its_capacity():
     result = run("impact", "demo", "--damage", CABLE_F3, "--json")
     assert result.exit_code == 0, result.output
     (step,) = json.loads(result.stdout)["switching"]
     assert step["close"] == ["power.switch.4"]  # the normally open tie F1–F3
-    assert step["open"] == ["power.switch.52"]  # the RMU switch of the damaged cable
-    assert step["people"] == 7287
-    assert step["capacity_checked"] is False  # the demo carries no ratings yet
+    # the tie carries the sections up to this switch at the evening peak, not all of F3
+    assert step["open"] == ["power.switch.55"]
+    assert step["people"] == 5903 and len(step["buildings"]) == 40
+    assert step["capacity_checked"] is True  # ratings and (estimated) loads are known
     text = run("impact", "demo", "--damage", CABLE_F3)
     assert "Switching before repair" in text.stdout
-    assert "capacity not checked" in text.stdout
+    assert "capacity not checked" not in text.stdout
 
 
 def test_impact_lists_buildings_on_backup():

@@ -94,6 +94,22 @@ def test_simbench_parallel_transformer_loss_is_overloaded_and_the_rotation_fits(
     assert all(s["off"] for s in plan.slots()[1:])  # the evening peak slots
 
 
+def test_region_only_plans_and_checks_as_the_whole_grid_where_the_damage_is_all() -> None:
+    whole = rural_plan()
+    region = plan_rotation(
+        rural(), Damage(asset_ids=("power.trafo.0",)), start=EVENING, hours=6.0, slot_h=2.0,
+        load_scale=1.6, region_only=True,
+    )  # fmt: skip
+    assert region.to_json()["groups"] == whole.to_json()["groups"]
+    assert region.slots() == whole.slots()
+    assert region.ac_net is not None and whole.ac_net is not None
+    assert len(region.ac_net.net.bus) < len(whole.ac_net.net.bus)  # the HV side is cut
+    for part, full in zip(region.ac_checks, whole.ac_checks, strict=True):
+        assert part.ok(100.0)
+        assert abs(part.max_loading_pct - full.max_loading_pct) <= 1.0
+        assert abs(part.min_vm_pu - full.min_vm_pu) <= 0.01
+
+
 def test_repair_ends_the_rotation_slot_by_slot() -> None:
     plan = rural_plan(repaired_at_h=4.0)  # the transformer is back from the third slot
     slots = plan.slots()

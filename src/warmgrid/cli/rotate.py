@@ -30,13 +30,23 @@ def _start(text: str | None, timezone: str) -> datetime:
     return now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
 
 
+def _clock(start: datetime, hours: float) -> str:
+    """``start`` + ``hours`` as weekday and local time, e.g. ``Thu 18:00``."""
+    from datetime import timedelta
+
+    return (start + timedelta(hours=hours)).strftime("%a %H:%M")
+
+
 def print_plan(plan: RotationPlan) -> None:
     """Groups, slots and the comparison with the baselines, as tables."""
     data: dict[str, Any] = plan.to_json()
     if not data["slots"]:
         console.print("[bold green]No deficit:[/] what is left carries the load; no rotation.")
         return
-    console.print(f"[bold]Deficit:[/] up to {data['deficit_mw']} MW/MVA above what is left")
+    console.print(
+        f"[bold]Deficit:[/] up to {data['deficit_mw']:.2f} MW (sources) or MVA (lines and "
+        "transformers) more than what is left can carry"
+    )
     groups = Table(title="Groups", box=box.SIMPLE_HEAD)
     for column in ("group", "buildings", "people", "load MW", "opens"):
         groups.add_column(column, justify="left" if column in ("group", "opens") else "right")
@@ -53,26 +63,41 @@ def print_plan(plan: RotationPlan) -> None:
         f"Homes exempt only because they share a feeder with a critical facility: "
         f"{exempt['buildings']} buildings, {exempt['people']} people"
     )
-    slots = Table(title=f"Schedule from {esc(data['start'])}", box=box.SIMPLE_HEAD)
-    slots.add_column("hours")
-    slots.add_column("off")
-    for slot in data["slots"]:
-        slots.add_row(f"{slot['start_h']:g}–{slot['end_h']:g}", esc(", ".join(slot["off"]) or "—"))
+    slots = Table(title="Schedule (the city's clock)", box=box.SIMPLE_HEAD)
+    for column in ("slot", "from", "until", "groups off"):
+        slots.add_column(column, justify="right" if column == "slot" else "left")
+    for number, slot in enumerate(data["slots"], start=1):
+        slots.add_row(
+            str(number), _clock(plan.start, slot["start_h"]), _clock(plan.start, slot["end_h"]),
+            esc(", ".join(slot["off"]) or "—"),
+        )  # fmt: skip
     console.print(slots)
     compare = Table(title="Compared with the baselines", box=box.SIMPLE_HEAD)
     for column in ("schedule", "people-h < 12 °C", "Jain", "MWh not served", "switchings"):
         compare.add_column(column, justify="left" if column == "schedule" else "right")
-    rows = {"cold-aware": data, **data["baselines"]}
+    rows = {"cold-aware": data, "cyclic": data["baselines"]["cyclic"]}
+    rows["largest first"] = data["baselines"]["largest_first"]
     for name, figures in rows.items():
         compare.add_row(
             name, f"{figures['people_hours_below_12c']:.0f}", f"{figures['jain_index']:.3f}",
             f"{figures['energy_not_served_mwh']:.1f}", str(figures["switching_operations"]),
         )  # fmt: skip
     console.print(compare)
-    failed = [k + 1 for k, check in enumerate(data["ac_check"]) if not check["converged"]]
+    failed = [k + 1 for k, check in enumerate(plan.ac_checks) if not check.converged]
     if data["ac_check"]:
         worst = max(check["max_loading_pct"] or 0.0 for check in data["ac_check"])
-        console.print(f"AC power flow of every slot: highest loading {worst:.1f} %")
+        lowest = min(check["min_vm_pu"] or 1.0 for check in data["ac_check"])
+        console.print(
+            f"AC power flow of every slot: highest line or transformer loading {worst:.1f} %, "
+            f"lowest voltage {lowest:.3f} p.u."
+        )
+    over = [
+        k + 1
+        for k, check in enumerate(plan.ac_checks)
+        if check.converged and not check.ok(plan.limit_pct)
+    ]
+    if over:
+        console.print(f"[bold red]Slots beyond a limit even with every group off: {over}[/]")
     if failed:
         console.print(f"[bold red]AC power flow did not converge in slots {failed}[/]")
 
@@ -108,6 +133,14 @@ def rotate_command(
             "--outdoor-temp", help="Constant outdoor temperature forecast, °C (default −5)."
         ),
     ] = None,
+    region_only: Annotated[
+        bool,
+        typer.Option(
+            "--region-only",
+            help="Plan for, and AC-check, only the region fed through the limits the "
+            "damage breaks (for a regional deficit in a large grid).",
+        ),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Rotating outages when what is left after damage cannot carry the load: groups,
@@ -126,6 +159,7 @@ def rotate_command(
         slot_h=slot_h,
         limit_pct=limit_pct,
         load_scale=load_scale,
+        region_only=region_only,
         weather=None if outdoor_temp is None else constant_weather(outdoor_temp, int(hours) + 1),
     )
     files = []

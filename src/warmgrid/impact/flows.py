@@ -2,7 +2,8 @@
 
 A linear screen, not a power flow: distribution networks are operated radially (meshes
 are opened at normally-open points), so the load a branch carries is the sum of the
-peak loads (``buildings.peak_kw``, kW) of the buildings beyond it. The radial paths are
+peak loads of the buildings beyond it (kW; :func:`building_load_kw`: the winter evening
+peak as the rotation planner reads it, :func:`warmgrid.model.loads.peak_kw`). The radial paths are
 a breadth-first tree from the active sources over the active branches; branches in
 parallel between the same two nodes (parallel transformers) share the flow in proportion
 to their ratings (equally when a rating is unknown). A three-winding transformer carries
@@ -44,8 +45,15 @@ class RadialFlows:
 
 
 def building_load_kw(compiled: CompiledCity) -> np.ndarray:
-    """Peak load per building, kW (``buildings.peak_kw``; NaN where unknown)."""
-    return compiled.city.buildings["peak_kw"].to_numpy(dtype=np.float64)
+    """Winter evening peak per building, kW: ``buildings.peak_kw`` where given, else the
+    estimate from use and floor area (:func:`warmgrid.model.loads.peak_kw`, the loads the
+    rotation planner reads); NaN where neither a peak nor a floor area is known."""
+    from warmgrid.model.loads import peak_kw
+
+    buildings = compiled.city.buildings
+    area = buildings["floor_area_m2"].to_numpy(np.float64)
+    unknown = np.isnan(buildings["peak_kw"].to_numpy(np.float64)) & ~(area > 0)
+    return np.where(unknown, np.nan, peak_kw(buildings))
 
 
 def radial_flows(

@@ -18,7 +18,11 @@ open the switches around the damage, close the tie. Rules:
 - **Capacity**: the tie is closed only when everything on the way can carry the extra
   load: the radial flows (:mod:`warmgrid.impact.flows`) of the buildings' peak loads keep
   every branch whose load grows within ``limit_pct`` % of its ``rating_mva`` and every
-  source within its ``capacity_mw``. When the whole dark part is too much, the largest
+  source within its ``capacity_mw``; the loads are the buildings' winter evening peaks
+  as the rotation planner reads them (:func:`warmgrid.impact.flows.building_load_kw`).
+  Sources already beyond their capacity before the switching (a generation shortage,
+  not a thermal limit) are left to the rotation (``warmgrid rotate``): the buildings the
+  tie brings back join it. When the whole dark part is too much, the largest
   part next to the tie that fits is fed (sections in breadth-first order from the tie,
   the largest prefix that fits: for a feeder, a chain of sections, that is the most
   load one tie can take); the rest may come from another tie. A rating, capacity or
@@ -270,8 +274,14 @@ class _Search:
         if (grew & (after.branch_mva() > limit + 1e-12)).any():
             return None
         comp = after_state.node_component[compiled.edge_u[self.sw.edge[k]]]
-        capacity = after.component_capacity_mw[comp]
-        if after.component_kw[comp] / 1000.0 > capacity * self.limit + 1e-12:
+        end_u, end_v = compiled.edge_u[self.sw.edge[k]], compiled.edge_v[self.sw.edge[k]]
+        was = state.node_component[end_u if state.node_supplied[end_u] else end_v]
+        short_before = (
+            before.component_kw[was] / 1000.0
+            > before.component_capacity_mw[was] * self.limit + 1e-12
+        )
+        capacity = after.component_capacity_mw[comp] * self.limit + 1e-12
+        if after.component_kw[comp] / 1000.0 > capacity and not short_before:
             return None
         node = compiled.building_power_node
         restored = np.flatnonzero(

@@ -21,8 +21,9 @@ These are planning values, not metered data: a utility replaces them with its ow
 weekday as a fraction of its evening peak: residential follows the BDEW standard load
 profile H0 (households), the others G0 (commerce), both for a winter workday (VDEW,
 *Repräsentative VDEW-Lastprofile*, M-28/99, 1999), read off the published curves at each
-full hour and normalised to their maximum. Hospitals and care homes run day and night
-and keep 80 % of their peak at night (a flattened G0).
+full hour and normalised to their maximum. They are approximations read off the curves,
+not the published quarter-hour tables themselves. Hospitals and care homes run day and
+night and keep 80 % of their peak at night (a flattened G0).
 """
 
 from __future__ import annotations

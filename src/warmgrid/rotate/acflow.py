@@ -229,6 +229,14 @@ def _cut(net: Any, table: str, index: int) -> None:
         net[table].at[index, "in_service"] = False
 
 
+def cut_elements(power: PowerNet, cut_ids: list[str]) -> None:
+    """Take ``cut_ids`` (city asset ids) out of ``power.net``: lines, transformers and
+    buses out of service, switches open; ids without a pandapower element are skipped."""
+    for ident in cut_ids:
+        if ident in power.elements:
+            _cut(power.net, *power.elements[ident])
+
+
 def check_slot(
     power: PowerNet, cut_ids: list[str], load_mw: np.ndarray, limit_pct: float
 ) -> SlotCheck:
@@ -239,9 +247,7 @@ def check_slot(
     net = power.net
     saved = {t: net[t].copy() for t in ("bus", "line", "trafo", "trafo3w", "switch", "ext_grid")}
     try:
-        for ident in cut_ids:
-            if ident in power.elements:
-                _cut(net, *power.elements[ident])
+        cut_elements(power, cut_ids)
         has = power.load_row >= 0
         rows = power.load_row[has]
         net.load.loc[rows, "p_mw"] = load_mw[has]

@@ -38,11 +38,16 @@ class Group:
     critical: bool
 
 
-def unit_of_block(tree: BlockTree, building_block: np.ndarray) -> np.ndarray:
-    """Per block, the topmost candidate block above it or itself (-1: none)."""
+def unit_of_block(
+    tree: BlockTree, building_block: np.ndarray, within: np.ndarray | None = None
+) -> np.ndarray:
+    """Per block, the topmost candidate block above it or itself (-1: none); ``within``
+    (bool per block) limits the candidates."""
     candidate = np.zeros(tree.n_blocks, dtype=bool)
     candidate[building_block[building_block >= 0]] = True
     candidate &= tree.rotatable()
+    if within is not None:
+        candidate &= within
     top = np.full(tree.n_blocks, -1, dtype=np.int64)
     for k in range(tree.n_blocks):  # preorder: parents first
         p = tree.parent[k]
@@ -72,9 +77,11 @@ def make_groups(
     relevant: np.ndarray,
     peak_mw: np.ndarray,
     queues: int = DEFAULT_QUEUES,
+    within: np.ndarray | None = None,
 ) -> list[Group]:
-    """Groups over the units holding a ``relevant`` building (bool per building)."""
-    top = unit_of_block(tree, building_block)
+    """Groups over the units holding a ``relevant`` building (bool per building); units
+    only inside ``within`` (bool per block) when given."""
+    top = unit_of_block(tree, building_block, within)
     building_unit = np.where(building_block >= 0, top[np.maximum(building_block, 0)], -1)
     units = np.unique(building_unit[relevant & (building_unit >= 0)])
     critical = critical_units(compiled, tree, top, building_block)

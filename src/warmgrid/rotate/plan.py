@@ -10,16 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import combinations
 
 import numpy as np
 
 from warmgrid.impact import Damage, assess_mask, damage_mask
 from warmgrid.model import City, CompiledCity, compile_city
 from warmgrid.model.loads import DEFAULT_POWER_FACTOR
-from warmgrid.rotate.acflow import SlotCheck, check_slot, power_net
+from warmgrid.rotate.acflow import PowerNet, SlotCheck, check_slot, power_net
 from warmgrid.rotate.baselines import cyclic, largest_first
 from warmgrid.rotate.cold import hours_off_costs, stepped_people_hours
 from warmgrid.rotate.groups import DEFAULT_QUEUES, Group, make_groups
+from warmgrid.rotate.region import caused_limits, region_blocks, region_net
 from warmgrid.rotate.screen import Limit, broken_limits
 from warmgrid.rotate.slots import slot_edges, slot_loads_mw
 from warmgrid.rotate.solve import Instance, objective, solve
@@ -61,6 +63,8 @@ class RotationPlan:
     baselines: dict[str, Figures]
     exempt_homes: dict[str, int]
     ac_checks: list[SlotCheck] = field(default_factory=list)
+    ac_net: PowerNet | None = None  # the net of the AC check (the region's, if only it)
+    limit_pct: float = 100.0  # highest loading allowed, % of rating
 
     def slots(self) -> list[dict[str, object]]:
         """Each slot: ``start_h``, ``end_h`` (hours after the start) and the groups off."""
@@ -164,21 +168,75 @@ def _instance(
     return Instance(np.diff(edges_h), relief, excess, group_load, cold_cost, switches)
 
 
+def _region(
+    compiled: CompiledCity,
+    tree: BlockTree,
+    masks: list[np.ndarray],
+    limits: list[list[Limit]],
+    loads: np.ndarray,
+    limit_pct: float,
+    branch_ids: np.ndarray,
+) -> np.ndarray:
+    """Bool per block of ``tree`` (the first slot's damage): the region fed through the
+    limits the damage breaks in the slots with that damage (:mod:`warmgrid.rotate.region`)."""
+    intact = block_tree(compiled, np.zeros_like(masks[0]))
+    power_node = compiled.building_power_node
+    blocks = np.where(power_node >= 0, intact.node_block[np.maximum(power_node, 0)], -1)
+    caused: list[Limit] = []
+    for t, mask in enumerate(masks):
+        if np.array_equal(mask, masks[0]):
+            before = broken_limits(
+                intact, blocks, loads[:, t], DEFAULT_POWER_FACTOR, limit_pct, branch_ids
+            )
+            caused += caused_limits(limits[t], before)
+    return region_blocks(tree, caused)
+
+
+EXHAUSTIVE_REPAIR_GROUPS = 8
+"""Up to this many rotatable groups a slot that fails the AC check is repaired by trying
+every larger set of groups off (2^8 power flows at most); beyond it, greedily."""
+
+
+def _repair_candidates(base: np.ndarray, load_mw: np.ndarray) -> list[np.ndarray]:
+    """Sets of groups off to try for a slot whose ``base`` set failed: by size, then
+    those keeping ``base`` (the cold-aware choice) first, then by load."""
+    n = base.size
+    if n > EXHAUSTIVE_REPAIR_GROUPS:
+        off, out = base.copy(), []
+        while not off.all():
+            off = off.copy()
+            off[int(np.argmax(np.where(off, -np.inf, load_mw)))] = True
+            out.append(off)
+        return out
+    out = []
+    for size in range(int(base.sum()) + 1, n + 1):
+        sets = []
+        for chosen in combinations(range(n), size):
+            mask = np.zeros(n, dtype=bool)
+            mask[list(chosen)] = True
+            drops_base = bool((base & ~mask).any())
+            sets.append((drops_base, float(load_mw[mask].sum()), mask))
+        out += [mask for _, _, mask in sorted(sets, key=lambda s: (s[0], s[1]))]
+    return out
+
+
 def _ac_repair(
     instance: Instance,
     off: np.ndarray,
     check: Callable[[int, np.ndarray], SlotCheck],
     limit_pct: float,
 ) -> list[SlotCheck]:
-    """AC-check every slot; where a slot fails, turn off one more group (the largest
-    still on) until it passes or none is left."""
+    """AC-check every slot; where a slot fails, the first set of groups off of
+    :func:`_repair_candidates` that passes (every group off if none does)."""
     results = []
     for t in range(instance.n_slots):
         result = check(t, off[:, t])
-        while not result.ok(limit_pct) and not off[:, t].all():
-            waiting = np.where(off[:, t], -np.inf, instance.load_mw[:, t])
-            off[int(np.argmax(waiting)), t] = True
-            result = check(t, off[:, t])
+        if not result.ok(limit_pct):
+            for mask in _repair_candidates(off[:, t].copy(), instance.load_mw[:, t]):
+                result = check(t, mask)
+                if result.ok(limit_pct) or mask.all():
+                    off[:, t] = mask
+                    break
         results.append(result)
     return results
 
@@ -197,6 +255,7 @@ def plan_rotation(
     weather: Weather | None = None,
     cooldown: CooldownSettings | None = None,
     ac_check: bool = True,
+    region_only: bool = False,
     time_limit_s: float = 5.0,
 ) -> RotationPlan:
     """The cold-aware rotation of ``city`` after ``damage`` (module docstring).
@@ -205,7 +264,10 @@ def plan_rotation(
     ``repaired_at_h``: asset id → hours after ``start`` when its repair ends (the
     restoration plan's ETRs): from the first slot starting then, it is back;
     ``weather``: hourly outdoor temperature (default: the scenario default, a constant
-    −5 °C); ``ac_check``: run pandapower's AC power flow on every final slot.
+    −5 °C); ``ac_check``: run pandapower's AC power flow on every final slot;
+    ``region_only``: plan for the limits inside the region fed through the damaged
+    branches only, and run the AC check on that region with an equivalent slack at its
+    boundary (:mod:`warmgrid.rotate.region`).
     """
     from warmgrid.errors import InputError
 
@@ -229,15 +291,28 @@ def plan_rotation(
         limits.append(
             broken_limits(tree, blocks, loads[:, t], DEFAULT_POWER_FACTOR, limit_pct, branch_ids)
         )
+    tree0 = trees[masks[0].tobytes()]
+    blocks0 = np.where(power_node >= 0, tree0.node_block[np.maximum(power_node, 0)], -1)
+    if region_only:
+        inside = _region(compiled, tree0, masks, limits, loads, limit_pct, branch_ids)
+        in_region = (blocks0 >= 0) & inside[np.maximum(blocks0, 0)]
+        limits = [
+            [lim for lim in slot if lim.members.any() and not (lim.members & ~in_region).any()]
+            for slot in limits
+        ]
     deficit = max((lim.excess for slot in limits for lim in slot), default=0.0)
     relevant = np.zeros(len(city.buildings), dtype=bool)
     for slot in limits:
         for limit in slot:
             relevant |= limit.members
-    tree0 = trees[masks[0].tobytes()]
-    blocks0 = np.where(power_node >= 0, tree0.node_block[np.maximum(power_node, 0)], -1)
     peak = loads.max(axis=1) if loads.size else np.zeros(len(city.buildings))
-    groups = make_groups(compiled, tree0, blocks0, relevant, peak, queues) if deficit > 0 else []
+    groups = (
+        make_groups(
+            compiled, tree0, blocks0, relevant, peak, queues, inside if region_only else None
+        )
+        if deficit > 0
+        else []
+    )
     power_rows, heat_rows = _group_rows(compiled, damaged, groups)
     people = compiled.building_population
     rotating = [k for k, g in enumerate(groups) if not g.critical]
@@ -258,9 +333,12 @@ def plan_rotation(
     off = solve(instance, time_limit_s)
     group_people = np.array([people[power_rows[k]].sum() for k in rotating], dtype=np.float64)
     checks: list[SlotCheck] = []
+    net: PowerNet | None = None
     if ac_check and deficit > 0:
         net = power_net(city)
         damaged_ids = [compiled.asset_ids[m].tolist() for m in masks]
+        if region_only:
+            net = region_net(compiled, tree0, inside, net, damaged_ids[0])
 
         flows: dict[tuple[bytes, bytes, bytes], SlotCheck] = {}
 
@@ -317,4 +395,6 @@ def plan_rotation(
         },
         exempt_homes={"buildings": int(homes.size), "people": int(people[homes].sum())},
         ac_checks=checks,
+        ac_net=net,
+        limit_pct=limit_pct,
     )

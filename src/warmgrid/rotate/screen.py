@@ -38,6 +38,8 @@ class Limit:
     members: np.ndarray  # bool per building
     excess: float  # MW (sources) or MVA (branches) above the limit
     per_mw: float  # what one MW of building load counts against it
+    block: int = -1  # the block a bridge leads to (-1: an island's sources)
+    island: int = -1  # the island of a sources limit (-1: a bridge)
 
 
 def broken_limits(
@@ -59,7 +61,13 @@ def broken_limits(
     for island in np.flatnonzero(island_load > tree.island_capacity_mw + 1e-9):
         excess = float(island_load[island] - tree.island_capacity_mw[island])
         limits.append(
-            Limit(f"island {island} sources", island_of == island, excess, 1.0 + LOSS_ALLOWANCE)
+            Limit(
+                f"island {island} sources",
+                island_of == island,
+                excess,
+                1.0 + LOSS_ALLOWANCE,
+                island=int(island),
+            )
         )
     per_block = (
         np.bincount(building_block[served], weights=load_mw[served], minlength=tree.n_blocks)
@@ -78,7 +86,8 @@ def broken_limits(
                 names,
                 tree.below(int(block), building_block),
                 float(below[block] - allowed[block]),
-                True,
+                1.0 / power_factor,
+                block=int(block),
             )
         )
     return limits
