@@ -136,3 +136,16 @@ def test_the_restore_package_still_offers_every_public_name() -> None:
     assert set(restore.__all__) == set(restore._SUBMODULE)
     with pytest.raises(AttributeError):
         _ = restore.no_such_name
+
+
+def test_listing_incidents_of_an_up_to_date_store_needs_no_pandas_or_alembic(
+    tmp_path: Path,
+) -> None:
+    from warmgrid.store import open_store
+
+    db = tmp_path / "store.db"
+    open_store(f"sqlite:///{db}").close()
+    top = loaded_modules("incident", "list", "--db", str(db), "--json")
+    assert "sqlalchemy" in top  # the probe really opened the store
+    heavy = top & {"pandas", "numpy", "alembic", "igraph", "fastapi", "ortools"}
+    assert not heavy, sorted(heavy)

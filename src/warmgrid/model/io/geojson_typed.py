@@ -133,7 +133,7 @@ def _positions(table: str, geometries: list[Any]) -> np.ndarray | None:
     """lon/lat of a point table's rows (NaN for a node without geometry), or ``None`` for
     the other tables, whose geometries are only checked for being well formed."""
     kinds = set(map(type, geometries))
-    allowed = {_Point} if table in POINT_TABLES else {_Point, _LineString}
+    allowed: set[type] = {_Point} if table in POINT_TABLES else {_Point, _LineString}
     if table != "buildings":
         allowed.add(type(None))
     if not kinds <= allowed:
