@@ -205,7 +205,8 @@ def plan_command(
         typer.Option(
             "--start",
             help="Start of the plan, ISO 8601 with a UTC offset (…+02:00 or …Z); ETRs are "
-            "then also given as times, on the city's clock (with a CITY, default: now).",
+            "then also given as times, on the city's clock (with a CITY, default: the "
+            "scenario's start, else now).",
         ),
     ] = None,
     scenario_file: Annotated[
