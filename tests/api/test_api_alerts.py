@@ -149,3 +149,28 @@ def test_outage_alerts_from_an_assessment(api, bodies) -> None:
     cap = api.client.get(f"/alert-messages/{made.json()[0]['id']}/cap", headers=ops).content
     assert validate_cap(cap, feed_rules=True).valid
     assert b"School 5" in cap
+
+
+def test_outage_alerts_without_a_plan_name_the_buildings_on_backup(api, bodies) -> None:
+    """Without a plan the composed alerts see the assessment as the scenario pipeline does
+    at its start: a building off the grid on its backup generator is listed to be
+    refuelled, not counted as without power."""
+    incident_body, _ = bodies
+    ops = api.auth("operator")
+    incident = api.client.post("/incidents", json=incident_body(), headers=ops).json()
+    api.client.post(
+        f"/incidents/{incident['id']}/damage", json={"asset_id": "power.line.70"}, headers=ops
+    )
+    assessment = api.client.post("/assessments", json={}, headers=ops).json()
+    made = api.client.post(
+        "/alert-messages/compose/outage",
+        json={"assessment_id": assessment["id"], "etr_hours": 6},
+        headers=ops,
+    )
+    assert made.status_code == 201, made.text
+    caps = [
+        api.client.get(f"/alert-messages/{row['id']}/cap", headers=ops).content
+        for row in made.json()
+    ]
+    assert any(b"On backup generators" in cap and b"Care Home No. 2" in cap for cap in caps)
+    assert all(b"12 \xc2\xb0C" not in cap for cap in caps)  # no cool-down without a forecast

@@ -125,14 +125,36 @@ def test_a_restore_submodule_loads_only_what_it_imports() -> None:
     assert loaded.isdisjoint({"ortools", "highspy", "matplotlib", "pandas"})
 
 
-def test_the_restore_package_still_offers_every_public_name() -> None:
+@pytest.mark.parametrize("package", ["warmgrid.restore", "warmgrid.model"])
+def test_a_lazy_package_still_offers_every_public_name(package: str) -> None:
     import importlib
 
-    import warmgrid.restore as restore
-
-    for name in restore.__all__:
-        module = importlib.import_module(f"warmgrid.restore.{restore._SUBMODULE[name]}")
-        assert getattr(restore, name) is getattr(module, name)
-    assert set(restore.__all__) == set(restore._SUBMODULE)
+    lazy = importlib.import_module(package)
+    for name in lazy.__all__:
+        module = importlib.import_module(f"{package}.{lazy._SUBMODULE[name]}")
+        assert getattr(lazy, name) is getattr(module, name)
+    assert set(lazy.__all__) == set(lazy._SUBMODULE)
     with pytest.raises(AttributeError):
-        _ = restore.no_such_name
+        _ = lazy.no_such_name
+
+
+def test_listing_incidents_of_an_up_to_date_store_needs_no_pandas_or_alembic(
+    tmp_path: Path,
+) -> None:
+    from warmgrid.store import open_store
+
+    db = tmp_path / "store.db"
+    open_store(f"sqlite:///{db}").close()
+    top = loaded_modules("incident", "list", "--db", str(db), "--json")
+    assert "sqlalchemy" in top  # the probe really opened the store
+    heavy = top & {"pandas", "numpy", "alembic", "igraph", "fastapi", "ortools"}
+    assert not heavy, sorted(heavy)
+
+
+def test_a_city_s_time_zone_needs_no_pandas() -> None:
+    loaded = _modules_after(
+        "from warmgrid.model.open import city_timezone; assert city_timezone('demo')"
+    )
+    assert loaded.isdisjoint({"pandas", "numpy", "pyarrow"}), sorted(
+        loaded & {"pandas", "numpy", "pyarrow"}
+    )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import tempfile
 from pathlib import Path
 
+import orjson
 import pandas as pd
 import pytest
 from grid_oracles import simbench_net
@@ -21,8 +23,11 @@ from warmgrid.model.io.geojson_io import (
     read_geojson,
     write_geojson,
 )
+from warmgrid.model.io.geojson_typed import clean_tables
 from warmgrid.model.io.pandapower_io import city_from_pandapower
 from warmgrid.model.schema import TABLES
+
+nan = float("nan")
 
 
 def assert_same_city(a: City, b: City) -> None:
@@ -107,6 +112,59 @@ def test_round_trip_of_arbitrary_values(
         meta={"note": name},
     )
     assert_same_city(city, city_from_geojson(json.loads(json.dumps(city_to_geojson(city)))))
+    assert_file_paths_agree(city)
+
+
+def assert_file_paths_agree(city: City) -> None:
+    """A file written by warmgrid takes the typed fast path, and reads back as the same
+    city as the plain-dict reader makes of the same text."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_geojson(city, Path(folder) / "city.geojson")
+        text = path.read_bytes()
+        assert clean_tables(text) is not None
+        from_file = read_geojson(path)
+    assert_same_city(city, from_file)
+    assert_same_city(from_file, city_from_geojson(orjson.loads(text), origin=str(path)))
+
+
+def test_demo_city_file_takes_the_fast_path() -> None:
+    assert_file_paths_agree(demo_city())
+
+
+@pytest.mark.parametrize("listed", [True, False])
+def test_properties_outside_the_schema_are_kept(listed: bool, tmp_path: Path) -> None:
+    """A property outside the schema becomes a column (empty where other rows lack it):
+    on the fast path when the header lists it, else through the plain-dict reader."""
+    document = city_to_geojson(demo_city())
+    building = _first(document["features"], "buildings")
+    document["features"][building]["properties"]["flat_count"] = 12
+    if listed:
+        document["warmgrid"]["columns"]["buildings"].append("flat_count")
+    path = tmp_path / "extra.geojson"
+    path.write_bytes(orjson.dumps(document))
+    assert (clean_tables(path.read_bytes()) is not None) == listed
+    city = read_geojson(path)
+    flats = city.buildings["flat_count"]
+    assert flats.iat[0] == 12 and flats.iloc[1:].isna().all()
+    assert_same_city(city, city_from_geojson(document, origin=str(path)))
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "expected"),
+    [("nodes", "generation_mw", 0.0), ("buildings", "floor_area_m2", nan)],
+)
+def test_a_null_number_is_the_column_default_on_both_paths(
+    table: str, key: str, expected: float, tmp_path: Path
+) -> None:
+    document = city_to_geojson(demo_city())
+    row = _first(document["features"], table)
+    document["features"][row]["properties"][key] = None
+    path = tmp_path / "null.geojson"
+    path.write_bytes(orjson.dumps(document))
+    assert clean_tables(path.read_bytes()) is not None
+    for city in (read_geojson(path), city_from_geojson(document)):
+        value = city.table(table)[key].iat[0]
+        assert value == expected or (math.isnan(expected) and math.isnan(value))
 
 
 @pytest.mark.slow
@@ -120,7 +178,6 @@ def test_simbench_complete_grid_round_trips_through_a_file(tmp_path: Path) -> No
         assert back.table(table)[["lon", "lat"]].equals(city.table(table)[["lon", "lat"]])
 
 
-nan = float("nan")
 located_or_not = st.tuples(st.floats(-180, 180), st.floats(-90, 90)) | st.just((nan, nan))
 
 

@@ -126,8 +126,6 @@ def test_bad_problem_exits_2_without_traceback(tmp_path: Path, change, words: st
         ["plan", "--problem", SAMPLE, "--solver", "magic"],
         ["plan", "--problem", SAMPLE, "--time-limit", "0"],
         ["plan", "--problem", SAMPLE, "--gantt", "chart.gif"],
-        ["plan", "demo", "--damage", "power.trafo.3"],
-        ["plan", "demo", "--crews", CREWS],
         ["plan", "demo", "--problem", SAMPLE],
         ["plan", "demo", "--damage", "power.nothing.9", "--crews", CREWS],
     ],

@@ -244,8 +244,7 @@ def test_cooldown_with_weather_csv(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--outdoor-temp", "-10", "--weather", "x.csv"), "exactly one"),
-        ((), "exactly one"),
+        (("--outdoor-temp", "-10", "--weather", "x.csv"), "not both"),
         (("--outdoor-temp", "-10", "--hours", "-3"), "--hours"),
         (("--outdoor-temp", "-10", "--step-min", "0"), "--step-min"),
         (("--weather", "missing.epw"), "missing.epw"),
@@ -292,3 +291,34 @@ def test_cooldown_csv_sun_placed_at_the_city(tmp_path: Path) -> None:
         ends.append([b["air_temp_end_c"] for b in json.loads(result.stdout)["buildings"]])
     assert all(s >= d for s, d in zip(*ends, strict=True))
     assert sum(ends[0]) > sum(ends[1])
+
+
+def test_cooldown_without_damage_is_the_base_state() -> None:
+    """As ``warmgrid impact`` without damage: the buildings already without heat (none in
+    the demo city) cool down, under the scenario files' default weather."""
+    from warmgrid.scenario.spec import DEFAULT_OUTDOOR_TEMP_C
+
+    impact = json.loads(run("impact", "demo", "--json").stdout)
+    result = run("cooldown", "demo", "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["damaged_asset_ids"] == []
+    assert payload["buildings_without_heat"] == len(impact["buildings_without_heat"]) == 0
+    assert payload["people_without_heat"] == impact["people_without_heat"] == 0
+    assert payload["buildings"] == [] and payload["heat_network"]["pipe_sections"] == 0
+    assert all(row["buildings_reached"] == 0 for row in payload["thresholds"].values())
+    assert payload["outdoor_temp_c"] == DEFAULT_OUTDOOR_TEMP_C
+    text = run("cooldown", "demo")
+    assert text.exit_code == 0, text.output
+    assert "base state" in text.stdout and "nothing cools down" in text.stdout
+
+
+def test_cooldown_default_weather_is_the_scenario_default() -> None:
+    from warmgrid.scenario.spec import DEFAULT_OUTDOOR_TEMP_C
+
+    args = ("cooldown", "demo", "--damage", "heat.heat_plant.0", "--hours", "12", "--json")
+    implicit = run(*args)
+    explicit = run(*args, "--outdoor-temp", f"{DEFAULT_OUTDOOR_TEMP_C:g}")
+    assert implicit.exit_code == explicit.exit_code == 0, implicit.output
+    assert json.loads(implicit.stdout) == json.loads(explicit.stdout)
+    assert json.loads(implicit.stdout)["buildings_without_heat"] > 0

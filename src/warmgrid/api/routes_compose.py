@@ -178,13 +178,10 @@ def compose_outage(
         etr, start = _plan_etr(store, data.plan_id, data.assessment_id)
         buildings = outage_at(city, result, etr, (sent - start).total_seconds() / 3600.0)
     else:
-        buildings = compose.OutageBuildings.from_table(
-            city.buildings,
-            np.asarray(result.building_without_power, bool),
-            np.asarray(result.building_without_heat, bool),
-            data.etr_hours,
-            np.where(result.building_on_backup, result.compiled.building_backup_fuel_h, np.nan),
-        )
+        no_plan = pd.DataFrame({"id": [], "power_etr_h": [], "heat_etr_h": []})
+        buildings = outage_at(city, result, no_plan, 0.0)
+        if data.etr_hours is not None:
+            buildings = replace(buildings, etr_h=np.full(len(buildings.people), data.etr_hours))
     messages = compose.outage_alerts(
         buildings,
         [(c.name, c.lon, c.lat) for c in data.warming_centres],

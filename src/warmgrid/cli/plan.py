@@ -16,6 +16,7 @@ from warmgrid.errors import InputError
 if TYPE_CHECKING:
     from warmgrid.restore.plan import Plan
     from warmgrid.restore.problem import Problem
+    from warmgrid.scenario.spec import Scenario
 
 SOLVERS = ("heuristic", "exact")
 
@@ -54,6 +55,7 @@ def _city_problem(
     crews_file: Path | None,
     speed_kmh: float,
     road_factor: float,
+    scenario: Scenario | None,
 ) -> tuple[Problem, Any, Any]:
     from warmgrid.cli.common import load_city_arg, parse_damage
     from warmgrid.impact import assess
@@ -62,14 +64,21 @@ def _city_problem(
     from warmgrid.restore.from_city import DEFAULT_REPAIR_H, problem_from_impact
     from warmgrid.restore.problem_file import load_crews
 
-    if crews_file is None:
-        raise InputError("plan", "with a CITY, give the crews with --crews FILE.json")
+    if crews_file is not None:
+        crews, source = load_crews(crews_file), str(crews_file)
+    elif scenario is not None and scenario.crews:
+        crews, source = list(scenario.crews), scenario.source
+    else:
+        raise InputError(
+            "plan", "with a CITY, give the crews with --crews FILE.json or a --scenario with crews"
+        )
     spec = parse_damage(damage, area, area_file)
+    if not spec.asset_ids and not spec.areas and scenario is not None:
+        spec = scenario.damage
     if not spec.asset_ids and not spec.areas:
         raise InputError(
             "plan", "with a CITY, give damaged assets with --damage, --area and/or --area-file"
         )
-    crews = load_crews(crews_file)
     city_model = load_city_arg(city)
     known = set(DEFAULT_REPAIR_H) | set(city_model.asset_ids())
     unknown = sorted(set(repair_hours) - known)
@@ -90,10 +99,20 @@ def _city_problem(
         repair_h=repair_hours,
         speed_kmh=speed_kmh,
         road_factor=road_factor,
-        source=str(crews_file),
+        source=source,
         switching=switching,
     )
     return problem, city_model, switching
+
+
+def _scenario(city: str | None, scenario_file: Path | None) -> Scenario | None:
+    """The scenario whose damage, crews, repair hours and start are the defaults: the file
+    given, else the demo scenario for CITY ``demo``, else none."""
+    from warmgrid.scenario.spec import demo_scenario, load_scenario
+
+    if scenario_file is not None:
+        return load_scenario(scenario_file)
+    return demo_scenario() if city == "demo" else None
 
 
 def _print_plan(plan: Plan, payload: dict[str, Any]) -> None:
@@ -186,12 +205,26 @@ def plan_command(
         typer.Option(
             "--start",
             help="Start of the plan, ISO 8601 with a UTC offset (…+02:00 or …Z); ETRs are "
-            "then also given as times, on the city's clock (with a CITY, default: now).",
+            "then also given as times, on the city's clock (with a CITY, default: the "
+            "scenario's start, else now).",
+        ),
+    ] = None,
+    scenario_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario",
+            help="A scenario TOML file whose damage, crews, repair hours and start are the "
+            "defaults (CITY: default the scenario's city). With CITY demo: the demo scenario.",
         ),
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Plan the repairs: crew routes, restoration times, metrics and baselines."""
+    """Plan the repairs: crew routes, restoration times, metrics and baselines.
+
+    With a scenario (``--scenario FILE``, or CITY ``demo`` for the demo scenario) the
+    damage, crews, repair hours and start not given on the command line are the
+    scenario's; the plan weighs buildings without the scenario's cold urgency
+    (``warmgrid demo`` and ``warmgrid report`` run the whole scenario)."""
     from warmgrid.alerts.captime import utc_now
     from warmgrid.model.timezone import etr_time, local_time, parse_time
     from warmgrid.restore.plan import make_plan, plan_to_dict
@@ -206,13 +239,21 @@ def plan_command(
     hours = parse_repair_hours(repair_hours)
     moment = None if start is None else parse_time(start, "--start")
     city_model = switching = None
+    scenario = _scenario(city, scenario_file)
     if problem_file is not None:
         if city is not None or damage or area or area_file or hours or crews_file is not None:
             raise InputError("plan", "give either --problem FILE or a CITY with damage, not both")
+        if scenario_file is not None:
+            raise InputError("plan", "give either --problem FILE or a --scenario, not both")
         problem = load_problem(problem_file)
-    elif city is not None:
+    elif city is not None or scenario is not None:
+        if scenario is not None:
+            hours = hours or dict(scenario.plan.repair_h)
+            moment = moment or scenario.start
+            city = city or scenario.city
+        assert city is not None
         problem, city_model, switching = _city_problem(
-            city, damage, area, area_file, hours, crews_file, speed_kmh, road_factor
+            city, damage, area, area_file, hours, crews_file, speed_kmh, road_factor, scenario
         )
     else:
         raise InputError("plan", "give --problem FILE.json, or a CITY with --damage and --crews")

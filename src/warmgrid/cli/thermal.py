@@ -150,7 +150,12 @@ def cooldown_command(
     area: AreaOpt = None,
     area_file: AreaFileOpt = None,
     outdoor_temp: Annotated[
-        float | None, typer.Option("--outdoor-temp", help="Constant outdoor temperature, °C.")
+        float | None,
+        typer.Option(
+            "--outdoor-temp",
+            help="Constant outdoor temperature, °C (default without --weather: that of a "
+            "scenario file without [weather]).",
+        ),
     ] = None,
     weather_file: Annotated[
         Path | None,
@@ -176,10 +181,13 @@ def cooldown_command(
     """How fast the homes cut off from heat get cold, and when to drain the heat network.
 
     Runs the cool-down step of the scenario pipeline with the scenario files' settings,
-    defaults and limits (``[cooldown]`` of a scenario file)."""
+    defaults and limits (``[cooldown]`` of a scenario file). Without damage it is the
+    base state of the city, as for ``warmgrid impact``: only buildings already without
+    heat cool down."""
     from warmgrid.impact import assess
     from warmgrid.model import compile_city
     from warmgrid.scenario.run import cool_down_under
+    from warmgrid.scenario.spec import DEFAULT_OUTDOOR_TEMP_C
 
     settings = _cooldown_settings(
         {
@@ -195,10 +203,10 @@ def cooldown_command(
     if start_hour < 0:
         raise InputError("--start-hour", f"expected 0 or more, got {start_hour}")
     spec = parse_damage(damage, area, area_file)
-    if not spec.asset_ids and not spec.areas:
-        raise InputError("cooldown", "give damaged assets with --damage, --area and/or --area-file")
-    if (outdoor_temp is None) == (weather_file is None):
-        raise InputError("cooldown", "give exactly one of --outdoor-temp and --weather")
+    if outdoor_temp is not None and weather_file is not None:
+        raise InputError("cooldown", "give either --outdoor-temp or --weather, not both")
+    if weather_file is None and outdoor_temp is None:
+        outdoor_temp = DEFAULT_OUTDOOR_TEMP_C
     compiled = compile_city(load_city_arg(city))
     buildings_all = compiled.city.buildings
     location = None
@@ -218,6 +226,7 @@ def cooldown_command(
     payload["city"] = city_model.name
     payload["damaged_asset_ids"] = impact.damaged_asset_ids
     payload["weather"] = weather.source
+    payload["outdoor_temp_c"] = outdoor_temp
     if json_out:
         emit_json(payload)
         return
@@ -246,10 +255,16 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
     def when(value: float | None) -> str:
         return "not within the horizon" if value is None else f"{value:g} h"
 
+    if not payload["damaged_asset_ids"]:
+        console.print("[bold]Damaged:[/] nothing: the base state of the city")
+    if not payload["buildings_without_heat"]:
+        console.print("No building is without heat: nothing cools down.")
+        return
     console.print(
         f"[bold]{payload['buildings_without_heat']} buildings without heat, "
-        f"{payload['people_without_heat']} people[/] (weather: {esc(payload['weather'])}, "
-        f"horizon {payload['horizon_h']:g} h)"
+        f"{payload['people_without_heat']} people[/] (weather: {esc(payload['weather'])}"
+        + ("" if payload["outdoor_temp_c"] is None else f" {payload['outdoor_temp_c']:g} °C")
+        + f", horizon {payload['horizon_h']:g} h)"
     )
     table = Table(title="Indoor air temperature of the flats")
     for column in ("below", "first flat", "buildings", "people at end", "people-hours"):

@@ -185,7 +185,8 @@ def normalise_table(frame: pd.DataFrame | None, table: str, origin: str) -> pd.D
     columns = TABLES[table]
     if frame is None:
         frame = pd.DataFrame({c.name: pd.Series(dtype=object) for c in columns})
-    frame = frame.reset_index(drop=True)
+    if not frame.index.equals(pd.RangeIndex(len(frame))):
+        frame = frame.reset_index(drop=True)
     out: dict[str, pd.Series] = {}
     for column in columns:
         strings = None
@@ -279,13 +280,15 @@ def _check_refs(
     (all asset ids, unique: one hash lookup per value), in the same ``network`` when
     given (``asset_network``: the network of every asset)."""
     values = frame[column]
-    present = values.to_numpy() != ""
+    names = values.to_numpy()
+    present = names != ""
     if not optional:
         missing = ~present
         if missing.any():
             row = int(np.flatnonzero(missing)[0])
             raise InputError(_where(origin, table, frame, row), f"{column} is empty")
-    positions = ids.get_indexer(values)
+    positions = np.full(len(values), -1, dtype=np.intp)
+    positions[present] = ids.get_indexer(names[present])
     dangling = present & ((positions < span[0]) | (positions >= span[1]))
     if dangling.any():
         row = int(np.flatnonzero(dangling)[0])

@@ -39,13 +39,13 @@ from typing import Any
 from warmgrid.geo import LocalFrame
 from warmgrid.model.builder import CityBuilder
 from warmgrid.model.city import City
+from warmgrid.model.open import DEMO_TIMEZONE as TIMEZONE
 
 ORIGIN = LocalFrame(30.50, 50.45)
 IMPORT_LIMIT_MW = 20.0  # the city's consumption limit in a national shortage (MW)
 LINE_110KV_MVA = 123.0  # 243-AL1/39-ST1A: 645 A × 110 kV × √3 (pandapower std type)
 CABLE_10KV_MVA = 14.5  # 2 × NA2XS2Y 1×240 (420 A each) × 10 kV × √3
 MV_LV_TRAFO_MVA = 2.0  # two 1,000 kVA 10/0.4 kV transformers
-TIMEZONE = "Europe/Kyiv"
 
 
 def at(x_m: float, y_m: float) -> tuple[float, float]:

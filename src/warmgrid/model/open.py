@@ -1,22 +1,31 @@
-"""Open a city by name: ``demo`` for the embedded demo city, else a city folder."""
+"""Open a city by name: ``demo`` for the embedded demo city, else a city folder.
+
+Imports only what a name needs: :func:`city_timezone` reads no table and loads no pandas.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from warmgrid.model.city import City
-from warmgrid.model.demo import TIMEZONE as DEMO_TIMEZONE
-from warmgrid.model.demo import demo_city
-from warmgrid.model.io.native import load_city, read_manifest
+from warmgrid.model.io.manifest import read_manifest
 from warmgrid.model.timezone import DEFAULT_TIMEZONE, check_timezone
 
+if TYPE_CHECKING:
+    from warmgrid.model.city import City
+
 DEMO = "demo"
+DEMO_TIMEZONE = "Europe/Kyiv"
 
 
 def open_city(name_or_path: str) -> City:
     """``demo`` for the embedded demo city, else the path of a city folder."""
     if name_or_path == DEMO:
+        from warmgrid.model.demo import demo_city
+
         return demo_city()
+    from warmgrid.model.io.native import load_city
+
     return load_city(Path(name_or_path))
 
 

@@ -7,8 +7,9 @@ baselines or numpy-heavy modules it does not need.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from warmgrid.lazy import lazy_names
 
 if TYPE_CHECKING:
     from warmgrid.restore.baselines import BASELINES, all_baselines, baseline
@@ -61,18 +62,7 @@ _SUBMODULE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """The public name ``name``, imported from its submodule on first use."""
-    if name not in _SUBMODULE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{_SUBMODULE[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_SUBMODULE])
-
+__getattr__, __dir__ = lazy_names(__name__, _SUBMODULE, globals())
 
 __all__ = [
     "BASELINES",

@@ -23,10 +23,10 @@ from sqlalchemy import func, inspect, make_url, select, table
 
 from warmgrid.errors import WarmgridError
 from warmgrid.store.engine import open_store
+from warmgrid.store.migrate import VERSION_TABLE
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_CUSTOM_MAGIC = b"PGDMP"
-VERSION_TABLE = "alembic_version"
 
 
 def _sqlite_path(url: str) -> Path:

@@ -21,12 +21,12 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, make_url
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from warmgrid.errors import WarmgridError
-from warmgrid.store.migrate import upgrade
+from warmgrid.store.migrate import head_revision, stored_revision, upgrade
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 DEFAULT_SQLITE_FILE = "warmgrid.db"
@@ -116,10 +116,6 @@ class Store:
         self.engine.dispose()
 
 
-def _has_schema(engine: Engine) -> bool:
-    return inspect(engine).has_table("alembic_version")
-
-
 def open_store(url: str, *, create: bool = True) -> Store:
     """Open (and create or migrate to the latest schema) the store at ``url``.
 
@@ -129,11 +125,13 @@ def open_store(url: str, *, create: bool = True) -> Store:
     """
     engine = _make_engine(url, create)
     try:
-        if not create and not _has_schema(engine):
+        revision = stored_revision(engine)
+        if not create and revision is None:
             engine.dispose()
             shown = engine.url.render_as_string(hide_password=True)
             raise WarmgridError(f"--db: {shown} holds no warmgrid store (nothing was created)")
-        upgrade(engine)
+        if revision != head_revision():
+            upgrade(engine)
     except OperationalError as error:
         engine.dispose()
         shown = engine.url.render_as_string(hide_password=True)

@@ -13,14 +13,16 @@ columns plus ``table`` (nodes, branches, sources, buildings, dependencies). Geom
 
 The city's name and meta travel in a foreign member ``warmgrid`` of the collection
 (RFC 7946 §6.1): ``{"format": "warmgrid-city-geojson", "version": 1, "name", "timezone",
-"meta"}``; ``timezone`` (an IANA name) is "UTC" when absent, unless the importer is told.
+"meta", "columns"}``; ``timezone`` (an IANA name) is "UTC" when absent, unless the
+importer is told; ``columns`` lists each table's columns, so that the reader's fast path
+knows the ones outside the schema (optional: without it such a file is read the slow way).
 
 Both directions work column-wise: geometries are built from and checked against numpy
-coordinate arrays, rows become tables in one pandas call, and orjson
-(https://github.com/ijl/orjson) writes the text. Reading decodes features and geometries
-straight into typed records with msgspec (https://jcristharif.com/msgspec/), which makes
-fewer Python objects than plain dicts; a file that does not fit those records is decoded
-again with orjson, so that every problem is named exactly as for hand-made dicts. A broken
+coordinate arrays and orjson (https://github.com/ijl/orjson) writes the text. Reading
+decodes a clean file straight into each table's columns with msgspec
+(:mod:`warmgrid.model.io.geojson_typed`); a file that does not fit the schema there is
+decoded again with orjson into plain dicts, whose rows become tables in one pandas call,
+so that every problem is named exactly as for hand-made dicts. A broken
 feature is named by its index and id; when a file has several problems, structural ones
 (not a Feature, no properties, unknown table) are reported before geometry and property
 ones.
@@ -36,47 +38,20 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, TypeGuard
 
-import msgspec
 import numpy as np
 import orjson
 import pandas as pd
 
 from warmgrid.errors import InputError
 from warmgrid.model.city import City
+from warmgrid.model.io.geojson_typed import POINT_TABLES, clean_tables
 from warmgrid.model.schema import TABLES
 from warmgrid.model.timezone import DEFAULT_TIMEZONE
 
 FORMAT_NAME = "warmgrid-city-geojson"
 FORMAT_VERSION = 1
-POINT_TABLES = ("nodes", "buildings")
 BRANCH_ENDS = ("from_node", "to_node", "third_node")
 JSON_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
-
-
-class _Geometry(msgspec.Struct):
-    """A decoded geometry object (other members, such as ``bbox``, are skipped)."""
-
-    type: str
-    coordinates: Any = None
-
-
-class _Feature(msgspec.Struct):
-    """A decoded Feature: properties stay a dict (or whatever the file holds)."""
-
-    type: str
-    properties: Any = None
-    geometry: _Geometry | None = None
-
-
-class _Collection(msgspec.Struct):
-    """A decoded FeatureCollection whose every feature fits :class:`_Feature`."""
-
-    type: str
-    features: list[_Feature]
-    warmgrid: Any = None
-
-
-_DECODER = msgspec.json.Decoder(_Collection)
 
 
 @contextmanager
@@ -183,6 +158,7 @@ def city_to_geojson(city: City) -> dict[str, Any]:
             "name": city.name,
             "timezone": city.timezone,
             "meta": city.meta,
+            "columns": {table: [str(c) for c in city.table(table).columns] for table in TABLES},
         },
         "features": features,
     }
@@ -214,8 +190,6 @@ def _check_geometry(geometry: Any, where: str, table: str) -> tuple[float, float
         if table == "buildings":
             raise InputError(where, "geometry: a building needs a Point, got null")
         return None
-    if isinstance(geometry, _Geometry):
-        geometry = {"type": geometry.type, "coordinates": geometry.coordinates}
     if not isinstance(geometry, dict) or "type" not in geometry:
         raise InputError(where, "geometry: expected a GeoJSON geometry object or null")
     kind, coords = geometry.get("type"), geometry.get("coordinates")
@@ -262,11 +236,7 @@ def _checked_geometries(
     count = len(geometries)
     kinds = np.array(
         [
-            g.type
-            if type(g) is _Geometry
-            else "null"
-            if g is None
-            else (g.get("type", "?") if type(g) is dict else "?")
+            "null" if g is None else (g.get("type", "?") if type(g) is dict else "?")
             for g in geometries
         ],
         dtype=object,
@@ -277,12 +247,12 @@ def _checked_geometries(
     lon, lat = np.full(count, np.nan), np.full(count, np.nan)
     points = np.flatnonzero(kinds == "Point")
     if points.size:
-        xs, ys, ok = _positions([_coordinates(geometries[i]) for i in points])
+        xs, ys, ok = _positions([geometries[i].get("coordinates") for i in points])
         lon[points], lat[points] = xs, ys
         broken[points[~ok]] = True
     lines = np.flatnonzero(kinds == "LineString")
     if lines.size:
-        coordinates = [_coordinates(geometries[i]) for i in lines]
+        coordinates = [geometries[i].get("coordinates") for i in lines]
         listed = np.array([type(c) is list and len(c) >= 2 for c in coordinates], dtype=bool)
         drawn = [c for c, ok in zip(coordinates, listed, strict=True) if ok]
         owner = np.repeat(lines[listed], np.fromiter(map(len, drawn), np.int64, len(drawn)))
@@ -292,25 +262,11 @@ def _checked_geometries(
     return lon, lat, broken
 
 
-def _coordinates(geometry: Any) -> Any:
-    return geometry.coordinates if type(geometry) is _Geometry else geometry.get("coordinates")
-
-
-def _header(
-    document: dict[str, Any] | _Collection, origin: str
-) -> tuple[dict[str, Any], list[Any]]:
+def _header(document: Any, origin: str) -> tuple[dict[str, Any], list[Any]]:
     """The ``warmgrid`` member (empty when absent) and the features of a collection."""
-    header: Any
-    kind: Any
-    features: Any
-    if type(document) is _Collection:
-        header, kind, features = document.warmgrid, document.type, document.features
-    elif isinstance(document, dict):
-        header, kind, features = (document.get(k) for k in ("warmgrid", "type", "features"))
-    else:
-        kind = None
-    if kind != "FeatureCollection":
+    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         raise InputError(origin, 'expected a GeoJSON object with "type": "FeatureCollection"')
+    header, features = document.get("warmgrid"), document.get("features")
     if not isinstance(features, list):
         raise InputError(origin, '"features" must be a list')
     return (header if isinstance(header, dict) else {}), features
@@ -319,12 +275,6 @@ def _header(
 def _parts(features: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
     """Per feature: its ``type``, ``properties`` and ``geometry`` (None when absent or when
     the feature is not an object)."""
-    if all(type(f) is _Feature for f in features):
-        return (
-            [f.type for f in features],
-            [f.properties for f in features],
-            [f.geometry for f in features],
-        )
     return tuple(  # type: ignore[return-value]
         [f.get(key) if type(f) is dict else None for f in features]
         for key in ("type", "properties", "geometry")
@@ -424,6 +374,15 @@ def city_from_geojson(document: Any, origin: str = "geojson", timezone: str | No
             f"no building among {len(features)} features; a city needs at least one "
             '(a Feature with properties.table = "buildings" and a Point)',
         )
+    return _city(header, frames, origin, timezone)
+
+
+def _city(
+    header: dict[str, Any],
+    frames: dict[str, pd.DataFrame | None],
+    origin: str,
+    timezone: str | None,
+) -> City:
     nodes = frames.pop("nodes")
     return City.from_tables(
         str(header.get("name") or Path(origin).stem),
@@ -436,17 +395,22 @@ def city_from_geojson(document: Any, origin: str = "geojson", timezone: str | No
 
 
 def read_geojson(path: str | Path, timezone: str | None = None) -> City:
-    """Read a city from a GeoJSON file; broken files raise :class:`InputError`."""
+    """Read a city from a GeoJSON file; broken files raise :class:`InputError`.
+
+    A clean file is decoded straight into columns
+    (:func:`~warmgrid.model.io.geojson_typed.clean_tables`); any other is decoded again
+    as plain dicts and read by :func:`city_from_geojson`, which names its problems.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(str(path), "does not exist or is not a file")
     text = path.read_bytes()
     with _bulk():
+        clean = clean_tables(text)
+        if clean is not None:
+            return _city(*clean, origin=str(path), timezone=timezone)
         try:
-            document: Any = _DECODER.decode(text)
-        except msgspec.DecodeError:
-            try:
-                document = orjson.loads(text)
-            except orjson.JSONDecodeError as error:
-                raise InputError(str(path), f"is not valid JSON ({error})") from None
+            document = orjson.loads(text)
+        except orjson.JSONDecodeError as error:
+            raise InputError(str(path), f"is not valid JSON ({error})") from None
         return city_from_geojson(document, origin=str(path), timezone=timezone)

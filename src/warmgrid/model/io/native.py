@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -29,12 +28,9 @@ import pyarrow.parquet as pq
 
 from warmgrid.errors import InputError
 from warmgrid.model.city import City
+from warmgrid.model.io.manifest import FORMAT_NAME, FORMAT_VERSION, MANIFEST, read_manifest
 from warmgrid.model.schema import TABLES
 from warmgrid.model.timezone import DEFAULT_TIMEZONE
-
-FORMAT_NAME = "warmgrid-city"
-FORMAT_VERSION = 1
-MANIFEST = "city.json"
 
 
 def save_city(city: City, folder: str | Path) -> Path:
@@ -58,30 +54,6 @@ def save_city(city: City, folder: str | Path) -> Path:
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n")
     return folder
-
-
-def read_manifest(folder: Path) -> dict[str, Any]:
-    """The checked ``city.json`` of a city folder (its tables are not read)."""
-    path = folder / MANIFEST
-    if not folder.is_dir():
-        raise InputError(str(folder), "is not a city folder (expected a folder with city.json)")
-    if not path.is_file():
-        raise InputError(str(folder), f"has no {MANIFEST}; is it a warmgrid city folder?")
-    try:
-        manifest = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InputError(str(path), f"is not valid JSON ({error})") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
-        raise InputError(str(path), f'"format" must be "{FORMAT_NAME}"')
-    if manifest.get("version") != FORMAT_VERSION:
-        raise InputError(
-            str(path),
-            f"format version {manifest.get('version')!r} is not supported "
-            f"(this warmgrid reads version {FORMAT_VERSION})",
-        )
-    if not isinstance(manifest.get("tables"), dict):
-        raise InputError(str(path), '"tables" must map table names to row counts')
-    return manifest
 
 
 def _read_table(folder: Path, table: str, expected_rows: object) -> pd.DataFrame:
