@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from warmgrid.impact.contingency import ContingencyCounts
 from warmgrid.model.compile import CompiledCity
 from warmgrid.restore.from_city import AssetTable, asset_table
 from warmgrid.restore.problem import Crew
@@ -70,6 +71,7 @@ class SweepCity:
     plan_seed: int = 0
     with_plan: bool = True  # False: impact and no-repair cool-down only
     cooled: bool = True  # False: impact counts only (no cool-down, no plan)
+    contingency: ContingencyCounts | None = None  # impact only: counts of a block at once
 
     @classmethod
     def impact_only(cls, compiled: CompiledCity) -> SweepCity:
@@ -85,6 +87,7 @@ class SweepCity:
             hours_to_cold=empty,
             with_plan=False,
             cooled=False,
+            contingency=ContingencyCounts.of(compiled),
         )
 
     @classmethod

@@ -22,7 +22,8 @@ the machine. From the plan's restoration times and the cool-down curves of
 
 A sweep without plan (``SweepCity.with_plan`` false) has no ``people_hours_below_12c``,
 ``last_home_back_h`` and ``drain_deadline_met``; an impact-only one
-(:meth:`SweepCity.impact_only`, for very large ensembles) has the counts only.
+(:meth:`SweepCity.impact_only`, for very large ensembles) has the counts only, computed
+for a whole block at once by :class:`warmgrid.impact.contingency.ContingencyCounts`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from warmgrid.impact.assess import ImpactResult, assess_mask
+from warmgrid.impact.contingency import impact_counts
 from warmgrid.impact.screen import COUNT_COLUMNS
 from warmgrid.impact.switching import propose_switching
 from warmgrid.restore.from_city import building_etr_h, problem_from_impact
@@ -97,19 +99,10 @@ def _row(city: SweepCity, damaged: np.ndarray) -> list[float]:
     compiled = city.compiled
     impact = assess_mask(compiled, damaged)
     people = compiled.building_population
-    critical = compiled.building_critical
     # counts as N-1 screening has them (grid supply); cold as the pipeline's cool-down
     power, heat = impact.building_off_grid, impact.building_heat_network_lost
     cold = impact.building_without_heat
-    counts: list[float] = [
-        int(people[power].sum()),
-        int(people[heat].sum()),
-        int(power.sum()),
-        int(heat.sum()),
-        int((power & critical).sum()),
-        int((heat & critical).sum()),
-        int(people[power | heat].sum()),  # each person once
-    ]
+    counts: list[float] = impact_counts(impact).tolist()
     if not city.cooled:
         return counts
     cold_rows = np.flatnonzero(cold)
@@ -149,10 +142,13 @@ def evaluate_block(city: SweepCity, first: int, assets: np.ndarray) -> pd.DataFr
     names, values = [], []
     for row in assets:
         chosen = row[row != NO_ASSET]
-        damaged = np.zeros(city.compiled.n_assets, dtype=bool)
-        damaged[chosen] = True
         names.append(ids[chosen].tolist())
-        values.append(_row(city, damaged))
+        if city.contingency is None:
+            damaged = np.zeros(city.compiled.n_assets, dtype=bool)
+            damaged[chosen] = True
+            values.append(_row(city, damaged))
+    if city.contingency is not None:  # impact only: every row at once
+        values = city.contingency.counts(assets).tolist()
     columns = list(row_columns(city))
     table = np.asarray(values, dtype=np.float64).reshape(len(values), len(columns))
     frame = pd.DataFrame(table, columns=columns)
