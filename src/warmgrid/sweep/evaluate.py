@@ -77,7 +77,11 @@ def _building_etr(city: SweepCity, impact: ImpactResult) -> dict[str, np.ndarray
         switching=propose_switching(impact),  # as the scenario pipeline: switching first
     )
     schedule = solve_heuristic(
-        problem, iterations=city.plan_iterations, max_stall=city.plan_stall, seed=city.plan_seed
+        problem,
+        iterations=city.plan_iterations,
+        max_stall=city.plan_stall,
+        max_moves=city.plan_moves,
+        seed=city.plan_seed,
     )
     return building_etr_h(impact, problem, schedule)
 
