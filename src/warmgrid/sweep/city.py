@@ -46,7 +46,7 @@ PLAN_MOVES = 10_000
 scenario's plan needs a few hundred, an area strike that damages hundreds of assets
 would take 20–60 times this over its 20 kicks (each kick's descent rescans every task).
 On area strikes of 150–400 repairs in the demo city the plan found within the budget is
-within 0.1–0.8 % of the unbounded search's objective, in a twentieth of its time
+within 0–0.8 % of the unbounded search's objective, in a sixth to a twenty-fifth of its time
 (``bench/bench_sweep.py`` measures the sweep's rate)."""
 
 
