@@ -44,10 +44,10 @@ and swap already ends at the optimum in the cases checked against exhaustive sea
 PLAN_MOVES = 10_000
 """Moves (relocations, swaps) the heuristic may evaluate per scenario, at most: an N-k
 scenario's plan needs a few hundred, an area strike that damages hundreds of assets
-would take 20–60 times this over its 20 kicks (each kick's descent rescans every task).
+would take 10–35 times this over its 20 kicks (each kick's descent rescans every task).
 On area strikes of 150–400 repairs in the demo city the plan found within the budget is
-within 0–0.8 % of the unbounded search's objective, in a sixth to a twenty-fifth of its time
-(``bench/bench_sweep.py`` measures the sweep's rate)."""
+within 0–0.8 % of the unbounded search's objective, in a sixth to a twenty-fifth of its
+time (docs/sweep.md)."""
 
 
 @dataclass(frozen=True)
