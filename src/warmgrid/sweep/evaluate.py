@@ -143,18 +143,19 @@ def evaluate_block(city: SweepCity, first: int, assets: np.ndarray) -> pd.DataFr
     """Rows for the scenarios ``first, first + 1, …`` whose damaged assets are the rows of
     ``assets`` (asset indices padded with ``NO_ASSET``)."""
     ids = city.compiled.asset_ids.to_numpy()
-    names, values = [], []
-    for row in assets:
-        chosen = row[row != NO_ASSET]
-        names.append(ids[chosen].tolist())
-        if city.contingency is None:
-            damaged = np.zeros(city.compiled.n_assets, dtype=bool)
-            damaged[chosen] = True
-            values.append(_row(city, damaged))
+    names = ids[np.maximum(assets, 0)].tolist()
+    for row in np.flatnonzero((assets == NO_ASSET).any(axis=1)):  # the shorter scenarios
+        names[row] = ids[assets[row][assets[row] != NO_ASSET]].tolist()
     if city.contingency is not None:  # impact only: every row at once
-        values = city.contingency.counts(assets).tolist()
+        values = city.contingency.counts(assets)
+    else:
+        values = []
+        for row in assets:
+            damaged = np.zeros(city.compiled.n_assets, dtype=bool)
+            damaged[row[row != NO_ASSET]] = True
+            values.append(_row(city, damaged))
     columns = list(row_columns(city))
-    table = np.asarray(values, dtype=np.float64).reshape(len(values), len(columns))
+    table = np.asarray(values, dtype=np.float64).reshape(len(assets), len(columns))
     frame = pd.DataFrame(table, columns=columns)
     frame = frame.astype({column: np.int64 for column in COUNT_COLUMNS})
     if city.with_plan:
