@@ -12,14 +12,19 @@ sweep, and a large impact-only N-2 sweep of the SimBench complete grid streamed 
    when other processes share the cores, which caps the speed-up whatever the code does.
 2. ``--full`` (default 10,000) full-chain scenarios on 2 workers.
 3. ``--n2`` (default 1,000,000) sampled N-2 scenarios of SimBench
-   ``1-complete_data-mixed-all-0-sw``, impact only (``SweepCity.impact_only``), chunks of
-   ``--n2-chunk`` on 2 workers, each chunk written to Parquet as it arrives; reports
-   scenarios/s, the peak memory (RSS) of this process and of each worker, and the bytes
-   written. ``--n2 0`` skips it (the grid's import alone takes about a minute).
+   ``1-complete_data-mixed-all-0-sw``, impact only (``SweepCity.impact_only``: counts of
+   a whole chunk at once, :mod:`warmgrid.impact.contingency`), chunks of ``--n2-chunk``
+   on 1, then 2 workers, each chunk written to Parquet as it arrives; reports
+   scenarios/s, the workers' CPU seconds, the peak memory (RSS) of this process and of
+   each worker, and the bytes written. ``--n2 0`` skips it (the grid's import alone
+   takes about a minute).
+
+``--samples 0`` skips part 1 and ``--full 0`` part 2. Each part records the load average
+(1 min) when it starts: wall times on a shared machine are inflated, CPU seconds less so.
 
 Prints one JSON object. The issue's goal for the speed-up on a 2-core machine is ≥ 1.7×.
 
-    .venv/bin/python bench/bench_sweep.py [--samples N] [--full N] [--n2 N]
+    .venv/bin/python bench/bench_sweep.py [--samples N] [--full N] [--n2 N] [--n2-chunk C]
 """
 
 from __future__ import annotations
@@ -101,43 +106,67 @@ def full_chain(city: SweepCity, scenarios: int, chunk_size: int) -> dict:
     ensemble = sampled_nk(city.compiled, 2, scenarios, seed=3)
     with dask_client(2, None) as client:
         timed_sweep(city, sampled_nk(city.compiled, 2, 20, seed=1), 10, client)
+        load, cpu_s = os.getloadavg()[0], workers_cpu_s(client)
         seconds = timed_sweep(city, ensemble, chunk_size, client)
-    return two_worker_rate(scenarios, chunk_size, seconds)
+        cpu_s = workers_cpu_s(client) - cpu_s
+    return {**worker_rate(scenarios, chunk_size, 2, seconds, cpu_s), "load_average": load}
 
 
-def two_worker_rate(scenarios: int, chunk_size: int, seconds: float) -> dict:
-    """The figures of a sweep on 2 workers."""
+def worker_rate(
+    scenarios: int, chunk_size: int, workers: int, seconds: float, cpu_s: float
+) -> dict:
+    """The figures of a sweep on ``workers`` workers that used ``cpu_s`` CPU seconds."""
     return {
         "scenarios": scenarios,
         "chunk_size": chunk_size,
-        "workers": 2,
+        "workers": workers,
         "seconds": round(seconds, 1),
         "scenarios_per_s": round(scenarios / seconds, 1),
-        "scenarios_per_s_per_worker": round(scenarios / seconds / 2, 1),
+        "scenarios_per_s_per_worker": round(scenarios / seconds / workers, 1),
+        "workers_cpu_s": round(cpu_s, 1),
+        "worker_cpu_share": round(cpu_s / (seconds * workers), 2),
     }
 
 
 def n2_impact(scenarios: int, chunk_size: int) -> dict:
-    """``scenarios`` sampled N-2 impact-only scenarios of the SimBench grid on 2 workers."""
+    """``scenarios`` sampled N-2 impact-only scenarios of the SimBench grid on 1, then 2
+    workers."""
     from warmgrid.model.io.pandapower_io import city_from_simbench
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         compiled = compile_city(city_from_simbench(SIMBENCH))
-    city = SweepCity.impact_only(compiled)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    city = SweepCity.impact_only(compiled)  # the dominator tree and blocks, once
+    prepare = {
+        "seconds": round(time.perf_counter() - started, 2),
+        "cpu_s": round(time.process_time() - cpu_started, 2),
+    }
     ensemble = sampled_nk(compiled, 2, scenarios, seed=4)
-    with tempfile.TemporaryDirectory() as out, dask_client(2, None) as client:
-        timed_sweep(city, sampled_nk(compiled, 2, 20, seed=1), 10, client)
-        seconds = timed_sweep(city, ensemble, chunk_size, client, Path(out))
-        written = sum(p.stat().st_size for p in Path(out).glob("chunk-*.parquet"))
-        workers_mb = sorted(client.run(peak_rss_mb).values())
+    runs = {}
+    for workers in (1, 2):
+        with tempfile.TemporaryDirectory() as out, dask_client(workers, None) as client:
+            timed_sweep(city, sampled_nk(compiled, 2, 20, seed=1), 10, client)
+            load, cpu_s = os.getloadavg()[0], workers_cpu_s(client)
+            client_cpu_s = time.process_time()
+            seconds = timed_sweep(city, ensemble, chunk_size, client, Path(out))
+            cpu_s = workers_cpu_s(client) - cpu_s
+            written = sum(p.stat().st_size for p in Path(out).glob("chunk-*.parquet"))
+            runs[workers] = {
+                **worker_rate(scenarios, chunk_size, workers, seconds, cpu_s),
+                "client_cpu_s": round(time.process_time() - client_cpu_s, 1),
+                "load_average": load,
+                "parquet_mb": round(written / 1e6, 1),
+                "peak_rss_mb_workers": sorted(client.run(peak_rss_mb).values()),
+            }
     return {
         "city": SIMBENCH,
         "assets": compiled.n_assets,
         "buildings": len(compiled.city.buildings),
-        **two_worker_rate(scenarios, chunk_size, seconds),
-        "parquet_mb": round(written / 1e6, 1),
-        "peak_rss_mb": {"client": round(peak_rss_mb(), 0), "workers": workers_mb},
+        "prepare": prepare,
+        "runs": {str(w): r for w, r in runs.items()},
+        "speed_up_1_to_2_workers": round(runs[1]["seconds"] / runs[2]["seconds"], 2),
+        "peak_rss_mb_client": round(peak_rss_mb(), 0),
     }
 
 
@@ -153,9 +182,10 @@ def main() -> None:
     city = SweepCity.under(compiled, demo_scenario())
     result: dict[str, object] = {"city": compiled.city.name, "cores": os.cpu_count()}
     result["load_average_at_start"] = [round(x, 1) for x in os.getloadavg()]
-    result["full_chain_speed_up"] = speed_up(
-        city, SweepCity.impact_only(compiled), args.samples, args.chunk_size
-    )
+    if args.samples:
+        result["full_chain_speed_up"] = speed_up(
+            city, SweepCity.impact_only(compiled), args.samples, args.chunk_size
+        )
     if args.full:
         result["full_chain"] = full_chain(city, args.full, args.chunk_size)
     if args.n2:

@@ -82,7 +82,8 @@ def test_centres_among_schools_and_care_homes(swept):
     result = run(*args, "--walk-m", "800", "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert payload["optimal"] and payload["candidates"] == 5 and len(payload["centres"]) == 2
+    assert payload["proven_optimal"] and payload["candidates"] == 5 and len(payload["centres"]) == 2
+    assert payload["proof"].startswith("optimal: ")
     served = payload["expected_people_served"]
     assert 0 < served == payload["upper_bound_people_served"]
     assert served <= payload["expected_people_without_heat"]
@@ -90,8 +91,12 @@ def test_centres_among_schools_and_care_homes(swept):
     assert max(alone) <= served <= sum(alone)
     assert {c["use"] for c in payload["centres"]} <= {"school", "care_home"}
     greedy = json.loads(run(*args, "--walk-m", "800", "--greedy", "--json").stdout)
+    assert greedy["method"] == "greedy"
     assert greedy["expected_people_served"] <= served <= greedy["upper_bound_people_served"]
-    assert run(*args).exit_code == 0
+    bound_met = greedy["expected_people_served"] == greedy["upper_bound_people_served"]
+    assert greedy["proven_optimal"] == bound_met
+    text = " ".join(run(*args).stdout.split())
+    assert f"Method: {payload['method']}; {payload['proof']}." in text
 
 
 @pytest.mark.parametrize(

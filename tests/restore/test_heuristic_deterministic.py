@@ -46,3 +46,33 @@ def test_deterministic_mode_finds_the_optimum_of_tiny_problems(seed: int) -> Non
 def test_negative_budget_is_refused() -> None:
     with pytest.raises(WarmgridError, match="iteration budget"):
         solve_heuristic(random_problem(3, 1, 0), iterations=-1)
+
+
+def test_move_budget_bounds_the_work_and_ignores_the_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A move budget stops the search deterministically: counted moves stay within one
+    task's neighbourhood of it, the same budget gives the same plan under any clock, a
+    larger budget never gives a worse plan, and one that never binds changes nothing."""
+    from warmgrid.restore.schedule import Evaluator
+
+    problem = random_problem(30, 3, 5)
+    counted = []
+    original = Evaluator.try_change
+
+    def counting(self, *args, **kwargs):
+        counted.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Evaluator, "try_change", counting)
+    unbounded = _plan(problem, iterations=5)
+    needed = len(counted)
+    assert _plan(problem, iterations=5, max_moves=needed + 1) == unbounded
+    counted.clear()
+    small = _plan(problem, iterations=5, max_moves=needed // 10)
+    assert needed // 10 <= len(counted) <= needed // 10 + 30 * 20  # one task's moves more
+    larger = _plan(problem, iterations=5, max_moves=needed // 2)
+    assert unbounded[0] <= larger[0] <= small[0]
+    ticks = itertools.count()
+    monkeypatch.setattr(time, "perf_counter", lambda: 3600.0 * next(ticks))
+    assert _plan(problem, iterations=5, max_moves=needed // 10) == small

@@ -98,3 +98,14 @@ def test_impact_only_rows_lack_the_plan(compiled):
         SweepCity.impact_only(compiled), 0, sampled_nk(compiled, 2, 5, 1).assets
     )
     pd.testing.assert_frame_equal(counts, rows[counts.columns])
+
+
+def test_impact_only_blocks_equal_one_propagation_per_row(compiled):
+    """The impact-only block (every row at once, ``ContingencyCounts``) gives the rows
+    that one propagation per row gives, with gaps anywhere in a row (a protected asset
+    taken out) and the asset names in order."""
+    fast = SweepCity.impact_only(compiled)
+    slow = replace(fast, contingency=None)
+    assets = sampled_nk(compiled, 3, 200, seed=5).assets
+    assets[np.random.default_rng(0).random(assets.shape) < 0.2] = -1
+    pd.testing.assert_frame_equal(evaluate_block(fast, 7, assets), evaluate_block(slow, 7, assets))

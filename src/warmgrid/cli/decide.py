@@ -298,6 +298,7 @@ def centres_command(
     if not greedy_only and not choice.optimal:
         choice = centres.solve_exact(cover, count, time_limit_s, hint=choice)
         method = "CP-SAT"
+    proof = PROOFS[method, choice.optimal]
     scenarios = max(results.scenarios, 1)
     alone = [cover.served(np.array([c])) for c in choice.chosen]
     payload = {
@@ -307,7 +308,8 @@ def centres_command(
         "walk_m": walk_m,
         "candidates": int(chosen_from.size),
         "method": method,
-        "optimal": choice.optimal,
+        "proven_optimal": choice.optimal,
+        "proof": proof,
         "expected_people_without_heat": cover.people_without_heat / scenarios,
         "expected_people_served": choice.served / scenarios,
         "upper_bound_people_served": choice.bound / scenarios,
@@ -328,17 +330,26 @@ def centres_command(
     _print_centres(payload)
 
 
+PROOFS = {
+    ("greedy", True): "optimal: the greedy met its upper bound, so CP-SAT was not needed",
+    ("greedy", False): "not proven optimal: greedy only (--greedy), the best is at most its bound",
+    ("CP-SAT", True): "optimal: proven by CP-SAT",
+    ("CP-SAT", False): "not proven optimal: CP-SAT's best within --time-limit",
+}
+"""What ``site-centres`` says of its answer, by method and whether it is proven best."""
+
+
 def _print_centres(payload: dict[str, Any]) -> None:
-    proof = "optimal" if payload["optimal"] else "best found"
     console.print(
         f"[bold]{payload['count']} warming centres[/] of {payload['candidates']} candidates "
-        f"({proof}) over {payload['scenarios']} scenarios of {esc(payload['city'])}: "
+        f"over {payload['scenarios']} scenarios of {esc(payload['city'])}: "
         f"{payload['expected_people_served']:,.0f} of "
         f"{payload['expected_people_without_heat']:,.0f} people without heat within "
         f"{payload['walk_m']:,.0f} m on average (at most "
         f"{payload['upper_bound_people_served']:,.0f} with any {payload['count']})",
         highlight=False,
     )
+    console.print(f"Method: {payload['method']}; {payload['proof']}.", highlight=False)
     table = _table("Centres", ("id", "name", "use"), ("backup h", "served alone"))
     for centre in payload["centres"]:
         table.add_row(

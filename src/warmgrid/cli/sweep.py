@@ -12,6 +12,7 @@ from warmgrid.cli.output import console, emit_json, err_console
 from warmgrid.errors import InputError
 
 DEFAULT_CHUNK_SIZE = 100
+IMPACT_ONLY_CHUNK_SIZE = 5000  # a task of 100 impact-only rows is mostly Dask's overhead
 DEFAULT_RADIUS_M = "200:1000"
 
 
@@ -129,7 +130,13 @@ def sweep_command(
     scheduler: Annotated[
         str | None, typer.Option(help="A Dask scheduler, tcp://HOST:PORT.")
     ] = None,
-    chunk_size: Annotated[int, typer.Option(help="Scenarios per task.")] = DEFAULT_CHUNK_SIZE,
+    chunk_size: Annotated[
+        int | None,
+        typer.Option(
+            help=f"Scenarios per task (default {DEFAULT_CHUNK_SIZE}; "
+            f"{IMPACT_ONLY_CHUNK_SIZE} with --impact-only)."
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Run many damage scenarios (on Dask) and rank the assets by what their loss costs."""
@@ -149,6 +156,8 @@ def sweep_command(
         compiled, k, samples, pairs, scenarios, seed, (areas, radius_m, area_kinds, area_weights)
     )
     sweep_city = _sweep_city(compiled, weather, conditions, impact_only)
+    if chunk_size is None:
+        chunk_size = IMPACT_ONLY_CHUNK_SIZE if impact_only else DEFAULT_CHUNK_SIZE
     show = not json_out and err_console.is_terminal
     bar = _progress_bar(ensemble.size) if show else None
     serial = workers == 0 and scheduler is None

@@ -161,6 +161,7 @@ class _Search:
     """Greedy tie selection over trial states (see the module docstring)."""
 
     def __init__(self, before: ImpactResult, limit_pct: float) -> None:
+        self.before = before
         self.compiled = before.compiled
         self.damaged = before.damaged
         self.limit = limit_pct / 100.0
@@ -178,8 +179,10 @@ class _Search:
 
     def run(self) -> list[SwitchingStep]:
         steps: list[SwitchingStep] = []
+        compiled, state = self.compiled, self.before.state  # before any switching
         while True:
-            compiled, state = self.state(self.base_ok)
+            if not self._dark_healthy(state).any():  # no undamaged section to bring back
+                return steps
             flows = radial_flows(compiled, state, self.kw)
             best = None
             for k, e in enumerate(self.sw.edge.tolist()):
@@ -192,6 +195,7 @@ class _Search:
                 return steps
             steps.append(best[0])
             self.base_ok = best[1]
+            compiled, state = self.state(self.base_ok)
 
     def _dark_healthy(self, state: SupplyState) -> np.ndarray:
         power = self.compiled.node_network == 0

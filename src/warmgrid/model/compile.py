@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -68,6 +69,11 @@ class CompiledCity:
         if missing.size:
             raise UnknownIdError("asset", str(ids[missing[0]]), where)
         return positions.astype(np.int64)
+
+    @cached_property
+    def building_rows(self) -> pd.Index:
+        """The buildings' ids in row order, to find the rows of ids (built on first use)."""
+        return pd.Index(self.city.buildings["id"].astype(str))
 
     def asset_kind(self, index: np.ndarray) -> np.ndarray:
         """0 for nodes, 1 for branches, 2 for sources."""

@@ -253,7 +253,7 @@ def building_etr_h(
     (and its heat network's, if it has one)."""
     n = result.building_without_power.size
     etr = {"power": np.full(n, np.nan), "heat": np.full(n, np.nan)}
-    rows = pd.Index(result.compiled.city.buildings["id"].astype(str))
+    rows = result.compiled.building_rows
     for group, restored_h in zip(problem.groups, schedule.group_restored_h, strict=True):
         if group.service in etr:  # the plan's groups: switching steps, then repairs
             etr[group.service][rows.get_indexer([ident for ident, _ in group.members])] = restored_h

@@ -146,8 +146,16 @@ def construct_by_tasks(problem: Problem) -> list[list[int]]:
 class _Search:
     """Granular local search and iterated local search over an :class:`Evaluator`."""
 
-    def __init__(self, problem: Problem, routes: list[list[int]], rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        problem: Problem,
+        routes: list[list[int]],
+        rng: np.random.Generator,
+        max_moves: float = math.inf,
+    ) -> None:
         self.p = problem
+        self.moves = 0  # moves evaluated so far, against ``max_moves``
+        self.max_moves = max_moves
         self.ev = Evaluator(problem, routes)
         self.rng = rng
         n = problem.n_tasks
@@ -205,13 +213,23 @@ class _Search:
             improved = False
             crew, pos = self.where()
             for t in self.rng.permutation(self.p.n_tasks):
-                if deadline < math.inf and time.perf_counter() > deadline:
+                if self.stopped(deadline):
                     return False
                 t = int(t)
                 if self._try_relocate(t, crew, pos) or self._try_swap(t, crew, pos):
                     improved = True
                     crew, pos = self.where()
         return True
+
+    def stopped(self, deadline: float) -> bool:
+        """The move budget is spent or the wall-clock deadline has passed."""
+        if self.moves >= self.max_moves:
+            return True
+        return deadline < math.inf and time.perf_counter() > deadline
+
+    def _try(self, change: dict[int, list[int]], first: dict[int, int] | None = None) -> float:
+        self.moves += 1
+        return self.ev.try_change(change, first)
 
     def _try_relocate(self, t: int, crew: np.ndarray, pos: np.ndarray) -> bool:
         ev = self.ev
@@ -228,7 +246,7 @@ class _Search:
                 route = ev.routes[c]
                 change = {a: without, c: [*route[:q], t, *route[q:]]}
                 first = {a: i, c: q}
-            if ev.try_change(change, first) < best:
+            if self._try(change, first) < best:
                 ev.accept()
                 return True
         return False
@@ -251,7 +269,7 @@ class _Search:
                 ra[i], rb[j] = u, t
                 change = {a: ra, b: rb}
                 first = {a: i, b: j}
-            if ev.try_change(change, first) < best:
+            if self._try(change, first) < best:
                 ev.accept()
                 return True
         return False
@@ -271,7 +289,7 @@ class _Search:
                 q = int(self.rng.integers(len(base) + 1))
                 new = [*base[:q], t, *base[q:]]
                 change = {a: new} if c == a else {a: without, c: new}
-                if math.isfinite(ev.try_change(change)):
+                if math.isfinite(self._try(change)):
                     ev.accept()
                     break
 
@@ -283,13 +301,17 @@ def solve_heuristic(
     seed: int = 0,
     max_stall: int | None = None,
     iterations: int | None = None,
+    max_moves: int | None = None,
 ) -> Schedule:
     """A good feasible plan within ``time_limit_s`` seconds (wall clock), or, given
     ``iterations``, after at most that many kicks whatever the time (deterministic: the
     same problem and seed give the same plan on any machine, under any load).
 
     Stops earlier when ``max_stall`` kicks in a row (default: 30 + 3 × tasks, at most
-    300) have not improved the best plan.
+    300) have not improved the best plan, or, given ``max_moves``, once that many moves
+    (relocations, swaps, kicks) have been evaluated: a deterministic bound on the work
+    that grows with the problem, where kicks alone do not (each kick's descent scans
+    every task's neighbourhood again).
     """
     if iterations is not None and iterations < 0:
         raise WarmgridError(f"iteration budget must be 0 or more, got {iterations}")
@@ -317,14 +339,14 @@ def solve_heuristic(
     scored = [(simulate(problem, r).objective, k) for k, r in enumerate(starts)]
     first_routes = [list(r) for r in starts[min(scored)[1]]]
     best_routes = first_routes
-    search = _Search(problem, best_routes, rng)
+    search = _Search(problem, best_routes, rng, math.inf if max_moves is None else max_moves)
     search.descend(deadline)
     best_value = search.ev.value
     best_routes = [list(r) for r in search.ev.routes]
     stall_limit = max_stall if max_stall is not None else min(300, 30 + 3 * problem.n_tasks)
     stall = kicks = 0
     while kicks < budget and stall < stall_limit and problem.n_tasks > 1:
-        if deadline < math.inf and time.perf_counter() >= deadline:
+        if search.stopped(deadline):
             break
         kicks += 1
         search.ev = Evaluator(problem, best_routes)

@@ -24,7 +24,8 @@ the machine. From the plan's restoration times and the flats' cool-down of
 
 A sweep without plan (``SweepCity.with_plan`` false) has no ``people_hours_below_12c``,
 ``last_home_back_h`` and ``drain_deadline_met``; an impact-only one
-(:meth:`SweepCity.impact_only`, for very large ensembles) has the counts only.
+(:meth:`SweepCity.impact_only`, for very large ensembles) has the counts only, computed
+for a whole block at once by :class:`warmgrid.impact.contingency.ContingencyCounts`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from warmgrid.impact.assess import ImpactResult, assess_mask
+from warmgrid.impact.contingency import impact_counts
 from warmgrid.impact.screen import COUNT_COLUMNS
 from warmgrid.impact.switching import propose_switching
 from warmgrid.restore.from_city import building_etr_h, problem_from_impact
@@ -77,7 +79,11 @@ def _building_etr(city: SweepCity, impact: ImpactResult) -> dict[str, np.ndarray
         switching=propose_switching(impact),  # as the scenario pipeline: switching first
     )
     schedule = solve_heuristic(
-        problem, iterations=city.plan_iterations, max_stall=city.plan_stall, seed=city.plan_seed
+        problem,
+        iterations=city.plan_iterations,
+        max_stall=city.plan_stall,
+        max_moves=city.plan_moves,
+        seed=city.plan_seed,
     )
     return building_etr_h(impact, problem, schedule)
 
@@ -99,19 +105,10 @@ def _row(city: SweepCity, damaged: np.ndarray) -> list[float]:
     compiled = city.compiled
     impact = assess_mask(compiled, damaged)
     people = compiled.building_population
-    critical = compiled.building_critical
     # counts as N-1 screening has them (grid supply); cold as the pipeline's cool-down
     power, heat = impact.building_off_grid, impact.building_heat_network_lost
     cold = impact.building_without_heat
-    counts: list[float] = [
-        int(people[power].sum()),
-        int(people[heat].sum()),
-        int(power.sum()),
-        int(heat.sum()),
-        int((power & critical).sum()),
-        int((heat & critical).sum()),
-        int(people[power | heat].sum()),  # each person once
-    ]
+    counts: list[float] = impact_counts(impact).tolist()
     if not city.cooled:
         return counts
     cold_rows = np.flatnonzero(cold)
@@ -148,15 +145,19 @@ def evaluate_block(city: SweepCity, first: int, assets: np.ndarray) -> pd.DataFr
     """Rows for the scenarios ``first, first + 1, …`` whose damaged assets are the rows of
     ``assets`` (asset indices padded with ``NO_ASSET``)."""
     ids = city.compiled.asset_ids.to_numpy()
-    names, values = [], []
-    for row in assets:
-        chosen = row[row != NO_ASSET]
-        damaged = np.zeros(city.compiled.n_assets, dtype=bool)
-        damaged[chosen] = True
-        names.append(ids[chosen].tolist())
-        values.append(_row(city, damaged))
+    names = ids[np.maximum(assets, 0)].tolist()
+    for row in np.flatnonzero((assets == NO_ASSET).any(axis=1)):  # the shorter scenarios
+        names[row] = ids[assets[row][assets[row] != NO_ASSET]].tolist()
+    if city.contingency is not None:  # impact only: every row at once
+        values = city.contingency.counts(assets)
+    else:
+        values = []
+        for row in assets:
+            damaged = np.zeros(city.compiled.n_assets, dtype=bool)
+            damaged[row[row != NO_ASSET]] = True
+            values.append(_row(city, damaged))
     columns = list(row_columns(city))
-    table = np.asarray(values, dtype=np.float64).reshape(len(values), len(columns))
+    table = np.asarray(values, dtype=np.float64).reshape(len(assets), len(columns))
     frame = pd.DataFrame(table, columns=columns)
     frame = frame.astype({column: np.int64 for column in COUNT_COLUMNS})
     if city.with_plan:

@@ -42,7 +42,9 @@ def city_fingerprint(city: SweepCity) -> str:
         for c in city.crews
     ]
     digest.update(repr((crews, sorted((city.repair_h or {}).items()))).encode())
-    digest.update(repr((city.cold_urgency, city.plan_iterations, city.plan_stall)).encode())
+    digest.update(
+        repr((city.cold_urgency, city.plan_iterations, city.plan_stall, city.plan_moves)).encode()
+    )
     return digest.hexdigest()[:16]
 
 
