@@ -148,6 +148,7 @@ def evaluate_block(city: SweepCity, first: int, assets: np.ndarray) -> pd.DataFr
     names = ids[np.maximum(assets, 0)].tolist()
     for row in np.flatnonzero((assets == NO_ASSET).any(axis=1)):  # the shorter scenarios
         names[row] = ids[assets[row][assets[row] != NO_ASSET]].tolist()
+    values: np.ndarray | list[list[float]]
     if city.contingency is not None:  # impact only: every row at once
         values = city.contingency.counts(assets)
     else:
