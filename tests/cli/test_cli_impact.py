@@ -80,3 +80,21 @@ def test_bad_input_exits_2_with_a_message_and_no_traceback(tmp_path):
         assert result.exit_code == 2, (args, result.output)
         assert needle in result.output
         assert "Traceback" not in result.output
+
+
+def test_explaining_a_building_that_is_not_out_says_so():
+    result = run("impact", "demo", "--damage", "power.trafo.3", "--explain", "building.0")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "(building.0) is not out: this damage leaves it its power and heat." in text
+
+
+def test_sampled_screen_refuses_no_samples_and_more_assets_than_the_city_has():
+    for samples in ("0", "-4"):
+        result = run("screen", "demo", "--k", "3", "--samples", samples)
+        assert result.exit_code == 2, result.output
+        assert f"--samples: must be at least 1, got {samples}" in result.output
+    result = run("screen", "demo", "--k", "5000", "--samples", "3")
+    assert result.exit_code == 2, result.output
+    assert "k: the city has" in result.output
+    assert "got 5000" in result.output

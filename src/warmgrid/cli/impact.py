@@ -124,6 +124,11 @@ def impact_command(
     words = Labeller(result.compiled.city)
     if explain:
         name = esc(words.label(explain))
+        if not chains:
+            console.print(
+                f"\n[bold]{name} is not out:[/] this damage leaves it its power and heat.",
+                highlight=False,
+            )
         for service, steps in chains.items():
             console.print(f"\n[bold]{name} has no {service}:[/]", highlight=False)
             for line in words.describe(steps):
@@ -144,6 +149,8 @@ def screen_command(
 
     if k < 1:
         raise InputError("--k", f"must be at least 1, got {k}")
+    if k > 1 and samples < 1:
+        raise InputError("--samples", f"must be at least 1, got {samples}")
     if top is not None and top < 1:
         raise InputError("--top", f"must be at least 1, got {top}")
     compiled = compile_city(load_city_arg(city))
