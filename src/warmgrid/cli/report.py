@@ -85,7 +85,7 @@ def report_command(
         from warmgrid.report.from_store import logged_incidents, published_alerts
         from warmgrid.store import open_store
 
-        store = open_store(store_url(db))
+        store = open_store(store_url(db), create=False)
         try:
             published, incidents = published_alerts(store), logged_incidents(store)
         finally:
