@@ -59,7 +59,7 @@ def _city_problem(
     from warmgrid.impact import assess
     from warmgrid.impact.switching import propose_switching
     from warmgrid.model import compile_city
-    from warmgrid.restore.from_city import DEFAULT_REPAIR_H, problem_from_impact
+    from warmgrid.restore.from_city import asset_table, check_repair_keys, problem_from_impact
     from warmgrid.restore.problem_file import load_crews
 
     if crews_file is None:
@@ -71,14 +71,8 @@ def _city_problem(
         )
     crews = load_crews(crews_file)
     city_model = load_city_arg(city)
-    known = set(DEFAULT_REPAIR_H) | set(city_model.asset_ids())
-    unknown = sorted(set(repair_hours) - known)
-    if unknown:
-        raise InputError(
-            "--repair-hours",
-            f"{unknown[0]!r} is neither an asset kind ({', '.join(sorted(DEFAULT_REPAIR_H))}) "
-            "nor an asset id of the city",
-        )
+    assets = asset_table(city_model)
+    check_repair_keys(repair_hours, assets, "--repair-hours")
     result = assess(compile_city(city_model), spec)
     if not result.damaged_asset_ids:
         raise InputError("plan", "the damage hits no asset of the city: nothing to repair")
@@ -92,6 +86,7 @@ def _city_problem(
         road_factor=road_factor,
         source=str(crews_file),
         switching=switching,
+        assets=assets,
     )
     return problem, city_model, switching
 
