@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from typer.testing import CliRunner
 
@@ -60,11 +61,17 @@ def test_sampled_nk_screen():
     assert len(json.loads(result.stdout)["rows"]) == 30
 
 
-def test_demo_prints_what_is_out_and_why():
+def test_demo_prints_what_is_out_and_why(tmp_path):
     result = run("demo")
     assert result.exit_code == 0, result.output
     assert "CHP-5 network pump station" in result.output
     assert "City Hospital No. 1" in result.output
+    listed = int(re.search(r"Public alerts \(CAP 1.2\), (\d+) messages", result.output)[1])
+    hint = re.search(r"`warmgrid (alert compose [^`]+) --out DIR`", " ".join(result.output.split()))
+    assert hint is not None, result.output
+    written = run(*hint[1].split(), "--out", str(tmp_path))  # whatever the date today
+    assert written.exit_code == 0, written.output
+    assert listed > 0 and len(list(tmp_path.glob("*.xml"))) == listed
 
 
 def test_bad_input_exits_2_with_a_message_and_no_traceback(tmp_path):
