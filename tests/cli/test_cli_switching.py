@@ -29,6 +29,8 @@ def test_impact_proposes_the_tie_and_names_what_is_unchecked():
     text = run("impact", "demo", "--damage", CABLE_F3)
     assert "Switching before repair" in text.stdout
     assert "capacity not checked" in text.stdout
+    words = " ".join(text.stdout.split())
+    assert "7287 people, load unknown" in words and " 0 kW" not in words  # no peak loads
 
 
 def test_impact_lists_buildings_on_backup():
