@@ -143,6 +143,10 @@ def test_incident_add_list_show(db: str) -> None:
     # item 23: the time and the location are shown
     assert "time: 2026-01-14 05:10:00+02:00 (Europe/Kyiv; precision: minute)" in out
     assert "location: lon 30.490000, lat 50.430000 (within 50 m)" in out
+    code, out, _ = run("incident", "list", "--db", db)  # 80 columns: nothing cut
+    assert code == 0
+    assert f"#{incident_id} Fire at boiler house South — fire, reported (revision 1)" in out
+    assert "occurred 2026-01-14 05:10+02:00, updated " in out
 
 
 def _add_fire(db: str) -> int:

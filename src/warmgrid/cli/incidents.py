@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.table import Table
 
 from warmgrid.alerts.deployment import DEFAULT_SENDER
 from warmgrid.cli.output import console, emit_json, esc
@@ -365,20 +364,19 @@ def incident_list(
     if json:
         emit_json({"timezone": zone, "incidents": rows})
         return
-    table = Table("id", "kind", "status", "title", "rev")
-    for heading in ("occurred", "updated"):
-        table.add_column(heading, no_wrap=True)
-    for row in rows:
-        table.add_row(
-            esc(row["id"]),
-            esc(row["kind"]),
-            esc(row["status"]),
-            esc(row["title"]),
-            esc(row["revision"]),
-            esc(_clock(row["occurred_at"], "minutes")),
-            esc(_clock(row["updated_at"], "minutes")),
+    if not rows:
+        console.print("no incidents")
+    for row in rows:  # two lines each: readable at 80 columns, times never cut
+        console.print(
+            f"[bold]#{row['id']}[/] {esc(row['title'])} — {esc(row['kind'])}, "
+            f"{esc(row['status'])} (revision {row['revision']})",
+            highlight=False,
         )
-    console.print(table)
+        console.print(
+            f"    occurred {esc(_clock(row['occurred_at'], 'minutes'))}, "
+            f"updated {esc(_clock(row['updated_at'], 'minutes'))}",
+            highlight=False,
+        )
 
 
 @incident_app.command("show")
