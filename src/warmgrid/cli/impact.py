@@ -140,7 +140,7 @@ def screen_command(
     top: Annotated[int | None, typer.Option(help="Only the K worst rows.")] = None,
     k: Annotated[int, typer.Option("--k", help="Assets lost at once (1: N-1).")] = 1,
     samples: Annotated[int, typer.Option(help="Sampled sets for N-k (k > 1).")] = 1000,
-    seed: Annotated[int, typer.Option(help="Seed of the N-k sampling.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the N-k sampling.")] = 0,
     json_out: JsonOpt = False,
 ) -> None:
     """Rank assets by what their loss costs: N-1 over every asset, or sampled N-k."""

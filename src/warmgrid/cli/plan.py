@@ -175,7 +175,7 @@ def plan_command(
     ] = None,
     speed_kmh: Annotated[float, typer.Option(help="Crew road speed, km/h (city).")] = 30.0,
     road_factor: Annotated[float, typer.Option(help="Road ÷ straight-line distance (city).")] = 1.4,
-    seed: Annotated[int, typer.Option(help="Seed of the heuristic's random moves.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the heuristic's random moves.")] = 0,
     start: Annotated[
         str | None,
         typer.Option(
