@@ -105,3 +105,14 @@ def test_sampled_screen_refuses_no_samples_and_more_assets_than_the_city_has():
     assert result.exit_code == 2, result.output
     assert "k: the city has" in result.output
     assert "got 5000" in result.output
+
+
+def test_demo_of_a_scenario_with_one_alert_says_one_message(tmp_path):
+    scenario = tmp_path / "cable.toml"
+    scenario.write_text(
+        'name = "cable"\ncity = "demo"\nstart = "2026-11-26T04:40:00+02:00"\n'
+        '[damage]\nassets = ["power.line.53"]\n[weather]\noutdoor_temp_c = -5\n'
+    )
+    result = run("demo", "--scenario", str(scenario))
+    assert result.exit_code == 0, result.output
+    assert "Public alerts (CAP 1.2), 1 message:" in result.output
