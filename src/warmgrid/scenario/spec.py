@@ -127,8 +127,6 @@ class _Reader:
         self, key: str, default: Any = ..., low: float | None = None, high: float | None = None
     ) -> float:
         value = self.get(key, float, default)
-        if value is None:
-            return value
         if not math.isfinite(value):
             raise self._fail(key, f"expected a finite number, got {value}")
         if (low is not None and value < low) or (high is not None and value > high):
