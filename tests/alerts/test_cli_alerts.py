@@ -97,6 +97,14 @@ def test_compose_needs_demo_and_checks_inputs() -> None:
     result = runner.invoke(app, ["alert", "compose", "--demo", "--sent", "2026-11-26T06:00:00"])
     assert result.exit_code == 2
     assert "--sent" in result.output
+    for option, value, needle in (
+        ("--sent", "1900-01-01T00:00:00Z", "--sent: expected a time from 1970 to 2100"),
+        ("--sent", "9999-12-31T00:00:00Z", "--sent: expected a time from 1970 to 2100"),
+        ("--etr-hours", "1e9", "--etr-hours: expected 0 to 1440 hours, got 1000000000.0"),
+    ):
+        result = runner.invoke(app, ["alert", "compose", "--demo", option, value])
+        assert result.exit_code == 2, result.output
+        assert needle in " ".join(result.output.split()) and "Traceback" not in result.output
 
 
 def _compose(out: Path, *extra: str) -> dict:

@@ -124,6 +124,12 @@ def test_item24_plan_input_is_checked(api, bodies) -> None:
         "/plans", json={"assessment_id": assessment_id, "crews": [CREWS[0], CREWS[0]]}, headers=ops
     )
     assert twice.status_code == 422 and "unique" in twice.text
+    typo = api.client.post(
+        "/plans",
+        json={"assessment_id": assessment_id, "crews": CREWS, "repair_hours": {"trafoo": 12}},
+        headers=ops,
+    )
+    assert typo.status_code == 422 and "'trafoo' is neither an asset kind" in typo.text
     assert (
         api.client.post(
             "/plans", json={"assessment_id": 999, "crews": CREWS}, headers=ops

@@ -49,6 +49,8 @@ def test_polygon_area_damages_exactly_the_nodes_inside(tmp_path: Path) -> None:
         "cooldown", "demo", "--area-file", str(path), "--outdoor-temp", "-5", "--hours", "6"
     )
     assert set(cooled["damaged_asset_ids"]) == damaged
+    exported = _json("export", "demo", "--area-file", str(path), "--geojson", str(tmp_path / "o"))
+    assert set(exported["damaged_assets"]) == damaged
 
 
 def test_multipolygon_is_the_union_of_its_parts(tmp_path: Path) -> None:

@@ -74,3 +74,17 @@ def test_empty_feature_collection_is_not_a_city(tmp_path: Path) -> None:
 )
 def test_non_finite_area_is_refused_naming_the_option(area: str) -> None:
     _refused(["impact", "demo", "--area", area], "--area", area)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan", "--problem", str(SAMPLE)],
+        ["screen", "demo", "--k", "2", "--samples", "3"],
+        ["sweep", "demo", "--k", "2", "--samples", "3", "--out", "never-written"],
+    ],
+    ids=["plan", "screen", "sweep"],
+)
+def test_a_negative_seed_is_refused_naming_the_option(args: list[str]) -> None:
+    _refused([*args, "--seed", "-1"], "--seed", "greater than or equal to 0")
+    assert not Path("never-written").exists()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from warmgrid.cli import app
 from warmgrid.cli.incidents import _console_scenario, _demo_tokens
 from warmgrid.scenario.spec import demo_scenario
 from warmgrid.store import authenticate, open_store
@@ -34,3 +38,19 @@ def test_the_console_scenario(tmp_path: Path) -> None:
     copy = tmp_path / "mine.toml"
     copy.write_text(text.read_text().replace("late November", "my test"))
     assert _console_scenario("demo", str(copy)).name == "Strike on CHP-5, my test"
+
+
+def test_a_port_in_use_is_one_clear_error_before_anything_starts(tmp_path: Path) -> None:
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    port = busy.getsockname()[1]
+    try:
+        store = tmp_path / "serve.db"
+        args = ["serve", "--port", str(port), "--city", "none", "--db", f"sqlite:///{store}"]
+        result = CliRunner().invoke(app, args)
+    finally:
+        busy.close()
+    assert result.exit_code == 2, result.output
+    assert f"--host/--port: cannot listen on 127.0.0.1:{port}" in result.output
+    assert "console on" not in result.output and not store.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -142,6 +143,10 @@ def test_incident_add_list_show(db: str) -> None:
     # item 23: the time and the location are shown
     assert "time: 2026-01-14 05:10:00+02:00 (Europe/Kyiv; precision: minute)" in out
     assert "location: lon 30.490000, lat 50.430000 (within 50 m)" in out
+    code, out, _ = run("incident", "list", "--db", db)  # 80 columns: nothing cut
+    assert code == 0
+    assert f"#{incident_id} Fire at boiler house South — fire, reported (revision 1)" in out
+    assert "occurred 2026-01-14 05:10+02:00, updated " in out
 
 
 def _add_fire(db: str) -> int:
@@ -268,3 +273,15 @@ def test_seed_reproduces_the_default_scenario(tmp_path: Path) -> None:
     assert sorted(from_store.damaged_asset_ids) == sorted(scenario.damaged_asset_ids)
     assert from_store.people_without_heat == scenario.people_without_heat > 0
     assert from_store.people_without_power == scenario.people_without_power > 0
+
+
+def test_token_list_shows_times_with_their_utc_offset(db: str) -> None:
+    run("user", "add", "petro", "--role", "operator", "--db", db)
+    run("token", "create", "--user", "petro", "--db", db)
+    run("token", "revoke", "1", "--db", db)
+    (listed,) = json.loads(run("token", "list", "--db", db, "--json")[1])["tokens"]
+    code, out, _ = run("token", "list", "--db", db)
+    assert code == 0
+    for stored in (listed["created_at"], listed["revoked_at"]):
+        shown = datetime.fromisoformat(stored).isoformat(sep=" ", timespec="minutes")
+        assert shown.endswith("+00:00") and shown in out  # never a clock time without its zone

@@ -145,3 +145,11 @@ def test_bad_input_gives_one_line_and_exit_2(tmp_path, args, needle) -> None:
     assert result.exit_code == 2, result.output
     assert needle in result.output and "Traceback" not in result.output
     assert not list(tmp_path.glob("r.*")) and not list(tmp_path.glob("o.*"))
+
+
+def test_report_with_a_store_that_does_not_exist_creates_nothing(tmp_path) -> None:
+    missing = tmp_path / "typo" / "warmgrid.db"
+    result = run("report", "demo", "--out", str(tmp_path / "r.html"), "--db", str(missing))
+    assert result.exit_code == 2, result.output
+    assert f"no store at {missing}" in " ".join(result.output.split())
+    assert not missing.parent.exists() and not (tmp_path / "r.html").exists()

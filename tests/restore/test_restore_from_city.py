@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -87,6 +89,20 @@ def test_overrides_and_bad_input(case) -> None:
         problem_from_impact(city, result, CREWS[:1])
     with pytest.raises(InputError, match="one per building"):
         problem_from_impact(city, result, CREWS, building_factor=np.ones(3))
+
+
+def test_a_repair_hours_key_that_names_nothing_is_refused(case) -> None:
+    """A typo in a scenario's [plan.repair_hours] (or the API's repair_hours) would leave
+    the planning default in force unnoticed."""
+    city, result = case
+    for typo in ("trafoo", "power.trafo.99"):
+        with pytest.raises(InputError, match=f"city.toml: repair hours: '{typo}' is neither"):
+            problem_from_impact(city, result, CREWS, repair_h={typo: 12.0}, source="city.toml")
+    branches = city.branches.copy()
+    branches.loc[branches["id"] == "heat.pipe.7", "kind"] = "culvert"  # a kind of this city
+    culvert_city = dataclasses.replace(city, branches=branches)
+    problem = problem_from_impact(culvert_city, result, CREWS, repair_h={"culvert": 9.0})
+    assert {t.id: t.duration_h for t in problem.tasks}["heat.pipe.7"] == 9.0
 
 
 def test_building_etr_follows_the_plan(case) -> None:

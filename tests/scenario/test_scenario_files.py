@@ -56,7 +56,8 @@ def test_demo_with_a_custom_scenario_prints_its_own_compose_command(
     result = CliRunner().invoke(app, ["demo", "--scenario", str(path)])
     assert result.exit_code == 0, result.output
     last = result.output.strip().splitlines()[-1]
-    assert f"warmgrid alert compose {shlex.quote(str(path))} --out DIR" in last
+    assert f"warmgrid alert compose {shlex.quote(str(path))} --sent " in last
+    assert last.endswith("--out DIR` (XML and an Atom feed).")
     assert "--demo" not in last
 
 

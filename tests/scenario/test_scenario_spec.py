@@ -48,6 +48,21 @@ def test_constant_temperature_and_defaults(tmp_path):
         (('city = "demo"', ""), "city"),
         (("outdoor_temp_c = -5", "outdoor_temp_c = -95"), "weather.outdoor_temp_c"),
         (("[damage]", "[damage"), "not valid TOML"),
+        (("lat = 50.4", "lat = nan"), "crews[0].lat: expected a finite number, got nan"),
+        (
+            ("lat = 50.4\n", "lat = 50.4\navailable_from_h = nan\n"),
+            "crews[0].available_from_h: expected a finite number, got nan",
+        ),
+        (("hours = 24", "hours = inf"), "weather.hours: expected a finite number, got inf"),
+        (
+            ("lat = 50.4\n", "lat = 50.4\navailable_from_h = -1\n"),
+            "crews[0].available_from_h: must be at least 0, got -1",
+        ),
+        (("hours = 24", "hours = 0.5"), "weather.hours: must be within [1, 1440], got 0.5"),
+        (
+            ("lat = 50.4\n", 'lat = 50.4\n[plan.repair_hours]\n"power.trafo.0" = nan\n'),
+            "plan.repair_hours.power.trafo.0: expected a finite number, got nan",
+        ),
     ],
 )
 def test_errors_name_file_and_field(tmp_path, change, needle):

@@ -145,3 +145,12 @@ def test_a_backup_of_the_other_backend_is_refused(other_database: str, tmp_path:
     result = runner.invoke(app, ["db", "restore", str(sqlite_backup), "--db", other_database])
     assert result.exit_code == 2
     assert "a sqlite backup cannot be restored into a postgresql store" in result.output
+
+
+def test_backing_up_a_store_that_does_not_exist_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "typo" / "warmgrid.db"
+    backup_file = tmp_path / "warmgrid.backup"
+    result = runner.invoke(app, ["db", "backup", str(backup_file), "--db", f"sqlite:///{missing}"])
+    assert result.exit_code == 2, result.output
+    assert f"no store at {missing}" in " ".join(result.output.split())
+    assert not missing.parent.exists() and not backup_file.exists()

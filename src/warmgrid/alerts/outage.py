@@ -30,6 +30,9 @@ from warmgrid.errors import InputError
 from warmgrid.geo import great_circle_m
 from warmgrid.model.timezone import etr_time, fuel_out
 
+#: The longest one ETR given for every building may be, hours after ``sent`` (60 days).
+MAX_ETR_H = 24.0 * 60
+
 
 @dataclass(frozen=True)
 class OutageBuildings:

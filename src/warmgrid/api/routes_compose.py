@@ -13,6 +13,7 @@ from fastapi import APIRouter, Path, Request, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from warmgrid.alerts import compose
+from warmgrid.alerts.outage import MAX_ETR_H
 from warmgrid.api.deps import CityDep, Operator, StoreDep
 from warmgrid.api.routes_assessments import impact_of
 from warmgrid.api.schemas import AlertOut
@@ -59,7 +60,7 @@ class OutageIn(_In):
     assessment_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
     warming_centres: Annotated[list[WarmingCentreIn], Field(max_length=100)] = []
     plan_id: Annotated[int | None, Field(ge=1, le=2**31 - 1)] = None
-    etr_hours: Annotated[float | None, Field(ge=0, le=24 * 60, allow_inf_nan=False)] = None
+    etr_hours: Annotated[float | None, Field(ge=0, le=MAX_ETR_H, allow_inf_nan=False)] = None
     incident_id: IncidentRef = None
 
     @model_validator(mode="after")

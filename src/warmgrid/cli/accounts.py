@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
@@ -18,6 +19,20 @@ token_app = typer.Typer(no_args_is_help=True, help="API tokens, issued to users.
 
 def _when(moment: datetime | None) -> str:
     return moment.isoformat() if moment is not None else ""
+
+
+def _shown(when: str | None) -> str:
+    """A stored time from :func:`_when` for people: to the minute, with its UTC offset."""
+    return datetime.fromisoformat(when).isoformat(sep=" ", timespec="minutes") if when else ""
+
+
+def _table(*columns: str, whole: tuple[str, ...]) -> Table:
+    """A light table whose ``whole`` columns (roles, times: a time without its offset is
+    misread) are never cut or wrapped."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for column in columns:
+        table.add_column(column, no_wrap=column in whole, overflow="fold")
+    return table
 
 
 @user_app.command("add")
@@ -69,14 +84,14 @@ def user_list(db: DbOption = None, json: JsonOption = False) -> None:
     if json:
         emit_json({"users": rows})
         return
-    table = Table("id", "name", "role", "created by", "disabled")
+    table = _table("id", "name", "role", "created by", "disabled", whole=("role", "disabled"))
     for row in rows:
         table.add_row(
             str(row["id"]),
             escape(row["name"]),
             row["role"],
             escape(row["created_by"]),
-            row["disabled_at"] or "",
+            _shown(row["disabled_at"]),
         )
     console.print(table)
 
@@ -152,15 +167,17 @@ def token_list(
     if json:
         emit_json({"tokens": rows})
         return
-    table = Table("id", "user", "label", "role", "created", "revoked")
+    table = _table(
+        "id", "user", "label", "role", "created", "revoked", whole=("role", "created", "revoked")
+    )
     for row in rows:
         table.add_row(
             str(row["id"]),
             escape(row["user"]),
             escape(row["name"]),
             row["role"],
-            row["created_at"][:19],
-            (row["revoked_at"] or "")[:19],
+            _shown(row["created_at"]),
+            _shown(row["revoked_at"]),
         )
     console.print(table)
 

@@ -159,6 +159,7 @@ def compose_command(
     area (English and Ukrainian), each validated against the XSD and the feed rules."""
     from warmgrid.alerts.cap_xml import to_xml
     from warmgrid.alerts.deployment import Deployment
+    from warmgrid.alerts.outage import MAX_ETR_H
     from warmgrid.alerts.validate import validate_cap
     from warmgrid.model.timezone import local_time, parse_time
     from warmgrid.scenario.run import public_alerts, run_scenario
@@ -166,8 +167,8 @@ def compose_command(
 
     if demo == (scenario is not None):
         raise WarmgridError("alert compose: give a SCENARIO file or --demo (one of them)")
-    if etr_hours is not None and not etr_hours >= 0.0:
-        raise InputError("--etr-hours", f"expected hours ≥ 0, got {etr_hours}")
+    if etr_hours is not None and not 0.0 <= etr_hours <= MAX_ETR_H:
+        raise InputError("--etr-hours", f"expected 0 to {MAX_ETR_H:g} hours, got {etr_hours}")
     moment = utc_now() if sent is None else parse_time(sent, "--sent")
     spec = load_scenario(scenario) if scenario is not None else demo_scenario()
     base = spec.deployment

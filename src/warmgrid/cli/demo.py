@@ -144,12 +144,15 @@ def print_alerts(assessment: Assessment, scenario_file: str | None) -> None:
     """Headlines of the public outage alerts, and the command that writes them."""
     if not assessment.alerts:
         return
-    console.print(f"\n[bold]Public alerts (CAP 1.2), {len(assessment.alerts)} messages:[/]")
+    count = len(assessment.alerts)
+    console.print(f"\n[bold]Public alerts (CAP 1.2), {count} message{'s' * (count != 1)}:[/]")
     for message in assessment.alerts:
         console.print(f"  {message.infos[0].headline}", highlight=False, markup=False)
     source = "--demo" if scenario_file is None else shlex.quote(scenario_file)
+    sent = assessment.local_start().isoformat()  # as listed here; compose's default is now
     console.print(
-        f"  Write them with `warmgrid alert compose {source} --out DIR` (XML and an Atom feed).",
+        f"  Write them with `warmgrid alert compose {source} --sent {sent} --out DIR` (XML "
+        "and an Atom feed).",
         highlight=False,
         markup=False,
     )

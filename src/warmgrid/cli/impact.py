@@ -124,6 +124,11 @@ def impact_command(
     words = Labeller(result.compiled.city)
     if explain:
         name = esc(words.label(explain))
+        if not chains:
+            console.print(
+                f"\n[bold]{name} is not out:[/] this damage leaves it its power and heat.",
+                highlight=False,
+            )
         for service, steps in chains.items():
             console.print(f"\n[bold]{name} has no {service}:[/]", highlight=False)
             for line in words.describe(steps):
@@ -135,7 +140,7 @@ def screen_command(
     top: Annotated[int | None, typer.Option(help="Only the K worst rows.")] = None,
     k: Annotated[int, typer.Option("--k", help="Assets lost at once (1: N-1).")] = 1,
     samples: Annotated[int, typer.Option(help="Sampled sets for N-k (k > 1).")] = 1000,
-    seed: Annotated[int, typer.Option(help="Seed of the N-k sampling.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the N-k sampling.")] = 0,
     json_out: JsonOpt = False,
 ) -> None:
     """Rank assets by what their loss costs: N-1 over every asset, or sampled N-k."""
@@ -144,6 +149,8 @@ def screen_command(
 
     if k < 1:
         raise InputError("--k", f"must be at least 1, got {k}")
+    if k > 1 and samples < 1:
+        raise InputError("--samples", f"must be at least 1, got {samples}")
     if top is not None and top < 1:
         raise InputError("--top", f"must be at least 1, got {top}")
     compiled = compile_city(load_city_arg(city))

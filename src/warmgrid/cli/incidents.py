@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import getpass
 import os
+import socket
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.table import Table
 
 from warmgrid.alerts.deployment import DEFAULT_SENDER
 from warmgrid.cli.output import console, emit_json, esc
@@ -206,6 +206,7 @@ def serve(
     basemap_file = check_basemap(basemap) if basemap else None
     if seed_demo and city != "demo":
         raise InputError("--seed-demo", "the demo incidents belong to the demo city (--city demo)")
+    listener = _bind(host, port)
     deployment = Deployment.checked(sender, sender_name, public_url)
     url = store_url(db)
     the_city = _load_city(city)
@@ -230,7 +231,26 @@ def serve(
         for role, secret in _demo_tokens(store):
             console.print(f"  sign in as the demo {role}: {secret}", highlight=False)
     console.print("Ctrl-C stops the server.")
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1
+    )
+    uvicorn.Server(config).run(sockets=[listener])
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """The server's socket, bound before anything is loaded or printed, so that a port in
+    use (or an address not of this machine) is one clear error, not a banner then a
+    failure."""
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as error:
+        listener.close()
+        raise InputError(
+            "--host/--port", f"cannot listen on {host}:{port} ({error.strerror or error})"
+        ) from None
+    return listener
 
 
 incident_app = typer.Typer(no_args_is_help=True, help="The incident log.")
@@ -344,20 +364,19 @@ def incident_list(
     if json:
         emit_json({"timezone": zone, "incidents": rows})
         return
-    table = Table("id", "kind", "status", "title", "rev")
-    for heading in ("occurred", "updated"):
-        table.add_column(heading, no_wrap=True)
-    for row in rows:
-        table.add_row(
-            esc(row["id"]),
-            esc(row["kind"]),
-            esc(row["status"]),
-            esc(row["title"]),
-            esc(row["revision"]),
-            esc(_clock(row["occurred_at"], "minutes")),
-            esc(_clock(row["updated_at"], "minutes")),
+    if not rows:
+        console.print("no incidents")
+    for row in rows:  # two lines each: readable at 80 columns, times never cut
+        console.print(
+            f"[bold]#{row['id']}[/] {esc(row['title'])} — {esc(row['kind'])}, "
+            f"{esc(row['status'])} (revision {row['revision']})",
+            highlight=False,
         )
-    console.print(table)
+        console.print(
+            f"    occurred {esc(_clock(row['occurred_at'], 'minutes'))}, "
+            f"updated {esc(_clock(row['updated_at'], 'minutes'))}",
+            highlight=False,
+        )
 
 
 @incident_app.command("show")

@@ -61,7 +61,7 @@ def _city_problem(
     from warmgrid.impact import assess
     from warmgrid.impact.switching import propose_switching
     from warmgrid.model import compile_city
-    from warmgrid.restore.from_city import DEFAULT_REPAIR_H, problem_from_impact
+    from warmgrid.restore.from_city import asset_table, check_repair_keys, problem_from_impact
     from warmgrid.restore.problem_file import load_crews
 
     if crews_file is not None:
@@ -80,14 +80,8 @@ def _city_problem(
             "plan", "with a CITY, give damaged assets with --damage, --area and/or --area-file"
         )
     city_model = load_city_arg(city)
-    known = set(DEFAULT_REPAIR_H) | set(city_model.asset_ids())
-    unknown = sorted(set(repair_hours) - known)
-    if unknown:
-        raise InputError(
-            "--repair-hours",
-            f"{unknown[0]!r} is neither an asset kind ({', '.join(sorted(DEFAULT_REPAIR_H))}) "
-            "nor an asset id of the city",
-        )
+    assets = asset_table(city_model)
+    check_repair_keys(repair_hours, assets, "--repair-hours")
     result = assess(compile_city(city_model), spec)
     if not result.damaged_asset_ids:
         raise InputError("plan", "the damage hits no asset of the city: nothing to repair")
@@ -101,6 +95,7 @@ def _city_problem(
         road_factor=road_factor,
         source=source,
         switching=switching,
+        assets=assets,
     )
     return problem, city_model, switching
 
@@ -199,7 +194,7 @@ def plan_command(
     ] = None,
     speed_kmh: Annotated[float, typer.Option(help="Crew road speed, km/h (city).")] = 30.0,
     road_factor: Annotated[float, typer.Option(help="Road ÷ straight-line distance (city).")] = 1.4,
-    seed: Annotated[int, typer.Option(help="Seed of the heuristic's random moves.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the heuristic's random moves.")] = 0,
     start: Annotated[
         str | None,
         typer.Option(

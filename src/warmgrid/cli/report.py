@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from warmgrid.cli.common import AreaOpt, CityArg, DamageOpt, JsonOpt, parse_damage
+from warmgrid.cli.common import AreaFileOpt, AreaOpt, CityArg, DamageOpt, JsonOpt, parse_damage
 from warmgrid.cli.output import emit_json, err_console, progress
 from warmgrid.errors import InputError
 
@@ -40,15 +40,18 @@ def _scenario(city: str, scenario: Path | None) -> Scenario:
     return demo_scenario()
 
 
-def _damage_scenario(city: str, damage: str | None, area: list[str] | None) -> Scenario:
-    """A scenario of ``--damage``/``--area`` on CITY now, with default settings."""
+def _damage_scenario(
+    city: str, damage: str | None, area: list[str] | None, area_file: list[Path] | None
+) -> Scenario:
+    """A scenario of ``--damage``/``--area``/``--area-file`` on CITY now, with default
+    settings."""
     from dataclasses import replace
 
     from warmgrid.scenario.spec import parse_scenario
 
-    spec = parse_damage(damage, area)
+    spec = parse_damage(damage, area, area_file)
     if not spec.asset_ids and not spec.areas:
-        raise InputError("export", "give damaged assets with --damage and/or --area")
+        raise InputError("export", "give damaged assets with --damage, --area and/or --area-file")
     now = datetime.now(UTC).replace(microsecond=0)
     base = parse_scenario({"name": "damage", "city": city, "start": now}, "--damage")
     return replace(base, damage=spec)
@@ -85,7 +88,7 @@ def report_command(
         from warmgrid.report.from_store import logged_incidents, published_alerts
         from warmgrid.store import open_store
 
-        store = open_store(store_url(db))
+        store = open_store(store_url(db), create=False)
         try:
             published, incidents = published_alerts(store), logged_incidents(store)
         finally:
@@ -115,6 +118,7 @@ def export_command(
     geojson: Annotated[Path, typer.Option("--geojson", help="The GeoJSON file to write.")],
     damage: DamageOpt = None,
     area: AreaOpt = None,
+    area_file: AreaFileOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Write the outage state after the damage as GeoJSON: buildings without power or heat,
@@ -122,7 +126,7 @@ def export_command(
     from warmgrid.report.write import check_writable, write_json
 
     check_writable(geojson)
-    spec = _damage_scenario(city, damage, area)
+    spec = _damage_scenario(city, damage, area, area_file)
     from warmgrid.report.facts import report_facts
     from warmgrid.report.geojson import outage_geojson
     from warmgrid.scenario.run import run_scenario

@@ -107,7 +107,7 @@ def sweep_command(
         Path | None,
         typer.Option(help="Strike centres from weighted points (CSV lon,lat,weight or GeoJSON)."),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the sampling.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the sampling.")] = 0,
     weather: Annotated[
         Path | None,
         typer.Option(

@@ -15,10 +15,13 @@ def print_switching(steps: Sequence[dict[str, Any]]) -> None:
     console.print("\n[bold]Switching before repair:[/]")
     for step in steps:
         opened = ", ".join(step["open"]) or "nothing"
+        unknown_load = step["unknown_load_buildings"]
+        load = f"{step['load_kw']:,.0f} kW"
+        if unknown_load:  # the sum leaves out the buildings without a peak load
+            load = "load unknown" if unknown_load == len(step["buildings"]) else f"≥ {load}"
         console.print(
             f"  open {esc(opened)}; close {esc(', '.join(step['close']))}: power back to "
-            f"{len(step['buildings'])} buildings, {step['people']} people, "
-            f"{step['load_kw']:,.0f} kW",
+            f"{len(step['buildings'])} buildings, {step['people']} people, {load}",
             highlight=False,
         )
         if not step["capacity_checked"]:

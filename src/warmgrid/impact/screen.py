@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from warmgrid.errors import InputError
 from warmgrid.impact.graph_library import load_igraph
 from warmgrid.impact.propagate import SupplyState, propagate
 from warmgrid.model.compile import CompiledCity
@@ -292,9 +293,11 @@ def screen_nk(
     base = propagate(compiled, np.zeros(compiled.n_assets, dtype=bool))
     weights = _Weights.of(compiled)
     candidates = np.flatnonzero(_in_play(compiled, base))
+    if k > candidates.size:
+        raise InputError("k", f"the city has {candidates.size} assets in service to lose, got {k}")
     rows = []
     for sample in range(samples):
-        chosen = rng.choice(candidates, size=min(k, candidates.size), replace=False)
+        chosen = rng.choice(candidates, size=k, replace=False)
         damaged = np.zeros(compiled.n_assets, dtype=bool)
         damaged[chosen] = True
         lost = weights.lost(base.node_supplied, propagate(compiled, damaged).node_supplied)

@@ -42,6 +42,10 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(check_timezone(name, "timezone"))
 
 
+#: Years a time given by a user may fall in (``parse_time``).
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+
+
 def parse_time(text: str, where: str) -> datetime:
     """An ISO 8601 time with a UTC offset (``+02:00``, ``-00:00`` or ``Z``); InputError
     naming ``where`` when malformed or without an offset."""
@@ -54,6 +58,9 @@ def parse_time(text: str, where: str) -> datetime:
         ) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InputError(where, f"{text!r} needs a time zone offset, e.g. +02:00 or Z")
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        # before 1970 zones had offsets in seconds (local mean time), which CAP cannot write
+        raise InputError(where, f"expected a time from {FIRST_YEAR} to {LAST_YEAR}, got {text!r}")
     return moment
 
 

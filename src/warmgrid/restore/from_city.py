@@ -88,6 +88,23 @@ DEFAULT_ROAD_FACTOR = 1.4
 AssetTable = dict[str, tuple[str, str, float, float]]
 
 
+def check_repair_keys(repair_h: Mapping[str, float], assets: AssetTable, where: str) -> None:
+    """Refuse a repair-hours key that is neither an asset kind (of
+    :data:`DEFAULT_REPAIR_H` or of the city) nor an asset id of the city: most likely a
+    typo, which would otherwise leave the planning default in force unnoticed."""
+    unknown = sorted(key for key in repair_h if key not in DEFAULT_REPAIR_H and key not in assets)
+    if not unknown:
+        return
+    kinds = set(DEFAULT_REPAIR_H) | {kind for _, kind, _, _ in assets.values()}
+    unknown = [key for key in unknown if key not in kinds]
+    if unknown:
+        raise InputError(
+            where,
+            f"{unknown[0]!r} is neither an asset kind ({', '.join(sorted(kinds))}) "
+            "nor an asset id of the city",
+        )
+
+
 def asset_table(city: City) -> AssetTable:
     """Asset id → (network, kind, lon, lat) for sources, branches and nodes (a branch at
     the middle of its known end nodes; NaN when neither is known), computed once per
@@ -146,6 +163,7 @@ def problem_from_impact(
     hours = DEFAULT_REPAIR_H | dict(repair_h or {})
     factor = CRITICAL_FACTOR | dict(critical_factor or {})
     assets = asset_table(city) if assets is None else assets
+    check_repair_keys(repair_h or {}, assets, f"{source}: repair hours")
     tasks = []
     for ident in result.damaged_asset_ids:
         if ident not in assets:

@@ -7,6 +7,7 @@ on load; an error names the file and the field (``crews[2].lon``) and what was e
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -126,8 +127,16 @@ class _Reader:
         self, key: str, default: Any = ..., low: float | None = None, high: float | None = None
     ) -> float:
         value = self.get(key, float, default)
+        if not math.isfinite(value):
+            raise self._fail(key, f"expected a finite number, got {value}")
         if (low is not None and value < low) or (high is not None and value > high):
-            raise self._fail(key, f"must be within [{low}, {high}], got {value}")
+            if high is None:
+                expected = f"at least {low:g}"
+            elif low is None:
+                expected = f"at most {high:g}"
+            else:
+                expected = f"within [{low:g}, {high:g}]"
+            raise self._fail(key, f"must be {expected}, got {value:g}")
         return value
 
     def tables(self, key: str) -> list[_Reader]:

@@ -83,7 +83,7 @@ def backup(url: str, path: str | Path) -> Path:
         raise WarmgridError(f"{target}: is a folder; give a backup file name")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    store = open_store(url)  # fails cleanly on a bad URL and migrates an old store
+    store = open_store(url, create=False)  # refuses a missing store, migrates an old one
     dialect = store.dialect
     store.close()
     try:
