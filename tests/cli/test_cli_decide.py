@@ -175,6 +175,11 @@ def test_an_impact_only_sweep_protects_by_people_without_heat(tmp_path: Path):
     plan = json.loads(run("plan-protection", str(out), "--budget", "1", "--json").stdout)
     assert plan["objective"] == "people_without_heat"
     assert plan["expected_people_without_heat"]["unprotected"] == pytest.approx(mean)
+    saved = sum(item["expected_reduction_people_without_heat"] for item in plan["plan"])
+    assert saved == pytest.approx(plan["expected_people_without_heat"]["reduction"])
+    printed = run("plan-protection", str(out), "--budget", "1")
+    assert printed.exit_code == 0, printed.output
+    assert "people without heat" in printed.stdout
     sited = run("site-centres", str(out), "--count", "1", "--use", "school", "--json")
     assert sited.exit_code == 0, sited.output
     assert json.loads(sited.stdout)["scenarios"] == 40

@@ -146,3 +146,13 @@ def test_svg_chart_survives_pandapipes_patching_matplotlib(tmp_path: Path) -> No
     assert result.exit_code == 0, (result.output, "".join(format_exception(*result.exc_info)))
     assert chart.read_text().lstrip().startswith("<?xml")
     assert RendererBase.new_gc == patched
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--speed-kmh", "0"), ("--speed-kmh", "nan"), ("--road-factor", "0.5")]
+)
+def test_travel_options_are_refused_by_their_own_name(option: str, value: str) -> None:
+    """A bad crew speed or road factor names the option given, not the crews file."""
+    result = run("plan", "demo", option, value)
+    assert result.exit_code == 2, result.output
+    assert option in result.output and "crews.json" not in result.output

@@ -405,3 +405,22 @@ def test_public_areas_are_shaded_by_the_share_of_people_out(web, city) -> None:
     assert total_out == impact.people_without_power_or_heat
     assert total_out >= max(figures["people_without_power"], figures["people_without_heat"])
     assert 0 < min(shares) <= max(shares) <= 1
+
+
+def test_only_outage_cards_carry_an_expected_return() -> None:
+    """An air-threat alert and its all-clear say nothing of a return of service; an
+    outage alert does, even while its ETR is unknown."""
+    from datetime import datetime, timedelta, timezone
+
+    from warmgrid.alerts.builders import Issuer, air_threat_alert, all_clear
+    from warmgrid.web.public import alert_card
+
+    issuer = Issuer(sender="alerts@city.example", sender_name="City emergency centre")
+    sent = datetime(2026, 11, 26, 3, 15, tzinfo=timezone(timedelta(hours=2)))
+    district = [(30.50, 50.44), (30.56, 50.44), (30.56, 50.48), (30.50, 50.48)]
+    threat = air_threat_alert("Pechersk", district, issuer=issuer, sent=sent)
+    clear = all_clear(threat, sent=sent + timedelta(minutes=50))
+    assert not alert_card(1, threat)["outage"] and not alert_card(2, clear)["outage"]
+    assessment = run_scenario(demo_scenario())
+    outage = alert_card(3, assessment.alerts[0])
+    assert outage["outage"] and outage["etr"]

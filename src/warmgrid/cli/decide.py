@@ -173,7 +173,7 @@ def protection_command(
         "spares": plan.spares(kinds),
         "plan": [
             _item(compiled, kinds, pick)
-            | {"expected_reduction_people_hours_below_12c": g / scenarios}
+            | {f"expected_reduction_{results.metric}": g / scenarios}
             for pick, g in zip(plan.picks, plan.gains, strict=True)
         ],
         "evaluations": evaluate.evaluations,

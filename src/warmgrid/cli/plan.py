@@ -115,7 +115,8 @@ def _print_plan(plan: Plan, payload: dict[str, Any]) -> None:
         f"[bold]Plan[/] ({plan.solver}, {plan.status}, {plan.solve_s:.2f} s): objective "
         f"{plan.schedule.objective:,.1f} weight·hours"
     )
-    routes = Table(title="Crew routes (hours from now)")
+    since = f"hours after {payload['start']}" if "start" in payload else "hours from the start"
+    routes = Table(title=f"Crew routes ({since})")
     for column in ("crew", "task", "travel h", "start h", "end h"):
         routes.add_column(column)
     for crew, steps in payload["timeline"].items():
@@ -247,6 +248,13 @@ def plan_command(
             moment = moment or scenario.start
             city = city or scenario.city
         assert city is not None
+        if not speed_kmh > 0:
+            raise InputError("--speed-kmh", f"must be a positive speed in km/h, got {speed_kmh}")
+        if not road_factor >= 1:
+            raise InputError(
+                "--road-factor",
+                f"a road is never shorter than the straight line, got {road_factor}",
+            )
         problem, city_model, switching = _city_problem(
             city, damage, area, area_file, hours, crews_file, speed_kmh, road_factor, scenario
         )

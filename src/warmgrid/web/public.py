@@ -73,9 +73,12 @@ def area_shares(cards: list[dict[str, Any]], city: City | None) -> None:
 
 
 def alert_card(alert_id: int, message: Message) -> dict[str, Any]:
-    """One published alert: its texts per language, ETR, and areas as GeoJSON features."""
+    """One published alert: its texts per language, ETR, and areas as GeoJSON features.
+    ``outage`` says whether the alert is about an outage (it carries an ETR parameter,
+    known or not); an air-threat alert or its all-clear has none."""
     texts: dict[str, dict[str, str]] = {}
     etr = None
+    outage = False
     features: list[dict[str, Any]] = []
     for info in message.infos:
         language = _language(info.language)
@@ -87,6 +90,7 @@ def alert_card(alert_id: int, message: Message) -> dict[str, Any]:
             "area": "; ".join(area.description for area in info.areas),
         }
         values = {parameter.value_name: parameter.value for parameter in info.parameters}
+        outage = outage or "ETR" in values
         if values.get("ETR", "unknown") != "unknown":
             etr = values["ETR"]
         people_out = _people_out(values)
@@ -115,6 +119,7 @@ def alert_card(alert_id: int, message: Message) -> dict[str, Any]:
         "msg_type": message.msg_type,
         "sent": message.sent.isoformat(),
         "etr": etr,
+        "outage": outage,
         "texts": texts,
         "areas": features,
     }

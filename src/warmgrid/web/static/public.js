@@ -97,7 +97,9 @@ function render() {
       wg.el("h3", {}, texts.headline),
       wg.el("p", {}, texts.description),
       texts.instruction ? wg.el("p", {class: "instruction"}, texts.instruction) : null,
-      wg.el("p", {class: "muted"}, `${t("etr")}: ${alert.etr ? wg.clock(alert.etr) : t("unknown")} · ${t("updated")}: ${wg.clock(alert.sent)}`));
+      wg.el("p", {class: "muted"}, alert.outage
+        ? `${t("etr")}: ${alert.etr ? wg.clock(alert.etr) : t("unknown")} · ${t("updated")}: ${wg.clock(alert.sent)}`
+        : `${t("updated")}: ${wg.clock(alert.sent)}`));
   });
   $("alerts").replaceChildren(...(cards.length ? cards : [wg.el("p", {class: "muted"}, t("noAlerts"))]));
   $("centres").replaceChildren(...page.data.warming_centres.map((c) => wg.el("li", {}, c.name)));
