@@ -63,6 +63,11 @@ def test_constant_temperature_and_defaults(tmp_path):
             ("lat = 50.4\n", 'lat = 50.4\n[plan.repair_hours]\n"power.trafo.0" = nan\n'),
             "plan.repair_hours.power.trafo.0: expected a finite number, got nan",
         ),
+        (
+            ('start = "2026-11-26T05:00:00+02:00"', "start = 1900-01-01T00:00:00Z"),
+            "start: expected a time from 1970 to 2100",
+        ),
+        (('start = "2026-11-26T05:00:00+02:00"', "start = 2026-11-26T05:00:00"), "time zone"),
     ],
 )
 def test_errors_name_file_and_field(tmp_path, change, needle):
@@ -83,3 +88,15 @@ def test_plan_settings_are_read_and_checked(tmp_path):
     path.write_text(GOOD + '\n[plan]\nsolver = "fastest"\n')
     with pytest.raises(InputError, match=r"plan\.solver"):
         load_scenario(path)
+
+
+def test_an_unknown_damage_id_names_the_scenario_file(tmp_path):
+    """The damage is checked against the city when the scenario runs: the message names
+    the file and the id."""
+    from warmgrid.scenario.run import run_scenario
+
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD.replace('"power.trafo.0"', '"power.trafo.x"'))
+    with pytest.raises(InputError) as error:
+        run_scenario(load_scenario(path))
+    assert str(path) in str(error.value) and "'power.trafo.x'" in str(error.value)

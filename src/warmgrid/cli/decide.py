@@ -172,8 +172,7 @@ def protection_command(
         "protect": [str(compiled.asset_ids[a]) for a in plan.protected],
         "spares": plan.spares(kinds),
         "plan": [
-            _item(compiled, kinds, pick)
-            | {f"expected_reduction_{results.metric}": g / scenarios}
+            _item(compiled, kinds, pick) | {f"expected_reduction_{results.metric}": g / scenarios}
             for pick, g in zip(plan.picks, plan.gains, strict=True)
         ],
         "evaluations": evaluate.evaluations,

@@ -16,6 +16,7 @@ import pandas as pd
 from warmgrid.alerts.deployment import Deployment
 from warmgrid.alerts.message import Message
 from warmgrid.alerts.outage import OutageBuildings, outage_alerts
+from warmgrid.errors import InputError, UnknownIdError
 from warmgrid.impact import ImpactResult, assess
 from warmgrid.impact.switching import SwitchingPlan, propose_switching
 from warmgrid.model import City, CompiledCity, compile_city
@@ -265,7 +266,12 @@ def run_scenario(
     ``compiled`` form and its ``assets`` table, so they are built once."""
     city = city if city is not None else open_city(scenario.city)
     compiled = compiled if compiled is not None else compile_city(city)
-    impact = assess(compiled, scenario.damage)
+    try:
+        impact = assess(compiled, scenario.damage)
+    except UnknownIdError as error:
+        raise InputError(
+            f"{scenario.source}: damage", f"unknown {error.kind} id {error.ident!r}"
+        ) from None
     cooldown = cool_down(scenario, city, impact)
     switching = propose_switching(impact)
     plan, etr = restoration_plan(scenario, city, impact, cooldown, switching, assets)

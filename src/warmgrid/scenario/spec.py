@@ -177,10 +177,9 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
     """Build a :class:`Scenario` from parsed TOML; ``source`` names the file in errors."""
     root = _Reader(data, "")
     start_value = root.get("start", (datetime, str))
-    if isinstance(start_value, str):
-        start_value = parse_time(start_value, "start")
-    if start_value.tzinfo is None:
-        raise InputError("start", "needs a time zone offset, e.g. +02:00 or Z")
+    if isinstance(start_value, datetime):  # a TOML date-time: the same checks as a string
+        start_value = start_value.isoformat()
+    start_value = parse_time(start_value, "start")
     damage = _Reader(root.get("damage", dict, {}), "damage")
     areas, labels = [], [damage.get("label", str, "")]
     for area in damage.tables("areas"):
