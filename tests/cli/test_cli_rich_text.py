@@ -36,7 +36,7 @@ def test_error_messages_keep_their_brackets(tmp_path: Path) -> None:
 
 
 def test_asset_names_with_brackets_are_printed_whole(tmp_path: Path) -> None:
-    city = demo_city()
+    city = replace(demo_city(), branches=demo_city().branches.copy())  # the cache stays intact
     city.branches.loc[city.branches["id"] == "power.trafo.0", "name"] = (
         "Main transformer [T1] [red]"
     )
