@@ -224,6 +224,7 @@ def plan_command(
     from warmgrid.alerts.captime import utc_now
     from warmgrid.model.timezone import etr_time, local_time, parse_time
     from warmgrid.restore.plan import make_plan, plan_to_dict
+    from warmgrid.restore.problem import check_number
     from warmgrid.restore.problem_file import load_problem
 
     if solver not in SOLVERS:
@@ -248,13 +249,8 @@ def plan_command(
             moment = moment or scenario.start
             city = city or scenario.city
         assert city is not None
-        if not speed_kmh > 0:
-            raise InputError("--speed-kmh", f"must be a positive speed in km/h, got {speed_kmh}")
-        if not road_factor >= 1:
-            raise InputError(
-                "--road-factor",
-                f"a road is never shorter than the straight line, got {road_factor}",
-            )
+        check_number(speed_kmh, "--speed-kmh", minimum=0, strict=True)
+        check_number(road_factor, "--road-factor", minimum=1.0)
         problem, city_model, switching = _city_problem(
             city, damage, area, area_file, hours, crews_file, speed_kmh, road_factor, scenario
         )

@@ -235,7 +235,7 @@ class Problem:
         return float(self.group_weight @ self.group_completion_h(end_h))
 
 
-def _check_number(
+def check_number(
     value: object,
     where: str,
     *,
@@ -243,6 +243,8 @@ def _check_number(
     strict: bool = False,
     maximum: float | None = None,
 ) -> float:
+    """``value`` as a finite float within the bounds (``strict``: above ``minimum``);
+    InputError naming ``where`` otherwise."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(where, f"expected a number, got {value!r}")
     number = float(value)
@@ -301,8 +303,8 @@ def _find_cycle(tasks: Sequence[Task]) -> list[str] | None:
 def _check_coordinates(lon: float | None, lat: float | None, where: str) -> None:
     if lon is None or lat is None:
         raise InputError(where, "lon and lat are required when travel is from coordinates")
-    _check_number(lon, f"{where}.lon")
-    _check_number(lat, f"{where}.lat")
+    check_number(lon, f"{where}.lon")
+    check_number(lat, f"{where}.lat")
     if not -180.0 <= lon <= 180.0:
         raise InputError(f"{where}.lon", f"must be within [-180, 180] degrees, got {lon:g}")
     if not -90.0 <= lat <= 90.0:
@@ -321,9 +323,9 @@ def _travel_matrix(
         return _matrix_from_mapping(tasks, crews, travel.matrix_h, source)
     if travel.speed_kmh is None:
         raise InputError(f"{source}: travel", "expected speed_kmh (and road_factor) or matrix_h")
-    speed = _check_number(travel.speed_kmh, f"{source}: travel.speed_kmh", minimum=0, strict=True)
+    speed = check_number(travel.speed_kmh, f"{source}: travel.speed_kmh", minimum=0, strict=True)
     road = 1.0 if travel.road_factor is None else travel.road_factor
-    road = _check_number(road, f"{source}: travel.road_factor", minimum=1.0)
+    road = check_number(road, f"{source}: travel.road_factor", minimum=1.0)
     for k, t in enumerate(tasks):
         _check_coordinates(t.lon, t.lat, f"{source}: tasks[{k}] (id {t.id!r})")
     for k, c in enumerate(crews):
@@ -356,7 +358,7 @@ def _matrix_from_mapping(
         for to_id, hours in row.items():
             if to_id not in col_of:
                 raise InputError(f"{where}.{from_id}.{to_id}", f"unknown task id {to_id!r}")
-            out[row_of[from_id], col_of[to_id]] = _check_number(
+            out[row_of[from_id], col_of[to_id]] = check_number(
                 hours, f"{where}.{from_id}.{to_id}", minimum=0.0, maximum=MAX_HOURS
             )
     for i in range(n):
@@ -410,16 +412,16 @@ def build_problem(
     generalist = False
     for k, c in enumerate(crews):
         w = f"{source}: crews[{k}] (id {c.id!r})"
-        _check_number(c.available_from_h, f"{w}.available_from_h", minimum=0.0, maximum=MAX_HOURS)
+        check_number(c.available_from_h, f"{w}.available_from_h", minimum=0.0, maximum=MAX_HOURS)
         if c.shift_h is not None:
-            _check_number(c.shift_h, f"{w}.shift_h", minimum=0.0, strict=True, maximum=MAX_HOURS)
+            check_number(c.shift_h, f"{w}.shift_h", minimum=0.0, strict=True, maximum=MAX_HOURS)
         if c.skills is None:
             generalist = True
         else:
             all_skills |= set(c.skills)
     for k, t in enumerate(tasks):
         w = f"{source}: tasks[{k}] (id {t.id!r})"
-        _check_number(t.duration_h, f"{w}.duration_h", minimum=0.0, maximum=MAX_HOURS)
+        check_number(t.duration_h, f"{w}.duration_h", minimum=0.0, maximum=MAX_HOURS)
         for a in t.after:
             if a not in task_ids:
                 raise InputError(f"{w}.after", f"unknown task id {a!r}")
@@ -435,9 +437,9 @@ def build_problem(
         )
     for k, g in enumerate(groups):
         w = f"{source}: groups[{k}] (id {g.id!r})"
-        _check_number(g.weight, f"{w}.weight", minimum=0.0, maximum=MAX_COUNT)
-        _check_number(g.people, f"{w}.people", minimum=0.0, maximum=MAX_COUNT)
-        _check_number(g.customers, f"{w}.customers", minimum=0.0, maximum=MAX_COUNT)
+        check_number(g.weight, f"{w}.weight", minimum=0.0, maximum=MAX_COUNT)
+        check_number(g.people, f"{w}.people", minimum=0.0, maximum=MAX_COUNT)
+        check_number(g.customers, f"{w}.customers", minimum=0.0, maximum=MAX_COUNT)
         if not g.needs:
             raise InputError(f"{w}.needs", "expected at least one task id")
         for need in g.needs:
@@ -446,7 +448,7 @@ def build_problem(
     travel_h = _travel_matrix(tasks, crews, travel, source)
     served = dict(customers_served or {})
     for service, count in served.items():
-        _check_number(count, f"{source}: customers_served[{service!r}]", minimum=0.0)
+        check_number(count, f"{source}: customers_served[{service!r}]", minimum=0.0)
     problem = Problem(tasks, crews, groups, travel_h, travel, source, served)
     _check_shifts(problem)
     return problem
