@@ -103,3 +103,38 @@ def test_a_pair_inside_a_ring_cuts_off_more_than_each_alone(meshed_grid):
     joint = counts.counts(pairs)
     alone = singles[: len(pairs)] + singles[len(pairs) :] - counts.base
     assert (joint[:, 0] > alone[:, 0]).sum() > 0
+
+
+def _pairs_inside_blocks(counts: ContingencyCounts, count: int, seed: int) -> np.ndarray:
+    """``count`` random pairs of assets on two vertices of one block."""
+    blocks = counts.blocks.of_vertex[np.maximum(counts.vertex, 0)]
+    in_block = np.flatnonzero((counts.vertex >= 0) & (blocks >= 0))
+    rng = np.random.default_rng(seed)
+    pairs = []
+    while len(pairs) < count:
+        first = rng.choice(in_block)
+        mates = in_block[
+            (blocks[in_block] == blocks[first]) & (counts.vertex[in_block] != counts.vertex[first])
+        ]
+        if mates.size:
+            pairs.append((first, rng.choice(mates)))
+    return np.array(pairs, dtype=np.int64)
+
+
+@pytest.mark.slow
+def test_counts_equal_the_impact_engine_on_the_simbench_complete_grid():
+    """SimBench's complete grid (1-EHVHVMVLV-mixed-all-0-sw, the N-2 benchmark's grid):
+    meshed at extra-high and high voltage, blocks of thousands of vertices. Random pairs,
+    and pairs inside one block (a search of that block); about a minute."""
+    from warmgrid.model.io.pandapower_io import city_from_simbench
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compiled = compile_city(city_from_simbench("1-EHVHVMVLV-mixed-all-0-sw"))
+    counts = ContingencyCounts.of(compiled)
+    assert np.diff(counts.blocks.vertex_start).max() > 1000
+    inside = _pairs_inside_blocks(counts, 80, seed=5)
+    rows = np.concatenate([_random_rows(compiled.n_assets, 2, 80, 6), inside])
+    want = _engine(compiled, rows)
+    assert np.array_equal(counts.counts(rows), want)
+    assert (want[len(rows) - len(inside) :, 0] > counts.base[0]).any()  # rings cut people

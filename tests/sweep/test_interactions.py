@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 from warmgrid.impact.assess import assess_mask
@@ -11,7 +12,8 @@ from warmgrid.model.open import open_city
 from warmgrid.scenario.spec import demo_scenario
 from warmgrid.sweep.city import SweepCity
 from warmgrid.sweep.evaluate import evaluate_block
-from warmgrid.sweep.interactions import MIN_EXCESS, RATIO, interactions, single_asset_ids
+from warmgrid.sweep.interactions import MIN_EXCESS, RATIO, interactions, pair_assets
+from warmgrid.sweep.table import SweepTable, from_arrow
 
 METRIC = "people_hours_below_12c_no_repair"
 ASSETS = [
@@ -47,10 +49,11 @@ def test_interacting_pairs_equal_brute_force(city):
     index = city.compiled.asset_index(ASSETS)
     first, second = np.triu_indices(index.size, k=1)
     rows = evaluate_block(city, 0, np.sort(np.column_stack([index[first], index[second]]), axis=1))
-    singles = single_asset_ids(rows)
-    alone_rows = evaluate_block(city, 0, city.compiled.asset_index(singles)[:, None])
-    alone = alone_rows.set_index(alone_rows["assets"].map(lambda a: a[0]))[METRIC]
-    found = interactions(rows, alone, METRIC)
+    table = from_arrow(pa.Table.from_pandas(rows), city.compiled, "rows")
+    singles = pair_assets(table)
+    alone = np.full(city.compiled.n_assets, np.nan)
+    alone[singles] = evaluate_block(city, 0, singles[:, None])[METRIC]
+    found = interactions(table, alone, METRIC, city.compiled.asset_ids.to_numpy())
     expected = set()
     for a, b in zip(first, second, strict=True):
         pair = sorted([ASSETS[a], ASSETS[b]], key=lambda i: city.compiled.asset_index([i])[0])
@@ -65,10 +68,10 @@ def test_interacting_pairs_equal_brute_force(city):
 
 
 def test_a_pair_just_below_the_threshold_does_not_count():
-    import pandas as pd
-
-    rows = pd.DataFrame({"assets": [["a", "b"], ["a", "c"]], "x": [2999.0, 3001.0]})
-    alone = pd.Series({"a": 1000.0, "b": 1000.0, "c": 1000.0})
-    found = interactions(rows, alone, "x", ratio=0.5, min_excess=10.0)
+    table = SweepTable(
+        np.array([[0, 1], [0, 2]]), np.array([2, 2]), {"x": np.array([2999.0, 3001.0])}
+    )
+    alone = np.full(3, 1000.0)
+    found = interactions(table, alone, "x", np.array(["a", "b", "c"]), ratio=0.5, min_excess=10.0)
     assert found[["first", "second"]].values.tolist() == [["a", "c"]]
     assert found["ratio"].iat[0] == pytest.approx(1001.0 / 2000.0)

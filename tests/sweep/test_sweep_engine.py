@@ -18,18 +18,30 @@ from warmgrid.sweep.aggregate import rank_assets, summarise
 from warmgrid.sweep.city import COLD_C
 from warmgrid.sweep.engine import run_sweep
 from warmgrid.sweep.ensembles import Ensemble, candidates, every_pair, sampled_nk
+from warmgrid.sweep.table import SweepTable, read_table
+
+
+def read_rows(out: Path) -> pd.DataFrame:
+    """Every chunk file's rows, in chunk order."""
+    frames = [pd.read_parquet(path) for path in sorted(out.glob("chunk-*.parquet"))]
+    return pd.concat(frames, ignore_index=True)
 
 
 def sweep_rows(city, ensemble: Ensemble, out: Path, chunk_size: int = 64) -> pd.DataFrame:
-    run = run_sweep(city, ensemble, out, chunk_size)
-    return store.read_rows(out, run.chunks)
+    run_sweep(city, ensemble, out, chunk_size)
+    return read_rows(out)
+
+
+def sweep_table(city, ensemble: Ensemble, out: Path) -> SweepTable:
+    run = run_sweep(city, ensemble, out, 64)
+    return read_table(out, run.chunks, city.compiled)
 
 
 def test_single_asset_ranking_equals_n1_screening(compiled, city, tmp_path: Path):
     """Every in-play asset lost alone: the expected losses are the dominator-based N-1
     screening's, asset by asset, and the order is the screening's under the same key."""
     ensemble = Ensemble("list", candidates(compiled)[:, None])
-    ranking = rank_assets(compiled, sweep_rows(city, ensemble, tmp_path))
+    ranking = rank_assets(compiled, sweep_table(city, ensemble, tmp_path))
     oracle = screen_n1(compiled).set_index("id").loc[ranking["id"]]
     for column in COUNT_COLUMNS:
         assert np.array_equal(ranking[f"expected_{column}"].to_numpy(), oracle[column].to_numpy())
@@ -43,7 +55,7 @@ def test_single_asset_ranking_equals_n1_screening(compiled, city, tmp_path: Path
 
 
 def test_sampled_single_asset_ranking_matches_n1_where_sampled(compiled, city, tmp_path: Path):
-    ranking = rank_assets(compiled, sweep_rows(city, sampled_nk(compiled, 1, 300, 3), tmp_path))
+    ranking = rank_assets(compiled, sweep_table(city, sampled_nk(compiled, 1, 300, 3), tmp_path))
     oracle = screen_n1(compiled).set_index("id").loc[ranking["id"]]
     assert np.array_equal(
         ranking["expected_people_without_heat"].to_numpy(),
@@ -67,9 +79,9 @@ def test_pairs_lose_at_least_each_asset_alone(compiled, city, tmp_path: Path):
 
 
 def test_summary_is_the_mean_and_95th_percentile(compiled, city, tmp_path: Path):
-    rows = sweep_rows(city, sampled_nk(compiled, 3, 200, 5), tmp_path)
+    rows = sweep_table(city, sampled_nk(compiled, 3, 200, 5), tmp_path)
     figures = summarise(rows)["people_without_heat"]
-    values = np.sort(rows["people_without_heat"].to_numpy())
+    values = np.sort(rows.figures["people_without_heat"])
     assert figures["mean"] == pytest.approx(values.mean())
     assert values[int(0.95 * (len(values) - 1))] <= figures["p95"] <= values[-1]
     assert figures["max"] == values[-1]
@@ -87,7 +99,7 @@ def test_resume_computes_only_the_missing_chunks(compiled, city, tmp_path: Path)
     run = run_sweep(city, ensemble, tmp_path, 50, on_chunk=done.append)
     assert (run.computed, run.skipped) == (2, 3)
     assert done == [50, 50]
-    pd.testing.assert_frame_equal(store.read_rows(tmp_path, run.chunks), whole)
+    pd.testing.assert_frame_equal(read_rows(tmp_path), whole)
     assert not list(tmp_path.glob(".*tmp"))
 
 

@@ -144,8 +144,9 @@ def sweep_command(
     from contextlib import nullcontext
 
     from warmgrid.model import compile_city
-    from warmgrid.sweep import aggregate, store
+    from warmgrid.sweep import aggregate
     from warmgrid.sweep.engine import dask_client, run_sweep
+    from warmgrid.sweep.table import read_table
 
     if workers is not None and scheduler is not None:
         raise InputError("sweep", "give --workers or --scheduler, not both")
@@ -177,7 +178,7 @@ def sweep_command(
                 bar.update(task, advance=rows, rate=f"{rate:,.0f}")
 
         run = run_sweep(sweep_city, ensemble, out, chunk_size, client=client, on_chunk=advance)
-    rows = store.read_rows(out, run.chunks)
+    rows = read_table(out, run.chunks, compiled)
     ranking = aggregate.rank_assets(compiled, rows)
     payload = {
         "city": compiled.city.name,
@@ -185,10 +186,10 @@ def sweep_command(
         "horizon_h": sweep_city.horizon_h,
         "plan": sweep_city.with_plan,
         "cooled": sweep_city.cooled,
-        "scenarios": len(rows),
+        "scenarios": rows.scenarios,
         "chunks": {"total": run.chunks, "computed": run.computed, "skipped": run.skipped},
         "summary": aggregate.summarise(rows),
-        "ranked_by": aggregate.cold_metric(rows),
+        "ranked_by": aggregate.cold_metric(rows.figures),
         "assets": ranking.to_dict(orient="records"),
         "interactions": _interactions(sweep_city, rows),
     }
@@ -239,16 +240,16 @@ def _interactions(city: Any, rows: Any) -> list[dict[str, Any]]:
 
     from warmgrid.sweep.aggregate import cold_metric
     from warmgrid.sweep.evaluate import evaluate_block
-    from warmgrid.sweep.interactions import interactions, single_asset_ids
+    from warmgrid.sweep.interactions import interactions, pair_assets
 
-    singles = single_asset_ids(rows)
-    if not singles:
+    singles = pair_assets(rows)
+    if not singles.size:
         return []
-    index = city.compiled.asset_index(singles)
-    alone = evaluate_block(city, 0, np.asarray(index, dtype=np.int64)[:, None])
-    metric = cold_metric(rows)
-    values = alone.set_index(alone["assets"].map(lambda a: a[0]))[metric]
-    return interactions(rows, values, metric).to_dict(orient="records")
+    metric = cold_metric(rows.figures)
+    alone = np.full(city.compiled.n_assets, np.nan)
+    alone[singles] = evaluate_block(city, 0, singles[:, None])[metric].to_numpy(np.float64)
+    ids = city.compiled.asset_ids.to_numpy()
+    return interactions(rows, alone, metric, ids).to_dict(orient="records")
 
 
 def _print_report(payload: dict[str, Any], out: Path) -> None:

@@ -12,26 +12,30 @@ mean. Assets are ranked by their expected people-hours below 12 °C.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
 from warmgrid.model.compile import CompiledCity
+from warmgrid.sweep.ensembles import NO_ASSET
 from warmgrid.sweep.evaluate import METRICS
+from warmgrid.sweep.table import SweepTable
 
 PERCENTILE = 95.0
 
 
-def cold_metric(rows: pd.DataFrame) -> str:
-    """The figure assets are ranked by: people-hours below 12 °C under the plan, else with
-    no repair, else (impact-only rows) people without heat."""
+def cold_metric(columns: Collection[str]) -> str:
+    """The figure among ``columns`` that assets are ranked by: people-hours below 12 °C
+    under the plan, else with no repair, else (impact-only rows) people without heat."""
     for column in ("people_hours_below_12c", "people_hours_below_12c_no_repair"):
-        if column in rows.columns:
+        if column in columns:
             return column
     return "people_without_heat"
 
 
-def _metrics(rows: pd.DataFrame) -> list[str]:
-    return [column for column in METRICS if column in rows.columns]
+def _metrics(columns: Collection[str]) -> list[str]:
+    return [column for column in METRICS if column in columns]
 
 
 def _figure(values: np.ndarray, reduce: str) -> float | None:
@@ -46,19 +50,20 @@ def _figure(values: np.ndarray, reduce: str) -> float | None:
     return float(known.max())
 
 
-def summarise(rows: pd.DataFrame) -> dict[str, dict[str, float | None]]:
+def summarise(table: SweepTable) -> dict[str, dict[str, float | None]]:
     """Per metric: the mean and the 95th percentile (linear interpolation) over the
     scenarios, and the worst scenario (NaN values, e.g. no plan, left out); and the share
     of scenarios whose heat network misses its drain deadline."""
+    figures = table.figures
     out: dict[str, dict[str, float | None]] = {
         column: {
-            reduce: _figure(rows[column].to_numpy(dtype=np.float64), reduce)
+            reduce: _figure(figures[column].astype(np.float64), reduce)
             for reduce in ("mean", "p95", "max")
         }
-        for column in _metrics(rows)
+        for column in _metrics(figures)
     }
-    if "drain_deadline_met" in rows.columns:
-        missed = ~rows["drain_deadline_met"].to_numpy(dtype=bool)
+    if "drain_deadline_met" in figures:
+        missed = ~figures["drain_deadline_met"].astype(bool)
         out["drain_deadline_missed"] = {"share": float(missed.mean()) if missed.size else 0.0}
     return out
 
@@ -77,28 +82,45 @@ def _asset_labels(compiled: CompiledCity) -> pd.DataFrame:
     )
 
 
-def rank_assets(compiled: CompiledCity, rows: pd.DataFrame) -> pd.DataFrame:
+def _per_asset_mean(hit: np.ndarray, values: np.ndarray, n_assets: int) -> np.ndarray:
+    """Per asset, the NaN-ignoring mean of ``values`` (one per hit) over its hits."""
+    known = ~np.isnan(values)
+    sums = np.bincount(hit[known], weights=values[known], minlength=n_assets)
+    counts = np.bincount(hit[known], minlength=n_assets)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / counts
+
+
+def rank_assets(compiled: CompiledCity, table: SweepTable) -> pd.DataFrame:
     """One row per asset damaged in some scenario: ``id``, ``name``, ``network``, ``kind``,
-    ``scenarios`` (how many damage it), ``expected_<metric>`` for every metric and
-    ``contribution_<cold metric>``; worst first by expected people-hours below 12 °C, then
-    people without heat, then without power, then critical facilities without either, then
-    the order of the city's tables (impact-only rows: people without heat first)."""
-    metrics = _metrics(rows)
-    cold = cold_metric(rows)
-    size = rows["assets"].map(len).to_numpy()
-    share = rows[cold].to_numpy(dtype=np.float64) / np.maximum(size, 1)
-    hits = (
-        rows[["assets", *metrics]].assign(_share=share).explode("assets").dropna(subset=["assets"])
+    ``expected_<metric>`` for every metric, ``contribution_<cold metric>`` and
+    ``scenarios`` (how many damage it); worst first by expected people-hours below 12 °C,
+    then people without heat, then without power, then critical facilities without
+    either, then the order of the city's tables (impact-only rows: people without heat
+    first). Per-asset sums over the hits (scenario, damaged asset) by ``np.bincount``."""
+    figures, n_assets = table.figures, compiled.n_assets
+    metrics, cold = _metrics(figures), cold_metric(figures)
+    damaged = table.assets != NO_ASSET
+    hit = table.assets[damaged]
+    scenario = np.nonzero(damaged)[0]
+    scenarios = np.bincount(hit, minlength=n_assets)
+    ranked = scenarios > 0
+    columns = {
+        f"expected_{metric}": _per_asset_mean(
+            hit, figures[metric].astype(np.float64)[scenario], n_assets
+        )[ranked]
+        for metric in metrics
+    }
+    share = np.nan_to_num(figures[cold].astype(np.float64)) / np.maximum(table.sizes, 1)
+    contribution = np.bincount(hit, weights=share[scenario], minlength=n_assets)
+    columns[f"contribution_{cold}"] = contribution[ranked] / max(table.scenarios, 1)
+    columns["scenarios"] = scenarios[ranked]
+    labels = _asset_labels(compiled)[ranked].reset_index(drop=True)
+    ranking = pd.concat([labels, pd.DataFrame(columns)], axis=1)
+    critical = (
+        ranking["expected_critical_without_heat"] + ranking["expected_critical_without_power"]
     )
-    grouped = hits.groupby("assets", sort=False)
-    means = grouped[metrics].mean().add_prefix("expected_")
-    means[f"contribution_{cold}"] = grouped["_share"].sum() / max(len(rows), 1)
-    means["scenarios"] = grouped.size()
-    table = _asset_labels(compiled).merge(
-        means, left_on="id", right_index=True, how="inner", validate="one_to_one"
-    )
-    critical = table["expected_critical_without_heat"] + table["expected_critical_without_power"]
-    table = table.assign(_critical=critical).sort_values(
+    ranking = ranking.assign(_critical=critical).sort_values(
         [
             f"expected_{cold}",
             "expected_people_without_heat",
@@ -109,4 +131,4 @@ def rank_assets(compiled: CompiledCity, rows: pd.DataFrame) -> pd.DataFrame:
         ascending=[False, False, False, False, True],
         kind="stable",
     )
-    return table.drop(columns=["_critical", "order"]).reset_index(drop=True)
+    return ranking.drop(columns=["_critical", "order"]).reset_index(drop=True)

@@ -84,7 +84,7 @@ def people_hours(city: SweepCity, block: tuple[np.ndarray, np.ndarray, float]) -
         spared = pattern[pattern != NO_ASSET]
         variant = with_spares(city, ids[spared].tolist(), factor) if spared.size else city
         frame = evaluate_block(variant, 0, rows[chosen])
-        out[chosen] = frame[cold_metric(frame)].to_numpy(dtype=np.float64)
+        out[chosen] = frame[cold_metric(frame.columns)].to_numpy(dtype=np.float64)
     return out
 
 

@@ -1,9 +1,10 @@
 """Run an ensemble's chunks in this process or on a Dask cluster, into the output folder.
 
 On Dask the compiled city is broadcast to every worker once and each chunk is one task
-(:func:`warmgrid.sweep.evaluate.evaluate_block`); Dask reruns the task of a worker that
-is lost. Rows come back to this process, which writes each chunk as it completes, so the
-workers need no shared file system.
+(:func:`encoded_block`: the rows of :func:`warmgrid.sweep.evaluate.evaluate_block`,
+encoded as a Parquet file on the worker); Dask reruns the task of a worker that is lost.
+The file's bytes come back to this process, which writes each chunk as it completes, so
+the workers need no shared file system and this process does no work per row.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from warmgrid.errors import InputError, WarmgridError
 from warmgrid.sweep import store
@@ -52,14 +52,19 @@ def _blocks(ensemble: Ensemble, chunk_size: int, chunks: list[int]) -> Iterator[
         yield chunk, first, ensemble.assets[first : first + chunk_size]
 
 
-def _serial(city: SweepCity, blocks: Iterator[Block]) -> Iterator[tuple[int, pd.DataFrame]]:
+def encoded_block(city: SweepCity, first: int, assets: np.ndarray) -> bytes:
+    """The Parquet file of the rows of scenarios ``first, …`` (:func:`evaluate_block`)."""
+    return store.encode_rows(evaluate_block(city, first, assets))
+
+
+def _serial(city: SweepCity, blocks: Iterator[Block]) -> Iterator[tuple[int, bytes]]:
     for chunk, first, assets in blocks:
-        yield chunk, evaluate_block(city, first, assets)
+        yield chunk, encoded_block(city, first, assets)
 
 
 def _on_dask(
     client: Client, city: SweepCity, blocks: Iterator[Block]
-) -> Iterator[tuple[int, pd.DataFrame]]:
+) -> Iterator[tuple[int, bytes]]:
     """Each round broadcasts the city and submits every chunk not yet done; a chunk whose
     copy of the city was lost with a worker is cancelled by Dask and goes to the next."""
     from distributed import as_completed
@@ -72,18 +77,18 @@ def _on_dask(
         shared = client.scatter(city, broadcast=True, hash=False)
         futures = {
             client.submit(
-                evaluate_block, shared, first, rows, pure=False, retries=TASK_RETRIES
+                encoded_block, shared, first, rows, pure=False, retries=TASK_RETRIES
             ): chunk
             for chunk, (first, rows) in pending.items()
         }
         for future in as_completed(futures):
             try:
-                rows = future.result()
+                data = future.result()
             except FutureCancelledError:
                 continue
             chunk = futures[future]
             del pending[chunk]
-            yield chunk, rows
+            yield chunk, data
             future.release()
     if pending:
         raise WarmgridError(
@@ -152,8 +157,8 @@ def run_sweep(
     todo = store.missing_chunks(out, count)
     blocks = _blocks(ensemble, chunk_size, todo)
     results = _serial(city, blocks) if client is None else _on_dask(client, city, blocks)
-    for chunk, rows in results:
-        store.write_chunk(out, chunk, rows)
+    for chunk, data in results:
+        store.write_chunk(out, chunk, data)
         if on_chunk is not None:
-            on_chunk(len(rows))
+            on_chunk(min(chunk_size, ensemble.size - chunk * chunk_size))
     return SweepRun(chunks=count, computed=len(todo), skipped=count - len(todo))

@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from warmgrid.sweep.table import SweepTable
+
 RATIO = 0.5
 MIN_EXCESS = 1000.0
 MIN_EXCESS_PEOPLE = 40.0
@@ -30,52 +32,49 @@ def min_excess_for(metric: str) -> float:
     return MIN_EXCESS if metric.startswith("people_hours") else MIN_EXCESS_PEOPLE
 
 
-def single_asset_ids(rows: pd.DataFrame) -> list[str]:
-    """The assets of the pair scenarios of ``rows``, in first-seen order."""
-    pairs = rows["assets"][rows["assets"].map(len) == 2]
-    return list(dict.fromkeys(ident for pair in pairs for ident in pair))
+def pair_assets(table: SweepTable) -> np.ndarray:
+    """The asset indices found in the two-asset scenarios of ``table``, ascending."""
+    return np.unique(table.assets[table.sizes == 2, :2])
 
 
 def interactions(
-    pair_rows: pd.DataFrame,
-    alone: pd.Series,
+    table: SweepTable,
+    alone: np.ndarray,
     metric: str,
+    ids: np.ndarray,
     *,
     ratio: float = RATIO,
     min_excess: float | None = None,
 ) -> pd.DataFrame:
-    """The interacting pairs among the two-asset rows of ``pair_rows``, worst excess first.
+    """The interacting pairs among the two-asset scenarios of ``table``, worst excess first.
 
-    ``alone`` maps an asset id to ``metric`` when that asset alone is lost. Columns:
-    ``first``, ``second`` (ids), ``joint``, ``alone_first``, ``alone_second``, ``excess``
-    (joint minus the sum) and ``ratio`` (excess ÷ the sum; inf when the sum is 0).
-    ``min_excess`` defaults to :func:`min_excess_for` the metric.
+    ``alone[i]`` is ``metric`` when asset ``i`` alone is lost (needed for the
+    :func:`pair_assets`), ``ids[i]`` its id. Columns: ``first``, ``second`` (ids),
+    ``joint``, ``alone_first``, ``alone_second``, ``excess`` (joint minus the sum) and
+    ``ratio`` (excess ÷ the sum; inf when the sum is 0). ``min_excess`` defaults to
+    :func:`min_excess_for` the metric.
     """
     floor = min_excess_for(metric) if min_excess is None else min_excess
-    pairs = pair_rows[pair_rows["assets"].map(len) == 2]
-    columns = ["first", "second", "joint", "alone_first", "alone_second", "excess", "ratio"]
-    if pairs.empty:
-        return pd.DataFrame(columns=columns)
-    first = pairs["assets"].map(lambda pair: pair[0]).to_numpy()
-    second = pairs["assets"].map(lambda pair: pair[1]).to_numpy()
-    joint = pairs[metric].to_numpy(dtype=np.float64)
-    a = alone.loc[first].to_numpy(dtype=np.float64)
-    b = alone.loc[second].to_numpy(dtype=np.float64)
+    pairs = table.sizes == 2
+    first, second = table.assets[pairs, 0], table.assets[pairs, 1]
+    joint = table.figures[metric][pairs].astype(np.float64)
+    a, b = alone[first], alone[second]
     excess = joint - (a + b)
+    keep = (excess >= ratio * (a + b)) & (excess >= floor)
+    a, b, excess = a[keep], b[keep], excess[keep]
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.where(a + b > 0, excess / (a + b), np.where(excess > 0, np.inf, 0.0))
-    keep = (excess >= ratio * (a + b)) & (excess >= floor)
-    table = pd.DataFrame(
+    found = pd.DataFrame(
         {
-            "first": first,
-            "second": second,
-            "joint": joint,
+            "first": ids[first[keep]],
+            "second": ids[second[keep]],
+            "joint": joint[keep],
             "alone_first": a,
             "alone_second": b,
             "excess": excess,
             "ratio": relative,
         }
-    )[keep]
-    return table.sort_values(
+    )
+    return found.sort_values(
         ["excess", "first", "second"], ascending=[False, True, True], kind="stable"
     ).reset_index(drop=True)

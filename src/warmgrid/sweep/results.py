@@ -19,7 +19,7 @@ from warmgrid.errors import InputError
 from warmgrid.sweep import store
 from warmgrid.sweep.aggregate import cold_metric
 from warmgrid.sweep.city import SweepCity
-from warmgrid.sweep.ensembles import NO_ASSET
+from warmgrid.sweep.table import read_table
 
 
 @dataclass(frozen=True)
@@ -72,11 +72,6 @@ def read_sweep(out: Path, city: SweepCity) -> SweepResults:
             f"the sweep is incomplete ({len(missing)} of {chunks} chunks missing); "
             "run the same sweep command again to finish it",
         )
-    rows = store.read_rows(out, chunks)
-    lengths = rows["assets"].map(len).to_numpy(dtype=np.int64)
-    flat = [ident for ids in rows["assets"] for ident in ids]
-    assets = np.full((len(rows), max(1, int(lengths.max(initial=0)))), NO_ASSET, dtype=np.int64)
-    columns = np.arange(assets.shape[1])[None, :] < lengths[:, None]
-    assets[columns] = city.compiled.asset_index(flat, where=str(out))
-    metric = cold_metric(rows)
-    return SweepResults(assets, rows[metric].to_numpy(dtype=np.float64), metric)
+    table = read_table(out, chunks, city.compiled)
+    metric = cold_metric(table.figures)
+    return SweepResults(table.assets, table.figures[metric].astype(np.float64), metric)

@@ -4,6 +4,9 @@
 folder must match it, and then only the chunks without a file are computed again. Each
 chunk is written to a temporary file and renamed into place, so a file that exists is
 complete even when a run was killed while writing.
+
+The rows are encoded into Parquet where they are computed (:func:`encode_rows`, on the
+Dask workers), so the process that writes the folder only stores bytes.
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from warmgrid.errors import InputError
 from warmgrid.sweep.city import SweepCity
 from warmgrid.sweep.ensembles import Ensemble
 
 MANIFEST = "sweep.json"
+COMPRESSION = "snappy"  # pandas' default for Parquet: fast, about 5 bytes per N-2 row
 
 
 def city_fingerprint(city: SweepCity) -> str:
@@ -105,13 +111,14 @@ def missing_chunks(out: Path, count: int) -> list[int]:
     return [chunk for chunk in range(count) if not chunk_path(out, chunk).exists()]
 
 
-def write_chunk(out: Path, chunk: int, rows: pd.DataFrame) -> None:
-    """Store one chunk's rows (atomically: a complete file or none)."""
-    _write_atomically(chunk_path(out, chunk), lambda p: rows.to_parquet(p, index=False))
+def encode_rows(rows: pd.DataFrame) -> bytes:
+    """One chunk's rows as the bytes of a Parquet file (the file ``rows.to_parquet``
+    writes: same schema, pandas metadata and compression)."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(rows, preserve_index=False), sink, compression=COMPRESSION)
+    return sink.getvalue().to_pybytes()
 
 
-def read_rows(out: Path, count: int) -> pd.DataFrame:
-    """Every chunk's rows, in scenario order."""
-    frames = [pd.read_parquet(chunk_path(out, chunk)) for chunk in range(count)]
-    rows = pd.concat(frames, ignore_index=True)
-    return rows.sort_values("scenario", kind="stable").reset_index(drop=True)
+def write_chunk(out: Path, chunk: int, data: bytes) -> None:
+    """Store one chunk's Parquet bytes (atomically: a complete file or none)."""
+    _write_atomically(chunk_path(out, chunk), lambda p: p.write_bytes(data))
