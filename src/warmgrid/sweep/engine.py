@@ -65,28 +65,31 @@ def _serial(city: SweepCity, blocks: Iterator[Block]) -> Iterator[tuple[int, byt
 def _on_dask(
     client: Client, city: SweepCity, blocks: Iterator[Block]
 ) -> Iterator[tuple[int, bytes]]:
-    """Each round broadcasts the city and submits every chunk not yet done; a chunk whose
-    copy of the city was lost with a worker is cancelled by Dask and goes to the next."""
+    """Each round broadcasts the city and maps the task over every chunk not yet done; a
+    chunk whose copy of the city was lost with a worker is cancelled by Dask and goes to
+    the next. One ``map`` and results gathered by ``as_completed`` itself cost the command
+    about half the CPU per task of a ``submit`` and a ``result()`` call per chunk."""
     from distributed import as_completed
-    from distributed.client import FutureCancelledError
 
     pending = {chunk: (first, rows) for chunk, first, rows in blocks}
     for _ in range(TASK_RETRIES + 1):
         if not pending:
             return
         shared = client.scatter(city, broadcast=True, hash=False)
-        futures = {
-            client.submit(
-                encoded_block, shared, first, rows, pure=False, retries=TASK_RETRIES
-            ): chunk
-            for chunk, (first, rows) in pending.items()
-        }
-        for future in as_completed(futures):
-            try:
-                data = future.result()
-            except FutureCancelledError:
+        chunks = list(pending)
+        futures = client.map(
+            encoded_block,
+            [shared] * len(chunks),
+            [pending[chunk][0] for chunk in chunks],
+            [pending[chunk][1] for chunk in chunks],
+            pure=False,
+            retries=TASK_RETRIES,
+        )
+        chunk_of = dict(zip(futures, chunks, strict=True))
+        for future, data in as_completed(futures, with_results=True):
+            if future.status == "cancelled":
                 continue
-            chunk = futures[future]
+            chunk = chunk_of[future]
             del pending[chunk]
             yield chunk, data
             future.release()
