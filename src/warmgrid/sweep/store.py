@@ -27,7 +27,7 @@ from warmgrid.sweep.city import SweepCity
 from warmgrid.sweep.ensembles import Ensemble
 
 MANIFEST = "sweep.json"
-COMPRESSION = "snappy"  # pandas' default for Parquet: fast, about 5 bytes per N-2 row
+COMPRESSION = "snappy"  # pandas' default for Parquet: about 29 bytes per N-2 impact-only row
 
 
 def city_fingerprint(city: SweepCity) -> str:
