@@ -41,6 +41,7 @@ from warmgrid.thermal.archetypes import (
 from warmgrid.thermal.building_file import parse_building
 from warmgrid.thermal.constructions import CONSTRUCTIONS, Build, half, layer_tables
 from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C, _features, steps_of
+from warmgrid.thermal.history import held_run, history_features
 from warmgrid.thermal.network import NetworkParams, _matrices, modal, network_from_description
 from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
 
@@ -219,13 +220,20 @@ class ClassResponse:
 
 
 def class_response(
-    net: NetworkParams, features: np.ndarray, step_h: float, set_point_c: float
+    net: NetworkParams,
+    features: np.ndarray,
+    step_h: float,
+    set_point_c: float,
+    history: np.ndarray | None = None,
 ) -> ClassResponse:
     """Responses of classes of flats (rows of ``net``, their gains ignored) to the shared
-    inputs ``features`` (rows per step, see :func:`warmgrid.thermal.cooldown._features`)."""
+    inputs ``features`` (rows per step, see :func:`warmgrid.thermal.cooldown._features`).
+    ``history``: the inputs of the weather before the outage, through which the heated
+    start is stepped with the air held at the set point (:mod:`warmgrid.thermal.history`;
+    the gains' response too, the system being linear); None: the heated steady state."""
     zero = replace(net, base=replace(net.base, internal_gains_w=np.zeros(len(net))))
     one = replace(net, base=replace(net.base, internal_gains_w=np.ones(len(net))))
-    _, K, b_zero = _matrices(zero)
+    C, K, b_zero = _matrices(zero)
     _, _, b_one = _matrices(one)
     gains_drive = (b_one - b_zero)[:, :, 1]
     decay, to_states, to_modes, gamma_zero = modal(zero, step_h * 3600.0)
@@ -238,6 +246,10 @@ def class_response(
     solved = np.linalg.solve(system, rhs)
     heated = solved.copy()
     heated[:, 0, :] = [set_point_c, 0.0]
+    if history is not None:
+        heated[:, :, 0] = held_run(C, K, b_zero, history, set_point_c, step_h)
+        ones = np.ones((history.shape[0], 1))
+        heated[:, :, 1] = held_run(C, K, gains_drive[:, :, None], ones, 0.0, step_h)
     free = np.linalg.solve(K, np.stack([weather_drive, gains_drive], axis=2))
     starts = np.concatenate([heated, free], axis=2)  # weather, gains, weather, gains
     z = np.einsum("bij,bjk->bik", to_modes, starts)
@@ -397,9 +409,10 @@ def city_flats(
     water_temp_c: float | None = None,
 ) -> FlatCooldown:
     """Flats by position of buildings (archetype ``keys``, floor area m², storeys, people)
-    with their heat off from the start of ``weather`` at ``set_point_c``; occupants spread
-    evenly over a building's flats (70 W each). With ``water_temp_c`` the risers are checked
-    too (:mod:`warmgrid.thermal.risers`)."""
+    with their heat off from the start of ``weather`` at ``set_point_c``, heated until
+    then through ``weather.before`` where known (:mod:`warmgrid.thermal.history`);
+    occupants spread evenly over a building's flats (70 W each). With ``water_temp_c`` the
+    risers are checked too (:mod:`warmgrid.thermal.risers`)."""
     from warmgrid.thermal.risers import riser_freeze_hours
 
     n = len(keys)
@@ -431,7 +444,8 @@ def city_flats(
         channel_irradiance(window, ARCHETYPE_CHANNELS),
         sky_depression(window) if window.has_sun else 0.0,
     )
-    response = class_response(net, features, step_h, set_point_c)
+    history = history_features(net.base, window, step_h)
+    response = class_response(net, features, step_h, set_point_c, history)
     gains = OCCUPANT_SENSIBLE_GAIN_W * per_flat
     order = np.argsort(group_of, kind="stable")
     bounds = np.searchsorted(group_of[order], np.arange(groups.shape[0] + 1))
