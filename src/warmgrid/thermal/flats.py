@@ -395,6 +395,58 @@ def _classes(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return key, groups
 
 
+@dataclass(frozen=True)
+class FlatClasses:
+    """The flats of ``n`` buildings as classes: ``net`` holds one row per class and
+    position (row ``class · len(POSITIONS) + position``), ``class_of`` ``(n,)`` each
+    building's class, ``classes`` one row of values per class (archetype code, single
+    storey, :data:`FIELDS`); ``flats`` and ``people`` ``(n, positions)``, ``single``
+    ``(n,)``, ``gains_w`` ``(n,)`` each flat's occupants' gains, W."""
+
+    net: NetworkParams
+    class_of: np.ndarray
+    classes: np.ndarray
+    flats: np.ndarray
+    single: np.ndarray
+    people: np.ndarray
+    gains_w: np.ndarray
+
+
+def flat_classes(
+    keys: np.ndarray,
+    floor_area_m2: np.ndarray,
+    storeys: np.ndarray,
+    population: np.ndarray,
+    overrides: dict[str, np.ndarray] | None = None,
+) -> FlatClasses:
+    """Buildings (archetype ``keys``, floor area m², storeys, people) resolved into
+    classes of flats by position, occupants spread evenly over a building's flats (70 W
+    each)."""
+    inverse, unique = pd.factorize(np.asarray(keys, dtype=object))
+    values = archetype_values(inverse, list(unique), overrides)
+    flat_area = np.array([CONSTRUCTIONS[str(k)].flat_area_m2 for k in unique])[inverse]
+    flats, single = flat_counts(storeys, floor_area_m2, flat_area)
+    people = np.asarray(population, dtype=np.float64)
+    per_flat = people / flats.sum(axis=1)
+    class_of, classes = _classes([inverse, single] + [values[f] for f in FIELDS])
+    tables = []
+    for row in classes:
+        archetype = str(unique[int(row[0])])
+        fields = dict(zip(FIELDS, (float(v) for v in row[2:]), strict=True))
+        for position in POSITIONS:
+            floor, corner = position_floor(position, bool(row[1]))
+            tables.append((archetype, floor, corner, tuple(fields.items())))
+    return FlatClasses(
+        net=stack([_class_network(*t) for t in tables]),
+        class_of=class_of,
+        classes=classes,
+        flats=flats,
+        single=single,
+        people=flats * per_flat[:, None],
+        gains_w=OCCUPANT_SENSIBLE_GAIN_W * per_flat,
+    )
+
+
 def city_flats(
     keys: np.ndarray,
     floor_area_m2: np.ndarray,
@@ -416,23 +468,9 @@ def city_flats(
     from warmgrid.thermal.risers import riser_freeze_hours
 
     n = len(keys)
-    inverse, unique = pd.factorize(np.asarray(keys, dtype=object))
-    values = archetype_values(inverse, list(unique), overrides)
-    flat_area = np.array([CONSTRUCTIONS[str(k)].flat_area_m2 for k in unique])[inverse]
-    flats, single = flat_counts(storeys, floor_area_m2, flat_area)
-    people = np.asarray(population, dtype=np.float64)
-    total = flats.sum(axis=1)
-    per_flat = people / total
-    shares = flats * per_flat[:, None]
-    group_of, groups = _classes([inverse, single] + [values[f] for f in FIELDS])
-    tables = []
-    for row in groups:
-        archetype = str(unique[int(row[0])])
-        fields = dict(zip(FIELDS, (float(v) for v in row[2:]), strict=True))
-        for position in POSITIONS:
-            floor, corner = position_floor(position, bool(row[1]))
-            tables.append((archetype, floor, corner, tuple(fields.items())))
-    net = stack([_class_network(*t) for t in tables])
+    classes = flat_classes(keys, floor_area_m2, storeys, population, overrides)
+    net, group_of, groups = classes.net, classes.class_of, classes.classes
+    flats, single, shares = classes.flats, classes.single, classes.people
     n_steps = steps_of(step_h, hours)
     needed = int(np.ceil(hours))
     window = weather.window(0, needed) if weather.hours > needed else weather
@@ -446,7 +484,7 @@ def city_flats(
     )
     history = history_features(net.base, window, step_h)
     response = class_response(net, features, step_h, set_point_c, history)
-    gains = OCCUPANT_SENSIBLE_GAIN_W * per_flat
+    gains = classes.gains_w
     order = np.argsort(group_of, kind="stable")
     bounds = np.searchsorted(group_of[order], np.arange(groups.shape[0] + 1))
     wanted = [float(t) for t in thresholds_c]
