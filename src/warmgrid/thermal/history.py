@@ -10,8 +10,8 @@ lift the air above the set point it is held there all the same (no heat stored b
 the cautious side, the flats then start the outage with less heat).
 
 The held system is discretised exactly as the free one (:func:`warmgrid.thermal.network.
-modal`): ``S = C_r^-½ K_rr C_r^-½`` is symmetric (``K`` is), its eigen-decomposition gives
-the matrix exponential and its integral over a step with the inputs held.
+modal_of`): ``S = C_r^-½ K_rr C_r^-½`` is symmetric (``K`` is), its eigen-decomposition
+gives the matrix exponential and its integral over a step with the inputs held.
 
 The state an outage starts from is the end of the pre-outage weather
 (:attr:`warmgrid.thermal.weather.Weather.before`, :data:`~warmgrid.thermal.weather.
@@ -32,6 +32,7 @@ from warmgrid.thermal.network import (
     _infiltration_w_per_k,
     _matrices,
     _with_ventilation,
+    modal_of,
 )
 from warmgrid.thermal.rc import BuildingParams
 from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
@@ -60,17 +61,10 @@ class HeldStep:
 def held_step(C: np.ndarray, K: np.ndarray, B: np.ndarray, step_s: float) -> HeldStep:
     """The exact step of the held system for inputs held over ``step_s`` seconds
     (module docstring); ``(C, K, B)`` as :func:`warmgrid.thermal.network._matrices`."""
-    root = np.sqrt(C[:, HELD])
-    k_rr = K[:, HELD, HELD]
-    rates, V = np.linalg.eigh(k_rr / root[:, :, None] / root[:, None, :])
-    rates = np.maximum(rates, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        integral = np.where(rates * step_s > 1e-12, -np.expm1(-rates * step_s) / rates, step_s)
-    to_states = V / root[:, :, None]
-    to_modes = np.swapaxes(V, 1, 2) * root[:, None, :]
-    phi = (to_states * np.exp(-rates * step_s)[:, None, :]) @ to_modes
     drive = np.concatenate([B[:, HELD], -K[:, HELD, 0:1]], axis=2)
-    gamma = (to_states * integral[:, None, :]) @ (np.swapaxes(V, 1, 2) @ (drive / root[:, :, None]))
+    decay, to_states, to_modes, gamma = modal_of(C[:, HELD], K[:, HELD, HELD], drive, step_s)
+    phi = (to_states * decay[:, None, :]) @ to_modes
+    gamma = to_states @ gamma
     return HeldStep(phi=phi, gamma=gamma)
 
 

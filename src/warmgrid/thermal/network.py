@@ -238,6 +238,14 @@ def modal(
     C, K, B = _matrices(net)
     if np.any(C <= 0):
         raise InputError("c_air_j_per_k", "expected positive heat capacities")
+    return modal_of(C, K, B, step_s)
+
+
+def modal_of(
+    C: np.ndarray, K: np.ndarray, B: np.ndarray, step_s: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`modal` of any system ``C dx/dt = −K x + B u`` (``C`` positive, ``K``
+    symmetric; per building)."""
     root = np.sqrt(C)
     rates, V = np.linalg.eigh(K / root[:, :, None] / root[:, None, :])
     rates = np.maximum(rates, 0.0)
