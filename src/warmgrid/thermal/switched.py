@@ -76,10 +76,10 @@ def switched_response(
     air[0] = x[:, 0, :]
     held_air = np.broadcast_to(np.array([set_point_c, 0.0]), (rc.size, 1, 2))
     for t in range(n_steps):
-        free = np.einsum("rij,rjk->rik", phi_f, x)
+        free = phi_f @ x
         free[:, :, 0] += forced_free[t][rc]
         free[:, :, 1] += gain_f
-        mass = np.einsum("rij,rjk->rik", phi_h, x[:, 1:, :])
+        mass = phi_h @ x[:, 1:, :]
         mass[:, :, 0] += forced_held[t][rc]
         mass[:, :, 1] += gain_h
         held = np.concatenate([held_air, mass], axis=1)
