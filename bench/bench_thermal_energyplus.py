@@ -104,9 +104,9 @@ def archetype_flats(temps_c: tuple[float, ...] = TEMPS_C) -> list[dict]:
     (:func:`warmgrid.thermal.flats.flat_table`, two occupants each) against EnergyPlus
     (``Simple`` inside convection, and its default TARP beside it) at constant outdoor
     temperatures, and under the coldest week of the packaged EPW file (sun, sky, wind;
-    ``Simple``): EnergyPlus heated under the first hour of the week held, as warmgrid starts
-    (``steady_start``), and, beside it, heated under the three days before the week
-    (``eplus_history_*``: what the pre-outage weather and sun add)."""
+    ``Simple``): both heated under the real three days before the week, and, beside it,
+    EnergyPlus heated under the first hour of the week held (``eplus_steady_*``: what the
+    pre-outage weather and sun add)."""
     path = packaged_weather_path()
     day = coldest_week_day(path)
     week = read_epw(path).window(day * 24, int(HOURS))
@@ -125,12 +125,12 @@ def archetype_flats(temps_c: tuple[float, ...] = TEMPS_C) -> list[dict]:
                     ours = building_cooldown(flat, week, 20.0, HOURS)
                     mine = {t: ours[f"{t:g}"] for t in THRESHOLDS_C}
                     simple = _hours(
+                        *energyplus_cooldown(flat, path, None, hours=HOURS, stop_day=day)
+                    )
+                    steady = _hours(
                         *energyplus_cooldown(
                             flat, path, None, hours=HOURS, stop_day=day, steady_start=True
                         )
-                    )
-                    history = _hours(
-                        *energyplus_cooldown(flat, path, None, hours=HOURS, stop_day=day)
                     )
                     tarp = None
                 else:
@@ -149,7 +149,7 @@ def archetype_flats(temps_c: tuple[float, ...] = TEMPS_C) -> list[dict]:
                     row[f"eplus_{t:g}c_h"] = _value(simple[t])
                     row[f"eplus_tarp_{t:g}c_h"] = None if tarp is None else _value(tarp[t])
                     if temp is None:
-                        row[f"eplus_history_{t:g}c_h"] = _value(history[t])
+                        row[f"eplus_steady_{t:g}c_h"] = _value(steady[t])
                     row[f"agrees_{t:g}c"] = _agrees(mine[t], row[f"eplus_{t:g}c_h"])
                 rows.append(row)
     return rows
@@ -190,9 +190,9 @@ def agreement(rows: list[dict]) -> dict[str, dict[str, str]]:
 
 def cold_week() -> list[dict]:
     """The coldest week of the Denver TMY file (with sun, sky and wind), heating off at the
-    start of the week: warmgrid from the heated steady state under the first hour's weather,
-    EnergyPlus heated for three days under that hour held (``eplus_*``, the same start) and
-    under the three days before the week (``eplus_history_*``)."""
+    start of the week: warmgrid and EnergyPlus heated under the three days before the week
+    (``eplus_*``, the same start), and EnergyPlus heated for three days under the week's
+    first hour held (``eplus_steady_*``)."""
     path = packaged_weather_path()
     weather = read_epw(path)
     day = coldest_week_day(path)
@@ -200,15 +200,15 @@ def cold_week() -> list[dict]:
     for flat_path in sorted((ROOT / "examples" / "flats").glob("*.toml")):
         flat = load_building(flat_path)
         ours = building_cooldown(flat, weather.window(day * 24, 168), 20.0, 168.0)
-        same = _hours(
+        same = _hours(*energyplus_cooldown(flat, path, None, hours=HOURS, stop_day=day))
+        steady = _hours(
             *energyplus_cooldown(flat, path, None, hours=HOURS, stop_day=day, steady_start=True)
         )
-        history = _hours(*energyplus_cooldown(flat, path, None, hours=HOURS, stop_day=day))
         row = {"flat": flat_path.stem, "first_day_of_year": day}
         for t in THRESHOLDS_C:
             row[f"warmgrid_{t:g}c_h"] = ours[f"{t:g}"]
             row[f"eplus_{t:g}c_h"] = _value(same[t])
-            row[f"eplus_history_{t:g}c_h"] = _value(history[t])
+            row[f"eplus_steady_{t:g}c_h"] = _value(steady[t])
             row[f"agrees_{t:g}c"] = _agrees(ours[f"{t:g}"], row[f"eplus_{t:g}c_h"])
         rows.append(row)
     return rows
@@ -254,13 +254,13 @@ def bestest() -> list[dict]:
 
 def archetype_markdown(rows: list[dict]) -> str:
     lines = [
-        "| archetype | flat | outdoor | 12 °C: warmgrid / E+ Simple / E+ TARP or history (h) "
-        "| 5 °C: warmgrid / E+ Simple / E+ TARP or history (h) | agrees 12 / 5 |",
+        "| archetype | flat | outdoor | 12 °C: warmgrid / E+ Simple / E+ TARP or steady (h) "
+        "| 5 °C: warmgrid / E+ Simple / E+ TARP or steady (h) | agrees 12 / 5 |",
         "|---|---|---|---|---|---|",
     ]
     for r in rows:
         outdoor = "cold week" if r["outdoor_c"] is None else f"{r['outdoor_c']:g} °C"
-        third = "eplus_tarp" if r["outdoor_c"] is not None else "eplus_history"
+        third = "eplus_tarp" if r["outdoor_c"] is not None else "eplus_steady"
         cells = [
             " / ".join(
                 "—" if r[f"{side}_{t:g}c_h"] is None else f"{r[f'{side}_{t:g}c_h']:g}"

@@ -1,7 +1,8 @@
 """Speed of the network engine (air capacity and deep mass, :mod:`warmgrid.thermal.network`)
 on a whole city resolved into flats by position (:func:`warmgrid.thermal.flats.city_flats`):
 buildings from the archetype library (seed 7, as bench_thermal.py) × 72 h at 15-minute
-steps, Denver January weather with sun, hours to 18/12/5/0 °C for every flat position of
+steps, Denver January weather with sun (heated through the three days before, as the flats
+engine starts), hours to 18/12/5/0 °C for every flat position of
 every building and the risers' hours to 0 °C. Then, as the check that the class responses
 change nothing, a sample of buildings' flats is stepped one by one with
 :func:`warmgrid.thermal.network.simulate_network` and the largest difference in hours is
@@ -33,6 +34,7 @@ from warmgrid.thermal.flats import (
     flat_table,
     position_floor,
 )
+from warmgrid.thermal.history import heated_history, history_features
 from warmgrid.thermal.network import simulate_network
 from warmgrid.thermal.weather import channel_irradiance, read_epw, sky_depression
 
@@ -52,6 +54,8 @@ def largest_difference_h(flats, keys, storeys, population, weather, sample: int)
                 continue
             floor, corner = position_floor(position, round(storeys[row]) <= 1)
             net = flat_network(flat_table(fields, str(keys[row]), floor, corner, gains))
+            before = history_features(net.base, weather, STEP_H)
+            start = None if before is None else heated_history(net, before, 20.0, STEP_H)
             one = simulate_network(
                 net,
                 weather.temp_air_c,
@@ -60,6 +64,7 @@ def largest_difference_h(flats, keys, storeys, population, weather, sample: int)
                 solar_irradiance_w_per_m2=channel_irradiance(weather, net.base.solar_channels),
                 sky_temp_depression_k=sky_depression(weather),
                 thresholds_c=DEFAULT_THRESHOLDS_C,
+                start_state=start,
             )
             assert one.hours_to is not None
             for threshold in DEFAULT_THRESHOLDS_C:

@@ -1,26 +1,27 @@
-"""People-hours below 12 °C of a rotation, from the cool-down engine, with each home's
-indoor temperature carried from slot to slot.
+"""People-hours below 12 °C of a rotation, from the flats engine, with each flat's state
+carried from slot to slot.
 
 The homes that lose heat when a group is off are those the impact engine says lose heat
 when the group's branches open (electric heating, heat plants and pumps on its feeders),
-beyond those the damage already left without heat. While its heat is off a home cools as
-the 5R1C engine (:func:`warmgrid.thermal.cooldown.simulate_cooldown`, ISO 13790:2008)
-says, from the state its mass was left in: the first off-slot starts from the heated
-steady state at the set point, every later one from the mass temperature at the end of
-the one before. While its heat is on the air is back at the set point (radiators and
-heaters at full output warm the air within minutes), but the building's mass is credited
-**no recovery**: it stays at the temperature it had when the heat came back. This is
-conservative (with the heat on the mass only warms, towards the heated steady state), so
-the people-hours below 12 °C of repeated rotations are never understated by the recovery
-between them. Only off-slots count: with the heat on nobody is below 12 °C.
+beyond those the damage already left without heat. Their flats by position
+(:mod:`warmgrid.thermal.flats`, the engine of every other cool-down answer) are stepped
+through the schedule by :func:`warmgrid.thermal.switched.switched_response`: while a
+home's heat is off its flats cool freely from the state the last slot left; while it is on
+the air is held at the set point (ideal heating, radiators at full output warm the air
+within minutes) and the walls and slabs recover under the weather. The flats start heated,
+through the weather before the first slot where it is known
+(:mod:`warmgrid.thermal.history`).
 
-Under that rule, and a forecast that does not change with time (the default: a constant
-outdoor temperature, no sun), a home's temperature depends only on how many hours its
-heat has been off in total: its off-slots strung together are one continuous cool-down.
-The planner's cost of a group is therefore a function of its hours off
-(:func:`hours_off_costs`), and the figures reported for a schedule come from stepping the
-engine through its on/off sequence slot by slot (:func:`stepped_people_hours`), which
-also holds under a changing forecast.
+People are counted as for a whole outage (:func:`warmgrid.thermal.people.
+people_hours_below`): in each off-slot a flat is cold from the first time its air falls
+below 12 °C until its heat is back at the slot's end; with the heat on nobody is below
+12 °C.
+
+The planner's cost of a group is a function of its hours off (:func:`hours_off_costs`):
+the flats' cool-down from the heated start, as if its off-slots were strung together. It
+leaves out the recovery between off-slots, so it overstates the cold of a split-up outage
+(exact when the slots are consecutive); the figures reported for a schedule come from
+stepping the flats through it (:func:`stepped_people_hours`).
 """
 
 from __future__ import annotations
@@ -28,57 +29,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from warmgrid.errors import InputError
 from warmgrid.scenario.spec import CooldownSettings
-from warmgrid.thermal.city import buildings_params
-from warmgrid.thermal.cooldown import CooldownResult, hours_below, simulate_cooldown
-from warmgrid.thermal.rc import BuildingParams
+from warmgrid.thermal.archetypes import ARCHETYPE_CHANNELS
+from warmgrid.thermal.city import building_keys, city_cooldown, column, naming_building
+from warmgrid.thermal.cooldown import CooldownResult, _features, hours_to_threshold, steps_of
+from warmgrid.thermal.flats import POSITIONS, FlatClasses, flat_classes
+from warmgrid.thermal.history import history_features
+from warmgrid.thermal.people import people_hours_below
+from warmgrid.thermal.switched import switched_response
 from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
 
 COLD_C = 12.0
 """Below 12 °C indoors health risks rise sharply (WHO Regional Office for Europe, Housing,
 energy and thermal comfort, 2007)."""
-
-
-def _cumulative_hours_below(air_c: np.ndarray, step_h: float, threshold_c: float) -> np.ndarray:
-    """Per building and instant, hours below ``threshold_c`` since the start (the
-    temperature linear between instants, as :func:`warmgrid.thermal.cooldown.hours_below`)."""
-    temps = air_c.astype(np.float64)
-    first, second = temps[:, :-1], temps[:, 1:]
-    low = np.minimum(first, second)
-    span = np.abs(second - first)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fraction = np.where(
-            span > 0,
-            np.clip((threshold_c - low) / span, 0.0, 1.0),
-            (low < threshold_c).astype(np.float64),
-        )
-    cumulative = np.cumsum(fraction, axis=1) * step_h
-    return np.concatenate([np.zeros((temps.shape[0], 1)), cumulative], axis=1)
-
-
-def _cool(
-    params: BuildingParams,
-    weather: Weather,
-    start_h: int,
-    hours: float,
-    settings: CooldownSettings,
-    mass_c: np.ndarray | None,
-) -> CooldownResult:
-    """Heat off for ``hours`` from hour ``start_h`` of ``weather``: from the heated steady
-    state at the set point (``mass_c`` None) or from the mass temperatures ``mass_c``."""
-    window = weather.window(start_h, int(np.ceil(hours)))
-    return simulate_cooldown(
-        params,
-        window.temp_air_c,
-        step_h=settings.step_min / 60.0,
-        hours=hours,
-        start_temp_c=settings.set_point_c,
-        solar_irradiance_w_per_m2=channel_irradiance(window, params.solar_channels),
-        sky_temp_depression_k=sky_depression(window),
-        heated_start=mass_c is None,
-        initial_mass_temp_c=mass_c,
-        heating_radiative_fraction=settings.heating_radiative_fraction,
-    )
 
 
 def _affected(
@@ -99,25 +63,38 @@ def hours_off_costs(
     hours: int,
     settings: CooldownSettings,
 ) -> np.ndarray:
-    """``cost[g, h]``: people-hours below 12 °C of group ``g``'s homes when its heat has
+    """``cost[g, h]``: people-hours below 12 °C of group ``g``'s flats when its heat has
     been off ``h`` hours in total (``h`` = 0 … ``hours``), its off-slots strung together
-    as one cool-down under the forecast from its start (exact for a forecast that does not
-    change with time; module docstring). ``members[g]`` holds the rows of ``buildings``
-    that lose heat when group ``g`` is off."""
+    as one cool-down of the flats under the forecast from its start (module docstring).
+    ``members[g]`` holds the rows of ``buildings`` that lose heat when group ``g`` is off."""
     cost = np.zeros((len(members), hours + 1))
     chosen, people, local = _affected(buildings, members)
     if len(chosen) == 0 or hours == 0:
         return cost
-    step_h = settings.step_min / 60.0
-    cool = _cool(buildings_params(chosen), weather, 0, float(hours), settings, None)
-    below = _cumulative_hours_below(cool.air_temp_c, step_h, COLD_C)
-    at_hour = np.minimum(
-        np.round(np.arange(hours + 1) / step_h).astype(np.int64), below.shape[1] - 1
+    chosen = chosen.assign(population=people)
+    cool = city_cooldown(
+        chosen,
+        weather,
+        hours=float(hours),
+        step_h=settings.step_min / 60.0,
+        start_temp_c=settings.set_point_c,
+        thresholds_c=(COLD_C,),
     )
-    weighted = people[:, None] * below[:, at_hour]
+    per_hour = np.column_stack(
+        [cool.people_hours_until(COLD_C, float(h)) for h in range(hours + 1)]
+    )
     for g, rows_g in enumerate(local):
-        cost[g] = weighted[rows_g].sum(axis=0)
+        cost[g] = per_hour[rows_g].sum(axis=0)
     return cost
+
+
+def _classes(buildings: pd.DataFrame, people: np.ndarray) -> FlatClasses:
+    keys, overrides = building_keys(buildings)
+    try:
+        area = column(buildings, "floor_area_m2")
+        return flat_classes(keys, area, column(buildings, "storeys"), people, overrides)
+    except InputError as error:
+        raise naming_building(buildings, error) from None
 
 
 def stepped_people_hours(
@@ -128,29 +105,63 @@ def stepped_people_hours(
     edges_h: np.ndarray,
     settings: CooldownSettings,
 ) -> float:
-    """People-hours below 12 °C of the schedule ``off[g, t]``: the engine stepped slot by
-    slot, each home's mass temperature carried over (module docstring). A home whose heat
-    hangs on several groups is without heat while any of them is off."""
+    """People-hours below 12 °C of the schedule ``off[g, t]`` (slots between ``edges_h``,
+    hours; whole steps of ``settings.step_min``): the flats stepped slot by slot, their
+    state carried over (module docstring). A home whose heat hangs on several groups is
+    without heat while any of them is off."""
     chosen, people, local = _affected(buildings, members)
     if len(chosen) == 0:
         return 0.0
-    params = buildings_params(chosen)
     heat_off = np.zeros((len(chosen), edges_h.size - 1), dtype=bool)
     for g, rows_g in enumerate(local):
         heat_off[rows_g] |= off[g][None, :]
-    mass = np.full(len(chosen), np.nan)
+    if not heat_off.any():
+        return 0.0
+    classes = _classes(chosen, people)
+    step_h = settings.step_min / 60.0
+    bounds = np.round(np.asarray(edges_h, dtype=np.float64) / step_h).astype(np.int64)
+    n_steps = steps_of(step_h, float(edges_h[-1]))
+    window = weather.window(0, int(np.ceil(edges_h[-1])))
+    features = _features(
+        classes.net.base,
+        window.temp_air_c,
+        step_h,
+        n_steps,
+        channel_irradiance(window, ARCHETYPE_CHANNELS),
+        sky_depression(window) if window.has_sun else 0.0,
+    )
+    schedules, schedule_of = np.unique(heat_off, axis=0, return_inverse=True)
+    pairs, pair_of = np.unique(
+        classes.class_of * len(schedules) + schedule_of.ravel(), return_inverse=True
+    )
+    positions = len(POSITIONS)
+    row_class = ((pairs // len(schedules))[:, None] * positions + np.arange(positions)).ravel()
+    slot_steps = np.diff(bounds)
+    heat_on = np.repeat(~schedules[pairs % len(schedules)], slot_steps, axis=1)
+    response = switched_response(
+        classes.net,
+        row_class,
+        np.repeat(heat_on, positions, axis=0),
+        features,
+        step_h,
+        settings.set_point_c,
+        history_features(classes.net.base, window, step_h),
+    )
     total = 0.0
-    for t in range(edges_h.size - 1):
-        start, hours = int(edges_h[t]), float(edges_h[t + 1] - edges_h[t])
-        fresh = np.isnan(mass)
-        for now, carried in (
-            (heat_off[:, t] & fresh, None),
-            (heat_off[:, t] & ~fresh, np.where(fresh, settings.set_point_c, mass)),
-        ):
-            if not now.any():
-                continue
-            cool = _cool(params, weather, start, hours, settings, carried)
-            below = hours_below(cool, (COLD_C,))[COLD_C][now]
-            total += float(people[now] @ below)
-            mass = np.where(now, np.asarray(cool.final_mass_temp_c), mass)
+    for t in np.flatnonzero(heat_off.any(axis=0)):
+        homes = np.flatnonzero(heat_off[:, t])
+        rows = pair_of.ravel()[homes, None] * positions + np.arange(positions)
+        span = slice(bounds[t], bounds[t + 1] + 1)
+        air = (
+            response.alpha[rows, span]
+            + classes.gains_w[homes, None, None] * (response.beta[rows, span])
+        )
+        slot = CooldownResult(
+            time_h=response.time_h[span] - response.time_h[bounds[t]],
+            air_temp_c=air.reshape(homes.size * positions, -1),
+            step_h=step_h,
+        )
+        hours_to = hours_to_threshold(slot, (COLD_C,))[COLD_C].reshape(homes.size, positions)
+        slot_h = float(edges_h[t + 1] - edges_h[t])
+        total += float(people_hours_below(hours_to, classes.people[homes], slot_h, slot_h).sum())
     return total

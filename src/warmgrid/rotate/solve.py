@@ -6,8 +6,8 @@ objective is lexicographic, solved stage by stage (each stage keeps the optimum 
 ones before):
 
 1. people-hours below 12 °C (a group off ``h`` hours in total costs what
-   :func:`warmgrid.rotate.cold.hours_off_costs` says: its homes' temperatures are carried
-   from slot to slot; variables exist only for groups whose homes lose heat);
+   :func:`warmgrid.rotate.cold.hours_off_costs` says: its flats' cool-down with its
+   off-slots strung together; variables exist only for groups whose homes lose heat);
 2. the longest time off of any group (hours; fairness: every person of a group is off as
    long as the group);
 3. the spread between the longest and the shortest time off (hours);

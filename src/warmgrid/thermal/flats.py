@@ -41,6 +41,7 @@ from warmgrid.thermal.archetypes import (
 from warmgrid.thermal.building_file import parse_building
 from warmgrid.thermal.constructions import CONSTRUCTIONS, Build, half, layer_tables
 from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C, _features, steps_of
+from warmgrid.thermal.history import held_run, history_features
 from warmgrid.thermal.network import NetworkParams, _matrices, modal, network_from_description
 from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
 
@@ -219,13 +220,20 @@ class ClassResponse:
 
 
 def class_response(
-    net: NetworkParams, features: np.ndarray, step_h: float, set_point_c: float
+    net: NetworkParams,
+    features: np.ndarray,
+    step_h: float,
+    set_point_c: float,
+    history: np.ndarray | None = None,
 ) -> ClassResponse:
     """Responses of classes of flats (rows of ``net``, their gains ignored) to the shared
-    inputs ``features`` (rows per step, see :func:`warmgrid.thermal.cooldown._features`)."""
+    inputs ``features`` (rows per step, see :func:`warmgrid.thermal.cooldown._features`).
+    ``history``: the inputs of the weather before the outage, through which the heated
+    start is stepped with the air held at the set point (:mod:`warmgrid.thermal.history`;
+    the gains' response too, the system being linear); None: the heated steady state."""
     zero = replace(net, base=replace(net.base, internal_gains_w=np.zeros(len(net))))
     one = replace(net, base=replace(net.base, internal_gains_w=np.ones(len(net))))
-    _, K, b_zero = _matrices(zero)
+    C, K, b_zero = _matrices(zero)
     _, _, b_one = _matrices(one)
     gains_drive = (b_one - b_zero)[:, :, 1]
     decay, to_states, to_modes, gamma_zero = modal(zero, step_h * 3600.0)
@@ -238,6 +246,10 @@ def class_response(
     solved = np.linalg.solve(system, rhs)
     heated = solved.copy()
     heated[:, 0, :] = [set_point_c, 0.0]
+    if history is not None:
+        heated[:, :, 0] = held_run(C, K, b_zero, history, set_point_c, step_h)
+        ones = np.ones((history.shape[0], 1))
+        heated[:, :, 1] = held_run(C, K, gains_drive[:, :, None], ones, 0.0, step_h)
     free = np.linalg.solve(K, np.stack([weather_drive, gains_drive], axis=2))
     starts = np.concatenate([heated, free], axis=2)  # weather, gains, weather, gains
     z = np.einsum("bij,bjk->bik", to_modes, starts)
@@ -383,6 +395,58 @@ def _classes(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return key, groups
 
 
+@dataclass(frozen=True)
+class FlatClasses:
+    """The flats of ``n`` buildings as classes: ``net`` holds one row per class and
+    position (row ``class · len(POSITIONS) + position``), ``class_of`` ``(n,)`` each
+    building's class, ``classes`` one row of values per class (archetype code, single
+    storey, :data:`FIELDS`); ``flats`` and ``people`` ``(n, positions)``, ``single``
+    ``(n,)``, ``gains_w`` ``(n,)`` each flat's occupants' gains, W."""
+
+    net: NetworkParams
+    class_of: np.ndarray
+    classes: np.ndarray
+    flats: np.ndarray
+    single: np.ndarray
+    people: np.ndarray
+    gains_w: np.ndarray
+
+
+def flat_classes(
+    keys: np.ndarray,
+    floor_area_m2: np.ndarray,
+    storeys: np.ndarray,
+    population: np.ndarray,
+    overrides: dict[str, np.ndarray] | None = None,
+) -> FlatClasses:
+    """Buildings (archetype ``keys``, floor area m², storeys, people) resolved into
+    classes of flats by position, occupants spread evenly over a building's flats (70 W
+    each)."""
+    inverse, unique = pd.factorize(np.asarray(keys, dtype=object))
+    values = archetype_values(inverse, list(unique), overrides)
+    flat_area = np.array([CONSTRUCTIONS[str(k)].flat_area_m2 for k in unique])[inverse]
+    flats, single = flat_counts(storeys, floor_area_m2, flat_area)
+    people = np.asarray(population, dtype=np.float64)
+    per_flat = people / flats.sum(axis=1)
+    class_of, classes = _classes([inverse, single] + [values[f] for f in FIELDS])
+    tables = []
+    for row in classes:
+        archetype = str(unique[int(row[0])])
+        fields = dict(zip(FIELDS, (float(v) for v in row[2:]), strict=True))
+        for position in POSITIONS:
+            floor, corner = position_floor(position, bool(row[1]))
+            tables.append((archetype, floor, corner, tuple(fields.items())))
+    return FlatClasses(
+        net=stack([_class_network(*t) for t in tables]),
+        class_of=class_of,
+        classes=classes,
+        flats=flats,
+        single=single,
+        people=flats * per_flat[:, None],
+        gains_w=OCCUPANT_SENSIBLE_GAIN_W * per_flat,
+    )
+
+
 def city_flats(
     keys: np.ndarray,
     floor_area_m2: np.ndarray,
@@ -397,29 +461,16 @@ def city_flats(
     water_temp_c: float | None = None,
 ) -> FlatCooldown:
     """Flats by position of buildings (archetype ``keys``, floor area m², storeys, people)
-    with their heat off from the start of ``weather`` at ``set_point_c``; occupants spread
-    evenly over a building's flats (70 W each). With ``water_temp_c`` the risers are checked
-    too (:mod:`warmgrid.thermal.risers`)."""
+    with their heat off from the start of ``weather`` at ``set_point_c``, heated until
+    then through ``weather.before`` where known (:mod:`warmgrid.thermal.history`);
+    occupants spread evenly over a building's flats (70 W each). With ``water_temp_c`` the
+    risers are checked too (:mod:`warmgrid.thermal.risers`)."""
     from warmgrid.thermal.risers import riser_freeze_hours
 
     n = len(keys)
-    inverse, unique = pd.factorize(np.asarray(keys, dtype=object))
-    values = archetype_values(inverse, list(unique), overrides)
-    flat_area = np.array([CONSTRUCTIONS[str(k)].flat_area_m2 for k in unique])[inverse]
-    flats, single = flat_counts(storeys, floor_area_m2, flat_area)
-    people = np.asarray(population, dtype=np.float64)
-    total = flats.sum(axis=1)
-    per_flat = people / total
-    shares = flats * per_flat[:, None]
-    group_of, groups = _classes([inverse, single] + [values[f] for f in FIELDS])
-    tables = []
-    for row in groups:
-        archetype = str(unique[int(row[0])])
-        fields = dict(zip(FIELDS, (float(v) for v in row[2:]), strict=True))
-        for position in POSITIONS:
-            floor, corner = position_floor(position, bool(row[1]))
-            tables.append((archetype, floor, corner, tuple(fields.items())))
-    net = stack([_class_network(*t) for t in tables])
+    classes = flat_classes(keys, floor_area_m2, storeys, population, overrides)
+    net, group_of, groups = classes.net, classes.class_of, classes.classes
+    flats, single, shares = classes.flats, classes.single, classes.people
     n_steps = steps_of(step_h, hours)
     needed = int(np.ceil(hours))
     window = weather.window(0, needed) if weather.hours > needed else weather
@@ -431,8 +482,9 @@ def city_flats(
         channel_irradiance(window, ARCHETYPE_CHANNELS),
         sky_depression(window) if window.has_sun else 0.0,
     )
-    response = class_response(net, features, step_h, set_point_c)
-    gains = OCCUPANT_SENSIBLE_GAIN_W * per_flat
+    history = history_features(net.base, window, step_h)
+    response = class_response(net, features, step_h, set_point_c, history)
+    gains = classes.gains_w
     order = np.argsort(group_of, kind="stable")
     bounds = np.searchsorted(group_of[order], np.arange(groups.shape[0] + 1))
     wanted = [float(t) for t in thresholds_c]

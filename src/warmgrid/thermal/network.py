@@ -238,6 +238,14 @@ def modal(
     C, K, B = _matrices(net)
     if np.any(C <= 0):
         raise InputError("c_air_j_per_k", "expected positive heat capacities")
+    return modal_of(C, K, B, step_s)
+
+
+def modal_of(
+    C: np.ndarray, K: np.ndarray, B: np.ndarray, step_s: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`modal` of any system ``C dx/dt = −K x + B u`` (``C`` positive, ``K``
+    symmetric; per building)."""
     root = np.sqrt(C)
     rates, V = np.linalg.eigh(K / root[:, :, None] / root[:, None, :])
     rates = np.maximum(rates, 0.0)
@@ -294,13 +302,17 @@ def _simulate_leaky(
     wind: np.ndarray,
     start: np.ndarray,
     step_h: float,
+    start_state: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Air temperatures ``(steps + 1, n)`` and final mass with infiltration by stack and
     wind: the infiltration of each step is taken at the air temperature the step starts
     from (then exact within the step), the network discretised again each step."""
     n_steps = features.shape[0]
-    h_start = _infiltration_w_per_k(net, start, features[0, 0], wind[0])
-    x = steady_state(_with_ventilation(net, h_start), features[0], start).T
+    if start_state is None:
+        h_start = _infiltration_w_per_k(net, start, features[0, 0], wind[0])
+        x = steady_state(_with_ventilation(net, h_start), features[0], start).T
+    else:
+        x = start_state.T.copy()
     air = np.empty((n_steps + 1, len(net)))
     air[0] = x[0]
     for t in range(n_steps):
@@ -322,10 +334,13 @@ def simulate_network(
     thresholds_c: tuple[float, ...] | None = None,
     block_size: int = 16384,
     wind_speed_m_per_s: np.ndarray | float = 0.0,
+    start_state: np.ndarray | None = None,
 ) -> CooldownResult:
     """Indoor air temperature of all buildings after the heating stops at t = 0.
 
-    The start is the heated steady state at ``start_temp_c`` under the first step's
+    The start is ``start_state`` (``(n, STATES)``: air, mass, deep, adiabatic deep,
+    adiabatic mass, °C; e.g. the heated history of :mod:`warmgrid.thermal.history`) or,
+    when None, the heated steady state at ``start_temp_c`` under the first step's
     weather (heating at the air node, ISO 13790 C.4). Inputs as
     :func:`warmgrid.thermal.cooldown.simulate_cooldown`; ``final_mass_temp_c`` is the mass
     node at the end. ``wind_speed_m_per_s`` (constant, per step or hourly) drives the
@@ -344,13 +359,16 @@ def simulate_network(
     leaky = net.leakage_area_cm2 is not None
     if leaky:
         wind = to_steps(wind_speed_m_per_s, step_h, n_steps, "wind_speed_m_per_s")
-        air, final_mass = _simulate_leaky(net, features, wind, start, step_h)
+        air, final_mass = _simulate_leaky(net, features, wind, start, step_h, start_state)
         time_major[:] = air
     for lo in range(0, 0 if leaky else n, block_size):
         hi = min(lo + block_size, n)
         block = _slice(net, lo, hi)
         decay, to_states, to_modes, gamma = modal(block, step_h * 3600.0)
-        x = steady_state(block, features[0], start[lo:hi])
+        if start_state is None:
+            x = steady_state(block, features[0], start[lo:hi])
+        else:
+            x = np.asarray(start_state[lo:hi], dtype=np.float64)
         z = np.einsum("bij,bj->ib", to_modes, x).astype(np.float32)
         width = hi - lo
         coef = np.ascontiguousarray(gamma.transpose(2, 1, 0).reshape(-1, STATES * width))
@@ -588,8 +606,12 @@ def building_cooldown(
     :data:`FREEFLOAT_THRESHOLDS_C` after the heating stops (None: not within ``hours``).
 
     With sun (a weather file) the solar gains and sky of the weather count; a constant
-    outdoor temperature has no sun and the sky at air temperature.
+    outdoor temperature has no sun and the sky at air temperature. The building starts
+    from its heated history under ``weather.before`` where known
+    (:mod:`warmgrid.thermal.history`), else from the heated steady state.
     """
+    from warmgrid.thermal.history import heated_history, history_features
+
     net = network_from_description(description)
     channels = net.base.solar_channels
     sky = sky_depression(weather) if weather.has_sun else 0.0
@@ -597,6 +619,14 @@ def building_cooldown(
         raise InputError(
             f"{weather.source}: wind_speed",
             f"missing in some records; {description.source}: infiltration needs the wind",
+        )
+    before = history_features(net.base, weather, step_h)
+    start_state = None
+    if before is not None:
+        assert weather.before is not None
+        wind = weather.before.wind_speed_m_per_s
+        start_state = heated_history(
+            net, before, start_temp_c, step_h, 0.0 if wind is None else wind
         )
     result = simulate_network(
         net,
@@ -610,6 +640,7 @@ def building_cooldown(
         wind_speed_m_per_s=0.0
         if weather.wind_speed_m_per_s is None
         else weather.wind_speed_m_per_s,
+        start_state=start_state,
     )
     assert result.hours_to is not None
     return {

@@ -43,6 +43,8 @@ class Weather:
     ``times`` (tz-aware, start of each hour), ``latitude``/``longitude`` (degrees) and the
     three irradiance components (W/m²) are needed for solar gains; without them the sun is
     ignored. ``sky_temp_depression_k`` is outdoor air minus apparent sky temperature.
+    ``before``: the weather of the hours before the first record (at most
+    :data:`PRE_HISTORY_H`), under which the heating was still on; None: unknown.
     """
 
     temp_air_c: np.ndarray
@@ -56,6 +58,7 @@ class Weather:
     longitude: float | None = None
     altitude_m: float = 0.0
     wind_speed_m_per_s: np.ndarray | None = None
+    before: Weather | None = None
 
     @property
     def hours(self) -> int:
@@ -73,9 +76,26 @@ class Weather:
         )
 
     def window(self, start_hour: int, hours: int) -> Weather:
-        """The records ``start_hour .. start_hour + hours`` (wrapping round the end)."""
+        """The records ``start_hour .. start_hour + hours`` (wrapping round the end), with
+        the records before them as ``before`` (:meth:`history`)."""
         if not 0 <= start_hour < self.hours:
             raise InputError("start_hour", f"expected 0 to {self.hours - 1}, got {start_hour}")
+        return replace(self._take(start_hour, hours), before=self.history(start_hour))
+
+    def history(self, start_hour: int) -> Weather | None:
+        """The weather of the :data:`PRE_HISTORY_H` hours before record ``start_hour``: the
+        records before it, wrapping round the end of a whole year (a typical year's last
+        days lead into its first); in a shorter series, ``before`` at record 0, else the
+        records before (fewer where it starts earlier than that); None where nothing is
+        known."""
+        if self.hours >= YEAR_H:
+            return self._take((start_hour - PRE_HISTORY_H) % self.hours, PRE_HISTORY_H)
+        if start_hour == 0:
+            return self.before
+        first = max(start_hour - PRE_HISTORY_H, 0)
+        return self._take(first, start_hour - first)
+
+    def _take(self, start_hour: int, hours: int) -> Weather:
         index = (start_hour + np.arange(hours)) % self.hours
 
         def take(values: np.ndarray | None) -> np.ndarray | None:
@@ -93,7 +113,19 @@ class Weather:
             dhi_w_per_m2=take(self.dhi_w_per_m2),
             sky_temp_depression_k=take(self.sky_temp_depression_k),
             wind_speed_m_per_s=take(self.wind_speed_m_per_s),
+            before=None,
         )
+
+
+PRE_HISTORY_H = 72
+"""Hours of weather before the outage under which the flats are stepped with their heating
+on (:mod:`warmgrid.thermal.history`): three days, EnergyPlus' heated days before the heating
+stops in the reference runs (:data:`warmgrid.thermal.energyplus_run.HEATED_DAYS`). The
+deep mass of a 0.64 m brick wall answers over days; three days carry most of the charge
+the weather before the outage leaves in it."""
+
+YEAR_H = 8760
+"""Hourly records of a typical (non-leap) year, as in EPW files."""
 
 
 def constant_weather(temp_air_c: float, hours: int) -> Weather:
