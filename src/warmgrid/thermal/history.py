@@ -21,13 +21,13 @@ first hour; without that weather, the held steady state under the outage's first
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from warmgrid.thermal.cooldown import _features, to_steps
 from warmgrid.thermal.network import (
-    STATES,
     NetworkParams,
     _infiltration_w_per_k,
     _matrices,
@@ -37,32 +37,50 @@ from warmgrid.thermal.network import (
 from warmgrid.thermal.rc import BuildingParams
 from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
 
-HELD = slice(1, STATES)
-"""The states that move while the air is held: mass, deep, adiabatic deep, adiabatic mass."""
+AIR = (0,)
+"""The held states of a flat's network: its air (the other states move: mass, deep,
+adiabatic deep, adiabatic mass)."""
 
 
-def held_steady(K: np.ndarray, drive: np.ndarray, set_point_c: np.ndarray) -> np.ndarray:
-    """States ``(n, STATES)`` with the air at ``set_point_c`` (``(n,)`` °C) in the steady
-    state under ``drive = B u`` (``(n, STATES)``, W): ``K_rr x_r = drive_r − K_r0 θ_set``."""
-    rhs = drive[:, HELD] - K[:, HELD, 0] * set_point_c[:, None]
-    mass = np.linalg.solve(K[:, HELD, HELD], rhs[:, :, None])[:, :, 0]
-    return np.concatenate([set_point_c[:, None], mass], axis=1)
+def _moving(size: int, air: Sequence[int]) -> list[int]:
+    return [i for i in range(size) if i not in air]
+
+
+def held_steady(
+    K: np.ndarray, drive: np.ndarray, set_point_c: np.ndarray, air: Sequence[int] = AIR
+) -> np.ndarray:
+    """States ``(n, S)`` with the ``air`` states at ``set_point_c`` (``(n,)`` °C) in the
+    steady state under ``drive = B u`` (``(n, S)``, W): ``K_rr x_r = drive_r − K_ra θ_set``
+    (``r`` the other states)."""
+    rest = _moving(K.shape[1], air)
+    held = K[:, rest][:, :, list(air)].sum(axis=2)
+    rhs = drive[:, rest] - held * set_point_c[:, None]
+    x = np.empty(drive.shape)
+    x[:, list(air)] = set_point_c[:, None]
+    x[:, rest] = np.linalg.solve(K[:, rest][:, :, rest], rhs[:, :, None])[:, :, 0]
+    return x
 
 
 @dataclass(frozen=True)
 class HeldStep:
-    """``x_r ← Φ x_r + Γ [u; θ_set]`` over one step, per building: ``phi (n, S−1, S−1)``,
-    ``gamma (n, S−1, inputs + 1)`` (the set point as the last input)."""
+    """``x_r ← Φ x_r + Γ [u; θ_set]`` over one step, per building, ``r`` the states that
+    move: ``phi (n, r, r)``, ``gamma (n, r, inputs + 1)`` (the set point as the last
+    input)."""
 
     phi: np.ndarray
     gamma: np.ndarray
 
 
-def held_step(C: np.ndarray, K: np.ndarray, B: np.ndarray, step_s: float) -> HeldStep:
-    """The exact step of the held system for inputs held over ``step_s`` seconds
-    (module docstring); ``(C, K, B)`` as :func:`warmgrid.thermal.network._matrices`."""
-    drive = np.concatenate([B[:, HELD], -K[:, HELD, 0:1]], axis=2)
-    decay, to_states, to_modes, gamma = modal_of(C[:, HELD], K[:, HELD, HELD], drive, step_s)
+def held_step(
+    C: np.ndarray, K: np.ndarray, B: np.ndarray, step_s: float, air: Sequence[int] = AIR
+) -> HeldStep:
+    """The exact step of the system with its ``air`` states held, for inputs held over
+    ``step_s`` seconds (module docstring); ``(C, K, B)`` as
+    :func:`warmgrid.thermal.network._matrices`."""
+    rest = _moving(K.shape[1], air)
+    K_rest = K[:, rest]
+    drive = np.concatenate([B[:, rest], -K_rest[:, :, list(air)].sum(axis=2)[:, :, None]], axis=2)
+    decay, to_states, to_modes, gamma = modal_of(C[:, rest], K_rest[:, :, rest], drive, step_s)
     phi = (to_states * decay[:, None, :]) @ to_modes
     gamma = to_states @ gamma
     return HeldStep(phi=phi, gamma=gamma)
@@ -118,7 +136,7 @@ def heated_history(
             [np.broadcast_to(features[t], (len(net), features.shape[1])), set_point[:, None]],
             axis=1,
         )
-        mass = np.einsum("bij,bj->bi", step.phi, x[:, HELD])
+        mass = np.einsum("bij,bj->bi", step.phi, x[:, 1:])
         mass += np.einsum("bik,bk->bi", step.gamma, inputs)
         x = np.concatenate([set_point[:, None], mass], axis=1)
     assert x is not None
@@ -132,18 +150,23 @@ def held_run(
     features: np.ndarray,
     set_point_c: np.ndarray | float,
     step_h: float,
+    air: Sequence[int] = AIR,
 ) -> np.ndarray:
     """:func:`heated_history` on the matrices ``(C, K, B)`` of
     :func:`warmgrid.thermal.network._matrices` (or any inputs ``B``, ``features`` of
-    matching width: a response to one watt of gains is ``B`` its drive, ``features`` ones)."""
+    matching width: a response to one watt of gains is ``B`` its drive, ``features`` ones),
+    the ``air`` states held (several for a block of flats,
+    :mod:`warmgrid.thermal.coupling`)."""
     n = K.shape[0]
     set_point = np.broadcast_to(np.asarray(set_point_c, dtype=np.float64), (n,))
-    x = held_steady(K, B @ features[0], set_point)
-    step = held_step(C, K, B, step_h * 3600.0)
+    x = held_steady(K, B @ features[0], set_point, air)
+    step = held_step(C, K, B, step_h * 3600.0, air)
     inputs = np.concatenate([features, np.zeros((features.shape[0], 1))], axis=1)
     forced = np.einsum("bik,tk->tbi", step.gamma, inputs)
     forced += step.gamma[None, :, :, -1] * set_point[None, :, None]
-    mass = x[:, HELD]
+    rest = _moving(K.shape[1], air)
+    mass = x[:, rest]
     for t in range(features.shape[0]):
         mass = np.einsum("bij,bj->bi", step.phi, mass) + forced[t]
-    return np.concatenate([set_point[:, None], mass], axis=1)
+    x[:, rest] = mass
+    return x
