@@ -21,28 +21,22 @@ if TYPE_CHECKING:
 SOLVERS = ("heuristic", "exact")
 
 
-MAX_DEFAULT_REPAIR_H = 24.0 * 365
-
-
 def parse_repair_hours(text: str | None) -> dict[str, float]:
     """``--repair-hours KIND=H,ID=H`` → {asset kind or id: hours}."""
+    from warmgrid.restore.problem import check_repair_h
+
     hours: dict[str, float] = {}
     for item in (text or "").split(","):
         if not item.strip():
             continue
         key, sep, value = item.partition("=")
-        try:
-            number = float(value)
-        except ValueError:
-            number = float("nan")
         if not sep or not key.strip():
             raise InputError("--repair-hours", f"expected KIND=HOURS or ID=HOURS, got {item!r}")
-        if not 0.0 <= number <= MAX_DEFAULT_REPAIR_H:
-            raise InputError(
-                "--repair-hours",
-                f"{key.strip()}: expected hours from 0 to {MAX_DEFAULT_REPAIR_H:g}, got {value!r}",
-            )
-        hours[key.strip()] = number
+        try:
+            number: object = float(value)
+        except ValueError:
+            number = value
+        hours[key.strip()] = check_repair_h(number, f"--repair-hours {key.strip()}")
     return hours
 
 
@@ -61,7 +55,7 @@ def _city_problem(
     from warmgrid.impact import assess
     from warmgrid.impact.switching import propose_switching
     from warmgrid.model import compile_city
-    from warmgrid.restore.from_city import asset_table, check_repair_keys, problem_from_impact
+    from warmgrid.restore.from_city import asset_table, check_repair_hours, problem_from_impact
     from warmgrid.restore.problem_file import load_crews
 
     if crews_file is not None:
@@ -81,7 +75,7 @@ def _city_problem(
         )
     city_model = load_city_arg(city)
     assets = asset_table(city_model)
-    check_repair_keys(repair_hours, assets, "--repair-hours")
+    check_repair_hours(repair_hours, assets, "--repair-hours")
     result = assess(compile_city(city_model), spec)
     if not result.damaged_asset_ids:
         raise InputError("plan", "the damage hits no asset of the city: nothing to repair")

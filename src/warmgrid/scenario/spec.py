@@ -26,7 +26,7 @@ from warmgrid.errors import InputError
 from warmgrid.impact import Circle, Damage
 from warmgrid.model.open import DEMO
 from warmgrid.model.timezone import parse_time
-from warmgrid.restore.problem import Crew
+from warmgrid.restore.problem import Crew, check_repair_h
 from warmgrid.thermal import defaults
 
 DEFAULT_OUTDOOR_TEMP_C = -5.0
@@ -224,7 +224,9 @@ def _forecast(reader: _Reader) -> Forecast:
 
 
 def _repair_h(reader: _Reader) -> tuple[tuple[str, float], ...]:
-    return tuple((key, reader.number(key, low=0.0, high=24.0 * 365)) for key in reader.data)
+    return tuple(
+        (key, check_repair_h(value, f"{reader.where}.{key}")) for key, value in reader.data.items()
+    )
 
 
 def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
