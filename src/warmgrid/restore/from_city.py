@@ -120,17 +120,13 @@ def asset_table(city: City) -> AssetTable:
     """Asset id → (network, kind, lon, lat) for sources, branches and nodes (a branch at
     the middle of its known end nodes; NaN when neither is known), computed once per
     city by callers that build many problems, e.g. a sweep."""
-    nodes = city.nodes.set_index("id")[["lon", "lat"]]
     out: AssetTable = {}
     frames = [
         (city.nodes, city.nodes[["lon", "lat"]].to_numpy(float)),
-        (city.sources, nodes.reindex(city.sources["node"]).to_numpy(float)),
+        (city.sources, city.node_lonlat(city.sources["node"])),
     ]
     ends = np.stack(
-        [
-            nodes.reindex(city.branches["from_node"]).to_numpy(float),
-            nodes.reindex(city.branches["to_node"]).to_numpy(float),
-        ]
+        [city.node_lonlat(city.branches["from_node"]), city.node_lonlat(city.branches["to_node"])]
     )
     known = np.isfinite(ends)
     with np.errstate(invalid="ignore"):
