@@ -58,14 +58,14 @@ def _city_plan(
     ``scenario`` with the options given on the command line in place of its damage,
     crews and repair hours: the plan, the city, the switching and the building ETRs.
     ``travel``: crew speed (km/h), road factor and the heuristic's seed."""
-    from warmgrid.cli.common import load_city_arg, parse_damage
-    from warmgrid.impact import assess
+    from warmgrid.cli.common import assess_damage, load_city_arg, parse_damage
     from warmgrid.impact.switching import propose_switching
     from warmgrid.model import compile_city
     from warmgrid.restore.from_city import asset_table, check_repair_hours
     from warmgrid.restore.problem_file import load_crews
     from warmgrid.scenario.run import cool_down, restoration_plan
 
+    where = f"{scenario.source}: damage"
     if crews_file is not None:
         scenario = replace(scenario, crews=tuple(load_crews(crews_file)), source=str(crews_file))
     elif not scenario.crews:
@@ -74,7 +74,7 @@ def _city_plan(
         )
     spec = parse_damage(damage, area, area_file)
     if spec.asset_ids or spec.areas:
-        scenario = replace(scenario, damage=spec)
+        scenario, where = replace(scenario, damage=spec), "--damage"
     if not scenario.damage.asset_ids and not scenario.damage.areas:
         raise InputError(
             "plan", "with a CITY, give damaged assets with --damage, --area and/or --area-file"
@@ -86,7 +86,7 @@ def _city_plan(
     city_model = load_city_arg(scenario.city)
     assets = asset_table(city_model)
     check_repair_hours(repair_hours, assets, "--repair-hours")
-    result = assess(compile_city(city_model), scenario.damage)
+    result = assess_damage(compile_city(city_model), scenario.damage, where)
     if not result.damaged_asset_ids:
         raise InputError("plan", "the damage hits no asset of the city: nothing to repair")
     switching = propose_switching(result)
