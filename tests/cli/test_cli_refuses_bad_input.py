@@ -90,9 +90,12 @@ def test_a_negative_seed_is_refused_naming_the_option(args: list[str]) -> None:
     assert not Path("never-written").exists()
 
 
-@pytest.mark.parametrize("command", ["impact", "cooldown", "plan"])
-def test_an_unknown_damage_id_names_the_option(command: str) -> None:
-    result = runner.invoke(app, [command, "demo", "--damage", "power.trafo.0,nope"])
+@pytest.mark.parametrize(
+    "command", [["impact"], ["cooldown"], ["plan"], ["export", "--geojson", "never.geojson"]]
+)
+def test_an_unknown_damage_id_names_the_option(command: list[str]) -> None:
+    args = [command[0], "demo", *command[1:], "--damage", "power.trafo.0,nope"]
+    result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert " ".join(result.output.split()) == "error: --damage: unknown asset id 'nope'"
 
