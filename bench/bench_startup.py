@@ -11,7 +11,12 @@ the same run:
 * the N-1 screening of SimBench ``1-complete_data-mixed-all-0-sw``
   (``warmgrid screen CITY --json``: reading the city folder, screening and writing the
   JSON included; target ≤ 4 s wall on an idle machine). The city folder is imported
-  once into a temporary folder first (not timed).
+  once into a temporary folder first (not timed). That code is SimBench's complete
+  *data set* (the complete grid with 451 infeeds and 416 loads standing in for
+  neighbouring grids). It stays the default: the complete grid itself,
+  ``--code 1-EHVHVMVLV-mixed-all-0-sw`` (7 slacks), takes about 0.7 s more CPU (4.0–4.5 s
+  against 3.5–4.4 s, measured back to back at a load average of 5 on 2 cores) and would
+  likely miss the 4 s target.
 
     .venv/bin/python bench/bench_startup.py [--repeat N] [--code CODE]
 """

@@ -130,6 +130,14 @@ def test_item24_plan_input_is_checked(api, bodies) -> None:
         headers=ops,
     )
     assert typo.status_code == 422 and "'trafoo' is neither an asset kind" in typo.text
+    for hours in (0, -1, 9000):  # the rule of the CLI and scenario files (check_repair_h)
+        refused = api.client.post(
+            "/plans",
+            json={"assessment_id": assessment_id, "crews": CREWS, "repair_hours": {"trafo": hours}},
+            headers=ops,
+        )
+        assert refused.status_code == 422
+        assert "must be greater than 0" in refused.text or "must be at most 8760" in refused.text
     assert (
         api.client.post(
             "/plans", json={"assessment_id": 999, "crews": CREWS}, headers=ops

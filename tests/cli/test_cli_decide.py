@@ -183,3 +183,12 @@ def test_an_impact_only_sweep_protects_by_people_without_heat(tmp_path: Path):
     sited = run("site-centres", str(out), "--count", "1", "--use", "school", "--json")
     assert sited.exit_code == 0, sited.output
     assert json.loads(sited.stdout)["scenarios"] == 40
+
+
+def test_a_spare_factor_of_0_is_refused(tmp_path: Path) -> None:
+    """A spare does not make a repair instant: 0 h repairs are refused everywhere."""
+    result = runner.invoke(
+        app, ["plan-protection", str(tmp_path), "--budget", "1", "--spare-factor", "0"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "--spare-factor" in result.output and "must be above 0" in result.output

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from typer.testing import CliRunner
 
 from warmgrid.cli import app
@@ -100,3 +101,24 @@ def test_a_scenario_without_crews_needs_crews(tmp_path: Path) -> None:
     result = runner.invoke(app, ["plan", "--scenario", str(scenario)])
     assert result.exit_code == 2, result.output
     assert "--crews" in result.output and "Traceback" not in result.output
+
+
+def test_plan_demo_is_the_plan_of_the_scenario_pipeline() -> None:
+    """``plan demo`` applies the demo scenario's solver, time limit and cold urgency: its
+    plan is the one ``warmgrid demo`` shows (``run_scenario``)."""
+    from warmgrid.restore.plan import plan_to_dict
+    from warmgrid.scenario.run import run_scenario
+
+    result = runner.invoke(app, ["plan", "demo", "--json"])
+    assert result.exit_code == 0, result.output
+    cli = json.loads(result.stdout)
+    scenario = demo_scenario()
+    assert scenario.plan.cold_urgency > 0 and scenario.plan.solver == "exact"
+    assessment = run_scenario(scenario)
+    assert assessment.plan is not None and assessment.plan.status == "optimal"
+    pipeline = plan_to_dict(assessment.plan)
+    assert cli["solver"] == "exact" and cli["status"] == "optimal"
+    for key in ("objective", "timeline", "task_end_h", "group_restored_h", "metrics"):
+        assert cli[key] == pipeline[key], key
+    etr = pd.DataFrame(cli["building_etr"]).astype(assessment.building_etr.dtypes.to_dict())
+    pd.testing.assert_frame_equal(etr, assessment.building_etr.reset_index(drop=True))

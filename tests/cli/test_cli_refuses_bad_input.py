@@ -88,3 +88,22 @@ def test_non_finite_area_is_refused_naming_the_option(area: str) -> None:
 def test_a_negative_seed_is_refused_naming_the_option(args: list[str]) -> None:
     _refused([*args, "--seed", "-1"], "--seed", "greater than or equal to 0")
     assert not Path("never-written").exists()
+
+
+@pytest.mark.parametrize(
+    "command", [["impact"], ["cooldown"], ["plan"], ["export", "--geojson", "never.geojson"]]
+)
+def test_an_unknown_damage_id_names_the_option(command: list[str]) -> None:
+    args = [command[0], "demo", *command[1:], "--damage", "power.trafo.0,nope"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.output.split()) == "error: --damage: unknown asset id 'nope'"
+
+
+def test_an_unknown_damage_id_of_a_scenario_names_the_file(tmp_path: Path) -> None:
+    scenario = tmp_path / "bad.toml"
+    scenario.write_text(
+        'name = "x"\ncity = "demo"\nstart = "2026-11-26T04:40:00+02:00"\n'
+        '[damage]\nassets = ["nope"]\n[[crews]]\nid = "a"\nlon = 30.5\nlat = 50.4\n'
+    )
+    _refused(["plan", "--scenario", str(scenario)], f"{scenario}: damage: unknown asset id 'nope'")

@@ -69,3 +69,16 @@ def test_demo_shows_switching_and_backup():
     payload = json.loads(result.stdout)
     assert [s["close"] for s in payload["switching"]] == [["power.switch.4"]]
     assert [b["id"] for b in payload["backup_power"]] == [CARE_HOME]
+
+
+def test_demo_names_the_switching_step_of_the_plan(monkeypatch) -> None:
+    """The switching team's step reads as the switching it is, with the switch's name,
+    not as the step's internal id."""
+    from warmgrid.cli.output import console
+
+    monkeypatch.setattr(console, "width", 1000)
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    line = next(row for row in result.output.splitlines() if "switching team:" in row)
+    assert "switching team: switching, closing Normally open tie F1–F3" in line
+    assert "(power.switch.4) (04:40–05:10)" in line and "switching:" not in line

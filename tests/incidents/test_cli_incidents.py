@@ -203,9 +203,31 @@ def test_incident_errors_exit_2_without_traceback(db: str) -> None:
         "incident", "add", "--kind", "fire", "--title", "x", "--source", "s",
         "--source-kind", "public", "--text", "t", "--time", "yesterday", "--db", db,
     )  # fmt: skip
-    assert code == 2 and "occurred_at" in err and "Traceback" not in err
+    assert code == 2 and "--time:" in err and "Traceback" not in err
     code, _, err = run("incident", "list", "--db", "mysql://x/y")
     assert code == 2 and "unsupported database" in err
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (("--time", "2026-01-14T05:10:00"), "error: --time: Input should have timezone info"),
+        (
+            ("--lon", "30.5", "--lat", "95"),
+            "error: --lat: Input should be less than or equal",
+        ),
+        (("--lon", "200", "--lat", "50"), "error: --lon: Input should be less than or equal"),
+        (("--title", " "), "error: --title: must not be blank (only spaces)"),
+    ],
+    ids=["time_without_zone", "lat", "lon", "blank_title"],
+)
+def test_incident_add_names_the_option_at_fault(db: str, options, message: str) -> None:
+    given = {"--title": "x", **dict(zip(options[::2], options[1::2], strict=True))}
+    args = ["incident", "add", "--kind", "fire", "--source", "s", "--source-kind", "public"]
+    args += ["--text", "t", "--db", db, *(part for pair in given.items() for part in pair)]
+    code, _, err = run(*args)
+    assert code == 2 and "Traceback" not in err
+    assert " ".join(err.split()).startswith(message), err
 
 
 def test_alert_publish_needs_a_second_person(db: str) -> None:

@@ -187,3 +187,40 @@ def test_import_into_a_file_path_exits_2(tmp_path: Path) -> None:
     blocker.write_text("")
     result = run("city", "import", "--geojson", str(geojson), "--out", str(blocker / "sub"))
     assert result.exit_code == 2 and "cannot be written" in result.output
+
+
+@pytest.mark.parametrize(
+    ("out", "needle"),
+    [
+        ("missing/city", "cannot be written: folder {tmp}/missing does not exist"),
+        ("city.geojson", "names a .geojson file; give the folder to write the city to"),
+        ("a-file", "cannot be written: it is a file, not a folder"),
+    ],
+    ids=["missing_parent", "file_suffix", "existing_file"],
+)
+def test_import_checks_out_before_reading_the_grid(tmp_path: Path, out: str, needle: str) -> None:
+    """A bad --out is refused before the (slow) grid is read: the unknown SimBench code
+    is never looked at."""
+    (tmp_path / "a-file").write_text("")
+    target = tmp_path / out
+    result = run("city", "import", "--simbench", "no-such-grid", "--out", str(target))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    text = "".join(result.output.split("\n"))
+    assert needle.format(tmp=tmp_path) in text, text
+    assert "SimBench" not in text
+    assert out == "a-file" or not target.exists()
+
+
+def test_simbench_import_emits_no_future_warning() -> None:
+    """simbench's converter makes pandas warn on every grid it reads; the import hides
+    exactly that warning and nothing else."""
+    import warnings
+
+    from warmgrid.model.io.pandapower_io import simbench_net
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        net = simbench_net.__wrapped__("1-LV-rural1--0-sw")
+    assert len(net.bus) > 0
+    assert not [w for w in caught if issubclass(w.category, FutureWarning)], caught

@@ -150,7 +150,6 @@ def test_area_equivalents_count_only_the_household_share() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("simbench_complete")  # the net is loaded once per worker
 def test_complete_grid_population_matches_per_capita_electricity() -> None:
     """An independent count: the grid's loads use E kWh a year; Germany used 519 billion
     kWh in 2022 (BDEW) for 84.4 million inhabitants (Destatis, 31 Dec 2022), 6,150 kWh per
@@ -158,8 +157,10 @@ def test_complete_grid_population_matches_per_capita_electricity() -> None:
     estimate through households (a quarter of the area equivalents' energy, 3,074 kWh
     per household, 2.00 persons) must agree within a quarter. The complete grid's extra-
     high-voltage loads stand for whole regions (about 300 TWh, 59 % of Germany's use), so
-    about 50 million people is the right order, not an error."""
-    code = "1-complete_data-mixed-all-0-sw"
+    about 50 million people is the right order, not an error. The grid is SimBench's
+    complete grid, EHV to LV in one net (not the complete data set
+    ``1-complete_data-mixed-all-0-sw``, which adds stand-ins for neighbouring grids)."""
+    code = "1-EHVHVMVLV-mixed-all-0-sw"
     net = simbench_net(code)
     city = city_from_pandapower(net, name=code)
     series = net.profiles["load"]
@@ -174,3 +175,4 @@ def test_complete_grid_population_matches_per_capita_electricity() -> None:
     people = int(city.buildings["population"].sum())
     assert 0.75 < people / by_per_capita_use < 1.25
     assert 280e9 < annual_kwh < 330e9
+    assert people == 49_707_774  # the figure docs/city.md quotes

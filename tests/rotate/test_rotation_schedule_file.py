@@ -121,8 +121,13 @@ def test_files_name_themselves_in_errors(tmp_path: Path, city) -> None:
     broken.write_text('{"groups": [')
     with pytest.raises(InputError, match=r"broken\.json: not JSON: .* line 1"):
         read_schedule_file(broken, city)
-    with pytest.raises(InputError, match=r"missing\.json: cannot read"):
+    with pytest.raises(InputError) as missing:
         read_schedule_file(tmp_path / "missing.json", city)
+    assert str(missing.value).endswith("missing.json: cannot read file (No such file or directory)")
+    latin = tmp_path / "latin.json"
+    latin.write_bytes('{"name": "Kyïv"}'.encode("latin-1"))
+    with pytest.raises(InputError, match=r"latin\.json: not UTF-8 text$"):
+        read_schedule_file(latin, city)
     wrong = tmp_path / "wrong.json"
     data = copy.deepcopy(demo_schedule())
     del data["slots"]

@@ -94,3 +94,19 @@ def test_every_scenario_key_is_documented_with_unit_and_default(
     for key in keys - tables:
         kind, _unit, default, meaning = rows[key]
         assert kind and default and meaning, key
+
+
+def test_the_keys_scenario_files_accept_are_the_documented_ones() -> None:
+    """A scenario table accepts exactly the keys docs/scenario.md lists for it."""
+    documented = {
+        key.replace("[]", "")
+        for key in re.findall(r"^\| `([^`]+)` \|", DOCS.read_text(), flags=re.MULTILINE)
+        if not key.startswith("plan.repair_hours.")
+    }
+    accepted = {
+        f"{table}.{key}" if table else key
+        for table, keys in spec.TABLE_KEYS.items()
+        for key in keys
+    }
+    tables = set(spec.TABLE_KEYS) | {"plan.repair_hours"}
+    assert accepted - tables == documented

@@ -100,3 +100,42 @@ def test_an_unknown_damage_id_names_the_scenario_file(tmp_path):
     with pytest.raises(InputError) as error:
         run_scenario(load_scenario(path))
     assert str(path) in str(error.value) and "'power.trafo.x'" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        (
+            ('name = "test"', 'nmae = "test"'),
+            "nmae: is not a key of the top level (known: city, cooldown, crews, damage, "
+            "deployment, description, name, plan, start, warming_centres, weather); "
+            "did you mean 'name'?",
+        ),
+        (
+            ("hours = 24", "hours = 24\noutdoor_temp = -5"),
+            "weather.outdoor_temp: is not a key of [weather]",
+        ),
+        (
+            ("lat = 50.4", "lat = 50.4\nskill = ['heat']"),
+            "crews[0].skill: is not a key of [crews] (known: available_from_h, id, lat, lon, "
+            "skills); did you mean 'skills'?",
+        ),
+        (
+            ('assets = ["power.trafo.0"]', "[[damage.areas]]\nlon = 30.5\nlat = 50.4\nradius = 9"),
+            "damage.areas[0].radius: is not a key of [damage.areas]",
+        ),
+        (
+            ("lat = 50.4\n", "lat = 50.4\n[plan]\ncold_urgncy = 1\n"),
+            "did you mean 'cold_urgency'?",
+        ),
+        (("lat = 50.4\n", "lat = 50.4\n[deployment]\nurl = 'x'\n"), "deployment.url"),
+    ],
+    ids=["top", "weather", "crews", "areas", "plan", "deployment"],
+)
+def test_unknown_keys_are_refused_with_a_suggestion(tmp_path, change, needle):
+    path = tmp_path / "typo.toml"
+    path.write_text(GOOD.replace(*change))
+    with pytest.raises(InputError) as error:
+        load_scenario(path)
+    assert str(error.value).startswith(f"{path}: ")
+    assert needle in str(error.value)

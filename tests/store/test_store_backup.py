@@ -154,3 +154,36 @@ def test_backing_up_a_store_that_does_not_exist_creates_nothing(tmp_path: Path) 
     assert result.exit_code == 2, result.output
     assert f"no store at {missing}" in " ".join(result.output.split())
     assert not missing.parent.exists() and not backup_file.exists()
+
+
+def test_sqlite_backup_and_restore_leave_no_stray_files(tmp_path: Path) -> None:
+    """A backup is one self-contained file: neither backing up nor restoring (also from
+    a backup in WAL mode, as older versions wrote them) leaves -wal or -shm files beside
+    it, and the restored store holds the rows."""
+    import sqlite3
+    from contextlib import closing
+
+    live_url = f"sqlite:///{tmp_path / 'live.db'}"
+    store = open_store(live_url)
+    try:
+        with store.write() as session:
+            add_user(session, "olena", Role.ADMIN, "cli:root")
+    finally:
+        store.close()
+    backups = tmp_path / "backups"
+    backup_file = backups / "store.backup"
+    assert runner.invoke(app, ["db", "backup", str(backup_file), "--db", live_url]).exit_code == 0
+    with closing(sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)) as copy:
+        assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    wal_file = backups / "wal.backup"
+    with (
+        closing(sqlite3.connect(tmp_path / "live.db")) as source,
+        closing(sqlite3.connect(wal_file)) as copy,
+    ):
+        source.backup(copy)  # keeps the store's WAL mode
+    for number, backup in enumerate((backup_file, wal_file)):
+        target = f"sqlite:///{tmp_path / f'restored{number}.db'}"
+        result = runner.invoke(app, ["db", "restore", str(backup), "--db", target])
+        assert result.exit_code == 0, result.output
+        assert "'olena'" in _every_table(target)["users"][0]
+    assert sorted(path.name for path in backups.iterdir()) == ["store.backup", "wal.backup"]

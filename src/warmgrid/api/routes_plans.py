@@ -8,12 +8,13 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 
 from warmgrid.api.deps import CityDep, Operator, ReadSession, StoreDep, Viewer
 from warmgrid.api.routes_assessments import impact_of
 from warmgrid.api.schemas import BuildingEtrOut, PlanOut
+from warmgrid.errors import InputError
 from warmgrid.incidents.domain import Latitude, Longitude, Name
 from warmgrid.model.timezone import etr_time, etr_times, local_time
 from warmgrid.store.audit import record
@@ -23,6 +24,16 @@ from warmgrid.store.models import PlanRecord, utcnow
 router = APIRouter(prefix="/plans", tags=["plans"])
 PlanId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Hours = Annotated[float, Field(ge=0, le=24 * 365, allow_inf_nan=False)]
+
+
+def _repair_hours(value: float) -> float:
+    """The one rule for repair hours (:func:`warmgrid.restore.problem.check_repair_h`)."""
+    from warmgrid.restore.problem import check_repair_h
+
+    try:
+        return check_repair_h(value, "repair hours")
+    except InputError as error:
+        raise ValueError(error.problem) from None
 
 
 class CrewIn(BaseModel):
@@ -52,7 +63,7 @@ class PlanIn(BaseModel):
     repair_hours: Annotated[
         dict[
             Annotated[str, Field(min_length=1, max_length=40)],
-            Annotated[float, Field(gt=0, le=24 * 365, allow_inf_nan=False)],
+            Annotated[float, AfterValidator(_repair_hours)],
         ],
         Field(max_length=50),
     ] = {}

@@ -166,8 +166,10 @@ def register(app: typer.Typer) -> None:
         """Import a city from SimBench, pandapower, pandapipes, GeoJSON or OpenStreetMap
         into a city folder."""
         from warmgrid.model import save_city
+        from warmgrid.model.io.native import check_city_folder
         from warmgrid.model.timezone import check_timezone
 
+        check_city_folder(out)
         zone = None if timezone is None else check_timezone(timezone, "--timezone")
         osm_options = {"bbox": bbox, "country": country, "heat_area": heat_area}
         with progress(enabled=not json_out) as bar:

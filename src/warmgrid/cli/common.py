@@ -10,9 +10,9 @@ import typer
 from warmgrid.errors import InputError
 
 if TYPE_CHECKING:
-    from warmgrid.impact import Circle, Damage
+    from warmgrid.impact import Circle, Damage, ImpactResult
     from warmgrid.impact.damage import Area
-    from warmgrid.model import City
+    from warmgrid.model import City, CompiledCity
 
 CityArg = Annotated[str, typer.Argument(help='A city folder, or "demo" for the demo city.')]
 DamageOpt = Annotated[
@@ -37,6 +37,18 @@ def load_city_arg(city: str) -> City:
     from warmgrid.model.open import open_city
 
     return open_city(city)
+
+
+def assess_damage(compiled: CompiledCity, damage: Damage, where: str = "--damage") -> ImpactResult:
+    """The impact of ``damage`` given on the command line; an id that names no asset of
+    the city is refused naming ``where`` (the ``--damage`` option, or a scenario file)."""
+    from warmgrid.errors import UnknownIdError
+    from warmgrid.impact import assess
+
+    try:
+        return assess(compiled, damage)
+    except UnknownIdError as error:
+        raise InputError(where, f"unknown {error.kind} id {error.ident!r}") from None
 
 
 def parse_area(text: str) -> Circle:

@@ -134,8 +134,11 @@ def protection_command(
 
     if budget < 1:
         raise InputError("--budget", f"must be at least 1, got {budget}")
-    if not 0.0 <= spare_factor <= 1.0:
-        raise InputError("--spare-factor", f"must be between 0 and 1, got {spare_factor}")
+    if not 0.0 < spare_factor <= 1.0:
+        raise InputError(
+            "--spare-factor",
+            f"must be above 0 (a repair takes time) and at most 1, got {spare_factor}",
+        )
     sweep_city, results = _load(sweep_dir, city, weather, conditions)
     compiled = sweep_city.compiled
     limits = stock.parse_spares(spares or [], compiled)

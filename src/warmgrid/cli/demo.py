@@ -15,6 +15,8 @@ from warmgrid.cli.switching import print_backup, print_switching
 from warmgrid.cli.thermal import cooldown_payload
 
 if TYPE_CHECKING:
+    from warmgrid.impact.words import Labeller
+    from warmgrid.restore.problem import Task
     from warmgrid.scenario.run import Assessment
 
 
@@ -109,7 +111,7 @@ def print_plan(assessment: Assessment) -> None:
             console.print(f"  {crew.id}: no task", highlight=False, markup=False)
             continue
         steps = ", then ".join(
-            f"{words.label(problem.tasks[t].id)} "
+            f"{_task_label(words, problem.tasks[t])} "
             f"({_clock(start, schedule.start_h[t])}–{_clock(start, schedule.end_h[t])})"
             for t in route
         )
@@ -156,6 +158,14 @@ def print_alerts(assessment: Assessment, scenario_file: str | None) -> None:
         highlight=False,
         markup=False,
     )
+
+
+def _task_label(words: Labeller, task: Task) -> str:
+    """A repair task as ``Name (id)``; a switching step (id ``switching:`` and the first
+    switch it closes) as the switching it is."""
+    if task.skill == "switching":
+        return f"switching, closing {words.label(task.id.removeprefix('switching:'))}"
+    return words.label(task.id)
 
 
 def _clock(start: datetime, hours: float, *, etr: bool = False) -> str:

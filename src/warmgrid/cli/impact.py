@@ -15,6 +15,7 @@ from warmgrid.cli.common import (
     CityArg,
     DamageOpt,
     JsonOpt,
+    assess_damage,
     load_city_arg,
     parse_damage,
 )
@@ -88,13 +89,12 @@ def impact_command(
     """Who is without power and heat after the damage, and why (without damage: who is
     unsupplied already, in the city's base state)."""
     spec = parse_damage(damage, area, area_file)
-    from warmgrid.impact import assess
     from warmgrid.impact.switching import propose_switching
     from warmgrid.impact.words import Labeller, steps_to_dict
     from warmgrid.model import compile_city
     from warmgrid.restore.backup import refuel_deadlines
 
-    result = assess(compile_city(load_city_arg(city)), spec)
+    result = assess_damage(compile_city(load_city_arg(city)), spec)
     switching = propose_switching(result)
     backup = refuel_deadlines(result)
     chains = result.explain(explain) if explain else {}

@@ -103,8 +103,24 @@ def cli_actor() -> str:
     return f"cli:{user}"
 
 
-def validated(model: type[Model], data: dict[str, Any], where: str) -> Model:
-    """``data`` as ``model``, or an :class:`InputError` naming the first bad field."""
+INCIDENT_OPTIONS = {
+    "occurred_at": "--time",
+    "location.Point.coordinates.0": "--lon",
+    "location.Point.coordinates.1": "--lat",
+    "location_precision_m": "--precision-m",
+    "title": "--title",
+    "description": "--description",
+    "report.source_name": "--source",
+    "report.quoted_text": "--text",
+}
+"""The option of ``incident add`` behind each field of an incident."""
+
+
+def validated(
+    model: type[Model], data: dict[str, Any], where: str, options: dict[str, str] | None = None
+) -> Model:
+    """``data`` as ``model``, or an :class:`InputError` naming the first bad field: the
+    command-line option that gave it where ``options`` (field path → option) names one."""
     from pydantic import ValidationError
 
     try:
@@ -112,7 +128,9 @@ def validated(model: type[Model], data: dict[str, Any], where: str) -> Model:
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or where
-        raise InputError(f"{where} {field}".strip(), first["msg"]) from None
+        option = (options or {}).get(field)
+        problem = str(first["msg"]).removeprefix("Value error, ")
+        raise InputError(option or f"{where} {field}".strip(), problem) from None
 
 
 def _load_city(city: str) -> Any:
@@ -329,6 +347,7 @@ def incident_add(
             },
         },
         "incident",
+        INCIDENT_OPTIONS,
     )
     zone = display_zone(city, timezone)
     store = open_store(store_url(db))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,100 +15,130 @@ from warmgrid.cli.switching import print_backup, print_switching
 from warmgrid.errors import InputError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    import pandas as pd
+
     from warmgrid.restore.plan import Plan
-    from warmgrid.restore.problem import Problem
     from warmgrid.scenario.spec import Scenario
 
 SOLVERS = ("heuristic", "exact")
 
 
-MAX_DEFAULT_REPAIR_H = 24.0 * 365
-
-
 def parse_repair_hours(text: str | None) -> dict[str, float]:
     """``--repair-hours KIND=H,ID=H`` → {asset kind or id: hours}."""
+    from warmgrid.restore.problem import check_repair_h
+
     hours: dict[str, float] = {}
     for item in (text or "").split(","):
         if not item.strip():
             continue
         key, sep, value = item.partition("=")
-        try:
-            number = float(value)
-        except ValueError:
-            number = float("nan")
         if not sep or not key.strip():
             raise InputError("--repair-hours", f"expected KIND=HOURS or ID=HOURS, got {item!r}")
-        if not 0.0 <= number <= MAX_DEFAULT_REPAIR_H:
-            raise InputError(
-                "--repair-hours",
-                f"{key.strip()}: expected hours from 0 to {MAX_DEFAULT_REPAIR_H:g}, got {value!r}",
-            )
-        hours[key.strip()] = number
+        try:
+            number: object = float(value)
+        except ValueError:
+            number = value
+        hours[key.strip()] = check_repair_h(number, f"--repair-hours {key.strip()}")
     return hours
 
 
-def _city_problem(
-    city: str,
+def _city_plan(
+    scenario: Scenario,
     damage: str | None,
     area: list[str] | None,
     area_file: list[Path] | None,
     repair_hours: dict[str, float],
     crews_file: Path | None,
-    speed_kmh: float,
-    road_factor: float,
-    scenario: Scenario | None,
-) -> tuple[Problem, Any, Any]:
-    from warmgrid.cli.common import load_city_arg, parse_damage
-    from warmgrid.impact import assess
+    travel: tuple[float, float, int],
+    show_progress: bool,
+) -> tuple[Plan, Any, Any, pd.DataFrame]:
+    """The scenario pipeline's plan (:func:`warmgrid.scenario.run.restoration_plan`) of
+    ``scenario`` with the options given on the command line in place of its damage,
+    crews and repair hours: the plan, the city, the switching and the building ETRs.
+    ``travel``: crew speed (km/h), road factor and the heuristic's seed."""
+    from warmgrid.cli.common import assess_damage, load_city_arg, parse_damage
     from warmgrid.impact.switching import propose_switching
     from warmgrid.model import compile_city
-    from warmgrid.restore.from_city import asset_table, check_repair_keys, problem_from_impact
+    from warmgrid.restore.from_city import asset_table, check_repair_hours
     from warmgrid.restore.problem_file import load_crews
+    from warmgrid.scenario.run import cool_down, restoration_plan
 
+    where = f"{scenario.source}: damage"
     if crews_file is not None:
-        crews, source = load_crews(crews_file), str(crews_file)
-    elif scenario is not None and scenario.crews:
-        crews, source = list(scenario.crews), scenario.source
-    else:
+        scenario = replace(scenario, crews=tuple(load_crews(crews_file)), source=str(crews_file))
+    elif not scenario.crews:
         raise InputError(
             "plan", "with a CITY, give the crews with --crews FILE.json or a --scenario with crews"
         )
     spec = parse_damage(damage, area, area_file)
-    if not spec.asset_ids and not spec.areas and scenario is not None:
-        spec = scenario.damage
-    if not spec.asset_ids and not spec.areas:
+    if spec.asset_ids or spec.areas:
+        scenario, where = replace(scenario, damage=spec), "--damage"
+    if not scenario.damage.asset_ids and not scenario.damage.areas:
         raise InputError(
             "plan", "with a CITY, give damaged assets with --damage, --area and/or --area-file"
         )
-    city_model = load_city_arg(city)
+    if repair_hours:
+        scenario = replace(
+            scenario, plan=replace(scenario.plan, repair_h=tuple(repair_hours.items()))
+        )
+    city_model = load_city_arg(scenario.city)
     assets = asset_table(city_model)
-    check_repair_keys(repair_hours, assets, "--repair-hours")
-    result = assess(compile_city(city_model), spec)
+    check_repair_hours(repair_hours, assets, "--repair-hours")
+    result = assess_damage(compile_city(city_model), scenario.damage, where)
     if not result.damaged_asset_ids:
         raise InputError("plan", "the damage hits no asset of the city: nothing to repair")
     switching = propose_switching(result)
-    problem = problem_from_impact(
-        city_model,
-        result,
-        crews,
-        repair_h=repair_hours,
-        speed_kmh=speed_kmh,
-        road_factor=road_factor,
-        source=source,
-        switching=switching,
-        assets=assets,
-    )
-    return problem, city_model, switching
+    with progress(enabled=show_progress) as bar:
+        if bar is not None:
+            bar.add_task(f"planning ({scenario.plan.solver})", total=None)
+        cooldown = (
+            cool_down(scenario, city_model, result) if scenario.plan.cold_urgency > 0 else None
+        )
+        plan, etr = restoration_plan(
+            scenario,
+            city_model,
+            result,
+            cooldown,
+            switching,
+            assets,
+            speed_kmh=travel[0],
+            road_factor=travel[1],
+            seed=travel[2],
+        )
+    assert plan is not None  # crews and damage were checked above
+    return plan, city_model, switching, etr
 
 
-def _scenario(city: str | None, scenario_file: Path | None) -> Scenario | None:
-    """The scenario whose damage, crews, repair hours and start are the defaults: the file
-    given, else the demo scenario for CITY ``demo``, else none."""
-    from warmgrid.scenario.spec import demo_scenario, load_scenario
+def _scenario(
+    city: str | None,
+    scenario_file: Path | None,
+    start: datetime | None,
+    solver: str | None,
+    time_limit: float | None,
+) -> Scenario:
+    """The scenario whose damage, crews, repair hours, plan settings and start are the
+    defaults (the file given, else the demo scenario for CITY ``demo``, else warmgrid's
+    defaults for CITY starting now), with ``start``, ``solver`` and ``time_limit`` in
+    place of its own where given."""
+    from warmgrid.alerts.captime import utc_now
+    from warmgrid.scenario.spec import demo_scenario, load_scenario, parse_scenario
 
     if scenario_file is not None:
-        return load_scenario(scenario_file)
-    return demo_scenario() if city == "demo" else None
+        scenario = load_scenario(scenario_file)
+    elif city == "demo":
+        scenario = demo_scenario()
+    else:
+        scenario = parse_scenario({"name": "plan", "city": city, "start": utc_now()}, "plan")
+    settings = replace(
+        scenario.plan,
+        solver=solver or scenario.plan.solver,
+        time_limit_s=scenario.plan.time_limit_s if time_limit is None else time_limit,
+    )
+    return replace(
+        scenario, city=city or scenario.city, start=start or scenario.start, plan=settings
+    )
 
 
 def _print_plan(plan: Plan, payload: dict[str, Any]) -> None:
@@ -186,10 +217,16 @@ def plan_command(
     crews_file: Annotated[
         Path | None, typer.Option("--crews", help="Crews file (JSON list of crews).")
     ] = None,
-    solver: Annotated[str, typer.Option(help="exact (CP-SAT) or heuristic.")] = "heuristic",
+    solver: Annotated[
+        str | None,
+        typer.Option(help="exact (CP-SAT) or heuristic (default: the scenario's, else heuristic)."),
+    ] = None,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Seconds for the solver.")
-    ] = 10.0,
+        float | None,
+        typer.Option(
+            "--time-limit", help="Seconds for the solver (default: the scenario's, else 10)."
+        ),
+    ] = None,
     gantt: Annotated[
         Path | None, typer.Option("--gantt", help="Write a Gantt chart (.png or .svg).")
     ] = None,
@@ -209,8 +246,9 @@ def plan_command(
         Path | None,
         typer.Option(
             "--scenario",
-            help="A scenario TOML file whose damage, crews, repair hours and start are the "
-            "defaults (CITY: default the scenario's city). With CITY demo: the demo scenario.",
+            help="A scenario TOML file whose damage, crews, repair hours, plan settings "
+            "(solver, time limit, cold urgency) and start are the defaults (CITY: default the "
+            "scenario's city). With CITY demo: the demo scenario.",
         ),
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -218,51 +256,56 @@ def plan_command(
     """Plan the repairs: crew routes, restoration times, metrics and baselines.
 
     With a scenario (``--scenario FILE``, or CITY ``demo`` for the demo scenario) the
-    damage, crews, repair hours and start not given on the command line are the
-    scenario's; the plan weighs buildings without the scenario's cold urgency
-    (``warmgrid demo`` and ``warmgrid report`` run the whole scenario)."""
-    from warmgrid.alerts.captime import utc_now
+    damage, crews, repair hours, solver, time limit and start not given on the command
+    line are the scenario's, and homes are weighed by its cold urgency: ``plan demo`` is
+    the plan of ``warmgrid demo`` (the same scenario pipeline)."""
     from warmgrid.model.timezone import etr_time, local_time, parse_time
     from warmgrid.restore.plan import make_plan, plan_to_dict
     from warmgrid.restore.problem import check_number
     from warmgrid.restore.problem_file import load_problem
 
-    if solver not in SOLVERS:
+    if solver is not None and solver not in SOLVERS:
         raise InputError("--solver", f"expected one of {', '.join(SOLVERS)}, got {solver!r}")
-    if not time_limit > 0:
+    if time_limit is not None and not time_limit > 0:
         raise InputError("--time-limit", f"must be a positive number of seconds, got {time_limit}")
     if gantt is not None and gantt.suffix.lower() not in (".png", ".svg"):
         raise InputError("--gantt", f"the chart file must end in .png or .svg, got {gantt}")
     hours = parse_repair_hours(repair_hours)
     moment = None if start is None else parse_time(start, "--start")
-    city_model = switching = None
-    scenario = _scenario(city, scenario_file)
+    city_model = switching = etr = None
     if problem_file is not None:
         if city is not None or damage or area or area_file or hours or crews_file is not None:
             raise InputError("plan", "give either --problem FILE or a CITY with damage, not both")
         if scenario_file is not None:
             raise InputError("plan", "give either --problem FILE or a --scenario, not both")
         problem = load_problem(problem_file)
-    elif city is not None or scenario is not None:
-        if scenario is not None:
-            hours = hours or dict(scenario.plan.repair_h)
-            moment = moment or scenario.start
-            city = city or scenario.city
-        assert city is not None
+        with progress(enabled=not json_out) as bar:
+            if bar is not None:
+                bar.add_task(f"planning ({solver or 'heuristic'})", total=None)
+            plan = make_plan(
+                problem,
+                solver=solver or "heuristic",
+                time_limit_s=10.0 if time_limit is None else time_limit,
+                seed=seed,
+            )
+    elif city is not None or scenario_file is not None:
         check_number(speed_kmh, "--speed-kmh", minimum=0, strict=True)
         check_number(road_factor, "--road-factor", minimum=1.0)
-        problem, city_model, switching = _city_problem(
-            city, damage, area, area_file, hours, crews_file, speed_kmh, road_factor, scenario
+        scenario = _scenario(city, scenario_file, moment, solver, time_limit)
+        plan, city_model, switching, etr = _city_plan(
+            scenario,
+            damage,
+            area,
+            area_file,
+            hours,
+            crews_file,
+            (speed_kmh, road_factor, seed),
+            show_progress=not json_out,
         )
+        moment = scenario.start
     else:
         raise InputError("plan", "give --problem FILE.json, or a CITY with --damage and --crews")
-    with progress(enabled=not json_out) as bar:
-        if bar is not None:
-            bar.add_task(f"planning ({solver})", total=None)
-        plan = make_plan(problem, solver=solver, time_limit_s=time_limit, seed=seed)
     payload = plan_to_dict(plan)
-    if city_model is not None:
-        moment = moment or utc_now()
     if moment is not None:
         zone = None if city_model is None else city_model.timezone
         payload["start"] = (moment if zone is None else local_time(moment, zone)).isoformat()
@@ -270,16 +313,14 @@ def plan_command(
             group: etr_time(moment, restored_h, zone).isoformat(timespec="minutes")
             for group, restored_h in payload["group_restored_h"].items()
         }
-    if city_model is not None and switching is not None:
+    if city_model is not None and switching is not None and etr is not None:
         from warmgrid.restore.backup import refuel_deadlines
-        from warmgrid.restore.from_city import building_etr
 
         payload["asset_etr_h"] = payload["task_end_h"]
-        frame = building_etr(city_model, switching.before, problem, plan.schedule)
-        payload["building_etr"] = records(frame)
+        payload["building_etr"] = records(etr)
         payload["switching"] = switching.summary()
         payload["backup_power"] = refuel_deadlines(
-            switching.before, frame, moment, city_model.timezone
+            switching.before, etr, moment, city_model.timezone
         )
     if gantt is not None:
         from warmgrid.restore.plot import save_gantt

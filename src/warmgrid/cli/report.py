@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from warmgrid.cli.common import AreaFileOpt, AreaOpt, CityArg, DamageOpt, JsonOpt, parse_damage
+from warmgrid.cli.common import (
+    AreaFileOpt,
+    AreaOpt,
+    CityArg,
+    DamageOpt,
+    JsonOpt,
+    load_city_arg,
+    parse_damage,
+)
 from warmgrid.cli.output import emit_json, err_console, progress
 from warmgrid.errors import InputError
 
@@ -127,11 +135,15 @@ def export_command(
 
     check_writable(geojson)
     spec = _damage_scenario(city, damage, area, area_file)
+    from warmgrid.model import compile_city
     from warmgrid.report.facts import report_facts
     from warmgrid.report.geojson import outage_geojson
     from warmgrid.scenario.run import run_scenario
 
-    assessment = run_scenario(spec)
+    city_model = load_city_arg(spec.city)
+    compiled = compile_city(city_model)
+    compiled.asset_index(spec.damage.asset_ids, where="--damage")
+    assessment = run_scenario(spec, city_model, compiled=compiled)
     payload = outage_geojson(assessment, report_facts(assessment))
     write_json(geojson, payload)
     if json_out:

@@ -17,6 +17,7 @@ from warmgrid.cli.common import (
     CityArg,
     DamageOpt,
     JsonOpt,
+    assess_damage,
     load_city_arg,
     parse_damage,
 )
@@ -184,7 +185,6 @@ def cooldown_command(
     defaults and limits (``[cooldown]`` of a scenario file). Without damage it is the
     base state of the city, as for ``warmgrid impact``: only buildings already without
     heat cool down."""
-    from warmgrid.impact import assess
     from warmgrid.model import compile_city
     from warmgrid.scenario.run import cool_down_under
     from warmgrid.scenario.spec import DEFAULT_OUTDOOR_TEMP_C
@@ -213,7 +213,7 @@ def cooldown_command(
     if len(buildings_all):
         location = (float(buildings_all["lat"].mean()), float(buildings_all["lon"].mean()))
     weather = _weather(outdoor_temp, weather_file, hours, start_hour, location)
-    impact = assess(compiled, spec)
+    impact = assess_damage(compiled, spec)
     city_model = compiled.city
     with progress(not json_out) as bar:
         task = bar.add_task("cool-down", total=None) if bar else None

@@ -71,6 +71,12 @@ class City:
         """The table called ``name`` (one of :data:`warmgrid.model.schema.TABLES`)."""
         return getattr(self, name)
 
+    def node_lonlat(self, node_ids: pd.Series | np.ndarray) -> np.ndarray:
+        """Longitude and latitude (WGS 84 degrees, shape (n, 2)) of the nodes ``node_ids``
+        (e.g. the sources' or the branch ends' ``node`` columns); NaN for a node without
+        a position. Sources and branch ends are placed at their nodes this way everywhere."""
+        return self.nodes.set_index("id")[["lon", "lat"]].reindex(node_ids).to_numpy(float)
+
     def asset_ids(self) -> pd.Index:
         """Ids of every asset that can be damaged: nodes, branches and sources."""
         return pd.Index(np.concatenate([self.nodes["id"], self.branches["id"], self.sources["id"]]))

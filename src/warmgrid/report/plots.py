@@ -52,12 +52,11 @@ def _svg(figure: Figure) -> str:
 
 def _segments(assessment: Assessment, network: str, ids: set[str] | None) -> np.ndarray:
     city = assessment.city
-    nodes = city.nodes.set_index("id")[["lon", "lat"]]
     branches = city.branches[city.branches["network"] == network]
     if ids is not None:
         branches = branches[branches["id"].isin(ids)]
-    start = nodes.reindex(branches["from_node"]).to_numpy(dtype=float)
-    end = nodes.reindex(branches["to_node"]).to_numpy(dtype=float)
+    start = city.node_lonlat(branches["from_node"])
+    end = city.node_lonlat(branches["to_node"])
     segments = np.stack([start, end], axis=1)
     return segments[np.isfinite(segments).all(axis=(1, 2))]
 

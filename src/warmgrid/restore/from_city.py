@@ -39,7 +39,15 @@ from warmgrid.impact import ImpactResult
 from warmgrid.impact.switching import SwitchingPlan, propose_switching
 from warmgrid.model import City
 from warmgrid.restore.plan import Plan, make_plan
-from warmgrid.restore.problem import Crew, Group, Problem, Task, Travel, build_problem
+from warmgrid.restore.problem import (
+    Crew,
+    Group,
+    Problem,
+    Task,
+    Travel,
+    build_problem,
+    check_repair_h,
+)
 from warmgrid.restore.schedule import Schedule
 
 #: Default repair hours by asset kind (planning defaults, see the module docstring).
@@ -88,10 +96,13 @@ DEFAULT_ROAD_FACTOR = 1.4
 AssetTable = dict[str, tuple[str, str, float, float]]
 
 
-def check_repair_keys(repair_h: Mapping[str, float], assets: AssetTable, where: str) -> None:
-    """Refuse a repair-hours key that is neither an asset kind (of
-    :data:`DEFAULT_REPAIR_H` or of the city) nor an asset id of the city: most likely a
-    typo, which would otherwise leave the planning default in force unnoticed."""
+def check_repair_hours(repair_h: Mapping[str, float], assets: AssetTable, where: str) -> None:
+    """Refuse repair hours that :func:`~warmgrid.restore.problem.check_repair_h` refuses,
+    and a key that is neither an asset kind (of :data:`DEFAULT_REPAIR_H` or of the city)
+    nor an asset id of the city: most likely a typo, which would otherwise leave the
+    planning default in force unnoticed."""
+    for key, hours in repair_h.items():
+        check_repair_h(hours, f"{where}: {key}")
     unknown = sorted(key for key in repair_h if key not in DEFAULT_REPAIR_H and key not in assets)
     if not unknown:
         return
@@ -109,17 +120,13 @@ def asset_table(city: City) -> AssetTable:
     """Asset id → (network, kind, lon, lat) for sources, branches and nodes (a branch at
     the middle of its known end nodes; NaN when neither is known), computed once per
     city by callers that build many problems, e.g. a sweep."""
-    nodes = city.nodes.set_index("id")[["lon", "lat"]]
     out: AssetTable = {}
     frames = [
         (city.nodes, city.nodes[["lon", "lat"]].to_numpy(float)),
-        (city.sources, nodes.reindex(city.sources["node"]).to_numpy(float)),
+        (city.sources, city.node_lonlat(city.sources["node"])),
     ]
     ends = np.stack(
-        [
-            nodes.reindex(city.branches["from_node"]).to_numpy(float),
-            nodes.reindex(city.branches["to_node"]).to_numpy(float),
-        ]
+        [city.node_lonlat(city.branches["from_node"]), city.node_lonlat(city.branches["to_node"])]
     )
     known = np.isfinite(ends)
     with np.errstate(invalid="ignore"):
@@ -163,7 +170,7 @@ def problem_from_impact(
     hours = DEFAULT_REPAIR_H | dict(repair_h or {})
     factor = CRITICAL_FACTOR | dict(critical_factor or {})
     assets = asset_table(city) if assets is None else assets
-    check_repair_keys(repair_h or {}, assets, f"{source}: repair hours")
+    check_repair_hours(repair_h or {}, assets, f"{source}: repair hours")
     tasks = []
     for ident in result.damaged_asset_ids:
         if ident not in assets:

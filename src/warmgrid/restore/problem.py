@@ -260,6 +260,14 @@ def check_number(
     return number
 
 
+def check_repair_h(value: object, where: str) -> float:
+    """One asset's repair hours, wherever they are given (the ``--repair-hours`` option,
+    a scenario's ``[plan.repair_hours]``, the API, sweeps): a finite number of hours above
+    0 and at most :data:`MAX_HOURS`. 0 is refused: an asset back the moment a crew
+    arrives is not damaged — leave it out of the damage (a short task takes e.g. 0.25 h)."""
+    return check_number(value, where, minimum=0.0, strict=True, maximum=MAX_HOURS)
+
+
 def _check_ids(items: Sequence[Task | Crew | Group], kind: str, source: str) -> None:
     seen: set[str] = set()
     for k, item in enumerate(items):

@@ -207,8 +207,10 @@ def read_schedule_file(path: Path, city: City | None = None) -> RotationSchedule
     """The checked schedule in the JSON file ``path``; errors name the file and field."""
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(str(path), f"cannot read: {error}") from None
+    except OSError as error:
+        raise InputError(str(path), f"cannot read file ({error.strerror or error})") from None
+    except UnicodeDecodeError:
+        raise InputError(str(path), "not UTF-8 text") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

@@ -23,7 +23,13 @@ from warmgrid.model import City, CompiledCity, compile_city
 from warmgrid.model.open import open_city
 from warmgrid.model.timezone import local_time
 from warmgrid.restore.backup import refuel_deadlines
-from warmgrid.restore.from_city import AssetTable, building_etr, problem_from_impact
+from warmgrid.restore.from_city import (
+    DEFAULT_ROAD_FACTOR,
+    DEFAULT_SPEED_KMH,
+    AssetTable,
+    building_etr,
+    problem_from_impact,
+)
 from warmgrid.restore.plan import Plan, make_plan
 from warmgrid.scenario.spec import CooldownSettings, Scenario
 from warmgrid.thermal.city import CityCooldown, city_cooldown, stagnant_heat_branches
@@ -173,10 +179,19 @@ def cool_down_under(
 
 
 def cold_urgency_factor(
-    city: City, impact: ImpactResult, cooldown: CityCooldown, urgency: float, horizon_h: float
+    city: City,
+    impact: ImpactResult,
+    cooldown: CityCooldown | None,
+    urgency: float,
+    horizon_h: float,
 ) -> np.ndarray:
     """Per building: 1 + urgency × (1 − t12 / horizon) for homes without heat, else 1;
-    ``t12``: hours until the building's coldest flats fall below 12 °C."""
+    ``t12``: hours until the building's coldest flats fall below 12 °C. ``cooldown`` may
+    be ``None`` only without urgency (``urgency`` ≤ 0)."""
+    if urgency <= 0:
+        return np.ones(len(city.buildings))
+    if cooldown is None:
+        raise ValueError("a cold urgency needs the cool-down of the buildings without heat")
     if not cooldown.building_ids:
         return np.ones(len(city.buildings))
     return urgency_factor(
@@ -201,13 +216,21 @@ def restoration_plan(
     scenario: Scenario,
     city: City,
     impact: ImpactResult,
-    cooldown: CityCooldown,
+    cooldown: CityCooldown | None,
     switching: SwitchingPlan | None = None,
     assets: AssetTable | None = None,
+    *,
+    speed_kmh: float = DEFAULT_SPEED_KMH,
+    road_factor: float = DEFAULT_ROAD_FACTOR,
+    seed: int = 0,
 ) -> tuple[Plan | None, pd.DataFrame]:
     """The crews' plan, ``switching`` first, and the ETR of every building that lost a
     service (no crews or no damage: no plan, and ETRs unknown). ``assets``: the city's
-    :func:`~warmgrid.restore.from_city.asset_table`, when the caller keeps it."""
+    :func:`~warmgrid.restore.from_city.asset_table`, when the caller keeps it.
+    ``cooldown`` may be ``None`` when the scenario has no cold urgency. Travel (km/h, road
+    ÷ straight-line distance) and the heuristic's ``seed`` as in
+    :func:`~warmgrid.restore.from_city.problem_from_impact` and
+    :func:`~warmgrid.restore.plan.make_plan`."""
     empty = pd.DataFrame({"id": [], "power_etr_h": [], "heat_etr_h": []})
     if not scenario.crews or not impact.damaged.any():
         return None, empty
@@ -224,8 +247,10 @@ def restoration_plan(
         source=scenario.source,
         switching=switching,
         assets=assets,
+        speed_kmh=speed_kmh,
+        road_factor=road_factor,
     )
-    plan = make_plan(problem, solver=settings.solver, time_limit_s=settings.time_limit_s)
+    plan = make_plan(problem, solver=settings.solver, time_limit_s=settings.time_limit_s, seed=seed)
     return plan, building_etr(city, impact, problem, plan.schedule)
 
 

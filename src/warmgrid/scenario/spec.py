@@ -7,8 +7,10 @@ on load; an error names the file and the field (``crews[2].lon``) and what was e
 
 from __future__ import annotations
 
+import difflib
 import math
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
@@ -24,7 +26,7 @@ from warmgrid.errors import InputError
 from warmgrid.impact import Circle, Damage
 from warmgrid.model.open import DEMO
 from warmgrid.model.timezone import parse_time
-from warmgrid.restore.problem import Crew
+from warmgrid.restore.problem import Crew, check_repair_h
 from warmgrid.thermal import defaults
 
 DEFAULT_OUTDOOR_TEMP_C = -5.0
@@ -100,12 +102,58 @@ class Scenario:
     source: str = field(default="<scenario>", compare=False)
 
 
-class _Reader:
-    """Typed access to a TOML table with error messages that name the field."""
+TABLE_KEYS: dict[str, frozenset[str]] = {
+    "": frozenset(
+        {
+            "name",
+            "city",
+            "start",
+            "description",
+            "damage",
+            "weather",
+            "cooldown",
+            "plan",
+            "crews",
+            "warming_centres",
+            "deployment",
+        }
+    ),
+    "damage": frozenset(("assets", "label", "areas")),
+    "damage.areas": frozenset(("lon", "lat", "radius_m", "label")),
+    "weather": frozenset(("hours", "points_h", "outdoor_temp_c")),
+    "cooldown": frozenset(COOLDOWN_LIMITS),
+    "plan": frozenset(("solver", "time_limit_s", "cold_urgency", "repair_hours")),
+    "crews": frozenset(("id", "lon", "lat", "skills", "available_from_h")),
+    "warming_centres": frozenset(("name", "lon", "lat")),
+    "deployment": frozenset(("sender", "sender_name", "public_url")),
+}
+"""The keys of every table of a scenario file (``docs/scenario.md``); any other key is
+refused, most likely a typo. ``plan.repair_hours`` is keyed by asset kind or id."""
 
-    def __init__(self, data: dict[str, Any], where: str) -> None:
+
+def check_keys(data: dict[str, Any], known: Collection[str], table: str, where: str) -> None:
+    """:class:`InputError` naming the first key of ``data`` (the table ``table`` at
+    ``where``) not in ``known``, with the closest known key as a suggestion."""
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            table = f"[{table}]" if table else "the top level"
+            raise InputError(
+                f"{where}.{key}" if where else key,
+                f"is not a key of {table} (known: {', '.join(sorted(known))}){hint}",
+            )
+
+
+class _Reader:
+    """Typed access to a TOML table with error messages that name the field; a table with
+    known keys (:data:`TABLE_KEYS`, by ``kind``) refuses any other key."""
+
+    def __init__(self, data: dict[str, Any], where: str, kind: str | None = None) -> None:
         self.data = data
         self.where = where
+        if kind is not None:
+            check_keys(data, TABLE_KEYS[kind], kind, where)
 
     def _fail(self, key: str, problem: str) -> InputError:
         return InputError(f"{self.where}.{key}" if self.where else key, problem)
@@ -145,8 +193,14 @@ class _Reader:
         for k, item in enumerate(items):
             if not isinstance(item, dict):
                 raise self._fail(f"{key}[{k}]", "must be a table")
-            readers.append(_Reader(item, f"{self.where}.{key}[{k}]".lstrip(".")))
+            kind = f"{self.where}.{key}".lstrip(".")
+            readers.append(_Reader(item, f"{kind}[{k}]", kind))
         return readers
+
+    def table(self, key: str, default: dict[str, Any] | None = None) -> _Reader:
+        """The sub-table ``key`` (``default``, else empty, when absent), its keys checked."""
+        kind = f"{self.where}.{key}".lstrip(".")
+        return _Reader(self.get(key, dict, default or {}), kind, kind)
 
 
 def _forecast(reader: _Reader) -> Forecast:
@@ -170,17 +224,19 @@ def _forecast(reader: _Reader) -> Forecast:
 
 
 def _repair_h(reader: _Reader) -> tuple[tuple[str, float], ...]:
-    return tuple((key, reader.number(key, low=0.0, high=24.0 * 365)) for key in reader.data)
+    return tuple(
+        (key, check_repair_h(value, f"{reader.where}.{key}")) for key, value in reader.data.items()
+    )
 
 
 def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
     """Build a :class:`Scenario` from parsed TOML; ``source`` names the file in errors."""
-    root = _Reader(data, "")
+    root = _Reader(data, "", "")
     start_value = root.get("start", (datetime, str))
     if isinstance(start_value, datetime):  # a TOML date-time: the same checks as a string
         start_value = start_value.isoformat()
     start_value = parse_time(start_value, "start")
-    damage = _Reader(root.get("damage", dict, {}), "damage")
+    damage = root.table("damage")
     areas, labels = [], [damage.get("label", str, "")]
     for area in damage.tables("areas"):
         areas.append(
@@ -210,7 +266,7 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
         )
         for w in root.tables("warming_centres")
     )
-    cool = _Reader(root.get("cooldown", dict, {}), "cooldown")
+    cool = root.table("cooldown")
     fallback = CooldownSettings()
     cooldown = CooldownSettings(
         **{
@@ -218,7 +274,7 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
             for key, (low, high) in COOLDOWN_LIMITS.items()
         }
     )
-    plan = _Reader(root.get("plan", dict, {}), "plan")
+    plan = root.table("plan")
     solver = plan.get("solver", str, "heuristic")
     if solver not in ("heuristic", "exact"):
         raise plan._fail("solver", f'must be "heuristic" or "exact", got {solver!r}')
@@ -228,7 +284,7 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
         cold_urgency=plan.number("cold_urgency", 0.0, low=0.0, high=100.0),
         repair_h=_repair_h(_Reader(plan.get("repair_hours", dict, {}), "plan.repair_hours")),
     )
-    publish = _Reader(root.get("deployment", dict, {}), "deployment")
+    publish = root.table("deployment")
     deployment = Deployment.checked(
         publish.get("sender", str, DEFAULT_SENDER),
         publish.get("sender_name", str, None),
@@ -241,11 +297,7 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
         start=start_value,
         damage=Damage(asset_ids=tuple(str(a) for a in assets), areas=tuple(areas)),
         damage_labels=tuple(labels),
-        weather=_forecast(
-            _Reader(
-                root.get("weather", dict, {"outdoor_temp_c": DEFAULT_OUTDOOR_TEMP_C}), "weather"
-            )
-        ),
+        weather=_forecast(root.table("weather", {"outdoor_temp_c": DEFAULT_OUTDOOR_TEMP_C})),
         cooldown=cooldown,
         plan=plan_settings,
         crews=crews,

@@ -93,6 +93,9 @@ def backup(url: str, path: str | Path) -> Path:
                 closing(sqlite3.connect(partial)) as copy,
             ):
                 source.backup(copy)
+                # The copy takes the store's WAL mode; a backup is one self-contained file,
+                # which readers open without creating -wal and -shm files beside it.
+                copy.execute("PRAGMA journal_mode = DELETE")
         else:
             dsn, env = _pg_command(url)
             tool = _pg_tool("pg_dump")
@@ -118,9 +121,16 @@ def _backup_kind(path: Path) -> str:
     )
 
 
+def _read_only(path: Path) -> str:
+    """A URI that opens the backup ``path`` read-only and immutable: SQLite then writes no
+    -wal or -shm file beside it, even for a backup in WAL mode
+    (https://www.sqlite.org/uri.html#uriimmutable)."""
+    return f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+
+
 def _check_sqlite_backup(path: Path) -> None:
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as copy:
+        with closing(sqlite3.connect(_read_only(path), uri=True)) as copy:
             found = copy.execute(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
                 (VERSION_TABLE,),
@@ -149,7 +159,7 @@ def restore(url: str, path: str | Path, *, replace: bool = False) -> None:
     if kind == "sqlite":
         _check_sqlite_backup(source)
         with (
-            closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as copy,
+            closing(sqlite3.connect(_read_only(source), uri=True)) as copy,
             closing(sqlite3.connect(_sqlite_path(url), timeout=30)) as live,
         ):
             copy.backup(live)

@@ -111,9 +111,8 @@ def _rounded(values: Any) -> list[float]:
 def _branch_rows(assessment: Assessment) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The rows of the branches that can be drawn (both ends placed), with their ends."""
     city = assessment.city
-    nodes = city.nodes.set_index("id")[["lon", "lat"]]
-    start = nodes.reindex(city.branches["from_node"]).to_numpy(float)
-    end = nodes.reindex(city.branches["to_node"]).to_numpy(float)
+    start = city.node_lonlat(city.branches["from_node"])
+    end = city.node_lonlat(city.branches["to_node"])
     rows = np.flatnonzero(np.isfinite(start).all(axis=1) & np.isfinite(end).all(axis=1))
     return rows, start[rows], end[rows]
 
@@ -122,7 +121,7 @@ def _asset_table(assessment: Assessment) -> dict[str, list[Any]]:
     """Nodes, then sources (at their node), as columns."""
     city = assessment.city
     nodes, sources = city.nodes, city.sources
-    where = nodes.set_index("id")[["lon", "lat"]].reindex(sources["node"]).to_numpy(float)
+    where = city.node_lonlat(sources["node"])
     columns = ("id", "network", "kind", "name")
     out: dict[str, list[Any]] = {
         name: nodes[name].tolist() + sources[name].tolist() for name in columns

@@ -20,6 +20,7 @@ then validates the tables and every reference between them.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +32,26 @@ from warmgrid.model.city import City
 from warmgrid.model.io.manifest import FORMAT_NAME, FORMAT_VERSION, MANIFEST, read_manifest
 from warmgrid.model.schema import TABLES
 from warmgrid.model.timezone import DEFAULT_TIMEZONE
+
+FILE_SUFFIXES = (".json", ".geojson", ".parquet", ".csv", ".pbf", ".zip", ".gz", ".toml", ".xml")
+"""Suffixes of data files: an output city folder named like one is most likely a typo
+for a file."""
+
+
+def check_city_folder(folder: Path) -> None:
+    """:class:`InputError` unless a city can be written to ``folder`` (an existing folder,
+    or a new one inside an existing, writable folder) — checked before any work is done."""
+    if folder.suffix.lower() in FILE_SUFFIXES:
+        raise InputError(
+            str(folder), f"names a {folder.suffix} file; give the folder to write the city to"
+        )
+    if folder.exists() and not folder.is_dir():
+        raise InputError(str(folder), "cannot be written: it is a file, not a folder")
+    parent = folder if folder.is_dir() else folder.parent
+    if not parent.is_dir():
+        raise InputError(str(folder), f"cannot be written: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(str(folder), f"cannot be written: permission denied on {parent}")
 
 
 def save_city(city: City, folder: str | Path) -> Path:

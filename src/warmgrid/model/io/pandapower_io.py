@@ -39,6 +39,7 @@ The mapping follows what ``pandapower.topology.unsupplied_buses`` (with
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -493,7 +494,16 @@ def simbench_net(code: str) -> Any:
     import simbench
 
     try:
-        return simbench.get_simbench_net(code)
+        with warnings.catch_warnings():
+            # simbench's CSV converter concatenates empty frames, which pandas ≥ 2.1 warns
+            # about (FutureWarning) on every import; nothing of ours can avoid it.
+            warnings.filterwarnings(
+                "ignore",
+                message="The behavior of DataFrame concatenation with empty or all-NA",
+                category=FutureWarning,
+                module=r"simbench\.converter\.csv_pp_converter",
+            )
+            return simbench.get_simbench_net(code)
     except (ValueError, KeyError, IndexError, UserWarning) as error:
         raise InputError(
             f"SimBench code {code!r}",
