@@ -357,17 +357,28 @@ def flat_counts(
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(flats (n, positions), single)``: flats per position of each building and whether
     it has one storey (its flats are ground and top at once; counted as ground)."""
+    levels, per_floor = floors_of(storeys, floor_area_m2, flat_area_m2)
+    return position_counts(levels, per_floor).astype(np.int64), levels == 1
+
+
+def floors_of(
+    storeys: np.ndarray, floor_area_m2: np.ndarray, flat_area_m2: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(storeys, flats per floor)`` of buildings, whole numbers ≥ 1."""
     levels = np.maximum(np.round(storeys), 1.0)
-    per_floor = np.maximum(np.round(floor_area_m2 / levels / flat_area_m2), 1.0)
+    return levels, np.maximum(np.round(floor_area_m2 / levels / flat_area_m2), 1.0)
+
+
+def position_counts(levels: np.ndarray, per_floor: np.ndarray) -> np.ndarray:
+    """Flats per position (columns of :data:`POSITIONS`) of buildings with ``levels``
+    storeys and ``per_floor`` flats a floor (both ≥ 1)."""
     corner = np.minimum(per_floor, CORNERS_PER_FLOOR)
     inner = per_floor - corner
-    single = levels == 1
-    top = np.where(single, 0.0, 1.0)
+    top = np.where(levels == 1, 0.0, 1.0)
     middle = np.maximum(levels - 2.0, 0.0)
-    counts = np.column_stack(
+    return np.column_stack(
         [top * corner, corner, top * inner, inner, middle * corner, middle * inner]
     )
-    return counts.astype(np.int64), single
 
 
 def _classes(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -395,11 +406,15 @@ def city_flats(
     overrides: dict[str, np.ndarray] | None = None,
     thresholds_c: Sequence[float] = DEFAULT_THRESHOLDS_C,
     water_temp_c: float | None = None,
+    coupled: bool = True,
 ) -> FlatCooldown:
     """Flats by position of buildings (archetype ``keys``, floor area m², storeys, people)
     with their heat off from the start of ``weather`` at ``set_point_c``; occupants spread
     evenly over a building's flats (70 W each). With ``water_temp_c`` the risers are checked
-    too (:mod:`warmgrid.thermal.risers`)."""
+    too (:mod:`warmgrid.thermal.risers`). ``coupled``: the flats of a building exchange heat
+    through their shared slabs and walls and with the stairwell
+    (:mod:`warmgrid.thermal.coupling`); False: every position alone, its shared elements
+    adiabatic (the stairwell from the ground inner flat by EN ISO 13789's ``b``)."""
     from warmgrid.thermal.risers import riser_freeze_hours
 
     n = len(keys)
@@ -411,11 +426,13 @@ def city_flats(
     total = flats.sum(axis=1)
     per_flat = people / total
     shares = flats * per_flat[:, None]
-    group_of, groups = _classes([inverse, single] + [values[f] for f in FIELDS])
+    levels, per_floor = floors_of(storeys, floor_area_m2, flat_area)
+    layout = [levels, per_floor] if coupled else []
+    group_of, groups = _classes([inverse, single] + [values[f] for f in FIELDS] + layout)
     tables = []
     for row in groups:
         archetype = str(unique[int(row[0])])
-        fields = dict(zip(FIELDS, (float(v) for v in row[2:]), strict=True))
+        fields = dict(zip(FIELDS, (float(v) for v in row[2 : 2 + len(FIELDS)]), strict=True))
         for position in POSITIONS:
             floor, corner = position_floor(position, bool(row[1]))
             tables.append((archetype, floor, corner, tuple(fields.items())))
@@ -431,7 +448,24 @@ def city_flats(
         channel_irradiance(window, ARCHETYPE_CHANNELS),
         sky_depression(window) if window.has_sun else 0.0,
     )
-    response = class_response(net, features, step_h, set_point_c)
+    stair = None
+    if coupled:
+        from warmgrid.thermal.coupling import Block, city_blocks
+
+        blocks = [
+            Block(
+                archetype=str(unique[int(row[0])]),
+                levels=int(row[-2]),
+                per_floor=int(row[-1]),
+                values=dict(zip(FIELDS, (float(v) for v in row[2:-2]), strict=True)),
+                area_m2=CONSTRUCTIONS[str(unique[int(row[0])])].flat_area_m2,
+            )
+            for row in groups
+        ]
+        stair = city_blocks(net, blocks, features, step_h, set_point_c)
+        response = stair.flats
+    else:
+        response = class_response(net, features, step_h, set_point_c)
     gains = OCCUPANT_SENSIBLE_GAIN_W * per_flat
     order = np.argsort(group_of, kind="stable")
     bounds = np.searchsorted(group_of[order], np.arange(groups.shape[0] + 1))
@@ -455,9 +489,20 @@ def city_flats(
                 end_temp[rows, p] = alpha[-1] + q[start] * beta[-1]
                 for t in wanted:
                     hours_to[t][rows, p] = first_below(alpha, beta, q[start], t, response.time_h)
-                if pipes is not None:
+                if pipes is not None and (stair is None or POSITIONS[p] != "ground_inner"):
                     assert water_temp_c is not None
                     pipes.add(POSITIONS[p], rows, alpha, beta, q[start], response, water_temp_c)
+        if pipes is not None and stair is not None:
+            assert water_temp_c is not None
+            heated = q <= response.q_max_w[g * len(POSITIONS)]
+            for start, alpha, beta in (
+                (heated, stair.stair_heated_alpha[g], stair.stair_heated_beta[g]),
+                (~heated, stair.stair_free_alpha[g], stair.stair_free_beta[g]),
+            ):
+                if start.any():
+                    pipes.add_stairwell(
+                        members[start], alpha, beta, q[start], response, water_temp_c
+                    )
     none = flats == 0
     for t in wanted:
         hours_to[t][none] = np.nan

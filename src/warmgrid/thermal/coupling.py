@@ -1,0 +1,421 @@
+"""Heat exchange between the flats of a block at different temperatures, and the stairwell.
+
+:mod:`warmgrid.thermal.flats` gives each flat position (ground, middle, top × corner, inner)
+a network of its own whose shared slabs and party walls are adiabatic: their back face (the
+plane of symmetry with the neighbour) passes no heat, which is exact only where the
+neighbour is at the same temperature. Here the positions of one class of identical buildings
+form one linear network: the adiabatic node of each side of a shared element is joined to
+the neighbour's through the resistance from its centroid to the plane of symmetry and on
+(:func:`back_resistance_m2k_per_w`), so that a top-floor flat draws heat from the slab of the
+flat below and the ground-floor flats from the middle ones.
+
+* **Floors.** A block of ``N`` storeys has a ground and a top floor and ``N − 2`` middle
+  floors, all represented by the one middle position. Its slab to the ground floor (and to
+  the top floor) is one of ``N − 1`` slabs: per middle flat, ``1/(N − 2)`` of a slab couples
+  it to the ground flat below and as much to the top flat above, the remaining middle ↔
+  middle slabs join flats at the same temperature and pass nothing. This is exact for the
+  heat the outer floors draw from the middle ones in total, and spreads it evenly over the
+  middle floors (in the building, the second and the last-but-one floor give most of it:
+  their flats cool somewhat faster than the middle position says, the ones in between
+  slower). With ``N = 2`` ground and top share one slab; a one-storey building has none.
+* **Along a floor.** Each row of flats (one on each side of the stair core) has a corner
+  flat at each gable; with inner flats, four party walls per floor join a corner to an inner
+  flat (``min(4, 2·inner)``); the other party walls join flats of one position.
+* **Stairwell.** One stair core per :data:`FLATS_PER_LANDING` flats of a floor, as wide as
+  :data:`STAIR_WIDTH_M` and half the block deep, over all storeys: an unheated zone (its
+  air, and the stairwell's halves of the walls it shares with the flats as one mass node)
+  with a façade of the archetype's wall and windows, the roof and the floor over the
+  basement of the archetype, and its own air change (:data:`STAIRWELL_AIR_CHANGES_PER_H`).
+  Every flat has an equal share of the stair core's walls. The flights and landings and the
+  stairwell's external walls' mass are left out (the stairwell cools a little faster: the
+  cautious side for the risers in it, :mod:`warmgrid.thermal.risers`).
+
+The flats' rows are weighted by their number in the building (``C`` and ``K`` times the
+count), so that the conductance of all interfaces between two positions is one symmetric
+entry and the network stays one symmetric system ``C dx/dt = −K x + B u``, discretised
+exactly as :mod:`warmgrid.thermal.network` (the flats' surface nodes eliminated exactly).
+Positions a building does not have (no inner flats, no middle floors) keep weight 1 and no
+interfaces: they do not touch the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from warmgrid.thermal.archetypes import SLAB_THICKNESS_M
+from warmgrid.thermal.constructions import CONSTRUCTIONS, Build, half
+from warmgrid.thermal.flats import CORNERS_PER_FLOOR, POSITIONS, ClassResponse, position_counts
+from warmgrid.thermal.layers import R_SI_M2K_PER_W, Layer, element_mass
+from warmgrid.thermal.network import (
+    KEPT_NODES,
+    NetworkParams,
+    _full_matrices,
+    _slice,
+    eliminate,
+    modal_of,
+)
+from warmgrid.thermal.rc import AIR_HEAT_CAPACITY_J_PER_M3K
+
+FLATS_PER_LANDING = 4
+"""Flats per floor served by one stair core: the usual section of the Soviet and Ukrainian
+mass-housing series (1-464, 1-468, 111-121: three or four flats per landing)."""
+
+STAIR_WIDTH_M = 2.7
+"""Inner width of a stair core: two flights of 1.05 m (the least width of a flight in
+residential buildings, SNiP 2.08.01-89 and DBN V.2.2-15) with the gap and the landings'
+margins (assumption per type)."""
+
+STAIRWELL_AIR_CHANGES_PER_H = 3.0
+"""Air change of an unheated stairwell with the outside: the conventional rate of
+EN ISO 13789:2017 (Table 7) for an unconditioned space "not airtight due to some localised
+open joints or permanent ventilation openings" — the entrance door opened through the day,
+the windows of old stair cores."""
+
+NODES = 7
+"""Nodes of one flat in :func:`~warmgrid.thermal.network._full_matrices`: a, s, m, do, di,
+mi, si."""
+
+_SURFACE, _MASS, _DEEP_IN, _MASS_IN, _SURFACE_IN = 1, 2, 4, 5, 6
+STAIR_AIR = len(POSITIONS) * NODES
+STAIR_MASS = STAIR_AIR + 1
+
+
+@dataclass(frozen=True)
+class Interface:
+    """``number`` interfaces of ``area_m2`` each between positions ``a`` and ``b``
+    (``b`` None: the stairwell) through the shared element ``kind`` (``slab``: ``a`` below,
+    ``party``, ``stair``)."""
+
+    a: str
+    b: str | None
+    kind: str
+    number: float
+    area_m2: float
+
+
+def interfaces(levels: int, per_floor: int, values: dict[str, float], area_m2: float) -> list:
+    """The shared elements between the positions of a block (see the module docstring);
+    ``values``: the archetype fields of :data:`~warmgrid.thermal.flats.FIELDS`, ``area_m2``
+    the flat's floor area."""
+    row = position_counts(np.array([levels]), np.array([per_floor]))[0]
+    counts = dict(zip(POSITIONS, row, strict=True))
+    depth = 0.5 * values["depth_m"]
+    clear = max(values["storey_height_m"] - SLAB_THICKNESS_M, 1.0)
+    out: list[Interface] = []
+    for place in ("corner", "inner"):
+        n = counts[f"ground_{place}"]
+        if n == 0 or levels == 1:
+            continue
+        pairs = (("ground", "top"),) if levels == 2 else (("ground", "middle"), ("middle", "top"))
+        out += [Interface(f"{lo}_{place}", f"{hi}_{place}", "slab", n, area_m2) for lo, hi in pairs]
+    inner = per_floor - min(per_floor, CORNERS_PER_FLOOR)
+    if inner > 0:
+        walls = min(CORNERS_PER_FLOOR, 2 * inner)
+        floors = {"ground": 1, "top": 1 if levels > 1 else 0, "middle": max(levels - 2, 0)}
+        out += [
+            Interface(f"{floor}_corner", f"{floor}_inner", "party", walls * k, depth * clear)
+            for floor, k in floors.items()
+            if k > 0
+        ]
+    cores = np.ceil(per_floor / FLATS_PER_LANDING)
+    share = cores * (2.0 * depth + STAIR_WIDTH_M) * clear / per_floor
+    out += [Interface(p, None, "stair", counts[p], share) for p in POSITIONS if counts[p] > 0]
+    return out
+
+
+def _layers(build: Build) -> tuple[Layer, ...]:
+    return tuple(
+        Layer(d, m.conductivity_w_per_mk, m.density_kg_per_m3, m.specific_heat_j_per_kgk)
+        for m, d in build
+    )
+
+
+def back_resistance_m2k_per_w(layers: tuple[Layer, ...]) -> tuple[bool, float]:
+    """``(deep, R)`` of this side's share of a shared element (room face → plane of
+    symmetry, as :func:`~warmgrid.thermal.layers.element_mass` reads it with
+    ``boundary = "adiabatic"``): whether its deepest mass is a deep part (the ``di`` node of
+    :mod:`warmgrid.thermal.network`) or only the active part (``mi``), and the resistance
+    from that part's centroid to the plane of symmetry, m²K/W (layers beyond an insulating
+    layer count as resistance only)."""
+    mass = element_mass(layers, "adiabatic")
+    deep = mass.deep_j_per_m2k > 0
+    to_node = mass.active_r_m2k_per_w + (mass.deep_r_m2k_per_w if deep else 0.0)
+    total = sum(layer.resistance_m2k_per_w for layer in layers)
+    return deep, max(total - to_node, 0.0)
+
+
+def _sides(archetype: str, kind: str) -> tuple[tuple[Layer, ...], tuple[Layer, ...]]:
+    """This side's layers of ``a`` and ``b`` of an interface (a slab: ``a``'s ceiling)."""
+    cons = CONSTRUCTIONS[archetype]
+    if kind == "slab":
+        return _layers(half(tuple(reversed(cons.slab)))), _layers(half(cons.slab))
+    party = _layers(half(cons.party_wall))
+    return party, party
+
+
+def _node(net: NetworkParams, row: int, deep: bool) -> int:
+    """The flat node an element's back face hangs on: its deep node if it has deep mass,
+    else the active mass of the adiabatic elements (or the mass node when the flat has
+    none of its own for them)."""
+    if deep:
+        return _DEEP_IN
+    split = net.a_mass_in_m2 is not None and float(net.a_mass_in_m2[row]) > 0
+    return _MASS_IN if split else _MASS
+
+
+def stairwell(
+    levels: int, per_floor: int, values: dict[str, float], archetype: str
+) -> tuple[float, float, float, float]:
+    """``(C_air J/K, C_mass J/K, H_air→out W/K, H_air→mass W/K)`` of a block's stairwell:
+    air ``ρc·V`` (ISO 13790 9.3.1), its halves of the walls to the flats
+    (:func:`~warmgrid.thermal.layers.element_mass`, active and deep part together at their
+    centroid, reached through ``R_si`` = 0.13 m²K/W, EN ISO 6946 Table 7), the façade (the
+    archetype's window-to-wall ratio and U-values plus the thermal-bridge surcharge), the
+    roof and the floor over the basement (``b·U_floor``), and
+    :data:`STAIRWELL_AIR_CHANGES_PER_H`."""
+    cores = float(np.ceil(per_floor / FLATS_PER_LANDING))
+    depth = 0.5 * values["depth_m"]
+    storey = values["storey_height_m"]
+    clear = max(storey - SLAB_THICKNESS_M, 1.0)
+    footprint = cores * STAIR_WIDTH_M * depth
+    volume = footprint * clear * levels
+    facade = cores * STAIR_WIDTH_M * storey * levels
+    window = float(np.clip(values["window_to_wall_ratio"], 0.0, 0.95)) * facade
+    bridge = values["thermal_bridge_w_per_m2k"]
+    h_out = (
+        (values["u_wall_w_per_m2k"] + bridge) * (facade - window)
+        + values["u_window_w_per_m2k"] * window
+        + (values["u_roof_w_per_m2k"] + bridge) * footprint
+        + (values["u_floor_w_per_m2k"] * values["floor_adjustment"] + bridge) * footprint
+        + AIR_HEAT_CAPACITY_J_PER_M3K * STAIRWELL_AIR_CHANGES_PER_H * volume / 3600.0
+    )
+    walls = cores * (2.0 * depth + STAIR_WIDTH_M) * clear * levels
+    c_mass, r_centroid = _centroid(_layers(half(CONSTRUCTIONS[archetype].party_wall)))
+    return (
+        AIR_HEAT_CAPACITY_J_PER_M3K * volume,
+        c_mass * walls,
+        h_out,
+        walls / (R_SI_M2K_PER_W["wall"] + r_centroid),
+    )
+
+
+def _centroid(layers: tuple[Layer, ...]) -> tuple[float, float]:
+    """``(C J/(m²K), R m²K/W)``: the heat capacity of a wall's side up to its insulation
+    and the resistance from its face to the centroid of that capacity."""
+    mass = element_mass(layers, "adiabatic")
+    total = mass.active_j_per_m2k + mass.deep_j_per_m2k
+    deep_r = mass.active_r_m2k_per_w + mass.deep_r_m2k_per_w
+    r = (mass.active_j_per_m2k * mass.active_r_m2k_per_w + mass.deep_j_per_m2k * deep_r) / total
+    return total, r
+
+
+@dataclass(frozen=True)
+class Block:
+    """A class of identical buildings: archetype, storeys, flats per floor, the archetype
+    fields of :data:`~warmgrid.thermal.flats.FIELDS` and the flat's floor area, m²."""
+
+    archetype: str
+    levels: int
+    per_floor: int
+    values: dict[str, float]
+    area_m2: float
+
+
+def joins(net: NetworkParams, block: Block) -> list[tuple[int, int, float]]:
+    """``(node, node, W/K)`` of the shared elements of ``block`` between the nodes of
+    :func:`block_full_matrices` (``net``: the positions' networks, six rows)."""
+    index = {name: p for p, name in enumerate(POSITIONS)}
+    stair_side = _layers(half(CONSTRUCTIONS[block.archetype].party_wall))
+    stair_back = sum(x.resistance_m2k_per_w for x in stair_side) - _centroid(stair_side)[1]
+    out = []
+    for face in interfaces(block.levels, block.per_floor, block.values, block.area_m2):
+        side_a, side_b = _sides(block.archetype, face.kind)
+        deep_a, r_a = back_resistance_m2k_per_w(side_a)
+        a = index[face.a]
+        node_a = a * NODES + _node(net, a, deep_a)
+        if face.b is None:
+            node_b, r_b = STAIR_MASS, stair_back
+        else:
+            deep_b, r_b = back_resistance_m2k_per_w(side_b)
+            b = index[face.b]
+            node_b = b * NODES + _node(net, b, deep_b)
+        out.append((node_a, node_b, face.number * face.area_m2 / max(r_a + r_b, 1e-6)))
+    return out
+
+
+def block_full_matrices(
+    zero: NetworkParams,
+    one: NetworkParams,
+    weight: np.ndarray,
+    shared: list[tuple[int, int, float]],
+    stair: tuple[float, float, float, float],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(C, K, B)`` of all nodes of one block: :data:`NODES` per position (in
+    :data:`~warmgrid.thermal.flats.POSITIONS` order, rows times ``weight``, the number of
+    such flats), then the stairwell's air and mass (:func:`stairwell`), joined by
+    ``shared`` (:func:`joins`). ``zero`` / ``one``: the positions' networks (six rows) with
+    no gains and 1 W of gains; ``B`` maps ``[θ_e, 1, I.., Δθ_sky, q]`` (``q``: the gains of
+    every flat, W). ``C`` is 0 on the surface nodes."""
+    C5, K7, B7 = _full_matrices(zero)
+    B_one = _full_matrices(one)[2]
+    n = len(POSITIONS) * NODES + 2
+    C = np.zeros(n)
+    K = np.zeros((n, n))
+    B = np.zeros((n, B7.shape[2] + 1))
+    for p in range(len(POSITIONS)):
+        rows = slice(p * NODES, (p + 1) * NODES)
+        C[[p * NODES + j for j in KEPT_NODES]] = weight[p] * C5[p]
+        K[rows, rows] = weight[p] * K7[p]
+        B[rows, :-1] = weight[p] * B7[p]
+        B[rows, -1] = weight[p] * (B_one[p, :, 1] - B7[p, :, 1])
+    c_air, c_mass, h_out, h_air_mass = stair
+    C[STAIR_AIR], C[STAIR_MASS] = c_air, c_mass
+    K[STAIR_AIR, STAIR_AIR] += h_out
+    B[STAIR_AIR, 0] = h_out
+    _join(K, STAIR_AIR, STAIR_MASS, h_air_mass)
+    for i, j, h in shared:
+        _join(K, i, j, h)
+    return C, K, B
+
+
+def _join(K: np.ndarray, i: int, j: int, h_w_per_k: float) -> None:
+    K[i, i] += h_w_per_k
+    K[j, j] += h_w_per_k
+    K[i, j] -= h_w_per_k
+    K[j, i] -= h_w_per_k
+
+
+KEPT = [p * NODES + j for p in range(len(POSITIONS)) for j in KEPT_NODES] + [
+    STAIR_AIR,
+    STAIR_MASS,
+]
+"""Nodes of :func:`block_full_matrices` that hold heat (the states)."""
+
+AIR_STATES = [KEPT.index(p * NODES) for p in range(len(POSITIONS))] + [KEPT.index(STAIR_AIR)]
+"""States of the flats' air (positions in order), then the stairwell's air."""
+
+
+def block_matrices(full: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple:
+    """``(C, K, B)`` of :data:`KEPT` states of blocks (stacked ``(m, …)`` results of
+    :func:`block_full_matrices`), the surface nodes eliminated exactly."""
+    C, K, B = full
+    gone = [i for i in range(K.shape[1]) if i not in KEPT]
+    return (C[:, KEPT], *eliminate(K, B, KEPT, gone))
+
+
+@dataclass(frozen=True)
+class BlockResponse:
+    """Air of the flats of each block position (``flats``: rows ``block · 6 + position``,
+    as :class:`~warmgrid.thermal.flats.ClassResponse`) and of each block's stairwell
+    (``stair_*``, ``(blocks, steps + 1)``, °C and K/W) as ``alpha + q·beta``; ``q`` the
+    gains of each flat, W."""
+
+    flats: ClassResponse
+    stair_heated_alpha: np.ndarray
+    stair_heated_beta: np.ndarray
+    stair_free_alpha: np.ndarray
+    stair_free_beta: np.ndarray
+
+
+def block_response(
+    C: np.ndarray,
+    K: np.ndarray,
+    B: np.ndarray,
+    counts: np.ndarray,
+    features: np.ndarray,
+    step_h: float,
+    set_point_c: float,
+) -> BlockResponse:
+    """Responses of blocks (:func:`block_matrices`; ``counts`` ``(m, 6)`` flats per
+    position) to the shared inputs ``features`` (rows per step, see
+    :func:`warmgrid.thermal.cooldown._features`), exact (modal recursion, as
+    :func:`warmgrid.thermal.flats.class_response`).
+
+    The start is the heated steady state: every flat's air at ``set_point_c``, heated at the
+    air node, the stairwell unheated. Where the gains ``q`` of a flat exceed ``q_max_w`` —
+    the least ``q`` at which a position would need negative heating — every flat of the
+    block starts from the unheated steady state instead (flats then start a little colder
+    than the heated state: the cautious side)."""
+    m = K.shape[0]
+    air = AIR_STATES[:-1]
+    weather = B[:, :, :-1] @ features[0]
+    gains = B[:, :, -1]
+    system = K.copy()
+    system[:, :, air] = 0.0
+    system[:, air, air] = -1.0
+    held = K[:, :, air].sum(axis=2) * set_point_c
+    solved = np.linalg.solve(system, np.stack([weather - held, gains], axis=2))
+    heating = solved[:, air, :]
+    present = counts > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        limit = np.where(heating[:, :, 1] < 0, heating[:, :, 0] / -heating[:, :, 1], np.inf)
+    q_max = np.where(present, limit, np.inf).min(axis=1)
+    heated = solved.copy()
+    heated[:, air, :] = [set_point_c, 0.0]
+    free = np.linalg.solve(K, np.stack([weather, gains], axis=2))
+    starts = np.concatenate([heated, free], axis=2)
+    decay, to_states, to_modes, gamma = modal_of(C, K, B, step_h * 3600.0)
+    z = np.einsum("bij,bjk->bik", to_modes, starts)
+    n_steps = features.shape[0]
+    out = np.empty((n_steps + 1, m, len(AIR_STATES), 4))
+    out[0] = starts[:, AIR_STATES, :]
+    forced = np.einsum("bmk,tk->tbm", gamma[:, :, :-1], features)
+    per_watt = gamma[:, :, -1]
+    read = to_states[:, AIR_STATES, :]
+    for t in range(n_steps):
+        z *= decay[:, :, None]
+        z[:, :, 0] += forced[t]
+        z[:, :, 2] += forced[t]
+        z[:, :, 1] += per_watt
+        z[:, :, 3] += per_watt
+        out[t + 1] = np.einsum("bam,bmk->bak", read, z)
+    flats = out[:, :, :-1, :].reshape(n_steps + 1, m * len(POSITIONS), 4)
+    stair = out[:, :, -1, :]
+    return BlockResponse(
+        flats=ClassResponse(
+            time_h=np.arange(n_steps + 1) * step_h,
+            outdoor_c=features[:, 0],
+            heated_alpha=flats[:, :, 0].T.copy(),
+            heated_beta=np.maximum(flats[:, :, 1].T, 0.0),
+            free_alpha=flats[:, :, 2].T.copy(),
+            free_beta=np.maximum(flats[:, :, 3].T, 0.0),
+            q_max_w=np.repeat(q_max, len(POSITIONS)),
+        ),
+        stair_heated_alpha=stair[:, :, 0].T.copy(),
+        stair_heated_beta=np.maximum(stair[:, :, 1].T, 0.0),
+        stair_free_alpha=stair[:, :, 2].T.copy(),
+        stair_free_beta=np.maximum(stair[:, :, 3].T, 0.0),
+    )
+
+
+def city_blocks(
+    net: NetworkParams,
+    blocks: list[Block],
+    features: np.ndarray,
+    step_h: float,
+    set_point_c: float,
+) -> BlockResponse:
+    """:func:`block_response` of ``blocks`` whose positions' networks are the rows of ``net``
+    (six per block, in :data:`~warmgrid.thermal.flats.POSITIONS` order; gains ignored)."""
+    zero = replace(net, base=replace(net.base, internal_gains_w=np.zeros(len(net))))
+    one = replace(net, base=replace(net.base, internal_gains_w=np.ones(len(net))))
+    size = len(POSITIONS)
+    levels = np.array([b.levels for b in blocks], dtype=np.float64)
+    per_floor = np.array([b.per_floor for b in blocks], dtype=np.float64)
+    counts = position_counts(levels, per_floor)
+    full = []
+    for g, block in enumerate(blocks):
+        rows = _slice(zero, g * size, (g + 1) * size)
+        full.append(
+            block_full_matrices(
+                rows,
+                _slice(one, g * size, (g + 1) * size),
+                np.where(counts[g] > 0, counts[g], 1.0),
+                joins(rows, block),
+                stairwell(block.levels, block.per_floor, block.values, block.archetype),
+            )
+        )
+    C, K, B = block_matrices(tuple(np.stack(part) for part in zip(*full, strict=True)))
+    return block_response(C, K, B, counts, features, step_h, set_point_c)
