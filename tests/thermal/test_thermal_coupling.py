@@ -23,6 +23,7 @@ from warmgrid.thermal.coupling import (
     block_matrices,
     block_response,
     joins,
+    position_matrices,
     stairwell,
 )
 from warmgrid.thermal.flats import (
@@ -56,12 +57,6 @@ def positions(archetype: str, single: bool = False, gains_w: float = 0.0):
     )
 
 
-def gains(net, watts: float):
-    from dataclasses import replace
-
-    return replace(net, base=replace(net.base, internal_gains_w=np.full(len(net), watts)))
-
-
 def block(archetype: str, levels: int, per_floor: int):
     """Full matrices of a block, its positions' networks and its counts."""
     net = positions(archetype, single=levels == 1)
@@ -69,11 +64,11 @@ def block(archetype: str, levels: int, per_floor: int):
         archetype, levels, per_floor, fields_of(archetype), CONSTRUCTIONS[archetype].flat_area_m2
     )
     counts = position_counts(np.array([levels]), np.array([per_floor]))[0]
+    flats = position_matrices(net)
     full = block_full_matrices(
-        gains(net, 0.0),
-        gains(net, 1.0),
+        flats,
         np.where(counts > 0, counts, 1.0),
-        joins(net, layout),
+        joins(flats[4], layout),
         stairwell(levels, per_floor, layout.values, archetype),
     )
     return full, net, counts
@@ -102,7 +97,7 @@ def test_identical_flats_exchange_nothing(
         (p * NODES + node[p], (p + 1) * NODES + node[p], h) for p, h in enumerate(conductances)
     ]
     full = block_full_matrices(
-        gains(net, 0.0), gains(net, 1.0), np.array(weights, float), shared, (1e5, 1e6, 50, 500)
+        position_matrices(net), np.array(weights, float), shared, (1e5, 1e6, 50, 500)
     )
     C, K, B = block_matrices(tuple(np.stack([part]) for part in full))
     features = _features(one.base, outdoor_c, 0.5, 48, None, 0.0)
@@ -168,7 +163,9 @@ def test_block_against_radau_and_energy_balance(archetype, levels, per_floor) ->
     np.testing.assert_allclose(stair[::16], ode.y[STAIR_AIR], atol=0.02)
 
     Cf, Kf, Bf = full
-    shared = joins(net, Block(archetype, levels, per_floor, fields_of(archetype), 70.0))
+    shared = joins(
+        position_matrices(net)[4], Block(archetype, levels, per_floor, fields_of(archetype), 70.0)
+    )
     outer = Kf.copy()
     for i, j, h in shared:
         outer[[i, j], [i, j]] -= h

@@ -40,6 +40,7 @@ interfaces: they do not touch the others.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -52,7 +53,6 @@ from warmgrid.thermal.network import (
     KEPT_NODES,
     NetworkParams,
     _full_matrices,
-    _slice,
     eliminate,
     modal_of,
 )
@@ -132,6 +132,7 @@ def _layers(build: Build) -> tuple[Layer, ...]:
     )
 
 
+@functools.lru_cache(maxsize=256)
 def back_resistance_m2k_per_w(layers: tuple[Layer, ...]) -> tuple[bool, float]:
     """``(deep, R)`` of this side's share of a shared element (room face → plane of
     symmetry, as :func:`~warmgrid.thermal.layers.element_mass` reads it with
@@ -146,6 +147,7 @@ def back_resistance_m2k_per_w(layers: tuple[Layer, ...]) -> tuple[bool, float]:
     return deep, max(total - to_node, 0.0)
 
 
+@functools.lru_cache(maxsize=256)
 def _sides(archetype: str, kind: str) -> tuple[tuple[Layer, ...], tuple[Layer, ...]]:
     """This side's layers of ``a`` and ``b`` of an interface (a slab: ``a``'s ceiling)."""
     cons = CONSTRUCTIONS[archetype]
@@ -155,13 +157,12 @@ def _sides(archetype: str, kind: str) -> tuple[tuple[Layer, ...], tuple[Layer, .
     return party, party
 
 
-def _node(net: NetworkParams, row: int, deep: bool) -> int:
+def _node(split: bool, deep: bool) -> int:
     """The flat node an element's back face hangs on: its deep node if it has deep mass,
-    else the active mass of the adiabatic elements (or the mass node when the flat has
-    none of its own for them)."""
+    else the active mass of the adiabatic elements (``split``: the flat has a node of its
+    own for them; else the mass node)."""
     if deep:
         return _DEEP_IN
-    split = net.a_mass_in_m2 is not None and float(net.a_mass_in_m2[row]) > 0
     return _MASS_IN if split else _MASS
 
 
@@ -201,6 +202,7 @@ def stairwell(
     )
 
 
+@functools.lru_cache(maxsize=256)
 def _centroid(layers: tuple[Layer, ...]) -> tuple[float, float]:
     """``(C J/(m²K), R m²K/W)``: the heat capacity of a wall's side up to its insulation
     and the resistance from its face to the centroid of that capacity."""
@@ -223,9 +225,10 @@ class Block:
     area_m2: float
 
 
-def joins(net: NetworkParams, block: Block) -> list[tuple[int, int, float]]:
+def joins(split: np.ndarray, block: Block) -> list[tuple[int, int, float]]:
     """``(node, node, W/K)`` of the shared elements of ``block`` between the nodes of
-    :func:`block_full_matrices` (``net``: the positions' networks, six rows)."""
+    :func:`block_full_matrices`; ``split``: per position, whether its adiabatic elements
+    have an active-mass node of their own (see :func:`_node`)."""
     index = {name: p for p, name in enumerate(POSITIONS)}
     stair_side = _layers(half(CONSTRUCTIONS[block.archetype].party_wall))
     stair_back = sum(x.resistance_m2k_per_w for x in stair_side) - _centroid(stair_side)[1]
@@ -234,32 +237,43 @@ def joins(net: NetworkParams, block: Block) -> list[tuple[int, int, float]]:
         side_a, side_b = _sides(block.archetype, face.kind)
         deep_a, r_a = back_resistance_m2k_per_w(side_a)
         a = index[face.a]
-        node_a = a * NODES + _node(net, a, deep_a)
+        node_a = a * NODES + _node(bool(split[a]), deep_a)
         if face.b is None:
             node_b, r_b = STAIR_MASS, stair_back
         else:
             deep_b, r_b = back_resistance_m2k_per_w(side_b)
             b = index[face.b]
-            node_b = b * NODES + _node(net, b, deep_b)
+            node_b = b * NODES + _node(bool(split[b]), deep_b)
         out.append((node_a, node_b, face.number * face.area_m2 / max(r_a + r_b, 1e-6)))
     return out
 
 
+def position_matrices(net: NetworkParams) -> tuple[np.ndarray, ...]:
+    """``(C, K, B, G, split)`` of flat networks (any number of rows): the full matrices of
+    :func:`~warmgrid.thermal.network._full_matrices` with the rows' gains set to 0, ``G``
+    (rows, :data:`NODES`) where one watt of gains enters, ``split`` whether the adiabatic
+    elements have their own active-mass node."""
+    zero = replace(net, base=replace(net.base, internal_gains_w=np.zeros(len(net))))
+    one = replace(net, base=replace(net.base, internal_gains_w=np.ones(len(net))))
+    C, K, B = _full_matrices(zero)
+    gains = _full_matrices(one)[2][:, :, 1] - B[:, :, 1]
+    split = np.zeros(len(net), bool) if net.a_mass_in_m2 is None else net.a_mass_in_m2 > 0
+    return C, K, B, gains, split
+
+
 def block_full_matrices(
-    zero: NetworkParams,
-    one: NetworkParams,
+    flats: tuple[np.ndarray, ...],
     weight: np.ndarray,
     shared: list[tuple[int, int, float]],
     stair: tuple[float, float, float, float],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(C, K, B)`` of all nodes of one block: :data:`NODES` per position (in
-    :data:`~warmgrid.thermal.flats.POSITIONS` order, rows times ``weight``, the number of
-    such flats), then the stairwell's air and mass (:func:`stairwell`), joined by
-    ``shared`` (:func:`joins`). ``zero`` / ``one``: the positions' networks (six rows) with
-    no gains and 1 W of gains; ``B`` maps ``[θ_e, 1, I.., Δθ_sky, q]`` (``q``: the gains of
-    every flat, W). ``C`` is 0 on the surface nodes."""
-    C5, K7, B7 = _full_matrices(zero)
-    B_one = _full_matrices(one)[2]
+    :data:`~warmgrid.thermal.flats.POSITIONS` order, ``flats`` the six rows of
+    :func:`position_matrices`, rows times ``weight``, the number of such flats), then the
+    stairwell's air and mass (:func:`stairwell`), joined by ``shared`` (:func:`joins`).
+    ``B`` maps ``[θ_e, 1, I.., Δθ_sky, q]`` (``q``: the gains of every flat, W). ``C`` is 0
+    on the surface nodes."""
+    C5, K7, B7, G = flats[:4]
     n = len(POSITIONS) * NODES + 2
     C = np.zeros(n)
     K = np.zeros((n, n))
@@ -269,7 +283,7 @@ def block_full_matrices(
         C[[p * NODES + j for j in KEPT_NODES]] = weight[p] * C5[p]
         K[rows, rows] = weight[p] * K7[p]
         B[rows, :-1] = weight[p] * B7[p]
-        B[rows, -1] = weight[p] * (B_one[p, :, 1] - B7[p, :, 1])
+        B[rows, -1] = weight[p] * G[p]
     c_air, c_mass, h_out, h_air_mass = stair
     C[STAIR_AIR], C[STAIR_MASS] = c_air, c_mass
     K[STAIR_AIR, STAIR_AIR] += h_out
@@ -370,7 +384,7 @@ def block_response(
         z[:, :, 2] += forced[t]
         z[:, :, 1] += per_watt
         z[:, :, 3] += per_watt
-        out[t + 1] = np.einsum("bam,bmk->bak", read, z)
+        out[t + 1] = read @ z
     flats = out[:, :, :-1, :].reshape(n_steps + 1, m * len(POSITIONS), 4)
     stair = out[:, :, -1, :]
     return BlockResponse(
@@ -399,23 +413,98 @@ def city_blocks(
 ) -> BlockResponse:
     """:func:`block_response` of ``blocks`` whose positions' networks are the rows of ``net``
     (six per block, in :data:`~warmgrid.thermal.flats.POSITIONS` order; gains ignored)."""
-    zero = replace(net, base=replace(net.base, internal_gains_w=np.zeros(len(net))))
-    one = replace(net, base=replace(net.base, internal_gains_w=np.ones(len(net))))
     size = len(POSITIONS)
+    every = position_matrices(net)
     levels = np.array([b.levels for b in blocks], dtype=np.float64)
     per_floor = np.array([b.per_floor for b in blocks], dtype=np.float64)
     counts = position_counts(levels, per_floor)
     full = []
     for g, block in enumerate(blocks):
-        rows = _slice(zero, g * size, (g + 1) * size)
+        flats = tuple(part[g * size : (g + 1) * size] for part in every)
         full.append(
             block_full_matrices(
-                rows,
-                _slice(one, g * size, (g + 1) * size),
+                flats,
                 np.where(counts[g] > 0, counts[g], 1.0),
-                joins(rows, block),
+                joins(flats[4], block),
                 stairwell(block.levels, block.per_floor, block.values, block.archetype),
             )
         )
-    C, K, B = block_matrices(tuple(np.stack(part) for part in zip(*full, strict=True)))
-    return block_response(C, K, B, counts, features, step_h, set_point_c)
+    from threadpoolctl import threadpool_limits
+
+    # many small matrices: BLAS threads cost more than they save (816 eigen-decompositions
+    # of 32 × 32: 0.13 s CPU on one thread, 0.98 s on two)
+    with threadpool_limits(limits=1, user_api="blas"):
+        C, K, B = block_matrices(tuple(np.stack(part) for part in zip(*full, strict=True)))
+        return block_response(C, K, B, counts, features, step_h, set_point_c)
+
+
+def simulate_block(
+    block: Block,
+    gains_w: float,
+    outdoor_temp_c: np.ndarray | float,
+    step_h: float,
+    hours: float,
+    set_point_c: float = 20.0,
+    solar_irradiance_w_per_m2: np.ndarray | None = None,
+    sky_temp_depression_k: np.ndarray | float = 0.0,
+) -> np.ndarray:
+    """Air temperature of one building's flats by position and of its stairwell (rows:
+    :data:`~warmgrid.thermal.flats.POSITIONS`, then the stairwell; columns: instants,
+    °C) after the heating stops, stepped one step at a time with scipy's matrix exponential
+    of the block (zero-order hold of the inputs, exact): the building-by-building
+    counterpart of :func:`city_blocks`. ``gains_w``: each flat's gains, W; weather inputs as
+    :func:`warmgrid.thermal.network.simulate_network` (solar channels of
+    :data:`~warmgrid.thermal.archetypes.ARCHETYPE_CHANNELS`). The start as
+    :func:`block_response`."""
+    from scipy.linalg import expm
+
+    from warmgrid.thermal.cooldown import _features, steps_of
+    from warmgrid.thermal.flats import flat_network, flat_table, position_floor, stack
+
+    single = block.levels == 1
+    net = stack(
+        [
+            flat_network(flat_table(block.values, block.archetype, *position_floor(p, single)))
+            for p in POSITIONS
+        ]
+    )
+    flats = position_matrices(net)
+    counts = position_counts(np.array([block.levels]), np.array([block.per_floor]))[0]
+    full = block_full_matrices(
+        flats,
+        np.where(counts > 0, counts, 1.0),
+        joins(flats[4], block),
+        stairwell(block.levels, block.per_floor, block.values, block.archetype),
+    )
+    C, K, B = (x[0] for x in block_matrices(tuple(np.stack([x]) for x in full)))
+    n_steps = steps_of(step_h, hours)
+    features = _features(
+        net.base,
+        outdoor_temp_c,
+        step_h,
+        n_steps,
+        solar_irradiance_w_per_m2,
+        sky_temp_depression_k,
+    )
+    u = np.column_stack([features, np.full(n_steps, gains_w)])
+    air = AIR_STATES[:-1]
+    system = K.copy()
+    system[:, air] = 0.0
+    system[air, air] = -1.0
+    x = np.linalg.solve(system, B @ u[0] - K[:, air].sum(axis=1) * set_point_c)
+    if np.all(x[air][counts > 0] >= 0):
+        x[air] = set_point_c
+    else:
+        x = np.linalg.solve(K, B @ u[0])
+    size = len(C)
+    augmented = np.zeros((size + B.shape[1], size + B.shape[1]))
+    augmented[:size, :size] = -K / C[:, None]
+    augmented[:size, size:] = B / C[:, None]
+    step = expm(augmented * step_h * 3600.0)
+    phi, gamma = step[:size, :size], step[:size, size:]
+    out = np.empty((len(AIR_STATES), n_steps + 1))
+    out[:, 0] = x[AIR_STATES]
+    for t in range(n_steps):
+        x = phi @ x + gamma @ u[t]
+        out[:, t + 1] = x[AIR_STATES]
+    return out

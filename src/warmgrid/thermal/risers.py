@@ -96,13 +96,16 @@ class RiserFreeze:
         self,
         position: str,
         rows: np.ndarray,
+        cls: np.ndarray,
         alpha: np.ndarray,
         beta: np.ndarray,
         gains_w: np.ndarray,
         response: ClassResponse,
         water_temp_c: float,
     ) -> None:
-        """Account the flats of ``position`` of buildings ``rows`` (air ``alpha + q beta``)."""
+        """Account the flats of ``position`` of buildings ``rows``: the air of building
+        ``rows[i]``'s flat is ``alpha + q beta`` of row ``cls[i]`` (``(classes, instants)``),
+        ``q`` its gains."""
         if position == "ground_inner":
             outdoor = np.append(response.outdoor_c, response.outdoor_c[-1])
             b = STAIRWELL_ADJUSTMENT
@@ -115,21 +118,25 @@ class RiserFreeze:
         else:
             return
         target[rows] = _freeze_hours(
-            ambient_alpha, ambient_beta, gains_w, response.time_h, water_temp_c
+            ambient_alpha, ambient_beta, cls, gains_w, response.time_h, water_temp_c
         )
 
     def add_stairwell(
         self,
         rows: np.ndarray,
+        cls: np.ndarray,
         alpha: np.ndarray,
         beta: np.ndarray,
         gains_w: np.ndarray,
         response: ClassResponse,
         water_temp_c: float,
     ) -> None:
-        """Account the stairwells of buildings ``rows`` whose air is ``alpha + q beta``
-        (the stairwell zone of :mod:`warmgrid.thermal.coupling`; ``q``: each flat's gains)."""
-        self.stairwell_h[rows] = _freeze_hours(alpha, beta, gains_w, response.time_h, water_temp_c)
+        """Account the stairwells of buildings ``rows`` whose air is ``alpha + q beta`` of
+        row ``cls[i]`` (the stairwell zone of :mod:`warmgrid.thermal.coupling`; ``q``: each
+        flat's gains)."""
+        self.stairwell_h[rows] = _freeze_hours(
+            alpha, beta, cls, gains_w, response.time_h, water_temp_c
+        )
 
     def finish(self) -> RiserFreeze:
         """Top floor of one-storey buildings from their ground corner flats."""
@@ -140,18 +147,20 @@ class RiserFreeze:
 def _freeze_hours(
     alpha: np.ndarray,
     beta: np.ndarray,
+    cls: np.ndarray,
     gains_w: np.ndarray,
     time_h: np.ndarray,
     water_temp_c: float,
 ) -> np.ndarray:
-    """Hours until a riser in air ``alpha + q beta`` (``q``: ``gains_w``) reaches 0 °C."""
-    from warmgrid.thermal.flats import first_below
+    """Hours until a riser in air ``alpha + q beta`` (rows ``cls``, ``q``: ``gains_w``)
+    reaches 0 °C."""
+    from warmgrid.thermal.flats import first_below_many
 
     step_h = float(time_h[1] - time_h[0])
     tau = riser_time_constant_s()
     water_alpha = water_temperature(alpha, water_temp_c, step_h, tau)
     water_beta = np.maximum(water_temperature(beta, 0.0, step_h, tau), 0.0)
-    return first_below(water_alpha, water_beta, gains_w, FREEZING_POINT_C, time_h)
+    return first_below_many(water_alpha, water_beta, cls, gains_w, FREEZING_POINT_C, time_h)
 
 
 def riser_freeze_hours(single: np.ndarray) -> RiserFreeze:
