@@ -97,7 +97,7 @@ def test_identical_flats_exchange_nothing(
         (p * NODES + node[p], (p + 1) * NODES + node[p], h) for p, h in enumerate(conductances)
     ]
     full = block_full_matrices(
-        position_matrices(net), np.array(weights, float), shared, (1e5, 1e6, 50, 500)
+        position_matrices(net), np.array(weights, float), shared, (1e5, 1e6, 50.0, 20.0, 500.0)
     )
     C, K, B = block_matrices(tuple(np.stack([part]) for part in full))
     features = _features(one.base, outdoor_c, 0.5, 48, None, 0.0)

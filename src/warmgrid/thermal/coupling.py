@@ -6,8 +6,10 @@ plane of symmetry with the neighbour) passes no heat, which is exact only where 
 neighbour is at the same temperature. Here the positions of one class of identical buildings
 form one linear network: the adiabatic node of each side of a shared element is joined to
 the neighbour's through the resistance from its centroid to the plane of symmetry and on
-(:func:`back_resistance_m2k_per_w`), so that a top-floor flat draws heat from the slab of the
-flat below and the ground-floor flats from the middle ones.
+(:func:`back_resistance_m2k_per_w`, :func:`joins`), so that a top-floor flat draws heat from
+the slab of the flat below, the ground-floor flats from the middle ones, and every flat
+loses heat to the unheated stairwell. Flats at one temperature pass nothing: the adiabatic
+boundary is the special case of equal neighbours.
 
 * **Floors.** A block of ``N`` storeys has a ground and a top floor and ``N − 2`` middle
   floors, all represented by the one middle position. Its slab to the ground floor (and to
@@ -23,12 +25,13 @@ flat below and the ground-floor flats from the middle ones.
   flat (``min(4, 2·inner)``); the other party walls join flats of one position.
 * **Stairwell.** One stair core per :data:`FLATS_PER_LANDING` flats of a floor, as wide as
   :data:`STAIR_WIDTH_M` and half the block deep, over all storeys: an unheated zone (its
-  air, and the stairwell's halves of the walls it shares with the flats as one mass node)
-  with a façade of the archetype's wall and windows, the roof and the floor over the
-  basement of the archetype, and its own air change (:data:`STAIRWELL_AIR_CHANGES_PER_H`).
-  Every flat has an equal share of the stair core's walls. The flights and landings and the
-  stairwell's external walls' mass are left out (the stairwell cools a little faster: the
-  cautious side for the risers in it, :mod:`warmgrid.thermal.risers`).
+  air, and the stairwell's halves of the walls it shares with the flats as one mass node,
+  see :func:`stairwell`) with a façade of the archetype's wall and windows, the roof and the
+  floor over the basement of the archetype, and its own air change
+  (:data:`STAIRWELL_AIR_CHANGES_PER_H`). Every flat has an equal share of the stair core's
+  walls. The flights and landings and the mass of the stairwell's external walls are left
+  out (the stairwell cools a little faster: the cautious side for the risers in it,
+  :mod:`warmgrid.thermal.risers`).
 
 The flats' rows are weighted by their number in the building (``C`` and ``K`` times the
 count), so that the conductance of all interfaces between two positions is one symmetric
@@ -47,10 +50,18 @@ import numpy as np
 
 from warmgrid.thermal.archetypes import SLAB_THICKNESS_M
 from warmgrid.thermal.constructions import CONSTRUCTIONS, Build, half
-from warmgrid.thermal.flats import CORNERS_PER_FLOOR, POSITIONS, ClassResponse, position_counts
+from warmgrid.thermal.flats import (
+    CORNERS_PER_FLOOR,
+    POSITIONS,
+    ClassResponse,
+    position_counts,
+    position_floor,
+)
 from warmgrid.thermal.layers import R_SI_M2K_PER_W, Layer, element_mass
 from warmgrid.thermal.network import (
+    CONVECTION_W_PER_M2K,
     KEPT_NODES,
+    RADIATION_W_PER_M2K,
     NetworkParams,
     _full_matrices,
     eliminate,
@@ -168,14 +179,18 @@ def _node(split: bool, deep: bool) -> int:
 
 def stairwell(
     levels: int, per_floor: int, values: dict[str, float], archetype: str
-) -> tuple[float, float, float, float]:
-    """``(C_air J/K, C_mass J/K, H_air→out W/K, H_air→mass W/K)`` of a block's stairwell:
-    air ``ρc·V`` (ISO 13790 9.3.1), its halves of the walls to the flats
-    (:func:`~warmgrid.thermal.layers.element_mass`, active and deep part together at their
-    centroid, reached through ``R_si`` = 0.13 m²K/W, EN ISO 6946 Table 7), the façade (the
+) -> tuple[float, float, float, float, float]:
+    """``(C_air, C_mass J/K; H_air→out, H_mass→out, H_air→mass W/K)`` of a block's
+    stairwell: air ``ρc·V`` (ISO 13790 9.3.1) and :data:`STAIRWELL_AIR_CHANGES_PER_H`; its
+    halves of the walls to the flats (:func:`~warmgrid.thermal.layers.element_mass`, active
+    and deep part together at their centroid) reached from the air by natural convection
+    (:data:`~warmgrid.thermal.network.CONVECTION_W_PER_M2K`, vertical); the façade (the
     archetype's window-to-wall ratio and U-values plus the thermal-bridge surcharge), the
-    roof and the floor over the basement (``b·U_floor``), and
-    :data:`STAIRWELL_AIR_CHANGES_PER_H`."""
+    roof and the floor over the basement (``b·U_floor``), whose inner faces exchange heat by
+    convection with the air and by long-wave radiation
+    (:data:`~warmgrid.thermal.network.RADIATION_W_PER_M2K`) with the walls to the flats,
+    which face them across the stair: the star air – face – walls – outside without the
+    face node (its Y–Δ transform)."""
     cores = float(np.ceil(per_floor / FLATS_PER_LANDING))
     depth = 0.5 * values["depth_m"]
     storey = values["storey_height_m"]
@@ -185,20 +200,27 @@ def stairwell(
     facade = cores * STAIR_WIDTH_M * storey * levels
     window = float(np.clip(values["window_to_wall_ratio"], 0.0, 0.95)) * facade
     bridge = values["thermal_bridge_w_per_m2k"]
-    h_out = (
-        (values["u_wall_w_per_m2k"] + bridge) * (facade - window)
-        + values["u_window_w_per_m2k"] * window
-        + (values["u_roof_w_per_m2k"] + bridge) * footprint
-        + (values["u_floor_w_per_m2k"] * values["floor_adjustment"] + bridge) * footprint
-        + AIR_HEAT_CAPACITY_J_PER_M3K * STAIRWELL_AIR_CHANGES_PER_H * volume / 3600.0
-    )
+    h_c, h_r = CONVECTION_W_PER_M2K["vertical"], RADIATION_W_PER_M2K
+    air_out = mass_out = air_mass = 0.0
+    for u, area, kind in (
+        (values["u_wall_w_per_m2k"] + bridge, facade - window, "wall"),
+        (values["u_window_w_per_m2k"], window, "wall"),
+        (values["u_roof_w_per_m2k"] + bridge, footprint, "roof"),
+        (values["u_floor_w_per_m2k"] * values["floor_adjustment"] + bridge, footprint, "floor"),
+    ):
+        g_out = 1.0 / (1.0 / u - R_SI_M2K_PER_W[kind])
+        total = h_c + h_r + g_out
+        air_out += h_c * g_out * area / total
+        mass_out += h_r * g_out * area / total
+        air_mass += h_c * h_r * area / total
     walls = cores * (2.0 * depth + STAIR_WIDTH_M) * clear * levels
     c_mass, r_centroid = _centroid(_layers(half(CONSTRUCTIONS[archetype].party_wall)))
     return (
         AIR_HEAT_CAPACITY_J_PER_M3K * volume,
         c_mass * walls,
-        h_out,
-        walls / (R_SI_M2K_PER_W["wall"] + r_centroid),
+        air_out + AIR_HEAT_CAPACITY_J_PER_M3K * STAIRWELL_AIR_CHANGES_PER_H * volume / 3600.0,
+        mass_out,
+        air_mass + walls / (1.0 / h_c + r_centroid),
     )
 
 
@@ -228,24 +250,50 @@ class Block:
 def joins(split: np.ndarray, block: Block) -> list[tuple[int, int, float]]:
     """``(node, node, W/K)`` of the shared elements of ``block`` between the nodes of
     :func:`block_full_matrices`; ``split``: per position, whether its adiabatic elements
-    have an active-mass node of their own (see :func:`_node`)."""
+    have an active-mass node of their own (see :func:`_node`).
+
+    Between two flats: ``A / (R_back,a + R_back,b)`` (:func:`back_resistance_m2k_per_w`)
+    between their nodes. A flat's node lumps all its shared elements and reaches the room
+    through all their surfaces at once; between flats the slabs and party walls are large
+    shares of them on both sides, and the lumped path stands. A wall to the stairwell is a
+    small share ``φ`` of a flat's shared area: it gets, per m², the rest of its own surface
+    path in series, ``(1 − φ)(R_si + R_face→node)`` (EN ISO 6946 Table 7 ``R_si``), so that
+    it passes heat at the rate of its own surface and not of all the flat's shared ones
+    (checked against EnergyPlus' multi-zone block, :mod:`warmgrid.thermal.energyplus_block`;
+    docs/thermal-energyplus.md)."""
     index = {name: p for p, name in enumerate(POSITIONS)}
     stair_side = _layers(half(CONSTRUCTIONS[block.archetype].party_wall))
     stair_back = sum(x.resistance_m2k_per_w for x in stair_side) - _centroid(stair_side)[1]
     out = []
     for face in interfaces(block.levels, block.per_floor, block.values, block.area_m2):
+        total = face.number * face.area_m2
         side_a, side_b = _sides(block.archetype, face.kind)
-        deep_a, r_a = back_resistance_m2k_per_w(side_a)
         a = index[face.a]
+        deep_a, r_a = back_resistance_m2k_per_w(side_a)
         node_a = a * NODES + _node(bool(split[a]), deep_a)
         if face.b is None:
+            share = min(face.area_m2 / _shared_area_m2(face.a, block), 1.0)
+            to_node = sum(x.resistance_m2k_per_w for x in side_a) - r_a
+            r_a += (1.0 - share) * (R_SI_M2K_PER_W["wall"] + to_node)
             node_b, r_b = STAIR_MASS, stair_back
         else:
-            deep_b, r_b = back_resistance_m2k_per_w(side_b)
             b = index[face.b]
+            deep_b, r_b = back_resistance_m2k_per_w(side_b)
             node_b = b * NODES + _node(bool(split[b]), deep_b)
-        out.append((node_a, node_b, face.number * face.area_m2 / max(r_a + r_b, 1e-6)))
+        out.append((node_a, node_b, total / max(r_a + r_b, 1e-6)))
     return out
+
+
+def _shared_area_m2(position: str, block: Block) -> float:
+    """Area of the shared (adiabatic) elements of a flat of ``position``, m²
+    (:func:`~warmgrid.thermal.flats.flat_table`)."""
+    values = block.values
+    floor, corner = position_floor(position, block.levels == 1)
+    depth = 0.5 * values["depth_m"]
+    clear = max(values["storey_height_m"] - SLAB_THICKNESS_M, 1.0)
+    party = (block.area_m2 / depth + (1.0 if corner else 2.0) * depth) * clear
+    slabs = {"top": 1, "ground": 1, "middle": 2, "single": 0}[floor]
+    return party + slabs * block.area_m2
 
 
 def position_matrices(net: NetworkParams) -> tuple[np.ndarray, ...]:
@@ -265,7 +313,7 @@ def block_full_matrices(
     flats: tuple[np.ndarray, ...],
     weight: np.ndarray,
     shared: list[tuple[int, int, float]],
-    stair: tuple[float, float, float, float],
+    stair: tuple[float, float, float, float, float],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(C, K, B)`` of all nodes of one block: :data:`NODES` per position (in
     :data:`~warmgrid.thermal.flats.POSITIONS` order, ``flats`` the six rows of
@@ -284,10 +332,11 @@ def block_full_matrices(
         K[rows, rows] = weight[p] * K7[p]
         B[rows, :-1] = weight[p] * B7[p]
         B[rows, -1] = weight[p] * G[p]
-    c_air, c_mass, h_out, h_air_mass = stair
+    c_air, c_mass, h_out, h_mass_out, h_air_mass = stair
     C[STAIR_AIR], C[STAIR_MASS] = c_air, c_mass
     K[STAIR_AIR, STAIR_AIR] += h_out
-    B[STAIR_AIR, 0] = h_out
+    K[STAIR_MASS, STAIR_MASS] += h_mass_out
+    B[STAIR_AIR, 0], B[STAIR_MASS, 0] = h_out, h_mass_out
     _join(K, STAIR_AIR, STAIR_MASS, h_air_mass)
     for i, j, h in shared:
         _join(K, i, j, h)

@@ -179,7 +179,9 @@ def block_zones(block: Block, gains_w: float) -> tuple[tuple[Zone, ...], dict[st
             model.setdefault("Construction", {})[name] = fields
         surface_a, surface_b = f"{face.a} to {other} {k}", f"{other} to {face.a} {k}"
         shared[face.a].append(_interzone(surface_a, kind_a, area, construction_a, surface_b))
-        shared[other].append(_interzone(surface_b, kind_b, area, construction_b, surface_a))
+        shared[other].append(
+            _interzone(surface_b, kind_b, area, construction_b, surface_a, azimuth_deg=0.0)
+        )
         if face.b is not None:
             _take(tables[face.b], kind_b, area)
     zones = [Zone(p, parse_building(tables[p], p), tuple(shared[p])) for p in POSITIONS] + [
@@ -189,8 +191,15 @@ def block_zones(block: Block, gains_w: float) -> tuple[tuple[Zone, ...], dict[st
 
 
 def _interzone(
-    name: str, kind: str, area_m2: float, construction: str, partner: str
+    name: str,
+    kind: str,
+    area_m2: float,
+    construction: str,
+    partner: str,
+    azimuth_deg: float = 180.0,
 ) -> dict[str, Any]:
+    """An interzone surface of :func:`~warmgrid.thermal.energyplus._geometry` (a wall of
+    the other zone faces the opposite way)."""
     return {
         "name": name,
         "kind": kind,
@@ -198,7 +207,7 @@ def _interzone(
         "boundary": "interzone",
         "construction": construction,
         "partner": partner,
-        "azimuth_deg": 180.0,
+        "azimuth_deg": azimuth_deg,
         "tilt_deg": {"roof": 0.0, "floor": 180.0}.get(kind, 90.0),
     }
 
