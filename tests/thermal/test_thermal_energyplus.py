@@ -152,7 +152,7 @@ def test_coupled_block_agrees_with_multizone_energyplus() -> None:
     """A brick block of three storeys, eight flats a floor and its stairwell at −10 °C,
     warmgrid's coupled flats against EnergyPlus' multi-zone model (interzone slabs and
     walls): every flat's hours to 5 °C within ±15 %, the corner flats' hours to 12 °C within
-    ±1 h (EnergyPlus under 5 h), and the stairwell's air within 3.5 K over three days."""
+    ±1 h (EnergyPlus under 5 h), and the stairwell's air within 2.5 K over three days."""
     from warmgrid.thermal.archetypes import archetype_values
     from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
     from warmgrid.thermal.coupling import simulate_block
@@ -175,4 +175,4 @@ def test_coupled_block_agrees_with_multizone_energyplus() -> None:
         assert abs(mine[5.0] - reference[5.0]) <= 0.15 * reference[5.0], (position, mine)
         if position.endswith("corner") and not position.startswith("middle"):
             assert reference[12.0] < 5.0 and abs(mine[12.0] - reference[12.0]) <= 1.0
-    assert np.abs(ours[-1] - eplus[STAIRWELL]).max() <= 3.5
+    assert np.abs(ours[-1] - eplus[STAIRWELL]).max() <= 2.5

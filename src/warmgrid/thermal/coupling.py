@@ -274,7 +274,7 @@ def joins(split: np.ndarray, block: Block) -> list[tuple[int, int, float]]:
         if face.b is None:
             share = min(face.area_m2 / _shared_area_m2(face.a, block), 1.0)
             to_node = sum(x.resistance_m2k_per_w for x in side_a) - r_a
-            r_a += (1.0 - share) * (R_SI_M2K_PER_W["wall"] + to_node)
+            r_a += (1.0 - share) * (1.0 / CONVECTION_W_PER_M2K["vertical"] + to_node)
             node_b, r_b = STAIR_MASS, stair_back
         else:
             b = index[face.b]
