@@ -54,6 +54,7 @@ from warmgrid.thermal.flats import (
     CORNERS_PER_FLOOR,
     POSITIONS,
     ClassResponse,
+    modal_steps,
     position_counts,
     position_floor,
 )
@@ -136,7 +137,8 @@ def interfaces(levels: int, per_floor: int, values: dict[str, float], area_m2: f
     return out
 
 
-def _layers(build: Build) -> tuple[Layer, ...]:
+def layers_of(build: Build) -> tuple[Layer, ...]:
+    """The :class:`~warmgrid.thermal.layers.Layer` of a build-up (inside → outside)."""
     return tuple(
         Layer(d, m.conductivity_w_per_mk, m.density_kg_per_m3, m.specific_heat_j_per_kgk)
         for m, d in build
@@ -163,8 +165,8 @@ def _sides(archetype: str, kind: str) -> tuple[tuple[Layer, ...], tuple[Layer, .
     """This side's layers of ``a`` and ``b`` of an interface (a slab: ``a``'s ceiling)."""
     cons = CONSTRUCTIONS[archetype]
     if kind == "slab":
-        return _layers(half(tuple(reversed(cons.slab)))), _layers(half(cons.slab))
-    party = _layers(half(cons.party_wall))
+        return layers_of(half(tuple(reversed(cons.slab)))), layers_of(half(cons.slab))
+    party = layers_of(half(cons.party_wall))
     return party, party
 
 
@@ -214,7 +216,7 @@ def stairwell(
         mass_out += h_r * g_out * area / total
         air_mass += h_c * h_r * area / total
     walls = cores * (2.0 * depth + STAIR_WIDTH_M) * clear * levels
-    c_mass, r_centroid = _centroid(_layers(half(CONSTRUCTIONS[archetype].party_wall)))
+    c_mass, r_centroid = _centroid(layers_of(half(CONSTRUCTIONS[archetype].party_wall)))
     return (
         AIR_HEAT_CAPACITY_J_PER_M3K * volume,
         c_mass * walls,
@@ -262,7 +264,7 @@ def joins(split: np.ndarray, block: Block) -> list[tuple[int, int, float]]:
     (checked against EnergyPlus' multi-zone block, :mod:`warmgrid.thermal.energyplus_block`;
     docs/thermal-energyplus.md)."""
     index = {name: p for p, name in enumerate(POSITIONS)}
-    stair_side = _layers(half(CONSTRUCTIONS[block.archetype].party_wall))
+    stair_side = layers_of(half(CONSTRUCTIONS[block.archetype].party_wall))
     stair_back = sum(x.resistance_m2k_per_w for x in stair_side) - _centroid(stair_side)[1]
     out = []
     for face in interfaces(block.levels, block.per_floor, block.values, block.area_m2):
@@ -422,18 +424,8 @@ def block_response(
     decay, to_states, to_modes, gamma = modal_of(C, K, B, step_h * 3600.0)
     z = np.einsum("bij,bjk->bik", to_modes, starts)
     n_steps = features.shape[0]
-    out = np.empty((n_steps + 1, m, len(AIR_STATES), 4))
-    out[0] = starts[:, AIR_STATES, :]
     forced = np.einsum("bmk,tk->tbm", gamma[:, :, :-1], features)
-    per_watt = gamma[:, :, -1]
-    read = to_states[:, AIR_STATES, :]
-    for t in range(n_steps):
-        z *= decay[:, :, None]
-        z[:, :, 0] += forced[t]
-        z[:, :, 2] += forced[t]
-        z[:, :, 1] += per_watt
-        z[:, :, 3] += per_watt
-        out[t + 1] = read @ z
+    out = modal_steps(z, decay, forced, gamma[:, :, -1], to_states[:, AIR_STATES, :])
     flats = out[:, :, :-1, :].reshape(n_steps + 1, m * len(POSITIONS), 4)
     stair = out[:, :, -1, :]
     return BlockResponse(

@@ -34,13 +34,14 @@ import numpy as np
 
 from warmgrid.thermal.archetypes import FRAME_FRACTION, SLAB_THICKNESS_M
 from warmgrid.thermal.building_file import BuildingDescription, parse_building
-from warmgrid.thermal.constructions import CONSTRUCTIONS, Build
+from warmgrid.thermal.constructions import CONSTRUCTIONS
 from warmgrid.thermal.coupling import (
     FLATS_PER_LANDING,
     STAIR_WIDTH_M,
     STAIRWELL_AIR_CHANGES_PER_H,
     Block,
     interfaces,
+    layers_of,
 )
 from warmgrid.thermal.energyplus import Zone, _materials, to_epjson
 from warmgrid.thermal.energyplus_run import (
@@ -51,7 +52,7 @@ from warmgrid.thermal.energyplus_run import (
     run_energyplus,
 )
 from warmgrid.thermal.flats import POSITIONS, flat_table, position_floor
-from warmgrid.thermal.layers import R_SE_M2K_PER_W, R_SI_M2K_PER_W, Layer
+from warmgrid.thermal.layers import R_SE_M2K_PER_W, R_SI_M2K_PER_W
 
 STAIRWELL = "stairwell"
 LEVELS = 3
@@ -63,13 +64,6 @@ COLUMNS = 4
 def reference_block(archetype: str, values: dict[str, float]) -> Block:
     """The block the multi-zone model stands for (three storeys, eight flats a floor)."""
     return Block(archetype, LEVELS, PER_FLOOR, values, CONSTRUCTIONS[archetype].flat_area_m2)
-
-
-def _layers(build: Build) -> tuple[Layer, ...]:
-    return tuple(
-        Layer(d, m.conductivity_w_per_mk, m.density_kg_per_m3, m.specific_heat_j_per_kgk)
-        for m, d in build
-    )
 
 
 def _no_mass(u_w_per_m2k: float, kind: str) -> list[dict[str, float]]:
@@ -170,7 +164,7 @@ def block_zones(block: Block, gains_w: float) -> tuple[tuple[Zone, ...], dict[st
             build, kind_a, kind_b = cons.party_wall, "wall", "wall"
         _take(tables[face.a], kind_a, area)
         # layers inside → outside from zone a: a's side first
-        inside_a = _layers(tuple(reversed(build)) if face.kind == "slab" else build)
+        inside_a = layers_of(tuple(reversed(build)) if face.kind == "slab" else build)
         names = _materials(model, f"I{k}", inside_a, {})  # outside → inside for zone a
         construction_a, construction_b = f"I{k} {face.a}", f"I{k} {other}"
         for name, order in ((construction_a, names), (construction_b, names[::-1])):

@@ -242,16 +242,8 @@ def class_response(
     starts = np.concatenate([heated, free], axis=2)  # weather, gains, weather, gains
     z = np.einsum("bij,bjk->bik", to_modes, starts)
     n_steps = features.shape[0]
-    air = np.empty((n_steps + 1, len(net), 4))
-    air[0] = starts[:, 0, :]
     forced_weather = np.einsum("bmk,tk->tbm", gamma_zero, features)
-    for t in range(n_steps):
-        z *= decay[:, :, None]
-        z[:, :, 0] += forced_weather[t]
-        z[:, :, 2] += forced_weather[t]
-        z[:, :, 1] += gamma_gains
-        z[:, :, 3] += gamma_gains
-        air[t + 1] = np.einsum("bm,bmk->bk", to_states[:, 0, :], z)
+    air = modal_steps(z, decay, forced_weather, gamma_gains, to_states[:, :1, :])[:, :, 0, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         q_max = np.where(solved[:, 0, 1] < 0, solved[:, 0, 0] / -solved[:, 0, 1], np.inf)
     return ClassResponse(
@@ -263,6 +255,32 @@ def class_response(
         free_beta=np.maximum(air[:, :, 3].T, 0.0),
         q_max_w=q_max,
     )
+
+
+def modal_steps(
+    z: np.ndarray,
+    decay: np.ndarray,
+    forced: np.ndarray,
+    per_watt: np.ndarray,
+    read: np.ndarray,
+) -> np.ndarray:
+    """The exact modal recursion of classes (``b``) from four starts at once (columns of
+    ``z``, ``(b, modes, 4)``: heated start under the weather, its response to 1 W of gains,
+    unheated start, its gains response): ``z ← decay·z + forcing`` with ``forced``
+    ``(steps, b, modes)`` on the weather columns and ``per_watt`` ``(b, modes)`` on the
+    gains columns. Returns the states ``read`` ``(b, a, modes)`` picks out at every instant,
+    ``(steps + 1, b, a, 4)``; ``z`` is updated in place."""
+    n_steps = forced.shape[0]
+    out = np.empty((n_steps + 1, *read.shape[:2], 4))
+    out[0] = read @ z
+    for t in range(n_steps):
+        z *= decay[:, :, None]
+        z[:, :, 0] += forced[t]
+        z[:, :, 2] += forced[t]
+        z[:, :, 1] += per_watt
+        z[:, :, 3] += per_watt
+        out[t + 1] = read @ z
+    return out
 
 
 def first_below(
@@ -518,7 +536,7 @@ def city_flats(
             assert water_temp_c is not None
             a = stair.stair_free_alpha if k else stair.stair_heated_alpha
             b = stair.stair_free_beta if k else stair.stair_heated_beta
-            pipes.add_stairwell(rows, cls, a, b, q, response, water_temp_c)
+            pipes.add("stairwell", rows, cls, a, b, q, response, water_temp_c)
     none = flats == 0
     for t in wanted:
         hours_to[t][none] = np.nan

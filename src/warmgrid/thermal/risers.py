@@ -105,12 +105,16 @@ class RiserFreeze:
     ) -> None:
         """Account the flats of ``position`` of buildings ``rows``: the air of building
         ``rows[i]``'s flat is ``alpha + q beta`` of row ``cls[i]`` (``(classes, instants)``),
-        ``q`` its gains."""
+        ``q`` its gains. ``position`` ``stairwell``: the air of the stairwell zone of
+        :mod:`warmgrid.thermal.coupling` (``q``: each flat's gains)."""
         if position == "ground_inner":
             outdoor = np.append(response.outdoor_c, response.outdoor_c[-1])
             b = STAIRWELL_ADJUSTMENT
             ambient_alpha = outdoor + (1.0 - b) * (alpha - outdoor)
             ambient_beta = (1.0 - b) * beta
+            target = self.stairwell_h
+        elif position == "stairwell":  # the block's own stairwell zone (coupled flats)
+            ambient_alpha, ambient_beta = alpha, beta
             target = self.stairwell_h
         elif position in ("top_corner", "ground_corner"):
             ambient_alpha, ambient_beta = alpha, beta
@@ -119,23 +123,6 @@ class RiserFreeze:
             return
         target[rows] = _freeze_hours(
             ambient_alpha, ambient_beta, cls, gains_w, response.time_h, water_temp_c
-        )
-
-    def add_stairwell(
-        self,
-        rows: np.ndarray,
-        cls: np.ndarray,
-        alpha: np.ndarray,
-        beta: np.ndarray,
-        gains_w: np.ndarray,
-        response: ClassResponse,
-        water_temp_c: float,
-    ) -> None:
-        """Account the stairwells of buildings ``rows`` whose air is ``alpha + q beta`` of
-        row ``cls[i]`` (the stairwell zone of :mod:`warmgrid.thermal.coupling`; ``q``: each
-        flat's gains)."""
-        self.stairwell_h[rows] = _freeze_hours(
-            alpha, beta, cls, gains_w, response.time_h, water_temp_c
         )
 
     def finish(self) -> RiserFreeze:
