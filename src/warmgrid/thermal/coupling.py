@@ -54,6 +54,7 @@ from warmgrid.thermal.flats import (
     CORNERS_PER_FLOOR,
     POSITIONS,
     ClassResponse,
+    forcing,
     modal_steps,
     position_counts,
     position_floor,
@@ -424,7 +425,7 @@ def block_response(
     decay, to_states, to_modes, gamma = modal_of(C, K, B, step_h * 3600.0)
     z = np.einsum("bij,bjk->bik", to_modes, starts)
     n_steps = features.shape[0]
-    forced = np.einsum("bmk,tk->tbm", gamma[:, :, :-1], features)
+    forced = forcing(gamma[:, :, :-1], features)
     out = modal_steps(z, decay, forced, gamma[:, :, -1], to_states[:, AIR_STATES, :])
     flats = out[:, :, :-1, :].reshape(n_steps + 1, m * len(POSITIONS), 4)
     stair = out[:, :, -1, :]

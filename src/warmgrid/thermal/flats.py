@@ -242,7 +242,7 @@ def class_response(
     starts = np.concatenate([heated, free], axis=2)  # weather, gains, weather, gains
     z = np.einsum("bij,bjk->bik", to_modes, starts)
     n_steps = features.shape[0]
-    forced_weather = np.einsum("bmk,tk->tbm", gamma_zero, features)
+    forced_weather = forcing(gamma_zero, features)
     air = modal_steps(z, decay, forced_weather, gamma_gains, to_states[:, :1, :])[:, :, 0, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         q_max = np.where(solved[:, 0, 1] < 0, solved[:, 0, 0] / -solved[:, 0, 1], np.inf)
@@ -255,6 +255,12 @@ def class_response(
         free_beta=np.maximum(air[:, :, 3].T, 0.0),
         q_max_w=q_max,
     )
+
+
+def forcing(gamma: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """``(steps, b, modes)``: the modal input ``Γ_z u`` of every step (``gamma``
+    ``(b, modes, inputs)``, ``features`` ``(steps, inputs)``)."""
+    return np.einsum("bmk,tk->tbm", gamma, features)
 
 
 def modal_steps(
