@@ -37,6 +37,7 @@ from warmgrid.thermal.cooldown import (
 )
 from warmgrid.thermal.coupling import (
     Block,
+    block_layout,
     simulate_block,
 )
 from warmgrid.thermal.flats import (
@@ -56,7 +57,7 @@ def largest_difference_h(flats, keys, area, storeys, population, weather, sample
     inverse, unique = pd.factorize(keys[rows])
     values = archetype_values(inverse, list(unique))
     flat_area = np.array([CONSTRUCTIONS[str(k)].flat_area_m2 for k in keys[rows]])
-    levels, per_floor = floors_of(storeys[rows], area[rows], flat_area)
+    levels, per_floor = block_layout(*floors_of(storeys[rows], area[rows], flat_area))
     worst = 0.0
     for i, row in enumerate(rows):
         fields = {name: float(values[name][i]) for name in FIELDS}

@@ -12,7 +12,7 @@ from scipy.integrate import solve_ivp
 
 from warmgrid.thermal.archetypes import archetype_values
 from warmgrid.thermal.constructions import CONSTRUCTIONS
-from warmgrid.thermal.cooldown import _features
+from warmgrid.thermal.cooldown import CooldownResult, _features, hours_to_threshold
 from warmgrid.thermal.coupling import (
     AIR_STATES,
     KEPT,
@@ -20,10 +20,12 @@ from warmgrid.thermal.coupling import (
     STAIR_AIR,
     Block,
     block_full_matrices,
+    block_layout,
     block_matrices,
     block_response,
     joins,
     position_matrices,
+    simulate_block,
     stairwell,
 )
 from warmgrid.thermal.flats import (
@@ -196,3 +198,57 @@ def test_coupling_warms_the_top_floor_and_cools_the_middle() -> None:
     top, middle = POSITIONS.index("top_corner"), POSITIONS.index("middle_inner")
     assert np.all(coupled[5.0][:, top] > alone[5.0][:, top] + 3.0)
     assert np.all(coupled[12.0][:, middle] < 0.7 * alone[12.0][:, middle])
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    st.sampled_from(("panel_9", "brick_prewar", "modern_insulated", "hospital")),
+    st.integers(1, 30),
+    st.integers(1, 200),
+    st.floats(0.0, 300.0),
+)
+def test_a_block_of_near_counts_stands_for_the_building(
+    archetype: str, levels: int, per_floor: int, gains_w: float
+) -> None:
+    """The city engine computes one block per storey count and floor size of the ladder of
+    :func:`block_layout`; every position's hours to 12 °C and 5 °C stay within 2.5 % of the
+    building's own block stepped alone (:func:`simulate_block`, scipy's matrix exponential),
+    the horizon standing for hours beyond it."""
+    area = CONSTRUCTIONS[archetype].flat_area_m2
+    weather = constant_weather(-10.0, 72)
+    flats = city_flats(
+        np.array([archetype], object),
+        np.array([levels * per_floor * area]),
+        np.array([float(levels)]),
+        np.array([gains_w / 70.0 * levels * per_floor]),
+        weather,
+        72,
+        0.25,
+        20.0,
+    )
+    own = simulate_block(
+        Block(archetype, levels, per_floor, fields_of(archetype), area),
+        gains_w,
+        weather.temp_air_c,
+        0.25,
+        72,
+    )[: len(POSITIONS)]
+    result = CooldownResult(time_h=np.arange(own.shape[1]) * 0.25, air_temp_c=own, step_h=0.25)
+    exact = hours_to_threshold(result, (12.0, 5.0))
+    present = flats.flats[0] > 0
+    for threshold in (12.0, 5.0):
+        ours = np.nan_to_num(flats.hours_to[threshold][0, present], nan=72.0)
+        theirs = np.nan_to_num(exact[threshold][present], nan=72.0)
+        np.testing.assert_allclose(ours, theirs, rtol=0.025)
+
+
+def test_block_layout_keeps_small_counts_and_rounds_large_ones() -> None:
+    """Counts up to the exact limits are their own blocks; above them the nearest rung."""
+    levels, per_floor = block_layout(np.array([1.0, 10.0, 11.0, 13.0, 25.0]), np.array([12.0] * 5))
+    assert levels.tolist() == [1.0, 10.0, 12.0, 12.0, 25.0]
+    assert per_floor.tolist() == [12.0] * 5
+    assert block_layout(np.array([3.0]), np.array([13.0, 17.0, 200.0]))[1].tolist() == [
+        12.0,
+        17.0,
+        185.0,
+    ]

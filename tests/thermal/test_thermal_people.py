@@ -14,7 +14,7 @@ from warmgrid.thermal.archetypes import OCCUPANT_SENSIBLE_GAIN_W, archetype_valu
 from warmgrid.thermal.city import city_cooldown
 from warmgrid.thermal.constructions import CONSTRUCTIONS
 from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
-from warmgrid.thermal.coupling import Block, simulate_block
+from warmgrid.thermal.coupling import Block, block_layout, simulate_block
 from warmgrid.thermal.flats import FIELDS, POSITIONS, floors_of
 from warmgrid.thermal.people import (
     mean_temp_c,
@@ -40,13 +40,18 @@ building = st.tuples(
 def each_flat_alone(buildings: pd.DataFrame, weather: Weather, counts: np.ndarray):
     """Air temperature (flat, instant) of every flat position of every building, each
     building's flats and stairwell stepped alone by :func:`simulate_block` (scipy's matrix
-    exponential step by step), and its hours to the thresholds."""
+    exponential step by step; the block that stands for its storeys and flats a floor,
+    :func:`block_layout`), and its hours to the thresholds."""
     keys = buildings["archetype"].to_numpy(dtype=object)
     inverse, unique = pd.factorize(keys)
     values = archetype_values(inverse, list(unique))
     flat_area = np.array([CONSTRUCTIONS[str(k)].flat_area_m2 for k in keys])
-    levels, per_floor = floors_of(
-        buildings["storeys"].to_numpy(float), buildings["floor_area_m2"].to_numpy(float), flat_area
+    levels, per_floor = block_layout(
+        *floors_of(
+            buildings["storeys"].to_numpy(float),
+            buildings["floor_area_m2"].to_numpy(float),
+            flat_area,
+        )
     )
     n = len(buildings)
     steps = round(HOURS / STEP_H)

@@ -23,7 +23,8 @@ boundary is the special case of equal neighbours.
 * **Along a floor.** Each row of flats (one on each side of the stair core) has a corner
   flat at each gable; with inner flats, four party walls per floor join a corner to an inner
   flat (``min(4, 2·inner)``); the other party walls join flats of one position.
-* **Stairwell.** One stair core per :data:`FLATS_PER_LANDING` flats of a floor, as wide as
+* **Stairwell.** One stair core per :data:`FLATS_PER_LANDING` flats of a floor on average
+  (:func:`stair_cores`), as wide as
   :data:`STAIR_WIDTH_M` and half the block deep, over all storeys: an unheated zone (its
   air, and the stairwell's halves of the walls it shares with the flats as one mass node,
   see :func:`stairwell`) with a façade of the archetype's wall and windows, the roof and the
@@ -132,10 +133,49 @@ def interfaces(levels: int, per_floor: int, values: dict[str, float], area_m2: f
             for floor, k in floors.items()
             if k > 0
         ]
-    cores = np.ceil(per_floor / FLATS_PER_LANDING)
-    share = cores * (2.0 * depth + STAIR_WIDTH_M) * clear / per_floor
+    share = stair_cores(per_floor) * (2.0 * depth + STAIR_WIDTH_M) * clear / per_floor
     out += [Interface(p, None, "stair", counts[p], share) for p in POSITIONS if counts[p] > 0]
     return out
+
+
+LAYOUT_EXACT_LEVELS = 10
+"""Storey counts up to which every count is a block of its own (:func:`block_layout`)."""
+
+LAYOUT_EXACT_PER_FLOOR = 12
+"""Flats a floor up to which every count is a block of its own (:func:`block_layout`)."""
+
+LAYOUT_RATIO = 1.2
+"""Ratio between neighbouring storey counts (and flats a floor) computed as blocks above
+:data:`LAYOUT_EXACT_LEVELS` (:data:`LAYOUT_EXACT_PER_FLOOR`)."""
+
+
+def block_layout(levels: np.ndarray, per_floor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(storeys, flats a floor)`` of the block that stands for buildings of ``levels``
+    storeys and ``per_floor`` flats a floor: the counts themselves up to
+    :data:`LAYOUT_EXACT_LEVELS` and :data:`LAYOUT_EXACT_PER_FLOOR`, above them the nearest
+    (in ratio) of ``exact · 1.2^k``. Above those counts a storey or a flat more changes
+    the block only through the shares of heat the outer floors draw from each middle flat
+    (``1/(N − 2)``) and the inner flats give to the corners (``4/inner``): the hours of every
+    position stay within 2 % of the building's own block
+    (``tests/thermal/test_thermal_coupling.py``), and a city of many storey counts and
+    floor sizes needs a few hundred blocks instead of one per pair. People and flats per
+    position are always the building's own."""
+    return _ladder(levels, LAYOUT_EXACT_LEVELS), _ladder(per_floor, LAYOUT_EXACT_PER_FLOOR)
+
+
+def _ladder(count: np.ndarray, exact: int) -> np.ndarray:
+    above = np.maximum(count, exact) / exact
+    step = np.round(np.log(above) / np.log(LAYOUT_RATIO))
+    return np.where(count <= exact, count, np.round(exact * LAYOUT_RATIO**step))
+
+
+def stair_cores(per_floor: float) -> float:
+    """Stair cores of a floor of ``per_floor`` flats: one per :data:`FLATS_PER_LANDING`
+    flats on average, at least one. The flats a floor are themselves estimated from the
+    floor area (:func:`~warmgrid.thermal.flats.floors_of`); a whole core more for the 17th
+    flat of a floor would make the stairwell's share of a flat jump by a fifth with one flat
+    more, where sections of four flats a landing (or more, with three) are as likely."""
+    return max(1.0, per_floor / FLATS_PER_LANDING)
 
 
 def layers_of(build: Build) -> tuple[Layer, ...]:
@@ -194,7 +234,7 @@ def stairwell(
     (:data:`~warmgrid.thermal.network.RADIATION_W_PER_M2K`) with the walls to the flats,
     which face them across the stair: the star air – face – walls – outside without the
     face node (its Y–Δ transform)."""
-    cores = float(np.ceil(per_floor / FLATS_PER_LANDING))
+    cores = stair_cores(per_floor)
     depth = 0.5 * values["depth_m"]
     storey = values["storey_height_m"]
     clear = max(storey - SLAB_THICKNESS_M, 1.0)

@@ -36,12 +36,12 @@ from warmgrid.thermal.archetypes import FRAME_FRACTION, SLAB_THICKNESS_M
 from warmgrid.thermal.building_file import BuildingDescription, parse_building
 from warmgrid.thermal.constructions import CONSTRUCTIONS
 from warmgrid.thermal.coupling import (
-    FLATS_PER_LANDING,
     STAIR_WIDTH_M,
     STAIRWELL_AIR_CHANGES_PER_H,
     Block,
     interfaces,
     layers_of,
+    stair_cores,
 )
 from warmgrid.thermal.energyplus import Zone, _materials, to_epjson
 from warmgrid.thermal.energyplus_run import (
@@ -83,7 +83,7 @@ def stairwell_table(block: Block) -> dict[str, Any]:
     """The building-file table of this column's share of the block's stairwell (its walls
     to the flats come as interzone surfaces)."""
     values = block.values
-    cores = math.ceil(block.per_floor / FLATS_PER_LANDING)
+    cores = stair_cores(block.per_floor)
     depth = 0.5 * values["depth_m"]
     storey = values["storey_height_m"]
     clear = max(storey - SLAB_THICKNESS_M, 1.0)

@@ -474,7 +474,11 @@ def city_flats(
     per_flat = people / total
     shares = flats * per_flat[:, None]
     levels, per_floor = floors_of(storeys, floor_area_m2, flat_area)
-    layout = [levels, per_floor] if coupled else []
+    layout = []
+    if coupled:
+        from warmgrid.thermal.coupling import block_layout
+
+        layout = list(block_layout(levels, per_floor))
     group_of, groups = _classes([inverse, single] + [values[f] for f in FIELDS] + layout)
     tables = []
     for row in groups:
@@ -529,9 +533,11 @@ def city_flats(
         if not start.any():
             continue
         rows = by_class[start[by_class]]
-        cls, q = group_of[rows], gains[rows]
+        # only the classes these buildings belong to (few start unheated)
+        used, cls = np.unique(group_of[rows], return_inverse=True)
+        q = gains[rows]
         for p in range(size):
-            a, b = alpha[p::size], beta[p::size]
+            a, b = alpha[p::size][used], beta[p::size][used]
             end_temp[rows, p] = a[cls, -1] + q * b[cls, -1]
             for t in wanted:
                 hours_to[t][rows, p] = first_below_many(a, b, cls, q, t, response.time_h)
@@ -540,8 +546,8 @@ def city_flats(
                 pipes.add(POSITIONS[p], rows, cls, a, b, q, response, water_temp_c)
         if pipes is not None and stair is not None:
             assert water_temp_c is not None
-            a = stair.stair_free_alpha if k else stair.stair_heated_alpha
-            b = stair.stair_free_beta if k else stair.stair_heated_beta
+            a = (stair.stair_free_alpha if k else stair.stair_heated_alpha)[used]
+            b = (stair.stair_free_beta if k else stair.stair_heated_beta)[used]
             pipes.add("stairwell", rows, cls, a, b, q, response, water_temp_c)
     none = flats == 0
     for t in wanted:
