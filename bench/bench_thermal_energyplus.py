@@ -6,7 +6,9 @@ ASHRAE Standard 140 600FF, 900FF, 650FF
 and 950FF through the converter (EnergyPlus against the reference range, warmgrid against
 the range ±1.5 °C), and the flats that city buildings resolve into (every archetype, every
 flat position, at −20, −10, −5 °C with Simple and TARP and under the coldest week of the
-packaged EPW file). Runs one EnergyPlus case at a time (about 340 runs, a few seconds
+packaged EPW file), and the coupled flats of a reduced block of each archetype against
+EnergyPlus' multi-zone model (interzone slabs and walls, the stairwell). Runs one EnergyPlus
+case at a time (about 340 runs, a few seconds
 each; start it with ``nice`` in the background on a shared machine); results are cached by
 input hash.
 
@@ -26,7 +28,9 @@ from warmgrid.cli.thermal import packaged_weather_path
 from warmgrid.thermal.archetypes import ARCHETYPES, archetype_values
 from warmgrid.thermal.building_file import load_building, parse_building
 from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
+from warmgrid.thermal.coupling import simulate_block
 from warmgrid.thermal.energyplus import to_epjson
+from warmgrid.thermal.energyplus_block import STAIRWELL, block_cooldown, reference_block
 from warmgrid.thermal.energyplus_run import energyplus_cooldown, epw_location, run_energyplus
 from warmgrid.thermal.flats import FIELDS, POSITIONS, flat_table, position_floor
 from warmgrid.thermal.freefloat import simulate_freefloat
@@ -41,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPS_C = (-20.0, -10.0, -5.0)
 HOURS = 168.0
 THRESHOLDS_C = (12.0, 5.0)
+BLOCK_ARCHETYPES = ("panel_5", "panel_9", "brick_prewar", "modern_insulated")
 
 
 def _agrees(ours: float | None, reference: float | None) -> bool:
@@ -214,6 +219,69 @@ def cold_week() -> list[dict]:
     return rows
 
 
+def coupled_blocks(temps_c: tuple[float, ...] = TEMPS_C) -> list[dict]:
+    """The reduced block of each archetype (three storeys, eight flats a floor, the
+    stairwell; :mod:`warmgrid.thermal.energyplus_block`), warmgrid's coupled flats
+    (:func:`~warmgrid.thermal.coupling.simulate_block`, two occupants a flat) against
+    EnergyPlus' multi-zone model at constant outdoor temperatures: hours to 12 and 5 °C of
+    every flat zone, and the stairwell's air at the start and after 24 h."""
+    weather = packaged_weather_path()
+    rows = []
+    for archetype in BLOCK_ARCHETYPES:
+        values = archetype_values(np.zeros(1, dtype=np.int64), [archetype])
+        block = reference_block(archetype, {name: float(values[name][0]) for name in FIELDS})
+        for temp in temps_c:
+            time_h, eplus = block_cooldown(block, 140.0, weather, temp, hours=HOURS)
+            ours = simulate_block(block, 140.0, temp, float(time_h[1]), HOURS)
+            for p, zone in enumerate((*POSITIONS, STAIRWELL)):
+                row = {"archetype": archetype, "outdoor_c": temp, "zone": zone}
+                if zone == STAIRWELL:
+                    day = round(24 / time_h[1])
+                    row.update(
+                        warmgrid_start_c=round(float(ours[p][0]), 1),
+                        eplus_start_c=round(float(eplus[zone][0]), 1),
+                        warmgrid_24h_c=round(float(ours[p][day]), 1),
+                        eplus_24h_c=round(float(eplus[zone][day]), 1),
+                    )
+                    rows.append(row)
+                    continue
+                mine, reference = _hours(time_h, ours[p]), _hours(time_h, eplus[zone])
+                for t in THRESHOLDS_C:
+                    row[f"warmgrid_{t:g}c_h"] = _value(mine[t])
+                    row[f"eplus_{t:g}c_h"] = _value(reference[t])
+                    row[f"agrees_{t:g}c"] = _agrees(
+                        row[f"warmgrid_{t:g}c_h"], row[f"eplus_{t:g}c_h"]
+                    )
+                rows.append(row)
+    return rows
+
+
+def block_markdown(rows: list[dict]) -> str:
+    lines = [
+        "| archetype | outdoor | zone | 12 °C: warmgrid / E+ (h) | 5 °C: warmgrid / E+ (h) "
+        "| agrees 12 / 5 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        head = f"| {r['archetype']} | {r['outdoor_c']:g} °C | {r['zone']} |"
+        if r["zone"] == STAIRWELL:
+            lines.append(
+                f"{head} air at 0 h: {r['warmgrid_start_c']} / {r['eplus_start_c']} °C | "
+                f"at 24 h: {r['warmgrid_24h_c']} / {r['eplus_24h_c']} °C | |"
+            )
+            continue
+        cells = [
+            " / ".join(
+                "—" if r[f"{side}_{t:g}c_h"] is None else f"{r[f'{side}_{t:g}c_h']:g}"
+                for side in ("warmgrid", "eplus")
+            )
+            for t in THRESHOLDS_C
+        ]
+        flags = " / ".join("yes" if r[f"agrees_{t:g}c"] else "no" for t in THRESHOLDS_C)
+        lines.append(f"{head} {cells[0]} | {cells[1]} | {flags} |")
+    return "\n".join(lines)
+
+
 def bestest() -> list[dict]:
     weather_path = packaged_weather_path()
     weather = read_epw(weather_path)
@@ -306,6 +374,7 @@ def main() -> None:
     flats = archetype_flats()
     week = cold_week()
     annual = bestest()
+    blocks = coupled_blocks()
     print(
         json.dumps(
             {
@@ -315,6 +384,7 @@ def main() -> None:
                 "tarp_shortening": tarp_shortening(flats),
                 "cold_week": week,
                 "bestest": annual,
+                "coupled_blocks": blocks,
             },
             indent=1,
         )
@@ -322,6 +392,8 @@ def main() -> None:
     print(markdown(cool, annual))
     print()
     print(archetype_markdown(flats))
+    print()
+    print(block_markdown(blocks))
 
 
 if __name__ == "__main__":

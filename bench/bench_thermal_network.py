@@ -2,10 +2,11 @@
 on a whole city resolved into flats by position (:func:`warmgrid.thermal.flats.city_flats`):
 buildings from the archetype library (seed 7, as bench_thermal.py) × 72 h at 15-minute
 steps, Denver January weather with sun (heated through the three days before, as the flats
-engine starts), hours to 18/12/5/0 °C for every flat position of
-every building and the risers' hours to 0 °C. Then, as the check that the class responses
-change nothing, a sample of buildings' flats is stepped one by one with
-:func:`warmgrid.thermal.network.simulate_network` and the largest difference in hours is
+engine starts), hours to 18/12/5/0 °C for every flat position of every building (its flats
+exchanging heat with each other and the stairwell, :mod:`warmgrid.thermal.coupling`) and
+the risers' hours to 0 °C. Then, as the check that the class responses change nothing, the
+coupled block of a sample of buildings is stepped one step at a time with scipy's matrix
+exponential (from the same heated start) and the largest difference in hours is
 reported. Prints one JSON object: wall and CPU time, peak RSS, the check.
 
     python bench/bench_thermal_network.py [N_BUILDINGS] [SAMPLE]
@@ -24,51 +25,70 @@ import pandas as pd
 from bench_thermal import HOURS, START_HOUR, STEP_H, city
 
 from warmgrid.cli.thermal import packaged_weather_path
-from warmgrid.thermal.archetypes import OCCUPANT_SENSIBLE_GAIN_W, archetype_values
-from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C
+from warmgrid.thermal.archetypes import (
+    ARCHETYPE_CHANNELS,
+    OCCUPANT_SENSIBLE_GAIN_W,
+    archetype_values,
+)
+from warmgrid.thermal.constructions import CONSTRUCTIONS
+from warmgrid.thermal.cooldown import (
+    DEFAULT_THRESHOLDS_C,
+    CooldownResult,
+    hours_to_threshold,
+)
+from warmgrid.thermal.coupling import (
+    Block,
+    block_layout,
+    simulate_block,
+)
 from warmgrid.thermal.flats import (
     FIELDS,
     POSITIONS,
     city_flats,
-    flat_network,
-    flat_table,
-    position_floor,
+    floors_of,
 )
-from warmgrid.thermal.history import heated_history, history_features
-from warmgrid.thermal.network import simulate_network
 from warmgrid.thermal.weather import channel_irradiance, read_epw, sky_depression
 
 
-def largest_difference_h(flats, keys, storeys, population, weather, sample: int) -> float:
-    """Largest |hours to a threshold| between the city engine and flats stepped one by one."""
+def largest_difference_h(flats, keys, area, storeys, population, weather, sample: int) -> float:
+    """Largest |hours to a threshold| between the city engine and sampled buildings' blocks
+    stepped one by one."""
     rng = np.random.default_rng(11)
     rows = rng.choice(len(keys), size=sample, replace=False)
     inverse, unique = pd.factorize(keys[rows])
     values = archetype_values(inverse, list(unique))
+    flat_area = np.array([CONSTRUCTIONS[str(k)].flat_area_m2 for k in keys[rows]])
+    levels, per_floor = block_layout(*floors_of(storeys[rows], area[rows], flat_area))
     worst = 0.0
     for i, row in enumerate(rows):
         fields = {name: float(values[name][i]) for name in FIELDS}
         gains = OCCUPANT_SENSIBLE_GAIN_W * population[row] / flats.flats[row].sum()
-        for p, position in enumerate(POSITIONS):
+        block = Block(
+            str(keys[row]),
+            int(levels[i]),
+            int(per_floor[i]),
+            fields,
+            CONSTRUCTIONS[str(keys[row])].flat_area_m2,
+        )
+        air = simulate_block(
+            block,
+            gains,
+            weather.temp_air_c,
+            STEP_H,
+            HOURS,
+            solar_irradiance_w_per_m2=channel_irradiance(weather, ARCHETYPE_CHANNELS),
+            sky_temp_depression_k=sky_depression(weather),
+            heated_before=weather,
+        )[: len(POSITIONS)]
+        result = CooldownResult(
+            time_h=np.arange(air.shape[1]) * STEP_H, air_temp_c=air, step_h=STEP_H
+        )
+        hours = hours_to_threshold(result, DEFAULT_THRESHOLDS_C)
+        for p in range(len(POSITIONS)):
             if flats.flats[row, p] == 0:
                 continue
-            floor, corner = position_floor(position, round(storeys[row]) <= 1)
-            net = flat_network(flat_table(fields, str(keys[row]), floor, corner, gains))
-            before = history_features(net.base, weather, STEP_H)
-            start = None if before is None else heated_history(net, before, 20.0, STEP_H)
-            one = simulate_network(
-                net,
-                weather.temp_air_c,
-                step_h=STEP_H,
-                hours=HOURS,
-                solar_irradiance_w_per_m2=channel_irradiance(weather, net.base.solar_channels),
-                sky_temp_depression_k=sky_depression(weather),
-                thresholds_c=DEFAULT_THRESHOLDS_C,
-                start_state=start,
-            )
-            assert one.hours_to is not None
             for threshold in DEFAULT_THRESHOLDS_C:
-                a, b = float(one.hours_to[threshold][0]), flats.hours_to[threshold][row, p]
+                a, b = float(hours[threshold][p]), flats.hours_to[threshold][row, p]
                 if np.isnan(a) != np.isnan(b):
                     return float("inf")
                 if not np.isnan(a):
@@ -90,7 +110,7 @@ def main() -> None:
     finished = time.perf_counter()
     cpu = time.process_time() - cpu_started
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    difference = largest_difference_h(flats, keys, storeys, population, weather, sample)
+    difference = largest_difference_h(flats, keys, area, storeys, population, weather, sample)
     print(
         json.dumps(
             {

@@ -1,9 +1,10 @@
 """People-hours below 12 °C of repeated rotations, from the flats, with their state carried
 over.
 
-The oracle steps every flat alone (its own network with its own occupants' gains) through
-its home's on/off sequence with scipy's matrix exponential: heat off → the whole network
-cools freely; heat on → the air is held at the set point and the other nodes follow. In
+The oracle steps every building's coupled block of flats alone (its own occupants' gains)
+through its home's on/off sequence with scipy's matrix exponential: heat off → the whole
+block cools freely; heat on → every flat's air is held at the set point and the other
+nodes follow. In
 each off-slot a flat counts as cold from its first fall below 12 °C (linear between
 instants) to the slot's end.
 """
@@ -21,19 +22,17 @@ from scipy.linalg import expm
 from warmgrid.model.demo import demo_city
 from warmgrid.rotate.cold import COLD_C, hours_off_costs, stepped_people_hours
 from warmgrid.scenario.spec import CooldownSettings
-from warmgrid.thermal.archetypes import OCCUPANT_SENSIBLE_GAIN_W, archetype_values
 from warmgrid.thermal.city import building_keys, city_cooldown, column
 from warmgrid.thermal.cooldown import _features
+from warmgrid.thermal.coupling import AIR_STATES, block_system, switched_blocks
 from warmgrid.thermal.flats import (
-    FIELDS,
     POSITIONS,
     flat_classes,
     flat_network,
     flat_table,
     position_floor,
+    stack,
 )
-from warmgrid.thermal.network import _matrices
-from warmgrid.thermal.switched import switched_response
 from warmgrid.thermal.weather import constant_weather
 
 HOURS = 24
@@ -51,70 +50,86 @@ def homes() -> pd.DataFrame:
     return order.iloc[[0, 1, 2, len(order) // 2, -2, -1]].reset_index(drop=True)
 
 
-def _steps(net) -> tuple[np.ndarray, np.ndarray]:
-    """``(free, held)`` one-step maps of the augmented state ``[x, u]`` by scipy's expm."""
-    C, K, B = (a[0] for a in _matrices(net))
-    u = _features(net.base, OUTDOOR_C, STEP_H, 1, None, 0.0)[0]
+def _steps(C, K, B, u) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """``(free, held, rest)``: one-step maps of the augmented state ``[x, 1]`` by scipy's
+    expm, heat off and heat on (every flat's air held at the set point; ``rest`` the states
+    that move)."""
+    air = AIR_STATES[:-1]
+    rest = [i for i in range(C.size) if i not in air]
     size = C.size
     free = np.zeros((size + 1, size + 1))
     free[:size, :size] = -K / C[:, None]
     free[:size, size] = (B @ u) / C
-    rest = slice(1, None)
-    held = np.zeros((size, size))
-    held[: size - 1, : size - 1] = -K[rest, rest] / C[rest, None]
-    held[: size - 1, size - 1] = (B[rest] @ u - K[rest, 0] * SETTINGS.set_point_c) / C[rest]
-    return expm(free * STEP_H * 3600.0), expm(held * STEP_H * 3600.0)
+    held = np.zeros((len(rest) + 1, len(rest) + 1))
+    held[:-1, :-1] = -K[np.ix_(rest, rest)] / C[rest, None]
+    drive = B[rest] @ u - K[np.ix_(rest, air)].sum(axis=1) * SETTINGS.set_point_c
+    held[:-1, -1] = drive / C[rest]
+    return expm(free * STEP_H * 3600.0), expm(held * STEP_H * 3600.0), rest
 
 
-def _flat_oracle(net, heat_off: np.ndarray) -> float:
-    """Hours below 12 °C of one flat over its home's hourly on/off sequence."""
-    free, held = _steps(net)
-    _, K, B = (a[0] for a in _matrices(net))
-    u = _features(net.base, OUTDOOR_C, STEP_H, 1, None, 0.0)[0]
-    rest = slice(1, None)
-    mass = np.linalg.solve(K[rest, rest], B[rest] @ u - K[rest, 0] * SETTINGS.set_point_c)
-    x = np.concatenate([[SETTINGS.set_point_c], mass])
+def _block_oracle(block, gains_w: float, heat_off: np.ndarray) -> np.ndarray:
+    """Hours below 12 °C of each flat position of one building over its home's hourly
+    on/off sequence, its coupled block stepped alone."""
+    single = block.levels == 1
+    net = stack(
+        [
+            flat_network(flat_table(block.values, block.archetype, *position_floor(p, single)))
+            for p in POSITIONS
+        ]
+    )
+    C, K, B, _ = (a[0] for a in block_system(net, [block]))
+    u = np.append(_features(net.base, OUTDOOR_C, STEP_H, 1, None, 0.0)[0], gains_w)
+    free, held, rest = _steps(C, K, B, u)
+    air_states = AIR_STATES[:-1]
+    x = np.full(C.size, SETTINGS.set_point_c)
+    drive = B[rest] @ u - K[np.ix_(rest, air_states)].sum(axis=1) * SETTINGS.set_point_c
+    x[rest] = np.linalg.solve(K[np.ix_(rest, rest)], drive)
     per_hour = round(1.0 / STEP_H)
-    cold_h = 0.0
+    cold_h = np.zeros(len(POSITIONS))
     for off in heat_off:
-        air = [x[0]]
+        air = [x[air_states]]
         for _ in range(per_hour):
             if off:
                 x = (free @ np.append(x, 1.0))[:-1]
             else:
-                x = np.concatenate([[SETTINGS.set_point_c], (held @ np.append(x[1:], 1.0))[:-1]])
-            air.append(x[0])
+                x[rest] = (held @ np.append(x[rest], 1.0))[:-1]
+                x[air_states] = SETTINGS.set_point_c
+            air.append(x[air_states])
         if off:
-            below = np.flatnonzero(np.array(air) < COLD_C)
-            if below.size:
-                j = below[0]
-                crossing = 0.0
-                if j > 0:
-                    crossing = (j - 1 + (air[j - 1] - COLD_C) / (air[j - 1] - air[j])) * STEP_H
-                cold_h += 1.0 - crossing
+            trace = np.array(air)
+            for p in range(len(POSITIONS)):
+                below = np.flatnonzero(trace[:, p] < COLD_C)
+                if below.size:
+                    j = below[0]
+                    crossing = 0.0
+                    if j > 0:
+                        a, b = trace[j - 1, p], trace[j, p]
+                        crossing = (j - 1 + (a - COLD_C) / (a - b)) * STEP_H
+                    cold_h[p] += 1.0 - crossing
     return cold_h
 
 
 def _oracle(buildings: pd.DataFrame, heat_off: np.ndarray) -> float:
-    """People-hours below 12 °C, every flat stepped alone through its home's schedule."""
+    """People-hours below 12 °C, every building's coupled flats stepped alone through its
+    home's schedule."""
     keys, overrides = building_keys(buildings)
     people = column(buildings, "population", 0.0)
-    inverse, unique = pd.factorize(keys)
-    values = archetype_values(inverse, list(unique), overrides)
     classes = flat_classes(
-        keys, column(buildings, "floor_area_m2"), column(buildings, "storeys"), people, overrides
+        keys,
+        column(buildings, "floor_area_m2"),
+        column(buildings, "storeys"),
+        people,
+        overrides,
+        coupled=True,
     )
+    blocks = classes.blocks()
     total = 0.0
     for b in range(len(buildings)):
-        fields = {f: float(values[f][b]) for f in FIELDS}
-        per_flat = people[b] / classes.flats[b].sum()
-        for p, position in enumerate(POSITIONS):
-            if classes.flats[b, p] == 0 or not heat_off[b].any():
-                continue
-            floor, corner = position_floor(position, bool(classes.single[b]))
-            gains = OCCUPANT_SENSIBLE_GAIN_W * per_flat
-            net = flat_network(flat_table(fields, str(keys[b]), floor, corner, gains))
-            total += classes.people[b, p] * _flat_oracle(net, heat_off[b])
+        if not heat_off[b].any():
+            continue
+        block = blocks[classes.class_of[b]]
+        cold_h = _block_oracle(block, float(classes.gains_w[b]), heat_off[b])
+        total += float((classes.people[b] * cold_h).sum())
     return total
 
 
@@ -161,12 +176,14 @@ def test_all_on_stays_at_the_set_point() -> None:
         column(buildings, "storeys"),
         column(buildings, "population", 0.0),
         overrides,
+        coupled=True,
     )
     features = _features(classes.net.base, OUTDOOR_C, STEP_H, 48, None, 0.0)
-    rows = np.arange(len(classes.net))
-    on = switched_response(
-        classes.net, rows, np.ones((rows.size, 48), bool), features, STEP_H, 20.0
+    rows = np.arange(len(classes.classes))
+    on = switched_blocks(
+        classes.net, classes.blocks(), rows, np.ones((rows.size, 48), bool), features, STEP_H, 20.0
     )
+    assert on.alpha.shape == (rows.size * len(POSITIONS), 49)
     np.testing.assert_allclose(on.alpha, 20.0, atol=1e-9)
     np.testing.assert_allclose(on.beta, 0.0, atol=1e-12)
     members = [np.arange(len(buildings))]

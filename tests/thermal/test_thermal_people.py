@@ -1,5 +1,6 @@
 """Building and city figures from the flats (:mod:`warmgrid.thermal.people`), against every
-flat stepped alone by the network engine and counted by brute force."""
+building's flats stepped alone (:func:`~warmgrid.thermal.coupling.simulate_block`) and
+counted by brute force."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from hypothesis import strategies as st
 
 from warmgrid.thermal.archetypes import OCCUPANT_SENSIBLE_GAIN_W, archetype_values
 from warmgrid.thermal.city import city_cooldown
-from warmgrid.thermal.flats import FIELDS, POSITIONS, flat_network, flat_table, position_floor
-from warmgrid.thermal.network import simulate_network
+from warmgrid.thermal.constructions import CONSTRUCTIONS
+from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
+from warmgrid.thermal.coupling import Block, block_layout, simulate_block
+from warmgrid.thermal.flats import FIELDS, POSITIONS, floors_of
 from warmgrid.thermal.people import (
     mean_temp_c,
     people_below_series,
@@ -36,34 +39,40 @@ building = st.tuples(
 
 def each_flat_alone(buildings: pd.DataFrame, weather: Weather, counts: np.ndarray):
     """Air temperature (flat, instant) of every flat position of every building, each
-    stepped alone by :func:`simulate_network`, and its hours to the thresholds."""
+    building's flats and stairwell stepped alone by :func:`simulate_block` (scipy's matrix
+    exponential step by step; the block that stands for its storeys and flats a floor,
+    :func:`block_layout`), and its hours to the thresholds."""
     keys = buildings["archetype"].to_numpy(dtype=object)
     inverse, unique = pd.factorize(keys)
     values = archetype_values(inverse, list(unique))
+    flat_area = np.array([CONSTRUCTIONS[str(k)].flat_area_m2 for k in keys])
+    levels, per_floor = block_layout(
+        *floors_of(
+            buildings["storeys"].to_numpy(float),
+            buildings["floor_area_m2"].to_numpy(float),
+            flat_area,
+        )
+    )
     n = len(buildings)
-    air = np.full((n, len(POSITIONS), round(HOURS / STEP_H) + 1), np.nan)
+    steps = round(HOURS / STEP_H)
+    air = np.full((n, len(POSITIONS), steps + 1), np.nan)
     hours = {t: np.full((n, len(POSITIONS)), np.nan) for t in THRESHOLDS}
     for b in range(n):
         people = float(buildings["population"].iloc[b])
         gains = OCCUPANT_SENSIBLE_GAIN_W * people / counts[b].sum()
         fields = {f: float(values[f][b]) for f in FIELDS}
-        for p, position in enumerate(POSITIONS):
-            if counts[b, p] == 0:
-                continue
-            floor, corner = position_floor(position, buildings["storeys"].iloc[b] == 1)
-            net = flat_network(flat_table(fields, str(keys[b]), floor, corner, gains))
-            result = simulate_network(
-                net,
-                weather.temp_air_c,
-                STEP_H,
-                HOURS,
-                20.0,
-                sky_temp_depression_k=0.0,
-                thresholds_c=THRESHOLDS,
-            )
-            air[b, p] = result.air_temp_c[0]
-            for t in THRESHOLDS:
-                hours[t][b, p] = result.hours_to[t][0]
+        block = Block(str(keys[b]), int(levels[b]), int(per_floor[b]), fields, flat_area[b])
+        flats = simulate_block(block, gains, weather.temp_air_c, STEP_H, HOURS)[: len(POSITIONS)]
+        result = CooldownResult(
+            time_h=np.arange(steps + 1) * STEP_H,
+            air_temp_c=flats.astype(np.float32),
+            step_h=STEP_H,
+        )
+        crossing = hours_to_threshold(result, THRESHOLDS)
+        exists = counts[b] > 0
+        air[b, exists] = flats[exists]
+        for t in THRESHOLDS:
+            hours[t][b, exists] = crossing[t][exists]
     return air, hours
 
 

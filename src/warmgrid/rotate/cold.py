@@ -5,9 +5,10 @@ The homes that lose heat when a group is off are those the impact engine says lo
 when the group's branches open (electric heating, heat plants and pumps on its feeders),
 beyond those the damage already left without heat. Their flats by position
 (:mod:`warmgrid.thermal.flats`, the engine of every other cool-down answer) are stepped
-through the schedule by :func:`warmgrid.thermal.switched.switched_response`: while a
-home's heat is off its flats cool freely from the state the last slot left; while it is on
-the air is held at the set point (ideal heating, radiators at full output warm the air
+through the schedule as the coupled blocks of the outage cool-down
+(:func:`warmgrid.thermal.coupling.switched_blocks`): while a home's heat is off its flats
+cool freely from the state the last slot left; while it is on every flat's air is held at
+the set point (ideal heating, radiators at full output warm the air
 within minutes) and the walls and slabs recover under the weather. The flats start heated,
 through the weather before the first slot where it is known
 (:mod:`warmgrid.thermal.history`).
@@ -34,10 +35,10 @@ from warmgrid.scenario.spec import CooldownSettings
 from warmgrid.thermal.archetypes import ARCHETYPE_CHANNELS
 from warmgrid.thermal.city import building_keys, city_cooldown, column, naming_building
 from warmgrid.thermal.cooldown import CooldownResult, _features, hours_to_threshold, steps_of
+from warmgrid.thermal.coupling import switched_blocks
 from warmgrid.thermal.flats import POSITIONS, FlatClasses, flat_classes
 from warmgrid.thermal.history import history_features
 from warmgrid.thermal.people import people_hours_below
-from warmgrid.thermal.switched import switched_response
 from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
 
 COLD_C = 12.0
@@ -92,7 +93,8 @@ def _classes(buildings: pd.DataFrame, people: np.ndarray) -> FlatClasses:
     keys, overrides = building_keys(buildings)
     try:
         area = column(buildings, "floor_area_m2")
-        return flat_classes(keys, area, column(buildings, "storeys"), people, overrides)
+        storeys = column(buildings, "storeys")
+        return flat_classes(keys, area, storeys, people, overrides, coupled=True)
     except InputError as error:
         raise naming_building(buildings, error) from None
 
@@ -135,13 +137,12 @@ def stepped_people_hours(
         classes.class_of * len(schedules) + schedule_of.ravel(), return_inverse=True
     )
     positions = len(POSITIONS)
-    row_class = ((pairs // len(schedules))[:, None] * positions + np.arange(positions)).ravel()
     slot_steps = np.diff(bounds)
-    heat_on = np.repeat(~schedules[pairs % len(schedules)], slot_steps, axis=1)
-    response = switched_response(
+    response = switched_blocks(
         classes.net,
-        row_class,
-        np.repeat(heat_on, positions, axis=0),
+        classes.blocks(),
+        pairs // len(schedules),
+        np.repeat(~schedules[pairs % len(schedules)], slot_steps, axis=1),
         features,
         step_h,
         settings.set_point_c,

@@ -34,6 +34,7 @@ Both sides model the same thing by these conventions:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -173,8 +174,18 @@ def _compact(model: dict[str, Any], name: str, data: list[str | float]) -> None:
     }
 
 
-def _geometry(model: dict[str, Any], description: BuildingDescription) -> None:
-    surfaces = description.surfaces
+def _geometry(
+    model: dict[str, Any],
+    description: BuildingDescription,
+    zone: str = ZONE,
+    prefix: str = "",
+    origin_m: float = 0.0,
+    interzone: tuple[dict[str, Any], ...] = (),
+) -> None:
+    """The zone's surfaces on a sphere around ``(origin_m, 0, 0)``; ``interzone``: surfaces
+    shared with another zone (``name``, ``kind``, ``area_m2``, ``construction``, ``partner``:
+    the other zone's surface), after the file's own."""
+    surfaces = [*description.surfaces, *interzone]
     storey_m = description.fields["volume_m3"] / description.fields["floor_area_m2"]
     hosts: dict[tuple[float, float], int] = {}
     windows: dict[int, list[dict[str, Any]]] = {}
@@ -205,8 +216,8 @@ def _geometry(model: dict[str, Any], description: BuildingDescription) -> None:
     for i, surface in enumerate(surfaces):
         if surface["kind"] == "window":
             continue
-        boundary = surface["boundary"]
-        azimuth, tilt = surface["azimuth_deg"], surface["tilt_deg"]
+        boundary = surface.get("boundary", "interzone")
+        azimuth, tilt = surface.get("azimuth_deg", 180.0), surface.get("tilt_deg", 90.0)
         if boundary != "outdoor" and surface["kind"] != "wall":
             tilt = {"roof": 0.0, "floor": 180.0}[surface["kind"]]
         normal = _normal(azimuth, tilt)
@@ -216,24 +227,32 @@ def _geometry(model: dict[str, Any], description: BuildingDescription) -> None:
         start = offsets.get(plane, 0.0)
         offsets[plane] = start + width + 1.0
         centre = radius * normal + (start + 0.5 * width) * right
-        name = f"S{i} {surface['name']}"
-        _construction(model, name, surface)
+        centre[0] += origin_m
+        name = f"{prefix}S{i} {surface['name']}"
+        construction = name
+        if boundary == "interzone":
+            name, construction = surface["name"], surface["construction"]
+        else:
+            _construction(model, name, surface)
         exposed = boundary == "outdoor" and surface["kind"] != "floor"
-        types = ADIABATIC_TYPES if boundary == "adiabatic" else SURFACE_TYPES
+        types = ADIABATIC_TYPES if boundary in ("adiabatic", "interzone") else SURFACE_TYPES
         detailed[name] = {
             "surface_type": types[surface["kind"]],
-            "construction_name": name,
-            "zone_name": ZONE,
+            "construction_name": construction,
+            "zone_name": zone,
             "outside_boundary_condition": {
                 "outdoor": "Outdoors",
                 "ground": "Ground",
                 "adiabatic": "Adiabatic",
+                "interzone": "Surface",
             }[boundary],
             "sun_exposure": "SunExposed" if exposed else "NoSun",
             "wind_exposure": "WindExposed" if exposed else "NoWind",
             "number_of_vertices": 4,
             "vertices": _vertices(_rectangle(centre, right, up, width, height)),
         }
+        if boundary == "interzone":
+            detailed[name]["outside_boundary_condition_object"] = surface["partner"]
         hosted = windows.get(i, [])
         if hosted:
             _windows(model, name, hosted, centre, right, up, width, height)
@@ -277,23 +296,27 @@ def _windows(
         model.setdefault("FenestrationSurface:Detailed", {})[name] = fields
 
 
-def _air(model: dict[str, Any], description: BuildingDescription, air_density: AirDensity) -> None:
+def _air(
+    model: dict[str, Any],
+    description: BuildingDescription,
+    air_density: AirDensity,
+    zone: str = ZONE,
+    prefix: str = "",
+) -> None:
     fields = description.fields
     pressure_ratio = (
         (1.0 - 2.25577e-5 * fields["altitude_m"]) ** 5.2559 if air_density == "Standard" else 1.0
     )
-    model["ZoneInfiltration:DesignFlowRate"] = {
-        "Infiltration": {
-            "zone_or_zonelist_or_space_or_spacelist_name": ZONE,
-            "schedule_name": "Always On",
-            "design_flow_rate_calculation_method": "AirChanges/Hour",
-            "air_changes_per_hour": fields["air_changes_per_h"] * pressure_ratio,
-            "constant_term_coefficient": 1.0,
-            "temperature_term_coefficient": 0.0,
-            "velocity_term_coefficient": 0.0,
-            "velocity_squared_term_coefficient": 0.0,
-            "density_basis": air_density,
-        }
+    model.setdefault("ZoneInfiltration:DesignFlowRate", {})[f"{prefix}Infiltration"] = {
+        "zone_or_zonelist_or_space_or_spacelist_name": zone,
+        "schedule_name": "Always On",
+        "design_flow_rate_calculation_method": "AirChanges/Hour",
+        "air_changes_per_hour": fields["air_changes_per_h"] * pressure_ratio,
+        "constant_term_coefficient": 1.0,
+        "temperature_term_coefficient": 0.0,
+        "velocity_term_coefficient": 0.0,
+        "velocity_squared_term_coefficient": 0.0,
+        "density_basis": air_density,
     }
     leak = description.infiltration
     if leak is not None:
@@ -330,17 +353,15 @@ def _air(model: dict[str, Any], description: BuildingDescription, air_density: A
             }
         }
     if fields["internal_gains_w"] > 0:
-        model["OtherEquipment"] = {
-            "Gains": {
-                "fuel_type": "None",
-                "zone_or_zonelist_or_space_or_spacelist_name": ZONE,
-                "schedule_name": "Always On",
-                "design_level_calculation_method": "EquipmentLevel",
-                "design_level": fields["internal_gains_w"],
-                "fraction_latent": 0.0,
-                "fraction_radiant": fields["radiative_fraction"],
-                "fraction_lost": 0.0,
-            }
+        model.setdefault("OtherEquipment", {})[f"{prefix}Gains"] = {
+            "fuel_type": "None",
+            "zone_or_zonelist_or_space_or_spacelist_name": zone,
+            "schedule_name": "Always On",
+            "design_level_calculation_method": "EquipmentLevel",
+            "design_level": fields["internal_gains_w"],
+            "fraction_latent": 0.0,
+            "fraction_radiant": fields["radiative_fraction"],
+            "fraction_lost": 0.0,
         }
 
 
@@ -351,9 +372,14 @@ def _date(day_of_year: int) -> tuple[int, int]:
 
 
 def _heating(
-    model: dict[str, Any], set_point_c: float, heated_days: int, first_day: int = 0
+    model: dict[str, Any],
+    set_point_c: float,
+    heated_days: int,
+    first_day: int = 0,
+    zones: tuple[str, ...] = (ZONE,),
 ) -> None:
-    """Ideal loads at the air node until midnight after ``heated_days`` days, then off."""
+    """Ideal loads at the air node of ``zones`` until midnight after ``heated_days`` days,
+    then off."""
     month, day = _date(first_day + heated_days - 1)
     stop = f"{month}/{day}"
     _compact(
@@ -377,45 +403,39 @@ def _heating(
     model["ThermostatSetpoint:SingleHeating"] = {
         "Heating": {"setpoint_temperature_schedule_name": "Heating Set-point"}
     }
-    model["ZoneControl:Thermostat"] = {
-        "Thermostat": {
-            "zone_or_zonelist_name": ZONE,
+    for zone in zones:
+        prefix = "" if zones == (ZONE,) else f"{zone} "
+        model.setdefault("ZoneControl:Thermostat", {})[f"{prefix}Thermostat"] = {
+            "zone_or_zonelist_name": zone,
             "control_type_schedule_name": "Single Heating",
             "control_1_object_type": "ThermostatSetpoint:SingleHeating",
             "control_1_name": "Heating",
         }
-    }
-    model["ZoneHVAC:IdealLoadsAirSystem"] = {
-        "Ideal Loads": {
-            "zone_supply_air_node_name": "Zone Inlet",
+        model.setdefault("ZoneHVAC:IdealLoadsAirSystem", {})[f"{prefix}Ideal Loads"] = {
+            "zone_supply_air_node_name": f"{prefix}Zone Inlet",
             "maximum_heating_supply_air_temperature": 60.0,
             "heating_limit": "NoLimit",
             "cooling_limit": "NoLimit",
             "cooling_availability_schedule_name": "Zero",
         }
-    }
-    model["ZoneHVAC:EquipmentList"] = {
-        "Equipment": {
+        model.setdefault("ZoneHVAC:EquipmentList", {})[f"{prefix}Equipment"] = {
             "load_distribution_scheme": "SequentialLoad",
             "equipment": [
                 {
                     "zone_equipment_object_type": "ZoneHVAC:IdealLoadsAirSystem",
-                    "zone_equipment_name": "Ideal Loads",
+                    "zone_equipment_name": f"{prefix}Ideal Loads",
                     "zone_equipment_cooling_sequence": 1,
                     "zone_equipment_heating_or_no_load_sequence": 1,
                 }
             ],
         }
-    }
-    model["ZoneHVAC:EquipmentConnections"] = {
-        "Connections": {
-            "zone_name": ZONE,
-            "zone_conditioning_equipment_list_name": "Equipment",
-            "zone_air_inlet_node_or_nodelist_name": "Zone Inlet",
-            "zone_air_node_name": "Zone Air Node",
-            "zone_return_air_node_or_nodelist_name": "Zone Return",
+        model.setdefault("ZoneHVAC:EquipmentConnections", {})[f"{prefix}Connections"] = {
+            "zone_name": zone,
+            "zone_conditioning_equipment_list_name": f"{prefix}Equipment",
+            "zone_air_inlet_node_or_nodelist_name": f"{prefix}Zone Inlet",
+            "zone_air_node_name": f"{prefix}Zone Air Node",
+            "zone_return_air_node_or_nodelist_name": f"{prefix}Zone Return",
         }
-    }
 
 
 def to_epjson(
@@ -431,8 +451,11 @@ def to_epjson(
     sky_at_air_temp: bool = False,
     heating: tuple[float, int] | None = None,
     ground_temp_c: float = 10.0,
+    zones: tuple[Zone, ...] = (),
 ) -> dict[str, Any]:
-    """The epJSON model of ``description``.
+    """The epJSON model of ``description`` or, with ``zones``, of several zones (the
+    building's name from ``description``; each zone on a sphere of its own, heated where
+    :attr:`Zone.heated`).
 
     ``location``: latitude, longitude (degrees), time zone (hours), elevation (m) of the
     weather. ``days``: run period from day ``first_day`` of the year (0: 1 January).
@@ -441,6 +464,7 @@ def to_epjson(
     for a free-floating run. Reports the zone mean air temperature at each time step.
     """
     latitude, longitude, time_zone, elevation = location
+    every = zones or (Zone(ZONE, description),)
     month, day = _date(first_day + days - 1)
     begin_month, begin_day = _date(first_day)
     model: dict[str, Any] = {
@@ -502,17 +526,18 @@ def to_epjson(
             }
         },
         "Zone": {
-            ZONE: {
-                "volume": description.fields["volume_m3"],
-                "floor_area": description.fields["floor_area_m2"],
-                "ceiling_height": description.fields["volume_m3"]
-                / description.fields["floor_area_m2"],
+            zone.name: {
+                "volume": zone.description.fields["volume_m3"],
+                "floor_area": zone.description.fields["floor_area_m2"],
+                "ceiling_height": zone.description.fields["volume_m3"]
+                / zone.description.fields["floor_area_m2"],
             }
+            for zone in every
         },
         "SurfaceConvectionAlgorithm:Inside": {"Inside": {"algorithm": inside_convection}},
         "Output:Variable": {
             "Air": {
-                "key_value": ZONE,
+                "key_value": ZONE if not zones else "*",
                 "variable_name": "Zone Mean Air Temperature",
                 "reporting_frequency": "Timestep",
             }
@@ -531,8 +556,20 @@ def to_epjson(
     else:
         model["SurfaceConvectionAlgorithm:Outside"] = {"Outside": {"algorithm": "DOE-2"}}
     _schedules(model)
-    _geometry(model, description)
-    _air(model, description, air_density)
+    for k, zone in enumerate(every):
+        prefix = "" if not zones else f"{zone.name} "
+        _geometry(model, zone.description, zone.name, prefix, 1000.0 * k, zone.interzone)
+        _air(model, zone.description, air_density, zone.name, prefix)
+        fields = zone.description.fields
+        model.setdefault("ZoneCapacitanceMultiplier:ResearchSpecial", {})[
+            f"{prefix}Air and furniture"
+        ] = {
+            "zone_or_zonelist_name": zone.name,
+            "temperature_capacity_multiplier": 1.0
+            + fields["furniture_heat_capacity_j_per_m2k"]
+            * fields["floor_area_m2"]
+            / (AIR_HEAT_CAPACITY_J_PER_M3K * fields["volume_m3"]),
+        }
     if sky_at_air_temp:
         model["WeatherProperty:SkyTemperature"] = {
             "Run": {
@@ -542,15 +579,18 @@ def to_epjson(
             }
         }
     if heating is not None:
-        _heating(model, *heating, first_day)
-    fields = description.fields
-    model["ZoneCapacitanceMultiplier:ResearchSpecial"] = {
-        "Air and furniture": {
-            "zone_or_zonelist_name": ZONE,
-            "temperature_capacity_multiplier": 1.0
-            + fields["furniture_heat_capacity_j_per_m2k"]
-            * fields["floor_area_m2"]
-            / (AIR_HEAT_CAPACITY_J_PER_M3K * fields["volume_m3"]),
-        }
-    }
+        heated = tuple(zone.name for zone in every if zone.heated)
+        _heating(model, *heating, first_day, heated)
     return model
+
+
+@dataclass(frozen=True)
+class Zone:
+    """One zone of a model: its name, its building file (surfaces, air, gains),
+    ``interzone`` surfaces shared with other zones (see :func:`_geometry`), and whether
+    the cool-down's ideal loads heat it."""
+
+    name: str
+    description: BuildingDescription
+    interzone: tuple[dict[str, Any], ...] = ()
+    heated: bool = True

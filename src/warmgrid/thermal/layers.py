@@ -66,12 +66,13 @@ class ElementMass:
     ``active_j_per_m2k`` is κ (ISO 13790 12.3.1.1); ``deep_j_per_m2k`` the capacity behind
     it up to the insulation or plane of symmetry; ``deep_r_m2k_per_w`` the resistance from the
     centroid of the active part to the centroid of the deep part (0 when there is no deep
-    mass).
+    mass); ``active_r_m2k_per_w`` from the room face to the centroid of the active part.
     """
 
     active_j_per_m2k: float
     deep_j_per_m2k: float
     deep_r_m2k_per_w: float
+    active_r_m2k_per_w: float = 0.0
 
 
 def u_value(layers: tuple[Layer, ...], kind: str, boundary: str = "outdoor") -> float:
@@ -145,7 +146,7 @@ def element_mass(layers: tuple[Layer, ...], boundary: str = "outdoor") -> Elemen
     ]
     deep_c, _ = _centroid(deep)
     if deep_c <= 0:
-        return ElementMass(active_c, 0.0, 0.0)
+        return ElementMass(active_c, 0.0, 0.0, active_r)
     moment = 0.0
     for layer, start, end in deep:
         rho_c = layer.density_kg_per_m3 * layer.specific_heat_j_per_kgk
@@ -157,4 +158,4 @@ def element_mass(layers: tuple[Layer, ...], boundary: str = "outdoor") -> Elemen
                 + 0.5 * (end - start) / layer.conductivity_w_per_mk
             )
         )
-    return ElementMass(active_c, deep_c, moment / deep_c - active_r)
+    return ElementMass(active_c, deep_c, moment / deep_c - active_r, active_r)

@@ -129,14 +129,21 @@ adiabatic mass (the states); nodes 1 and 6 are the two surface nodes."""
 def _matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(C, K, B)`` with the surface nodes eliminated; ``B`` maps ``[θ_e, 1, I.., Δθ_sky]``."""
     C, K, B = _full_matrices(net)
-    keep, gone = KEPT_NODES, [1, 6]
+    return (C, *eliminate(K, B, KEPT_NODES, [1, 6]))
+
+
+def eliminate(
+    K: np.ndarray, B: np.ndarray, keep: list[int], gone: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(K, B)`` (stacked, ``(n, nodes, …)``) with the nodes ``gone`` (no heat capacity)
+    eliminated exactly by their steady balance; the result is symmetrised."""
     k_kg = K[:, keep][:, :, gone]
     solve = np.linalg.solve(
         K[:, gone][:, :, gone], np.concatenate([K[:, gone][:, :, keep], B[:, gone]], axis=2)
     )
     K_red = K[:, keep][:, :, keep] - k_kg @ solve[:, :, : len(keep)]
     B_red = B[:, keep] - k_kg @ solve[:, :, len(keep) :]
-    return C, 0.5 * (K_red + np.swapaxes(K_red, 1, 2)), B_red
+    return 0.5 * (K_red + np.swapaxes(K_red, 1, 2)), B_red
 
 
 def _full_matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -235,17 +242,16 @@ def modal(
     ``z ← decay · z + Γ_z u``, :data:`STATES` independent exact recursions per building.
     Returns ``(decay (n, S), P (n, S, S), P⁻¹ (n, S, S), Γ_z (n, S, inputs))``, S =
     :data:`STATES`."""
-    C, K, B = _matrices(net)
-    if np.any(C <= 0):
-        raise InputError("c_air_j_per_k", "expected positive heat capacities")
-    return modal_of(C, K, B, step_s)
+    return modal_of(*_matrices(net), step_s)
 
 
 def modal_of(
     C: np.ndarray, K: np.ndarray, B: np.ndarray, step_s: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`modal` of any system ``C dx/dt = −K x + B u`` (``C`` positive, ``K``
-    symmetric; per building)."""
+    """:func:`modal` of stacked capacities ``C`` (J/K), symmetric conductances ``K`` (W/K)
+    and input matrices ``B`` of any number of states."""
+    if np.any(C <= 0):
+        raise InputError("c_air_j_per_k", "expected positive heat capacities")
     root = np.sqrt(C)
     rates, V = np.linalg.eigh(K / root[:, :, None] / root[:, None, :])
     rates = np.maximum(rates, 0.0)

@@ -96,38 +96,58 @@ class RiserFreeze:
         self,
         position: str,
         rows: np.ndarray,
+        cls: np.ndarray,
         alpha: np.ndarray,
         beta: np.ndarray,
         gains_w: np.ndarray,
         response: ClassResponse,
         water_temp_c: float,
     ) -> None:
-        """Account the flats of ``position`` of buildings ``rows`` (air ``alpha + q beta``)."""
-        from warmgrid.thermal.flats import first_below
-
-        step_h = float(response.time_h[1] - response.time_h[0])
-        tau = riser_time_constant_s()
+        """Account the flats of ``position`` of buildings ``rows``: the air of building
+        ``rows[i]``'s flat is ``alpha + q beta`` of row ``cls[i]`` (``(classes, instants)``),
+        ``q`` its gains. ``position`` ``stairwell``: the air of the stairwell zone of
+        :mod:`warmgrid.thermal.coupling` (``q``: each flat's gains)."""
         if position == "ground_inner":
             outdoor = np.append(response.outdoor_c, response.outdoor_c[-1])
             b = STAIRWELL_ADJUSTMENT
             ambient_alpha = outdoor + (1.0 - b) * (alpha - outdoor)
             ambient_beta = (1.0 - b) * beta
             target = self.stairwell_h
+        elif position == "stairwell":  # the block's own stairwell zone (coupled flats)
+            ambient_alpha, ambient_beta = alpha, beta
+            target = self.stairwell_h
         elif position in ("top_corner", "ground_corner"):
             ambient_alpha, ambient_beta = alpha, beta
             target = self.top_floor_h if position == "top_corner" else self._single_top
         else:
             return
-        water_alpha = water_temperature(ambient_alpha, water_temp_c, step_h, tau)
-        water_beta = np.maximum(water_temperature(ambient_beta, 0.0, step_h, tau), 0.0)
-        target[rows] = first_below(
-            water_alpha, water_beta, gains_w, FREEZING_POINT_C, response.time_h
+        target[rows] = _freeze_hours(
+            ambient_alpha, ambient_beta, cls, gains_w, response.time_h, water_temp_c
         )
 
     def finish(self) -> RiserFreeze:
         """Top floor of one-storey buildings from their ground corner flats."""
         self.top_floor_h = np.where(self.single, self._single_top, self.top_floor_h)
         return self
+
+
+def _freeze_hours(
+    alpha: np.ndarray,
+    beta: np.ndarray,
+    cls: np.ndarray,
+    gains_w: np.ndarray,
+    time_h: np.ndarray,
+    water_temp_c: float,
+) -> np.ndarray:
+    """Hours until a riser in air ``alpha + q beta`` (rows ``cls``, ``q``: ``gains_w``)
+    reaches 0 °C."""
+    from warmgrid.thermal.flats import first_below_many
+
+    step_h = float(time_h[1] - time_h[0])
+    tau = riser_time_constant_s()
+    water_alpha = water_temperature(alpha, water_temp_c, step_h, tau)
+    water_beta = np.maximum(water_temperature(beta, 0.0, step_h, tau), 0.0)
+    return first_below_many(water_alpha, water_beta, cls, gains_w, FREEZING_POINT_C, time_h)
 
 
 def riser_freeze_hours(single: np.ndarray) -> RiserFreeze:

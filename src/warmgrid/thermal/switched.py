@@ -9,84 +9,87 @@ length is stepped as the engines step an outage.
 
 Flats of one class and position differ only in their occupants' gains ``q`` (W), and the
 network is linear, so under one on/off sequence every such flat's air is
-``α(t) + q·β(t)`` (as :func:`warmgrid.thermal.flats.class_response`): one row per class,
-position and sequence, whatever the number of flats.
+``α(t) + q·β(t)`` (as :func:`warmgrid.thermal.flats.class_response`): one row per class
+and sequence, whatever the number of flats. The systems are the coupled blocks of a
+building's flats and stairwell (:func:`warmgrid.thermal.coupling.switched_blocks`), every
+flat's air held while the heat is on.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from warmgrid.thermal.history import held_run, held_steady, held_step
-from warmgrid.thermal.network import NetworkParams, _matrices, discretise
+from warmgrid.thermal.network import modal_of
 
 
 @dataclass(frozen=True)
 class SwitchedResponse:
     """Air temperature ``alpha + q·beta`` (``(rows, steps + 1)``, °C and K/W) at ``time_h``
-    of each row of :func:`switched_response`."""
+    of each row of :func:`warmgrid.thermal.coupling.switched_blocks`."""
 
     time_h: np.ndarray
     alpha: np.ndarray
     beta: np.ndarray
 
 
-def switched_response(
-    net: NetworkParams,
+def switched_states(
+    C: np.ndarray,
+    K: np.ndarray,
+    B: np.ndarray,
     row_class: np.ndarray,
     heat_on: np.ndarray,
     features: np.ndarray,
     step_h: float,
     set_point_c: float,
-    history: np.ndarray | None = None,
-) -> SwitchedResponse:
-    """Rows of classes of flats (``net``'s row ``row_class[r]``, its gains ignored) with
-    the heating on in the steps where ``heat_on[r]`` (``(rows, steps)``) is true, under the
-    shared inputs ``features`` (rows per step, :func:`warmgrid.thermal.cooldown._features`).
-    Every row starts heated: from the end of ``history`` (the inputs of the weather before
-    the first step, stepped with the heating on) or from the heated steady state under the
-    first step."""
-    zero = replace(net, base=replace(net.base, internal_gains_w=np.zeros(len(net))))
-    one = replace(net, base=replace(net.base, internal_gains_w=np.ones(len(net))))
-    C, K, b_zero = _matrices(zero)
-    gains_drive = (_matrices(one)[2] - b_zero)[:, :, 1:2]
+    history: np.ndarray | None,
+    air: Sequence[int],
+    read: list[int],
+) -> np.ndarray:
+    """The states ``read`` of rows of systems ``C dx/dt = −K x + B u`` (stacked per class;
+    ``B``'s last column takes one watt of gains) stepped with the ``air`` states held at
+    the set point in the steps where ``heat_on[r]`` is true and free in the others (as
+    the module docstring): ``(steps + 1, rows, read, 2)``, the response to the
+    weather from the heated start (°C) and to one watt of gains (K/W)."""
+    n = K.shape[0]
+    weather_drive, gains_drive = B[:, :, :-1], B[:, :, -1:]
     step_s = step_h * 3600.0
     if history is None:
-        weather_start = held_steady(K, b_zero @ features[0], np.full(len(net), set_point_c))
-        gains_start = held_steady(K, gains_drive[:, :, 0], np.zeros(len(net)))
+        weather_start = held_steady(K, weather_drive @ features[0], np.full(n, set_point_c), air)
+        gains_start = held_steady(K, gains_drive[:, :, 0], np.zeros(n), air)
     else:
-        weather_start = held_run(C, K, b_zero, history, set_point_c, step_h)
+        weather_start = held_run(C, K, weather_drive, history, set_point_c, step_h, air)
         ones = np.ones((history.shape[0], 1))
-        gains_start = held_run(C, K, gains_drive, ones, 0.0, step_h)
-    phi_free, gamma_free = discretise(zero, step_s)
-    gain_free = discretise(one, step_s)[1][:, :, 1] - gamma_free[:, :, 1]
-    held_weather = held_step(C, K, b_zero, step_s)
-    held_gains = held_step(C, K, gains_drive, step_s)
+        gains_start = held_run(C, K, gains_drive, ones, 0.0, step_h, air)
+    decay, to_states, to_modes, gamma = modal_of(C, K, B, step_s)
+    phi_free = (to_states * decay[:, None, :]) @ to_modes
+    gamma_free = to_states @ gamma
+    held_weather = held_step(C, K, weather_drive, step_s, air)
+    held_gains = held_step(C, K, gains_drive, step_s, air)
     inputs = np.concatenate([features, np.full((features.shape[0], 1), set_point_c)], axis=1)
-    forced_free = np.einsum("cik,tk->tci", gamma_free, features)
+    forced_free = np.einsum("cik,tk->tci", gamma_free[:, :, :-1], features)
     forced_held = np.einsum("cik,tk->tci", held_weather.gamma, inputs)
     rc = np.asarray(row_class, dtype=np.int64)
+    rest = [i for i in range(K.shape[1]) if i not in air]
     phi_f, phi_h = phi_free[rc], held_weather.phi[rc]
-    gain_f, gain_h = gain_free[rc], held_gains.gamma[rc][:, :, 0]
+    gain_f, gain_h = gamma_free[rc][:, :, -1], held_gains.gamma[rc][:, :, 0]
     x = np.stack([weather_start[rc], gains_start[rc]], axis=2)
     n_steps = features.shape[0]
-    air = np.empty((n_steps + 1, rc.size, 2))
-    air[0] = x[:, 0, :]
-    held_air = np.broadcast_to(np.array([set_point_c, 0.0]), (rc.size, 1, 2))
+    out = np.empty((n_steps + 1, rc.size, len(read), 2))
+    out[0] = x[:, read, :]
+    held = np.empty_like(x)
+    held[:, list(air), :] = [set_point_c, 0.0]
     for t in range(n_steps):
         free = phi_f @ x
         free[:, :, 0] += forced_free[t][rc]
         free[:, :, 1] += gain_f
-        mass = phi_h @ x[:, 1:, :]
+        mass = phi_h @ x[:, rest, :]
         mass[:, :, 0] += forced_held[t][rc]
         mass[:, :, 1] += gain_h
-        held = np.concatenate([held_air, mass], axis=1)
+        held[:, rest, :] = mass
         x = np.where(heat_on[:, t, None, None], held, free)
-        air[t + 1] = x[:, 0, :]
-    return SwitchedResponse(
-        time_h=np.arange(n_steps + 1) * step_h,
-        alpha=air[:, :, 0].T.copy(),
-        beta=air[:, :, 1].T.copy(),
-    )
+        out[t + 1] = x[:, read, :]
+    return out

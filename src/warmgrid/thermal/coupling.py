@@ -1,0 +1,688 @@
+"""Heat exchange between the flats of a block at different temperatures, and the stairwell.
+
+:mod:`warmgrid.thermal.flats` gives each flat position (ground, middle, top × corner, inner)
+a network of its own whose shared slabs and party walls are adiabatic: their back face (the
+plane of symmetry with the neighbour) passes no heat, which is exact only where the
+neighbour is at the same temperature. Here the positions of one class of identical buildings
+form one linear network: the adiabatic node of each side of a shared element is joined to
+the neighbour's through the resistance from its centroid to the plane of symmetry and on
+(:func:`back_resistance_m2k_per_w`, :func:`joins`), so that a top-floor flat draws heat from
+the slab of the flat below, the ground-floor flats from the middle ones, and every flat
+loses heat to the unheated stairwell. Flats at one temperature pass nothing: the adiabatic
+boundary is the special case of equal neighbours.
+
+* **Floors.** A block of ``N`` storeys has a ground and a top floor and ``N − 2`` middle
+  floors, all represented by the one middle position. Its slab to the ground floor (and to
+  the top floor) is one of ``N − 1`` slabs: per middle flat, ``1/(N − 2)`` of a slab couples
+  it to the ground flat below and as much to the top flat above, the remaining middle ↔
+  middle slabs join flats at the same temperature and pass nothing. This is exact for the
+  heat the outer floors draw from the middle ones in total, and spreads it evenly over the
+  middle floors (in the building, the second and the last-but-one floor give most of it:
+  their flats cool somewhat faster than the middle position says, the ones in between
+  slower). With ``N = 2`` ground and top share one slab; a one-storey building has none.
+* **Along a floor.** Each row of flats (one on each side of the stair core) has a corner
+  flat at each gable; with inner flats, four party walls per floor join a corner to an inner
+  flat (``min(4, 2·inner)``); the other party walls join flats of one position.
+* **Stairwell.** One stair core per :data:`FLATS_PER_LANDING` flats of a floor on average
+  (:func:`stair_cores`), as wide as
+  :data:`STAIR_WIDTH_M` and half the block deep, over all storeys: an unheated zone (its
+  air, and the stairwell's halves of the walls it shares with the flats as one mass node,
+  see :func:`stairwell`) with a façade of the archetype's wall and windows, the roof and the
+  floor over the basement of the archetype, and its own air change
+  (:data:`STAIRWELL_AIR_CHANGES_PER_H`). Every flat has an equal share of the stair core's
+  walls. The flights and landings and the mass of the stairwell's external walls are left
+  out (the stairwell cools a little faster: the cautious side for the risers in it,
+  :mod:`warmgrid.thermal.risers`).
+
+The flats' rows are weighted by their number in the building (``C`` and ``K`` times the
+count), so that the conductance of all interfaces between two positions is one symmetric
+entry and the network stays one symmetric system ``C dx/dt = −K x + B u``, discretised
+exactly as :mod:`warmgrid.thermal.network` (the flats' surface nodes eliminated exactly).
+Positions a building does not have (no inner flats, no middle floors) keep weight 1 and no
+interfaces: they do not touch the others.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from warmgrid.thermal.archetypes import SLAB_THICKNESS_M
+from warmgrid.thermal.constructions import CONSTRUCTIONS, Build, half
+from warmgrid.thermal.flats import (
+    CORNERS_PER_FLOOR,
+    POSITIONS,
+    ClassResponse,
+    forcing,
+    modal_steps,
+    position_counts,
+    position_floor,
+)
+from warmgrid.thermal.history import held_run, history_features
+from warmgrid.thermal.layers import R_SI_M2K_PER_W, Layer, element_mass
+from warmgrid.thermal.network import (
+    CONVECTION_W_PER_M2K,
+    KEPT_NODES,
+    RADIATION_W_PER_M2K,
+    NetworkParams,
+    _full_matrices,
+    eliminate,
+    modal_of,
+)
+from warmgrid.thermal.rc import AIR_HEAT_CAPACITY_J_PER_M3K
+from warmgrid.thermal.switched import SwitchedResponse, switched_states
+
+if TYPE_CHECKING:
+    from warmgrid.thermal.weather import Weather
+
+FLATS_PER_LANDING = 4
+"""Flats per floor served by one stair core: the usual section of the Soviet and Ukrainian
+mass-housing series (1-464, 1-468, 111-121: three or four flats per landing)."""
+
+STAIR_WIDTH_M = 2.7
+"""Inner width of a stair core: two flights of 1.05 m (the least width of a flight in
+residential buildings, SNiP 2.08.01-89 and DBN V.2.2-15) with the gap and the landings'
+margins (assumption per type)."""
+
+STAIRWELL_AIR_CHANGES_PER_H = 3.0
+"""Air change of an unheated stairwell with the outside: the conventional rate of
+EN ISO 13789:2017 (Table 7) for an unconditioned space "not airtight due to some localised
+open joints or permanent ventilation openings" — the entrance door opened through the day,
+the windows of old stair cores."""
+
+NODES = 7
+"""Nodes of one flat in :func:`~warmgrid.thermal.network._full_matrices`: a, s, m, do, di,
+mi, si."""
+
+_SURFACE, _MASS, _DEEP_IN, _MASS_IN, _SURFACE_IN = 1, 2, 4, 5, 6
+STAIR_AIR = len(POSITIONS) * NODES
+STAIR_MASS = STAIR_AIR + 1
+
+
+@dataclass(frozen=True)
+class Interface:
+    """``number`` interfaces of ``area_m2`` each between positions ``a`` and ``b``
+    (``b`` None: the stairwell) through the shared element ``kind`` (``slab``: ``a`` below,
+    ``party``, ``stair``)."""
+
+    a: str
+    b: str | None
+    kind: str
+    number: float
+    area_m2: float
+
+
+def interfaces(levels: int, per_floor: int, values: dict[str, float], area_m2: float) -> list:
+    """The shared elements between the positions of a block (see the module docstring);
+    ``values``: the archetype fields of :data:`~warmgrid.thermal.flats.FIELDS`, ``area_m2``
+    the flat's floor area."""
+    row = position_counts(np.array([levels]), np.array([per_floor]))[0]
+    counts = dict(zip(POSITIONS, row, strict=True))
+    depth = 0.5 * values["depth_m"]
+    clear = max(values["storey_height_m"] - SLAB_THICKNESS_M, 1.0)
+    out: list[Interface] = []
+    for place in ("corner", "inner"):
+        n = counts[f"ground_{place}"]
+        if n == 0 or levels == 1:
+            continue
+        pairs = (("ground", "top"),) if levels == 2 else (("ground", "middle"), ("middle", "top"))
+        out += [Interface(f"{lo}_{place}", f"{hi}_{place}", "slab", n, area_m2) for lo, hi in pairs]
+    inner = per_floor - min(per_floor, CORNERS_PER_FLOOR)
+    if inner > 0:
+        walls = min(CORNERS_PER_FLOOR, 2 * inner)
+        floors = {"ground": 1, "top": 1 if levels > 1 else 0, "middle": max(levels - 2, 0)}
+        out += [
+            Interface(f"{floor}_corner", f"{floor}_inner", "party", walls * k, depth * clear)
+            for floor, k in floors.items()
+            if k > 0
+        ]
+    share = stair_cores(per_floor) * (2.0 * depth + STAIR_WIDTH_M) * clear / per_floor
+    out += [Interface(p, None, "stair", counts[p], share) for p in POSITIONS if counts[p] > 0]
+    return out
+
+
+LAYOUT_EXACT_LEVELS = 10
+"""Storey counts up to which every count is a block of its own (:func:`block_layout`)."""
+
+LAYOUT_EXACT_PER_FLOOR = 12
+"""Flats a floor up to which every count is a block of its own (:func:`block_layout`)."""
+
+LAYOUT_RATIO = 1.2
+"""Ratio between neighbouring storey counts (and flats a floor) computed as blocks above
+:data:`LAYOUT_EXACT_LEVELS` (:data:`LAYOUT_EXACT_PER_FLOOR`)."""
+
+
+def block_layout(levels: np.ndarray, per_floor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(storeys, flats a floor)`` of the block that stands for buildings of ``levels``
+    storeys and ``per_floor`` flats a floor: the counts themselves up to
+    :data:`LAYOUT_EXACT_LEVELS` and :data:`LAYOUT_EXACT_PER_FLOOR`, above them the nearest
+    (in ratio) of ``exact · 1.2^k``. Above those counts a storey or a flat more changes
+    the block only through the shares of heat the outer floors draw from each middle flat
+    (``1/(N − 2)``) and the inner flats give to the corners (``4/inner``): the hours of every
+    position stay within 2 % of the building's own block
+    (``tests/thermal/test_thermal_coupling.py``), and a city of many storey counts and
+    floor sizes needs a few hundred blocks instead of one per pair. People and flats per
+    position are always the building's own."""
+    return _ladder(levels, LAYOUT_EXACT_LEVELS), _ladder(per_floor, LAYOUT_EXACT_PER_FLOOR)
+
+
+def _ladder(count: np.ndarray, exact: int) -> np.ndarray:
+    above = np.maximum(count, exact) / exact
+    step = np.round(np.log(above) / np.log(LAYOUT_RATIO))
+    return np.where(count <= exact, count, np.round(exact * LAYOUT_RATIO**step))
+
+
+def stair_cores(per_floor: float) -> float:
+    """Stair cores of a floor of ``per_floor`` flats: one per :data:`FLATS_PER_LANDING`
+    flats on average, at least one. The flats a floor are themselves estimated from the
+    floor area (:func:`~warmgrid.thermal.flats.floors_of`); a whole core more for the 17th
+    flat of a floor would make the stairwell's share of a flat jump by a fifth with one flat
+    more, where sections of four flats a landing (or more, with three) are as likely."""
+    return max(1.0, per_floor / FLATS_PER_LANDING)
+
+
+def layers_of(build: Build) -> tuple[Layer, ...]:
+    """The :class:`~warmgrid.thermal.layers.Layer` of a build-up (inside → outside)."""
+    return tuple(
+        Layer(d, m.conductivity_w_per_mk, m.density_kg_per_m3, m.specific_heat_j_per_kgk)
+        for m, d in build
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def back_resistance_m2k_per_w(layers: tuple[Layer, ...]) -> tuple[bool, float]:
+    """``(deep, R)`` of this side's share of a shared element (room face → plane of
+    symmetry, as :func:`~warmgrid.thermal.layers.element_mass` reads it with
+    ``boundary = "adiabatic"``): whether its deepest mass is a deep part (the ``di`` node of
+    :mod:`warmgrid.thermal.network`) or only the active part (``mi``), and the resistance
+    from that part's centroid to the plane of symmetry, m²K/W (layers beyond an insulating
+    layer count as resistance only)."""
+    mass = element_mass(layers, "adiabatic")
+    deep = mass.deep_j_per_m2k > 0
+    to_node = mass.active_r_m2k_per_w + (mass.deep_r_m2k_per_w if deep else 0.0)
+    total = sum(layer.resistance_m2k_per_w for layer in layers)
+    return deep, max(total - to_node, 0.0)
+
+
+@functools.lru_cache(maxsize=256)
+def _sides(archetype: str, kind: str) -> tuple[tuple[Layer, ...], tuple[Layer, ...]]:
+    """This side's layers of ``a`` and ``b`` of an interface (a slab: ``a``'s ceiling)."""
+    cons = CONSTRUCTIONS[archetype]
+    if kind == "slab":
+        return layers_of(half(tuple(reversed(cons.slab)))), layers_of(half(cons.slab))
+    party = layers_of(half(cons.party_wall))
+    return party, party
+
+
+def _node(split: bool, deep: bool) -> int:
+    """The flat node an element's back face hangs on: its deep node if it has deep mass,
+    else the active mass of the adiabatic elements (``split``: the flat has a node of its
+    own for them; else the mass node)."""
+    if deep:
+        return _DEEP_IN
+    return _MASS_IN if split else _MASS
+
+
+def stairwell(
+    levels: int, per_floor: int, values: dict[str, float], archetype: str
+) -> tuple[float, float, float, float, float]:
+    """``(C_air, C_mass J/K; H_air→out, H_mass→out, H_air→mass W/K)`` of a block's
+    stairwell: air ``ρc·V`` (ISO 13790 9.3.1) and :data:`STAIRWELL_AIR_CHANGES_PER_H`; its
+    halves of the walls to the flats (:func:`~warmgrid.thermal.layers.element_mass`, active
+    and deep part together at their centroid) reached from the air by natural convection
+    (:data:`~warmgrid.thermal.network.CONVECTION_W_PER_M2K`, vertical); the façade (the
+    archetype's window-to-wall ratio and U-values plus the thermal-bridge surcharge), the
+    roof and the floor over the basement (``b·U_floor``), whose inner faces exchange heat by
+    convection with the air and by long-wave radiation
+    (:data:`~warmgrid.thermal.network.RADIATION_W_PER_M2K`) with the walls to the flats,
+    which face them across the stair: the star air – face – walls – outside without the
+    face node (its Y–Δ transform)."""
+    cores = stair_cores(per_floor)
+    depth = 0.5 * values["depth_m"]
+    storey = values["storey_height_m"]
+    clear = max(storey - SLAB_THICKNESS_M, 1.0)
+    footprint = cores * STAIR_WIDTH_M * depth
+    volume = footprint * clear * levels
+    facade = cores * STAIR_WIDTH_M * storey * levels
+    window = float(np.clip(values["window_to_wall_ratio"], 0.0, 0.95)) * facade
+    bridge = values["thermal_bridge_w_per_m2k"]
+    h_c, h_r = CONVECTION_W_PER_M2K["vertical"], RADIATION_W_PER_M2K
+    air_out = mass_out = air_mass = 0.0
+    for u, area, kind in (
+        (values["u_wall_w_per_m2k"] + bridge, facade - window, "wall"),
+        (values["u_window_w_per_m2k"], window, "wall"),
+        (values["u_roof_w_per_m2k"] + bridge, footprint, "roof"),
+        (values["u_floor_w_per_m2k"] * values["floor_adjustment"] + bridge, footprint, "floor"),
+    ):
+        g_out = 1.0 / (1.0 / u - R_SI_M2K_PER_W[kind])
+        total = h_c + h_r + g_out
+        air_out += h_c * g_out * area / total
+        mass_out += h_r * g_out * area / total
+        air_mass += h_c * h_r * area / total
+    walls = cores * (2.0 * depth + STAIR_WIDTH_M) * clear * levels
+    c_mass, r_centroid = _centroid(layers_of(half(CONSTRUCTIONS[archetype].party_wall)))
+    return (
+        AIR_HEAT_CAPACITY_J_PER_M3K * volume,
+        c_mass * walls,
+        air_out + AIR_HEAT_CAPACITY_J_PER_M3K * STAIRWELL_AIR_CHANGES_PER_H * volume / 3600.0,
+        mass_out,
+        air_mass + walls / (1.0 / h_c + r_centroid),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _centroid(layers: tuple[Layer, ...]) -> tuple[float, float]:
+    """``(C J/(m²K), R m²K/W)``: the heat capacity of a wall's side up to its insulation
+    and the resistance from its face to the centroid of that capacity."""
+    mass = element_mass(layers, "adiabatic")
+    total = mass.active_j_per_m2k + mass.deep_j_per_m2k
+    deep_r = mass.active_r_m2k_per_w + mass.deep_r_m2k_per_w
+    r = (mass.active_j_per_m2k * mass.active_r_m2k_per_w + mass.deep_j_per_m2k * deep_r) / total
+    return total, r
+
+
+@dataclass(frozen=True)
+class Block:
+    """A class of identical buildings: archetype, storeys, flats per floor, the archetype
+    fields of :data:`~warmgrid.thermal.flats.FIELDS` and the flat's floor area, m²."""
+
+    archetype: str
+    levels: int
+    per_floor: int
+    values: dict[str, float]
+    area_m2: float
+
+
+def joins(split: np.ndarray, block: Block) -> list[tuple[int, int, float]]:
+    """``(node, node, W/K)`` of the shared elements of ``block`` between the nodes of
+    :func:`block_full_matrices`; ``split``: per position, whether its adiabatic elements
+    have an active-mass node of their own (see :func:`_node`).
+
+    Between two flats: ``A / (R_back,a + R_back,b)`` (:func:`back_resistance_m2k_per_w`)
+    between their nodes. A flat's node lumps all its shared elements and reaches the room
+    through all their surfaces at once; between flats the slabs and party walls are large
+    shares of them on both sides, and the lumped path stands. A wall to the stairwell is a
+    small share ``φ`` of a flat's shared area: it gets, per m², the rest of its own surface
+    path in series, ``(1 − φ)(R_si + R_face→node)`` (EN ISO 6946 Table 7 ``R_si``), so that
+    it passes heat at the rate of its own surface and not of all the flat's shared ones
+    (checked against EnergyPlus' multi-zone block, :mod:`warmgrid.thermal.energyplus_block`;
+    docs/thermal-energyplus.md)."""
+    index = {name: p for p, name in enumerate(POSITIONS)}
+    stair_side = layers_of(half(CONSTRUCTIONS[block.archetype].party_wall))
+    stair_back = sum(x.resistance_m2k_per_w for x in stair_side) - _centroid(stair_side)[1]
+    out = []
+    for face in interfaces(block.levels, block.per_floor, block.values, block.area_m2):
+        total = face.number * face.area_m2
+        side_a, side_b = _sides(block.archetype, face.kind)
+        a = index[face.a]
+        deep_a, r_a = back_resistance_m2k_per_w(side_a)
+        node_a = a * NODES + _node(bool(split[a]), deep_a)
+        if face.b is None:
+            share = min(face.area_m2 / _shared_area_m2(face.a, block), 1.0)
+            to_node = sum(x.resistance_m2k_per_w for x in side_a) - r_a
+            r_a += (1.0 - share) * (1.0 / CONVECTION_W_PER_M2K["vertical"] + to_node)
+            node_b, r_b = STAIR_MASS, stair_back
+        else:
+            b = index[face.b]
+            deep_b, r_b = back_resistance_m2k_per_w(side_b)
+            node_b = b * NODES + _node(bool(split[b]), deep_b)
+        out.append((node_a, node_b, total / max(r_a + r_b, 1e-6)))
+    return out
+
+
+def _shared_area_m2(position: str, block: Block) -> float:
+    """Area of the shared (adiabatic) elements of a flat of ``position``, m²
+    (:func:`~warmgrid.thermal.flats.flat_table`)."""
+    values = block.values
+    floor, corner = position_floor(position, block.levels == 1)
+    depth = 0.5 * values["depth_m"]
+    clear = max(values["storey_height_m"] - SLAB_THICKNESS_M, 1.0)
+    party = (block.area_m2 / depth + (1.0 if corner else 2.0) * depth) * clear
+    slabs = {"top": 1, "ground": 1, "middle": 2, "single": 0}[floor]
+    return party + slabs * block.area_m2
+
+
+def position_matrices(net: NetworkParams) -> tuple[np.ndarray, ...]:
+    """``(C, K, B, G, split)`` of flat networks (any number of rows): the full matrices of
+    :func:`~warmgrid.thermal.network._full_matrices` with the rows' gains set to 0, ``G``
+    (rows, :data:`NODES`) where one watt of gains enters, ``split`` whether the adiabatic
+    elements have their own active-mass node."""
+    zero = replace(net, base=replace(net.base, internal_gains_w=np.zeros(len(net))))
+    one = replace(net, base=replace(net.base, internal_gains_w=np.ones(len(net))))
+    C, K, B = _full_matrices(zero)
+    gains = _full_matrices(one)[2][:, :, 1] - B[:, :, 1]
+    split = np.zeros(len(net), bool) if net.a_mass_in_m2 is None else net.a_mass_in_m2 > 0
+    return C, K, B, gains, split
+
+
+def block_full_matrices(
+    flats: tuple[np.ndarray, ...],
+    weight: np.ndarray,
+    shared: list[tuple[int, int, float]],
+    stair: tuple[float, float, float, float, float],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(C, K, B)`` of all nodes of one block: :data:`NODES` per position (in
+    :data:`~warmgrid.thermal.flats.POSITIONS` order, ``flats`` the six rows of
+    :func:`position_matrices`, rows times ``weight``, the number of such flats), then the
+    stairwell's air and mass (:func:`stairwell`), joined by ``shared`` (:func:`joins`).
+    ``B`` maps ``[θ_e, 1, I.., Δθ_sky, q]`` (``q``: the gains of every flat, W). ``C`` is 0
+    on the surface nodes."""
+    C5, K7, B7, G = flats[:4]
+    n = len(POSITIONS) * NODES + 2
+    C = np.zeros(n)
+    K = np.zeros((n, n))
+    B = np.zeros((n, B7.shape[2] + 1))
+    for p in range(len(POSITIONS)):
+        rows = slice(p * NODES, (p + 1) * NODES)
+        C[[p * NODES + j for j in KEPT_NODES]] = weight[p] * C5[p]
+        K[rows, rows] = weight[p] * K7[p]
+        B[rows, :-1] = weight[p] * B7[p]
+        B[rows, -1] = weight[p] * G[p]
+    c_air, c_mass, h_out, h_mass_out, h_air_mass = stair
+    C[STAIR_AIR], C[STAIR_MASS] = c_air, c_mass
+    K[STAIR_AIR, STAIR_AIR] += h_out
+    K[STAIR_MASS, STAIR_MASS] += h_mass_out
+    B[STAIR_AIR, 0], B[STAIR_MASS, 0] = h_out, h_mass_out
+    _join(K, STAIR_AIR, STAIR_MASS, h_air_mass)
+    for i, j, h in shared:
+        _join(K, i, j, h)
+    return C, K, B
+
+
+def _join(K: np.ndarray, i: int, j: int, h_w_per_k: float) -> None:
+    K[i, i] += h_w_per_k
+    K[j, j] += h_w_per_k
+    K[i, j] -= h_w_per_k
+    K[j, i] -= h_w_per_k
+
+
+KEPT = [p * NODES + j for p in range(len(POSITIONS)) for j in KEPT_NODES] + [
+    STAIR_AIR,
+    STAIR_MASS,
+]
+"""Nodes of :func:`block_full_matrices` that hold heat (the states)."""
+
+AIR_STATES = [KEPT.index(p * NODES) for p in range(len(POSITIONS))] + [KEPT.index(STAIR_AIR)]
+"""States of the flats' air (positions in order), then the stairwell's air."""
+
+
+def block_matrices(full: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple:
+    """``(C, K, B)`` of :data:`KEPT` states of blocks (stacked ``(m, …)`` results of
+    :func:`block_full_matrices`), the surface nodes eliminated exactly."""
+    C, K, B = full
+    gone = [i for i in range(K.shape[1]) if i not in KEPT]
+    return (C[:, KEPT], *eliminate(K, B, KEPT, gone))
+
+
+@dataclass(frozen=True)
+class BlockResponse:
+    """Air of the flats of each block position (``flats``: rows ``block · 6 + position``,
+    as :class:`~warmgrid.thermal.flats.ClassResponse`) and of each block's stairwell
+    (``stair_*``, ``(blocks, steps + 1)``, °C and K/W) as ``alpha + q·beta``; ``q`` the
+    gains of each flat, W."""
+
+    flats: ClassResponse
+    stair_heated_alpha: np.ndarray
+    stair_heated_beta: np.ndarray
+    stair_free_alpha: np.ndarray
+    stair_free_beta: np.ndarray
+
+
+def block_response(
+    C: np.ndarray,
+    K: np.ndarray,
+    B: np.ndarray,
+    counts: np.ndarray,
+    features: np.ndarray,
+    step_h: float,
+    set_point_c: float,
+    history: np.ndarray | None = None,
+) -> BlockResponse:
+    """Responses of blocks (:func:`block_matrices`; ``counts`` ``(m, 6)`` flats per
+    position) to the shared inputs ``features`` (rows per step, see
+    :func:`warmgrid.thermal.cooldown._features`), exact (modal recursion, as
+    :func:`warmgrid.thermal.flats.class_response`).
+
+    The start is the heated steady state: every flat's air at ``set_point_c``, heated at the
+    air node, the stairwell unheated; with ``history`` (the inputs of the weather before
+    the outage) the state at its end, stepped from that steady state with every flat's air
+    held at the set point (:func:`warmgrid.thermal.history.held_run`). Where the gains
+    ``q`` of a flat exceed ``q_max_w`` — the least ``q`` at which a position would need
+    negative heating — every flat of the block starts from the unheated steady state
+    instead (flats then start a little colder than the heated state: the cautious side)."""
+    m = K.shape[0]
+    air = AIR_STATES[:-1]
+    weather = B[:, :, :-1] @ features[0]
+    gains = B[:, :, -1]
+    system = K.copy()
+    system[:, :, air] = 0.0
+    system[:, air, air] = -1.0
+    held = K[:, :, air].sum(axis=2) * set_point_c
+    solved = np.linalg.solve(system, np.stack([weather - held, gains], axis=2))
+    heating = solved[:, air, :]
+    present = counts > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        limit = np.where(heating[:, :, 1] < 0, heating[:, :, 0] / -heating[:, :, 1], np.inf)
+    q_max = np.where(present, limit, np.inf).min(axis=1)
+    heated = solved.copy()
+    heated[:, air, :] = [set_point_c, 0.0]
+    if history is not None:
+        heated[:, :, 0] = held_run(C, K, B[:, :, :-1], history, set_point_c, step_h, air)
+        ones = np.ones((history.shape[0], 1))
+        heated[:, :, 1] = held_run(C, K, B[:, :, -1:], ones, 0.0, step_h, air)
+    free = np.linalg.solve(K, np.stack([weather, gains], axis=2))
+    starts = np.concatenate([heated, free], axis=2)
+    decay, to_states, to_modes, gamma = modal_of(C, K, B, step_h * 3600.0)
+    z = np.einsum("bij,bjk->bik", to_modes, starts)
+    n_steps = features.shape[0]
+    forced = forcing(gamma[:, :, :-1], features)
+    out = modal_steps(z, decay, forced, gamma[:, :, -1], to_states[:, AIR_STATES, :])
+    flats = out[:, :, :-1, :].reshape(n_steps + 1, m * len(POSITIONS), 4)
+    stair = out[:, :, -1, :]
+    return BlockResponse(
+        flats=ClassResponse(
+            time_h=np.arange(n_steps + 1) * step_h,
+            outdoor_c=features[:, 0],
+            heated_alpha=flats[:, :, 0].T.copy(),
+            heated_beta=np.maximum(flats[:, :, 1].T, 0.0),
+            free_alpha=flats[:, :, 2].T.copy(),
+            free_beta=np.maximum(flats[:, :, 3].T, 0.0),
+            q_max_w=np.repeat(q_max, len(POSITIONS)),
+        ),
+        stair_heated_alpha=stair[:, :, 0].T.copy(),
+        stair_heated_beta=np.maximum(stair[:, :, 1].T, 0.0),
+        stair_free_alpha=stair[:, :, 2].T.copy(),
+        stair_free_beta=np.maximum(stair[:, :, 3].T, 0.0),
+    )
+
+
+def block_system(
+    net: NetworkParams, blocks: list[Block]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(C, K, B, counts)`` of ``blocks`` (:func:`block_matrices`, ``counts`` flats per
+    position) whose positions' networks are the rows of ``net`` (six per block, in
+    :data:`~warmgrid.thermal.flats.POSITIONS` order; gains ignored)."""
+    size = len(POSITIONS)
+    every = position_matrices(net)
+    levels = np.array([b.levels for b in blocks], dtype=np.float64)
+    per_floor = np.array([b.per_floor for b in blocks], dtype=np.float64)
+    counts = position_counts(levels, per_floor)
+    full = []
+    for g, block in enumerate(blocks):
+        flats = tuple(part[g * size : (g + 1) * size] for part in every)
+        full.append(
+            block_full_matrices(
+                flats,
+                np.where(counts[g] > 0, counts[g], 1.0),
+                joins(flats[4], block),
+                stairwell(block.levels, block.per_floor, block.values, block.archetype),
+            )
+        )
+    C, K, B = block_matrices(tuple(np.stack(part) for part in zip(*full, strict=True)))
+    return C, K, B, counts
+
+
+def city_blocks(
+    net: NetworkParams,
+    blocks: list[Block],
+    features: np.ndarray,
+    step_h: float,
+    set_point_c: float,
+    history: np.ndarray | None = None,
+) -> BlockResponse:
+    """:func:`block_response` of ``blocks`` whose positions' networks are the rows of ``net``
+    (six per block, in :data:`~warmgrid.thermal.flats.POSITIONS` order; gains ignored)."""
+    from threadpoolctl import threadpool_limits
+
+    # many small matrices: BLAS threads cost more than they save (816 eigen-decompositions
+    # of 32 × 32: 0.13 s CPU on one thread, 0.98 s on two)
+    with threadpool_limits(limits=1, user_api="blas"):
+        C, K, B, counts = block_system(net, blocks)
+        return block_response(C, K, B, counts, features, step_h, set_point_c, history)
+
+
+def switched_blocks(
+    net: NetworkParams,
+    blocks: list[Block],
+    row_block: np.ndarray,
+    heat_on: np.ndarray,
+    features: np.ndarray,
+    step_h: float,
+    set_point_c: float,
+    history: np.ndarray | None = None,
+) -> SwitchedResponse:
+    """Rows of ``blocks`` (``row_block[r]``) whose heating is on in the steps where
+    ``heat_on[r]`` is true (:func:`warmgrid.thermal.switched.switched_states`, every flat's
+    air held), as one row per block row and position (row ``r · 6 + position``)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        C, K, B, _ = block_system(net, blocks)
+        flats = AIR_STATES[:-1]
+        air = switched_states(
+            C, K, B, row_block, heat_on, features, step_h, set_point_c, history, flats, flats
+        )
+    steps = air.shape[0]
+    air = air.reshape(steps, -1, 2)
+    return SwitchedResponse(
+        time_h=np.arange(steps) * step_h,
+        alpha=air[:, :, 0].T.copy(),
+        beta=air[:, :, 1].T.copy(),
+    )
+
+
+def simulate_block(
+    block: Block,
+    gains_w: float,
+    outdoor_temp_c: np.ndarray | float,
+    step_h: float,
+    hours: float,
+    set_point_c: float = 20.0,
+    solar_irradiance_w_per_m2: np.ndarray | None = None,
+    sky_temp_depression_k: np.ndarray | float = 0.0,
+    heated_before: Weather | None = None,
+) -> np.ndarray:
+    """Air temperature of one building's flats by position and of its stairwell (rows:
+    :data:`~warmgrid.thermal.flats.POSITIONS`, then the stairwell; columns: instants,
+    °C) after the heating stops, stepped one step at a time with scipy's matrix exponential
+    of the block (zero-order hold of the inputs, exact): the building-by-building
+    counterpart of :func:`city_blocks`. ``gains_w``: each flat's gains, W; weather inputs as
+    :func:`warmgrid.thermal.network.simulate_network` (solar channels of
+    :data:`~warmgrid.thermal.archetypes.ARCHETYPE_CHANNELS`). The start as
+    :func:`block_response`; with ``heated_before`` (a weather whose days before the outage,
+    :attr:`~warmgrid.thermal.weather.Weather.before`, are known) the heated start is
+    stepped through those days with every flat's air held at the set point, by the matrix
+    exponential of the other states."""
+
+    from warmgrid.thermal.cooldown import _features, steps_of
+    from warmgrid.thermal.flats import flat_network, flat_table, position_floor, stack
+
+    single = block.levels == 1
+    net = stack(
+        [
+            flat_network(flat_table(block.values, block.archetype, *position_floor(p, single)))
+            for p in POSITIONS
+        ]
+    )
+    flats = position_matrices(net)
+    counts = position_counts(np.array([block.levels]), np.array([block.per_floor]))[0]
+    full = block_full_matrices(
+        flats,
+        np.where(counts > 0, counts, 1.0),
+        joins(flats[4], block),
+        stairwell(block.levels, block.per_floor, block.values, block.archetype),
+    )
+    C, K, B = (x[0] for x in block_matrices(tuple(np.stack([x]) for x in full)))
+    n_steps = steps_of(step_h, hours)
+    features = _features(
+        net.base,
+        outdoor_temp_c,
+        step_h,
+        n_steps,
+        solar_irradiance_w_per_m2,
+        sky_temp_depression_k,
+    )
+    u = np.column_stack([features, np.full(n_steps, gains_w)])
+    air = AIR_STATES[:-1]
+    system = K.copy()
+    system[:, air] = 0.0
+    system[air, air] = -1.0
+    x = np.linalg.solve(system, B @ u[0] - K[:, air].sum(axis=1) * set_point_c)
+    if np.all(x[air][counts > 0] >= 0):
+        x[air] = set_point_c
+        known = None if heated_before is None else history_features(net.base, heated_before, step_h)
+        if known is not None:
+            x = _held_through(C, K, B, known, gains_w, set_point_c, step_h)
+    else:
+        x = np.linalg.solve(K, B @ u[0])
+    phi, gamma = _exact_step(C, K, B, step_h)
+    out = np.empty((len(AIR_STATES), n_steps + 1))
+    out[:, 0] = x[AIR_STATES]
+    for t in range(n_steps):
+        x = phi @ x + gamma @ u[t]
+        out[:, t + 1] = x[AIR_STATES]
+    return out
+
+
+def _exact_step(
+    C: np.ndarray, K: np.ndarray, B: np.ndarray, step_h: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(Φ, Γ)`` of ``C dx/dt = −K x + B u`` over ``step_h`` hours with the inputs held,
+    by scipy's matrix exponential of the augmented system."""
+    from scipy.linalg import expm
+
+    size = len(C)
+    augmented = np.zeros((size + B.shape[1], size + B.shape[1]))
+    augmented[:size, :size] = -K / C[:, None]
+    augmented[:size, size:] = B / C[:, None]
+    step = expm(augmented * step_h * 3600.0)
+    return step[:size, :size], step[:size, size:]
+
+
+def _held_through(
+    C: np.ndarray,
+    K: np.ndarray,
+    B: np.ndarray,
+    history: np.ndarray,
+    gains_w: float,
+    set_point_c: float,
+    step_h: float,
+) -> np.ndarray:
+    """The states of one block at the end of ``history`` with every flat's air held at
+    ``set_point_c``, from the held steady state under its first row."""
+    air = AIR_STATES[:-1]
+    rest = [i for i in range(len(C)) if i not in air]
+    drive = np.column_stack([B[rest], -K[rest][:, air].sum(axis=1)])
+    u = np.column_stack(
+        [history, np.full(len(history), gains_w), np.full(len(history), set_point_c)]
+    )
+    x = np.empty(len(C))
+    x[air] = set_point_c
+    x[rest] = np.linalg.solve(K[rest][:, rest], drive @ u[0])
+    phi, gamma = _exact_step(C[rest], K[rest][:, rest], drive, step_h)
+    for row in u:
+        x[rest] = phi @ x[rest] + gamma @ row
+    return x
