@@ -115,7 +115,9 @@ class Interface:
     area_m2: float
 
 
-def interfaces(levels: int, per_floor: int, values: dict[str, float], area_m2: float) -> list:
+def interfaces(
+    levels: int, per_floor: int, values: dict[str, float], area_m2: float
+) -> list[Interface]:
     """The shared elements between the positions of a block (see the module docstring);
     ``values``: the archetype fields of :data:`~warmgrid.thermal.flats.FIELDS`, ``area_m2``
     the flat's floor area."""
@@ -409,7 +411,9 @@ AIR_STATES = [KEPT.index(p * NODES) for p in range(len(POSITIONS))] + [KEPT.inde
 """States of the flats' air (positions in order), then the stairwell's air."""
 
 
-def block_matrices(full: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple:
+def block_matrices(
+    full: tuple[np.ndarray, ...],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(C, K, B)`` of :data:`KEPT` states of blocks (stacked ``(m, …)`` results of
     :func:`block_full_matrices`), the surface nodes eliminated exactly."""
     C, K, B = full
