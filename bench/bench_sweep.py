@@ -213,7 +213,7 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=50)
     parser.add_argument("--full", type=int, default=10_000)
     parser.add_argument("--n2", type=int, default=1_000_000)
-    parser.add_argument("--n2-chunk", type=int, default=25_000)
+    parser.add_argument("--n2-chunk", type=int, default=100_000)
     parser.add_argument("--n2-grid", default=SIMBENCH_COMPLETE_GRID, help="a SimBench code")
     args = parser.parse_args()
     compiled = compile_city(open_city("demo"))

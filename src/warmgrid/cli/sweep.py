@@ -12,7 +12,9 @@ from warmgrid.cli.output import console, emit_json, err_console
 from warmgrid.errors import InputError
 
 DEFAULT_CHUNK_SIZE = 100
-IMPACT_ONLY_CHUNK_SIZE = 25_000  # 0.25 s of work: Dask's cost per task under 5 % (docs/sweep.md)
+# about 0.7 s of work a task on a large grid: the best 1 → 2 worker speed-up measured
+# (docs/sweep.md)
+IMPACT_ONLY_CHUNK_SIZE = 100_000
 DEFAULT_RADIUS_M = "200:1000"
 
 
