@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.integrate import solve_ivp
 
 from warmgrid.thermal.archetypes import archetype_values
 from warmgrid.thermal.constructions import CONSTRUCTIONS
@@ -114,31 +113,10 @@ def test_identical_flats_exchange_nothing(
     assert coupled.q_max_w[0] == pytest.approx(alone.q_max_w[0], rel=1e-9)
 
 
-def radau(full, features: np.ndarray, start: np.ndarray, hours: np.ndarray):
-    """All nodes of a block integrated by scipy's Radau, 100 J/K on the surface nodes."""
-    C, K, B = full
-    capacity = np.where(C > 0, C, 100.0)
-    drive = B @ features
-    surface = [i for i in range(len(C)) if i not in KEPT]
-    x0 = np.zeros(len(C))
-    x0[KEPT] = start
-    x0[surface] = np.linalg.solve(
-        K[np.ix_(surface, surface)], drive[surface] - K[np.ix_(surface, KEPT)] @ start
-    )
-    return solve_ivp(
-        lambda _t, x: (drive - K @ x) / capacity,
-        (0, hours[-1] * 3600),
-        x0,
-        method="Radau",
-        t_eval=hours * 3600,
-        rtol=1e-9,
-        atol=1e-9,
-        dense_output=True,
-    )
-
-
 @pytest.mark.parametrize(("archetype", "levels", "per_floor"), [("brick_prewar", 4, 6)])
-def test_block_against_radau_and_energy_balance(archetype, levels, per_floor) -> None:
+def test_block_against_radau_and_energy_balance(
+    archetype, levels, per_floor, radau_all_nodes
+) -> None:
     """The exactly stepped block against scipy's Radau on all 44 nodes (0.02 K over four
     days, two occupants a flat), and the energy balance of the integration: the heat stored
     in the block falls by what leaves through its outer elements and infiltration alone
@@ -157,14 +135,14 @@ def test_block_against_radau_and_energy_balance(archetype, levels, per_floor) ->
     start = np.linalg.solve(system, B[0] @ u - held)
     start[air] = 20.0
     hours = np.arange(0, 97, 4.0)
-    ode = radau(full, u, start, hours)
+    Cf, Kf, Bf = full
+    ode = radau_all_nodes(Cf, Kf, Bf @ u, KEPT, start, hours)
     ours = response.flats.heated_alpha + q * response.flats.heated_beta
     for p in range(len(POSITIONS)):
         np.testing.assert_allclose(ours[p, ::16], ode.y[p * NODES], atol=0.02)
     stair = response.stair_heated_alpha[0] + q * response.stair_heated_beta[0]
     np.testing.assert_allclose(stair[::16], ode.y[STAIR_AIR], atol=0.02)
 
-    Cf, Kf, Bf = full
     shared = joins(
         position_matrices(net)[4], Block(archetype, levels, per_floor, fields_of(archetype), 70.0)
     )

@@ -179,7 +179,7 @@ def test_cold_week_with_sun_agrees_with_energyplus_from_the_same_start(flat) -> 
 
 
 @pytest.mark.parametrize("floor", ["ground", "middle"])
-def test_surface_nodes_eliminated_exactly(floor: str) -> None:
+def test_surface_nodes_eliminated_exactly(floor: str, radau_all_nodes) -> None:
     """A city's flat with its adiabatic elements on their own surface and mass nodes, in
     sunshine: all seven nodes integrated by scipy's Radau with a small heat capacity on the
     two surface nodes (100 J/K) agree with the exactly stepped five-state network within
@@ -198,25 +198,10 @@ def test_surface_nodes_eliminated_exactly(floor: str) -> None:
     features[:3] = (-12.0, 1.0, 300.0)  # outdoor °C, gains on, 300 W/m² on the windows
     start = steady_state(net, features, np.array([20.0]))[0]
     C5, K, B = _full_matrices(net)
-    capacity = np.full(7, 100.0)
+    capacity = np.zeros(7)
     capacity[KEPT_NODES] = C5[0]
-    drive = B[0] @ features
-    x0 = np.zeros(7)
-    x0[KEPT_NODES] = start
-    x0[[1, 6]] = np.linalg.solve(
-        K[0][np.ix_([1, 6], [1, 6])],
-        drive[[1, 6]] - K[0][np.ix_([1, 6], KEPT_NODES)] @ start,
-    )
     hours = np.arange(0, 97, 4.0)
-    ode = solve_ivp(
-        lambda _t, x: (drive - K[0] @ x) / capacity,
-        (0, hours[-1] * 3600),
-        x0,
-        method="Radau",
-        t_eval=hours * 3600,
-        rtol=1e-9,
-        atol=1e-9,
-    )
+    ode = radau_all_nodes(capacity, K[0], B[0] @ features, KEPT_NODES, start, hours)
     irradiance = np.zeros((len(net.base.solar_channels), 96))
     irradiance[0] = 300.0
     ours = simulate_network(

@@ -61,7 +61,7 @@ from warmgrid.thermal.flats import (
     position_counts,
     position_floor,
 )
-from warmgrid.thermal.history import held_run, history_features
+from warmgrid.thermal.history import held_run, history_features, moving_states
 from warmgrid.thermal.layers import R_SI_M2K_PER_W, Layer, element_mass
 from warmgrid.thermal.network import (
     CONVECTION_W_PER_M2K,
@@ -678,7 +678,7 @@ def _held_through(
     """The states of one block at the end of ``history`` with every flat's air held at
     ``set_point_c``, from the held steady state under its first row."""
     air = AIR_STATES[:-1]
-    rest = [i for i in range(len(C)) if i not in air]
+    rest = moving_states(len(C), air)
     drive = np.column_stack([B[rest], -K[rest][:, air].sum(axis=1)])
     u = np.column_stack(
         [history, np.full(len(history), gains_w), np.full(len(history), set_point_c)]

@@ -32,7 +32,7 @@ from warmgrid.thermal.network import (
     _infiltration_w_per_k,
     _matrices,
     _with_ventilation,
-    modal_of,
+    exact_step,
 )
 from warmgrid.thermal.rc import BuildingParams
 from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
@@ -42,7 +42,8 @@ AIR = (0,)
 adiabatic deep, adiabatic mass)."""
 
 
-def _moving(size: int, air: Sequence[int]) -> list[int]:
+def moving_states(size: int, air: Sequence[int]) -> list[int]:
+    """The states of a system of ``size`` that move while its ``air`` states are held."""
     return [i for i in range(size) if i not in air]
 
 
@@ -52,7 +53,7 @@ def held_steady(
     """States ``(n, S)`` with the ``air`` states at ``set_point_c`` (``(n,)`` °C) in the
     steady state under ``drive = B u`` (``(n, S)``, W): ``K_rr x_r = drive_r − K_ra θ_set``
     (``r`` the other states)."""
-    rest = _moving(K.shape[1], air)
+    rest = moving_states(K.shape[1], air)
     held = K[:, rest][:, :, list(air)].sum(axis=2)
     rhs = drive[:, rest] - held * set_point_c[:, None]
     x = np.empty(drive.shape)
@@ -77,12 +78,10 @@ def held_step(
     """The exact step of the system with its ``air`` states held, for inputs held over
     ``step_s`` seconds (module docstring); ``(C, K, B)`` as
     :func:`warmgrid.thermal.network._matrices`."""
-    rest = _moving(K.shape[1], air)
+    rest = moving_states(K.shape[1], air)
     K_rest = K[:, rest]
     drive = np.concatenate([B[:, rest], -K_rest[:, :, list(air)].sum(axis=2)[:, :, None]], axis=2)
-    decay, to_states, to_modes, gamma = modal_of(C[:, rest], K_rest[:, :, rest], drive, step_s)
-    phi = (to_states * decay[:, None, :]) @ to_modes
-    gamma = to_states @ gamma
+    phi, gamma = exact_step(C[:, rest], K_rest[:, :, rest], drive, step_s)
     return HeldStep(phi=phi, gamma=gamma)
 
 
@@ -164,7 +163,7 @@ def held_run(
     inputs = np.concatenate([features, np.zeros((features.shape[0], 1))], axis=1)
     forced = np.einsum("bik,tk->tbi", step.gamma, inputs)
     forced += step.gamma[None, :, :, -1] * set_point[None, :, None]
-    rest = _moving(K.shape[1], air)
+    rest = moving_states(K.shape[1], air)
     mass = x[:, rest]
     for t in range(features.shape[0]):
         mass = np.einsum("bij,bj->bi", step.phi, mass) + forced[t]

@@ -231,7 +231,15 @@ def discretise(net: NetworkParams, step_s: float) -> tuple[np.ndarray, np.ndarra
     matrix exponential ``Φ = P e^{−Λ Δt} P⁻¹`` with ``P = C^-½ V`` and its integral over the
     step in closed form, for all buildings at once (see :func:`modal`).
     """
-    decay, to_states, to_modes, gamma = modal(net, step_s)
+    return exact_step(*_matrices(net), step_s)
+
+
+def exact_step(
+    C: np.ndarray, K: np.ndarray, B: np.ndarray, step_s: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`discretise` of stacked capacities ``C`` (J/K), symmetric conductances ``K``
+    (W/K) and input matrices ``B`` of any number of states."""
+    decay, to_states, to_modes, gamma = modal_of(C, K, B, step_s)
     return (to_states * decay[:, None, :]) @ to_modes, to_states @ gamma
 
 

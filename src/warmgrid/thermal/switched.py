@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from warmgrid.thermal.history import held_run, held_steady, held_step
-from warmgrid.thermal.network import modal_of
+from warmgrid.thermal.history import held_run, held_steady, held_step, moving_states
+from warmgrid.thermal.network import exact_step
 
 
 @dataclass(frozen=True)
@@ -64,16 +64,14 @@ def switched_states(
         weather_start = held_run(C, K, weather_drive, history, set_point_c, step_h, air)
         ones = np.ones((history.shape[0], 1))
         gains_start = held_run(C, K, gains_drive, ones, 0.0, step_h, air)
-    decay, to_states, to_modes, gamma = modal_of(C, K, B, step_s)
-    phi_free = (to_states * decay[:, None, :]) @ to_modes
-    gamma_free = to_states @ gamma
+    phi_free, gamma_free = exact_step(C, K, B, step_s)
     held_weather = held_step(C, K, weather_drive, step_s, air)
     held_gains = held_step(C, K, gains_drive, step_s, air)
     inputs = np.concatenate([features, np.full((features.shape[0], 1), set_point_c)], axis=1)
     forced_free = np.einsum("cik,tk->tci", gamma_free[:, :, :-1], features)
     forced_held = np.einsum("cik,tk->tci", held_weather.gamma, inputs)
     rc = np.asarray(row_class, dtype=np.int64)
-    rest = [i for i in range(K.shape[1]) if i not in air]
+    rest = moving_states(K.shape[1], air)
     phi_f, phi_h = phi_free[rc], held_weather.phi[rc]
     gain_f, gain_h = gamma_free[rc][:, :, -1], held_gains.gamma[rc][:, :, 0]
     x = np.stack([weather_start[rc], gains_start[rc]], axis=2)
