@@ -14,6 +14,7 @@ from warmgrid.thermal.constructions import CONSTRUCTIONS
 from warmgrid.thermal.cooldown import CooldownResult, _features, hours_to_threshold
 from warmgrid.thermal.coupling import (
     AIR_STATES,
+    INTERFACE_GROUPS,
     KEPT,
     NODES,
     STAIR_AIR,
@@ -38,6 +39,7 @@ from warmgrid.thermal.flats import (
     position_floor,
     stack,
 )
+from warmgrid.thermal.network import simulate_network
 from warmgrid.thermal.weather import constant_weather
 
 ARCHETYPES = ("panel_9", "brick_prewar", "modern_insulated")
@@ -230,3 +232,17 @@ def test_block_layout_keeps_small_counts_and_rounds_large_ones() -> None:
         17.0,
         185.0,
     ]
+
+
+@pytest.mark.parametrize("archetype", ARCHETYPES)
+def test_a_block_with_every_interface_cut_is_its_flats_alone(archetype: str) -> None:
+    """With every group of shared elements cut (:data:`INTERFACE_GROUPS`, as the interface
+    measurements of docs/thermal-energyplus.md do one group at a time), each flat of the
+    block cools as the one-zone network of its position (:func:`simulate_network`): the
+    block adds nothing but its joins."""
+    layout = Block(archetype, 5, 8, fields_of(archetype), CONSTRUCTIONS[archetype].flat_area_m2)
+    air = simulate_block(layout, 140.0, -10.0, 0.25, 48.0, cut=frozenset(INTERFACE_GROUPS))
+    alone = simulate_network(
+        positions(archetype, gains_w=140.0), -10.0, 0.25, 48.0, sky_temp_depression_k=0.0
+    )
+    np.testing.assert_allclose(air[: len(POSITIONS)], alone.air_temp_c, atol=2e-3)

