@@ -73,7 +73,9 @@ def _block_oracle(block, gains_w: float, heat_off: np.ndarray) -> np.ndarray:
     single = block.levels == 1
     net = stack(
         [
-            flat_network(flat_table(block.values, block.archetype, *position_floor(p, single)))
+            flat_network(
+                flat_table(block.values, block.archetype, *position_floor(p, single), coupled=True)
+            )
             for p in POSITIONS
         ]
     )

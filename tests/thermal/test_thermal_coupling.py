@@ -51,10 +51,13 @@ def fields_of(archetype: str) -> dict[str, float]:
 
 
 def positions(archetype: str, single: bool = False, gains_w: float = 0.0):
+    """The six positions' networks as a coupled block holds them."""
     fields = fields_of(archetype)
     return stack(
         [
-            flat_network(flat_table(fields, archetype, *position_floor(p, single), gains_w))
+            flat_network(
+                flat_table(fields, archetype, *position_floor(p, single), gains_w, coupled=True)
+            )
             for p in POSITIONS
         ]
     )

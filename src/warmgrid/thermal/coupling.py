@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from warmgrid.thermal.archetypes import SLAB_THICKNESS_M
-from warmgrid.thermal.constructions import CONSTRUCTIONS, Build, half
+from warmgrid.thermal.constructions import CONSTRUCTIONS, Build, half, slab_sides
 from warmgrid.thermal.flats import (
     CORNERS_PER_FLOOR,
     POSITIONS,
@@ -227,10 +227,13 @@ def back_resistance_m2k_per_w(layers: tuple[Layer, ...]) -> tuple[bool, float]:
 
 @functools.lru_cache(maxsize=256)
 def _sides(archetype: str, kind: str) -> tuple[tuple[Layer, ...], tuple[Layer, ...]]:
-    """This side's layers of ``a`` and ``b`` of an interface (a slab: ``a``'s ceiling)."""
+    """This side's layers of ``a`` and ``b`` of an interface (a slab: ``a``'s ceiling,
+    ``b``'s floor, :func:`~warmgrid.thermal.constructions.slab_sides` of a coupled
+    block)."""
     cons = CONSTRUCTIONS[archetype]
     if kind == "slab":
-        return layers_of(half(tuple(reversed(cons.slab)))), layers_of(half(cons.slab))
+        ceiling, floor = slab_sides(cons.slab, coupled=True)
+        return layers_of(ceiling), layers_of(floor)
     party = layers_of(half(cons.party_wall))
     return party, party
 
@@ -685,7 +688,9 @@ def _one_block(
     single = block.levels == 1
     net = stack(
         [
-            flat_network(flat_table(block.values, block.archetype, *position_floor(p, single)))
+            flat_network(
+                flat_table(block.values, block.archetype, *position_floor(p, single), coupled=True)
+            )
             for p in POSITIONS
         ]
     )

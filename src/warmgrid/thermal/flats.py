@@ -6,7 +6,9 @@ description (:func:`flat_table`) with the archetype's U-values, layered construc
 (:mod:`warmgrid.thermal.constructions`) and boundaries: façades, roof and the floor over the
 basement are outdoor (the basement by the temperature adjustment factor ``b`` of
 EN 12831-1, as the archetypes), slabs and walls shared with other flats and the stairwell
-adiabatic (this flat's half of them, up to the plane of symmetry). It runs in the network
+adiabatic (this flat's half of them, up to the plane of symmetry; in a coupled block the
+slab is the floor of the flat above, :func:`~warmgrid.thermal.constructions.slab_sides`).
+It runs in the network
 engine of :mod:`warmgrid.thermal.network` (the air's capacity, deep mass of walls and slabs).
 
 Flats of one position of one archetype differ only in their occupants (internal gains) —
@@ -39,7 +41,7 @@ from warmgrid.thermal.archetypes import (
     archetype_values,
 )
 from warmgrid.thermal.building_file import parse_building
-from warmgrid.thermal.constructions import CONSTRUCTIONS, Build, half, layer_tables
+from warmgrid.thermal.constructions import CONSTRUCTIONS, Build, half, layer_tables, slab_sides
 from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C, _features, steps_of
 from warmgrid.thermal.history import held_run, history_features
 from warmgrid.thermal.network import NetworkParams, _matrices, modal, network_from_description
@@ -82,7 +84,12 @@ FIELDS = (
 
 
 def flat_table(
-    values: dict[str, float], archetype: str, floor: str, corner: bool, gains_w: float = 0.0
+    values: dict[str, float],
+    archetype: str,
+    floor: str,
+    corner: bool,
+    gains_w: float = 0.0,
+    coupled: bool = False,
 ) -> dict[str, Any]:
     """A building-file table (see :mod:`warmgrid.thermal.building_file`) of one flat.
 
@@ -92,7 +99,9 @@ def flat_table(
     the gable wall. Windows take the archetype's window-to-wall ratio; façades and windows
     are spread evenly over four orientations (as the archetypes). External elements get the
     archetype's U-value plus its thermal-bridge surcharge (DIN V 4108-6), the floor over the
-    basement ``b·U_floor`` + surcharge (EN 12831-1 Table B.1 adjustment factor).
+    basement ``b·U_floor`` + surcharge (EN 12831-1 Table B.1 adjustment factor). Its
+    slabs to the flats above and below: :func:`~warmgrid.thermal.constructions.slab_sides`
+    (``coupled``: a flat of a coupled block, :mod:`warmgrid.thermal.coupling`).
     """
     cons = CONSTRUCTIONS[archetype]
     area = cons.flat_area_m2
@@ -128,19 +137,19 @@ def flat_table(
                     "frame_fraction": FRAME_FRACTION,
                 }
             )
-    below = tuple(reversed(cons.slab))
+    ceiling, slab_floor = slab_sides(cons.slab, coupled)
     if floor in ("top", "single"):
         u_roof = values["u_roof_w_per_m2k"] + bridge
         roof = layer_tables(cons.roof, cons.fitted_roof, u_roof, "roof", where)
         surfaces.append({"kind": "roof", "area_m2": area, "layers": roof})
     else:
-        surfaces.append(_adiabatic("roof", area, half(below)))
+        surfaces.append(_adiabatic("roof", area, ceiling))
     if floor in ("ground", "single"):
         u_floor = values["u_floor_w_per_m2k"] * values["floor_adjustment"] + bridge
         ground = layer_tables(cons.floor, cons.fitted_floor, u_floor, "floor", where)
         surfaces.append({"kind": "floor", "area_m2": area, "layers": ground})
     else:
-        surfaces.append(_adiabatic("floor", area, half(cons.slab)))
+        surfaces.append(_adiabatic("floor", area, slab_floor))
     party = (width + (1.0 if corner else 2.0) * depth) * clear
     surfaces.append(_adiabatic("wall", party, half(cons.party_wall)))
     return {
@@ -183,10 +192,14 @@ def flat_network(table: dict[str, Any]) -> NetworkParams:
 
 @functools.lru_cache(maxsize=4096)
 def _class_network(
-    archetype: str, floor: str, corner: bool, fields: tuple[tuple[str, float], ...]
+    archetype: str,
+    floor: str,
+    corner: bool,
+    fields: tuple[tuple[str, float], ...],
+    coupled: bool,
 ) -> NetworkParams:
     """The network of a class of flats (cached: cities share few classes)."""
-    return flat_network(flat_table(dict(fields), archetype, floor, corner))
+    return flat_network(flat_table(dict(fields), archetype, floor, corner, coupled=coupled))
 
 
 def stack(nets: Sequence[NetworkParams]) -> NetworkParams:
@@ -522,7 +535,7 @@ def flat_classes(
         fields = dict(zip(FIELDS, (float(v) for v in row[2 : 2 + len(FIELDS)]), strict=True))
         for position in POSITIONS:
             floor, corner = position_floor(position, bool(row[1]))
-            tables.append((archetypes[int(row[0])], floor, corner, tuple(fields.items())))
+            tables.append((archetypes[int(row[0])], floor, corner, tuple(fields.items()), coupled))
     return FlatClasses(
         net=stack([_class_network(*t) for t in tables]),
         class_of=class_of,
