@@ -71,10 +71,11 @@ def site_epw(template: str | Path, out: str | Path, altitude_m: float) -> Path:
     (:func:`warmgrid.thermal.rc.standard_pressure_pa`), the rest of the weather
     kept. EnergyPlus takes the standard air density of its infiltration at the elevation of
     the weather (``StdRhoAir``: dry air at 20 °C and the standard pressure of
-    ``Site:Location``) and the zone air's at the station pressure, where warmgrid takes the
+    ``Site:Location``; EnergyPlus Input Output Reference, Appendix A, "Standard EnergyPlus
+    Conditions") and the zone air's at the station pressure, where warmgrid takes the
     building's ``altitude_m``: the Denver file's 1,650 m left EnergyPlus' infiltration 17 %
-    below warmgrid's for flats at sea level, as the constant-temperature runs'
-    (:func:`constant_epw`) are."""
+    below warmgrid's for flats at sea level. The constant-temperature runs' weather
+    (:func:`constant_epw`) lies at sea level likewise."""
     lines = Path(template).read_text(encoding="latin-1").splitlines()
     location = lines[0].split(",")
     location[9] = f"{altitude_m:.1f}"
