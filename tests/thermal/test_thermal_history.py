@@ -7,13 +7,15 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.linalg import expm
 
 from warmgrid.cli.thermal import packaged_weather_path
 from warmgrid.thermal.archetypes import archetype_values
 from warmgrid.thermal.cooldown import _features
 from warmgrid.thermal.flats import FIELDS, flat_network, flat_table
-from warmgrid.thermal.history import heated_history, history_features
+from warmgrid.thermal.history import heated_history, heated_steady, history_features
 from warmgrid.thermal.network import _matrices, steady_state
 from warmgrid.thermal.weather import (
     PRE_HISTORY_H,
@@ -81,6 +83,38 @@ def test_constant_weather_keeps_the_heated_steady_state() -> None:
     features = _features(net.base, -10.0, 0.5, 100, None, 0.0)
     held = heated_history(net, features, 20.0, 0.5)
     np.testing.assert_allclose(held, steady_state(net, features[0], np.array([20.0])), atol=1e-9)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    archetype=st.sampled_from(["panel_5", "brick_prewar", "modern_insulated", "hospital"]),
+    floor=st.sampled_from(["ground", "middle", "top"]),
+    corner=st.booleans(),
+    outdoor_c=st.floats(-30.0, 15.0),
+    gains_w=st.floats(0.0, 3000.0),
+)
+def test_heating_power_put_back_holds_the_air(
+    archetype: str, floor: str, corner: bool, outdoor_c: float, gains_w: float
+) -> None:
+    """The heating power of the held steady state, given to the unheated network at its air
+    node (the whole system solved, air free), leaves every state where it was held; a
+    negative power (gains above the need) likewise; two right-hand sides at once give each
+    alone."""
+    values = archetype_values(np.zeros(1, dtype=np.int64), [archetype])
+    fields = {name: float(values[name][0]) for name in FIELDS}
+    net = flat_network(flat_table(fields, archetype, floor, corner, gains_w=gains_w))
+    _, K, B = _matrices(net)
+    drive = B @ _features(net.base, outdoor_c, 1.0, 1, None, 0.0)[0]
+    states, heating_w = heated_steady(K, drive[:, :, None], np.array([[20.0]]))
+    put_back = drive.copy()
+    put_back[:, 0] += heating_w[:, 0, 0]
+    free = np.linalg.solve(K, put_back[:, :, None])
+    np.testing.assert_allclose(free, states, atol=1e-8)
+    both, both_w = heated_steady(K, np.stack([drive, 2.0 * drive], axis=2), np.array([[20.0, 5.0]]))
+    np.testing.assert_allclose(both[:, :, :1], states, atol=1e-9)
+    twice, twice_w = heated_steady(K, 2.0 * drive[:, :, None], np.array([[5.0]]))
+    np.testing.assert_allclose(both[:, :, 1:], twice, atol=1e-9)
+    np.testing.assert_allclose(both_w, np.concatenate([heating_w, twice_w], axis=2), atol=1e-6)
 
 
 def test_window_carries_the_days_before(denver) -> None:

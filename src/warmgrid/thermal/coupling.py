@@ -61,7 +61,7 @@ from warmgrid.thermal.flats import (
     position_counts,
     position_floor,
 )
-from warmgrid.thermal.history import held_run, history_features, moving_states
+from warmgrid.thermal.history import heated_steady, held_run, history_features, moving_states
 from warmgrid.thermal.layers import R_SI_M2K_PER_W, Layer, element_mass
 from warmgrid.thermal.network import (
     CONVECTION_W_PER_M2K,
@@ -503,18 +503,13 @@ def block_response(
     air = AIR_STATES[:-1]
     weather = B[:, :, :-1] @ features[0]
     gains = B[:, :, -1]
-    system = K.copy()
-    system[:, :, air] = 0.0
-    system[:, air, air] = -1.0
-    held = K[:, :, air].sum(axis=2) * set_point_c
-    solved = np.linalg.solve(system, np.stack([weather - held, gains], axis=2))
-    heating = solved[:, air, :]
+    heated, heating = heated_steady(
+        K, np.stack([weather, gains], axis=2), np.tile([set_point_c, 0.0], (m, 1)), air
+    )
     present = counts > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         limit = np.where(heating[:, :, 1] < 0, heating[:, :, 0] / -heating[:, :, 1], np.inf)
     q_max = np.where(present, limit, np.inf).min(axis=1)
-    heated = solved.copy()
-    heated[:, air, :] = [set_point_c, 0.0]
     if history is not None:
         heated[:, :, 0] = held_run(C, K, B[:, :, :-1], history, set_point_c, step_h, air)
         ones = np.ones((history.shape[0], 1))
@@ -658,12 +653,11 @@ def simulate_block(
     )
     u = np.column_stack([features, np.full(n_steps, gains_w)])
     air = AIR_STATES[:-1]
-    system = K.copy()
-    system[:, air] = 0.0
-    system[air, air] = -1.0
-    x = np.linalg.solve(system, B @ u[0] - K[:, air].sum(axis=1) * set_point_c)
-    if np.all(x[air][counts > 0] >= 0):
-        x[air] = set_point_c
+    heated, heating = heated_steady(
+        K[None], (B @ u[0])[None, :, None], np.full((1, 1), set_point_c), air
+    )
+    if np.all(heating[0, counts > 0, 0] >= 0):
+        x = heated[0, :, 0]
         known = None if heated_before is None else history_features(net.base, heated_before, step_h)
         if known is not None:
             x = _held_through(C, K, B, known, gains_w, set_point_c, step_h)
@@ -758,9 +752,10 @@ def _held_through(
     u = np.column_stack(
         [history, np.full(len(history), gains_w), np.full(len(history), set_point_c)]
     )
-    x = np.empty(len(C))
-    x[air] = set_point_c
-    x[rest] = np.linalg.solve(K[rest][:, rest], drive @ u[0])
+    start, _ = heated_steady(
+        K[None], (B @ u[0, :-1])[None, :, None], np.full((1, 1), set_point_c), air
+    )
+    x = start[0, :, 0]
     phi, gamma = _exact_step(C[rest], K[rest][:, rest], drive, step_h)
     for row in u:
         x[rest] = phi @ x[rest] + gamma @ row

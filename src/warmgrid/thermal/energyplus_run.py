@@ -23,6 +23,7 @@ import numpy as np
 from warmgrid.errors import InputError
 from warmgrid.thermal.building_file import BuildingDescription
 from warmgrid.thermal.energyplus import InsideConvection, to_epjson
+from warmgrid.thermal.rc import standard_pressure_pa
 
 STEFAN_BOLTZMANN_W_PER_M2K4 = 5.670374419e-8
 
@@ -61,6 +62,32 @@ def constant_epw(
         f[22], f[23] = "0", "0"
         records.append(",".join(f))
     Path(out).write_text("\n".join(header + records) + "\n", encoding="latin-1")
+    return Path(out)
+
+
+def site_epw(template: str | Path, out: str | Path, altitude_m: float) -> Path:
+    """A copy of an EPW whose site lies at the building's ``altitude_m``: the ``LOCATION``
+    elevation and every record's station pressure those of the standard atmosphere there
+    (:func:`warmgrid.thermal.rc.standard_pressure_pa`), the rest of the weather
+    kept. EnergyPlus takes the standard air density of its infiltration at the elevation of
+    the weather (``StdRhoAir``: dry air at 20 °C and the standard pressure of
+    ``Site:Location``; EnergyPlus Input Output Reference, Appendix A, "Standard EnergyPlus
+    Conditions") and the zone air's at the station pressure, where warmgrid takes the
+    building's ``altitude_m``: the Denver file's 1,650 m left EnergyPlus' infiltration 17 %
+    below warmgrid's for flats at sea level. The constant-temperature runs' weather
+    (:func:`constant_epw`) lies at sea level likewise."""
+    lines = Path(template).read_text(encoding="latin-1").splitlines()
+    location = lines[0].split(",")
+    location[9] = f"{altitude_m:.1f}"
+    pressure = float(standard_pressure_pa(altitude_m))
+    records = []
+    for line in lines[8:]:
+        f = line.split(",")
+        f[9] = f"{pressure:.0f}"
+        records.append(",".join(f))
+    Path(out).write_text(
+        "\n".join([",".join(location), *lines[1:8], *records]) + "\n", encoding="latin-1"
+    )
     return Path(out)
 
 
@@ -192,19 +219,22 @@ def energyplus_cooldown(
     """``(time_h, air_temp_c)`` of a cool-down in EnergyPlus from the heated state (t = 0:
     the heating stops at the start of day ``stop_day`` of the year, after
     :data:`HEATED_DAYS` heated days). ``outdoor_temp_c``: constant, sky at air temperature,
-    no sun, calm; None: the weather of ``template_epw`` itself (sun, sky, wind), heated
-    under the days before ``stop_day`` or, with ``steady_start``, under the first hour of
-    ``stop_day`` held (:func:`steady_history_epw`)."""
+    no sun, calm; None: the weather of ``template_epw`` itself (sun, sky, wind; its site at
+    the building's altitude, :func:`site_epw`), heated under the days before ``stop_day``
+    or, with ``steady_start``, under the first hour of ``stop_day`` held
+    (:func:`steady_history_epw`)."""
     days = HEATED_DAYS + math.ceil(hours / 24.0)
     first_day = stop_day - HEATED_DAYS
     if first_day < 0:
         raise InputError("stop_day", f"expected at least {HEATED_DAYS}, got {stop_day}")
     with tempfile.TemporaryDirectory(prefix="warmgrid-epw-") as tmp:
-        weather = Path(template_epw)
         if outdoor_temp_c is not None:
             weather = constant_epw(template_epw, Path(tmp) / "constant.epw", outdoor_temp_c)
-        elif steady_start:
-            weather = steady_history_epw(template_epw, Path(tmp) / "steady.epw", stop_day)
+        else:
+            altitude = description.fields["altitude_m"]
+            weather = site_epw(template_epw, Path(tmp) / "site.epw", altitude)
+            if steady_start:
+                weather = steady_history_epw(weather, Path(tmp) / "steady.epw", stop_day)
         model = to_epjson(
             description,
             location=epw_location(weather),

@@ -47,19 +47,33 @@ def moving_states(size: int, air: Sequence[int]) -> list[int]:
     return [i for i in range(size) if i not in air]
 
 
+def heated_steady(
+    K: np.ndarray, drive: np.ndarray, set_point_c: np.ndarray, air: Sequence[int] = AIR
+) -> tuple[np.ndarray, np.ndarray]:
+    """The heated steady state and its heating power, for ``k`` right-hand sides at once.
+
+    ``K`` ``(n, S, S)`` W/K, ``drive = B u`` ``(n, S, k)`` W, ``set_point_c`` ``(n, k)`` °C
+    for the ``air`` states. Returns the states ``(n, S, k)``, °C, with the ``air`` states at
+    the set point and the others from ``K_rr x_r = drive_r − K_ra θ_set`` (``r`` the other
+    states), and the heating power at each air node ``(n, len(air), k)``, W, that holds it
+    there: ``K_a x − drive_a`` (ideal heating at the air node, as EnergyPlus' ideal loads).
+    A negative power: the gains alone keep that air warmer than the set point."""
+    held = list(air)
+    rest = moving_states(K.shape[1], air)
+    rhs = drive[:, rest] - K[:, rest][:, :, held].sum(axis=2)[:, :, None] * set_point_c[:, None]
+    x = np.empty(drive.shape)
+    x[:, held] = set_point_c[:, None]
+    x[:, rest] = np.linalg.solve(K[:, rest][:, :, rest], rhs)
+    return x, K[:, held] @ x - drive[:, held]
+
+
 def held_steady(
     K: np.ndarray, drive: np.ndarray, set_point_c: np.ndarray, air: Sequence[int] = AIR
 ) -> np.ndarray:
     """States ``(n, S)`` with the ``air`` states at ``set_point_c`` (``(n,)`` °C) in the
-    steady state under ``drive = B u`` (``(n, S)``, W): ``K_rr x_r = drive_r − K_ra θ_set``
-    (``r`` the other states)."""
-    rest = moving_states(K.shape[1], air)
-    held = K[:, rest][:, :, list(air)].sum(axis=2)
-    rhs = drive[:, rest] - held * set_point_c[:, None]
-    x = np.empty(drive.shape)
-    x[:, list(air)] = set_point_c[:, None]
-    x[:, rest] = np.linalg.solve(K[:, rest][:, :, rest], rhs[:, :, None])[:, :, 0]
-    return x
+    steady state under ``drive = B u`` (``(n, S)``, W): :func:`heated_steady` of one
+    right-hand side."""
+    return heated_steady(K, drive[:, :, None], set_point_c[:, None], air)[0][:, :, 0]
 
 
 @dataclass(frozen=True)

@@ -275,17 +275,13 @@ def steady_state(net: NetworkParams, features: np.ndarray, set_point_c: np.ndarr
     """States (air, mass, deep, deep) with the air held at ``set_point_c`` by heating at the
     air node under the inputs ``features``; where the gains alone keep the air warmer, the
     unheated steady state."""
+    from warmgrid.thermal.history import heated_steady
+
     _, K, B = _matrices(net)
     drive = B @ features
-    n = K.shape[0]
-    system = K.copy()
-    system[:, :, 0] = 0.0
-    system[:, 0, 0] = -1.0  # the heating power enters the air balance
-    rhs = drive - K[:, :, 0] * set_point_c[:, None]
-    solved = np.linalg.solve(system, rhs[:, :, None])[:, :, 0]
-    heated = np.concatenate([set_point_c[:, None], solved[:, 1:]], axis=1)
+    heated, heating_w = heated_steady(K, drive[:, :, None], set_point_c[:, None])
     free = np.linalg.solve(K, drive[:, :, None])[:, :, 0]
-    return np.where((solved[:, 0] >= 0)[:, None], heated, free).reshape(n, STATES)
+    return np.where(heating_w[:, 0] >= 0, heated[:, :, 0], free)
 
 
 def _infiltration_w_per_k(

@@ -178,16 +178,20 @@ def _check_params(p: BuildingParams) -> None:
             )
 
 
+def standard_pressure_pa(altitude_m: float | np.ndarray = 0.0) -> np.ndarray:
+    """Standard-atmosphere pressure at an altitude, Pa: ``101.325 kPa · (1 − 2.25577e-5·z)^5.2559``
+    (ASHRAE Handbook—Fundamentals 2017, chapter 1, eq. 3)."""
+    z = np.asarray(altitude_m, dtype=np.float64)
+    return SEA_LEVEL_PRESSURE_PA * (1.0 - 2.25577e-5 * z) ** 5.2559
+
+
 def air_heat_capacity_j_per_m3k(altitude_m: float | np.ndarray = 0.0) -> np.ndarray:
     """Volumetric heat capacity of air at a site's altitude, J/(m³·K).
 
     ISO 13790 9.3.1 takes ``ρ_a·c_a = 1200 J/(m³·K)`` at sea level; the density scales
-    with the standard-atmosphere pressure ``p = 101.325 kPa · (1 − 2.25577e-5·z)^5.2559``
-    (ASHRAE Handbook—Fundamentals 2017, chapter 1, eq. 3).
+    with the standard-atmosphere pressure (:func:`standard_pressure_pa`).
     """
-    z = np.asarray(altitude_m, dtype=np.float64)
-    pressure = SEA_LEVEL_PRESSURE_PA * (1.0 - 2.25577e-5 * z) ** 5.2559
-    return AIR_HEAT_CAPACITY_J_PER_M3K * pressure / SEA_LEVEL_PRESSURE_PA
+    return AIR_HEAT_CAPACITY_J_PER_M3K * standard_pressure_pa(altitude_m) / SEA_LEVEL_PRESSURE_PA
 
 
 def ventilation_w_per_k(
