@@ -20,6 +20,7 @@ from warmgrid.thermal.coupling import (
     STAIR_AIR,
     Block,
     block_full_matrices,
+    block_heating_w,
     block_layout,
     block_matrices,
     block_response,
@@ -39,7 +40,8 @@ from warmgrid.thermal.flats import (
     position_floor,
     stack,
 )
-from warmgrid.thermal.network import simulate_network
+from warmgrid.thermal.history import heated_steady
+from warmgrid.thermal.network import _matrices, simulate_network
 from warmgrid.thermal.weather import constant_weather
 
 ARCHETYPES = ("panel_9", "brick_prewar", "modern_insulated")
@@ -249,3 +251,21 @@ def test_a_block_with_every_interface_cut_is_its_flats_alone(archetype: str) -> 
         positions(archetype, gains_w=140.0), -10.0, 0.25, 48.0, sky_temp_depression_k=0.0
     )
     np.testing.assert_allclose(air[: len(POSITIONS)], alone.air_temp_c, atol=2e-3)
+
+
+def test_heating_of_a_block_cut_apart_is_each_flats_own() -> None:
+    """The heated balance of a block with every interface cut: each flat's heating power
+    (per flat, the block's rows divided by the number of flats) is the power that holds the
+    flat's own network at the set point; joined to the block, the middle inner flat needs
+    more (it loses heat to the unheated stairwell)."""
+    archetype = "panel_9"
+    layout = Block(archetype, 5, 8, fields_of(archetype), CONSTRUCTIONS[archetype].flat_area_m2)
+    apart = block_heating_w(layout, 140.0, -10.0, cut=frozenset(INTERFACE_GROUPS))
+    net = positions(archetype, gains_w=140.0)
+    _, K, B = _matrices(net)
+    drive = B @ _features(net.base, -10.0, 1.0, 1, None, 0.0)[0]
+    _, own = heated_steady(K, drive[:, :, None], np.full((len(POSITIONS), 1), 20.0))
+    np.testing.assert_allclose(apart, own[:, 0, 0], rtol=1e-9)
+    joined = block_heating_w(layout, 140.0, -10.0)
+    middle = POSITIONS.index("middle_inner")
+    assert joined[middle] > apart[middle]

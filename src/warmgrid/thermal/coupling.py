@@ -701,23 +701,25 @@ def _one_block(
 
 
 def block_heating_w(
-    block: Block, gains_w: float, outdoor_temp_c: float, set_point_c: float = 20.0
+    block: Block,
+    gains_w: float,
+    outdoor_temp_c: float,
+    set_point_c: float = 20.0,
+    cut: frozenset[str] = frozenset(),
 ) -> np.ndarray:
     """Heating power of one flat of each position (:data:`~warmgrid.thermal.flats.POSITIONS`)
     in the heated steady state of one building's block at a constant outdoor temperature
     (ideal heating at the air nodes, no sun, sky at air temperature), W: the balance the
-    cool-down of :func:`simulate_block` starts from."""
+    cool-down of :func:`simulate_block` starts from. ``cut``: as :func:`joins`."""
     from warmgrid.thermal.cooldown import _features
 
-    net, counts, (_, K, B) = _one_block(block, frozenset())
+    net, counts, (_, K, B) = _one_block(block, cut)
     features = _features(net.base, outdoor_temp_c, 1.0, 1, None, 0.0)
     u = np.append(features[0], gains_w)
-    air = AIR_STATES[:-1]
-    system = K.copy()
-    system[:, air] = 0.0
-    system[air, air] = -1.0
-    x = np.linalg.solve(system, B @ u - K[:, air].sum(axis=1) * set_point_c)
-    return x[air] / np.where(counts > 0, counts, 1.0)
+    _, heating = heated_steady(
+        K[None], (B @ u)[None, :, None], np.full((1, 1), set_point_c), AIR_STATES[:-1]
+    )
+    return heating[0, :, 0] / np.where(counts > 0, counts, 1.0)
 
 
 def _exact_step(
