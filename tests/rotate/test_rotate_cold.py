@@ -74,7 +74,12 @@ def _block_oracle(block, gains_w: float, heat_off: np.ndarray) -> np.ndarray:
     net = stack(
         [
             flat_network(
-                flat_table(block.values, block.archetype, *position_floor(p, single), coupled=True)
+                flat_table(
+                    block.values,
+                    block.archetype,
+                    *position_floor(p, single),
+                    coupled_slabs=(True, True),
+                )
             )
             for p in POSITIONS
         ]

@@ -52,13 +52,20 @@ def fields_of(archetype: str) -> dict[str, float]:
     return {name: float(values[name][0]) for name in FIELDS}
 
 
-def positions(archetype: str, single: bool = False, gains_w: float = 0.0):
-    """The six positions' networks as a coupled block holds them."""
+def positions(archetype: str, single: bool = False, gains_w: float = 0.0, coupled: bool = True):
+    """The six positions' networks as a coupled block holds them (``coupled`` False: the
+    flats alone, each with half of its slabs)."""
     fields = fields_of(archetype)
     return stack(
         [
             flat_network(
-                flat_table(fields, archetype, *position_floor(p, single), gains_w, coupled=True)
+                flat_table(
+                    fields,
+                    archetype,
+                    *position_floor(p, single),
+                    gains_w,
+                    coupled_slabs=(coupled, coupled),
+                )
             )
             for p in POSITIONS
         ]
@@ -243,12 +250,16 @@ def test_block_layout_keeps_small_counts_and_rounds_large_ones() -> None:
 def test_a_block_with_every_interface_cut_is_its_flats_alone(archetype: str) -> None:
     """With every group of shared elements cut (:data:`INTERFACE_GROUPS`, as the interface
     measurements of docs/thermal-energyplus.md do one group at a time), each flat of the
-    block cools as the one-zone network of its position (:func:`simulate_network`): the
-    block adds nothing but its joins."""
+    block cools as the flat alone (:func:`simulate_network` of its one-zone network, half of
+    each slab): the block adds nothing but its joins and its slabs' split."""
     layout = Block(archetype, 5, 8, fields_of(archetype), CONSTRUCTIONS[archetype].flat_area_m2)
     air = simulate_block(layout, 140.0, -10.0, 0.25, 48.0, cut=frozenset(INTERFACE_GROUPS))
     alone = simulate_network(
-        positions(archetype, gains_w=140.0), -10.0, 0.25, 48.0, sky_temp_depression_k=0.0
+        positions(archetype, gains_w=140.0, coupled=False),
+        -10.0,
+        0.25,
+        48.0,
+        sky_temp_depression_k=0.0,
     )
     np.testing.assert_allclose(air[: len(POSITIONS)], alone.air_temp_c, atol=2e-3)
 
@@ -261,7 +272,7 @@ def test_heating_of_a_block_cut_apart_is_each_flats_own() -> None:
     archetype = "panel_9"
     layout = Block(archetype, 5, 8, fields_of(archetype), CONSTRUCTIONS[archetype].flat_area_m2)
     apart = block_heating_w(layout, 140.0, -10.0, cut=frozenset(INTERFACE_GROUPS))
-    net = positions(archetype, gains_w=140.0)
+    net = positions(archetype, gains_w=140.0, coupled=False)
     _, K, B = _matrices(net)
     drive = B @ _features(net.base, -10.0, 1.0, 1, None, 0.0)[0]
     _, own = heated_steady(K, drive[:, :, None], np.full((len(POSITIONS), 1), 20.0))

@@ -11,6 +11,9 @@ the slab of the flat below, the ground-floor flats from the middle ones, and eve
 loses heat to the unheated stairwell. Flats at one temperature pass nothing: the adiabatic
 boundary is the special case of equal neighbours.
 
+* **Slabs.** A slab is the floor of the flat above; the flat below holds only its
+  ceiling's skin (:func:`~warmgrid.thermal.constructions.slab_sides`): a slab's heat goes
+  up once the heating stops.
 * **Floors.** A block of ``N`` storeys has a ground and a top floor and ``N − 2`` middle
   floors, all represented by the one middle position. Its slab to the ground floor (and to
   the top floor) is one of ``N − 1`` slabs: per middle flat, ``1/(N − 2)`` of a slab couples
@@ -129,6 +132,21 @@ def interface_group(face: Interface) -> str:
     if face.kind == "party":
         return "party"
     return "slab_ground" if face.a.startswith("ground") else "slab_top"
+
+
+def slab_groups(position: str, levels: int) -> tuple[str, str]:
+    """The groups of :data:`INTERFACE_GROUPS` of the slabs over and under a flat of
+    ``position`` in a block of ``levels`` storeys (``""``: none, or not a slab between
+    flats). The middle position's are those of the floors next to the outer ones (exact for
+    three storeys)."""
+    floor = position.partition("_")[0]
+    if levels == 1:
+        return "", ""
+    return {
+        "ground": ("slab_ground", ""),
+        "middle": ("slab_top", "slab_ground"),
+        "top": ("", "slab_top" if levels > 2 else "slab_ground"),
+    }[floor]
 
 
 def interfaces(
@@ -683,7 +701,12 @@ def _one_block(
     net = stack(
         [
             flat_network(
-                flat_table(block.values, block.archetype, *position_floor(p, single), coupled=True)
+                flat_table(
+                    block.values,
+                    block.archetype,
+                    *position_floor(p, single),
+                    coupled_slabs=tuple(group not in cut for group in slab_groups(p, block.levels)),
+                )
             )
             for p in POSITIONS
         ]

@@ -89,7 +89,7 @@ def flat_table(
     floor: str,
     corner: bool,
     gains_w: float = 0.0,
-    coupled: bool = False,
+    coupled_slabs: tuple[bool, bool] = (False, False),
 ) -> dict[str, Any]:
     """A building-file table (see :mod:`warmgrid.thermal.building_file`) of one flat.
 
@@ -100,8 +100,9 @@ def flat_table(
     are spread evenly over four orientations (as the archetypes). External elements get the
     archetype's U-value plus its thermal-bridge surcharge (DIN V 4108-6), the floor over the
     basement ``b·U_floor`` + surcharge (EN 12831-1 Table B.1 adjustment factor). Its
-    slabs to the flats above and below: :func:`~warmgrid.thermal.constructions.slab_sides`
-    (``coupled``: a flat of a coupled block, :mod:`warmgrid.thermal.coupling`).
+    slabs to the flats above and below: :func:`~warmgrid.thermal.constructions.slab_sides`,
+    ``coupled_slabs`` (above, below): whether each is shared in a coupled block
+    (:mod:`warmgrid.thermal.coupling`), else this flat holds half of it.
     """
     cons = CONSTRUCTIONS[archetype]
     area = cons.flat_area_m2
@@ -137,7 +138,8 @@ def flat_table(
                     "frame_fraction": FRAME_FRACTION,
                 }
             )
-    ceiling, slab_floor = slab_sides(cons.slab, coupled)
+    ceiling = slab_sides(cons.slab, coupled_slabs[0])[0]
+    slab_floor = slab_sides(cons.slab, coupled_slabs[1])[1]
     if floor in ("top", "single"):
         u_roof = values["u_roof_w_per_m2k"] + bridge
         roof = layer_tables(cons.roof, cons.fitted_roof, u_roof, "roof", where)
@@ -199,7 +201,8 @@ def _class_network(
     coupled: bool,
 ) -> NetworkParams:
     """The network of a class of flats (cached: cities share few classes)."""
-    return flat_network(flat_table(dict(fields), archetype, floor, corner, coupled=coupled))
+    slabs = (coupled, coupled)
+    return flat_network(flat_table(dict(fields), archetype, floor, corner, coupled_slabs=slabs))
 
 
 def stack(nets: Sequence[NetworkParams]) -> NetworkParams:
