@@ -24,14 +24,10 @@ from warmgrid.rotate.cold import COLD_C, hours_off_costs, stepped_people_hours
 from warmgrid.scenario.spec import CooldownSettings
 from warmgrid.thermal.city import building_keys, city_cooldown, column
 from warmgrid.thermal.cooldown import _features
-from warmgrid.thermal.coupling import AIR_STATES, block_system, switched_blocks
+from warmgrid.thermal.coupling import AIR_STATES, block_networks, block_system, switched_blocks
 from warmgrid.thermal.flats import (
     POSITIONS,
     flat_classes,
-    flat_network,
-    flat_table,
-    position_floor,
-    stack,
 )
 from warmgrid.thermal.weather import constant_weather
 
@@ -70,20 +66,7 @@ def _steps(C, K, B, u) -> tuple[np.ndarray, np.ndarray, list[int]]:
 def _block_oracle(block, gains_w: float, heat_off: np.ndarray) -> np.ndarray:
     """Hours below 12 °C of each flat position of one building over its home's hourly
     on/off sequence, its coupled block stepped alone."""
-    single = block.levels == 1
-    net = stack(
-        [
-            flat_network(
-                flat_table(
-                    block.values,
-                    block.archetype,
-                    *position_floor(p, single),
-                    coupled_slabs=(True, True),
-                )
-            )
-            for p in POSITIONS
-        ]
-    )
+    net = block_networks(block)
     C, K, B, _ = (a[0] for a in block_system(net, [block]))
     u = np.append(_features(net.base, OUTDOOR_C, STEP_H, 1, None, 0.0)[0], gains_w)
     free, held, rest = _steps(C, K, B, u)

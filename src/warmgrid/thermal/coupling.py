@@ -690,27 +690,33 @@ def simulate_block(
     return out
 
 
-def _one_block(
-    block: Block, cut: frozenset[str]
-) -> tuple[NetworkParams, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The positions' networks, the flats of each position and ``(C, K, B)`` of one
-    building's block (:func:`block_matrices`), ``cut`` as :func:`joins`."""
+def block_networks(block: Block, cut: frozenset[str] = frozenset()) -> NetworkParams:
+    """The six positions' networks of one building's block (the flats of
+    :func:`~warmgrid.thermal.flats.flat_table` with the slabs of a coupled block, a cut
+    slab's half to each side as for flats alone; ``cut`` as :func:`joins`)."""
     from warmgrid.thermal.flats import flat_network, flat_table, position_floor, stack
 
     single = block.levels == 1
-    net = stack(
-        [
-            flat_network(
-                flat_table(
-                    block.values,
-                    block.archetype,
-                    *position_floor(p, single),
-                    coupled_slabs=tuple(group not in cut for group in slab_groups(p, block.levels)),
-                )
-            )
-            for p in POSITIONS
-        ]
-    )
+    nets = []
+    for p in POSITIONS:
+        above, below = slab_groups(p, block.levels)
+        table = flat_table(
+            block.values,
+            block.archetype,
+            *position_floor(p, single),
+            coupled_slabs=(above not in cut, below not in cut),
+        )
+        nets.append(flat_network(table))
+    return stack(nets)
+
+
+def _one_block(
+    block: Block, cut: frozenset[str]
+) -> tuple[NetworkParams, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The positions' networks (:func:`block_networks`), the flats of each position and
+    ``(C, K, B)`` of one building's block (:func:`block_matrices`), ``cut`` as
+    :func:`joins`."""
+    net = block_networks(block, cut)
     flats = position_matrices(net)
     counts = position_counts(np.array([block.levels]), np.array([block.per_floor]))[0]
     full = block_full_matrices(
