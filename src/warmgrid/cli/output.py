@@ -26,6 +26,11 @@ def esc(value: object) -> str:
     return escape(str(value))
 
 
+def print_warning(text: object) -> None:
+    """``warning: text`` as one line on stderr (never mixed into the JSON on stdout)."""
+    err_console.print(f"[yellow]warning:[/] {esc(text)}", highlight=False, soft_wrap=True)
+
+
 def _unwrap(value: Any) -> Any:
     """What orjson does not serialise itself: sets, and numpy-likes (``tolist``)."""
     if isinstance(value, set | frozenset):
