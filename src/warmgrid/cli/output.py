@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,6 +73,15 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
+class CountColumn(ProgressColumn):
+    """``done/total`` of a task, nothing for a step of unknown length (``total=None``)."""
+
+    def render(self, task: Task) -> Text:
+        if task.total is None:
+            return Text("")
+        return Text(f"{task.completed:,.0f}/{task.total:,.0f}")
+
+
 @contextmanager
 def progress(enabled: bool) -> Iterator[Progress | None]:
     """A Rich progress display on stderr, or ``None`` when output is JSON or not a terminal."""
@@ -74,7 +91,7 @@ def progress(enabled: bool) -> Iterator[Progress | None]:
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
+        CountColumn(),
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
