@@ -97,3 +97,13 @@ def progress(enabled: bool) -> Iterator[Progress | None]:
         transient=True,
     ) as bar:
         yield bar
+
+
+@contextmanager
+def step(label: str, enabled: bool) -> Iterator[None]:
+    """A Rich spinner with ``label`` on stderr while a step of unknown length runs (none
+    when output is JSON or not a terminal)."""
+    with progress(enabled) as bar:
+        if bar is not None:
+            bar.add_task(label, total=None)
+        yield
