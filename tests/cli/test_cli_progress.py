@@ -8,7 +8,7 @@ from io import StringIO
 from rich.console import Console
 from rich.progress import Progress
 
-from warmgrid.cli.output import CountColumn
+from warmgrid.cli.output import CountColumn, figure_label
 
 
 def _line(total: float | None, completed: float) -> str:
@@ -27,3 +27,10 @@ def test_a_counted_task_shows_done_and_total() -> None:
 def test_a_step_of_unknown_length_shows_no_count() -> None:
     line = _line(None, 0)
     assert "None" not in line and "/" not in line
+
+
+def test_result_fields_read_as_words_with_units() -> None:
+    assert figure_label("people_hours_below_12c") == "people hours below 12 °C"
+    assert figure_label("people_hours_below_12c_no_repair") == "people hours below 12 °C no repair"
+    assert figure_label("last_home_back_h") == "last home back (h)"
+    assert figure_label("people_without_heat") == "people without heat"

@@ -61,6 +61,7 @@ def test_every_step_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     assert "3/3" in terminal and "scenarios/s" in terminal
     assert "interactions: each asset of a pair alone" in terminal
     assert "3 scenarios of warmgrid demo city" in stdout
+    assert "people hours below 12 °C" in stdout and "12c" not in stdout
 
 
 def test_json_is_quiet_on_a_terminal(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -32,6 +33,13 @@ def esc(value: object) -> str:
     if type(value).__module__ == "numpy":
         value = value.item()  # type: ignore[attr-defined]
     return escape(str(value))
+
+
+def figure_label(name: str) -> str:
+    """A result field's name as words: ``people_hours_below_12c`` → ``people hours below
+    12 °C``, ``last_home_back_h`` → ``last home back (h)``."""
+    words = re.sub(r"(?<=_)(-?\d+)c(?=_|$)", r"\1 °C", name)
+    return re.sub(r"_h$", " (h)", words).replace("_", " ")
 
 
 def print_warning(text: object) -> None:

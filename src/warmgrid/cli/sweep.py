@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from warmgrid.cli.common import CityArg, JsonOpt, load_city_arg
-from warmgrid.cli.output import console, emit_json, err_console, step
+from warmgrid.cli.output import console, emit_json, err_console, figure_label, step
 from warmgrid.errors import InputError
 
 DEFAULT_CHUNK_SIZE = 100
@@ -276,7 +276,7 @@ def _print_report(payload: dict[str, Any], out: Path) -> None:
             console.print(f"drain deadline missed in {100 * figures['share']:.1f} % of scenarios")
             continue
         summary.add_row(
-            name.replace("_", " "),
+            figure_label(name),
             cell(figures["mean"], 1),
             cell(figures["p95"], 0),
             cell(figures["max"], 0),
@@ -284,7 +284,7 @@ def _print_report(payload: dict[str, Any], out: Path) -> None:
     console.print(summary)
     cold = f"expected_{payload['ranked_by']}"
     ranking = Table(title="Assets, worst first (expected loss when the asset is hit)")
-    label = payload["ranked_by"].replace("_", " ")
+    label = figure_label(payload["ranked_by"])
     for column in ("id", "name", "scenarios", label, "people w/o heat"):
         ranking.add_column(column, justify="left" if column in ("id", "name") else "right")
     for asset in payload["assets"][:20]:
