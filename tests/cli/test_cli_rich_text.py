@@ -79,3 +79,12 @@ def test_every_help_text_is_printed_intact() -> None:
     assert checked > 50
     help_text = runner.invoke(app, ["city", "import", "--help"]).output
     assert "pandapipes geo points are [lat, lon]." in _flat(help_text)
+
+
+def test_help_texts_show_no_restructured_text_markup() -> None:
+    """Help is plain text: a command's docstring quotes with single backticks, as the
+    option texts do, never reST's double ones."""
+    root = typer.main.get_command(app)
+    for path, _command in _commands(root):
+        shown = runner.invoke(app, [*path, "--help"], terminal_width=400).output
+        assert "``" not in shown and ":func:" not in shown, (path, shown)

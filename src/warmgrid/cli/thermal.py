@@ -182,8 +182,8 @@ def cooldown_command(
     """How fast the homes cut off from heat get cold, and when to drain the heat network.
 
     Runs the cool-down step of the scenario pipeline with the scenario files' settings,
-    defaults and limits (``[cooldown]`` of a scenario file). Without damage it is the
-    base state of the city, as for ``warmgrid impact``: only buildings already without
+    defaults and limits (`[cooldown]` of a scenario file). Without damage it is the
+    base state of the city, as for `warmgrid impact`: only buildings already without
     heat cool down."""
     from warmgrid.model import compile_city
     from warmgrid.scenario.run import cool_down_under
