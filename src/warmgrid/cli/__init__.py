@@ -9,7 +9,7 @@ which is printed as one line on stderr with exit code 2 — never a traceback. A
 from __future__ import annotations
 
 import warnings
-from typing import Any, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.markup import escape
@@ -87,6 +87,30 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,  # help texts are plain: "[lat, lon]" is text, not markup
 )
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from warmgrid import __version__
+
+        typer.echo(f"warmgrid {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Show warmgrid's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Options of the ``warmgrid`` command itself."""
+
 
 for module in (
     demo,
