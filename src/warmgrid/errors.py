@@ -27,3 +27,13 @@ class UnknownIdError(WarmgridError):
         self.ident = ident
         prefix = f"{where}: " if where else ""
         super().__init__(f"{prefix}unknown {kind} id {ident!r}")
+
+
+PYDANTIC_VALUE_ERROR = "Value error, "
+"""The prefix pydantic puts before the message of a ``ValueError`` raised by a validator."""
+
+
+def validation_message(message: str) -> str:
+    """A pydantic validation message as warmgrid shows it: the problem alone, without
+    pydantic's ``Value error, `` prefix (the CLI and the API both use this)."""
+    return message.removeprefix(PYDANTIC_VALUE_ERROR)

@@ -79,3 +79,23 @@ def test_every_help_text_is_printed_intact() -> None:
     assert checked > 50
     help_text = runner.invoke(app, ["city", "import", "--help"]).output
     assert "pandapipes geo points are [lat, lon]." in _flat(help_text)
+
+
+def test_help_texts_show_no_restructured_text_markup() -> None:
+    """Help is plain text: a command's docstring quotes with single backticks, as the
+    option texts do, never reST's double ones."""
+    root = typer.main.get_command(app)
+    for path, _command in _commands(root):
+        shown = runner.invoke(app, [*path, "--help"], terminal_width=400).output
+        assert "``" not in shown and ":func:" not in shown, (path, shown)
+
+
+def test_counts_of_people_read_with_thousands_separators() -> None:
+    """As the README and the tables write them (57,870), in impact and cooldown alike."""
+    chp = "power.trafo.0,power.trafo.1,power.trafo.2,power.trafo.3"
+    impact = _flat(runner.invoke(app, ["impact", "demo", "--damage", chp]).output)
+    assert "Without heat: 192 buildings, 57,870 people" in impact
+    assert "Why 192 buildings (57,870 people) have no heat" in impact
+    assert "Without power or heat: 57,870 people" in impact
+    cool = runner.invoke(app, ["cooldown", "demo", "--damage", chp, "--hours", "6"])
+    assert "192 buildings without heat, 57,870 people" in _flat(cool.output)

@@ -187,3 +187,22 @@ def test_sqlite_backup_and_restore_leave_no_stray_files(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         assert "'olena'" in _every_table(target)["users"][0]
     assert sorted(path.name for path in backups.iterdir()) == ["store.backup", "wal.backup"]
+
+
+def test_a_backup_onto_the_store_itself_is_refused(tmp_path: Path, monkeypatch) -> None:
+    """`db backup warmgrid.db` beside the default store would replace the live file (its
+    -wal file left beside a copy): refused, whichever way the path is written."""
+    monkeypatch.chdir(tmp_path)
+    store = open_store(f"sqlite:///{tmp_path / 'warmgrid.db'}")
+    try:
+        with store.write() as session:
+            add_user(session, "olena", Role.ADMIN, "cli:root")
+    finally:
+        store.close()
+    before = (tmp_path / "warmgrid.db").read_bytes()
+    for name in ("warmgrid.db", "./warmgrid.db", str(tmp_path / "warmgrid.db")):
+        result = runner.invoke(app, ["db", "backup", name, "--db", "sqlite:///warmgrid.db"])
+        assert result.exit_code == 2, result.output
+        assert "is the store itself; give the backup another file name" in result.output
+    assert (tmp_path / "warmgrid.db").read_bytes() == before
+    assert not list(tmp_path.glob("*.partial"))

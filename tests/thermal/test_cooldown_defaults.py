@@ -31,7 +31,6 @@ def test_scenario_settings_default_to_the_shared_defaults() -> None:
         set_point_c=defaults.SET_POINT_C,
         water_temp_c=defaults.WATER_TEMP_C,
         step_min=defaults.STEP_MIN,
-        heating_radiative_fraction=defaults.HEATING_RADIATIVE_FRACTION,
     )
 
 
@@ -53,4 +52,3 @@ def test_cooldown_command_and_scenario_give_the_same_crossings(tmp_path: Path) -
 def test_the_demo_scenario_cools_down_with_the_shared_defaults() -> None:
     settings = demo_scenario().cooldown
     assert replace(settings, water_temp_c=defaults.WATER_TEMP_C) == CooldownSettings()
-    assert settings.heating_radiative_fraction == 0.5

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from warmgrid.api.guard import excerpt
-from warmgrid.errors import InputError, UnknownIdError, WarmgridError
+from warmgrid.errors import InputError, UnknownIdError, WarmgridError, validation_message
 from warmgrid.store.errors import ConflictError, ForbiddenError
 
 DETAIL_CHARS = 500
@@ -54,7 +54,7 @@ def _problem(entry: dict[str, Any]) -> dict[str, Any]:
     problem: dict[str, Any] = {
         "type": str(entry.get("type", "")),
         "loc": [part if isinstance(part, int) else str(part) for part in entry.get("loc", ())],
-        "msg": excerpt(str(entry.get("msg", "")), DETAIL_CHARS),
+        "msg": excerpt(validation_message(str(entry.get("msg", ""))), DETAIL_CHARS),
     }
     if "input" in entry:
         problem["input"] = excerpt(entry["input"])

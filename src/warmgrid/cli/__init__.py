@@ -2,12 +2,14 @@
 
 Each concern registers its commands from its own module (``register(app)``), so that
 this file only assembles them. Bad input raises :class:`warmgrid.errors.WarmgridError`,
-which is printed as one line on stderr with exit code 2 — never a traceback.
+which is printed as one line on stderr with exit code 2 — never a traceback. A warning
+(e.g. a deprecated key of a scenario file) is printed as one line on stderr.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import warnings
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.markup import escape
@@ -29,18 +31,37 @@ from warmgrid.cli import (
     sweep,
     thermal,
 )
-from warmgrid.cli.output import err_console, esc
+from warmgrid.cli.output import err_console, esc, print_warning
 from warmgrid.errors import WarmgridError
 from warmgrid.extras import missing_extra
 
 EXIT_BAD_INPUT = 2
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """:func:`warnings.showwarning` for the command line: the message alone, one line (its
+    category and source location are for developers)."""
+    print_warning(message)
+
+
 class _Group(TyperGroup):
     """Root command group that turns :class:`WarmgridError`, and a missing optional
-    dependency (naming the extra to install), into a clean exit 2."""
+    dependency (naming the extra to install), into a clean exit 2, and prints warnings as
+    one line each."""
 
     def invoke(self, ctx: Any) -> Any:
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except WarmgridError as error:
@@ -66,6 +87,30 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,  # help texts are plain: "[lat, lon]" is text, not markup
 )
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from warmgrid import __version__
+
+        typer.echo(f"warmgrid {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Show warmgrid's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Options of the ``warmgrid`` command itself."""
+
 
 for module in (
     demo,

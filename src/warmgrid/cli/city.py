@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from warmgrid.cli.common import CityArg, JsonOpt, load_city_arg
-from warmgrid.cli.output import console, emit_json, err_console, esc, progress
+from warmgrid.cli.output import console, emit_json, esc, print_warning, progress
 from warmgrid.errors import InputError
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def loop_warnings(city: City) -> list[str]:
 
 def _print_warnings(warnings: list[str]) -> None:
     for warning in warnings:
-        err_console.print(f"[yellow]warning:[/] {esc(warning)}", highlight=False)
+        print_warning(warning)
 
 
 def register(app: typer.Typer) -> None:

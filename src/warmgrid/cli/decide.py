@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from warmgrid.cli.common import JsonOpt, load_city_arg
-from warmgrid.cli.output import console, emit_json, esc, progress
+from warmgrid.cli.output import console, emit_json, esc, figure_label, progress
 from warmgrid.errors import InputError
 
 SweepArg = Annotated[Path, typer.Argument(help="The folder of a finished sweep (--out).")]
@@ -212,7 +212,7 @@ def _print_protection(payload: dict[str, Any]) -> None:
     console.print(
         f"[bold]{len(payload['plan'])} of {payload['budget']} items[/] over "
         f"{payload['scenarios']} scenarios of {esc(payload['city'])}: expected "
-        f"{metric.replace('_', ' ')} {figures['unprotected']:,.0f} → "
+        f"{figure_label(metric)} {figures['unprotected']:,.0f} → "
         f"{figures['protected']:,.0f}",
         highlight=False,
     )

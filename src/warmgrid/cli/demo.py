@@ -63,12 +63,12 @@ def print_cooldown(assessment: Assessment) -> None:
     first = flats.by_position(residential)[0]
     if first["hours_to_c"].get("12") is not None:
         where = first["position"].replace("_", "-floor ", 1).replace("_", " ")
-        console.print(f"  Coldest first: {where} flats ({first['people']} people).")
+        console.print(f"  Coldest first: {where} flats ({first['people']:,.0f} people).")
     for after in (24.0, 48.0):
         if after <= horizon:
             console.print(
                 f"  People in flats below 12 °C within {after:g} h without heat: "
-                f"{cool.people_below(12, after)}"
+                f"{cool.people_below(12, after):,.0f}"
             )
     if flats.pipes is not None:
         risers = flats.pipes.hours_to_0c
@@ -121,7 +121,7 @@ def print_plan(assessment: Assessment) -> None:
     )
     for group, restored_h in restored:
         console.print(
-            f"  {group.service.capitalize()} back for {group.people:.0f} people by "
+            f"  {group.service.capitalize()} back for {group.people:,.0f} people by "
             f"{_clock(start, restored_h, etr=True)} ({restored_h:.1f} h)",
             highlight=False,
             markup=False,
@@ -138,7 +138,8 @@ def print_plan(assessment: Assessment) -> None:
     cold_first = assessment.people_cold_before_heat_back()
     if assessment.cooldown.building_ids and cold_first is not None:
         console.print(
-            f"  Under this plan {cold_first} people fall below 12 °C before their heat is back."
+            f"  Under this plan {cold_first:,.0f} people fall below 12 °C before their heat is "
+            "back."
         )
 
 

@@ -50,13 +50,14 @@ def print_impact(
         ("heat", result.building_without_heat, result.people_without_heat),
     ):
         console.print(
-            f"[bold]Without {service}:[/] {int(lacking.sum())} buildings, {people} people"
+            f"[bold]Without {service}:[/] {int(lacking.sum()):,} buildings, {people:,.0f} people"
         )
         critical = result.critical_without(service)
         for ident in critical:
             use = buildings.loc[buildings["id"] == ident, "use"].iat[0].replace("_", " ")
             console.print(f"  {esc(use)}: {esc(words.label(ident))}", highlight=False)
-    console.print(f"[bold]Without power or heat:[/] {result.people_without_power_or_heat} people")
+    either = result.people_without_power_or_heat
+    console.print(f"[bold]Without power or heat:[/] {either:,.0f} people")
     shown: set[tuple[str, ...]] = set()
     for group in result.restoration_groups(asset_cost):
         key = (group.service, *group.needs)
@@ -67,7 +68,7 @@ def print_impact(
         chain = result.explain(first).get(group.service, [])
         people = int(result.compiled.building_population[group.building_index].sum())
         console.print(
-            f"\n[bold]Why {len(group.building_index)} buildings ({people} people) have no "
+            f"\n[bold]Why {len(group.building_index):,} buildings ({people:,} people) have no "
             f"{group.service}:[/]"
         )
         for line in words.describe(chain):

@@ -12,7 +12,7 @@ import typer
 
 from warmgrid.alerts.deployment import DEFAULT_SENDER
 from warmgrid.cli.output import console, emit_json, esc
-from warmgrid.errors import InputError
+from warmgrid.errors import InputError, validation_message
 from warmgrid.incidents.vocabulary import (
     Certainty,
     IncidentKind,
@@ -129,7 +129,7 @@ def validated(
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or where
         option = (options or {}).get(field)
-        problem = str(first["msg"]).removeprefix("Value error, ")
+        problem = validation_message(str(first["msg"]))
         raise InputError(option or f"{where} {field}".strip(), problem) from None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -9,7 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,6 +33,18 @@ def esc(value: object) -> str:
     if type(value).__module__ == "numpy":
         value = value.item()  # type: ignore[attr-defined]
     return escape(str(value))
+
+
+def figure_label(name: str) -> str:
+    """A result field's name as words: ``people_hours_below_12c`` → ``people hours below
+    12 °C``, ``last_home_back_h`` → ``last home back (h)``."""
+    words = re.sub(r"(?<=_)(-?\d+)c(?=_|$)", r"\1 °C", name)
+    return re.sub(r"_h$", " (h)", words).replace("_", " ")
+
+
+def print_warning(text: object) -> None:
+    """``warning: text`` as one line on stderr (never mixed into the JSON on stdout)."""
+    err_console.print(f"[yellow]warning:[/] {esc(text)}", highlight=False, soft_wrap=True)
 
 
 def _unwrap(value: Any) -> Any:
@@ -60,6 +81,15 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
+class CountColumn(ProgressColumn):
+    """``done/total`` of a task, nothing for a step of unknown length (``total=None``)."""
+
+    def render(self, task: Task) -> Text:
+        if task.total is None:
+            return Text("")
+        return Text(f"{task.completed:,.0f}/{task.total:,.0f}")
+
+
 @contextmanager
 def progress(enabled: bool) -> Iterator[Progress | None]:
     """A Rich progress display on stderr, or ``None`` when output is JSON or not a terminal."""
@@ -69,9 +99,19 @@ def progress(enabled: bool) -> Iterator[Progress | None]:
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
+        CountColumn(),
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
     ) as bar:
         yield bar
+
+
+@contextmanager
+def step(label: str, enabled: bool) -> Iterator[None]:
+    """A Rich spinner with ``label`` on stderr while a step of unknown length runs (none
+    when output is JSON or not a terminal)."""
+    with progress(enabled) as bar:
+        if bar is not None:
+            bar.add_task(label, total=None)
+        yield

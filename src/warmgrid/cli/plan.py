@@ -255,10 +255,10 @@ def plan_command(
 ) -> None:
     """Plan the repairs: crew routes, restoration times, metrics and baselines.
 
-    With a scenario (``--scenario FILE``, or CITY ``demo`` for the demo scenario) the
+    With a scenario (`--scenario FILE`, or CITY `demo` for the demo scenario) the
     damage, crews, repair hours, solver, time limit and start not given on the command
-    line are the scenario's, and homes are weighed by its cold urgency: ``plan demo`` is
-    the plan of ``warmgrid demo`` (the same scenario pipeline)."""
+    line are the scenario's, and homes are weighed by its cold urgency: `plan demo` is
+    the plan of `warmgrid demo` (the same scenario pipeline)."""
     from warmgrid.model.timezone import etr_time, local_time, parse_time
     from warmgrid.restore.plan import make_plan, plan_to_dict
     from warmgrid.restore.problem import check_number

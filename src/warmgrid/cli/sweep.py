@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from warmgrid.cli.common import CityArg, JsonOpt, load_city_arg
-from warmgrid.cli.output import console, emit_json, err_console
+from warmgrid.cli.output import console, emit_json, err_console, figure_label, step
 from warmgrid.errors import InputError
 
 DEFAULT_CHUNK_SIZE = 100
@@ -158,18 +158,19 @@ def sweep_command(
     ensemble = _ensemble(
         compiled, k, samples, pairs, scenarios, seed, (areas, radius_m, area_kinds, area_weights)
     )
-    sweep_city = _sweep_city(compiled, weather, conditions, impact_only)
+    with step("cooling every building once", not json_out and not impact_only):
+        sweep_city = _sweep_city(compiled, weather, conditions, impact_only)
     if chunk_size is None:
         chunk_size = IMPACT_ONLY_CHUNK_SIZE if impact_only else DEFAULT_CHUNK_SIZE
     show = not json_out and err_console.is_terminal
     bar = _progress_bar(ensemble.size) if show else None
     serial = workers == 0 and scheduler is None
+    task = bar.add_task("sweep", total=ensemble.size, rate="-") if bar else None
     started = time.monotonic()
     with (
-        nullcontext(None) if serial else dask_client(workers, scheduler) as client,
         bar or nullcontext(),
+        nullcontext(None) if serial else dask_client(workers, scheduler) as client,
     ):
-        task = bar.add_task("sweep", total=ensemble.size, rate="-") if bar else None
         done = 0
 
         def advance(rows: int) -> None:
@@ -193,8 +194,9 @@ def sweep_command(
         "summary": aggregate.summarise(rows),
         "ranked_by": aggregate.cold_metric(rows.figures),
         "assets": ranking.to_dict(orient="records"),
-        "interactions": _interactions(sweep_city, rows),
     }
+    with step("interactions: each asset of a pair alone", not json_out):
+        payload["interactions"] = _interactions(sweep_city, rows)
     if json_out:
         emit_json(payload)
         return
@@ -274,7 +276,7 @@ def _print_report(payload: dict[str, Any], out: Path) -> None:
             console.print(f"drain deadline missed in {100 * figures['share']:.1f} % of scenarios")
             continue
         summary.add_row(
-            name.replace("_", " "),
+            figure_label(name),
             cell(figures["mean"], 1),
             cell(figures["p95"], 0),
             cell(figures["max"], 0),
@@ -282,7 +284,7 @@ def _print_report(payload: dict[str, Any], out: Path) -> None:
     console.print(summary)
     cold = f"expected_{payload['ranked_by']}"
     ranking = Table(title="Assets, worst first (expected loss when the asset is hit)")
-    label = payload["ranked_by"].replace("_", " ")
+    label = figure_label(payload["ranked_by"])
     for column in ("id", "name", "scenarios", label, "people w/o heat"):
         ranking.add_column(column, justify="left" if column in ("id", "name") else "right")
     for asset in payload["assets"][:20]:

@@ -21,7 +21,7 @@ def print_switching(steps: Sequence[dict[str, Any]]) -> None:
             load = "load unknown" if unknown_load == len(step["buildings"]) else f"≥ {load}"
         console.print(
             f"  open {esc(opened)}; close {esc(', '.join(step['close']))}: power back to "
-            f"{len(step['buildings'])} buildings, {step['people']} people, {load}",
+            f"{len(step['buildings']):,} buildings, {step['people']:,.0f} people, {load}",
             highlight=False,
         )
         if not step["capacity_checked"]:

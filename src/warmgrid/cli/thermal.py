@@ -182,8 +182,8 @@ def cooldown_command(
     """How fast the homes cut off from heat get cold, and when to drain the heat network.
 
     Runs the cool-down step of the scenario pipeline with the scenario files' settings,
-    defaults and limits (``[cooldown]`` of a scenario file). Without damage it is the
-    base state of the city, as for ``warmgrid impact``: only buildings already without
+    defaults and limits (`[cooldown]` of a scenario file). Without damage it is the
+    base state of the city, as for `warmgrid impact`: only buildings already without
     heat cool down."""
     from warmgrid.model import compile_city
     from warmgrid.scenario.run import cool_down_under
@@ -261,8 +261,8 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
         console.print("No building is without heat: nothing cools down.")
         return
     console.print(
-        f"[bold]{payload['buildings_without_heat']} buildings without heat, "
-        f"{payload['people_without_heat']} people[/] (weather: {esc(payload['weather'])}"
+        f"[bold]{payload['buildings_without_heat']:,} buildings without heat, "
+        f"{payload['people_without_heat']:,.0f} people[/] (weather: {esc(payload['weather'])}"
         + ("" if payload["outdoor_temp_c"] is None else f" {payload['outdoor_temp_c']:g} °C")
         + f", horizon {payload['horizon_h']:g} h)"
     )
@@ -273,8 +273,8 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
         table.add_row(
             f"{threshold} °C",
             when(row["first_building_h"]),
-            str(row["buildings_reached"]),
-            str(row["people_below_at_end"]),
+            f"{row['buildings_reached']:,}",
+            f"{row['people_below_at_end']:,.0f}",
             f"{row['people_hours_below']:,.0f}",
         )
     console.print(table)
@@ -288,10 +288,10 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
         if row["flats"]:
             positions.add_row(
                 row["position"].replace("_", " "),
-                str(row["flats"]),
-                str(row["people"]),
+                f"{row['flats']:,}",
+                f"{row['people']:,.0f}",
                 when(row["hours_to_c"].get("12")),
-                *(str(row["people_below_12c_within"][after]) for after in within),
+                *(f"{row['people_below_12c_within'][after]:,.0f}" for after in within),
             )
     console.print(positions)
     network = payload["heat_network"]
@@ -303,7 +303,7 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
             highlight=False,
         )
     for after, people in payload["people_below_12c_after"].items():
-        console.print(f"People in flats below 12 °C within {after}: {people}")
+        console.print(f"People in flats below 12 °C within {after}: {people:,.0f}")
     key = "first_flat_hours_to_12c"
     coldest = sorted(
         (b for b in payload["buildings"] if b.get(key) is not None), key=lambda b: b[key]

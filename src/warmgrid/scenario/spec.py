@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import tomllib
+import warnings
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -55,17 +56,25 @@ class CooldownSettings:
     set_point_c: float = defaults.SET_POINT_C
     water_temp_c: float = defaults.WATER_TEMP_C
     step_min: float = defaults.STEP_MIN
-    heating_radiative_fraction: float = defaults.HEATING_RADIATIVE_FRACTION
 
 
 COOLDOWN_LIMITS: dict[str, tuple[float, float]] = {
     "set_point_c": (5.0, 30.0),
     "water_temp_c": (1.0, 150.0),
     "step_min": (1.0, 60.0),
-    "heating_radiative_fraction": (0.0, 1.0),
 }
 """The accepted range of every :class:`CooldownSettings` field (scenario files and the
 ``cooldown`` command alike)."""
+
+DEPRECATED_KEYS: dict[str, dict[str, str]] = {
+    "cooldown": {
+        "heating_radiative_fraction": "has no effect (homes are heated at the air node before "
+        "the outage) and will be refused in a later version; remove it",
+    },
+}
+"""Keys still accepted (by table) so that existing files load, each with why it is
+deprecated; a file that gives one loads with a :class:`FutureWarning` naming the file and
+the key."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +130,7 @@ TABLE_KEYS: dict[str, frozenset[str]] = {
     "damage": frozenset(("assets", "label", "areas")),
     "damage.areas": frozenset(("lon", "lat", "radius_m", "label")),
     "weather": frozenset(("hours", "points_h", "outdoor_temp_c")),
-    "cooldown": frozenset(COOLDOWN_LIMITS),
+    "cooldown": frozenset(COOLDOWN_LIMITS) | frozenset(DEPRECATED_KEYS["cooldown"]),
     "plan": frozenset(("solver", "time_limit_s", "cold_urgency", "repair_hours")),
     "crews": frozenset(("id", "lon", "lat", "skills", "available_from_h")),
     "warming_centres": frozenset(("name", "lon", "lat")),
@@ -229,8 +238,18 @@ def _repair_h(reader: _Reader) -> tuple[tuple[str, float], ...]:
     )
 
 
+def _warn_deprecated(data: dict[str, Any], source: str) -> None:
+    """One :class:`FutureWarning` per deprecated key ``data`` gives (:data:`DEPRECATED_KEYS`)."""
+    for table, keys in DEPRECATED_KEYS.items():
+        given = data.get(table)
+        for key, why in keys.items():
+            if isinstance(given, dict) and key in given:
+                warnings.warn(f"{source}: [{table}] {key} {why}", FutureWarning, stacklevel=3)
+
+
 def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
-    """Build a :class:`Scenario` from parsed TOML; ``source`` names the file in errors."""
+    """Build a :class:`Scenario` from parsed TOML; ``source`` names the file in errors and
+    warnings."""
     root = _Reader(data, "", "")
     start_value = root.get("start", (datetime, str))
     if isinstance(start_value, datetime):  # a TOML date-time: the same checks as a string
@@ -274,6 +293,7 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
             for key, (low, high) in COOLDOWN_LIMITS.items()
         }
     )
+    _warn_deprecated(data, source)
     plan = root.table("plan")
     solver = plan.get("solver", str, "heuristic")
     if solver not in ("heuristic", "exact"):

@@ -81,6 +81,10 @@ def backup(url: str, path: str | Path) -> Path:
     target = Path(path).expanduser()
     if target.is_dir():
         raise WarmgridError(f"{target}: is a folder; give a backup file name")
+    if make_url(url).get_backend_name() == "sqlite" and target.resolve() == (
+        _sqlite_path(url).resolve()
+    ):
+        raise WarmgridError(f"{target}: is the store itself; give the backup another file name")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     store = open_store(url, create=False)  # refuses a missing store, migrates an old one

@@ -135,7 +135,8 @@ def open_store(url: str, *, create: bool = True) -> Store:
     except OperationalError as error:
         engine.dispose()
         shown = engine.url.render_as_string(hide_password=True)
-        raise WarmgridError(f"--db: cannot open {shown}: {error.orig}") from error
+        reason = " ".join(str(error.orig).split())  # libpq's hint is on a line of its own
+        raise WarmgridError(f"--db: cannot open {shown}: {reason}") from error
     writer_bind = engine.execution_options(sqlite_begin="IMMEDIATE")
     return Store(
         url=url,
