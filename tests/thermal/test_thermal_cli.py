@@ -241,6 +241,8 @@ def test_cooldown_with_weather_csv(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "12 °C" in result.stdout
+    assert "People in flats below 12 °C within 24 h:" in result.stdout
+    assert "24h" not in result.stdout
 
 
 @pytest.mark.parametrize(

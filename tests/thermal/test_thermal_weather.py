@@ -110,8 +110,10 @@ def test_bad_csv_names_the_line(tmp_path: Path, text: str, expected: str) -> Non
 def test_unreadable_epw(tmp_path: Path) -> None:
     path = tmp_path / "broken.epw"
     path.write_text("LOCATION,nowhere\nnot an epw\n")
-    with pytest.raises(InputError, match=r"broken\.epw"):
+    with pytest.raises(InputError, match=r"broken\.epw, line 1") as error:
         read_weather(path)
+    assert "expected the header LOCATION," in str(error.value)
+    assert "altitude" not in str(error.value)
     with pytest.raises(InputError, match="not found"):
         read_weather(tmp_path / "missing.epw")
     with pytest.raises(InputError, match=r"\.epw or \.csv"):

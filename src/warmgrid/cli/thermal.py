@@ -283,7 +283,7 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
     for column in ("position", "flats", "people", "first below 12 °C"):
         positions.add_column(column, justify="right")
     for after in within:
-        positions.add_column(f"people below 12 °C within {after}", justify="right")
+        positions.add_column(f"people below 12 °C within {_hours_label(after)}", justify="right")
     for row in payload["flats"]:
         if row["flats"]:
             positions.add_row(
@@ -303,7 +303,7 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
             highlight=False,
         )
     for after, people in payload["people_below_12c_after"].items():
-        console.print(f"People in flats below 12 °C within {after}: {people:,.0f}")
+        console.print(f"People in flats below 12 °C within {_hours_label(after)}: {people:,.0f}")
     key = "first_flat_hours_to_12c"
     coldest = sorted(
         (b for b in payload["buildings"] if b.get(key) is not None), key=lambda b: b[key]
@@ -451,3 +451,8 @@ def register(app: typer.Typer) -> None:
     """Add ``cooldown`` and ``freefloat``."""
     app.command("cooldown")(cooldown_command)
     app.command("freefloat")(freefloat_command)
+
+
+def _hours_label(key: str) -> str:
+    """A JSON key of hours (``"24h"``) as the text shows hours (``"24 h"``)."""
+    return f"{key.removesuffix('h')} h"

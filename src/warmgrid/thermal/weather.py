@@ -151,6 +151,12 @@ def read_epw(path: str | Path) -> Weather:
         data, meta = pvlib.iotools.read_epw(str(path))
     except FileNotFoundError:
         raise InputError(str(path), "weather file not found") from None
+    except (KeyError, IndexError):
+        raise InputError(
+            f"{path}, line 1",
+            "not an EPW weather file: expected the header LOCATION,city,state,country,"
+            "source,WMO,latitude,longitude,time zone,elevation",
+        ) from None
     except Exception as error:
         raise InputError(str(path), f"not a readable EPW weather file ({error})") from None
     if len(data) < 24:
