@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 
 import numpy as np
+from bench_thermal_energyplus import BLOCK_ARCHETYPES, HOURS, _hours, _value
 
 from warmgrid.cli.thermal import packaged_weather_path
 from warmgrid.thermal.archetypes import archetype_values
-from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
 from warmgrid.thermal.coupling import INTERFACE_GROUPS, block_heating_w, simulate_block
 from warmgrid.thermal.energyplus_block import (
     block_cooldown,
@@ -36,17 +35,12 @@ from warmgrid.thermal.energyplus_block import (
 )
 from warmgrid.thermal.flats import FIELDS, POSITIONS
 
-ARCHETYPES = ("panel_5", "panel_9", "brick_prewar", "modern_insulated")
-HOURS = 168.0
 GAINS_W = 140.0
 
 
 def _hours_to_12(time_h: np.ndarray, air: np.ndarray) -> float | None:
-    result = CooldownResult(
-        time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=float(time_h[1])
-    )
-    hours = float(hours_to_threshold(result, (12.0,))[12.0][0])
-    return None if math.isnan(hours) else round(hours, 2)
+    """Hours until ``air`` first falls below 12 °C, as the EnergyPlus tables count them."""
+    return _value(_hours(time_h, air)[12.0])
 
 
 def _shift(cut: float | None, whole: float | None) -> float | None:
@@ -116,7 +110,7 @@ def markdown(rows: list[dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--temps", type=float, nargs="+", default=[-20.0, -10.0, -5.0])
-    parser.add_argument("--archetypes", nargs="+", default=list(ARCHETYPES))
+    parser.add_argument("--archetypes", nargs="+", default=list(BLOCK_ARCHETYPES))
     args = parser.parse_args()
     rows = [
         row

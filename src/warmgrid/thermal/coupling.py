@@ -59,6 +59,7 @@ from warmgrid.thermal.flats import (
     CORNERS_PER_FLOOR,
     POSITIONS,
     ClassResponse,
+    alpha_beta,
     forcing,
     modal_steps,
     position_counts,
@@ -540,21 +541,11 @@ def block_response(
     forced = forcing(gamma[:, :, :-1], features)
     out = modal_steps(z, decay, forced, gamma[:, :, -1], to_states[:, AIR_STATES, :])
     flats = out[:, :, :-1, :].reshape(n_steps + 1, m * len(POSITIONS), 4)
-    stair = out[:, :, -1, :]
+    time_h = np.arange(n_steps + 1) * step_h
+    q_max_w = np.repeat(q_max, len(POSITIONS))
     return BlockResponse(
-        flats=ClassResponse(
-            time_h=np.arange(n_steps + 1) * step_h,
-            outdoor_c=features[:, 0],
-            heated_alpha=flats[:, :, 0].T.copy(),
-            heated_beta=np.maximum(flats[:, :, 1].T, 0.0),
-            free_alpha=flats[:, :, 2].T.copy(),
-            free_beta=np.maximum(flats[:, :, 3].T, 0.0),
-            q_max_w=np.repeat(q_max, len(POSITIONS)),
-        ),
-        stair_heated_alpha=stair[:, :, 0].T.copy(),
-        stair_heated_beta=np.maximum(stair[:, :, 1].T, 0.0),
-        stair_free_alpha=stair[:, :, 2].T.copy(),
-        stair_free_beta=np.maximum(stair[:, :, 3].T, 0.0),
+        ClassResponse(time_h, features[:, 0], *alpha_beta(flats), q_max_w=q_max_w),
+        *alpha_beta(out[:, :, -1, :]),
     )
 
 
@@ -670,12 +661,9 @@ def simulate_block(
         sky_temp_depression_k,
     )
     u = np.column_stack([features, np.full(n_steps, gains_w)])
-    air = AIR_STATES[:-1]
-    heated, heating = heated_steady(
-        K[None], (B @ u[0])[None, :, None], np.full((1, 1), set_point_c), air
-    )
-    if np.all(heating[0, counts > 0, 0] >= 0):
-        x = heated[0, :, 0]
+    heated, heating = _one_heated(K, B @ u[0], set_point_c)
+    if np.all(heating[counts > 0] >= 0):
+        x = heated
         known = None if heated_before is None else history_features(net.base, heated_before, step_h)
         if known is not None:
             x = _held_through(C, K, B, known, gains_w, set_point_c, step_h)
@@ -745,10 +733,19 @@ def block_heating_w(
     net, counts, (_, K, B) = _one_block(block, cut)
     features = _features(net.base, outdoor_temp_c, 1.0, 1, None, 0.0)
     u = np.append(features[0], gains_w)
-    _, heating = heated_steady(
-        K[None], (B @ u)[None, :, None], np.full((1, 1), set_point_c), AIR_STATES[:-1]
+    return _one_heated(K, B @ u, set_point_c)[1] / np.where(counts > 0, counts, 1.0)
+
+
+def _one_heated(
+    K: np.ndarray, drive: np.ndarray, set_point_c: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """One block's heated steady state under ``drive = B u`` (W) with every flat's air at
+    ``set_point_c``: the states (°C) and the heating power of each position's flats
+    (:func:`~warmgrid.thermal.history.heated_steady`, W)."""
+    states, heating = heated_steady(
+        K[None], drive[None, :, None], np.full((1, 1), set_point_c), AIR_STATES[:-1]
     )
-    return heating[0, :, 0] / np.where(counts > 0, counts, 1.0)
+    return states[0, :, 0], heating[0, :, 0]
 
 
 def _exact_step(
@@ -783,10 +780,7 @@ def _held_through(
     u = np.column_stack(
         [history, np.full(len(history), gains_w), np.full(len(history), set_point_c)]
     )
-    start, _ = heated_steady(
-        K[None], (B @ u[0, :-1])[None, :, None], np.full((1, 1), set_point_c), air
-    )
-    x = start[0, :, 0]
+    x = _one_heated(K, B @ u[0, :-1], set_point_c)[0]
     phi, gamma = _exact_step(C[rest], K[rest][:, rest], drive, step_h)
     for row in u:
         x[rest] = phi @ x[rest] + gamma @ row

@@ -278,13 +278,19 @@ def class_response(
     with np.errstate(divide="ignore", invalid="ignore"):
         q_max = np.where(solved[:, 0, 1] < 0, solved[:, 0, 0] / -solved[:, 0, 1], np.inf)
     return ClassResponse(
-        time_h=np.arange(n_steps + 1) * step_h,
-        outdoor_c=features[:, 0],
-        heated_alpha=air[:, :, 0].T.copy(),
-        heated_beta=np.maximum(air[:, :, 1].T, 0.0),
-        free_alpha=air[:, :, 2].T.copy(),
-        free_beta=np.maximum(air[:, :, 3].T, 0.0),
-        q_max_w=q_max,
+        np.arange(n_steps + 1) * step_h, features[:, 0], *alpha_beta(air), q_max_w=q_max
+    )
+
+
+def alpha_beta(air: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(heated α, heated β, free α, free β)``, each ``(rows, steps + 1)``, of the air
+    responses ``air`` ``(steps + 1, rows, 4)`` in that order (°C and K/W); β, the response
+    to one watt of gains, is not negative (a positive system: rounding only)."""
+    return (
+        air[:, :, 0].T.copy(),
+        np.maximum(air[:, :, 1].T, 0.0),
+        air[:, :, 2].T.copy(),
+        np.maximum(air[:, :, 3].T, 0.0),
     )
 
 
