@@ -26,16 +26,22 @@ import numpy as np
 
 from warmgrid.cli.thermal import packaged_weather_path
 from warmgrid.thermal.archetypes import ARCHETYPES, archetype_values
-from warmgrid.thermal.building_file import load_building, parse_building
+from warmgrid.thermal.building_file import BuildingDescription, load_building, parse_building
 from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
 from warmgrid.thermal.coupling import simulate_block
 from warmgrid.thermal.energyplus import to_epjson
 from warmgrid.thermal.energyplus_block import STAIRWELL, block_cooldown, reference_block
-from warmgrid.thermal.energyplus_run import energyplus_cooldown, epw_location, run_energyplus
+from warmgrid.thermal.energyplus_run import (
+    energyplus_cooldown,
+    energyplus_heating_w,
+    epw_location,
+    run_energyplus,
+)
 from warmgrid.thermal.flats import FIELDS, POSITIONS, flat_table, position_floor
 from warmgrid.thermal.freefloat import simulate_freefloat
 from warmgrid.thermal.network import (
     building_cooldown,
+    heating_w,
     network_from_description,
     simulate_network,
 )
@@ -104,6 +110,58 @@ def coldest_week_day(path: Path) -> int:
     return int(np.argmin(np.convolve(daily, np.ones(7) / 7, mode="valid")))
 
 
+def archetype_flat(archetype: str, position: str) -> BuildingDescription:
+    """One flat position of an archetype as a city resolves it
+    (:func:`warmgrid.thermal.flats.flat_table`, two occupants)."""
+    values = archetype_values(np.zeros(1, dtype=np.int64), [archetype])
+    fields = {name: float(values[name][0]) for name in FIELDS}
+    floor, corner = position_floor(position, False)
+    return parse_building(
+        flat_table(fields, archetype, floor, corner, gains_w=140.0), f"{archetype} {position}"
+    )
+
+
+def flat_heating(outdoor_c: float = -10.0) -> list[dict]:
+    """Heating power of every flat position of every archetype alone (its neighbours at the
+    same temperature) in the heated steady state at a constant ``outdoor_c``: warmgrid's
+    network (:func:`~warmgrid.thermal.network.heating_w`) against EnergyPlus' ideal loads
+    (:func:`~warmgrid.thermal.energyplus_run.energyplus_heating_w`), W. The heat a flat
+    loses while heated sets how fast it cools over days."""
+    weather = packaged_weather_path()
+    rows = []
+    for archetype in ARCHETYPES:
+        for position in POSITIONS:
+            flat = archetype_flat(archetype, position)
+            ours = float(heating_w(network_from_description(flat), outdoor_c)[0])
+            theirs = energyplus_heating_w(flat, weather, outdoor_c)
+            rows.append(
+                {
+                    "archetype": archetype,
+                    "position": position,
+                    "outdoor_c": outdoor_c,
+                    "warmgrid_heating_w": round(ours, 1),
+                    "eplus_heating_w": round(theirs, 1),
+                    "ratio": round(ours / theirs, 3),
+                }
+            )
+    return rows
+
+
+def heating_markdown(rows: list[dict]) -> str:
+    lines = [
+        "| archetype | " + " | ".join(POSITIONS) + " |",
+        "|---|" + "---|" * len(POSITIONS),
+    ]
+    for archetype in ARCHETYPES:
+        cells = [
+            f"{r['warmgrid_heating_w']:.0f} / {r['eplus_heating_w']:.0f} ({r['ratio']:.2f})"
+            for r in rows
+            if r["archetype"] == archetype
+        ]
+        lines.append(f"| {archetype} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def archetype_flats(temps_c: tuple[float, ...] = TEMPS_C) -> list[dict]:
     """Every flat position of every archetype as a city resolves it
     (:func:`warmgrid.thermal.flats.flat_table`, two occupants each) against EnergyPlus
@@ -117,12 +175,8 @@ def archetype_flats(temps_c: tuple[float, ...] = TEMPS_C) -> list[dict]:
     week = read_epw(path).window(day * 24, int(HOURS))
     rows = []
     for archetype in ARCHETYPES:
-        values = archetype_values(np.zeros(1, dtype=np.int64), [archetype])
-        fields = {name: float(values[name][0]) for name in FIELDS}
         for position in POSITIONS:
-            floor, corner = position_floor(position, False)
-            table = flat_table(fields, archetype, floor, corner, gains_w=140.0)
-            flat = parse_building(table, f"{archetype} {position}")
+            flat = archetype_flat(archetype, position)
             net = network_from_description(flat)
             for temp in (*temps_c, None):
                 row = {"archetype": archetype, "position": position, "outdoor_c": temp}
@@ -375,6 +429,7 @@ def main() -> None:
     week = cold_week()
     annual = bestest()
     blocks = coupled_blocks()
+    heating = flat_heating()
     print(
         json.dumps(
             {
@@ -385,6 +440,7 @@ def main() -> None:
                 "cold_week": week,
                 "bestest": annual,
                 "coupled_blocks": blocks,
+                "flat_heating": heating,
             },
             indent=1,
         )
@@ -394,6 +450,8 @@ def main() -> None:
     print(archetype_markdown(flats))
     print()
     print(block_markdown(blocks))
+    print()
+    print(heating_markdown(heating))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from warmgrid.thermal.network import (
     _infiltration_w_per_k,
     _matrices,
     building_cooldown,
+    heating_w,
     network_from_description,
     simulate_network,
     steady_state,
@@ -122,6 +123,40 @@ def test_energyplus_agrees_on_the_hours_to_5c(flat, outdoor_c: float) -> None:
     assert ours[5.0][0] == pytest.approx(reference[5.0], rel=0.16)
     if reference[12.0] < 5.0:
         assert abs(ours[12.0][0] - reference[12.0]) <= 1.0
+
+
+@pytest.mark.parametrize("name", ["brick_top_corner", "panel_ground_corner"])
+def test_heating_power_is_the_heat_the_flat_loses(name: str) -> None:
+    """Without gains and with the outdoor air and the ground at the set point the heating
+    is zero; below
+    it the power grows by a fixed conductance per kelvin (a linear network) that lies
+    between the ventilation's alone and that of every element with its whole inside at the
+    air temperature (ventilation plus ``Σ U·A``). The gains save heating, at most all of
+    them: part of the radiant gains leaves through the envelope from the warmer mass."""
+    flat = load_building(ROOT / "examples" / "flats" / f"{name}.toml")
+    net = network_from_description(flat)
+    p = flat.params
+    gains_w = float(p.internal_gains_w[0])
+    warm_ground = replace(net, ground_temp_c=np.array([20.0]))
+    unheated = replace(warm_ground, base=replace(net.base, internal_gains_w=np.zeros(1)))
+    assert heating_w(unheated, 20.0)[0] == pytest.approx(0.0, abs=1e-9)
+    powers = [float(heating_w(unheated, t)[0]) for t in (0.0, -10.0, -20.0)]
+    per_kelvin = (powers[1] - powers[0]) / 10.0
+    assert powers[2] - powers[1] == pytest.approx(powers[1] - powers[0], rel=1e-9)
+    whole = p.h_ve_w_per_k[0] + p.h_tr_w_w_per_k[0] + p.h_tr_op_w_per_k[0]
+    assert p.h_ve_w_per_k[0] < per_kelvin < whole
+    saved_w = powers[1] - float(heating_w(warm_ground, -10.0)[0])
+    assert 0.5 * gains_w < saved_w <= gains_w
+
+
+def test_heating_power_of_a_flat_against_energyplus(flat) -> None:
+    """The brick top-floor corner flat heated at −10 °C: within 5 % of EnergyPlus' ideal
+    loads (docs/thermal-energyplus.md has every archetype and position)."""
+    from warmgrid.thermal.energyplus_run import energyplus_heating_w
+
+    reference = energyplus_heating_w(flat, packaged_weather_path(), -10.0)
+    ours = float(heating_w(network_from_description(flat), -10.0)[0])
+    assert ours == pytest.approx(reference, rel=0.05)
 
 
 def leaky_flat(tmp_path: Path) -> Path:

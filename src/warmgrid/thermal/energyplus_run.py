@@ -251,3 +251,28 @@ def energyplus_cooldown(
     n_steps = round(hours * STEPS_PER_HOUR)
     air = np.concatenate([[start_temp_c], temps[first : first + n_steps]])
     return np.arange(n_steps + 1) / STEPS_PER_HOUR, air
+
+
+def energyplus_heating_w(
+    description: BuildingDescription,
+    template_epw: str | Path,
+    outdoor_temp_c: float,
+    set_point_c: float = 20.0,
+) -> float:
+    """Heating power of one building in EnergyPlus at the end of :data:`HEATED_DAYS` heated
+    days (ideal loads at ``set_point_c``, constant ``outdoor_temp_c``, sky at air
+    temperature, no sun, calm), W: the heated balance :func:`energyplus_cooldown` starts
+    from."""
+    with tempfile.TemporaryDirectory(prefix="warmgrid-epw-") as tmp:
+        weather = constant_epw(template_epw, Path(tmp) / "constant.epw", outdoor_temp_c)
+        model = to_epjson(
+            description,
+            location=epw_location(weather),
+            days=HEATED_DAYS + 1,
+            timesteps_per_hour=STEPS_PER_HOUR,
+            sky_at_air_temp=True,
+            heating=(set_point_c, HEATED_DAYS),
+            ground_temp_c=description.fields["ground_temp_c"],
+        )
+        power = run_energyplus(model, weather, variable=HEATING_RATE)
+    return float(power[HEATED_DAYS * 24 * STEPS_PER_HOUR - 1])

@@ -284,6 +284,18 @@ def steady_state(net: NetworkParams, features: np.ndarray, set_point_c: np.ndarr
     return np.where(heating_w[:, 0] >= 0, heated[:, :, 0], free)
 
 
+def heating_w(net: NetworkParams, outdoor_temp_c: float, set_point_c: float = 20.0) -> np.ndarray:
+    """Heating power of each building in the heated steady state at a constant outdoor
+    temperature (ideal heating at the air node, no sun, sky at air temperature), W: the
+    balance a cool-down of :func:`simulate_network` starts from."""
+    from warmgrid.thermal.history import heated_steady
+
+    _, K, B = _matrices(net)
+    drive = B @ _features(net.base, outdoor_temp_c, 1.0, 1, None, 0.0)[0]
+    set_point = np.full((len(net), 1), set_point_c)
+    return heated_steady(K, drive[:, :, None], set_point)[1][:, 0, 0]
+
+
 def _infiltration_w_per_k(
     net: NetworkParams, air_c: np.ndarray, outdoor_c: float, wind_m_per_s: float
 ) -> np.ndarray:
