@@ -69,6 +69,8 @@ def test_constant_and_no_sun() -> None:
     assert channel_irradiance(weather, (SolarChannel("opaque", (0.0,), 0.0),)).sum() == 0.0
     with pytest.raises(InputError, match="outdoor_temp_c"):
         constant_weather(float("nan"), 10)
+    with pytest.raises(InputError, match=r"between -90 and 60 °C, got 99\.0"):
+        constant_weather(99.0, 10)
 
 
 def test_csv_forecast(tmp_path: Path) -> None:
@@ -98,6 +100,18 @@ def test_csv_with_sun(tmp_path: Path) -> None:
         ("temp_air_c\n-5\nabc\n", "line 3, column temp_air_c"),
         ("temp\n-5\n", "temp_air_c"),
         ("temp_air_c\n-5\n500\n", "line 3"),
+        ("temp_air_c\n-5\n\n-6\n", "line 3: empty row"),
+        ("time,temp_air_c\n2026-01-10T00:00+02:00,-5\nsoon,-6\n", "line 3, column time"),
+        ("time,temp_air_c\n2026-01-10T00:00,-5\n", "line 2, column time: .*UTC offset"),
+        (
+            "time,temp_air_c\n2026-01-10T00:00+02:00,-5\n2026-01-10T02:00+02:00,-6\n",
+            "line 3, column time: expected the hour after",
+        ),
+        (
+            "time,temp_air_c,ghi_w_per_m2,dni_w_per_m2,dhi_w_per_m2\n"
+            "2026-01-10T12:00+02:00,-5,-20,0,0\n",
+            "line 2, column ghi_w_per_m2: expected an irradiance",
+        ),
     ],
 )
 def test_bad_csv_names_the_line(tmp_path: Path, text: str, expected: str) -> None:

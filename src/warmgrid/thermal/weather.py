@@ -131,7 +131,10 @@ YEAR_H = 8760
 def constant_weather(temp_air_c: float, hours: int) -> Weather:
     """A constant outdoor temperature, no sun."""
     if not np.isfinite(temp_air_c) or not -90.0 < temp_air_c < 60.0:
-        raise InputError("outdoor_temp_c", f"expected a temperature in °C, got {temp_air_c!r}")
+        raise InputError(
+            "outdoor_temp_c",
+            f"expected a temperature between -90 and 60 °C, got {temp_air_c!r}",
+        )
     return Weather(
         temp_air_c=np.full(hours, float(temp_air_c)),
         source="constant",
@@ -213,18 +216,68 @@ def _csv_number(path: str | Path, line: int, column: str, text: str | None) -> f
     return value
 
 
+MAX_IRRADIANCE_W_PER_M2 = 1400.0
+"""Upper bound of a measured or forecast irradiance component, W/m²: above the solar
+constant, 1,361 W/m² (Kopp and Lean 2011, Geophysical Research Letters 38, L01706), with
+room for cloud-edge enhancement of the global horizontal irradiance."""
+
+
+def _csv_irradiance(path: str | Path, line: int, column: str, text: str | None) -> float:
+    value = _csv_number(path, line, column, text)
+    if not 0.0 <= value <= MAX_IRRADIANCE_W_PER_M2:
+        raise InputError(
+            f"{path}, line {line}, column {column}",
+            f"expected an irradiance from 0 to {MAX_IRRADIANCE_W_PER_M2:g} W/m², got {text!r}",
+        )
+    return value
+
+
+def _csv_times(path: str | Path, rows: list[dict[str, str]]) -> pd.DatetimeIndex:
+    """The ``time`` column: ISO 8601 with a UTC offset, one row per hour in order."""
+    times = []
+    for i, row in enumerate(rows):
+        where = f"{path}, line {i + 2}, column time"
+        try:
+            stamp = pd.Timestamp(row["time"])
+        except (ValueError, TypeError):
+            stamp = None
+        if stamp is None or pd.isna(stamp) or stamp.tzinfo is None:
+            raise InputError(
+                where, f"expected an ISO 8601 time with a UTC offset, got {row['time']!r}"
+            )
+        if times and stamp - times[-1] != pd.Timedelta(hours=1):
+            raise InputError(
+                where, f"expected the hour after {times[-1].isoformat()}, got {row['time']!r}"
+            )
+        times.append(stamp)
+    return pd.DatetimeIndex(pd.to_datetime(times, utc=True))
+
+
+def _no_blank_rows(path: str | Path) -> None:
+    """An empty line between rows would drop an hour and shift the ones after it."""
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
+    for i, line in enumerate(lines[:last]):
+        if not line.strip():
+            raise InputError(f"{path}, line {i + 1}", "empty row; expected one row per hour")
+
+
 def read_weather_csv(
     path: str | Path, latitude: float | None = None, longitude: float | None = None
 ) -> Weather:
     """Read an hourly forecast CSV: one row per hour, column ``temp_air_c`` (°C).
 
-    Optional columns: ``time`` (ISO 8601 with UTC offset, start of the hour) and
-    ``ghi_w_per_m2``, ``dni_w_per_m2``, ``dhi_w_per_m2``; with them and a location the sun
-    is taken into account.
+    Optional columns: ``time`` (ISO 8601 with UTC offset, start of the hour, each row the
+    hour after the one before) and ``ghi_w_per_m2``, ``dni_w_per_m2``, ``dhi_w_per_m2``
+    (0 to :data:`MAX_IRRADIANCE_W_PER_M2`); with them and a location the sun is taken into
+    account. An empty row between rows, a time that is not the next hour or a value out of
+    range is an :class:`~warmgrid.errors.InputError` naming the line and column.
     """
     try:
         with open(path, newline="", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
+        _no_blank_rows(path)
     except FileNotFoundError:
         raise InputError(str(path), "weather file not found") from None
     except (OSError, UnicodeDecodeError, csv.Error) as error:
@@ -238,13 +291,10 @@ def read_weather_csv(
         bad = int(np.flatnonzero(np.abs(temp) > 90)[0])
         raise InputError(f"{path}, line {bad + 2}, column {CSV_TEMP_COLUMN}", "not a temperature")
     weather = Weather(temp_air_c=temp, source=str(path))
-    if "time" in rows[0] and all(c in rows[0] for c in CSV_SOLAR_COLUMNS):
-        try:
-            times = pd.DatetimeIndex(pd.to_datetime([r["time"] for r in rows], utc=True))
-        except (ValueError, TypeError) as error:
-            raise InputError(f"{path}, column time", f"expected ISO 8601 times ({error})") from None
+    times = _csv_times(path, rows) if "time" in rows[0] else None
+    if times is not None and all(c in rows[0] for c in CSV_SOLAR_COLUMNS):
         solar = {
-            c: np.array([_csv_number(path, i + 2, c, r[c]) for i, r in enumerate(rows)])
+            c: np.array([_csv_irradiance(path, i + 2, c, r[c]) for i, r in enumerate(rows)])
             for c in CSV_SOLAR_COLUMNS
         }
         weather = replace(
