@@ -206,3 +206,38 @@ def test_a_backup_onto_the_store_itself_is_refused(tmp_path: Path, monkeypatch) 
         assert "is the store itself; give the backup another file name" in result.output
     assert (tmp_path / "warmgrid.db").read_bytes() == before
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_an_existing_backup_is_replaced_only_with_replace(tmp_path: Path) -> None:
+    """A second `db backup` onto last night's file leaves it byte for byte as it was;
+    with --replace the file becomes a backup of the store as it is now, which restores."""
+    live_url = f"sqlite:///{tmp_path / 'live.db'}"
+    store = open_store(live_url)
+    try:
+        with store.write() as session:
+            add_user(session, "olena", Role.ADMIN, "cli:root")
+    finally:
+        store.close()
+    backup_file = tmp_path / "nightly.backup"
+    assert runner.invoke(app, ["db", "backup", str(backup_file), "--db", live_url]).exit_code == 0
+    before = backup_file.read_bytes()
+    store = open_store(live_url)
+    try:
+        with store.write() as session:
+            add_user(session, "petro", Role.VIEWER, "cli:root")
+    finally:
+        store.close()
+    result = runner.invoke(app, ["db", "backup", str(backup_file), "--db", live_url])
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.output.split())
+    assert f"{backup_file}: already exists" in line and "--replace" in line
+    assert "Traceback" not in result.output
+    assert backup_file.read_bytes() == before
+    assert not list(tmp_path.glob("*.partial"))
+    result = runner.invoke(app, ["db", "backup", str(backup_file), "--db", live_url, "--replace"])
+    assert result.exit_code == 0, result.output
+    restored = f"sqlite:///{tmp_path / 'restored.db'}"
+    result = runner.invoke(app, ["db", "restore", str(backup_file), "--db", restored])
+    assert result.exit_code == 0, result.output
+    names = sorted(row[1] for row in _every_table(restored)["users"])
+    assert names == ["'olena'", "'petro'"]
