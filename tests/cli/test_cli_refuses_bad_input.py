@@ -107,3 +107,20 @@ def test_an_unknown_damage_id_of_a_scenario_names_the_file(tmp_path: Path) -> No
         '[damage]\nassets = ["nope"]\n[[crews]]\nid = "a"\nlon = 30.5\nlat = 50.4\n'
     )
     _refused(["plan", "--scenario", str(scenario)], f"{scenario}: damage: unknown asset id 'nope'")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["demo", "--scenario"],
+        ["plan", "--scenario"],
+        ["report", "demo", "--out", "never.html", "--scenario"],
+        ["alert", "compose"],
+    ],
+    ids=["demo", "plan", "report", "alert-compose"],
+)
+def test_a_folder_given_as_the_scenario_file_is_named(command: list[str], tmp_path: Path) -> None:
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    _refused([*command, str(folder)], f"{folder}: is a folder; expected a scenario TOML file")
+    assert not Path("never.html").exists()
