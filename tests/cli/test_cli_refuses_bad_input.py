@@ -124,3 +124,20 @@ def test_a_folder_given_as_the_scenario_file_is_named(command: list[str], tmp_pa
     folder.mkdir()
     _refused([*command, str(folder)], f"{folder}: is a folder; expected a scenario TOML file")
     assert not Path("never.html").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["rotate", "demo", "--damage", "power.trafo.0", "--hours", "2"],
+        ["cooldown", "demo", "--damage", "power.trafo.3"],
+    ],
+    ids=["rotate", "cooldown"],
+)
+@pytest.mark.parametrize("temp", ["99", "-120", "nan"])
+def test_an_impossible_outdoor_temperature_names_the_option(command: list[str], temp: str) -> None:
+    result = runner.invoke(app, [*command, "--outdoor-temp", temp])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert text.startswith("error: --outdoor-temp: expected a temperature in °C, got"), text
+    assert "outdoor_temp_c" not in text

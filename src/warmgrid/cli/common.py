@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from warmgrid.impact import Circle, Damage, ImpactResult
     from warmgrid.impact.damage import Area
     from warmgrid.model import City, CompiledCity
+    from warmgrid.thermal.weather import Weather
 
 CityArg = Annotated[str, typer.Argument(help='A city folder, or "demo" for the demo city.')]
 DamageOpt = Annotated[
@@ -83,3 +84,14 @@ def parse_damage(
     for path in area_files or ():
         shapes += read_area_file(path)
     return Damage(asset_ids=tuple(ids), areas=tuple(shapes))
+
+
+def constant_forecast(outdoor_temp_c: float, hours: int) -> Weather:
+    """The constant forecast of ``--outdoor-temp`` (°C) over ``hours`` hours; a value the
+    thermal engine refuses is named by the option."""
+    from warmgrid.thermal.weather import constant_weather
+
+    try:
+        return constant_weather(outdoor_temp_c, hours)
+    except InputError as error:
+        raise InputError("--outdoor-temp", error.problem) from None

@@ -145,9 +145,8 @@ def rotate_command(
 ) -> None:
     """Rotating outages when what is left after damage cannot carry the load: groups,
     a schedule that keeps homes above 12 °C where possible, and the baselines."""
-    from warmgrid.cli.common import load_city_arg, parse_damage
+    from warmgrid.cli.common import constant_forecast, load_city_arg, parse_damage
     from warmgrid.rotate import plan_rotation
-    from warmgrid.thermal.weather import constant_weather
 
     spec = parse_damage(damage, area, area_file)
     city_model = load_city_arg(city)
@@ -160,7 +159,7 @@ def rotate_command(
         limit_pct=limit_pct,
         load_scale=load_scale,
         region_only=region_only,
-        weather=None if outdoor_temp is None else constant_weather(outdoor_temp, int(hours) + 1),
+        weather=None if outdoor_temp is None else constant_forecast(outdoor_temp, int(hours) + 1),
     )
     files = []
     if out is not None:
