@@ -54,14 +54,14 @@ def print_plan(plan: RotationPlan) -> None:
         name = f"{group['id']} (critical, never off)" if group["critical"] else group["id"]
         opens = ", ".join(group["switch_off"][:3]) + (" …" if len(group["switch_off"]) > 3 else "")
         groups.add_row(
-            esc(name), str(len(group["buildings"])), str(group["people"]),
+            esc(name), f"{len(group['buildings']):,}", f"{group['people']:,}",
             f"{group['load_mw']:.2f}", esc(opens),
         )  # fmt: skip
     console.print(groups)
     exempt = data["exempt_homes"]
     console.print(
         f"Homes exempt only because they share a feeder with a critical facility: "
-        f"{exempt['buildings']} buildings, {exempt['people']} people"
+        f"{exempt['buildings']:,} buildings, {exempt['people']:,} people"
     )
     slots = Table(title="Schedule (the city's clock)", box=box.SIMPLE_HEAD)
     for column in ("slot", "from", "until", "groups off"):
@@ -79,8 +79,8 @@ def print_plan(plan: RotationPlan) -> None:
     rows["largest first"] = data["baselines"]["largest_first"]
     for name, figures in rows.items():
         compare.add_row(
-            name, f"{figures['people_hours_below_12c']:.0f}", f"{figures['jain_index']:.3f}",
-            f"{figures['energy_not_served_mwh']:.1f}", str(figures["switching_operations"]),
+            name, f"{figures['people_hours_below_12c']:,.0f}", f"{figures['jain_index']:.3f}",
+            f"{figures['energy_not_served_mwh']:,.1f}", f"{figures['switching_operations']:,}",
         )  # fmt: skip
     console.print(compare)
     failed = [k + 1 for k, check in enumerate(plan.ac_checks) if not check.converged]
