@@ -137,6 +137,22 @@ def test_the_whole_story(browser: Any, server: Server, watch: Watch) -> None:
             {padding: {top: 20, bottom: 20, right: 20, left: 290}, animate: false})"""
     )
     operator.click("#tab-plan")
+    # The restoration curve counts each person once, until all their services are back:
+    # the people without power or heat, and those on a backup generator (its fuel runs out).
+    waiting = {
+        *expected["buildings_without_power"],
+        *expected["buildings_without_heat"],
+        *expected["buildings_on_backup"],
+    }
+    people = demo_city().buildings.set_index("id")["population"]
+    top = f"{int(people.loc[sorted(waiting)].sum()):,}"
+    operator.wait_for_function(
+        "(top) => [...document.querySelectorAll('#curve text.tick')].some("
+        "(tick) => tick.textContent === top)",
+        arg=top,
+    )
+    legend = operator.text_content("#curve .chart-legend")
+    assert legend == "people with power and heat back (each person counted once)"
     operator.wait_for_timeout(500)
     screenshot(operator, "console-overview")
 
