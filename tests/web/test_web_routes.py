@@ -333,6 +333,22 @@ def test_when_is_my_building_back(web, city) -> None:
     assert client.get("/public/buildings", params={"lat": 91}).status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({}, "lon"), ({"lon": 30.51}, "lat"), ({"lat": 50.45}, "lon"), ({"q": "   "}, "q")],
+)
+def test_a_building_search_without_a_name_or_a_whole_point_is_refused(
+    web, params: dict[str, object], field: str
+) -> None:
+    """Not an empty list (nothing found) nor the first buildings of the city (every
+    name holds ""): a 422 naming what is missing."""
+    client, _ = web
+    answer = client.get("/public/buildings", params=params)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field
+    assert answer.json()["detail"].startswith(f"{field}: ")
+
+
 def test_pages_forbid_inline_scripts_and_foreign_origins(web) -> None:
     client, _ = web
     for path in ("/", "/public", "/static/console.js"):

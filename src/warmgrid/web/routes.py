@@ -354,5 +354,11 @@ def public_buildings(
 ) -> list[dict[str, Any]]:
     """When is my building back: buildings by name or id (or the nearest to a point),
     each with the published alert covering it and the nearest warming centres."""
+    if q is not None and not q.strip():
+        raise InputError("q", "a building's name or id, not only spaces")
+    if q is None and (lon is None or lat is None):
+        raise InputError(
+            "lat" if lon is not None else "lon", "give q (a name or id), or both lon and lat"
+        )
     view: PublicView = request.app.state.public_view
     return view.find_buildings(view.alerts(session), q, lon, lat)
