@@ -18,7 +18,7 @@ from importlib import resources
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 import warmgrid
-from warmgrid.alerts.texts import zone_label
+from warmgrid.alerts.texts import format_count, zone_label
 from warmgrid.errors import InputError
 from warmgrid.impact.trace import TraceStep
 from warmgrid.impact.words import Labeller, needed_services
@@ -29,7 +29,6 @@ from warmgrid.scenario.run import Assessment
 LANGUAGES = ("en", "uk")
 ROWS_SHOWN = 12  # rows per table and names per list in a report (pages stay 1-3)
 STEPS_SHOWN = 8  # lines of one why-chain
-THOUSANDS = {"en": ",", "uk": "\u00a0"}
 CLOCK = {"en": "%d %b %H:%M", "uk": "%d.%m %H:%M"}
 DAY = {"en": "%d %b %Y %H:%M", "uk": "%d.%m.%Y %H:%M"}
 
@@ -73,7 +72,7 @@ class _Words:
         self.names = names
 
     def num(self, value: float) -> str:
-        return f"{round(value):,}".replace(",", THOUSANDS[self.lang])
+        return format_count(value, self.lang)
 
     def clock(self, hours: float) -> str:
         if not is_finite(hours):
