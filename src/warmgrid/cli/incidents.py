@@ -243,11 +243,13 @@ def serve(
     if app.state.live is not None:
         app.state.live.assessment()
     address = f"http://{host}:{port}"
-    console.print(f"warmgrid console on {address}/ (store: {store.dialect})", markup=False)
-    console.print(f"public page on {address}/public, API docs on {address}/docs", markup=False)
+    # Addresses and tokens are copied from here: never broken over lines (soft_wrap).
+    banner = {"markup": False, "highlight": False, "soft_wrap": True}
+    console.print(f"warmgrid console on {address}/ (store: {store.dialect})", **banner)
+    console.print(f"public page on {address}/public, API docs on {address}/docs", **banner)
     if demo_tokens:
         for role, secret in _demo_tokens(store):
-            console.print(f"  sign in as the demo {role}: {secret}", highlight=False)
+            console.print(f"  sign in as the demo {role}: {secret}", **banner)
     console.print("Ctrl-C stops the server.")
     config = uvicorn.Config(
         app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1
