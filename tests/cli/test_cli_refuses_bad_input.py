@@ -141,3 +141,24 @@ def test_an_impossible_outdoor_temperature_names_the_option(command: list[str], 
     text = " ".join(result.output.split())
     assert text.startswith("error: --outdoor-temp: expected a temperature in °C, got"), text
     assert "outdoor_temp_c" not in text
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["incident", "list", "--status", "nope"], "'--status': 'nope' is not one of 'reported'"),
+        (
+            ["incident", "add", "--kind", "volcano", "--title", "x", "--source", "s"],
+            "'--kind': 'volcano' is not one of 'air_threat'",
+        ),
+    ],
+    ids=["status", "kind"],
+)
+def test_a_value_outside_a_vocabulary_is_named_without_pydantic_words(
+    args: list[str], needle: str, tmp_path: Path
+) -> None:
+    result = runner.invoke(app, [*args, "--db", f"sqlite:///{tmp_path / 'none.db'}"])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert needle in text and "Value error" not in text
+    assert not (tmp_path / "none.db").exists()
