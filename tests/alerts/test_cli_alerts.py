@@ -107,6 +107,16 @@ def test_compose_needs_demo_and_checks_inputs() -> None:
         assert needle in " ".join(result.output.split()) and "Traceback" not in result.output
 
 
+def test_compose_out_naming_a_file_is_refused_and_the_file_kept(tmp_path: Path) -> None:
+    taken = tmp_path / "alerts.xml"
+    taken.write_text("mine")
+    result = runner.invoke(app, ["alert", "compose", "--demo", "--out", str(taken)])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert message == f"error: {taken}: is a file; name a folder to write the alerts into"
+    assert taken.read_text() == "mine"
+
+
 def _compose(out: Path, *extra: str) -> dict:
     base = ["alert", "compose", "--demo", "--json", "--out", str(out), "--etr-hours", "30"]
     result = runner.invoke(app, [*base, "--sent", "2026-11-26T06:00:00+02:00", *extra])

@@ -251,6 +251,8 @@ def _write(
 ) -> dict[str, str]:
     from warmgrid.alerts.cap_xml import to_xml
 
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out), "is a file; name a folder to write the alerts into")
     try:
         out.mkdir(parents=True, exist_ok=True)
         files = {}
