@@ -168,3 +168,26 @@ def test_item22_scenario_file_names_its_deployment(tmp_path: Path) -> None:
     path.write_text(demo + '\n[deployment]\npublic_url = "file:///tmp/x"\n')
     result = runner.invoke(app, ["alert", "compose", str(path)])
     assert result.exit_code == 2 and "deployment.public-url" in result.output
+
+
+def test_compose_table_counts_people_as_the_area_line_does() -> None:
+    args = ["alert", "compose", "--demo", "--sent", "2026-11-26T06:00:00+02:00"]
+    summaries = json.loads(runner.invoke(app, [*args, "--json"]).stdout)["messages"]
+    printed = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert printed.exit_code == 0, printed.output
+    rows = {line.split("│")[1].strip(): line for line in printed.stdout.splitlines() if "│" in line}
+    assert max(s["people_without_heat"] for s in summaries) >= 1000
+    for summary in summaries:
+        cells = [cell.strip() for cell in rows[summary["area"]].split("│")]
+        assert cells[3:5] == [
+            f"{summary['people_without_power']:,}",
+            f"{summary['people_without_heat']:,}",
+        ]
+
+
+def test_compose_with_nothing_out_prints_no_empty_table() -> None:
+    later = ["alert", "compose", "--demo", "--sent", "2026-12-20T06:00:00+02:00"]
+    printed = runner.invoke(app, later)
+    assert printed.exit_code == 0, printed.output
+    assert "outage alerts" not in printed.stdout and "┏" not in printed.stdout
+    assert "note: nothing is out any more" in " ".join(printed.output.split())
