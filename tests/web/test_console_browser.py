@@ -173,6 +173,12 @@ def test_the_whole_story(browser: Any, server: Server, watch: Watch) -> None:
     public.click("button[data-lang=uk]")
     assert card.locator("h3").text_content() == preview["texts"]["uk"]["headline"]
     assert public.evaluate("document.documentElement.lang") == "uk"
+    # counts as the Ukrainian alert text writes them: digits grouped by a no-break space
+    people = [f["properties"]["people_out"] for a in published for f in a["areas"]]
+    cells = public.eval_on_selector_all("#areas td.num", "cells => cells.map((c) => c.textContent)")
+    assert max(people) >= 1000
+    grouped = [f"({n:,} /".replace(",", "\u00a0") for n in people]
+    assert all(g in cell for g, cell in zip(grouped, cells, strict=True)), cells
     screenshot(public, "public-uk")
 
     ring = preview["areas"][0]["geometry"]
