@@ -162,3 +162,16 @@ def test_a_value_outside_a_vocabulary_is_named_without_pydantic_words(
     text = " ".join(result.output.split())
     assert needle in text and "Value error" not in text
     assert not (tmp_path / "none.db").exists()
+
+
+def test_an_area_that_holds_no_asset_is_warned_about() -> None:
+    """Latitude and longitude swapped put the debris site thousands of km away: the answer is
+    still "nothing damaged", but one warning line says the area hit nothing."""
+    swapped = runner.invoke(app, ["impact", "demo", "--area", "50.4359,30.5086,30", "--json"])
+    assert swapped.exit_code == 0, swapped.output
+    assert json.loads(swapped.stdout)["damaged_assets"] == []
+    warning = " ".join(swapped.stderr.split())
+    assert warning.startswith("warning: --area 50.4359,30.5086,30: holds no asset of the city")
+    assert "(positions are LON,LAT)" in warning
+    right = runner.invoke(app, ["impact", "demo", "--area", "30.5086,50.4359,30", "--json"])
+    assert json.loads(right.stdout)["damaged_assets"] and "warning" not in right.stderr

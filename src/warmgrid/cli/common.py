@@ -47,9 +47,36 @@ def assess_damage(compiled: CompiledCity, damage: Damage, where: str = "--damage
     from warmgrid.impact import assess
 
     try:
-        return assess(compiled, damage)
+        result = assess(compiled, damage)
     except UnknownIdError as error:
         raise InputError(where, f"unknown {error.kind} id {error.ident!r}") from None
+    warn_empty_areas(compiled, damage)
+    return result
+
+
+def warn_empty_areas(compiled: CompiledCity, damage: Damage) -> None:
+    """One warning line per damaged area that holds no asset of the city: an area in the
+    wrong place (LAT,LON for LON,LAT, say) would otherwise read as "nothing damaged"."""
+    import numpy as np
+
+    from warmgrid.cli.output import print_warning
+    from warmgrid.impact import Circle, Damage
+    from warmgrid.impact.damage import damage_mask
+
+    for number, area in enumerate(damage.areas, start=1):
+        if damage_mask(compiled, Damage(areas=(area,))).any():
+            continue
+        lon, lat = compiled.node_lon, compiled.node_lat
+        named = (
+            f"--area {area.lon:g},{area.lat:g},{area.radius_m:g}"
+            if isinstance(area, Circle)
+            else f"damaged area {number}"
+        )
+        print_warning(
+            f"{named}: holds no asset of the city, whose assets lie within lon "
+            f"{np.nanmin(lon):.4f}…{np.nanmax(lon):.4f}, lat {np.nanmin(lat):.4f}…"
+            f"{np.nanmax(lat):.4f} (positions are LON,LAT)"
+        )
 
 
 def parse_area(text: str) -> Circle:
