@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from warmgrid.alerts.validate import validate_cap
 from warmgrid.cli import app
+from warmgrid.cli.output import console
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "cap-samples"
 runner = CliRunner()
@@ -170,10 +172,13 @@ def test_item22_scenario_file_names_its_deployment(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "deployment.public-url" in result.output
 
 
-def test_compose_table_counts_people_as_the_area_line_does() -> None:
+def test_compose_table_counts_people_as_the_area_line_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     args = ["alert", "compose", "--demo", "--sent", "2026-11-26T06:00:00+02:00"]
     summaries = json.loads(runner.invoke(app, [*args, "--json"]).stdout)["messages"]
-    printed = runner.invoke(app, args, env={"COLUMNS": "200"})
+    monkeypatch.setattr(console, "width", 200)
+    printed = runner.invoke(app, args)
     assert printed.exit_code == 0, printed.output
     rows = {line.split("│")[1].strip(): line for line in printed.stdout.splitlines() if "│" in line}
     assert max(s["people_without_heat"] for s in summaries) >= 1000

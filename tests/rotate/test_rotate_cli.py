@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from warmgrid.cli import app
+from warmgrid.cli.output import console
 
 runner = CliRunner()
 EVENING = "2026-11-26T16:00:00+02:00"
@@ -56,12 +57,15 @@ def test_rotate_bad_input_exits_2_with_a_clear_message(extra: list[str], message
     assert "Traceback" not in result.output
 
 
-def test_rotate_prints_counts_with_thousands_separators(tmp_path: Path) -> None:
+def test_rotate_prints_counts_with_thousands_separators(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The tables give people as `impact` and `demo` do (11,899, not 11899), each group's
     count equal to the one in the published schedule."""
     out = tmp_path / "published"
     args = ["rotate", "demo", "--damage", DAMAGE, "--start", EVENING, "--hours", "2"]
-    result = runner.invoke(app, [*args, "--out", str(out)], env={"COLUMNS": "200"})
+    monkeypatch.setattr(console, "width", 200)
+    result = runner.invoke(app, [*args, "--out", str(out)])
     assert result.exit_code == 0, result.output
     schedule = json.loads(next(out.glob("*.json")).read_text())
     groups = schedule.get("schedule", schedule)["groups"]
