@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from warmgrid.alerts.validate import validate_cap
 from warmgrid.cli import app
+from warmgrid.cli.output import console
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "cap-samples"
 runner = CliRunner()
@@ -107,6 +109,16 @@ def test_compose_needs_demo_and_checks_inputs() -> None:
         assert needle in " ".join(result.output.split()) and "Traceback" not in result.output
 
 
+def test_compose_out_naming_a_file_is_refused_and_the_file_kept(tmp_path: Path) -> None:
+    taken = tmp_path / "alerts.xml"
+    taken.write_text("mine")
+    result = runner.invoke(app, ["alert", "compose", "--demo", "--out", str(taken)])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert message == f"error: {taken}: is a file; name a folder to write the alerts into"
+    assert taken.read_text() == "mine"
+
+
 def _compose(out: Path, *extra: str) -> dict:
     base = ["alert", "compose", "--demo", "--json", "--out", str(out), "--etr-hours", "30"]
     result = runner.invoke(app, [*base, "--sent", "2026-11-26T06:00:00+02:00", *extra])
@@ -158,3 +170,29 @@ def test_item22_scenario_file_names_its_deployment(tmp_path: Path) -> None:
     path.write_text(demo + '\n[deployment]\npublic_url = "file:///tmp/x"\n')
     result = runner.invoke(app, ["alert", "compose", str(path)])
     assert result.exit_code == 2 and "deployment.public-url" in result.output
+
+
+def test_compose_table_counts_people_as_the_area_line_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    args = ["alert", "compose", "--demo", "--sent", "2026-11-26T06:00:00+02:00"]
+    summaries = json.loads(runner.invoke(app, [*args, "--json"]).stdout)["messages"]
+    monkeypatch.setattr(console, "width", 200)
+    printed = runner.invoke(app, args)
+    assert printed.exit_code == 0, printed.output
+    rows = {line.split("│")[1].strip(): line for line in printed.stdout.splitlines() if "│" in line}
+    assert max(s["people_without_heat"] for s in summaries) >= 1000
+    for summary in summaries:
+        cells = [cell.strip() for cell in rows[summary["area"]].split("│")]
+        assert cells[3:5] == [
+            f"{summary['people_without_power']:,}",
+            f"{summary['people_without_heat']:,}",
+        ]
+
+
+def test_compose_with_nothing_out_prints_no_empty_table() -> None:
+    later = ["alert", "compose", "--demo", "--sent", "2026-12-20T06:00:00+02:00"]
+    printed = runner.invoke(app, later)
+    assert printed.exit_code == 0, printed.output
+    assert "outage alerts" not in printed.stdout and "┏" not in printed.stdout
+    assert "note: nothing is out any more" in " ".join(printed.output.split())

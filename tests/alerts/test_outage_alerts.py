@@ -175,6 +175,22 @@ def test_two_separate_districts_give_two_alerts_largest_first() -> None:
     assert "Ask the city hotline" in messages[0].infos[0].instruction
 
 
+def test_counts_are_written_for_people_in_each_language() -> None:
+    """Thousands grouped as the console, the public page and the report write them; the
+    CAP parameters stay plain numbers for machines."""
+    xy = np.array([(x, y) for x in range(0, 1100, 100) for y in (0, 100)])  # 22 buildings
+    people = np.full(len(xy), 1470)
+    heat = np.ones(len(xy), bool)
+    buildings = buildings_at(xy, people=people, without_power=~heat, without_heat=heat)
+    (message,) = outage_alerts(buildings, [], issuer=ISSUER, sent=SENT)
+    english, ukrainian = message.infos
+    assert "22 buildings are affected; 32,340 people without heating" in english.description
+    assert english.areas[0].description.endswith("22 buildings, 32,340 people")
+    assert "без опалення людей: 32\u00a0340" in ukrainian.description
+    assert ukrainian.areas[0].description.endswith("людей 32\u00a0340")
+    assert message.parameter("PeopleWithoutHeat") == "32340"
+
+
 def test_unaffected_buildings_are_left_out_and_no_outage_gives_no_alert() -> None:
     xy = np.array([(0, 0), (50, 0), (5000, 0)])
     served = buildings_at(xy, without_power=np.array([True, True, False]))

@@ -4,6 +4,7 @@ outage alerts composed with the plan's ETRs."""
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime
 
 from lxml import etree
@@ -186,3 +187,6 @@ def test_item24_an_update_carries_a_new_etr(api, bodies) -> None:
         headers=ops,
     )
     assert past.status_code == 422 and past.json()["field"] == "etr"
+    # "now" as every time warmgrid prints: whole seconds with the city's offset
+    now = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[23]:00"
+    assert re.fullmatch(rf"etr: must be after now \({now}\)", past.json()["detail"])

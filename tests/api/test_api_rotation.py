@@ -156,6 +156,13 @@ def test_lookup_of_an_unknown_building_is_a_404_sentence(published) -> None:
     )
 
 
+def test_lookup_of_spaces_only_is_refused_not_every_building(published) -> None:
+    response = published.client.get("/public/rotation/lookup", params={"q": "   "})
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "query.q"
+    assert response.json()["detail"][0]["msg"] == "must not be blank (only spaces)"
+
+
 def test_a_building_outside_every_group_is_found_without_group(published) -> None:
     body = published.client.get("/public/rotation/lookup", params={"q": "building.0"}).json()
     assert body["matches"][0]["group"] is None and body["matches"][0]["off"] == []

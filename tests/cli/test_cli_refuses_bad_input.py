@@ -107,3 +107,71 @@ def test_an_unknown_damage_id_of_a_scenario_names_the_file(tmp_path: Path) -> No
         '[damage]\nassets = ["nope"]\n[[crews]]\nid = "a"\nlon = 30.5\nlat = 50.4\n'
     )
     _refused(["plan", "--scenario", str(scenario)], f"{scenario}: damage: unknown asset id 'nope'")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["demo", "--scenario"],
+        ["plan", "--scenario"],
+        ["report", "demo", "--out", "never.html", "--scenario"],
+        ["alert", "compose"],
+    ],
+    ids=["demo", "plan", "report", "alert-compose"],
+)
+def test_a_folder_given_as_the_scenario_file_is_named(command: list[str], tmp_path: Path) -> None:
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    _refused([*command, str(folder)], f"{folder}: is a folder; expected a scenario TOML file")
+    assert not Path("never.html").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["rotate", "demo", "--damage", "power.trafo.0", "--hours", "2"],
+        ["cooldown", "demo", "--damage", "power.trafo.3"],
+    ],
+    ids=["rotate", "cooldown"],
+)
+@pytest.mark.parametrize("temp", ["99", "-120", "nan"])
+def test_an_impossible_outdoor_temperature_names_the_option(command: list[str], temp: str) -> None:
+    result = runner.invoke(app, [*command, "--outdoor-temp", temp])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert text.startswith("error: --outdoor-temp: expected a temperature in °C, got"), text
+    assert "outdoor_temp_c" not in text
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["incident", "list", "--status", "nope"], "'--status': 'nope' is not one of 'reported'"),
+        (
+            ["incident", "add", "--kind", "volcano", "--title", "x", "--source", "s"],
+            "'--kind': 'volcano' is not one of 'air_threat'",
+        ),
+    ],
+    ids=["status", "kind"],
+)
+def test_a_value_outside_a_vocabulary_is_named_without_pydantic_words(
+    args: list[str], needle: str, tmp_path: Path
+) -> None:
+    result = runner.invoke(app, [*args, "--db", f"sqlite:///{tmp_path / 'none.db'}"])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert needle in text and "Value error" not in text
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_an_area_that_holds_no_asset_is_warned_about() -> None:
+    """Latitude and longitude swapped put the debris site thousands of km away: the answer is
+    still "nothing damaged", but one warning line says the area hit nothing."""
+    swapped = runner.invoke(app, ["impact", "demo", "--area", "50.4359,30.5086,30", "--json"])
+    assert swapped.exit_code == 0, swapped.output
+    assert json.loads(swapped.stdout)["damaged_assets"] == []
+    warning = " ".join(swapped.stderr.split())
+    assert warning.startswith("warning: --area 50.4359,30.5086,30: holds no asset of the city")
+    assert "(positions are LON,LAT)" in warning
+    right = runner.invoke(app, ["impact", "demo", "--area", "30.5086,50.4359,30", "--json"])
+    assert json.loads(right.stdout)["damaged_assets"] and "warning" not in right.stderr

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -54,3 +58,36 @@ def test_a_port_in_use_is_one_clear_error_before_anything_starts(tmp_path: Path)
     assert result.exit_code == 2, result.output
     assert f"--host/--port: cannot listen on 127.0.0.1:{port}" in result.output
     assert "console on" not in result.output and not store.exists()
+
+
+def test_the_banner_keeps_addresses_and_tokens_on_one_line(tmp_path: Path) -> None:
+    """Copied from a narrow terminal or a log, an address or a token broken over two
+    lines does not work: each stays whole on its line."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-c", "from warmgrid.cli import main; main()", "serve"]
+    command += ["--port", str(port), "--city", "none", "--demo-tokens"]
+    command += ["--db", f"sqlite:///{tmp_path / 'serve.db'}"]
+    server = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "COLUMNS": "50"},
+    )
+    try:
+        lines = []
+        assert server.stdout is not None
+        for line in server.stdout:
+            lines.append(line.rstrip("\n"))
+            if line.startswith("Ctrl-C"):
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    address = f"http://127.0.0.1:{port}"
+    assert f"public page on {address}/public, API docs on {address}/docs" in lines, lines
+    tokens = [line for line in lines if "sign in as" in line]
+    assert len(tokens) == 3
+    assert all(re.fullmatch(r"  sign in as the demo \w+: wg_[\w-]{40,}", t) for t in tokens)

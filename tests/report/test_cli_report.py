@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import hxl
@@ -84,6 +85,14 @@ def test_hxl_csv_parses_and_sums_to_the_impact(tmp_path, demo_assessment) -> Non
     for row in buildings:
         assert 50.0 < float(row.get("#geo+lat")) < 51.0 and 30.0 < float(row.get("#geo+lon")) < 31.0
         assert row.get("#date+reported") == "2026-11-26T04:40+02:00"
+    # an area's published ETR (its alert's) is the latest ETR of its buildings
+    latest: dict[str, datetime] = {}
+    for row in buildings:
+        when = datetime.fromisoformat(row.get("#date+etr"))
+        name = row.get("#loc+area+name")
+        latest[name] = max(latest.get(name, when), when)
+    published = {r.get("#loc+area+name"): datetime.fromisoformat(r.get("#date+etr")) for r in areas}
+    assert latest == published
 
 
 def test_export_geojson_round_trips_and_counts_equal_impact_json(tmp_path) -> None:

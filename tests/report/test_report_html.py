@@ -13,6 +13,7 @@ import pytest
 
 from warmgrid.errors import InputError
 from warmgrid.model.demo import demo_city
+from warmgrid.model.timezone import etr_time
 from warmgrid.report.facts import LoggedIncident, report_facts
 from warmgrid.report.html import render_html
 from warmgrid.scenario.run import run_scenario
@@ -74,9 +75,13 @@ def test_html_states_the_pipeline_numbers(demo_assessment, demo_facts, english) 
     plan = demo_assessment.plan
     start = demo_assessment.scenario.start
     for group, hours in zip(plan.problem.groups, plan.schedule.group_restored_h, strict=True):
-        back = (start + timedelta(hours=float(hours))).strftime("%d %b %H:%M")
+        # published as the alerts publish it: rounded up to the quarter hour
+        back = etr_time(start, float(hours)).strftime("%d %b %H:%M")
+        assert back.endswith(("00", "15", "30", "45"))
         assert f"{round(group.people):,} {round(group.customers):,}" in text
         assert back in text
+    last = etr_time(start, float(max(plan.schedule.group_restored_h)))
+    assert f"the last service is back by {last:%d %b %H:%M};" in text
     first_12 = start + timedelta(hours=demo_facts.first_below_h[12.0])
     assert f"{first_12:%d %b %H:%M} first homes below 12 °C" in text
     for message in demo_assessment.alerts:

@@ -104,3 +104,14 @@ def test_start_comes_from_the_schedule_when_not_given(tmp_path: Path) -> None:
     assert runner.invoke(app, base).exit_code == 0
     public = json.loads((tmp_path / "o" / "rotation.json").read_text())
     assert public["start"] == "2026-12-02T06:00:00+02:00"
+
+
+def test_a_file_given_as_the_out_folder_is_named_and_kept(tmp_path: Path) -> None:
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    args = ["rotation", "publish", str(SCHEDULE_FILE), "--city", "demo", "--start", START]
+    result = runner.invoke(app, [*args, "--out", str(taken)])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.stderr.split())
+    assert message == f"error: {taken}: is a file; name a folder to write the schedule into"
+    assert taken.read_text() == "mine"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from warmgrid.cli import app
+from warmgrid.cli.output import console
 
 runner = CliRunner()
 EVENING = "2026-11-26T16:00:00+02:00"
@@ -52,3 +55,24 @@ def test_rotate_bad_input_exits_2_with_a_clear_message(extra: list[str], message
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_rotate_prints_counts_with_thousands_separators(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tables give people as `impact` and `demo` do (11,899, not 11899), each group's
+    count equal to the one in the published schedule."""
+    out = tmp_path / "published"
+    args = ["rotate", "demo", "--damage", DAMAGE, "--start", EVENING, "--hours", "2"]
+    monkeypatch.setattr(console, "width", 200)
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    schedule = json.loads(next(out.glob("*.json")).read_text())
+    groups = schedule.get("schedule", schedule)["groups"]
+    large = [group for group in groups if group["people"] >= 1000]
+    assert large, "the demo's groups hold thousands of people"
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.strip()}
+    for group in groups:
+        assert f"{group['people']:,}" in rows[group["id"]], rows[group["id"]]
+    exempt = next(line for line in result.stdout.splitlines() if line.startswith("Homes exempt"))
+    assert re.search(r"\d,\d{3} people", exempt) and not re.search(r"\d{4}", exempt), exempt

@@ -198,6 +198,7 @@ def test_cap_alerts_validate_and_name_each_groups_intervals(published, city) -> 
     buildings = city.buildings.set_index("id")
     schedule = read_schedule(demo_schedule(), city)
     seen = set()
+    largest = 0
     for path in sorted((out / "cap").glob("*.xml")):
         data = path.read_bytes()
         report = validate_cap(data, source=path.name, feed_rules=True)
@@ -209,6 +210,10 @@ def test_cap_alerts_validate_and_name_each_groups_intervals(published, city) -> 
         assert message.parameter("OffIntervals") == expected
         assert [i.language for i in message.infos] == ["en", "uk"]
         info = message.infos[0]
+        people = int(message.parameter("PeopleAffected"))
+        largest = max(largest, people)
+        assert f"{people:,} people)" in info.description
+        assert f"{people:,} мешканців)".replace(",", "\u00a0") in message.infos[1].description
         assert info.onset == _expected(str(group))[0][0]
         assert info.expires == _expected(str(group))[-1][1]
         shapes = [Polygon([(lon, lat) for lat, lon in p.points]) for p in info.areas[0].polygons]
@@ -216,6 +221,7 @@ def test_cap_alerts_validate_and_name_each_groups_intervals(published, city) -> 
         where = points(buildings.loc[members, "lon"], buildings.loc[members, "lat"])
         assert all(any(s.covers(p) for s in shapes) for p in where)
     assert seen == {"A", "B", "C"}
+    assert largest >= 1000, "a group holds thousands of people (grouped digits)"
 
 
 def test_alerts_leave_out_intervals_already_over(tmp_path: Path, city) -> None:

@@ -94,6 +94,17 @@ def _every_table(url: str) -> dict[str, list[tuple]]:
     return dumped
 
 
+def _add_users(url: str, *users: tuple[str, Role]) -> None:
+    """Add accounts (name, role) to the store at ``url``, creating it if need be."""
+    store = open_store(url)
+    try:
+        with store.write() as session:
+            for name, role in users:
+                add_user(session, name, role, "cli:root")
+    finally:
+        store.close()
+
+
 def test_restore_into_a_fresh_store_gives_every_row_back(
     store: Store, other_database: str, make_cap, tmp_path: Path
 ) -> None:
@@ -164,12 +175,7 @@ def test_sqlite_backup_and_restore_leave_no_stray_files(tmp_path: Path) -> None:
     from contextlib import closing
 
     live_url = f"sqlite:///{tmp_path / 'live.db'}"
-    store = open_store(live_url)
-    try:
-        with store.write() as session:
-            add_user(session, "olena", Role.ADMIN, "cli:root")
-    finally:
-        store.close()
+    _add_users(live_url, ("olena", Role.ADMIN))
     backups = tmp_path / "backups"
     backup_file = backups / "store.backup"
     assert runner.invoke(app, ["db", "backup", str(backup_file), "--db", live_url]).exit_code == 0
@@ -193,12 +199,7 @@ def test_a_backup_onto_the_store_itself_is_refused(tmp_path: Path, monkeypatch) 
     """`db backup warmgrid.db` beside the default store would replace the live file (its
     -wal file left beside a copy): refused, whichever way the path is written."""
     monkeypatch.chdir(tmp_path)
-    store = open_store(f"sqlite:///{tmp_path / 'warmgrid.db'}")
-    try:
-        with store.write() as session:
-            add_user(session, "olena", Role.ADMIN, "cli:root")
-    finally:
-        store.close()
+    _add_users(f"sqlite:///{tmp_path / 'warmgrid.db'}", ("olena", Role.ADMIN))
     before = (tmp_path / "warmgrid.db").read_bytes()
     for name in ("warmgrid.db", "./warmgrid.db", str(tmp_path / "warmgrid.db")):
         result = runner.invoke(app, ["db", "backup", name, "--db", "sqlite:///warmgrid.db"])
@@ -206,3 +207,28 @@ def test_a_backup_onto_the_store_itself_is_refused(tmp_path: Path, monkeypatch) 
         assert "is the store itself; give the backup another file name" in result.output
     assert (tmp_path / "warmgrid.db").read_bytes() == before
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_an_existing_backup_is_replaced_only_with_replace(tmp_path: Path) -> None:
+    """A second `db backup` onto last night's file leaves it byte for byte as it was;
+    with --replace the file becomes a backup of the store as it is now, which restores."""
+    live_url = f"sqlite:///{tmp_path / 'live.db'}"
+    _add_users(live_url, ("olena", Role.ADMIN))
+    backup_file = tmp_path / "nightly.backup"
+    assert runner.invoke(app, ["db", "backup", str(backup_file), "--db", live_url]).exit_code == 0
+    before = backup_file.read_bytes()
+    _add_users(live_url, ("petro", Role.VIEWER))
+    result = runner.invoke(app, ["db", "backup", str(backup_file), "--db", live_url])
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.output.split())
+    assert f"{backup_file}: already exists" in line and "--replace" in line
+    assert "Traceback" not in result.output
+    assert backup_file.read_bytes() == before
+    assert not list(tmp_path.glob("*.partial"))
+    result = runner.invoke(app, ["db", "backup", str(backup_file), "--db", live_url, "--replace"])
+    assert result.exit_code == 0, result.output
+    restored = f"sqlite:///{tmp_path / 'restored.db'}"
+    result = runner.invoke(app, ["db", "restore", str(backup_file), "--db", restored])
+    assert result.exit_code == 0, result.output
+    names = sorted(row[1] for row in _every_table(restored)["users"])
+    assert names == ["'olena'", "'petro'"]

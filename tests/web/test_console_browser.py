@@ -137,6 +137,22 @@ def test_the_whole_story(browser: Any, server: Server, watch: Watch) -> None:
             {padding: {top: 20, bottom: 20, right: 20, left: 290}, animate: false})"""
     )
     operator.click("#tab-plan")
+    # The restoration curve counts each person once, until all their services are back:
+    # the people without power or heat, and those on a backup generator (its fuel runs out).
+    waiting = {
+        *expected["buildings_without_power"],
+        *expected["buildings_without_heat"],
+        *expected["buildings_on_backup"],
+    }
+    people = demo_city().buildings.set_index("id")["population"]
+    top = f"{int(people.loc[sorted(waiting)].sum()):,}"
+    operator.wait_for_function(
+        "(top) => [...document.querySelectorAll('#curve text.tick')].some("
+        "(tick) => tick.textContent === top)",
+        arg=top,
+    )
+    legend = operator.text_content("#curve .chart-legend")
+    assert legend == "people with power and heat back (each person counted once)"
     operator.wait_for_timeout(500)
     screenshot(operator, "console-overview")
 
@@ -157,6 +173,12 @@ def test_the_whole_story(browser: Any, server: Server, watch: Watch) -> None:
     public.click("button[data-lang=uk]")
     assert card.locator("h3").text_content() == preview["texts"]["uk"]["headline"]
     assert public.evaluate("document.documentElement.lang") == "uk"
+    # counts as the Ukrainian alert text writes them: digits grouped by a no-break space
+    people = [f["properties"]["people_out"] for a in published for f in a["areas"]]
+    cells = public.eval_on_selector_all("#areas td.num", "cells => cells.map((c) => c.textContent)")
+    assert max(people) >= 1000
+    grouped = [f"({n:,} /".replace(",", "\u00a0") for n in people]
+    assert all(g in cell for g, cell in zip(grouped, cells, strict=True)), cells
     screenshot(public, "public-uk")
 
     ring = preview["areas"][0]["geometry"]

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from warmgrid.alerts.cap_xml import from_xml, to_xml
 from warmgrid.api import create_app
 from warmgrid.api.session_store import CSRF_HEADER, SESSION_COOKIE
+from warmgrid.cli import app
 from warmgrid.geo import great_circle_m
 from warmgrid.impact import Circle, Damage, assess
 from warmgrid.incidents import log
@@ -333,6 +337,21 @@ def test_when_is_my_building_back(web, city) -> None:
     assert client.get("/public/buildings", params={"lat": 91}).status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({}, "lon"), ({"lon": 30.51}, "lat"), ({"lat": 50.45}, "lon"), ({"q": "   "}, "query.q")],
+)
+def test_a_building_search_without_a_name_or_a_whole_point_is_refused(
+    web, params: dict[str, object], field: str
+) -> None:
+    """Not an empty list (nothing found) nor the first buildings of the city (every
+    name holds ""): a 422 naming what is missing."""
+    client, _ = web
+    answer = client.get("/public/buildings", params=params)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field
+
+
 def test_pages_forbid_inline_scripts_and_foreign_origins(web) -> None:
     client, _ = web
     for path in ("/", "/public", "/static/console.js"):
@@ -424,3 +443,22 @@ def test_only_outage_cards_carry_an_expected_return() -> None:
     assessment = run_scenario(demo_scenario())
     outage = alert_card(3, assessment.alerts[0])
     assert outage["outage"] and outage["etr"]
+
+
+def test_console_etrs_are_the_published_ones_of_warmgrid_demo(web) -> None:
+    """The console's restoration times are those the alerts and `warmgrid demo` publish
+    (rounded up to the quarter hour), not the plan's raw minutes beside them."""
+    client, tokens = web
+    printed = CliRunner().invoke(app, ["demo", "--json"])
+    assert printed.exit_code == 0, printed.output
+    published = {
+        group: datetime.fromisoformat(at)
+        for group, at in json.loads(printed.stdout)["plan"]["group_etr"].items()
+    }
+    board = client.get("/console/plan", headers=bearer(tokens, "viewer")).json()
+    shown = {group["id"]: datetime.fromisoformat(group["etr_at"]) for group in board["groups"]}
+    assert shown == published
+    figures = client.get("/console/figures", headers=bearer(tokens, "viewer")).json()
+    assert {datetime.fromisoformat(row["etr_at"]) for row in figures["next_etrs"]} <= set(
+        published.values()
+    )

@@ -25,7 +25,7 @@ from warmgrid.alerts.builders import (
 from warmgrid.alerts.captime import format_cap_time
 from warmgrid.alerts.message import Area, CapPolygon, Info, Message, NamedValue
 from warmgrid.alerts.outage_areas import area_polygon_lonlat, contiguous_groups
-from warmgrid.alerts.texts import LANGUAGES, OUTAGE, SERVICE_EVENT, format_moment
+from warmgrid.alerts.texts import LANGUAGES, OUTAGE, SERVICE_EVENT, format_count, format_moment
 from warmgrid.errors import InputError
 from warmgrid.geo import great_circle_m
 from warmgrid.model.timezone import etr_time, fuel_out
@@ -212,7 +212,9 @@ def _info(facts: _AreaFacts, shape: CapPolygon, language: str, issuer: Issuer, c
     event = SERVICE_EVENT[language][facts.service]
     etr_text, etr_short = _etr_text(facts, language)
     counts = (("people_power", facts.people_power), ("people_heat", facts.people_heat))
-    people_parts = [words[key].format(people=count) for key, count in counts if count]
+    people_parts = [
+        words[key].format(people=format_count(count, language)) for key, count in counts if count
+    ]
     instructions = []
     if facts.people_heat:
         if facts.cold_first_h is not None:
@@ -232,7 +234,7 @@ def _info(facts: _AreaFacts, shape: CapPolygon, language: str, issuer: Issuer, c
         instructions.append(words["no_centres"])
     description = words["description"].format(
         event=event,
-        buildings=facts.buildings,
+        buildings=format_count(facts.buildings, language),
         people_parts="".join(f"; {part}" for part in people_parts),
         etr_text=etr_text,
     )
@@ -277,8 +279,8 @@ def _info(facts: _AreaFacts, shape: CapPolygon, language: str, issuer: Issuer, c
                     words["area"].format(
                         city=city_prefix,
                         number=facts.number,
-                        buildings=facts.buildings,
-                        people=facts.people_affected,
+                        buildings=format_count(facts.buildings, language),
+                        people=format_count(facts.people_affected, language),
                     )
                 ),
                 polygons=(shape,),

@@ -34,6 +34,16 @@ def zone_label(moment: datetime) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+_THOUSANDS = {"en": ",", "uk": "\u00a0"}
+
+
+def format_count(count: float, language: str) -> str:
+    """A whole number for people: "32,316" in English, "32 316" in Ukrainian (digits in
+    groups of three split by a no-break space, as the SI Brochure, 9th ed., §5.4.4 and
+    Ukrainian usage write them)."""
+    return f"{round(count):,}".replace(",", _THOUSANDS[language])
+
+
 def format_moment(moment: datetime, language: str) -> str:
     """A local date and time for people, in the time zone of ``moment``."""
     if language == "uk":

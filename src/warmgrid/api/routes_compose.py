@@ -218,7 +218,8 @@ def compose_update(
     infos = [replace(info, **changes) for info in previous.infos]
     if data.etr is not None:
         if data.etr <= sent:
-            raise InputError("etr", f"must be after now ({sent.isoformat()})")
+            now = sent.replace(microsecond=0).isoformat()
+            raise InputError("etr", f"must be after now ({now})")
         etr = local_time(data.etr, _timezone(request))
         infos = [compose.with_new_etr(info, etr) for info in infos]
     message = compose.update(previous, sent=sent, infos=infos, note=data.note)

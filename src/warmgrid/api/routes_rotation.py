@@ -20,6 +20,7 @@ from warmgrid.api.deps import CityDep, Operator, ReadSession, StoreDep, Viewer
 from warmgrid.api.routes_compose import _issuer, _store_drafts
 from warmgrid.api.schemas import AlertOut
 from warmgrid.errors import UnknownIdError
+from warmgrid.incidents.domain import Name
 from warmgrid.model.timezone import local_time, parse_time
 from warmgrid.rotate.publish import csv_source, csv_text, file_stem, public_schedule
 from warmgrid.rotate.schedule_file import RotationSchedule, read_schedule
@@ -197,7 +198,7 @@ def lookup(
     session: ReadSession,
     city: CityDep,
     request: Request,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Building id or name.")],
+    q: Annotated[Name, Query(min_length=1, max_length=200, description="Building id or name.")],
     at: ISO_TIME = None,
 ) -> dict[str, Any]:
     """Which group is my building in: buildings whose id is ``q`` or whose name (address)

@@ -32,7 +32,7 @@ from warmgrid.cli import (
     thermal,
 )
 from warmgrid.cli.output import err_console, esc, print_warning
-from warmgrid.errors import WarmgridError
+from warmgrid.errors import WarmgridError, validation_message
 from warmgrid.extras import missing_extra
 
 EXIT_BAD_INPUT = 2
@@ -64,6 +64,11 @@ class _Group(TyperGroup):
     def _invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except typer.BadParameter as error:
+            # Typer checks option values with pydantic: its "Value error, " prefix is
+            # not for users, as in the API's 422 answers.
+            error.message = validation_message(error.message)
+            raise
         except WarmgridError as error:
             err_console.print(f"[bold red]error:[/] {esc(error)}", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None

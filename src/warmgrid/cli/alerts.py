@@ -251,6 +251,8 @@ def _write(
 ) -> dict[str, str]:
     from warmgrid.alerts.cap_xml import to_xml
 
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out), "is a file; name a folder to write the alerts into")
     try:
         out.mkdir(parents=True, exist_ok=True)
         files = {}
@@ -269,16 +271,17 @@ def _write(
 def _print_summaries(summaries: list[dict[str, Any]], feed: str | None, note: str) -> None:
     table = Table(title=f"{len(summaries)} outage alerts (CAP 1.2, English + Ukrainian, valid)")
     for column in ("area", "event", "without power", "without heat", "ETR"):
-        table.add_column(column)
+        table.add_column(column, justify="right" if column.startswith("without") else "left")
     for s in summaries:
         table.add_row(
             esc(s["area"]),
             esc(s["event"]),
-            esc(s["people_without_power"]),
-            esc(s["people_without_heat"]),
+            f"{s['people_without_power']:,}",
+            f"{s['people_without_heat']:,}",
             esc(s["etr"]),
         )
-    console.print(table)
+    if summaries:
+        console.print(table)
     for s in summaries:
         if s["file"]:
             console.print(f"wrote {s['file']}", highlight=False, markup=False)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from warmgrid.impact import Circle, Damage, ImpactResult
     from warmgrid.impact.damage import Area
     from warmgrid.model import City, CompiledCity
+    from warmgrid.thermal.weather import Weather
 
 CityArg = Annotated[str, typer.Argument(help='A city folder, or "demo" for the demo city.')]
 DamageOpt = Annotated[
@@ -46,9 +47,36 @@ def assess_damage(compiled: CompiledCity, damage: Damage, where: str = "--damage
     from warmgrid.impact import assess
 
     try:
-        return assess(compiled, damage)
+        result = assess(compiled, damage)
     except UnknownIdError as error:
         raise InputError(where, f"unknown {error.kind} id {error.ident!r}") from None
+    warn_empty_areas(compiled, damage)
+    return result
+
+
+def warn_empty_areas(compiled: CompiledCity, damage: Damage) -> None:
+    """One warning line per damaged area that holds no asset of the city: an area in the
+    wrong place (LAT,LON for LON,LAT, say) would otherwise read as "nothing damaged"."""
+    import numpy as np
+
+    from warmgrid.cli.output import print_warning
+    from warmgrid.impact import Circle, Damage
+    from warmgrid.impact.damage import damage_mask
+
+    for number, area in enumerate(damage.areas, start=1):
+        if damage_mask(compiled, Damage(areas=(area,))).any():
+            continue
+        lon, lat = compiled.node_lon, compiled.node_lat
+        named = (
+            f"--area {area.lon:g},{area.lat:g},{area.radius_m:g}"
+            if isinstance(area, Circle)
+            else f"damaged area {number}"
+        )
+        print_warning(
+            f"{named}: holds no asset of the city, whose assets lie within lon "
+            f"{np.nanmin(lon):.4f}…{np.nanmax(lon):.4f}, lat {np.nanmin(lat):.4f}…"
+            f"{np.nanmax(lat):.4f} (positions are LON,LAT)"
+        )
 
 
 def parse_area(text: str) -> Circle:
@@ -83,3 +111,14 @@ def parse_damage(
     for path in area_files or ():
         shapes += read_area_file(path)
     return Damage(asset_ids=tuple(ids), areas=tuple(shapes))
+
+
+def constant_forecast(outdoor_temp_c: float, hours: int) -> Weather:
+    """The constant forecast of ``--outdoor-temp`` (°C) over ``hours`` hours; a value the
+    thermal engine refuses is named by the option."""
+    from warmgrid.thermal.weather import constant_weather
+
+    try:
+        return constant_weather(outdoor_temp_c, hours)
+    except InputError as error:
+        raise InputError("--outdoor-temp", error.problem) from None

@@ -16,11 +16,18 @@ BackupFile = Annotated[Path, typer.Argument(help="The backup file.")]
 
 
 @db_app.command("backup")
-def db_backup(file: BackupFile, db: DbOption = None, json: JsonOption = False) -> None:
+def db_backup(
+    file: BackupFile,
+    db: DbOption = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite FILE if it already exists.")
+    ] = False,
+    json: JsonOption = False,
+) -> None:
     """Write a consistent backup of the store to FILE while it stays in use."""
     from warmgrid.store.backup import backup
 
-    written = backup(store_url(db), file)
+    written = backup(store_url(db), file, replace=replace)
     payload = {"backup": str(written), "bytes": written.stat().st_size}
     if json:
         emit_json(payload)

@@ -243,16 +243,22 @@ def serve(
     if app.state.live is not None:
         app.state.live.assessment()
     address = f"http://{host}:{port}"
-    console.print(f"warmgrid console on {address}/ (store: {store.dialect})", markup=False)
-    console.print(f"public page on {address}/public, API docs on {address}/docs", markup=False)
+    _banner(f"warmgrid console on {address}/ (store: {store.dialect})")
+    _banner(f"public page on {address}/public, API docs on {address}/docs")
     if demo_tokens:
         for role, secret in _demo_tokens(store):
-            console.print(f"  sign in as the demo {role}: {secret}", highlight=False)
+            _banner(f"  sign in as the demo {role}: {secret}")
     console.print("Ctrl-C stops the server.")
     config = uvicorn.Config(
         app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1
     )
     uvicorn.Server(config).run(sockets=[listener])
+
+
+def _banner(line: str) -> None:
+    """A line of the server's banner as it is: addresses and tokens are copied from it, so
+    never broken over lines (``soft_wrap``) nor styled."""
+    console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def _bind(host: str, port: int) -> socket.socket:

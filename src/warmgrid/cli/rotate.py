@@ -54,14 +54,14 @@ def print_plan(plan: RotationPlan) -> None:
         name = f"{group['id']} (critical, never off)" if group["critical"] else group["id"]
         opens = ", ".join(group["switch_off"][:3]) + (" …" if len(group["switch_off"]) > 3 else "")
         groups.add_row(
-            esc(name), str(len(group["buildings"])), str(group["people"]),
+            esc(name), f"{len(group['buildings']):,}", f"{group['people']:,}",
             f"{group['load_mw']:.2f}", esc(opens),
         )  # fmt: skip
     console.print(groups)
     exempt = data["exempt_homes"]
     console.print(
         f"Homes exempt only because they share a feeder with a critical facility: "
-        f"{exempt['buildings']} buildings, {exempt['people']} people"
+        f"{exempt['buildings']:,} buildings, {exempt['people']:,} people"
     )
     slots = Table(title="Schedule (the city's clock)", box=box.SIMPLE_HEAD)
     for column in ("slot", "from", "until", "groups off"):
@@ -79,8 +79,8 @@ def print_plan(plan: RotationPlan) -> None:
     rows["largest first"] = data["baselines"]["largest_first"]
     for name, figures in rows.items():
         compare.add_row(
-            name, f"{figures['people_hours_below_12c']:.0f}", f"{figures['jain_index']:.3f}",
-            f"{figures['energy_not_served_mwh']:.1f}", str(figures["switching_operations"]),
+            name, f"{figures['people_hours_below_12c']:,.0f}", f"{figures['jain_index']:.3f}",
+            f"{figures['energy_not_served_mwh']:,.1f}", f"{figures['switching_operations']:,}",
         )  # fmt: skip
     console.print(compare)
     failed = [k + 1 for k, check in enumerate(plan.ac_checks) if not check.converged]
@@ -145,9 +145,8 @@ def rotate_command(
 ) -> None:
     """Rotating outages when what is left after damage cannot carry the load: groups,
     a schedule that keeps homes above 12 °C where possible, and the baselines."""
-    from warmgrid.cli.common import load_city_arg, parse_damage
+    from warmgrid.cli.common import constant_forecast, load_city_arg, parse_damage
     from warmgrid.rotate import plan_rotation
-    from warmgrid.thermal.weather import constant_weather
 
     spec = parse_damage(damage, area, area_file)
     city_model = load_city_arg(city)
@@ -160,7 +159,7 @@ def rotate_command(
         limit_pct=limit_pct,
         load_scale=load_scale,
         region_only=region_only,
-        weather=None if outdoor_temp is None else constant_weather(outdoor_temp, int(hours) + 1),
+        weather=None if outdoor_temp is None else constant_forecast(outdoor_temp, int(hours) + 1),
     )
     files = []
     if out is not None:

@@ -45,11 +45,12 @@ def _weather(
     location: tuple[float, float] | None = None,
 ) -> Weather:
     """Constant or file weather for the horizon; a CSV's sun is placed at ``location``."""
-    from warmgrid.thermal.weather import constant_weather, read_weather
+    from warmgrid.cli.common import constant_forecast
+    from warmgrid.thermal.weather import read_weather
 
     needed = math.ceil(hours)
     if outdoor_temp is not None:
-        return constant_weather(outdoor_temp, needed)
+        return constant_forecast(outdoor_temp, needed)
     assert weather_file is not None
     latitude, longitude = location if location is not None else (None, None)
     weather = read_weather(weather_file, latitude=latitude, longitude=longitude)
@@ -341,10 +342,11 @@ def freefloat_command(
 ) -> None:
     """A year without heating (annual min, max, mean indoor air temperature), or with
     --start-temp the hours until the air falls below 18, 15, 12, 10, 5 and 0 °C."""
+    from warmgrid.cli.common import constant_forecast
     from warmgrid.thermal.building_file import load_building
     from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C
     from warmgrid.thermal.freefloat import simulate_freefloat
-    from warmgrid.thermal.weather import constant_weather, read_weather
+    from warmgrid.thermal.weather import read_weather
 
     description = load_building(building)
     if outdoor_temp is not None and weather_file is not None:
@@ -355,7 +357,7 @@ def freefloat_command(
         )
         return
     path = weather_file if weather_file is not None else packaged_weather_path()
-    weather = read_weather(path) if outdoor_temp is None else constant_weather(outdoor_temp, 8760)
+    weather = read_weather(path) if outdoor_temp is None else constant_forecast(outdoor_temp, 8760)
     result = simulate_freefloat(description.params, weather, description.ventilation)
     hourly = result.hourly_air_temp_c
     payload: dict[str, Any] = {

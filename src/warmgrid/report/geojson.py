@@ -3,7 +3,8 @@
 Features, each with ``properties.kind``:
 
 - ``building``: a building without power and/or heat (Point): id, name, use, people,
-  ``without_power``, ``without_heat``, ``etr`` (ISO 8601 in the city's zone, or null);
+  ``without_power``, ``without_heat``, ``etr`` (the published ETR, rounded up to the
+  quarter hour as in the alerts: ISO 8601 in the city's zone, or null);
 - ``damaged_asset``: a damaged node or source (Point) or branch (LineString): id, name,
   network, asset kind;
 - ``outage_area``: the area of one public outage alert (Polygon): alert identifier,
@@ -15,11 +16,11 @@ The collection's foreign member ``warmgrid`` holds the totals, equal to the impa
 from __future__ import annotations
 
 import math
-from datetime import timedelta
 from typing import Any
 
 import numpy as np
 
+from warmgrid.model.timezone import etr_time
 from warmgrid.report.facts import Facts, outage_areas
 from warmgrid.scenario.run import Assessment
 
@@ -36,7 +37,7 @@ def _buildings(assessment: Assessment, facts: Facts) -> list[dict[str, Any]]:
     features = []
     for row in np.flatnonzero(power | heat):
         hours = float(etr[row])
-        when = None if math.isnan(hours) else facts.start + timedelta(hours=hours)
+        when = None if math.isnan(hours) else etr_time(facts.start, hours)
         features.append(
             {
                 "type": "Feature",

@@ -18,10 +18,11 @@ from importlib import resources
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 import warmgrid
-from warmgrid.alerts.texts import zone_label
+from warmgrid.alerts.texts import format_count, zone_label
 from warmgrid.errors import InputError
 from warmgrid.impact.trace import TraceStep
 from warmgrid.impact.words import Labeller, needed_services
+from warmgrid.model.timezone import etr_time
 from warmgrid.report.facts import Facts, WhyGroup, is_finite
 from warmgrid.report.plots import city_map, cooldown_chart
 from warmgrid.scenario.run import Assessment
@@ -29,7 +30,6 @@ from warmgrid.scenario.run import Assessment
 LANGUAGES = ("en", "uk")
 ROWS_SHOWN = 12  # rows per table and names per list in a report (pages stay 1-3)
 STEPS_SHOWN = 8  # lines of one why-chain
-THOUSANDS = {"en": ",", "uk": "\u00a0"}
 CLOCK = {"en": "%d %b %H:%M", "uk": "%d.%m %H:%M"}
 DAY = {"en": "%d %b %Y %H:%M", "uk": "%d.%m.%Y %H:%M"}
 
@@ -73,12 +73,19 @@ class _Words:
         self.names = names
 
     def num(self, value: float) -> str:
-        return f"{round(value):,}".replace(",", THOUSANDS[self.lang])
+        return format_count(value, self.lang)
 
     def clock(self, hours: float) -> str:
         if not is_finite(hours):
             return self.t["not_within"].format(hours=f"{self.facts.horizon_h:g}")
         return self.facts.clock(hours).strftime(CLOCK[self.lang])
+
+    def etr(self, hours: float) -> str:
+        """A restoration time as published: rounded up to the quarter hour, as in the
+        alerts (:func:`warmgrid.model.timezone.etr_time`)."""
+        if not is_finite(hours):
+            return self.clock(hours)
+        return etr_time(self.facts.start, hours).strftime(CLOCK[self.lang])
 
     def moment(self, when: datetime) -> str:
         return f"{when.strftime(DAY[self.lang])} ({zone_label(when)})"
@@ -173,7 +180,7 @@ class _Words:
         if f.etr and f.cold_before_heat_back is not None:
             lines.append(
                 t["hl_plan"].format(
-                    time=self.clock(max(row.restored_h for row in f.etr)),
+                    time=self.etr(max(row.restored_h for row in f.etr)),
                     people=self.num(f.cold_before_heat_back),
                 )
             )
@@ -205,7 +212,7 @@ class _Words:
             label = t["next_etr"].format(
                 service=self.service(first.service), people=self.num(first.people)
             )
-            rows.append((self.clock(first.restored_h), label))
+            rows.append((self.etr(first.restored_h), label))
         return rows
 
 
@@ -220,6 +227,7 @@ def render_html(assessment: Assessment, facts: Facts, lang: str = "en") -> str:
     helpers: dict[str, Callable[..., object]] = {
         "num": words.num,
         "clock": words.clock,
+        "etr": words.etr,
         "service": words.service,
         "chain_lines": words.chain_lines,
         "group_title": words.group_title,

@@ -15,12 +15,12 @@ from __future__ import annotations
 import csv
 import io
 import math
-from datetime import timedelta
 
 import numpy as np
 import shapely
 from shapely.geometry import Polygon as ShapelyPolygon
 
+from warmgrid.model.timezone import etr_time
 from warmgrid.report.facts import Facts, outage_areas
 from warmgrid.scenario.run import Assessment
 
@@ -99,7 +99,7 @@ def hxl_csv(assessment: Assessment, facts: Facts) -> str:
     etr = assessment.etr_h()
     for row in np.flatnonzero(power | heat):
         hours = float(etr[row])
-        when = "" if math.isnan(hours) else facts.start + timedelta(hours=hours)
+        when = "" if math.isnan(hours) else etr_time(facts.start, hours)
         writer.writerow(
             [
                 "building",

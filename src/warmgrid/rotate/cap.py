@@ -24,7 +24,7 @@ from warmgrid.alerts.captime import format_cap_time
 from warmgrid.alerts.message import Area, Info, Message, NamedValue
 from warmgrid.alerts.outage import OutageAlertOptions
 from warmgrid.alerts.outage_areas import area_polygon_lonlat, contiguous_groups
-from warmgrid.alerts.texts import LANGUAGES, format_moment
+from warmgrid.alerts.texts import LANGUAGES, format_count, format_moment
 from warmgrid.geo import LocalFrame
 from warmgrid.model.timezone import zone
 from warmgrid.rotate.publish import file_stem
@@ -178,8 +178,8 @@ def rotation_alerts(
                     ),
                     description=words["description"].format(
                         area=shown["area_name"],
-                        buildings=len(group.buildings),
-                        people=group.people,
+                        buildings=format_count(len(group.buildings), language),
+                        people=format_count(group.people, language),
                         intervals=listed,
                     ),
                     instruction=words["instruction"],

@@ -203,6 +203,8 @@ def write_schedule_files(
     if len(set(stems)) != len(stems):
         raise InputError("schedule.groups", "two group ids give the same file name")
     groups_dir, cap_dir = out_dir / "groups", out_dir / "cap"
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(str(out_dir), "is a file; name a folder to write the schedule into")
     try:
         groups_dir.mkdir(parents=True, exist_ok=True)
         cap_dir.mkdir(exist_ok=True)

@@ -335,6 +335,10 @@ def load_scenario(path: str | Path) -> Scenario:
         data = tomllib.loads(path.read_text())
     except FileNotFoundError:
         raise InputError(str(path), "no such scenario file") from None
+    except IsADirectoryError:
+        raise InputError(str(path), "is a folder; expected a scenario TOML file") from None
+    except OSError as error:
+        raise InputError(str(path), f"cannot read file ({error.strerror or error})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InputError(str(path), f"is not valid TOML ({error})") from None
     try:

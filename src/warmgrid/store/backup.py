@@ -76,8 +76,12 @@ def _has_rows(url: str) -> bool:
         store.close()
 
 
-def backup(url: str, path: str | Path) -> Path:
-    """Write a consistent backup of the store at ``url`` to ``path`` and return it."""
+def backup(url: str, path: str | Path, *, replace: bool = False) -> Path:
+    """Write a consistent backup of the store at ``url`` to ``path`` and return it.
+
+    An existing file at ``path`` (an earlier backup) is only replaced with
+    ``replace=True``, and then only once the new backup is complete.
+    """
     target = Path(path).expanduser()
     if target.is_dir():
         raise WarmgridError(f"{target}: is a folder; give a backup file name")
@@ -85,6 +89,10 @@ def backup(url: str, path: str | Path) -> Path:
         _sqlite_path(url).resolve()
     ):
         raise WarmgridError(f"{target}: is the store itself; give the backup another file name")
+    if target.exists() and not replace:
+        raise WarmgridError(
+            f"{target}: already exists; backing up would overwrite it (pass --replace to do so)"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     store = open_store(url, create=False)  # refuses a missing store, migrates an old one

@@ -13,6 +13,7 @@ import numpy as np
 
 from warmgrid.errors import UnknownIdError
 from warmgrid.impact.words import Labeller, steps_to_dict
+from warmgrid.model.timezone import etr_time
 from warmgrid.restore.plan import plan_to_dict
 from warmgrid.scenario.run import Assessment
 from warmgrid.web.layers import building_states, hours_to_12c, services_lost
@@ -28,6 +29,15 @@ def _at(assessment: Assessment, hours: float | None) -> str | None:
     if hours is None:
         return None
     return (assessment.scenario.start + timedelta(hours=hours)).isoformat(timespec="minutes")
+
+
+def _etr_at(assessment: Assessment, hours: float) -> str | None:
+    """The restoration time ``hours`` after the start as published: rounded up to the
+    quarter hour (:func:`warmgrid.model.timezone.etr_time`), as in the alerts, the report
+    and ``warmgrid demo``; None when not restored."""
+    if not np.isfinite(hours):
+        return None
+    return etr_time(assessment.scenario.start, float(hours)).isoformat(timespec="minutes")
 
 
 def _critical(assessment: Assessment, service: str, out: np.ndarray) -> list[dict[str, str]]:
@@ -94,7 +104,7 @@ def next_etrs(assessment: Assessment, count: int | None = NEXT_ETRS) -> list[dic
             "service": group.service,
             "people": int(group.people),
             "etr_h": _hours(hours),
-            "etr_at": _at(assessment, _hours(hours)),
+            "etr_at": _etr_at(assessment, hours),
             "waits_for": [words.label(task) for task in group.needs],
         }
         for group, hours in zip(plan.problem.groups, plan.schedule.group_restored_h, strict=True)
@@ -138,7 +148,7 @@ def plan_board(assessment: Assessment) -> dict[str, Any] | None:
             "service": group.service,
             "people": int(group.people),
             "etr_h": _hours(hours),
-            "etr_at": _at(assessment, _hours(hours)),
+            "etr_at": _etr_at(assessment, hours),
             "waits_for": list(group.needs),
         }
         for group, hours in zip(plan.problem.groups, plan.schedule.group_restored_h, strict=True)

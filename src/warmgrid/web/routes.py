@@ -22,7 +22,7 @@ from warmgrid.api.schemas import AlertOut
 from warmgrid.errors import InputError
 from warmgrid.impact import Circle, Damage, Polygon, assess
 from warmgrid.incidents import log
-from warmgrid.incidents.domain import DamageIn, Latitude, Longitude, Text
+from warmgrid.incidents.domain import DamageIn, Latitude, Longitude, Name, Text
 from warmgrid.scenario.run import Assessment, public_alerts
 from warmgrid.store import alert_log
 from warmgrid.store.errors import ConflictError
@@ -348,11 +348,15 @@ def public_data(session: ReadSession, request: Request) -> dict[str, Any]:
 def public_buildings(
     session: ReadSession,
     request: Request,
-    q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    q: Annotated[Name | None, Query(min_length=1, max_length=200)] = None,
     lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
     lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
 ) -> list[dict[str, Any]]:
     """When is my building back: buildings by name or id (or the nearest to a point),
     each with the published alert covering it and the nearest warming centres."""
+    if q is None and (lon is None or lat is None):
+        raise InputError(
+            "lat" if lon is not None else "lon", "give q (a name or id), or both lon and lat"
+        )
     view: PublicView = request.app.state.public_view
     return view.find_buildings(view.alerts(session), q, lon, lat)

@@ -86,7 +86,10 @@ wg.showFieldError = function (form, answer, fallback) {
   field.insertAdjacentElement("afterend", note);
 };
 
-wg.number = (value) => (value === null || value === undefined ? "—" : Number(value).toLocaleString("en-GB"));
+// A count for people: "32,316" in English, "32 316" (no-break space) in Ukrainian, as the
+// alerts write it (warmgrid.alerts.texts.format_count).
+wg.number = (value, lang = "en") => (value === null || value === undefined ? "—"
+  : Number(value).toLocaleString(lang === "uk" ? "uk-UA" : "en-GB"));
 
 wg.hours = function (value) {
   if (value === null || value === undefined) return "not within the forecast";

@@ -505,7 +505,7 @@ function renderPlan(plan) {
     if (k > 0) { xs.push(p.t_h); values.push(curve[k - 1].people_restored); }
     xs.push(p.t_h); values.push(p.people_restored);
   });
-  lineChart($("curve"), xs, [{values, xs, label: "people with a service back (power and heat counted apart)", class: "restored"}], {label: "People with service back over time"});
+  lineChart($("curve"), xs, [{values, xs, label: "people with power and heat back (each person counted once)", class: "restored"}], {label: "People with service back over time"});
   const rows = plan.groups.slice().sort((a, b) => (a.etr_h ?? 1e9) - (b.etr_h ?? 1e9)).map((g) => wg.el("tr", {},
     wg.el("td", {}, g.service), wg.el("td", {class: "num"}, wg.number(g.people)),
     wg.el("td", {}, wg.clock(g.etr_at)), wg.el("td", {}, g.waits_for.map((t) => plan.labels[t] || t).join(", "))));

@@ -124,7 +124,7 @@ function renderAreas() {
     const texts = textsOf(alert);
     return wg.el("tr", {"data-share": String(p.share_out)},
       wg.el("td", {}, texts.area || p.area),
-      wg.el("td", {class: "num"}, `${percent(p.share_out)} (${wg.number(p.people_out)} / ${wg.number(p.people)})`),
+      wg.el("td", {class: "num"}, `${percent(p.share_out)} (${wg.number(p.people_out, page.lang)} / ${wg.number(p.people, page.lang)})`),
       wg.el("td", {}, p.etr ? wg.clock(p.etr) : t("unknown")),
       wg.el("td", {}, wg.clock(p.updated)));
   }));
