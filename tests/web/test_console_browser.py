@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from shapely.geometry import Point, shape
 from typer.testing import CliRunner
 from web_helpers import Server, Watch, screenshot, serious_accessibility_violations, sign_in
@@ -83,7 +84,7 @@ def test_the_whole_story(browser: Any, server: Server, watch: Watch) -> None:
     incident_id = operator.evaluate("state.incidents[0].id")
 
     operator.click("#tab-damage")
-    assert operator.input_value("#dmg-incident") == str(incident_id)
+    expect(operator.locator("#dmg-incident")).to_have_value(str(incident_id))
     operator.fill("#dmg-note", "SES confirms the cable burnt through")
     operator.fill("#dmg-radius", "10")
     operator.click("#dmg-circle")
