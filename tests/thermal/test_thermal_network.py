@@ -15,6 +15,7 @@ from warmgrid.thermal.building_file import load_building
 from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold, simulate_cooldown
 from warmgrid.thermal.energyplus_run import energyplus_cooldown
 from warmgrid.thermal.network import (
+    _full_matrices,
     _infiltration_w_per_k,
     _matrices,
     building_cooldown,
@@ -160,6 +161,64 @@ def test_heating_power_of_a_flat_against_energyplus(name: str) -> None:
     reference = energyplus_heating_w(flat, packaged_weather_path(), -10.0)
     ours = float(heating_w(network_from_description(flat), -10.0)[0])
     assert ours == pytest.approx(reference, rel=0.03)
+
+
+ODD_FLAT = """name = "light facade over a heavy pier"
+floor_area_m2 = 50.0
+volume_m3 = 135.0
+air_changes_per_h = 0.5
+internal_gains_w = 0.0
+interior_surface_area_m2 = 100.0
+
+[[surfaces]]
+kind = "wall"
+name = "heavy pier"
+area_m2 = 10.0
+azimuth_deg = 180
+[[surfaces.layers]]
+thickness_m = 0.2
+conductivity_w_per_mk = 2.0
+density_kg_per_m3 = 2400
+specific_heat_j_per_kgk = 880
+
+[[surfaces]]
+kind = "wall"
+name = "light facade"
+area_m2 = 40.0
+azimuth_deg = 0
+u_w_per_m2k = 1.75
+heat_capacity_j_per_m2k = 5000.0
+
+[[surfaces]]
+kind = "floor"
+name = "slab"
+boundary = "adiabatic"
+area_m2 = 50.0
+[[surfaces.layers]]
+thickness_m = 0.1
+conductivity_w_per_mk = 2.0
+density_kg_per_m3 = 2400
+specific_heat_j_per_kgk = 880
+"""
+
+
+def test_envelope_factor_never_makes_a_conductance_negative(tmp_path: Path) -> None:
+    """A light facade beside a small heavy pier: the external elements' conductance
+    (107 W/K) lies just under ISO 13790's ``h_ms · A_m`` (108.8 W/K), so raising it by the
+    envelope factor (1.13) would make ``1/H_tr,em = 1/H_tr,op − 1/H_tr,ms`` negative. The
+    factor is then left out: every conductance of the network stays positive and the
+    heated power lies between the ventilation's and the whole ``U·A``'s."""
+    path = tmp_path / "odd.toml"
+    path.write_text(ODD_FLAT)
+    flat = load_building(path)
+    net = network_from_description(flat)
+    _, K, _ = _full_matrices(net)
+    off_diagonal = K[0] - np.diag(np.diag(K[0]))
+    assert off_diagonal.max() <= 0.0
+    p = flat.params
+    power_w = float(heating_w(net, -10.0)[0])
+    assert 30.0 * p.h_ve_w_per_k[0] < power_w
+    assert power_w < 30.0 * (p.h_ve_w_per_k[0] + p.h_tr_w_w_per_k[0] + p.h_tr_op_w_per_k[0])
 
 
 def leaky_flat(tmp_path: Path) -> Path:

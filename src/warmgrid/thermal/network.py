@@ -499,10 +499,6 @@ def surface_couplings(description: BuildingDescription) -> tuple[float, float, f
     return _star_convection(description, with_adiabatic=False), air_in, radiation
 
 
-ENVELOPE_FACTOR_KINDS = ("wall", "window")
-"""The elements whose conductance :func:`envelope_factor` raises."""
-
-
 def envelope_factor(
     description: BuildingDescription,
     params: BuildingParams,
@@ -522,8 +518,8 @@ def envelope_factor(
     −10 °C 9.6 % less than EnergyPlus (2,237 against 2,474 W), its walls passing 0.82 of
     ``U·A·ΔT`` where EnergyPlus' pass 0.94. The factor gives back the envelope conductance
     ``H`` (``H_tr,w + H_tr,op``) that ISO's full star would leave,
-    ``1 / (1 + H (1/H_star − 1/reached))``; it is applied to the walls and windows only
-    (:data:`ENVELOPE_FACTOR_KINDS`), as measured against EnergyPlus: every flat position of
+    ``1 / (1 + H (1/H_star − 1/reached))``; it is applied to the external walls and the
+    windows only, as measured against EnergyPlus: every flat position of
     every archetype heated at −10 °C then loses within 3 % of EnergyPlus' heating
     (docs/thermal-energyplus.md, "Heating power of the flats alone"), where applying it to
     roofs and floors as well, or scaling it to give the full star's loss exactly, cools the
@@ -541,24 +537,26 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
     the air node's capacity from its volume and the furniture."""
     fields = description.fields
     p, c_in, a_in = _split_mass(description)
+    h_ms = H_MS_W_PER_M2K * float(p.a_m_m2[0])
+    factor = 1.0
     if a_in > 0:
         h_is, h_a_si, h_s_si = surface_couplings(description)
         factor = envelope_factor(description, p, h_is, h_a_si, h_s_si)
     else:
         h_is, h_a_si, h_s_si = surface_convection_w_per_k(description), 0.0, 0.0
-        factor = 1.0
-    u_factor = {kind: factor for kind in ENVELOPE_FACTOR_KINDS}
     walls_w_per_k = sum(
         s["u_w_per_m2k"] * s["area_m2"]
         for s in description.surfaces
         if s["kind"] == "wall" and s["boundary"] != "adiabatic"
     )
+    raised_op = float(p.h_tr_op_w_per_k[0]) + (factor - 1.0) * walls_w_per_k
+    if raised_op >= h_ms:
+        factor = 1.0
     p = replace(
         p,
         h_tr_w_w_per_k=factor * p.h_tr_w_w_per_k,
         h_tr_op_w_per_k=p.h_tr_op_w_per_k + (factor - 1.0) * walls_w_per_k,
     )
-    h_ms = H_MS_W_PER_M2K * float(p.a_m_m2[0])
     h_op = float(p.h_tr_op_w_per_k[0])
     h_em = 1.0 / (1.0 / h_op - 1.0 / h_ms) if h_op > 0 else 0.0
     sums = dict.fromkeys(
@@ -576,7 +574,8 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
                 sums["c_di"] += mass.deep_j_per_m2k * area
                 sums["md_in"] += area / mass.deep_r_m2k_per_w
             continue
-        share = h_em * surface["u_w_per_m2k"] * u_factor.get(surface["kind"], 1.0) * area / h_op
+        wall_factor = factor if surface["kind"] == "wall" else 1.0
+        share = h_em * surface["u_w_per_m2k"] * wall_factor * area / h_op
         where = "ground" if boundary == "ground" else "out"
         if mass is None or share <= 0:
             sums[f"em_{where}"] += share

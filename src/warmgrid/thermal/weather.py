@@ -234,7 +234,7 @@ def _csv_irradiance(path: str | Path, line: int, column: str, text: str | None) 
 
 def _csv_times(path: str | Path, rows: list[dict[str, str]]) -> pd.DatetimeIndex:
     """The ``time`` column: ISO 8601 with a UTC offset, one row per hour in order."""
-    times = []
+    times: list[pd.Timestamp] = []
     for i, row in enumerate(rows):
         where = f"{path}, line {i + 2}, column time"
         try:
