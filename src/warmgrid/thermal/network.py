@@ -523,7 +523,9 @@ def envelope_factor(
     every archetype heated at −10 °C then loses within 3 % of EnergyPlus' heating
     (docs/thermal-energyplus.md, "Heating power of the flats alone"), where applying it to
     roofs and floors as well, or scaling it to give the full star's loss exactly, cools the
-    flats too early against EnergyPlus."""
+    flats too early against EnergyPlus. :func:`network_from_description` leaves it out
+    where the raised opaque conductance would reach ``h_ms · A_m`` (ISO 13790 eq. 63 would
+    then give a negative mass-to-outside conductance)."""
     h_out = float(params.h_tr_w_w_per_k[0] + params.h_tr_op_w_per_k[0])
     star = _star_convection(description, with_adiabatic=True)
     reached = h_is_w_per_k + h_air_in_w_per_k * h_surface_in_w_per_k / (
