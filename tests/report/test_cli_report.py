@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import subprocess
 from datetime import datetime
 from pathlib import Path
@@ -93,6 +95,23 @@ def test_hxl_csv_parses_and_sums_to_the_impact(tmp_path, demo_assessment) -> Non
         latest[name] = max(latest.get(name, when), when)
     published = {r.get("#loc+area+name"): datetime.fromisoformat(r.get("#date+etr")) for r in areas}
     assert latest == published
+
+
+MINUTE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d[+-]\d\d:\d\d")
+
+
+def test_hxl_times_of_areas_and_buildings_have_one_format(tmp_path) -> None:
+    out = tmp_path / "affected.csv"
+    result = run("report", "demo", "--out", str(out), "--format", "hxl")
+    assert result.exit_code == 0, result.output
+    header, tags, *rows = list(csv.reader(out.open(encoding="utf-8")))
+    dates = [k for k, tag in enumerate(tags) if tag.startswith("#date")]
+    assert len(dates) == 2
+    kinds = {row[0] for row in rows for k in dates if row[k]}
+    assert kinds == {"area", "building"}
+    for row in rows:
+        for k in dates:
+            assert row[k] == "" or MINUTE_TIME.fullmatch(row[k]), (header[k], row)
 
 
 def test_export_geojson_round_trips_and_counts_equal_impact_json(tmp_path) -> None:

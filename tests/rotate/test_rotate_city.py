@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandapower.topology as top
+import pytest
 
 from warmgrid.impact import Damage, assess
 from warmgrid.model import City, compile_city
@@ -92,6 +93,19 @@ def test_simbench_parallel_transformer_loss_is_overloaded_and_the_rotation_fits(
     unrotated = _peak_without_rotation(city, damage, 6.0, 1.6)
     assert unrotated.max_loading_pct > 100.0  # the deficit is real
     assert all(s["off"] for s in plan.slots()[1:])  # the evening peak slots
+
+
+def test_deficit_cause_is_the_surviving_transformer_after_the_damage() -> None:
+    """With one of the two HV/MV transformers lost the other one's rating sets the
+    deficit; intact, the pair carries the load, so the damage is the cause."""
+    plan = rural_plan()
+    cause = plan.deficit_cause
+    assert cause is not None and cause.kind == "branch" and cause.unit == "MVA"
+    assert not cause.city_limit and cause.damaged
+    branches = rural().branches.set_index("id")
+    assert "power.trafo.0" not in cause.names
+    assert cause.available == pytest.approx(branches.loc[cause.names, "rating_mva"].sum())
+    assert cause.load - cause.available == pytest.approx(plan.deficit_mw)
 
 
 def test_region_only_plans_and_checks_as_the_whole_grid_where_the_damage_is_all() -> None:

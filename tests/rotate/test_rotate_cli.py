@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from warmgrid.cli import app
 from warmgrid.cli.output import console
+from warmgrid.model.demo import IMPORT_LIMIT_MW, demo_city
+from warmgrid.rotate.screen import LOSS_ALLOWANCE
+from warmgrid.rotate.slots import slot_edges, slot_loads_mw
 
 runner = CliRunner()
 EVENING = "2026-11-26T16:00:00+02:00"
@@ -76,3 +81,25 @@ def test_rotate_prints_counts_with_thousands_separators(
         assert f"{group['people']:,}" in rows[group["id"]], rows[group["id"]]
     exempt = next(line for line in result.stdout.splitlines() if line.startswith("Homes exempt"))
     assert re.search(r"\d,\d{3} people", exempt) and not re.search(r"\d{4}", exempt), exempt
+
+
+def test_rotate_without_damage_names_the_city_supply_limit_as_the_cause() -> None:
+    """The demo's deficit without damage is its own import limit: the line gives the limit
+    against the whole city's load (its buildings' loads plus the losses) in that slot."""
+    args = ["rotate", "demo", "--start", EVENING, "--hours", "4", "--slot-h", "2"]
+    data = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    cause = data["deficit_cause"]
+    edges = slot_edges(4.0, 2.0)
+    loads = slot_loads_mw(demo_city().buildings, edges, datetime.fromisoformat(EVENING), 1.0)
+    slot = int(np.flatnonzero(edges == cause["start_h"])[0])
+    city_load = float(loads[:, slot].sum()) * (1.0 + LOSS_ALLOWANCE)
+    assert cause["kind"] == "sources" and cause["unit"] == "MW" and cause["city_limit"]
+    assert cause["available"] == IMPORT_LIMIT_MW
+    assert cause["load"] == pytest.approx(city_load, abs=1e-3)
+    assert cause["load"] - cause["available"] == pytest.approx(data["deficit_mw"], abs=2e-3)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if line.startswith("Cause:")]
+    assert len(lines) == 1
+    assert f"{IMPORT_LIMIT_MW:,.2f} MW against {city_load:,.2f} MW of load" in lines[0]
+    assert "no damage: the limit is the city's own" in lines[0]

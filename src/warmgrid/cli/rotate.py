@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from warmgrid.rotate import RotationPlan
+    from warmgrid.rotate.cause import DeficitCause
 
 
 def _start(text: str | None, timezone: str) -> datetime:
@@ -37,6 +38,24 @@ def _clock(start: datetime, hours: float) -> str:
     return (start + timedelta(hours=hours)).strftime("%a %H:%M")
 
 
+def cause_line(cause: DeficitCause, start: datetime, limit_pct: float) -> str:
+    """One line naming the deficit's cause: the supply available against the load."""
+    names = ", ".join(cause.names[:3]) + (" …" if len(cause.names) > 3 else "")
+    if cause.kind == "sources":
+        what = f"the supply of {names} (capacity_mw) is {cause.available:,.2f} MW"
+        load = f"{cause.load:,.2f} MW of load (losses included)"
+    else:
+        what = f"{names} may carry {cause.available:,.2f} MVA ({limit_pct:g} % of the rating)"
+        load = f"{cause.load:,.2f} MVA"
+    if not cause.damaged:
+        why = "no damage: the limit is the city's own"
+    elif cause.city_limit:
+        why = "the city's own limit, broken without the damage too"
+    else:
+        why = "after the damage"
+    return f"Cause: {what} against {load} at {_clock(start, cause.start_h)}; {why}."
+
+
 def print_plan(plan: RotationPlan) -> None:
     """Groups, slots and the comparison with the baselines, as tables."""
     data: dict[str, Any] = plan.to_json()
@@ -47,6 +66,9 @@ def print_plan(plan: RotationPlan) -> None:
         f"[bold]Deficit:[/] up to {data['deficit_mw']:.2f} MW (sources) or MVA (lines and "
         "transformers) more than what is left can carry"
     )
+    if plan.deficit_cause is not None:
+        line = cause_line(plan.deficit_cause, plan.start, plan.limit_pct)
+        console.print(esc(line), soft_wrap=True, highlight=False)
     groups = Table(title="Groups", box=box.SIMPLE_HEAD)
     for column in ("group", "buildings", "people", "load MW", "opens"):
         groups.add_column(column, justify="left" if column in ("group", "opens") else "right")

@@ -223,7 +223,7 @@ def render_html(assessment: Assessment, facts: Facts, lang: str = "en") -> str:
     chart_uri = ""
     if facts.cooldown.time_h.size:
         start = facts.start.strftime(CLOCK[lang])
-        chart_uri = data_uri(cooldown_chart(facts.cooldown, t, start))
+        chart_uri = data_uri(cooldown_chart(facts.cooldown, t, start, lang))
     helpers: dict[str, Callable[..., object]] = {
         "num": words.num,
         "clock": words.clock,

@@ -7,7 +7,9 @@ of hashtags under the header row names what each column holds. Core hashtags use
 (+ind: people), ``#indicator`` (+num: buildings), ``#impact`` (which service is lost),
 ``#date`` (+reported: the report's "as of" time; +etr: the estimated restoration time).
 One row per outage area (one per public alert, its centroid, ETR as published) and one
-per building that lost a service (its own ETR from the plan, empty when unknown).
+per building that lost a service (its own ETR from the plan, empty when unknown). Every
+time is ISO 8601 to the minute with the city's UTC offset (``2026-11-26T18:00+02:00``),
+as the console and the GeoJSON export write them.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from __future__ import annotations
 import csv
 import io
 import math
+from datetime import datetime
 
 import numpy as np
 import shapely
 from shapely.geometry import Polygon as ShapelyPolygon
 
+from warmgrid.alerts.captime import parse_cap_time
 from warmgrid.model.timezone import etr_time
 from warmgrid.report.facts import Facts, outage_areas
 from warmgrid.scenario.run import Assessment
@@ -57,13 +61,19 @@ def _service(power: bool, heat: bool) -> str:
     return "power and heat" if power and heat else ("power" if power else "heat")
 
 
+def time_cell(moment: datetime | None) -> str:
+    """A time for a ``#date`` cell: ISO 8601 to the minute with its offset; empty when
+    unknown."""
+    return "" if moment is None else moment.isoformat(timespec="minutes")
+
+
 def hxl_csv(assessment: Assessment, facts: Facts) -> str:
     """The HXL-tagged CSV text."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([name for name, _ in COLUMNS])
     writer.writerow([tag for _, tag in COLUMNS])
-    reported = facts.as_of.isoformat(timespec="minutes")
+    reported = time_cell(facts.as_of)
     buildings = assessment.city.buildings
     power = assessment.impact.building_without_power
     heat = assessment.impact.building_without_heat
@@ -92,14 +102,14 @@ def hxl_csv(assessment: Assessment, facts: Facts) -> str:
                 area.parameters.get("PeopleWithoutHeat", ""),
                 rows.size,
                 _service(bool(power[rows].any()), bool(heat[rows].any())),
-                area.etr or "",
+                time_cell(parse_cap_time(area.etr) if area.etr else None),
                 reported,
             ]
         )
     etr = assessment.etr_h()
     for row in np.flatnonzero(power | heat):
         hours = float(etr[row])
-        when = "" if math.isnan(hours) else etr_time(facts.start, hours)
+        when = None if math.isnan(hours) else etr_time(facts.start, hours)
         writer.writerow(
             [
                 "building",
@@ -115,7 +125,7 @@ def hxl_csv(assessment: Assessment, facts: Facts) -> str:
                 int(people[row]) if heat[row] else 0,
                 1,
                 _service(bool(power[row]), bool(heat[row])),
-                when if isinstance(when, str) else when.isoformat(timespec="minutes"),
+                time_cell(when),
                 reported,
             ]
         )

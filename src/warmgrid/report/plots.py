@@ -23,7 +23,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Patch
 from matplotlib.patches import Polygon as PolygonPatch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from warmgrid.alerts.texts import format_count
 from warmgrid.geo import METRES_PER_DEGREE
 from warmgrid.impact import Circle, Polygon
 from warmgrid.plotting import matplotlib_graphics_context
@@ -148,8 +150,12 @@ def city_map(assessment: Assessment, words: Mapping[str, str]) -> str:
     return _svg(figure)
 
 
-def cooldown_chart(series: CooldownSeries, words: Mapping[str, str], start: str) -> str:
-    """People below 12 °C and 5 °C over time, without (solid) and with the plan (dashed)."""
+def cooldown_chart(
+    series: CooldownSeries, words: Mapping[str, str], start: str, language: str
+) -> str:
+    """People below 12 °C and 5 °C over time, without (solid) and with the plan (dashed);
+    the people axis counts whole people, written as the report's text writes them
+    (:func:`warmgrid.alerts.texts.format_count` in ``language``)."""
     figure, axes = plt.subplots(figsize=(7.2, 2.3), layout="constrained")
     colours = {12.0: "#2f6fd6", 5.0: "#c0182f"}
     for threshold in THRESHOLDS_C:
@@ -169,6 +175,8 @@ def cooldown_chart(series: CooldownSeries, words: Mapping[str, str], start: str)
         )
     axes.set_xlabel(words["chart_hours"].format(time=start), fontsize=8)
     axes.set_ylabel(words["chart_people"], fontsize=8)
+    axes.yaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda people, _: format_count(people, language)))
     axes.tick_params(labelsize=8)
     axes.set_ylim(bottom=0)
     axes.grid(alpha=0.3)

@@ -19,6 +19,7 @@ from warmgrid.model import City, CompiledCity, compile_city
 from warmgrid.model.loads import DEFAULT_POWER_FACTOR
 from warmgrid.rotate.acflow import PowerNet, SlotCheck, check_slot, power_net
 from warmgrid.rotate.baselines import cyclic, largest_first
+from warmgrid.rotate.cause import DeficitCause, deficit_cause
 from warmgrid.rotate.cold import hours_off_costs, stepped_people_hours
 from warmgrid.rotate.groups import DEFAULT_QUEUES, Group, make_groups
 from warmgrid.rotate.region import caused_limits, region_blocks, region_net
@@ -65,6 +66,7 @@ class RotationPlan:
     ac_checks: list[SlotCheck] = field(default_factory=list)
     ac_net: PowerNet | None = None  # the net of the AC check (the region's, if only it)
     limit_pct: float = 100.0  # highest loading allowed, % of rating
+    deficit_cause: DeficitCause | None = None  # the limit that sets the deficit
 
     def slots(self) -> list[dict[str, object]]:
         """Each slot: ``start_h``, ``end_h`` (hours after the start) and the groups off."""
@@ -84,6 +86,7 @@ class RotationPlan:
         return {
             "start": self.start.isoformat(),
             "deficit_mw": round(self.deficit_mw, 3),
+            "deficit_cause": self.deficit_cause.to_json() if self.deficit_cause else None,
             "groups": self.groups,
             "slots": self.slots(),
             **self.figures.to_json(),
@@ -301,6 +304,23 @@ def plan_rotation(
             for slot in limits
         ]
     deficit = max((lim.excess for slot in limits for lim in slot), default=0.0)
+
+    def intact_limits(t: int) -> list[Limit]:
+        """The limits slot ``t``'s load breaks without any damage."""
+        intact = block_tree(compiled, np.zeros_like(damaged))
+        blocks = np.where(power_node >= 0, intact.node_block[np.maximum(power_node, 0)], -1)
+        return broken_limits(
+            intact, blocks, loads[:, t], DEFAULT_POWER_FACTOR, limit_pct, branch_ids
+        )
+
+    cause = deficit_cause(
+        compiled,
+        limits,
+        [trees[mask.tobytes()] for mask in masks],
+        edges_h,
+        damaged,
+        intact_limits,
+    )
     relevant = np.zeros(len(city.buildings), dtype=bool)
     for slot in limits:
         for limit in slot:
@@ -397,4 +417,5 @@ def plan_rotation(
         ac_checks=checks,
         ac_net=net,
         limit_pct=limit_pct,
+        deficit_cause=cause,
     )

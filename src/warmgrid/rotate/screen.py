@@ -37,6 +37,7 @@ class Limit:
     name: str  # e.g. "island 0 sources" or a bridge's branch ids
     members: np.ndarray  # bool per building
     excess: float  # MW (sources) or MVA (branches) above the limit
+    available: float  # MW (the sources' capacity) or MVA (limit_pct % of the rating)
     per_mw: float  # what one MW of building load counts against it
     block: int = -1  # the block a bridge leads to (-1: an island's sources)
     island: int = -1  # the island of a sources limit (-1: a bridge)
@@ -65,6 +66,7 @@ def broken_limits(
                 f"island {island} sources",
                 island_of == island,
                 excess,
+                float(tree.island_capacity_mw[island]),
                 1.0 + LOSS_ALLOWANCE,
                 island=int(island),
             )
@@ -86,6 +88,7 @@ def broken_limits(
                 names,
                 tree.below(int(block), building_block),
                 float(below[block] - allowed[block]),
+                float(allowed[block]),
                 1.0 / power_factor,
                 block=int(block),
             )
