@@ -206,6 +206,30 @@ HEATED_DAYS = 3
 converged, at most 200 days) before the heating stops at midnight."""
 
 
+def _heated_model(
+    description: BuildingDescription,
+    weather: Path,
+    days: int,
+    set_point_c: float,
+    first_day: int = 0,
+    inside_convection: InsideConvection = "Simple",
+    sky_at_air_temp: bool = True,
+) -> dict[str, Any]:
+    """The epJSON model of ``description`` under ``weather`` over ``days`` from day
+    ``first_day``, heated at ``set_point_c`` for the first :data:`HEATED_DAYS`."""
+    return to_epjson(
+        description,
+        location=epw_location(weather),
+        days=days,
+        first_day=first_day,
+        timesteps_per_hour=STEPS_PER_HOUR,
+        inside_convection=inside_convection,
+        sky_at_air_temp=sky_at_air_temp,
+        heating=(set_point_c, HEATED_DAYS),
+        ground_temp_c=description.fields["ground_temp_c"],
+    )
+
+
 def energyplus_cooldown(
     description: BuildingDescription,
     template_epw: str | Path,
@@ -235,16 +259,14 @@ def energyplus_cooldown(
             weather = site_epw(template_epw, Path(tmp) / "site.epw", altitude)
             if steady_start:
                 weather = steady_history_epw(weather, Path(tmp) / "steady.epw", stop_day)
-        model = to_epjson(
+        model = _heated_model(
             description,
-            location=epw_location(weather),
-            days=days,
+            weather,
+            days,
+            start_temp_c,
             first_day=first_day,
-            timesteps_per_hour=STEPS_PER_HOUR,
             inside_convection=inside_convection,
             sky_at_air_temp=outdoor_temp_c is not None,
-            heating=(start_temp_c, HEATED_DAYS),
-            ground_temp_c=description.fields["ground_temp_c"],
         )
         temps = run_energyplus(model, weather)
     first = HEATED_DAYS * 24 * STEPS_PER_HOUR
@@ -265,14 +287,6 @@ def energyplus_heating_w(
     from."""
     with tempfile.TemporaryDirectory(prefix="warmgrid-epw-") as tmp:
         weather = constant_epw(template_epw, Path(tmp) / "constant.epw", outdoor_temp_c)
-        model = to_epjson(
-            description,
-            location=epw_location(weather),
-            days=HEATED_DAYS + 1,
-            timesteps_per_hour=STEPS_PER_HOUR,
-            sky_at_air_temp=True,
-            heating=(set_point_c, HEATED_DAYS),
-            ground_temp_c=description.fields["ground_temp_c"],
-        )
+        model = _heated_model(description, weather, HEATED_DAYS + 1, set_point_c)
         power = run_energyplus(model, weather, variable=HEATING_RATE)
     return float(power[HEATED_DAYS * 24 * STEPS_PER_HOUR - 1])

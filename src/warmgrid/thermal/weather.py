@@ -11,6 +11,7 @@ De Soto et al. 2006) with the Marion (2017) integration for diffuse light.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -253,10 +254,10 @@ def _csv_times(path: str | Path, rows: list[dict[str, str]]) -> pd.DatetimeIndex
     return pd.DatetimeIndex(pd.to_datetime(times, utc=True))
 
 
-def _no_blank_rows(path: str | Path) -> None:
-    """An empty line between rows would drop an hour and shift the ones after it."""
-    with open(path, encoding="utf-8") as handle:
-        lines = handle.read().splitlines()
+def _no_blank_rows(path: str | Path, text: str) -> None:
+    """An empty line between rows of ``text`` (the file at ``path``) would drop an hour and
+    shift the ones after it."""
+    lines = text.splitlines()
     last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
     for i, line in enumerate(lines[:last]):
         if not line.strip():
@@ -276,8 +277,9 @@ def read_weather_csv(
     """
     try:
         with open(path, newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-        _no_blank_rows(path)
+            text = handle.read()
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        _no_blank_rows(path, text)
     except FileNotFoundError:
         raise InputError(str(path), "weather file not found") from None
     except (OSError, UnicodeDecodeError, csv.Error) as error:
