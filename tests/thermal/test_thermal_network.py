@@ -23,6 +23,7 @@ from warmgrid.thermal.network import (
     network_from_description,
     simulate_network,
     steady_state,
+    surface_to_mass_in_w_per_k,
 )
 from warmgrid.thermal.weather import constant_weather
 
@@ -161,6 +162,69 @@ def test_heating_power_of_a_flat_against_energyplus(name: str) -> None:
     reference = energyplus_heating_w(flat, packaged_weather_path(), -10.0)
     ours = float(heating_w(network_from_description(flat), -10.0)[0])
     assert ours == pytest.approx(reference, rel=0.03)
+
+
+@pytest.mark.parametrize("name", ["panel_ground_corner", "panel_middle_inner"])
+def test_surface_to_mass_coupling_leaves_the_heated_state(name: str) -> None:
+    """The shared elements pass no heat in the heated steady state, so how their surface is
+    joined to their mass (``surface_to_mass_in_w_per_k``) cannot change the heating power;
+    it does change how fast the flat cools."""
+    flat = load_building(ROOT / "examples" / "flats" / f"{name}.toml")
+    net = network_from_description(flat)
+    iso = replace(net, h_mass_in_w_per_k=None)
+    assert float(net.h_mass_in_w_per_k[0]) != pytest.approx(9.1 * float(net.a_mass_in_m2[0]))
+    assert heating_w(iso, -10.0)[0] == pytest.approx(heating_w(net, -10.0)[0], rel=1e-9)
+    hours = [
+        simulate_network(
+            n, -10.0, hours=48, sky_temp_depression_k=0.0, thresholds_c=(12.0,)
+        ).hours_to[12.0][0]
+        for n in (iso, net)
+    ]
+    assert abs(hours[1] - hours[0]) > 0.1
+
+
+def test_surface_to_mass_is_iso_h_ms_without_layers() -> None:
+    """Shared elements that give κ and no layers keep ISO 13790's ``h_ms · A_m``."""
+    flat = load_building(ROOT / "examples" / "flats" / "panel_middle_inner.toml")
+    bare = replace(
+        flat,
+        surfaces=tuple(
+            {**s, "layers": None} if s["boundary"] == "adiabatic" else s for s in flat.surfaces
+        ),
+    )
+    a_in = 75.0
+    assert surface_to_mass_in_w_per_k(bare, a_in) == pytest.approx(9.1 * a_in)
+
+
+@pytest.mark.parametrize(
+    ("archetype", "position"), [("panel_9", "middle_corner"), ("panel_5", "top_inner")]
+)
+def test_flats_cross_12c_with_energyplus_at_minus_20(archetype: str, position: str) -> None:
+    """Hours to 12 °C at −20 °C within ±15 % of EnergyPlus (±1 h under 5 h). The
+    middle-floor corner flat crossed at 0.79 of EnergyPlus' hours with ISO's
+    ``h_ms = 9.1 W/(m²K)`` between the shared surfaces and their mass (4.1 against
+    5.2 h); the top-floor inner flat crossed at 2.5 times EnergyPlus' with only the
+    layers' conduction between them."""
+    from warmgrid.thermal.archetypes import archetype_values
+    from warmgrid.thermal.building_file import parse_building
+    from warmgrid.thermal.flats import FIELDS, flat_table, position_floor
+
+    values = archetype_values(np.zeros(1, dtype=np.int64), [archetype])
+    fields = {name: float(values[name][0]) for name in FIELDS}
+    floor, corner = position_floor(position, False)
+    flat = parse_building(
+        flat_table(fields, archetype, floor, corner, gains_w=140.0), f"{archetype} {position}"
+    )
+    reference = energyplus_hours(flat, -20.0)[12.0]
+    ours = simulate_network(
+        network_from_description(flat),
+        -20.0,
+        hours=120,
+        sky_temp_depression_k=0.0,
+        thresholds_c=(12.0,),
+    ).hours_to[12.0][0]
+    allowed = 1.0 if reference < 5.0 else 0.15 * reference
+    assert abs(ours - reference) <= allowed, (ours, reference)
 
 
 ODD_FLAT = """name = "light facade over a heavy pier"
