@@ -11,9 +11,11 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from warmgrid.cli.thermal import packaged_weather_path
-from warmgrid.thermal.building_file import load_building
+from warmgrid.thermal.archetypes import archetype_values
+from warmgrid.thermal.building_file import load_building, parse_building
 from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold, simulate_cooldown
 from warmgrid.thermal.energyplus_run import energyplus_cooldown
+from warmgrid.thermal.flats import FIELDS, flat_table, position_floor
 from warmgrid.thermal.network import (
     _full_matrices,
     _infiltration_w_per_k,
@@ -183,6 +185,58 @@ def test_surface_to_mass_coupling_leaves_the_heated_state(name: str) -> None:
     assert abs(hours[1] - hours[0]) > 0.1
 
 
+TWO_SHARED = """name = "a layered slab and a party wall given by its heat capacity"
+floor_area_m2 = 50.0
+volume_m3 = 135.0
+air_changes_per_h = 0.5
+internal_gains_w = 0.0
+interior_surface_area_m2 = 100.0
+
+[[surfaces]]
+kind = "wall"
+name = "facade"
+area_m2 = 30.0
+azimuth_deg = 180
+u_w_per_m2k = 0.5
+heat_capacity_j_per_m2k = 100000.0
+
+[[surfaces]]
+kind = "floor"
+name = "slab"
+boundary = "adiabatic"
+area_m2 = 50.0
+[[surfaces.layers]]
+thickness_m = 0.1
+conductivity_w_per_mk = 2.0
+density_kg_per_m3 = 2400
+specific_heat_j_per_kgk = 880
+
+[[surfaces]]
+kind = "wall"
+name = "party wall"
+boundary = "adiabatic"
+area_m2 = 20.0
+u_w_per_m2k = 0.0
+heat_capacity_j_per_m2k = 50000.0
+"""
+
+
+def test_surface_to_mass_of_two_shared_elements_by_hand(tmp_path: Path) -> None:
+    """A 0.1 m concrete slab (κ = 2400 · 880 · 0.1 J/(m²K), its centroid 0.05 m / 2 W/(mK)
+    from the room face) and a party wall given by κ alone (ISO's ``1/h_ms``): weighted by
+    ISO 13790 eq. 65, whose weights sum to the ``A_m`` of the node."""
+    path = tmp_path / "two.toml"
+    path.write_text(TWO_SHARED)
+    net = network_from_description(load_building(path))
+    kappa_slab, area_slab, kappa_wall, area_wall = 2400 * 880 * 0.1, 50.0, 50000.0, 20.0
+    total = kappa_slab * area_slab + kappa_wall * area_wall
+    squares = kappa_slab**2 * area_slab + kappa_wall**2 * area_wall
+    w_slab, w_wall = kappa_slab * total / squares, kappa_wall * total / squares
+    assert float(net.a_mass_in_m2[0]) == pytest.approx(area_slab * w_slab + area_wall * w_wall)
+    expected_w_per_k = area_slab * w_slab / (0.05 / 2.0 + 0.065) + area_wall * w_wall * 9.1
+    assert float(net.h_mass_in_w_per_k[0]) == pytest.approx(expected_w_per_k)
+
+
 def test_surface_to_mass_is_iso_h_ms_without_layers() -> None:
     """Shared elements that give κ and no layers keep ISO 13790's ``h_ms · A_m``."""
     flat = load_building(ROOT / "examples" / "flats" / "panel_middle_inner.toml")
@@ -192,7 +246,7 @@ def test_surface_to_mass_is_iso_h_ms_without_layers() -> None:
             {**s, "layers": None} if s["boundary"] == "adiabatic" else s for s in flat.surfaces
         ),
     )
-    a_in = 75.0
+    a_in = float(network_from_description(flat).a_mass_in_m2[0])
     assert surface_to_mass_in_w_per_k(bare, a_in) == pytest.approx(9.1 * a_in)
 
 
@@ -205,10 +259,6 @@ def test_flats_cross_12c_with_energyplus_at_minus_20(archetype: str, position: s
     ``h_ms = 9.1 W/(m²K)`` between the shared surfaces and their mass (4.1 against
     5.2 h); the top-floor inner flat crossed at 2.5 times EnergyPlus' with only the
     layers' conduction between them."""
-    from warmgrid.thermal.archetypes import archetype_values
-    from warmgrid.thermal.building_file import parse_building
-    from warmgrid.thermal.flats import FIELDS, flat_table, position_floor
-
     values = archetype_values(np.zeros(1, dtype=np.int64), [archetype])
     fields = {name: float(values[name][0]) for name in FIELDS}
     floor, corner = position_floor(position, False)

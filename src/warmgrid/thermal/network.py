@@ -627,42 +627,48 @@ its active part, m²K/W (:func:`surface_to_mass_in_w_per_k`). ISO 13790's
 node, whatever its layers.
 
 The value is fitted, not derived: against EnergyPlus' flats alone at constant −20, −10
-and −5 °C (``bench/bench_thermal_energyplus.py``), 0.055–0.07 agree in the most cases and
-the same ones; 0.065 is the middle (docs/thermal-energyplus.md, "Surface to mass of the
-shared elements", gives the sweep). The cold week, the example flats and the coupled
-blocks were not used to choose it. It stands in for what the network leaves out: the
-shared surfaces radiate to ISO's star node, which lies between the air and the external
-faces, so in the heated state they sit 0.7–2.3 K warmer than EnergyPlus' faces and hold
+and −5 °C (``bench/bench_thermal_energyplus.py``), 0.06–0.07 agree in 141 of 144 cases at
+12 °C with none late, and 0.065 is the middle (docs/thermal-energyplus.md, "Surface to
+mass of the shared elements", gives the sweep). The cold week, the example flats and the
+coupled blocks were not used to choose it. It stands in for what the network leaves out:
+the shared surfaces radiate to ISO's star node, which lies between the air and the
+external faces, so in the heated state they sit 0.8–2.4 K warmer than the area mean of
+EnergyPlus' faces (a middle-floor corner and a top-floor inner flat at −20 °C) and hold
 more heat; with only the layers' conduction between surface and mass (0 here) that heat
-comes back too fast and every flat crosses 12 °C late (median 1.14 × EnergyPlus'
-hours)."""
+comes back too fast and most flats cross 12 °C late (median 1.13 × EnergyPlus' hours)."""
 
 
 def surface_to_mass_in_w_per_k(description: BuildingDescription, a_in_m2: float) -> float:
     """Conductance between the surface node of the adiabatic elements and their active mass,
     W/K: ``Σ_j A_j w_j / (R_j + R_sm)`` over the adiabatic elements with heat capacity, with
-    ``R_j`` the layers' resistance from the room face to the centroid of the active part
-    (:func:`~warmgrid.thermal.layers.element_mass`), ``R_sm`` =
-    :data:`SURFACE_TO_MASS_M2K_PER_W`, and ``w_j = κ_j Σ κA / Σ κ²A`` the weights of ISO
-    13790 eq. (65) (``Σ A_j w_j = A_m``): a thin element (the 10 mm skin under a slab held by
-    the flat above) couples in proportion to the heat it holds. With every ``R_j`` = 0 and
-    ``R_sm`` = 1/9.1 this is ISO's ``h_ms · A_m``, which is also kept where an element gives
-    κ without layers. ``a_in_m2``: ISO's ``A_m`` of the adiabatic elements
-    (:func:`_split_mass`; 0: no node of their own)."""
+    ``w_j = κ_j Σ κA / Σ κ²A`` the weights of ISO 13790 eq. (65) (``Σ A_j w_j = A_m``: a
+    thin element, the 10 mm skin under a slab held by the flat above, couples in proportion
+    to the heat it holds). For an element with layers ``R_j + R_sm`` is the layers'
+    resistance from the room face to the centroid of its active part
+    (:func:`~warmgrid.thermal.layers.element_mass`) plus :data:`SURFACE_TO_MASS_M2K_PER_W`;
+    for an element that gives κ without layers it is ISO's ``1/h_ms``, so a flat of such
+    elements gets ISO's ``h_ms · A_m``. ``a_in_m2``: ISO's ``A_m`` of the adiabatic elements
+    (:func:`_split_mass`; 0: no node of their own, and 0 W/K)."""
     elements = [
         surface
         for surface in description.surfaces
         if surface["boundary"] == "adiabatic" and surface["heat_capacity_j_per_m2k"] > 0
     ]
-    if a_in_m2 <= 0 or any(not surface["layers"] for surface in elements):
-        return H_MS_W_PER_M2K * a_in_m2
+    if a_in_m2 <= 0 or not elements:
+        return 0.0
     kappa = np.array([surface["heat_capacity_j_per_m2k"] for surface in elements])
     area = np.array([surface["area_m2"] for surface in elements])
     weight = kappa * (kappa @ area) / (kappa**2 @ area)
     to_mass = np.array(
-        [element_mass(surface["layers"], "adiabatic").active_r_m2k_per_w for surface in elements]
+        [
+            element_mass(surface["layers"], "adiabatic").active_r_m2k_per_w
+            + SURFACE_TO_MASS_M2K_PER_W
+            if surface["layers"]
+            else 1.0 / H_MS_W_PER_M2K
+            for surface in elements
+        ]
     )
-    return float(np.sum(area * weight / (to_mass + SURFACE_TO_MASS_M2K_PER_W)))
+    return float(np.sum(area * weight / to_mass))
 
 
 def _adiabatic_floor(description: BuildingDescription) -> float:
