@@ -185,22 +185,7 @@ def test_surface_to_mass_coupling_leaves_the_heated_state(name: str) -> None:
     assert abs(hours[1] - hours[0]) > 0.1
 
 
-TWO_SHARED = """name = "a layered slab and a party wall given by its heat capacity"
-floor_area_m2 = 50.0
-volume_m3 = 135.0
-air_changes_per_h = 0.5
-internal_gains_w = 0.0
-interior_surface_area_m2 = 100.0
-
-[[surfaces]]
-kind = "wall"
-name = "facade"
-area_m2 = 30.0
-azimuth_deg = 180
-u_w_per_m2k = 0.5
-heat_capacity_j_per_m2k = 100000.0
-
-[[surfaces]]
+SHARED_SLAB = """[[surfaces]]
 kind = "floor"
 name = "slab"
 boundary = "adiabatic"
@@ -210,6 +195,28 @@ thickness_m = 0.1
 conductivity_w_per_mk = 2.0
 density_kg_per_m3 = 2400
 specific_heat_j_per_kgk = 880
+"""
+"""A 0.1 m concrete slab shared with the flat below (this flat's share of it)."""
+
+
+def flat_with_shared_slab(name: str, surfaces: str) -> str:
+    """A building file of a 50 m² flat: ``surfaces`` (TOML) and :data:`SHARED_SLAB`."""
+    return (
+        f'name = "{name}"\nfloor_area_m2 = 50.0\nvolume_m3 = 135.0\nair_changes_per_h = 0.5\n'
+        f"internal_gains_w = 0.0\ninterior_surface_area_m2 = 100.0\n{surfaces}{SHARED_SLAB}"
+    )
+
+
+TWO_SHARED = flat_with_shared_slab(
+    "a layered slab and a party wall given by its heat capacity",
+    """
+[[surfaces]]
+kind = "wall"
+name = "facade"
+area_m2 = 30.0
+azimuth_deg = 180
+u_w_per_m2k = 0.5
+heat_capacity_j_per_m2k = 100000.0
 
 [[surfaces]]
 kind = "wall"
@@ -218,7 +225,9 @@ boundary = "adiabatic"
 area_m2 = 20.0
 u_w_per_m2k = 0.0
 heat_capacity_j_per_m2k = 50000.0
-"""
+
+""",
+)
 
 
 def test_surface_to_mass_of_two_shared_elements_by_hand(tmp_path: Path) -> None:
@@ -277,13 +286,9 @@ def test_flats_cross_12c_with_energyplus_at_minus_20(archetype: str, position: s
     assert abs(ours - reference) <= allowed, (ours, reference)
 
 
-ODD_FLAT = """name = "light facade over a heavy pier"
-floor_area_m2 = 50.0
-volume_m3 = 135.0
-air_changes_per_h = 0.5
-internal_gains_w = 0.0
-interior_surface_area_m2 = 100.0
-
+ODD_FLAT = flat_with_shared_slab(
+    "light facade over a heavy pier",
+    """
 [[surfaces]]
 kind = "wall"
 name = "heavy pier"
@@ -303,17 +308,8 @@ azimuth_deg = 0
 u_w_per_m2k = 1.75
 heat_capacity_j_per_m2k = 5000.0
 
-[[surfaces]]
-kind = "floor"
-name = "slab"
-boundary = "adiabatic"
-area_m2 = 50.0
-[[surfaces.layers]]
-thickness_m = 0.1
-conductivity_w_per_mk = 2.0
-density_kg_per_m3 = 2400
-specific_heat_j_per_kgk = 880
-"""
+""",
+)
 
 
 def test_envelope_factor_never_makes_a_conductance_negative(tmp_path: Path) -> None:
