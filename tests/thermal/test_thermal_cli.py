@@ -116,6 +116,54 @@ def test_freefloat_epw_without_wind_for_infiltration(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--start-temp", "20", "--hours", "-5"), "--hours: expected 0 < hours <= 8784"),
+        (("--start-temp", "20", "--hours", "nan"), "--hours: expected 0 < hours <= 8784"),
+        (("--start-temp", "20", "--hours", "1e9"), "--hours: expected 0 < hours <= 8784"),
+        (("--start-temp", "nan"), "--start-temp: expected 5 to 30"),
+        (("--start-temp", "1000"), "--start-temp: expected 5 to 30"),
+        (("--hours", "24"), "--hours: applies with --start-temp"),
+    ],
+)
+def test_freefloat_bad_options(args: tuple[str, ...], message: str) -> None:
+    flat = ROOT / "examples" / "flats" / "brick_top_corner.toml"
+    result = run("freefloat", "--building", str(flat), "--outdoor-temp", "-10", *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_freefloat_start_below_the_outdoor_air() -> None:
+    flat = ROOT / "examples" / "flats" / "brick_top_corner.toml"
+    args = ("--outdoor-temp", "25", "--start-temp", "20")
+    result = run("freefloat", "--building", str(flat), *args)
+    assert result.exit_code == 2
+    assert "--start-temp: expected above the outdoor temperature (25 °C)" in result.output
+
+
+def test_freefloat_warns_about_a_table_its_run_leaves_out(tmp_path: Path) -> None:
+    """The one-year run keeps the air change rate without ``[infiltration]``, the cool-down
+    without ``[scheduled_ventilation]``: each says so on stderr, the JSON stays clean."""
+    flat = (ROOT / "examples" / "flats" / "brick_top_corner.toml").read_text()
+    leaky = tmp_path / "leaky.toml"
+    leaky.write_text(
+        flat.replace("[[surfaces]]", "[infiltration]\nleakage_area_cm2 = 250.0\n\n[[surfaces]]", 1)
+    )
+    year = run("freefloat", "--building", str(leaky), "--outdoor-temp", "-10", "--json")
+    assert year.exit_code == 0
+    assert "[infiltration] is used by the cool-down (--start-temp) only" in year.stderr
+    assert json.loads(year.stdout)["hours"] == 8760
+    night = BESTEST / "650FF.toml"
+    cool = run("freefloat", "--building", str(night), "--start-temp", "20", "--json")
+    assert cool.exit_code == 0
+    assert "[scheduled_ventilation] is used by the one-year run" in cool.stderr
+    assert "12" in json.loads(cool.stdout)["hours_to_c"]
+    quiet = run("freefloat", "--building", str(night), "--json")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
 def test_freefloat_weather_and_outdoor_temp_exclusive() -> None:
     result = run(
         "freefloat",
@@ -261,6 +309,22 @@ def test_cooldown_bad_input(args: tuple[str, ...], message: str) -> None:
     assert "Traceback" not in result.output
 
 
+def test_cooldown_text_names_the_first_risers_to_freeze() -> None:
+    """The text gives the risers' first freezing hour and the buildings where they freeze
+    within the horizon, as the JSON has them."""
+    args = ("cooldown", "demo", "--damage", "heat.heat_plant.0", "--outdoor-temp", "-10")
+    payload = json.loads(run(*args, "--json").stdout)
+    freezing = [b for b in payload["buildings"] if b["risers_hours_to_0c"] is not None]
+    assert freezing and payload["risers_first_freeze_h"] == min(
+        b["risers_hours_to_0c"] for b in freezing
+    )
+    text = " ".join(run(*args).stdout.split())
+    assert (
+        f"may start freezing after {payload['risers_first_freeze_h']:g} h "
+        f"({len(freezing):,} buildings within 72 h)"
+    ) in text
+
+
 def test_cooldown_short_csv(tmp_path: Path) -> None:
     csv = tmp_path / "short.csv"
     csv.write_text("temp_air_c\n-5\n-6\n")
@@ -326,3 +390,38 @@ def test_cooldown_default_weather_is_the_scenario_default() -> None:
     assert implicit.exit_code == explicit.exit_code == 0, implicit.output
     assert json.loads(implicit.stdout) == json.loads(explicit.stdout)
     assert json.loads(implicit.stdout)["buildings_without_heat"] > 0
+
+
+def test_demo_names_the_homes_first_flats_in_text_and_json() -> None:
+    """The demo's first homes' flats (residential buildings only, not the hospital's or the
+    schools' rooms): the JSON's ``first_homes`` against the buildings' own flats in the same
+    JSON, and the text says the same."""
+    from warmgrid.model.demo import demo_city
+
+    city = demo_city().buildings
+    homes = set(city.loc[city["use"] == "residential", "id"])
+    payload = json.loads(run("demo", "--json").stdout)["cooldown"]
+    flats = [
+        flat
+        for building in payload["buildings"]
+        if building["id"] in homes
+        for flat in building["flats"]
+        if flat["hours_to_12c"] is not None
+    ]
+    coldest = min(flats, key=lambda flat: flat["hours_to_12c"])
+    first = payload["first_homes"]
+    assert first["hours_to_12c"] == pytest.approx(coldest["hours_to_12c"], abs=0.01)
+    assert first["coldest_position"] == coldest["position"]
+    in_position = [
+        flat["people"]
+        for building in payload["buildings"]
+        if building["id"] in homes
+        for flat in building["flats"]
+        if flat["position"] == coldest["position"]
+    ]
+    rounding = 0.05 * len(in_position) + 0.5
+    assert first["coldest_position_people"] == pytest.approx(sum(in_position), abs=rounding)
+    text = " ".join(run("demo").stdout.split())
+    where = coldest["position"].replace("_", "-floor ", 1).replace("_", " ")
+    assert f"fall below 12 °C after {first['hours_to_12c']:.1f} h" in text
+    assert f"Coldest first: {where} flats ({first['coldest_position_people']:,} people)" in text

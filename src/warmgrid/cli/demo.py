@@ -26,6 +26,27 @@ def _when(hours: float, horizon_h: float) -> str:
     return f"after {hours:.1f} h"
 
 
+def first_homes(assessment: Assessment) -> dict[str, Any]:
+    """The homes' (residential buildings') first flats below 12 and 5 °C, hours (None: not
+    within the forecast), and the flat position that crosses 12 °C first in homes with its
+    people: what `warmgrid demo` prints and puts in its JSON."""
+    cool = assessment.cooldown
+    out: dict[str, Any] = {
+        f"hours_to_{t}c": None
+        if not math.isfinite(h := assessment.first_homes_below_h(t))
+        else round(h, 2)
+        for t in (12, 5)
+    }
+    out["coldest_position"] = out["coldest_position_people"] = None
+    if cool.building_ids:
+        uses = assessment.city.buildings.set_index("id").loc[cool.building_ids, "use"]
+        first = cool.flats.by_position(uses.to_numpy() == "residential")[0]
+        if first["hours_to_c"].get("12") is not None:
+            out["coldest_position"] = first["position"]
+            out["coldest_position_people"] = round(float(first["people"]))
+    return out
+
+
 def print_cooldown(assessment: Assessment) -> None:
     """When homes cross 12 °C, people below it after 24 and 48 h, the drain deadline."""
     import numpy as np
@@ -38,14 +59,16 @@ def print_cooldown(assessment: Assessment) -> None:
         console.print("\n[bold]Cool-down:[/] every building keeps its heat.")
         return
     uses = assessment.city.buildings.set_index("id").loc[cool.building_ids, "use"].to_numpy()
-    residential = uses == "residential"
     forecast = assessment.scenario.weather
     console.print(
         f"\n[bold]Cool-down if heat does not return[/] (outdoor {min(forecast.outdoor_temp_c):g}"
         f" to {max(forecast.outdoor_temp_c):g} °C over {horizon:g} h):"
     )
-    below_12 = _when(assessment.first_homes_below_h(12), horizon)
-    below_5 = _when(assessment.first_homes_below_h(5), horizon)
+    homes = first_homes(assessment)
+    below_12, below_5 = (
+        _when(float("nan") if h is None else h, horizon)
+        for h in (homes["hours_to_12c"], homes["hours_to_5c"])
+    )
     console.print(f"  The first homes' flats fall below 12 °C {below_12}, below 5 °C {below_5}.")
     critical = np.isin(uses, CRITICAL_USES)
     if critical.any():
@@ -60,10 +83,11 @@ def print_cooldown(assessment: Assessment) -> None:
                 f"{_when(float(hours[earliest]), horizon)}."
             )
     flats = cool.flats
-    first = flats.by_position(residential)[0]
-    if first["hours_to_c"].get("12") is not None:
-        where = first["position"].replace("_", "-floor ", 1).replace("_", " ")
-        console.print(f"  Coldest first: {where} flats ({first['people']:,.0f} people).")
+    if homes["coldest_position"] is not None:
+        where = homes["coldest_position"].replace("_", "-floor ", 1).replace("_", " ")
+        console.print(
+            f"  Coldest first: {where} flats ({homes['coldest_position_people']:,} people)."
+        )
     for after in (24.0, 48.0):
         if after <= horizon:
             console.print(
@@ -222,7 +246,10 @@ def demo_command(
                 "timezone": assessment.city.timezone,
                 "starts_at": assessment.local_start().isoformat(),
                 "impact": assessment.impact.summary(),
-                "cooldown": cooldown_payload(assessment.cooldown, names),
+                "cooldown": {
+                    **cooldown_payload(assessment.cooldown, names),
+                    "first_homes": first_homes(assessment),
+                },
                 "plan": _plan_payload(assessment),
                 "switching": assessment.switching.summary() if assessment.switching else [],
                 "backup_power": assessment.refuel_deadlines(),

@@ -21,7 +21,7 @@ from warmgrid.cli.common import (
     load_city_arg,
     parse_damage,
 )
-from warmgrid.cli.output import console, emit_json, esc, progress
+from warmgrid.cli.output import console, emit_json, esc, print_warning, progress
 from warmgrid.errors import InputError
 
 if TYPE_CHECKING:
@@ -197,8 +197,7 @@ def cooldown_command(
             "step_min": ("--step-min", step_min),
         }
     )
-    if not (math.isfinite(hours) and 0 < hours <= 24 * 366):
-        raise InputError("--hours", f"expected 0 < hours <= 8784, got {hours:g}")
+    _check_hours(hours)
     if settings.step_min / 60 > hours:
         raise InputError("--hours", f"shorter than one step of {settings.step_min:g} min")
     if start_hour < 0:
@@ -232,6 +231,12 @@ def cooldown_command(
         emit_json(payload)
         return
     _print_cooldown(payload)
+
+
+def _check_hours(hours: float) -> None:
+    """``--hours``: a horizon of more than 0 h and at most a leap year."""
+    if not (math.isfinite(hours) and 0 < hours <= 24 * 366):
+        raise InputError("--hours", f"expected 0 < hours <= 8784, got {hours:g}")
 
 
 def _cooldown_settings(given: dict[str, tuple[str, float | None]]) -> CooldownSettings:
@@ -303,6 +308,13 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
             + (f" (first: {esc(network['first_pipe_id'])})" if network["first_pipe_id"] else ""),
             highlight=False,
         )
+    if payload["risers_first_freeze_h"] is not None:
+        freezing = sum(1 for b in payload["buildings"] if b["risers_hours_to_0c"] is not None)
+        console.print(
+            "[bold]Heating risers[/] in stairwells and top floors may start freezing after "
+            f"{payload['risers_first_freeze_h']:g} h ({freezing:,} buildings within "
+            f"{payload['horizon_h']:g} h)"
+        )
     for after, people in payload["people_below_12c_after"].items():
         console.print(f"People in flats below 12 °C within {_hours_label(after)}: {people:,.0f}")
     key = "first_flat_hours_to_12c"
@@ -337,7 +349,10 @@ def freefloat_command(
         float | None,
         typer.Option("--start-temp", help="Heated indoor air temperature when heating stops, °C."),
     ] = None,
-    hours: Annotated[float, typer.Option("--hours", help="Cool-down horizon, h.")] = 72.0,
+    hours: Annotated[
+        float | None,
+        typer.Option("--hours", help="Cool-down horizon with --start-temp, h (default 72)."),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """A year without heating (annual min, max, mean indoor air temperature), or with
@@ -345,6 +360,7 @@ def freefloat_command(
     from warmgrid.cli.common import constant_forecast
     from warmgrid.thermal.building_file import load_building
     from warmgrid.thermal.cooldown import DEFAULT_THRESHOLDS_C
+    from warmgrid.thermal.defaults import HORIZON_H
     from warmgrid.thermal.freefloat import simulate_freefloat
     from warmgrid.thermal.weather import read_weather
 
@@ -352,10 +368,31 @@ def freefloat_command(
     if outdoor_temp is not None and weather_file is not None:
         raise InputError("--outdoor-temp", "give either --weather or --outdoor-temp, not both")
     if start_temp is not None:
+        horizon_h = HORIZON_H if hours is None else hours
+        _check_hours(horizon_h)
+        _cooldown_settings({"set_point_c": ("--start-temp", start_temp)})
+        if outdoor_temp is not None and start_temp <= outdoor_temp:
+            raise InputError(
+                "--start-temp",
+                f"expected above the outdoor temperature ({outdoor_temp:g} °C), "
+                f"got {start_temp:g} °C",
+            )
+        if description.ventilation is not None:
+            print_warning(
+                f"{description.source}: [scheduled_ventilation] is used by the one-year run "
+                "(without --start-temp) only; the cool-down keeps air_changes_per_h"
+            )
         _print_building_cooldown(
-            description, weather_file, outdoor_temp, start_temp, hours, json_out
+            description, weather_file, outdoor_temp, start_temp, horizon_h, json_out
         )
         return
+    if hours is not None:
+        raise InputError("--hours", "applies with --start-temp; without it the run is a year")
+    if description.infiltration is not None:
+        print_warning(
+            f"{description.source}: [infiltration] is used by the cool-down (--start-temp) "
+            "only; the one-year run keeps air_changes_per_h"
+        )
     path = weather_file if weather_file is not None else packaged_weather_path()
     weather = read_weather(path) if outdoor_temp is None else constant_forecast(outdoor_temp, 8760)
     result = simulate_freefloat(description.params, weather, description.ventilation)
