@@ -390,38 +390,3 @@ def test_cooldown_default_weather_is_the_scenario_default() -> None:
     assert implicit.exit_code == explicit.exit_code == 0, implicit.output
     assert json.loads(implicit.stdout) == json.loads(explicit.stdout)
     assert json.loads(implicit.stdout)["buildings_without_heat"] > 0
-
-
-def test_demo_names_the_homes_first_flats_in_text_and_json() -> None:
-    """The demo's first homes' flats (residential buildings only, not the hospital's or the
-    schools' rooms): the JSON's ``first_homes`` against the buildings' own flats in the same
-    JSON, and the text says the same."""
-    from warmgrid.model.demo import demo_city
-
-    city = demo_city().buildings
-    homes = set(city.loc[city["use"] == "residential", "id"])
-    payload = json.loads(run("demo", "--json").stdout)["cooldown"]
-    flats = [
-        flat
-        for building in payload["buildings"]
-        if building["id"] in homes
-        for flat in building["flats"]
-        if flat["hours_to_12c"] is not None
-    ]
-    coldest = min(flats, key=lambda flat: flat["hours_to_12c"])
-    first = payload["first_homes"]
-    assert first["hours_to_12c"] == pytest.approx(coldest["hours_to_12c"], abs=0.01)
-    assert first["coldest_position"] == coldest["position"]
-    in_position = [
-        flat["people"]
-        for building in payload["buildings"]
-        if building["id"] in homes
-        for flat in building["flats"]
-        if flat["position"] == coldest["position"]
-    ]
-    rounding = 0.05 * len(in_position) + 0.5
-    assert first["coldest_position_people"] == pytest.approx(sum(in_position), abs=rounding)
-    text = " ".join(run("demo").stdout.split())
-    where = coldest["position"].replace("_", "-floor ", 1).replace("_", " ")
-    assert f"fall below 12 °C after {first['hours_to_12c']:.1f} h" in text
-    assert f"Coldest first: {where} flats ({first['coldest_position_people']:,} people)" in text

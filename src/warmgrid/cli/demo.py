@@ -116,6 +116,31 @@ def print_cooldown(assessment: Assessment) -> None:
             )
 
 
+def services_back(assessment: Assessment) -> list[tuple[str, float, float]]:
+    """``(service, hours, people)`` in time order: power as the plan's groups get it back,
+    heat per building that lost it at its ETR, so that electrically heated homes count
+    when their power is back (``Assessment.building_etr``)."""
+    import numpy as np
+
+    plan = assessment.plan
+    if plan is None:
+        return []
+    back = [
+        (group.service, float(restored_h), float(group.people))
+        for group, restored_h in zip(
+            plan.problem.groups, plan.schedule.group_restored_h, strict=True
+        )
+        if group.service != "heat"
+    ]
+    etr = assessment.building_etr.set_index("id")["heat_etr_h"]
+    ids = assessment.city.buildings["id"].to_numpy()[assessment.impact.building_without_heat]
+    hours = etr.reindex(ids).to_numpy(dtype=float)
+    people = assessment.compiled.building_population[assessment.impact.building_without_heat]
+    for restored_h in np.unique(hours[np.isfinite(hours)]):
+        back.append(("heat", float(restored_h), float(people[hours == restored_h].sum())))
+    return sorted(back, key=lambda row: (row[1], row[0] != "power"))
+
+
 def print_plan(assessment: Assessment) -> None:
     """Per crew the ordered repairs, the ETR of every group, the gain over field rules."""
     from warmgrid.impact.words import Labeller
@@ -140,12 +165,9 @@ def print_plan(assessment: Assessment) -> None:
             for t in route
         )
         console.print(f"  {crew.id}: {steps}", highlight=False, markup=False)
-    restored = sorted(
-        zip(problem.groups, schedule.group_restored_h, strict=True), key=lambda pair: pair[1]
-    )
-    for group, restored_h in restored:
+    for service, restored_h, people in services_back(assessment):
         console.print(
-            f"  {group.service.capitalize()} back for {group.people:,.0f} people by "
+            f"  {service.capitalize()} back for {people:,.0f} people by "
             f"{_clock(start, restored_h, etr=True)} ({restored_h:.1f} h)",
             highlight=False,
             markup=False,

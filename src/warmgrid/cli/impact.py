@@ -75,6 +75,19 @@ def print_impact(
             console.print("  " + line, highlight=False, markup=False)
         needs = ", ".join(map(words.label, group.needs))
         console.print(f"  [green]Repairing {esc(needs)} brings it back.[/]", highlight=False)
+    electric = (
+        result.compiled.building_electric_heating
+        & result.building_without_power
+        & ~result.building_heat_network_lost
+    )
+    if electric.any():
+        people = int(result.compiled.building_population[electric].sum())
+        console.print(
+            f"\n[bold]Why {int(electric.sum()):,} buildings ({people:,} people) have no heat:[/]"
+        )
+        console.print(
+            "  They heat electrically and have no power (above): their heat comes back with it."
+        )
 
 
 def impact_command(
