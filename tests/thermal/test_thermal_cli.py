@@ -390,3 +390,15 @@ def test_cooldown_default_weather_is_the_scenario_default() -> None:
     assert implicit.exit_code == explicit.exit_code == 0, implicit.output
     assert json.loads(implicit.stdout) == json.loads(explicit.stdout)
     assert json.loads(implicit.stdout)["buildings_without_heat"] > 0
+
+
+def test_cooldown_shorter_than_a_day_says_why_no_people_count() -> None:
+    """Under 24 h the JSON has no count of people within 24 or 48 h, and the text says the
+    horizon is the reason instead of leaving the line out."""
+    args = ("cooldown", "demo", "--damage", "heat.heat_plant.0", "--outdoor-temp", "-10")
+    payload = json.loads(run(*args, "--hours", "12", "--json").stdout)
+    assert payload["people_below_12c_after"] == {}
+    text = " ".join(run(*args, "--hours", "12").stdout.split())
+    assert "People in flats below 12 °C within 24 h: beyond the 12 h horizon" in text
+    day = " ".join(run(*args, "--hours", "24").stdout.split())
+    assert "beyond the" not in day and "People in flats below 12 °C within 24 h:" in day

@@ -317,6 +317,11 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
         )
     for after, people in payload["people_below_12c_after"].items():
         console.print(f"People in flats below 12 °C within {_hours_label(after)}: {people:,.0f}")
+    if not payload["people_below_12c_after"]:
+        console.print(
+            f"People in flats below 12 °C within 24 h: beyond the {payload['horizon_h']:g} h "
+            "horizon (see the table above for the people at its end)"
+        )
     key = "first_flat_hours_to_12c"
     coldest = sorted(
         (b for b in payload["buildings"] if b.get(key) is not None), key=lambda b: b[key]
@@ -330,7 +335,7 @@ def _print_cooldown(payload: dict[str, Any]) -> None:
         )
         console.print(
             f"  {building['name'] or building['id']}: {first['position'].replace('_', ' ')} "
-            f"after {building[key]} h, {first['people']:g} people in {first['flats']} flats",
+            f"after {building[key]} h, {first['people']:,.0f} people in {first['flats']} flats",
             highlight=False,
             markup=False,
         )
