@@ -255,8 +255,9 @@ def test_surface_to_mass_is_iso_h_ms_without_layers() -> None:
             {**s, "layers": None} if s["boundary"] == "adiabatic" else s for s in flat.surfaces
         ),
     )
-    a_in = float(network_from_description(flat).a_mass_in_m2[0])
-    assert surface_to_mass_in_w_per_k(bare, a_in) == pytest.approx(9.1 * a_in)
+    net = network_from_description(flat)
+    a_in, c_in = float(net.a_mass_in_m2[0]), float(net.c_mass_in_j_per_k[0])
+    assert surface_to_mass_in_w_per_k(bare, a_in, c_in) == pytest.approx(9.1 * a_in)
 
 
 @pytest.mark.parametrize(

@@ -614,7 +614,7 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
         h_in_air_w_per_k=np.array([h_a_si]),
         h_in_surface_w_per_k=np.array([h_s_si]),
         window_solar_in_share=np.array([_adiabatic_floor(description) if a_in > 0 else 0.0]),
-        h_mass_in_w_per_k=np.array([surface_to_mass_in_w_per_k(description, a_in)]),
+        h_mass_in_w_per_k=np.array([surface_to_mass_in_w_per_k(description, a_in, c_in)]),
         **_leakage(description),
     )
 
@@ -638,17 +638,20 @@ more heat; with only the layers' conduction between surface and mass (0 here) th
 comes back too fast and most flats cross 12 °C late (median 1.13 × EnergyPlus' hours)."""
 
 
-def surface_to_mass_in_w_per_k(description: BuildingDescription, a_in_m2: float) -> float:
+def surface_to_mass_in_w_per_k(
+    description: BuildingDescription, a_in_m2: float, c_in_j_per_k: float
+) -> float:
     """Conductance between the surface node of the adiabatic elements and their active mass,
     W/K: ``Σ_j A_j w_j / (R_j + R_sm)`` over the adiabatic elements with heat capacity, with
-    ``w_j = κ_j Σ κA / Σ κ²A`` the weights of ISO 13790 eq. (65) (``Σ A_j w_j = A_m``: a
+    ``w_j = κ_j A_m / C_m`` the weights of ISO 13790 eqs. (65)–(66) (``Σ A_j w_j = A_m``: a
     thin element, the 10 mm skin under a slab held by the flat above, couples in proportion
     to the heat it holds). For an element with layers ``R_j + R_sm`` is the layers'
     resistance from the room face to the centroid of its active part
     (:func:`~warmgrid.thermal.layers.element_mass`) plus :data:`SURFACE_TO_MASS_M2K_PER_W`;
     for an element that gives κ without layers it is ISO's ``1/h_ms``, so a flat of such
-    elements gets ISO's ``h_ms · A_m``. ``a_in_m2``: ISO's ``A_m`` of the adiabatic elements
-    (:func:`_split_mass`; 0: no node of their own, and 0 W/K)."""
+    elements gets ISO's ``h_ms · A_m``. ``a_in_m2``, ``c_in_j_per_k``: ISO's ``A_m`` and
+    ``C_m`` of the adiabatic elements (:func:`_split_mass`; 0: no node of their own, and
+    0 W/K)."""
     elements = [
         surface
         for surface in description.surfaces
@@ -658,7 +661,7 @@ def surface_to_mass_in_w_per_k(description: BuildingDescription, a_in_m2: float)
         return 0.0
     kappa = np.array([surface["heat_capacity_j_per_m2k"] for surface in elements])
     area = np.array([surface["area_m2"] for surface in elements])
-    weight = kappa * (kappa @ area) / (kappa**2 @ area)
+    weight = kappa * a_in_m2 / c_in_j_per_k
     to_mass = np.array(
         [
             element_mass(surface["layers"], "adiabatic").active_r_m2k_per_w
