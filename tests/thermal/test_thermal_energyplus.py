@@ -149,6 +149,42 @@ def test_block_converter_pairs_every_interzone_surface() -> None:
     assert [s["kind"] for s in middle.surfaces if s["boundary"] == "adiabatic"] == ["wall"]
 
 
+def test_block_stairwell_view_factors_conserve_its_radiation() -> None:
+    """The stairwell of the multi-zone block is no enclosure (its walls to the flats are
+    larger than a box on its floor allows), so the model gives it view factors of its own:
+    every surface of the zone, the window included, each row summing to one and
+    reciprocal; the surfaces' areas are the stairwell table's (façade less window, window,
+    roof, floor) and its six walls to the flats."""
+    from warmgrid.cli.thermal import packaged_weather_path
+    from warmgrid.thermal.archetypes import archetype_values
+    from warmgrid.thermal.energyplus_block import (
+        STAIRWELL,
+        _block_model,
+        reference_block,
+        stairwell_table,
+        surface_areas_m2,
+    )
+    from warmgrid.thermal.flats import FIELDS
+
+    values = archetype_values(np.zeros(1, dtype=np.int64), ["brick_prewar"])
+    block = reference_block("brick_prewar", {f: float(values[f][0]) for f in FIELDS})
+    model, zones = _block_model(block, 140.0, packaged_weather_path(), 20.0, 4)
+    areas = surface_areas_m2(model, STAIRWELL)
+    walls = next(z.interzone for z in zones if z.name == STAIRWELL)
+    own = {s["kind"]: s["area_m2"] for s in stairwell_table(block)["surfaces"]}
+    assert len(areas) == 4 + len(walls) == 10
+    assert sorted(areas.values()) == pytest.approx(
+        sorted([*own.values(), *(w["area_m2"] for w in walls)])
+    )
+    factors = model["ZoneProperty:UserViewFactors:BySurfaceName"][STAIRWELL]["view_factors"]
+    f = {(x["from_surface"], x["to_surface"]): x["view_factor"] for x in factors}
+    assert len(f) == len(areas) ** 2
+    for a in areas:
+        assert sum(f[a, b] for b in areas) == pytest.approx(1.0)
+        for b in areas:
+            assert areas[a] * f[a, b] == pytest.approx(areas[b] * f[b, a])
+
+
 @pytest.mark.parametrize("group", ["stair", "party", "slab_ground", "slab_top"])
 def test_a_cut_interface_group_stays_adiabatic_in_the_flats(group: str) -> None:
     """Cutting one group of interfaces from the multi-zone block (to measure what it does)
