@@ -5,7 +5,6 @@ annual statistics EnergyPlus must place inside the range of the six reference pr
 from __future__ import annotations
 
 import csv
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +155,6 @@ def test_block_stairwell_view_factors_conserve_its_radiation() -> None:
     every surface of the zone, the window included, each row summing to one and
     reciprocal; the surfaces' areas are the stairwell table's (façade less window, window,
     roof, floor) and its six walls to the flats."""
-    from warmgrid.cli.thermal import packaged_weather_path
     from warmgrid.thermal.archetypes import archetype_values
     from warmgrid.thermal.energyplus_block import (
         STAIRWELL,
@@ -186,7 +184,7 @@ def test_block_stairwell_view_factors_conserve_its_radiation() -> None:
             assert areas[a] * f[a, b] == pytest.approx(areas[b] * f[b, a])
 
 
-def test_block_stairwell_heat_balance_closes_in_energyplus() -> None:
+def test_block_stairwell_heat_balance_closes_in_energyplus(tmp_path: Path) -> None:
     """EnergyPlus' stairwell of the brick block heated at −10 °C: the heat entering through
     its walls to the flats leaves through its façade, window, roof, floor and air change,
     within 1 %. With EnergyPlus' own view factors 1,843 W entered and 1,138 W left."""
@@ -208,19 +206,18 @@ def test_block_stairwell_heat_balance_closes_in_energyplus() -> None:
     values = archetype_values(np.zeros(1, dtype=np.int64), ["brick_prewar"])
     block = reference_block("brick_prewar", {f: float(values[f][0]) for f in FIELDS})
     end = HEATED_DAYS * 24 * STEPS_PER_HOUR - 1
-    with tempfile.TemporaryDirectory() as tmp:
-        weather = constant_epw(packaged_weather_path(), Path(tmp) / "c.epw", -10.0)
-        model, _ = _block_model(block, 140.0, weather, 20.0, HEATED_DAYS + 1)
-        surfaces = surface_areas_m2(model, STAIRWELL)
-        windows = [n for n in surfaces if n in model["FenestrationSurface:Detailed"]]
-        opaque = [n for n in surfaces if n not in windows]
+    weather = constant_epw(packaged_weather_path(), tmp_path / "c.epw", -10.0)
+    model, _ = _block_model(block, 140.0, weather, 20.0, HEATED_DAYS + 1)
+    surfaces = surface_areas_m2(model, STAIRWELL)
+    windows = [n for n in surfaces if n in model["FenestrationSurface:Detailed"]]
+    opaque = [n for n in surfaces if n not in windows]
 
-        def at_stop(variable: str, keys: list[str]) -> np.ndarray:
-            return run_energyplus(model, weather, zones=keys, variable=variable)[:, end]
+    def at_stop(variable: str, keys: list[str]) -> np.ndarray:
+        return run_energyplus(model, weather, zones=keys, variable=variable)[:, end]
 
-        conduction = at_stop("Surface Inside Face Conduction Heat Transfer Rate", opaque)
-        window_loss = at_stop("Surface Window Heat Loss Rate", windows)
-        air_change = at_stop("Zone Air Heat Balance Outdoor Air Transfer Rate", [STAIRWELL])
+    conduction = at_stop("Surface Inside Face Conduction Heat Transfer Rate", opaque)
+    window_loss = at_stop("Surface Window Heat Loss Rate", windows)
+    air_change = at_stop("Zone Air Heat Balance Outdoor Air Transfer Rate", [STAIRWELL])
     gained = conduction[conduction > 0].sum()
     lost = -conduction[conduction < 0].sum() + window_loss.sum() - air_change.sum()
     assert len(opaque) == 9 and len(windows) == 1

@@ -166,12 +166,15 @@ def test_heating_power_of_a_flat_against_energyplus(name: str) -> None:
     assert ours == pytest.approx(reference, rel=0.03)
 
 
-@pytest.mark.parametrize("name", ["panel_ground_corner", "panel_middle_inner"])
-def test_surface_to_mass_coupling_leaves_the_heated_state(name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "shift_h"), [("panel_ground_corner", 0.3), ("panel_middle_inner", 0.03)]
+)
+def test_surface_to_mass_coupling_leaves_the_heated_state(name: str, shift_h: float) -> None:
     """The shared elements pass no heat in the heated steady state, so how their surface is
     joined to their mass (``surface_to_mass_in_w_per_k``) cannot change the heating power;
-    it does change how fast the flat cools (against ISO's ``h_ms``, by 0.06 h for the panel
-    middle-floor inner flat, whose slabs' join lies close to ISO's 0.11 m²K/W)."""
+    it does change how fast the flat cools: against ISO's ``h_ms`` by 0.46 h for the panel
+    ground-floor corner flat, 0.06 h for the middle-floor inner flat (its slabs' join lies
+    close to ISO's 0.11 m²K/W)."""
     flat = load_building(ROOT / "examples" / "flats" / f"{name}.toml")
     net = network_from_description(flat)
     iso = replace(net, h_mass_in_w_per_k=None)
@@ -183,7 +186,7 @@ def test_surface_to_mass_coupling_leaves_the_heated_state(name: str) -> None:
         ).hours_to[12.0][0]
         for n in (iso, net)
     ]
-    assert abs(hours[1] - hours[0]) > 0.03
+    assert abs(hours[1] - hours[0]) > shift_h
 
 
 SHARED_SLAB = """[[surfaces]]

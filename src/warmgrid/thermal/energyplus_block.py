@@ -253,13 +253,15 @@ def _block_model(
 
 
 def _polygon_area_m2(points: np.ndarray) -> float:
-    """Area of a plane polygon, m², from its corners ``(k, 3)`` in order."""
+    """Area of a plane polygon, m², from its corners (``(k, 3)`` float64, m) in order: half
+    the norm of the sum of the cross products of successive corners."""
     return 0.5 * float(np.linalg.norm(np.cross(points, np.roll(points, -1, axis=0)).sum(axis=0)))
 
 
 def surface_areas_m2(model: dict[str, Any], zone: str) -> dict[str, float]:
     """The net area of each heat transfer surface of ``zone`` in the epJSON ``model``, m²:
-    walls, roofs and floors less their windows, and the windows."""
+    walls, roofs and floors less their windows, and the windows (empty: no surface of that
+    zone in the model)."""
     areas = {}
     for name, surface in model["BuildingSurface:Detailed"].items():
         if surface["zone_name"] == zone:
@@ -283,10 +285,11 @@ def enclosure_view_factors(model: dict[str, Any], zone: str) -> dict[tuple[str, 
     """View factors ``F_ij = A_j / ΣA`` between the surfaces of ``zone`` (every pair, each
     surface with itself): reciprocal (``A_i F_ij = A_j F_ji``) and complete (``Σ_j F_ij =
     1``), so the zone's long-wave exchange conserves heat; each surface sees the area-weighted
-    mean of the zone's faces, as warmgrid's radiation star (EN ISO 52016-1:2017, 6.5.6).
+    mean of the zone's faces. Raises ``ValueError`` when the model has no surface of
+    ``zone``.
 
-    The stairwell zone of one column is not an enclosure: its share of the stair walls
-    (six of 12.9 m² in the brick block) has a floor of 9.5 m² under it. EnergyPlus' own
+    The stairwell zone of one column is not an enclosure: its six walls to the flats, 12.9 m²
+    each in the brick block, stand on a floor of 9.5 m². EnergyPlus' own
     view factors (area-weighted, surfaces facing the same way excluded; Engineering
     Reference, "Interior Solar Radiation and View Factors") then cannot be made complete
     (``FixViewFactors: View factors not complete ... zone="STAIRWELL"``) and the exchange
@@ -295,6 +298,8 @@ def enclosure_view_factors(model: dict[str, Any], zone: str) -> dict[tuple[str, 
     window, roof, floor and air change, and its air stood at −1.4 °C; with these factors
     at 1.0 °C (EnergyPlus' ``ZoneProperty:UserViewFactors:BySurfaceName``)."""
     areas = surface_areas_m2(model, zone)
+    if not areas:
+        raise ValueError(f"the model has no surface of zone {zone!r}")
     total = sum(areas.values())
     return {(a, b): areas[b] / total for a in areas for b in areas}
 
