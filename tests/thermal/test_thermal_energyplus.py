@@ -14,6 +14,7 @@ import pytest
 from warmgrid.cli.thermal import packaged_weather_path
 from warmgrid.errors import InputError
 from warmgrid.thermal.building_file import load_building, parse_building
+from warmgrid.thermal.coupling import Block
 from warmgrid.thermal.energyplus import to_epjson
 from warmgrid.thermal.energyplus_run import epw_location, run_energyplus
 
@@ -149,24 +150,30 @@ def test_block_converter_pairs_every_interzone_surface() -> None:
     assert [s["kind"] for s in middle.surfaces if s["boundary"] == "adiabatic"] == ["wall"]
 
 
+def _brick_block() -> Block:
+    """The reduced brick block of the multi-zone EnergyPlus model."""
+    from warmgrid.thermal.archetypes import archetype_values
+    from warmgrid.thermal.energyplus_block import reference_block
+    from warmgrid.thermal.flats import FIELDS
+
+    values = archetype_values(np.zeros(1, dtype=np.int64), ["brick_prewar"])
+    return reference_block("brick_prewar", {f: float(values[f][0]) for f in FIELDS})
+
+
 def test_block_stairwell_view_factors_conserve_its_radiation() -> None:
     """The stairwell of the multi-zone block is no enclosure (its walls to the flats are
     larger than a box on its floor allows), so the model gives it view factors of its own:
     every surface of the zone, the window included, each row summing to one and
     reciprocal; the surfaces' areas are the stairwell table's (façade less window, window,
     roof, floor) and its six walls to the flats."""
-    from warmgrid.thermal.archetypes import archetype_values
     from warmgrid.thermal.energyplus_block import (
         STAIRWELL,
         _block_model,
-        reference_block,
         stairwell_table,
         surface_areas_m2,
     )
-    from warmgrid.thermal.flats import FIELDS
 
-    values = archetype_values(np.zeros(1, dtype=np.int64), ["brick_prewar"])
-    block = reference_block("brick_prewar", {f: float(values[f][0]) for f in FIELDS})
+    block = _brick_block()
     model, zones = _block_model(block, 140.0, packaged_weather_path(), 20.0, 4)
     areas = surface_areas_m2(model, STAIRWELL)
     walls = next(z.interzone for z in zones if z.name == STAIRWELL)
@@ -188,23 +195,15 @@ def test_block_stairwell_heat_balance_closes_in_energyplus(tmp_path: Path) -> No
     """EnergyPlus' stairwell of the brick block heated at −10 °C: the heat entering through
     its walls to the flats leaves through its façade, window, roof, floor and air change,
     within 1 %. With EnergyPlus' own view factors 1,843 W entered and 1,138 W left."""
-    from warmgrid.thermal.archetypes import archetype_values
-    from warmgrid.thermal.energyplus_block import (
-        STAIRWELL,
-        _block_model,
-        reference_block,
-        surface_areas_m2,
-    )
+    from warmgrid.thermal.energyplus_block import STAIRWELL, _block_model, surface_areas_m2
     from warmgrid.thermal.energyplus_run import (
         HEATED_DAYS,
         STEPS_PER_HOUR,
         constant_epw,
         run_energyplus,
     )
-    from warmgrid.thermal.flats import FIELDS
 
-    values = archetype_values(np.zeros(1, dtype=np.int64), ["brick_prewar"])
-    block = reference_block("brick_prewar", {f: float(values[f][0]) for f in FIELDS})
+    block = _brick_block()
     end = HEATED_DAYS * 24 * STEPS_PER_HOUR - 1
     weather = constant_epw(packaged_weather_path(), tmp_path / "c.epw", -10.0)
     model, _ = _block_model(block, 140.0, weather, 20.0, HEATED_DAYS + 1)
