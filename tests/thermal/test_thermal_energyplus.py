@@ -224,6 +224,36 @@ def test_block_stairwell_heat_balance_closes_in_energyplus(tmp_path: Path) -> No
     assert lost == pytest.approx(gained, rel=0.01)
 
 
+def test_incomplete_view_factors_are_read_from_the_error_file() -> None:
+    """The zones EnergyPlus names in ``FixViewFactors: View factors not complete``, each once."""
+    from warmgrid.thermal.energyplus_run import incomplete_view_factors
+
+    text = (
+        "   ** Warning ** CalculateZoneVolume: 7 zones are not fully enclosed.\n"
+        "   ** Warning ** FixViewFactors: View factors not complete. Check for bad surface "
+        'descriptions or unenclosed zone="STAIRWELL".\n'
+        "   ** Warning ** FixViewFactors: View factors not complete. Check for bad surface "
+        'descriptions or unenclosed zone="STAIRWELL".\n'
+        "   ** Warning ** FixViewFactors: View factors not complete. Check for bad surface "
+        'descriptions or unenclosed zone="LOGGIA".\n'
+    )
+    assert incomplete_view_factors(text) == ["STAIRWELL", "LOGGIA"]
+    assert incomplete_view_factors("   ** Warning ** CalculateZoneVolume: 1 zone\n") == []
+
+
+def test_energyplus_refuses_a_zone_whose_view_factors_it_cannot_complete(tmp_path: Path) -> None:
+    """The block's stairwell without view factors of its own is no enclosure: the run is
+    refused, naming the zone, rather than giving a reference that loses heat."""
+    from warmgrid.thermal.energyplus_block import _block_model
+    from warmgrid.thermal.energyplus_run import constant_epw, run_energyplus
+
+    weather = constant_epw(packaged_weather_path(), tmp_path / "c.epw", -10.0)
+    model, _ = _block_model(_brick_block(), 140.0, weather, 20.0, 4)
+    del model["ZoneProperty:UserViewFactors:BySurfaceName"]
+    with pytest.raises(RuntimeError, match=r"view factors of zone.*STAIRWELL"):
+        run_energyplus(model, weather)
+
+
 @pytest.mark.parametrize("group", ["stair", "party", "slab_ground", "slab_top"])
 def test_a_cut_interface_group_stays_adiabatic_in_the_flats(group: str) -> None:
     """Cutting one group of interfaces from the multi-zone block (to measure what it does)
