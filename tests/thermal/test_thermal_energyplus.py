@@ -126,17 +126,23 @@ def test_converter_needs_layers() -> None:
     assert building.surfaces[0]["layers"]
 
 
+def _reference_block(archetype: str) -> Block:
+    """The reduced block of ``archetype`` that the multi-zone EnergyPlus model stands for."""
+    from warmgrid.thermal.archetypes import archetype_values
+    from warmgrid.thermal.energyplus_block import reference_block
+    from warmgrid.thermal.flats import FIELDS
+
+    values = archetype_values(np.zeros(1, dtype=np.int64), [archetype])
+    return reference_block(archetype, {f: float(values[f][0]) for f in FIELDS})
+
+
 def test_block_converter_pairs_every_interzone_surface() -> None:
     """The multi-zone block: every interzone surface names its partner in the other zone,
     with the same area and the construction's layers in reverse; each flat keeps the rest
     of its shared elements adiabatic."""
-    from warmgrid.thermal.archetypes import archetype_values
-    from warmgrid.thermal.energyplus_block import block_zones, reference_block
-    from warmgrid.thermal.flats import FIELDS
+    from warmgrid.thermal.energyplus_block import block_zones
 
-    values = archetype_values(np.zeros(1, dtype=np.int64), ["brick_prewar"])
-    block = reference_block("brick_prewar", {f: float(values[f][0]) for f in FIELDS})
-    zones, shared = block_zones(block, 140.0)
+    zones, shared = block_zones(_reference_block("brick_prewar"), 140.0)
     surfaces = {s["name"]: (z.name, s) for z in zones for s in z.interzone}
     assert len(surfaces) == 2 * (4 + 3 + 6)  # slabs, party walls, stairwell walls
     for name, (zone, surface) in surfaces.items():
@@ -148,16 +154,6 @@ def test_block_converter_pairs_every_interzone_surface() -> None:
         assert list(mine.values()) == list(theirs.values())[::-1]
     middle = next(z for z in zones if z.name == "middle_inner").description
     assert [s["kind"] for s in middle.surfaces if s["boundary"] == "adiabatic"] == ["wall"]
-
-
-def _brick_block() -> Block:
-    """The reduced brick block of the multi-zone EnergyPlus model."""
-    from warmgrid.thermal.archetypes import archetype_values
-    from warmgrid.thermal.energyplus_block import reference_block
-    from warmgrid.thermal.flats import FIELDS
-
-    values = archetype_values(np.zeros(1, dtype=np.int64), ["brick_prewar"])
-    return reference_block("brick_prewar", {f: float(values[f][0]) for f in FIELDS})
 
 
 def test_block_stairwell_view_factors_conserve_its_radiation() -> None:
@@ -173,7 +169,7 @@ def test_block_stairwell_view_factors_conserve_its_radiation() -> None:
         surface_areas_m2,
     )
 
-    block = _brick_block()
+    block = _reference_block("brick_prewar")
     model, zones = _block_model(block, 140.0, packaged_weather_path(), 20.0, 4)
     areas = surface_areas_m2(model, STAIRWELL)
     walls = next(z.interzone for z in zones if z.name == STAIRWELL)
@@ -203,7 +199,7 @@ def test_block_stairwell_heat_balance_closes_in_energyplus(tmp_path: Path) -> No
         run_energyplus,
     )
 
-    block = _brick_block()
+    block = _reference_block("brick_prewar")
     end = HEATED_DAYS * 24 * STEPS_PER_HOUR - 1
     weather = constant_epw(packaged_weather_path(), tmp_path / "c.epw", -10.0)
     model, _ = _block_model(block, 140.0, weather, 20.0, HEATED_DAYS + 1)
@@ -248,7 +244,7 @@ def test_energyplus_refuses_a_zone_whose_view_factors_it_cannot_complete(tmp_pat
     from warmgrid.thermal.energyplus_run import constant_epw, run_energyplus
 
     weather = constant_epw(packaged_weather_path(), tmp_path / "c.epw", -10.0)
-    model, _ = _block_model(_brick_block(), 140.0, weather, 20.0, 4)
+    model, _ = _block_model(_reference_block("brick_prewar"), 140.0, weather, 20.0, 4)
     del model["ZoneProperty:UserViewFactors:BySurfaceName"]
     with pytest.raises(RuntimeError, match=r"view factors of zone.*STAIRWELL"):
         run_energyplus(model, weather)
@@ -259,13 +255,11 @@ def test_a_cut_interface_group_stays_adiabatic_in_the_flats(group: str) -> None:
     """Cutting one group of interfaces from the multi-zone block (to measure what it does)
     removes exactly its interzone surfaces and gives their area back to the flats'
     adiabatic elements: every flat's surface area is unchanged."""
-    from warmgrid.thermal.archetypes import archetype_values
     from warmgrid.thermal.coupling import interface_group, interfaces
-    from warmgrid.thermal.energyplus_block import COLUMNS, block_zones, reference_block
-    from warmgrid.thermal.flats import FIELDS, POSITIONS
+    from warmgrid.thermal.energyplus_block import COLUMNS, block_zones
+    from warmgrid.thermal.flats import POSITIONS
 
-    values = archetype_values(np.zeros(1, dtype=np.int64), ["panel_9"])
-    block = reference_block("panel_9", {f: float(values[f][0]) for f in FIELDS})
+    block = _reference_block("panel_9")
     whole, _ = block_zones(block, 140.0)
     cut, _ = block_zones(block, 140.0, frozenset({group}))
     faces = interfaces(block.levels, block.per_floor, block.values, block.area_m2)
@@ -296,14 +290,12 @@ def test_coupled_block_agrees_with_multizone_energyplus() -> None:
     warmgrid's coupled flats against EnergyPlus' multi-zone model (interzone slabs and
     walls): every flat's hours to 5 °C within ±15 %, the corner flats' hours to 12 °C within
     ±1 h (EnergyPlus under 5 h), and the stairwell's air within 2.5 K over three days."""
-    from warmgrid.thermal.archetypes import archetype_values
     from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
     from warmgrid.thermal.coupling import simulate_block
-    from warmgrid.thermal.energyplus_block import STAIRWELL, block_cooldown, reference_block
-    from warmgrid.thermal.flats import FIELDS, POSITIONS
+    from warmgrid.thermal.energyplus_block import STAIRWELL, block_cooldown
+    from warmgrid.thermal.flats import POSITIONS
 
-    values = archetype_values(np.zeros(1, dtype=np.int64), ["brick_prewar"])
-    block = reference_block("brick_prewar", {f: float(values[f][0]) for f in FIELDS})
+    block = _reference_block("brick_prewar")
     time_h, eplus = block_cooldown(block, 140.0, packaged_weather_path(), -10.0, hours=72)
     ours = simulate_block(block, 140.0, -10.0, float(time_h[1]), 72)
 
