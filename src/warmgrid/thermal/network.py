@@ -619,7 +619,7 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
     )
 
 
-SURFACE_TO_MASS_M2K_PER_W = 0.06
+SURFACE_TO_MASS_M2K_PER_W = 0.075
 """Resistance between the surface node of the adiabatic elements (``si``) and their active
 mass (``mi``) on top of each element's own layers from its room face to the centroid of
 its active part, m²K/W (:func:`surface_to_mass_in_w_per_k`). ISO 13790's
@@ -627,18 +627,20 @@ its active part, m²K/W (:func:`surface_to_mass_in_w_per_k`). ISO 13790's
 node, whatever its layers.
 
 The value is fitted, not derived: against EnergyPlus' flats alone at constant −20, −10
-and −5 °C (``bench/bench_thermal_energyplus.py``), 0.06–0.07 agree in 141 of 144 cases at
-12 °C with none late (docs/thermal-energyplus.md, "Surface to mass of the shared
-elements", gives the sweep). Within that range 0.06 is the end the coupled blocks favour:
-against EnergyPlus' multi-zone block 55 of 72 flats agree at 12 °C at 0.06, 53 at 0.065
-and 0.07, none late; the blocks alone would take 0.04–0.05 (64–66 of 72), where top-floor
-corner flats alone cross up to 1.45× EnergyPlus' hours, too late. The cold week and the
-example flats were not used to choose it. It stands in for what the network leaves out:
+and −5 °C (``bench/bench_thermal_energyplus.py``, EnergyPlus at three-minute steps,
+:data:`~warmgrid.thermal.energyplus_run.STEPS_PER_HOUR`), 0.075 agrees in 141 of 144 cases
+at 12 °C with none late, the most of the sweep (docs/thermal-energyplus.md, "Surface to
+mass of the shared elements"); 0.06–0.07 agree in 139–140 with one to three flats crossing
+later than allowed, 0.08 in 138. The coupled blocks would take 0.04–0.05 (64–66 of 72
+flats agree at 12 °C, 1–4 late, against 53 at 0.075, none late), where 9–14 flats alone
+cross later than allowed. The cold week and the example flats were not used to choose
+it. It stands in for what the network leaves out:
 the shared surfaces radiate to ISO's star node, which lies between the air and the
 external faces, so in the heated state they sit 0.8–2.4 K warmer than the area mean of
 EnergyPlus' faces (a middle-floor corner and a top-floor inner flat at −20 °C) and hold
 more heat; with only the layers' conduction between surface and mass (0 here) that heat
-comes back too fast and most flats cross 12 °C late (median 1.13 × EnergyPlus' hours)."""
+comes back too fast and 61 of 144 flats cross 12 °C late (median 1.17 × EnergyPlus'
+hours)."""
 
 
 def surface_to_mass_in_w_per_k(
