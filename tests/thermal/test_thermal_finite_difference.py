@@ -17,8 +17,9 @@ from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
 from warmgrid.thermal.energyplus import OUTSIDE_CONVECTION_W_PER_M2K
 from warmgrid.thermal.finite_difference import (
     STEFAN_BOLTZMANN_W_PER_M2K4,
-    SURFACE_EMISSIVITY,
     fine_cooldown,
+    glass_resistance_m2k_per_w,
+    walton_factors,
 )
 from warmgrid.thermal.flats import FIELDS, flat_table, position_floor
 from warmgrid.thermal.network import CONVECTION_W_PER_M2K
@@ -48,13 +49,13 @@ def test_heated_face_of_an_external_wall_is_the_series_balance() -> None:
     long-wave radiation at the outside face's temperature) is one: a scalar balance solved
     by root finding."""
     room = parse_building(tomllib.loads(one_surface("outdoor", 0.5)), "one wall")
-    face_c = fine_cooldown(room, -10.0, hours=0.0).face_temp_c["wall"][0]
+    face_c = fine_cooldown(room, -10.0, duration_h=0.0).face_temp_c["wall"][0]
     h_in = CONVECTION_W_PER_M2K["vertical"]
     r_wall = 0.2 / 1.7
 
     def outside_balance(face_out_c: float) -> float:
         mean_k = 0.5 * (face_out_c - 10.0) + 273.15
-        h_r = SURFACE_EMISSIVITY * 4.0 * STEFAN_BOLTZMANN_W_PER_M2K4 * mean_k**3
+        h_r = 0.9 * 4.0 * STEFAN_BOLTZMANN_W_PER_M2K4 * mean_k**3
         into_face = (20.0 - face_out_c) / (1.0 / h_in + r_wall)
         return into_face - (OUTSIDE_CONVECTION_W_PER_M2K + h_r) * (face_out_c + 10.0)
 
@@ -82,7 +83,7 @@ def test_a_shared_slab_cools_as_the_closed_form() -> None:
     so large that the air sits within 0.01 K of it): after the heating stops its face
     follows the slab with a convective face and an adiabatic plane of symmetry."""
     room = parse_building(tomllib.loads(one_surface("adiabatic", 1e4)), "one slab")
-    result = fine_cooldown(room, -10.0, hours=72.0, record_h=0.5)
+    result = fine_cooldown(room, -10.0, duration_h=72.0, record_h=0.5)
     assert np.abs(result.air_temp_c[1:] + 10.0).max() < 0.01
     h_c = CONVECTION_W_PER_M2K["vertical"]
     diffusivity = 1.7 / (2300 * 880)
@@ -92,15 +93,16 @@ def test_a_shared_slab_cools_as_the_closed_form() -> None:
 
 
 @pytest.mark.parametrize(
-    ("archetype", "position", "rel"),
-    [("brick_prewar", "middle_inner", 0.05), ("panel_9", "ground_corner", 0.15)],
+    ("archetype", "position"),
+    [("brick_prewar", "middle_inner"), ("panel_9", "ground_corner")],
 )
-def test_fine_model_agrees_with_energyplus(archetype: str, position: str, rel: float) -> None:
-    """The fine model and EnergyPlus, written apart from the same conventions, at −20 °C:
-    the `brick_prewar` middle-floor inner flat crosses 12 and 5 °C within 2 % of EnergyPlus
-    (8.51 against 8.65 h, 51.8 against 52.0 h; warmgrid's network takes 6.5 h to 12 °C
-    there), the `panel_9` ground-floor corner flat within the issue's ±15 % (5 °C after
-    19.1 against 20.2 h: the floor over the basement is where the two differ most)."""
+def test_fine_model_agrees_with_energyplus(archetype: str, position: str) -> None:
+    """The fine model and EnergyPlus, written apart from the same conventions, cross 12 and
+    5 °C at −20 °C within 3 % of each other (`brick_prewar` middle-floor inner flat: 8.70
+    against 8.65 h and 51.9 against 52.0 h, where warmgrid's network takes 6.5 h to 12 °C;
+    the `panel_9` ground-floor corner flat over the basement: 5 °C after 20.1 against
+    20.2 h). With each face seeing itself in the radiation network (no Walton factors) the
+    corner flat crossed 5 °C after 19.1 h."""
     from warmgrid.thermal.energyplus_run import energyplus_cooldown
 
     values = archetype_values(np.zeros(1, dtype=np.int64), [archetype])
@@ -108,7 +110,7 @@ def test_fine_model_agrees_with_energyplus(archetype: str, position: str, rel: f
     flat = parse_building(
         flat_table(fields, archetype, *position_floor(position, False), gains_w=140.0), position
     )
-    fine = fine_cooldown(flat, -20.0, hours=96.0)
+    fine = fine_cooldown(flat, -20.0, duration_h=96.0)
     time_h, air = energyplus_cooldown(flat, packaged_weather_path(), -20.0, hours=96.0)
     hours = [
         hours_to_threshold(
@@ -118,7 +120,7 @@ def test_fine_model_agrees_with_energyplus(archetype: str, position: str, rel: f
         for t, a in ((fine.time_h, fine.air_temp_c), (time_h, air))
     ]
     for threshold in (12.0, 5.0):
-        assert hours[0][threshold][0] == pytest.approx(hours[1][threshold][0], rel=rel)
+        assert hours[0][threshold][0] == pytest.approx(hours[1][threshold][0], rel=0.03)
 
 
 def test_fine_model_needs_the_layers_of_every_surface() -> None:
@@ -132,4 +134,41 @@ def test_fine_model_needs_the_layers_of_every_surface() -> None:
         "bare.toml",
     )
     with pytest.raises(InputError, match="bare wall"):
-        fine_cooldown(bare, -10.0, hours=1.0)
+        fine_cooldown(bare, -10.0, duration_h=1.0)
+
+
+def test_walton_factors_keep_a_face_from_seeing_itself() -> None:
+    """Equal faces share the room alike; a larger face gets a larger factor; a lone face
+    exchanges nothing; a face with most of the area has no fixed point."""
+    assert walton_factors(np.full(6, 10.0)) == pytest.approx(np.full(6, 1.2))  # 1/(1 − 1/6)
+    mixed = walton_factors(np.array([20.0, 20.0, 20.0, 20.0, 30.0, 30.0]))
+    assert mixed[4] > mixed[0] > 1.0
+    assert walton_factors(np.array([50.0])) == pytest.approx([0.0])
+    with pytest.raises(ValueError, match="shares"):
+        walton_factors(np.array([10.0, 30.0]))
+
+
+def test_glass_resistance_is_continuous_where_the_film_formula_changes() -> None:
+    """EnergyPlus' two inside film formulas meet at 5.85 W/(m²K); the glass layer stays
+    positive up to its 7 W/(m²K)."""
+    below, above = (glass_resistance_m2k_per_w(u) for u in (5.85 - 1e-9, 5.85))
+    assert below == pytest.approx(above, abs=2e-4)
+    assert all(glass_resistance_m2k_per_w(u) > 0 for u in (0.5, 1.0, 2.8, 5.0, 6.5, 7.0))
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ("tilt_deg = 60\n", "tilt_deg"),
+        ("", "infiltration"),
+    ],
+)
+def test_fine_model_refuses_what_it_does_not_model(extra: str, field: str) -> None:
+    text = one_surface("outdoor", 0.5).replace("azimuth_deg = 180\n", f"azimuth_deg = 180\n{extra}")
+    if field == "infiltration":
+        text = text.replace(
+            "internal_gains_w = 0.0\n",
+            "internal_gains_w = 0.0\n[infiltration]\nleakage_area_cm2 = 100.0\n",
+        )
+    with pytest.raises(InputError, match=field):
+        fine_cooldown(parse_building(tomllib.loads(text), "odd.toml"), -10.0, duration_h=1.0)
