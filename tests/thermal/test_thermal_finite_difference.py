@@ -64,6 +64,22 @@ def test_heated_face_of_an_external_wall_is_the_series_balance() -> None:
     assert face_c == pytest.approx(20.0 - flux_w_per_m2 / h_in, abs=1e-6)
 
 
+def test_heated_floor_on_the_ground_is_the_series_balance() -> None:
+    """A room of one floor on the ground at 8 °C, heated at 20 °C: the floor colder than the
+    air lies under a stable layer (*reduced* convection), and its face where the flux
+    through that convection and the concrete to the ground is one."""
+    text = (
+        'name = "one floor"\nfloor_area_m2 = 20.0\nvolume_m3 = 50.0\nair_changes_per_h = 0.5\n'
+        'internal_gains_w = 0.0\nground_temp_c = 8.0\n[[surfaces]]\nkind = "floor"\n'
+        'name = "floor"\nboundary = "ground"\narea_m2 = 20.0\n' + CONCRETE.format(thickness=0.2)
+    )
+    room = parse_building(tomllib.loads(text), "one floor")
+    face_c = fine_cooldown(room, -10.0, duration_h=0.0).face_temp_c["floor"][0]
+    h_in = CONVECTION_W_PER_M2K["reduced"]
+    flux_w_per_m2 = (20.0 - 8.0) / (1.0 / h_in + 0.2 / 1.7)
+    assert face_c == pytest.approx(20.0 - flux_w_per_m2 / h_in, abs=1e-4)
+
+
 def slab_face_c(biot: float, fourier: float, start_c: float, air_c: float) -> float:
     """Face temperature of a slab with convection at one face and none at the other,
     started uniform: the series of Carslaw and Jaeger (Conduction of Heat in Solids, 1959,
@@ -135,6 +151,14 @@ def test_fine_model_needs_the_layers_of_every_surface() -> None:
     )
     with pytest.raises(InputError, match="bare wall"):
         fine_cooldown(bare, -10.0, duration_h=1.0)
+
+
+def test_records_must_divide_into_steps() -> None:
+    room = parse_building(tomllib.loads(one_surface("outdoor", 0.5)), "one wall")
+    with pytest.raises(InputError, match="record_h"):
+        fine_cooldown(room, -10.0, duration_h=1.0, record_h=0.1)
+    with pytest.raises(InputError, match="duration_h"):
+        fine_cooldown(room, -10.0, duration_h=1.1, record_h=0.5)
 
 
 def test_walton_factors_keep_a_face_from_seeing_itself() -> None:
