@@ -74,6 +74,7 @@ from warmgrid.thermal.network import (
     NetworkParams,
     _full_matrices,
     eliminate,
+    join_conductance,
     modal_of,
 )
 from warmgrid.thermal.rc import AIR_HEAT_CAPACITY_J_PER_M3K
@@ -449,17 +450,10 @@ def block_full_matrices(
     K[STAIR_AIR, STAIR_AIR] += h_out
     K[STAIR_MASS, STAIR_MASS] += h_mass_out
     B[STAIR_AIR, 0], B[STAIR_MASS, 0] = h_out, h_mass_out
-    _join(K, STAIR_AIR, STAIR_MASS, h_air_mass)
+    join_conductance(K, STAIR_AIR, STAIR_MASS, h_air_mass)
     for i, j, h in shared:
-        _join(K, i, j, h)
+        join_conductance(K, i, j, h)
     return C, K, B
-
-
-def _join(K: np.ndarray, i: int, j: int, h_w_per_k: float) -> None:
-    K[i, i] += h_w_per_k
-    K[j, j] += h_w_per_k
-    K[i, j] -= h_w_per_k
-    K[j, i] -= h_w_per_k
 
 
 KEPT = [p * NODES + j for p in range(len(POSITIONS)) for j in KEPT_NODES] + [

@@ -43,7 +43,11 @@ import numpy as np
 from warmgrid.errors import InputError
 from warmgrid.thermal.building_file import BuildingDescription
 from warmgrid.thermal.energyplus import OUTSIDE_CONVECTION_W_PER_M2K
-from warmgrid.thermal.network import CONVECTION_W_PER_M2K, network_from_description
+from warmgrid.thermal.network import (
+    CONVECTION_W_PER_M2K,
+    join_conductance,
+    network_from_description,
+)
 
 SLICE_M = 0.01
 """Largest slice of a layer, m."""
@@ -241,10 +245,7 @@ def _build(description: BuildingDescription) -> tuple[np.ndarray, np.ndarray, li
     n = len(capacity) + 1
     conduction = np.zeros((n, n))
     for i, j, g in links:
-        conduction[i, i] += g
-        conduction[j, j] += g
-        conduction[i, j] -= g
-        conduction[j, i] -= g
+        join_conductance(conduction, i, j, g)
     return np.append(capacity, 0.0), conduction, faces
 
 
@@ -311,19 +312,12 @@ def fine_cooldown(
     def system(temp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         k = conduction.copy()
         drive = np.zeros(n)
-
-        def join(i: int, j: int, g: float) -> None:
-            k[i, i] += g
-            k[j, j] += g
-            k[i, j] -= g
-            k[j, i] -= g
-
         for face in faces:
             inside = face.inside_node
             h_c = _convection_w_per_m2k(face.kind, temp[inside] - temp[0])
-            join(0, inside, h_c * face.area_m2)
+            join_conductance(k, 0, inside, h_c * face.area_m2)
             h_r = _black_radiation_w_per_m2k(temp[inside], temp[star])
-            join(inside, star, h_r * face.radiation_area_m2)
+            join_conductance(k, inside, star, h_r * face.radiation_area_m2)
             drive[inside] += radiant_w * face.area_m2 * face.inside_emissivity / absorbing_m2
             outside = face.outside_node
             if face.boundary == "outdoor":

@@ -125,6 +125,16 @@ class NetworkParams:
         return len(self.base)
 
 
+def join_conductance(K: np.ndarray, i: int, j: int, h_w_per_k: float | np.ndarray) -> None:
+    """Add a conductance between nodes ``i`` and ``j`` to the conductance matrix ``K`` in
+    place (``(…, n, n)``: one matrix, or one per building with ``h_w_per_k`` per
+    building), keeping it symmetric with zero row sums apart from the boundary terms."""
+    K[..., i, i] += h_w_per_k
+    K[..., j, j] += h_w_per_k
+    K[..., i, j] -= h_w_per_k
+    K[..., j, i] -= h_w_per_k
+
+
 KEPT_NODES = [0, 2, 3, 4, 5]
 """Nodes of :func:`_full_matrices` that hold heat: air, mass, deep, adiabatic deep,
 adiabatic mass (the states); nodes 1 and 6 are the two surface nodes."""
@@ -188,10 +198,7 @@ def _full_matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarr
         (1, 6, np.maximum(h_s_si, tiny)),
     )
     for i, j, h in pairs:
-        K[:, i, i] += h
-        K[:, j, j] += h
-        K[:, i, j] -= h
-        K[:, j, i] -= h
+        join_conductance(K, i, j, h)
     K[:, 0, 0] += h_ve
     K[:, 1, 1] += h_w
     K[:, 2, 2] += net.h_em_out_w_per_k + net.h_em_ground_w_per_k
