@@ -15,7 +15,15 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from bench_thermal_energyplus import HOURS, TEMPS_C, _agrees, _hours, _value, archetype_flat
+from bench_thermal_energyplus import (
+    HOURS,
+    TEMPS_C,
+    THRESHOLDS_C,
+    _agrees,
+    _hours,
+    _value,
+    archetype_flat,
+)
 
 from warmgrid.cli.thermal import packaged_weather_path
 from warmgrid.thermal.archetypes import ARCHETYPES
@@ -23,8 +31,6 @@ from warmgrid.thermal.energyplus_run import energyplus_cooldown
 from warmgrid.thermal.finite_difference import fine_cooldown
 from warmgrid.thermal.flats import POSITIONS
 from warmgrid.thermal.network import network_from_description, simulate_network
-
-THRESHOLDS_C = (12.0, 5.0)
 
 
 def rows() -> list[dict]:
