@@ -406,8 +406,9 @@ def test_surface_nodes_eliminated_exactly(floor: str, radau_all_nodes) -> None:
     values = archetype_values(np.zeros(1, dtype=np.int64), ["brick_prewar"])
     fields = {name: float(values[name][0]) for name in FIELDS}
     net = flat_network(flat_table(fields, "brick_prewar", floor, True, gains_w=140.0))
-    assert float(net.a_mass_in_m2[0]) > 0 and float(net.window_solar_in_share[0]) == (
-        1.0 if floor == "middle" else 0.0
+    assert float(net.a_mass_in_m2[0]) > 0
+    assert (float(net.window_solar_in_share[0]), float(net.window_solar_mass_in_share[0])) == (
+        (1.0, 0.0) if floor == "middle" else (0.0, 1.0)
     )
     features = np.zeros(2 + len(net.base.solar_channels) + 1)
     features[:3] = (-12.0, 1.0, 300.0)  # outdoor °C, gains on, 300 W/m² on the windows
@@ -428,3 +429,41 @@ def test_surface_nodes_eliminated_exactly(floor: str, radau_all_nodes) -> None:
         sky_temp_depression_k=0.0,
     )
     np.testing.assert_allclose(ours.air_temp_c[0, ::16], ode.y[0], atol=0.02)
+
+
+def test_sun_and_sky_act_at_the_outer_faces() -> None:
+    """Sol-air temperature (ASHRAE Handbook Fundamentals, "Sol-air temperature"): a flat whose
+    heat leaves only through two sunlit façades of one absorptance and emissivity (no
+    window, no air change) needs, heated in the steady state under ``I`` W/m² on both and a
+    sky depression ``Δ``, the heating it needs in the shade with the outdoor air at
+    ``θ_e + R_se (α I − F_r h_r Δ)``. ISO 13790's shares put the same gains on the room's
+    nodes, where part of them flows out again before it reaches the air."""
+    import tomllib
+
+    from warmgrid.thermal.building_file import sky_radiation_w_per_m2k
+    from warmgrid.thermal.history import heated_steady
+    from warmgrid.thermal.layers import R_SE_M2K_PER_W
+
+    table = tomllib.loads((ROOT / "examples" / "flats" / "panel_middle_inner.toml").read_text())
+    table.update(air_changes_per_h=0.0, internal_gains_w=0.0)
+    facade = next(
+        s for s in table["surfaces"] if s.get("azimuth_deg") == 180 and s["kind"] == "wall"
+    )
+    table["surfaces"] = [s for s in table["surfaces"] if s["kind"] != "window"]
+    table["surfaces"].append({**facade, "name": "east facade", "azimuth_deg": 90})
+    table["interior_surface_area_m2"] += facade["area_m2"] - 4.5  # east façade in, window out
+    net = network_from_description(parse_building(table, "two façades"))
+    assert [c.kind for c in net.base.solar_channels] == ["opaque", "opaque"]
+    absorptance, irradiance_w_per_m2, depression_k, outdoor_c = 0.6, 400.0, 12.0, -10.0
+
+    def heating(outdoor: float, sun: float, sky: float) -> float:
+        _, K, B = _matrices(net)
+        features = np.array([outdoor, 1.0, sun, sun, sky])
+        return float(heated_steady(K, (B @ features)[:, :, None], np.array([[20.0]]))[1][0, 0, 0])
+
+    sol_air_c = outdoor_c + R_SE_M2K_PER_W * (
+        absorptance * irradiance_w_per_m2 - sky_radiation_w_per_m2k(90.0, 0.9) * depression_k
+    )
+    sunlit = heating(outdoor_c, irradiance_w_per_m2, depression_k)
+    assert sunlit == pytest.approx(heating(sol_air_c, 0.0, 0.0), rel=1e-9)
+    assert sunlit < heating(outdoor_c, 0.0, 0.0) - 50.0

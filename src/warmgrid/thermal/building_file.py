@@ -289,7 +289,6 @@ def _surfaces(
         if not 0.0 <= azimuth <= 360.0:
             raise InputError(f"{field}.azimuth_deg", f"expected 0 to 360, got {azimuth:g}")
         emissivity = _number(entry, "emissivity", field, default=DEFAULT_EMISSIVITY, minimum=0)
-        sky_view = 0.5 * (1.0 + math.cos(math.radians(tilt)))
         surface = {
             "kind": kind,
             "name": str(entry.get("name", f"{kind} {i}")),
@@ -320,10 +319,17 @@ def _surfaces(
                 groups[key] = groups.get(key, 0.0) + absorptance * R_SE_M2K_PER_W * u_value_w * area
             surface["solar_absorptance"] = absorptance
         if kind != "floor" and exposed:
-            sky += sky_view * R_SE_M2K_PER_W * u_value_w * area * 5.0 * emissivity
+            sky += R_SE_M2K_PER_W * u_value_w * area * sky_radiation_w_per_m2k(tilt, emissivity)
         surfaces.append(surface)
     channels = [SolarChannel(k, (az,), tilt, panes) for (k, az, tilt, panes) in groups]
     return surfaces, h_w, h_op, channels, list(groups.values()), sky
+
+
+def sky_radiation_w_per_m2k(tilt_deg: float, emissivity: float) -> float:
+    """``F_r · h_r`` of an outer face, W/(m²K): its long-wave loss to the sky per kelvin of
+    sky depression, ISO 13790:2008 11.3.5 eq. (46) with the form factor
+    ``F_r = (1 + cos tilt)/2`` and ``h_r = 5ε`` (11.4.6)."""
+    return 0.5 * (1.0 + math.cos(math.radians(tilt_deg))) * 5.0 * emissivity
 
 
 def _table(raw: Any, field: str, keys: frozenset[str]) -> dict[str, Any]:
