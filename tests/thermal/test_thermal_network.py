@@ -407,7 +407,7 @@ def test_surface_nodes_eliminated_exactly(floor: str, radau_all_nodes) -> None:
     fields = {name: float(values[name][0]) for name in FIELDS}
     net = flat_network(flat_table(fields, "brick_prewar", floor, True, gains_w=140.0))
     assert float(net.a_mass_in_m2[0]) > 0
-    assert (float(net.window_solar_in_share[0]), float(net.window_solar_mass_in_share[0])) == (
+    assert (float(net.window_sun_to_si_share[0]), float(net.window_sun_to_mi_share[0])) == (
         (1.0, 0.0) if floor == "middle" else (0.0, 1.0)
     )
     features = np.zeros(2 + len(net.base.solar_channels) + 1)

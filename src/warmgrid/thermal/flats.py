@@ -184,7 +184,6 @@ def flat_network(table: dict[str, Any]) -> NetworkParams:
     net = network_from_description(parse_building(table, str(table["name"])))
     base = net.base
     aperture = np.zeros((1, len(ARCHETYPE_CHANNELS)))
-    assert net.sun_links_m2 is not None
     sun_links = np.zeros((1, 2, len(ARCHETYPE_CHANNELS)))
     for j, channel in enumerate(base.solar_channels):
         index = 0 if channel.kind == "window" else (1 if channel.tilt_deg > 45 else 2)

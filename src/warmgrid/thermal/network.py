@@ -78,6 +78,11 @@ RADIATION_W_PER_M2K = 5.13
 """Long-wave radiation between room surfaces, ``h_r = ε · 4σT_m³`` with ε = 0.9 at
 T_m = 20 °C (EN ISO 6946:2017 Annex C; the ``h_ri`` of EN ISO 52016-1:2017)."""
 
+SURFACE_NODE, MASS_NODE, DEEP_OUT_NODE = 1, 2, 3
+"""Nodes of :func:`_full_matrices` where the elements meet the outside: the surface node
+``s`` (the windows), the mass node ``m`` (elements without deep mass) and the deep node
+``do``."""
+
 _TINY_CAPACITY_J_PER_K = 1.0
 _TINY_CONDUCTANCE_W_PER_K = 1e-6
 
@@ -98,13 +103,13 @@ class NetworkParams:
     ``base.a_m_m2`` then hold the elements with a path out only); None or 0: no such node,
     ``di`` hangs on the mass node. ``h_mass_in_w_per_k``: ``si`` to ``mi``, W/K
     (:func:`surface_to_mass_in_w_per_k`); None: ISO 13790's ``9.1 · A_in``.
-    ``window_solar_in_share`` / ``window_solar_mass_in_share``: the share of the sun through
-    the windows that lands on ``si`` / in ``mi`` (:func:`window_sun_shares`), the rest by
-    ISO 13790's shares (11.3.2); None: 0. ``sun_links_m2`` ``(n, 2, k)`` and
-    ``sky_links_w_per_k`` ``(n, 3)``: the sun on the opaque elements at nodes ``m`` and
-    ``do`` per W/m² of each channel, the sky's pull at nodes ``s``, ``m`` and ``do`` per kelvin
-    of sky depression, where each element meets the outside (:func:`outside_links`); None:
-    ISO 13790's shares.
+    ``sun_links_m2`` ``(n, 2, k)`` and ``sky_links_w_per_k`` ``(n, 3)``: the sun on the opaque
+    elements at nodes ``m`` and ``do``, m² per W/m² of each solar channel (0 in the windows'
+    channels), and their and the windows' loss to the sky at nodes ``s``, ``m`` and ``do``,
+    W per kelvin of sky depression, where each element meets the outside
+    (:func:`outside_links`). ``window_sun_to_si_share`` / ``window_sun_to_mi_share``: the
+    share of the sun through the windows that lands on ``si`` / in ``mi``
+    (:func:`window_sun_shares`), the rest by ISO 13790's shares (11.3.2); None: 0.
     """
 
     base: BuildingParams
@@ -118,6 +123,8 @@ class NetworkParams:
     c_deep_in_j_per_k: np.ndarray
     h_md_in_w_per_k: np.ndarray
     ground_temp_c: np.ndarray
+    sun_links_m2: np.ndarray
+    sky_links_w_per_k: np.ndarray
     leakage_area_cm2: np.ndarray | None = None
     stack_coefficient: np.ndarray | None = None
     wind_coefficient: np.ndarray | None = None
@@ -126,11 +133,9 @@ class NetworkParams:
     a_mass_in_m2: np.ndarray | None = None
     h_in_air_w_per_k: np.ndarray | None = None
     h_in_surface_w_per_k: np.ndarray | None = None
-    window_solar_in_share: np.ndarray | None = None
     h_mass_in_w_per_k: np.ndarray | None = None
-    window_solar_mass_in_share: np.ndarray | None = None
-    sun_links_m2: np.ndarray | None = None
-    sky_links_w_per_k: np.ndarray | None = None
+    window_sun_to_si_share: np.ndarray | None = None
+    window_sun_to_mi_share: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.base)
@@ -222,26 +227,17 @@ def _full_matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarr
     B[:, 2, 1] = mass_share * radiant_int + net.h_em_ground_w_per_k * net.ground_temp_c
     B[:, 3, 1] = net.h_do_ground_w_per_k * net.ground_temp_c
     B[:, 5, 1] = in_share * radiant_int
-    B[:, 1, 2 : 2 + k] = surface_share[:, None] * p.solar_aperture_m2
-    B[:, 2, 2 : 2 + k] = mass_share[:, None] * p.solar_aperture_m2
-    B[:, 5, 2 : 2 + k] = in_share[:, None] * p.solar_aperture_m2
     windows = np.array([c.kind == "window" for c in p.solar_channels])
-    onto_face = zeros if net.window_solar_in_share is None else net.window_solar_in_share
-    into_mass = zeros if net.window_solar_mass_in_share is None else net.window_solar_mass_in_share
-    onto_face, into_mass = (share[:, None] * windows[None, :] for share in (onto_face, into_mass))
-    B[:, [1, 2, 5], 2 : 2 + k] *= (1.0 - onto_face - into_mass)[:, None, :]
-    B[:, 6, 2 : 2 + k] = onto_face * p.solar_aperture_m2
-    B[:, 5, 2 : 2 + k] += into_mass * p.solar_aperture_m2
-    B[:, 1, k + 2] = -surface_share * p.sky_loss_w_per_k
-    B[:, 2, k + 2] = -mass_share * p.sky_loss_w_per_k
-    B[:, 5, k + 2] = -in_share * p.sky_loss_w_per_k
-    if net.sun_links_m2 is not None:
-        opaque = np.array([c.kind != "window" for c in p.solar_channels])
-        B[:, [1, 2, 5, 6], 2 : 2 + k] *= np.where(opaque, 0.0, 1.0)
-        B[:, 2:4, 2 : 2 + k] += net.sun_links_m2
-    if net.sky_links_w_per_k is not None:
-        B[:, [1, 2, 5], k + 2] = 0.0
-        B[:, 1:4, k + 2] = -net.sky_links_w_per_k
+    to_si = zeros if net.window_sun_to_si_share is None else net.window_sun_to_si_share
+    to_mi = zeros if net.window_sun_to_mi_share is None else net.window_sun_to_mi_share
+    through_windows = p.solar_aperture_m2 * windows[None, :]
+    by_shares = through_windows * (1.0 - to_si - to_mi)[:, None]
+    B[:, 1, 2 : 2 + k] = surface_share[:, None] * by_shares
+    B[:, 2, 2 : 2 + k] = mass_share[:, None] * by_shares
+    B[:, 5, 2 : 2 + k] = in_share[:, None] * by_shares + to_mi[:, None] * through_windows
+    B[:, 6, 2 : 2 + k] = to_si[:, None] * through_windows
+    B[:, 2:4, 2 : 2 + k] += net.sun_links_m2
+    B[:, 1:4, k + 2] = -net.sky_links_w_per_k
     C = np.stack(
         [
             net.c_air_j_per_k,
@@ -615,14 +611,14 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
         where = "ground" if boundary == "ground" else "out"
         if mass is None or share <= 0:
             sums[f"em_{where}"] += share
-            links.append((surface, 2, share))
+            links.append((surface, MASS_NODE, max(share, 0.0)))
             continue
         r_em = 1.0 / share
         r_md = min(mass.deep_r_m2k_per_w / area, 0.5 * r_em)
         sums["c_do"] += mass.deep_j_per_m2k * area
         sums["md_out"] += 1.0 / r_md
         sums[f"do_{where}"] += 1.0 / (r_em - r_md)
-        links.append((surface, 3, 1.0 / (r_em - r_md)))
+        links.append((surface, DEEP_OUT_NODE, 1.0 / (r_em - r_md)))
     sun_links, sky_links = outside_links(description, p.solar_channels, links, factor)
     c_air = (
         air_heat_capacity_j_per_m3k(fields["altitude_m"]) * fields["volume_m3"]
@@ -640,16 +636,16 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
         c_deep_in_j_per_k=np.array([sums["c_di"]]),
         h_md_in_w_per_k=np.array([sums["md_in"]]),
         ground_temp_c=np.array([fields["ground_temp_c"]]),
+        sun_links_m2=sun_links[None],
+        sky_links_w_per_k=sky_links[None],
         h_is_w_per_k=np.array([h_is]),
         c_mass_in_j_per_k=np.array([c_in]),
         a_mass_in_m2=np.array([a_in]),
         h_in_air_w_per_k=np.array([h_a_si]),
         h_in_surface_w_per_k=np.array([h_s_si]),
-        window_solar_in_share=np.array([onto_face]),
         h_mass_in_w_per_k=np.array([surface_to_mass_in_w_per_k(description, a_in, c_in)]),
-        window_solar_mass_in_share=np.array([into_mass]),
-        sun_links_m2=sun_links[None],
-        sky_links_w_per_k=sky_links[None],
+        window_sun_to_si_share=np.array([onto_face]),
+        window_sun_to_mi_share=np.array([into_mass]),
         **_leakage(description),
     )
 
@@ -660,43 +656,44 @@ def outside_links(
     links: list[tuple[dict[str, Any], int, float]],
     window_factor: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(sun (2, k), sky (3,))``: the sun absorbed by the opaque elements and their windows'
-    and their own long-wave loss to the sky, entered where each element meets the outside,
-    as EN ISO 52016-1:2017 (6.5.6) enters them on each element's external surface node,
-    and not on the room's nodes by ISO 13790's shares (11.3.2), which hand them to the room
-    at once. ``links``: ``(surface, node, H)`` for each opaque element with a path to the
-    outdoor air, its node next to the outside (``m`` 2, ``do`` 3) and the conductance ``H``
-    (W/K) from that node out; the windows meet the outside at the surface node ``s``, with
-    their conductance times ``window_factor`` (:func:`envelope_factor`).
+    """``(sun (2, k), sky (3,))`` of :class:`NetworkParams` (``sun_links_m2``,
+    ``sky_links_w_per_k``): the sun the roof and walls absorb, and their and the windows'
+    long-wave loss to the sky, entered where each element meets the outdoor air, as EN ISO
+    52016-1:2017 enters them at each element's external surface node, and not on the room's
+    nodes by ISO 13790's shares (11.3.2), which hand them to the room at once.
 
-    The outer face's sol-air temperature ``θ_e + R_se (α I − F_r h_r Δθ_sky)`` drives that
-    conductance: the node takes ``H · R_se · α`` m² per W/m² of its channel and loses
-    ``H · R_se · F_r h_r`` W per kelvin of sky depression
-    (:func:`~warmgrid.thermal.building_file.sky_radiation_w_per_m2k`). In the steady state the
-    room then gets ``α R_se U A I`` from the sun, as ISO 13790 eqs. (44)–(46) give; in a day
-    the heat reaches it through the element's layers and mass. Floors and surfaces on the
-    ground or adiabatic see neither sun nor sky.
+    ``links``: ``(surface, node, H)`` for each opaque element with a path out (those on
+    the ground or under the floor see neither sun nor sky and are skipped): its node next to
+    the outside (:data:`MASS_NODE` or :data:`DEEP_OUT_NODE`) and the conductance ``H``, W/K,
+    from that node out. The windows meet the outside at :data:`SURFACE_NODE`, with their
+    ``U·A`` times ``window_factor`` (:func:`envelope_factor`).
+
+    Each element's outer face is at its sol-air temperature ``θ_e + R_se (α I − F_r h_r
+    Δθ_sky)`` (ASHRAE Handbook Fundamentals, "Sol-air temperature"; ``F_r h_r`` of ISO 13790
+    eq. 46, :func:`~warmgrid.thermal.building_file.sky_radiation_w_per_m2k`): its node takes
+    ``H · R_se · α`` m² per W/m² of its channel and loses ``H · R_se · F_r h_r`` W per kelvin
+    of sky depression. The heat then reaches the room through the element's layers and mass.
     """
     index = {(c.kind, c.azimuths_deg, c.tilt_deg): j for j, c in enumerate(channels)}
     sun = np.zeros((2, len(channels)))
     sky = np.zeros(3)
     outside = [(surface, node, h) for surface, node, h in links if surface["kind"] != "floor"]
     outside += [
-        (surface, 1, window_factor * surface["u_w_per_m2k"] * surface["area_m2"])
+        (surface, SURFACE_NODE, window_factor * surface["u_w_per_m2k"] * surface["area_m2"])
         for surface in description.surfaces
         if surface["kind"] == "window"
     ]
     for surface, node, h_out in outside:
         if surface["boundary"] != "outdoor":
             continue
-        sky[node - 1] += (
+        sky[node - SURFACE_NODE] += (
             h_out
             * R_SE_M2K_PER_W
             * sky_radiation_w_per_m2k(surface["tilt_deg"], surface["emissivity"])
         )
-        if node > 1:
+        if node != SURFACE_NODE:
             channel = index[("opaque", (surface["azimuth_deg"],), surface["tilt_deg"])]
-            sun[node - 2, channel] += h_out * R_SE_M2K_PER_W * surface["solar_absorptance"]
+            sun[node - MASS_NODE, channel] += h_out * R_SE_M2K_PER_W * surface["solar_absorptance"]
     return sun, sky
 
 
@@ -776,7 +773,8 @@ def window_sun_shares(description: BuildingDescription, a_in_m2: float) -> tuple
       47 of the 48 flats agree at 5 °C under the coldest week of the Denver file
       (44 with ISO's shares; 46 with the sun on the shared elements' surface node) and in
       42 and 48 under two weeks not used to choose it (41 and 46); docs/thermal-energyplus.md,
-      "Where the sun lands";
+      "Where the sun lands". A file's floor with heat capacity counts as such a floor; the
+      archetypes' floors over the basement are screed and concrete on fill;
     * otherwise ISO 13790's shares, ``(0, 0)``.
     """
     if a_in_m2 <= 0:
