@@ -80,6 +80,16 @@ def _value(x: float) -> float | None:
     return None if math.isnan(x) else round(float(x), 2)
 
 
+def _compared(row: dict, ours: dict[float, float | None], reference: dict[float, float]) -> dict:
+    """``row`` with warmgrid's and EnergyPlus' hours to each threshold (``warmgrid_12c_h``,
+    ``eplus_12c_h``, …) and whether they agree (``agrees_12c``, :func:`_agrees`)."""
+    for t in THRESHOLDS_C:
+        row[f"warmgrid_{t:g}c_h"] = ours[t]
+        row[f"eplus_{t:g}c_h"] = _value(reference[t])
+        row[f"agrees_{t:g}c"] = _agrees(ours[t], row[f"eplus_{t:g}c_h"])
+    return row
+
+
 def cooldowns() -> list[dict]:
     weather = packaged_weather_path()
     rows = []
@@ -230,13 +240,10 @@ def archetype_flats(temps_c: tuple[float, ...] = TEMPS_C) -> list[dict]:
                         )
                     )
                 for t in THRESHOLDS_C:
-                    row[f"warmgrid_{t:g}c_h"] = mine[t]
-                    row[f"eplus_{t:g}c_h"] = _value(simple[t])
                     row[f"eplus_tarp_{t:g}c_h"] = None if tarp is None else _value(tarp[t])
                     if temp is None:
                         row[f"eplus_steady_{t:g}c_h"] = _value(steady[t])
-                    row[f"agrees_{t:g}c"] = _agrees(mine[t], row[f"eplus_{t:g}c_h"])
-                rows.append(row)
+                rows.append(_compared(row, mine, simple))
     return rows
 
 
@@ -293,11 +300,8 @@ def cold_week() -> list[dict]:
         )
         row = {"flat": flat_path.stem, "first_day_of_year": day}
         for t in THRESHOLDS_C:
-            row[f"warmgrid_{t:g}c_h"] = ours[f"{t:g}"]
-            row[f"eplus_{t:g}c_h"] = _value(same[t])
             row[f"eplus_steady_{t:g}c_h"] = _value(steady[t])
-            row[f"agrees_{t:g}c"] = _agrees(ours[f"{t:g}"], row[f"eplus_{t:g}c_h"])
-        rows.append(row)
+        rows.append(_compared(row, {t: ours[f"{t:g}"] for t in THRESHOLDS_C}, same))
     return rows
 
 
@@ -320,11 +324,7 @@ def held_out_weeks() -> list[dict]:
                     *energyplus_cooldown(flat, path, None, hours=RUN_HOURS, stop_day=day)
                 )
                 row = {"first_day_of_year": day, "archetype": archetype, "position": position}
-                for t in THRESHOLDS_C:
-                    row[f"warmgrid_{t:g}c_h"] = ours[f"{t:g}"]
-                    row[f"eplus_{t:g}c_h"] = _value(reference[t])
-                    row[f"agrees_{t:g}c"] = _agrees(ours[f"{t:g}"], row[f"eplus_{t:g}c_h"])
-                rows.append(row)
+                rows.append(_compared(row, {t: ours[f"{t:g}"] for t in THRESHOLDS_C}, reference))
     return rows
 
 
@@ -434,14 +434,8 @@ def coupled_blocks(temps_c: tuple[float, ...] = TEMPS_C) -> list[dict]:
                     )
                     rows.append(row)
                     continue
-                mine, reference = _hours(time_h, ours[p]), _hours(time_h, eplus[zone])
-                for t in THRESHOLDS_C:
-                    row[f"warmgrid_{t:g}c_h"] = _value(mine[t])
-                    row[f"eplus_{t:g}c_h"] = _value(reference[t])
-                    row[f"agrees_{t:g}c"] = _agrees(
-                        row[f"warmgrid_{t:g}c_h"], row[f"eplus_{t:g}c_h"]
-                    )
-                rows.append(row)
+                mine = {t: _value(h) for t, h in _hours(time_h, ours[p]).items()}
+                rows.append(_compared(row, mine, _hours(time_h, eplus[zone])))
     return rows
 
 

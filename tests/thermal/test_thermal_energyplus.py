@@ -13,7 +13,8 @@ import pytest
 
 from warmgrid.cli.thermal import packaged_weather_path
 from warmgrid.errors import InputError
-from warmgrid.thermal.building_file import load_building, parse_building
+from warmgrid.thermal.building_file import BuildingDescription, load_building, parse_building
+from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
 from warmgrid.thermal.coupling import Block
 from warmgrid.thermal.energyplus import to_epjson
 from warmgrid.thermal.energyplus_run import epw_location, run_energyplus
@@ -290,7 +291,6 @@ def test_coupled_block_agrees_with_multizone_energyplus() -> None:
     warmgrid's coupled flats against EnergyPlus' multi-zone model (interzone slabs and
     walls): every flat's hours to 5 °C within ±15 %, the corner flats' hours to 12 °C within
     ±1 h (EnergyPlus under 5 h), and the stairwell's air within 2.5 K over three days."""
-    from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
     from warmgrid.thermal.coupling import simulate_block
     from warmgrid.thermal.energyplus_block import STAIRWELL, block_cooldown
     from warmgrid.thermal.flats import POSITIONS
@@ -298,15 +298,9 @@ def test_coupled_block_agrees_with_multizone_energyplus() -> None:
     block = _reference_block("brick_prewar")
     time_h, eplus = block_cooldown(block, 140.0, packaged_weather_path(), -10.0, hours=72)
     ours = simulate_block(block, 140.0, -10.0, float(time_h[1]), 72)
-
-    def hours(air: np.ndarray) -> dict[float, float]:
-        result = CooldownResult(
-            time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=float(time_h[1])
-        )
-        return {t: float(v[0]) for t, v in hours_to_threshold(result, (12.0, 5.0)).items()}
-
     for p, position in enumerate(POSITIONS):
-        mine, reference = hours(ours[p]), hours(eplus[position])
+        mine = _hours_to(time_h, ours[p], (12.0, 5.0))
+        reference = _hours_to(time_h, eplus[position], (12.0, 5.0))
         assert abs(mine[5.0] - reference[5.0]) <= 0.15 * reference[5.0], (position, mine)
         if position.endswith("corner") and not position.startswith("middle"):
             assert reference[12.0] < 5.0 and abs(mine[12.0] - reference[12.0]) <= 1.0
@@ -329,6 +323,45 @@ def test_weather_site_at_the_building_altitude(tmp_path: Path) -> None:
         assert int(a[9]) < 90000 and b[9] == "101325" and a[:9] + a[10:] == b[:9] + b[10:]
 
 
+COLDEST_WEEK_DAY = 27
+"""The coldest seven days of the packaged Denver file begin on 28 January."""
+
+
+def _city_flat(archetype: str, floor: str, corner: bool) -> BuildingDescription:
+    """One flat of an archetype as a city resolves it (two occupants, 140 W)."""
+    from warmgrid.thermal.archetypes import archetype_values
+    from warmgrid.thermal.flats import FIELDS, flat_table
+
+    values = archetype_values(np.zeros(1, dtype=np.int64), [archetype])
+    fields = {name: float(values[name][0]) for name in FIELDS}
+    return parse_building(flat_table(fields, archetype, floor, corner, gains_w=140.0), "flat")
+
+
+def _energyplus_week(flat: BuildingDescription, day: int) -> tuple[np.ndarray, np.ndarray]:
+    """EnergyPlus' air through the 168 h from ``day`` (heated under the three days before)."""
+    from warmgrid.thermal.energyplus_run import energyplus_cooldown
+
+    return energyplus_cooldown(flat, packaged_weather_path(), None, hours=168.0, stop_day=day)
+
+
+def _hours_to(
+    time_h: np.ndarray, air: np.ndarray, thresholds_c: tuple[float, ...]
+) -> dict[float, float]:
+    result = CooldownResult(
+        time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=float(time_h[1])
+    )
+    return {t: float(v[0]) for t, v in hours_to_threshold(result, thresholds_c).items()}
+
+
+def _warmgrid_week(flat: BuildingDescription, day: int) -> CooldownResult:
+    from warmgrid.thermal.network import weather_cooldown
+    from warmgrid.thermal.weather import read_epw
+
+    return weather_cooldown(
+        flat, read_epw(packaged_weather_path()).window(day * 24, 168), 20.0, 168.0
+    )
+
+
 def test_cold_week_infiltration_at_the_flat_altitude() -> None:
     """A hospital's ground-floor inner room (one air change an hour: infiltration is a third
     of its heat loss) through the coldest week of the Denver file, both heated under the
@@ -336,27 +369,11 @@ def test_cold_week_infiltration_at_the_flat_altitude() -> None:
     EnergyPlus' standard air density is that of the flat's altitude (sea level). With the
     file's own 1,650 m, EnergyPlus' infiltration was 17 % smaller and its 5 °C came 20 %
     later (119.0 h against warmgrid's 99.3 h)."""
-    from warmgrid.thermal.archetypes import archetype_values
-    from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
-    from warmgrid.thermal.energyplus_run import energyplus_cooldown
-    from warmgrid.thermal.flats import FIELDS, flat_table
-    from warmgrid.thermal.network import building_cooldown
-    from warmgrid.thermal.weather import read_epw
-
-    path = packaged_weather_path()
-    values = archetype_values(np.zeros(1, dtype=np.int64), ["hospital"])
-    fields = {name: float(values[name][0]) for name in FIELDS}
-    flat = parse_building(flat_table(fields, "hospital", "ground", False, gains_w=140.0), "room")
-    day = 27  # the coldest seven days of the file begin on 28 January
-    time_h, air = energyplus_cooldown(flat, path, None, hours=168.0, stop_day=day)
-    result = CooldownResult(
-        time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=float(time_h[1])
-    )
-    reference = hours_to_threshold(result, (12.0, 5.0))
-    ours = building_cooldown(flat, read_epw(path).window(day * 24, 168), 20.0, 168.0)
+    flat = _city_flat("hospital", "ground", False)
+    reference = _hours_to(*_energyplus_week(flat, COLDEST_WEEK_DAY), (12.0, 5.0))
+    ours = _warmgrid_week(flat, COLDEST_WEEK_DAY).hours_to
     for threshold in (12.0, 5.0):
-        expected = float(reference[threshold][0])
-        assert ours[f"{threshold:g}"] == pytest.approx(expected, rel=0.15), threshold
+        assert float(ours[threshold][0]) == pytest.approx(reference[threshold], rel=0.15), threshold
 
 
 def test_ground_floor_sun_is_stored_as_in_energyplus() -> None:
@@ -365,25 +382,10 @@ def test_ground_floor_sun_is_stored_as_in_energyplus() -> None:
     EnergyPlus, where its floor holds the sun through the windows. With ISO 13790's shares
     of that sun (most of it on the star node, to the air at once) warmgrid crossed 5 °C
     after 77.7 h against EnergyPlus' 96.6 h (0.80)."""
-    from warmgrid.thermal.archetypes import archetype_values
-    from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
-    from warmgrid.thermal.energyplus_run import energyplus_cooldown
-    from warmgrid.thermal.flats import FIELDS, flat_table
-    from warmgrid.thermal.network import building_cooldown
-    from warmgrid.thermal.weather import read_epw
-
-    path = packaged_weather_path()
-    values = archetype_values(np.zeros(1, dtype=np.int64), ["panel_5"])
-    fields = {name: float(values[name][0]) for name in FIELDS}
-    flat = parse_building(flat_table(fields, "panel_5", "ground", True, gains_w=140.0), "flat")
-    day = 27  # the coldest seven days of the file begin on 28 January
-    time_h, air = energyplus_cooldown(flat, path, None, hours=168.0, stop_day=day)
-    result = CooldownResult(
-        time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=float(time_h[1])
-    )
-    reference = float(hours_to_threshold(result, (5.0,))[5.0][0])
-    ours = building_cooldown(flat, read_epw(path).window(day * 24, 168), 20.0, 168.0)
-    assert ours["5"] == pytest.approx(reference, rel=0.15)
+    flat = _city_flat("panel_5", "ground", True)
+    reference = _hours_to(*_energyplus_week(flat, COLDEST_WEEK_DAY), (5.0,))
+    ours = _warmgrid_week(flat, COLDEST_WEEK_DAY).hours_to
+    assert float(ours[5.0][0]) == pytest.approx(reference[5.0], rel=0.15)
 
 
 def test_top_floor_air_follows_energyplus_under_a_held_out_week() -> None:
@@ -393,20 +395,9 @@ def test_top_floor_air_follows_energyplus_under_a_held_out_week() -> None:
     week, 15-minute steps) with the sun on the roof and walls and their loss to the sky
     entered at the outer faces. With ISO 13790's shares, on the room's nodes at once,
     0.38 K, the air 0.5 K low through the first night."""
-    from warmgrid.thermal.archetypes import archetype_values
-    from warmgrid.thermal.energyplus_run import energyplus_cooldown
-    from warmgrid.thermal.flats import FIELDS, flat_table
-    from warmgrid.thermal.network import weather_cooldown
-    from warmgrid.thermal.weather import read_epw
-
-    path = packaged_weather_path()
-    values = archetype_values(np.zeros(1, dtype=np.int64), ["brick_prewar"])
-    fields = {name: float(values[name][0]) for name in FIELDS}
-    flat = parse_building(flat_table(fields, "brick_prewar", "top", True, gains_w=140.0), "flat")
-    day = 37
-    time_h, reference = energyplus_cooldown(flat, path, None, hours=168.0, stop_day=day)
-    week = read_epw(path).window(day * 24, 168)
-    ours = weather_cooldown(flat, week, 20.0, 168.0).air_temp_c.reshape(-1)
+    flat = _city_flat("brick_prewar", "top", True)
+    time_h, reference = _energyplus_week(flat, 37)
+    ours = _warmgrid_week(flat, 37).air_temp_c.reshape(-1)
     assert float(time_h[1]) == pytest.approx(0.05)
     difference = ours - reference[::5][: ours.size]
     assert float(np.sqrt(np.mean(difference**2))) < 0.3
