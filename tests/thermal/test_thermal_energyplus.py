@@ -401,3 +401,19 @@ def test_top_floor_air_follows_energyplus_under_a_held_out_week() -> None:
     assert float(time_h[1]) == pytest.approx(0.05)
     difference = ours - reference[::5][: ours.size]
     assert float(np.sqrt(np.mean(difference**2))) < 0.3
+
+
+def test_energyplus_week_does_not_depend_on_the_run_length() -> None:
+    """The panel middle-floor inner example flat through the coldest week, EnergyPlus run
+    over 168 h and over 198 h: the same air over the week to 1e-9 K. With EnergyPlus'
+    default sun geometry (once for each 20 days of the run period) the longer run lay
+    0.005–0.03 K cooler all week."""
+    from warmgrid.thermal.energyplus_run import energyplus_cooldown
+
+    flat = load_building(
+        Path(__file__).parents[2] / "examples" / "flats" / "panel_middle_inner.toml"
+    )
+    path = packaged_weather_path()
+    _, week = energyplus_cooldown(flat, path, None, hours=168.0, stop_day=COLDEST_WEEK_DAY)
+    _, longer = energyplus_cooldown(flat, path, None, hours=198.0, stop_day=COLDEST_WEEK_DAY)
+    np.testing.assert_allclose(longer[: week.size], week, rtol=0.0, atol=1e-9)
