@@ -29,7 +29,7 @@ import numpy as np
 from warmgrid.cli.thermal import packaged_weather_path
 from warmgrid.thermal.archetypes import ARCHETYPES, archetype_values
 from warmgrid.thermal.building_file import BuildingDescription, load_building, parse_building
-from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
+from warmgrid.thermal.cooldown import trace_hours_to
 from warmgrid.thermal.coupling import simulate_block
 from warmgrid.thermal.energyplus import to_epjson
 from warmgrid.thermal.energyplus_block import STAIRWELL, block_cooldown, reference_block
@@ -102,15 +102,13 @@ def cooldowns() -> list[dict]:
             ).hours_to
             row = {"flat": path.stem, "outdoor_c": temp}
             for convection in ("Simple", "TARP"):
-                time_h, air = energyplus_cooldown(
-                    flat, weather, temp, hours=RUN_HOURS, inside_convection=convection
+                reference = _hours(
+                    *energyplus_cooldown(
+                        flat, weather, temp, hours=RUN_HOURS, inside_convection=convection
+                    )
                 )
-                result = CooldownResult(
-                    time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=time_h[1]
-                )
-                reference = hours_to_threshold(result, THRESHOLDS_C)
                 for t in THRESHOLDS_C:
-                    row[f"eplus_{convection.lower()}_{t:g}c_h"] = _value(reference[t][0])
+                    row[f"eplus_{convection.lower()}_{t:g}c_h"] = _value(reference[t])
             for t in THRESHOLDS_C:
                 row[f"warmgrid_{t:g}c_h"] = _value(ours[t][0])
                 row[f"agrees_{t:g}c"] = _agrees(
@@ -121,10 +119,14 @@ def cooldowns() -> list[dict]:
 
 
 def _hours(time_h: np.ndarray, air: np.ndarray) -> dict[float, float]:
-    result = CooldownResult(
-        time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=time_h[1]
-    )
-    return {t: float(v[0]) for t, v in hours_to_threshold(result, THRESHOLDS_C).items()}
+    return trace_hours_to(time_h, air, THRESHOLDS_C)
+
+
+def _hours_cell(row: dict, threshold_c: float, sides: tuple[str, ...]) -> str:
+    """``row``'s hours to ``threshold_c`` of each side (``warmgrid``, ``eplus``, …), joined
+    by `` / ``, — where a side does not cross."""
+    hours = (row[f"{side}_{threshold_c:g}c_h"] for side in sides)
+    return " / ".join("—" if h is None else f"{h:g}" for h in hours)
 
 
 def coldest_weeks(path: Path, count: int = 3, apart_days: int = 10) -> list[int]:
@@ -338,11 +340,7 @@ def held_out_markdown(rows: list[dict]) -> str:
     for day in sorted({r["first_day_of_year"] for r in rows}):
         chosen = [r for r in rows if r["first_day_of_year"] == day]
         misses = [
-            f"{r['archetype']} {r['position']} {t:g} °C "
-            + " / ".join(
-                "—" if r[f"{side}_{t:g}c_h"] is None else f"{r[f'{side}_{t:g}c_h']:g}"
-                for side in ("warmgrid", "eplus")
-            )
+            f"{r['archetype']} {r['position']} {t:g} °C " + _hours_cell(r, t, ("warmgrid", "eplus"))
             for r in chosen
             for t in THRESHOLDS_C
             if not r[f"agrees_{t:g}c"]
@@ -453,13 +451,7 @@ def block_markdown(rows: list[dict]) -> str:
                 f"at 24 h: {r['warmgrid_24h_c']} / {r['eplus_24h_c']} °C | |"
             )
             continue
-        cells = [
-            " / ".join(
-                "—" if r[f"{side}_{t:g}c_h"] is None else f"{r[f'{side}_{t:g}c_h']:g}"
-                for side in ("warmgrid", "eplus")
-            )
-            for t in THRESHOLDS_C
-        ]
+        cells = [_hours_cell(r, t, ("warmgrid", "eplus")) for t in THRESHOLDS_C]
         flags = " / ".join("yes" if r[f"agrees_{t:g}c"] else "no" for t in THRESHOLDS_C)
         lines.append(f"{head} {cells[0]} | {cells[1]} | {flags} |")
     return "\n".join(lines)
@@ -512,13 +504,7 @@ def archetype_markdown(rows: list[dict]) -> str:
     for r in rows:
         outdoor = "cold week" if r["outdoor_c"] is None else f"{r['outdoor_c']:g} °C"
         third = "eplus_tarp" if r["outdoor_c"] is not None else "eplus_steady"
-        cells = [
-            " / ".join(
-                "—" if r[f"{side}_{t:g}c_h"] is None else f"{r[f'{side}_{t:g}c_h']:g}"
-                for side in ("warmgrid", "eplus", third)
-            )
-            for t in THRESHOLDS_C
-        ]
+        cells = [_hours_cell(r, t, ("warmgrid", "eplus", third)) for t in THRESHOLDS_C]
         lines.append(
             f"| {r['archetype']} | {r['position']} | {outdoor} | {cells[0]} | {cells[1]} | "
             f"{'yes' if r['agrees_12c'] else 'no'} / {'yes' if r['agrees_5c'] else 'no'} |"

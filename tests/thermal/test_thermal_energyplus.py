@@ -14,7 +14,7 @@ import pytest
 from warmgrid.cli.thermal import packaged_weather_path
 from warmgrid.errors import InputError
 from warmgrid.thermal.building_file import BuildingDescription, load_building, parse_building
-from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
+from warmgrid.thermal.cooldown import CooldownResult, trace_hours_to
 from warmgrid.thermal.coupling import Block
 from warmgrid.thermal.energyplus import to_epjson
 from warmgrid.thermal.energyplus_run import epw_location, run_energyplus
@@ -299,8 +299,8 @@ def test_coupled_block_agrees_with_multizone_energyplus() -> None:
     time_h, eplus = block_cooldown(block, 140.0, packaged_weather_path(), -10.0, hours=72)
     ours = simulate_block(block, 140.0, -10.0, float(time_h[1]), 72)
     for p, position in enumerate(POSITIONS):
-        mine = _hours_to(time_h, ours[p], (12.0, 5.0))
-        reference = _hours_to(time_h, eplus[position], (12.0, 5.0))
+        mine = trace_hours_to(time_h, ours[p], (12.0, 5.0))
+        reference = trace_hours_to(time_h, eplus[position], (12.0, 5.0))
         assert abs(mine[5.0] - reference[5.0]) <= 0.15 * reference[5.0], (position, mine)
         if position.endswith("corner") and not position.startswith("middle"):
             assert reference[12.0] < 5.0 and abs(mine[12.0] - reference[12.0]) <= 1.0
@@ -344,15 +344,6 @@ def _energyplus_week(flat: BuildingDescription, day: int) -> tuple[np.ndarray, n
     return energyplus_cooldown(flat, packaged_weather_path(), None, hours=168.0, stop_day=day)
 
 
-def _hours_to(
-    time_h: np.ndarray, air: np.ndarray, thresholds_c: tuple[float, ...]
-) -> dict[float, float]:
-    result = CooldownResult(
-        time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=float(time_h[1])
-    )
-    return {t: float(v[0]) for t, v in hours_to_threshold(result, thresholds_c).items()}
-
-
 def _warmgrid_week(flat: BuildingDescription, day: int) -> CooldownResult:
     from warmgrid.thermal.network import weather_cooldown
     from warmgrid.thermal.weather import read_epw
@@ -370,7 +361,7 @@ def test_cold_week_infiltration_at_the_flat_altitude() -> None:
     file's own 1,650 m, EnergyPlus' infiltration was 17 % smaller and its 5 °C came 20 %
     later (119.0 h against warmgrid's 99.3 h)."""
     flat = _city_flat("hospital", "ground", False)
-    reference = _hours_to(*_energyplus_week(flat, COLDEST_WEEK_DAY), (12.0, 5.0))
+    reference = trace_hours_to(*_energyplus_week(flat, COLDEST_WEEK_DAY), (12.0, 5.0))
     ours = _warmgrid_week(flat, COLDEST_WEEK_DAY).hours_to
     for threshold in (12.0, 5.0):
         assert float(ours[threshold][0]) == pytest.approx(reference[threshold], rel=0.15), threshold
@@ -383,7 +374,7 @@ def test_ground_floor_sun_is_stored_as_in_energyplus() -> None:
     of that sun (most of it on the star node, to the air at once) warmgrid crossed 5 °C
     after 77.7 h against EnergyPlus' 96.6 h (0.80)."""
     flat = _city_flat("panel_5", "ground", True)
-    reference = _hours_to(*_energyplus_week(flat, COLDEST_WEEK_DAY), (5.0,))
+    reference = trace_hours_to(*_energyplus_week(flat, COLDEST_WEEK_DAY), (5.0,))
     ours = _warmgrid_week(flat, COLDEST_WEEK_DAY).hours_to
     assert float(ours[5.0][0]) == pytest.approx(reference[5.0], rel=0.15)
 

@@ -13,7 +13,7 @@ from warmgrid.cli.thermal import packaged_weather_path
 from warmgrid.errors import InputError
 from warmgrid.thermal.archetypes import archetype_values
 from warmgrid.thermal.building_file import parse_building
-from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
+from warmgrid.thermal.cooldown import trace_hours_to
 from warmgrid.thermal.energyplus import OUTSIDE_CONVECTION_W_PER_M2K
 from warmgrid.thermal.finite_difference import (
     STEFAN_BOLTZMANN_W_PER_M2K4,
@@ -129,14 +129,11 @@ def test_fine_model_agrees_with_energyplus(archetype: str, position: str) -> Non
     fine = fine_cooldown(flat, -20.0, duration_h=96.0)
     time_h, air = energyplus_cooldown(flat, packaged_weather_path(), -20.0, hours=96.0)
     hours = [
-        hours_to_threshold(
-            CooldownResult(time_h=t, air_temp_c=a[None, :].astype(np.float32), step_h=float(t[1])),
-            (12.0, 5.0),
-        )
+        trace_hours_to(t, a, (12.0, 5.0))
         for t, a in ((fine.time_h, fine.air_temp_c), (time_h, air))
     ]
     for threshold in (12.0, 5.0):
-        assert hours[0][threshold][0] == pytest.approx(hours[1][threshold][0], rel=0.03)
+        assert hours[0][threshold] == pytest.approx(hours[1][threshold], rel=0.03)
 
 
 def test_fine_model_needs_the_layers_of_every_surface() -> None:

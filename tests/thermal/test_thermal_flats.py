@@ -14,7 +14,7 @@ from hypothesis.extra.numpy import arrays
 from warmgrid.cli.thermal import packaged_weather_path
 from warmgrid.errors import InputError, UnknownIdError
 from warmgrid.thermal.archetypes import OCCUPANT_SENSIBLE_GAIN_W, archetype_values
-from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold
+from warmgrid.thermal.cooldown import trace_hours_to
 from warmgrid.thermal.flats import (
     FIELDS,
     POSITIONS,
@@ -251,12 +251,7 @@ def test_corner_flats_agree_with_energyplus(archetype: str, floor: str, outdoor_
     fields = {f: float(values[f][0]) for f in FIELDS}
     flat = parse_building(flat_table(fields, archetype, floor, True, gains_w=140.0), archetype)
     time_h, air = energyplus_cooldown(flat, packaged_weather_path(), outdoor_c, hours=72)
-    reference = hours_to_threshold(
-        CooldownResult(
-            time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=float(time_h[1])
-        ),
-        (12.0, 5.0),
-    )
+    reference = trace_hours_to(time_h, air, (12.0, 5.0))
     ours = city_flats(
         np.array([archetype], object),
         np.array([80.0 * CONSTRUCTIONS[archetype].flat_area_m2]),
@@ -270,6 +265,6 @@ def test_corner_flats_agree_with_energyplus(archetype: str, floor: str, outdoor_
     )
     assert ours.flats[0, 0] == 4 and ours.people[0, 0] / 4 == pytest.approx(2.0, rel=0.01)
     for threshold in (12.0, 5.0):
-        expected = float(reference[threshold][0])
+        expected = reference[threshold]
         got = ours.hours_to[threshold][0, POSITIONS.index(f"{floor}_corner")]
         assert abs(got - expected) <= max(0.15 * expected, 1.0), (threshold, got, expected)

@@ -13,7 +13,10 @@ from scipy.integrate import solve_ivp
 from warmgrid.cli.thermal import packaged_weather_path
 from warmgrid.thermal.archetypes import archetype_values
 from warmgrid.thermal.building_file import load_building, parse_building
-from warmgrid.thermal.cooldown import CooldownResult, hours_to_threshold, simulate_cooldown
+from warmgrid.thermal.cooldown import (
+    simulate_cooldown,
+    trace_hours_to,
+)
 from warmgrid.thermal.energyplus_run import energyplus_cooldown
 from warmgrid.thermal.flats import FIELDS, flat_table, position_floor
 from warmgrid.thermal.network import (
@@ -105,10 +108,7 @@ def test_deep_mass_slows_the_cooldown(flat) -> None:
 
 def energyplus_hours(flat, outdoor_c: float) -> dict[float, float]:
     time_h, air = energyplus_cooldown(flat, packaged_weather_path(), outdoor_c, hours=120)
-    result = CooldownResult(
-        time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=float(time_h[1])
-    )
-    return {t: float(v[0]) for t, v in hours_to_threshold(result, (12.0, 5.0)).items()}
+    return trace_hours_to(time_h, air, (12.0, 5.0))
 
 
 @pytest.mark.parametrize("outdoor_c", [-20.0, -10.0])
@@ -383,13 +383,10 @@ def test_cold_week_with_sun_agrees_with_energyplus_from_the_same_start(flat) -> 
     daily = weather.temp_air_c[: 364 * 24].reshape(-1, 24).mean(axis=1)
     day = int(np.argmin(np.convolve(daily, np.ones(7) / 7, mode="valid")))
     time_h, air = energyplus_cooldown(flat, path, None, hours=168.0, stop_day=day)
-    result = CooldownResult(
-        time_h=time_h, air_temp_c=air[None, :].astype(np.float32), step_h=float(time_h[1])
-    )
-    reference = hours_to_threshold(result, (12.0, 5.0))
+    reference = trace_hours_to(time_h, air, (12.0, 5.0))
     ours = building_cooldown(flat, weather.window(day * 24, 168), 20.0, 168.0)
     for threshold in (12.0, 5.0):
-        expected = float(reference[threshold][0])
+        expected = reference[threshold]
         assert ours[f"{threshold:g}"] == pytest.approx(expected, rel=0.15), threshold
 
 

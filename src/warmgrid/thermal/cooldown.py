@@ -412,6 +412,20 @@ def hours_to_threshold(
     return out
 
 
+def trace_hours_to(
+    time_h: np.ndarray, air_temp_c: np.ndarray, thresholds_c: Sequence[float]
+) -> dict[float, float]:
+    """Hours until one air trace first falls below each threshold (nan: not within it), by
+    :func:`hours_to_threshold`: ``air_temp_c`` in °C at ``time_h`` (h, even steps from 0),
+    as an EnergyPlus or finite-difference run gives it."""
+    result = CooldownResult(
+        time_h=time_h,
+        air_temp_c=np.asarray(air_temp_c)[None, :].astype(np.float32),
+        step_h=float(time_h[1]),
+    )
+    return {t: float(v[0]) for t, v in hours_to_threshold(result, thresholds_c).items()}
+
+
 def hours_below(
     result: CooldownResult,
     thresholds_c: Sequence[float] = DEFAULT_THRESHOLDS_C,
