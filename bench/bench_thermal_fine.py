@@ -3,7 +3,9 @@
 archetype at constant −20, −10 and −5 °C: hours until the air first falls below 12 and 5 °C
 and whether each agrees with EnergyPlus (±15 %, or ±1 h where EnergyPlus says under 5 h).
 The fine model follows the converter's conventions but not warmgrid's network, so where it
-agrees and the network does not, the difference is the network's. EnergyPlus results are
+agrees and the network does not, the difference is the network's. Beside the crossings, the
+air's difference, network − fine model, :data:`AFTER_H` hours after the heating stops, by
+flat position (a crossing hides where on the way the two part). EnergyPlus results are
 cached by input hash (`bench/bench_thermal_energyplus.py` fills the cache); the fine model
 takes about a second a flat-week.
 
@@ -32,6 +34,18 @@ from warmgrid.thermal.finite_difference import fine_cooldown
 from warmgrid.thermal.flats import POSITIONS
 from warmgrid.thermal.network import network_from_description, simulate_network
 
+AFTER_H = (1.0, 2.0, 6.0, 12.0, 24.0)
+"""Hours after the switch-off at which the air of the network and of the fine model are
+compared (whole multiples of both records: the network's 15-minute steps and the fine
+model's 10-minute records)."""
+STEP_H = 0.25
+
+
+def _air_at(time_h: np.ndarray, air_c: np.ndarray, hours: float) -> float:
+    index = int(np.argmin(np.abs(time_h - hours)))
+    assert abs(time_h[index] - hours) < 1e-9
+    return float(air_c[index])
+
 
 def rows() -> list[dict]:
     path = packaged_weather_path()
@@ -44,10 +58,24 @@ def rows() -> list[dict]:
                 fine = fine_cooldown(flat, temp, HOURS)
                 fine_h = _hours(fine.time_h, fine.air_temp_c)
                 eplus_h = _hours(*energyplus_cooldown(flat, path, temp, hours=HOURS))
-                ours = simulate_network(
-                    net, temp, hours=HOURS, sky_temp_depression_k=0.0, thresholds_c=THRESHOLDS_C
-                ).hours_to
+                network = simulate_network(
+                    net,
+                    temp,
+                    step_h=STEP_H,
+                    hours=HOURS,
+                    sky_temp_depression_k=0.0,
+                    thresholds_c=THRESHOLDS_C,
+                )
+                ours = network.hours_to
                 row: dict = {"archetype": archetype, "position": position, "outdoor_c": temp}
+                row["air_difference_k"] = {
+                    f"{after:g}": round(
+                        _air_at(network.time_h, network.air_temp_c[0], after)
+                        - _air_at(fine.time_h, fine.air_temp_c, after),
+                        3,
+                    )
+                    for after in AFTER_H
+                }
                 for t in THRESHOLDS_C:
                     eplus = _value(eplus_h[t])
                     row[f"eplus_{t:g}c_h"] = eplus
@@ -77,6 +105,32 @@ def summary(table: list[dict]) -> dict:
     return result
 
 
+def differences(table: list[dict]) -> dict:
+    """Per flat position, per hour of :data:`AFTER_H`: the mean, least and greatest air
+    difference, network − fine model (K), over the archetypes and outdoor temperatures."""
+    out: dict = {}
+    for position in POSITIONS:
+        cases = [r["air_difference_k"] for r in table if r["position"] == position]
+        out[position] = {
+            f"{after:g}": {
+                "mean": round(float(np.mean([c[f"{after:g}"] for c in cases])), 2),
+                "min": round(float(np.min([c[f"{after:g}"] for c in cases])), 2),
+                "max": round(float(np.max([c[f"{after:g}"] for c in cases])), 2),
+            }
+            for after in AFTER_H
+        }
+    return out
+
+
+def differences_markdown(figures: dict) -> str:
+    header = " | ".join(f"{after:g} h" for after in AFTER_H)
+    lines = [f"| position | {header} |", "|---|" + "---|" * len(AFTER_H)]
+    for position, by_hour in figures.items():
+        cells = [f"{f['mean']:+.2f} ({f['min']:+.2f} to {f['max']:+.2f})" for f in by_hour.values()]
+        lines.append(f"| {position} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def markdown(figures: dict) -> str:
     lines = [
         "| model | agree at 12 °C | ratio to EnergyPlus, 12 °C: median (range) "
@@ -96,8 +150,11 @@ def markdown(figures: dict) -> str:
 def main() -> None:
     table = rows()
     figures = summary(table)
-    print(json.dumps({"flats": table, "summary": figures}, indent=1))
+    apart = differences(table)
+    print(json.dumps({"flats": table, "summary": figures, "air_difference_k": apart}, indent=1))
     print(markdown(figures))
+    print()
+    print(differences_markdown(apart))
 
 
 if __name__ == "__main__":

@@ -46,10 +46,12 @@ def homes() -> pd.DataFrame:
     return order.iloc[[0, 1, 2, len(order) // 2, -2, -1]].reset_index(drop=True)
 
 
-def _steps(C, K, B, u) -> tuple[np.ndarray, np.ndarray, list[int]]:
+def _steps(C, K, B, warm, u) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """``(free, held, rest)``: one-step maps of the augmented state ``[x, 1]`` by scipy's
-    expm, heat off and heat on (every flat's air held at the set point; ``rest`` the states
-    that move)."""
+    expm, heat off and heat on (every flat's air held at the set point, the conductances
+    and inputs ``warm`` of the heated state's convection; ``rest`` the states that
+    move)."""
+    K_on, B_on = warm
     air = AIR_STATES[:-1]
     rest = [i for i in range(C.size) if i not in air]
     size = C.size
@@ -57,8 +59,8 @@ def _steps(C, K, B, u) -> tuple[np.ndarray, np.ndarray, list[int]]:
     free[:size, :size] = -K / C[:, None]
     free[:size, size] = (B @ u) / C
     held = np.zeros((len(rest) + 1, len(rest) + 1))
-    held[:-1, :-1] = -K[np.ix_(rest, rest)] / C[rest, None]
-    drive = B[rest] @ u - K[np.ix_(rest, air)].sum(axis=1) * SETTINGS.set_point_c
+    held[:-1, :-1] = -K_on[np.ix_(rest, rest)] / C[rest, None]
+    drive = B_on[rest] @ u - K_on[np.ix_(rest, air)].sum(axis=1) * SETTINGS.set_point_c
     held[:-1, -1] = drive / C[rest]
     return expm(free * STEP_H * 3600.0), expm(held * STEP_H * 3600.0), rest
 
@@ -68,12 +70,13 @@ def _block_oracle(block, gains_w: float, heat_off: np.ndarray) -> np.ndarray:
     on/off sequence, its coupled block stepped alone."""
     net = block_networks(block)
     C, K, B, _ = (a[0] for a in block_system(net, [block]))
+    K_on, B_on = (a[0] for a in block_system(net, [block], heated=True)[1:3])
     u = np.append(_features(net.base, OUTDOOR_C, STEP_H, 1, None, 0.0)[0], gains_w)
-    free, held, rest = _steps(C, K, B, u)
+    free, held, rest = _steps(C, K, B, (K_on, B_on), u)
     air_states = AIR_STATES[:-1]
     x = np.full(C.size, SETTINGS.set_point_c)
-    drive = B[rest] @ u - K[np.ix_(rest, air_states)].sum(axis=1) * SETTINGS.set_point_c
-    x[rest] = np.linalg.solve(K[np.ix_(rest, rest)], drive)
+    drive = B_on[rest] @ u - K_on[np.ix_(rest, air_states)].sum(axis=1) * SETTINGS.set_point_c
+    x[rest] = np.linalg.solve(K_on[np.ix_(rest, rest)], drive)
     per_hour = round(1.0 / STEP_H)
     cold_h = np.zeros(len(POSITIONS))
     for off in heat_off:

@@ -43,6 +43,7 @@ from warmgrid.thermal.flats import (
 from warmgrid.thermal.history import heated_steady
 from warmgrid.thermal.network import _matrices, simulate_network
 from warmgrid.thermal.weather import constant_weather
+from warmgrid.thermal.zone import lump_node
 
 ARCHETYPES = ("panel_9", "brick_prewar", "modern_insulated")
 
@@ -83,10 +84,16 @@ def block(archetype: str, levels: int, per_floor: int):
     full = block_full_matrices(
         flats,
         np.where(counts > 0, counts, 1.0),
-        joins(flats[4], layout),
+        joins(layout),
         stairwell(levels, per_floor, layout.values, archetype),
     )
     return full, net, counts
+
+
+def _coupled(net, weight, shared, stair, heated: bool):
+    """``(C, K, B)`` of one block of the rows of ``net`` joined by ``shared``."""
+    full = block_full_matrices(position_matrices(net, heated), weight, shared, stair)
+    return block_matrices(tuple(np.stack([part]) for part in full))
 
 
 @settings(max_examples=15, deadline=None)
@@ -107,16 +114,18 @@ def test_identical_flats_exchange_nothing(
     fields = fields_of(archetype)
     one = flat_network(flat_table(fields, archetype, *position_floor(position, False)))
     net = stack([one] * len(POSITIONS))
-    node = [4, 5, 4, 5, 4]  # the deep and the active mass of the adiabatic elements
+    node = [lump_node("shared", k) for k in (2, 0, 1, 0, 2)]  # the shared elements' mass
     shared = [
         (p * NODES + node[p], (p + 1) * NODES + node[p], h) for p, h in enumerate(conductances)
     ]
-    full = block_full_matrices(
-        position_matrices(net), np.array(weights, float), shared, (1e5, 1e6, 50.0, 20.0, 500.0)
-    )
-    C, K, B = block_matrices(tuple(np.stack([part]) for part in full))
+    stair = (1e5, 1e6, 50.0, 20.0, 500.0)
+    weight = np.array(weights, float)
+    C, K, B = _coupled(net, weight, shared, stair, heated=False)
+    warm = _coupled(net, weight, shared, stair, heated=True)[1:]
     features = _features(one.base, outdoor_c, 0.5, 48, None, 0.0)
-    coupled = block_response(C, K, B, np.ones((1, 6)), features, 0.5, 20.0).flats
+    coupled = block_response(
+        C, K, B, np.ones((1, 6)), features, 0.5, 20.0, heated_system=warm
+    ).flats
     alone = class_response(one, features, 0.5, 20.0)
     for p in range(len(POSITIONS)):
         np.testing.assert_allclose(
@@ -131,7 +140,7 @@ def test_identical_flats_exchange_nothing(
 def test_block_against_radau_and_energy_balance(
     archetype, levels, per_floor, radau_all_nodes
 ) -> None:
-    """The exactly stepped block against scipy's Radau on all 44 nodes (0.02 K over four
+    """The exactly stepped block against scipy's Radau on all 92 nodes (0.02 K over four
     days, two occupants a flat), and the energy balance of the integration: the heat stored
     in the block falls by what leaves through its outer elements and infiltration alone
     — what one position gives through a shared element the other receives."""
@@ -157,9 +166,7 @@ def test_block_against_radau_and_energy_balance(
     stair = response.stair_heated_alpha[0] + q * response.stair_heated_beta[0]
     np.testing.assert_allclose(stair[::16], ode.y[STAIR_AIR], atol=0.02)
 
-    shared = joins(
-        position_matrices(net)[4], Block(archetype, levels, per_floor, fields_of(archetype), 70.0)
-    )
+    shared = joins(Block(archetype, levels, per_floor, fields_of(archetype), 70.0))
     outer = Kf.copy()
     for i, j, h in shared:
         outer[[i, j], [i, j]] -= h
@@ -273,7 +280,7 @@ def test_heating_of_a_block_cut_apart_is_each_flats_own() -> None:
     layout = Block(archetype, 5, 8, fields_of(archetype), CONSTRUCTIONS[archetype].flat_area_m2)
     apart = block_heating_w(layout, 140.0, -10.0, cut=frozenset(INTERFACE_GROUPS))
     net = positions(archetype, gains_w=140.0, coupled=False)
-    _, K, B = _matrices(net)
+    _, K, B = _matrices(net, heated=True)
     drive = B @ _features(net.base, -10.0, 1.0, 1, None, 0.0)[0]
     _, own = heated_steady(K, drive[:, :, None], np.full((len(POSITIONS), 1), 20.0))
     np.testing.assert_allclose(apart, own[:, 0, 0], rtol=1e-9)

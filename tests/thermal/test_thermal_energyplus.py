@@ -370,9 +370,10 @@ def test_cold_week_infiltration_at_the_flat_altitude() -> None:
 def test_ground_floor_sun_is_stored_as_in_energyplus() -> None:
     """A panel block's ground-floor corner flat through the coldest week of the Denver file,
     both heated under the three real days before it: hours to 5 °C within ±15 % of
-    EnergyPlus, where its floor holds the sun through the windows. With ISO 13790's shares
-    of that sun (most of it on the star node, to the air at once) warmgrid crossed 5 °C
-    after 77.7 h against EnergyPlus' 96.6 h (0.80)."""
+    EnergyPlus, where the sun through the windows lands on the floor's face and is stored
+    in its concrete. With ISO 13790's shares of that sun (most of it on the star node, to
+    the air at once) warmgrid crossed 5 °C after 77.7 h against EnergyPlus' 96.6 h
+    (0.80)."""
     flat = _city_flat("panel_5", "ground", True)
     reference = trace_hours_to(*_energyplus_week(flat, COLDEST_WEEK_DAY), (5.0,))
     ours = _warmgrid_week(flat, COLDEST_WEEK_DAY).hours_to

@@ -41,8 +41,9 @@ def _flat(archetype: str, floor: str, corner: bool):
 def _expm_history(net, features: np.ndarray, set_point_c: float, step_h: float) -> np.ndarray:
     """The held system stepped by scipy's matrix exponential of the augmented matrix
     ``[[−C⁻¹K_rr, C⁻¹D], [0, 0]]`` (inputs held over each step), from the held steady
-    state under the first row solved directly."""
-    C, K, B = (a[0] for a in _matrices(net))
+    state under the first row solved directly (the heated state's convection, as
+    :func:`heated_history`)."""
+    C, K, B = (a[0] for a in _matrices(net, heated=True))
     rest = slice(1, None)
     c_r, k_rr = C[rest], K[rest, rest]
     drive = np.concatenate([B[rest], -K[rest, 0:1]], axis=1)

@@ -20,8 +20,6 @@ from warmgrid.thermal.cooldown import (
 from warmgrid.thermal.energyplus_run import energyplus_cooldown
 from warmgrid.thermal.flats import FIELDS, flat_table, position_floor
 from warmgrid.thermal.network import (
-    SURFACE_TO_MASS_M2K_PER_W,
-    _full_matrices,
     _infiltration_w_per_k,
     _matrices,
     building_cooldown,
@@ -29,12 +27,14 @@ from warmgrid.thermal.network import (
     network_from_description,
     simulate_network,
     steady_state,
-    surface_to_mass_in_w_per_k,
 )
 from warmgrid.thermal.weather import constant_weather
+from warmgrid.thermal.zone import KEPT, LUMPS, lump_node
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAT = ROOT / "examples" / "flats" / "brick_top_corner.toml"
+BUILDING = ROOT / "examples" / "bestest" / "900FF.toml"
+"""A building that shares no elements: ISO 13790's star with deep mass."""
 
 
 @pytest.fixture(scope="module")
@@ -42,15 +42,10 @@ def flat():
     return load_building(FLAT)
 
 
-def test_reduces_to_the_5r1c_engine_without_extra_capacity(flat) -> None:
-    net = replace(
-        network_from_description(flat),
-        base=flat.params,
-        c_mass_in_j_per_k=None,
-        a_mass_in_m2=None,
-        h_in_air_w_per_k=None,
-        h_in_surface_w_per_k=None,
-    )
+def test_reduces_to_the_5r1c_engine_without_extra_capacity() -> None:
+    building = load_building(BUILDING)
+    net = network_from_description(building)
+    assert net.zone_cooling_w_per_k is None
     bare = replace(
         net,
         c_air_j_per_k=np.array([1.0]),
@@ -96,9 +91,19 @@ def test_matches_an_independent_ode_solution(flat) -> None:
 
 
 def test_deep_mass_slows_the_cooldown(flat) -> None:
+    """The lumps behind each element's active part (:func:`~warmgrid.thermal.layers.
+    element_lumps`) hold more heat than the active part and make the flat's cool-down to
+    5 °C last half as long again."""
     net = network_from_description(flat)
-    assert float(net.c_deep_out_j_per_k[0]) > float(net.base.c_m_j_per_k[0])
-    shallow = replace(net, c_deep_out_j_per_k=np.zeros(1), c_deep_in_j_per_k=np.zeros(1))
+    capacity = net.zone_capacity_j_per_k
+    assert capacity is not None
+    groups = ("wall", "horizontal", "shared")
+    behind = [lump_node(group, k) for group in groups for k in range(1, LUMPS)]
+    active = [lump_node(group, 0) for group in groups]
+    assert capacity[0, behind].sum() > capacity[0, active].sum()
+    thin_capacity = capacity.copy()
+    thin_capacity[0, behind] = 1.0
+    shallow = replace(net, zone_capacity_j_per_k=thin_capacity)
     deep = simulate_network(net, -10.0, hours=120, sky_temp_depression_k=0.0, thresholds_c=(5.0,))
     thin = simulate_network(
         shallow, -10.0, hours=120, sky_temp_depression_k=0.0, thresholds_c=(5.0,)
@@ -114,9 +119,9 @@ def energyplus_hours(flat, outdoor_c: float) -> dict[float, float]:
 @pytest.mark.parametrize("outdoor_c", [-20.0, -10.0])
 def test_energyplus_agrees_on_the_hours_to_5c(flat, outdoor_c: float) -> None:
     """EnergyPlus, same building and conventions (Simple inside convection, 20 W/(m²K)
-    outside, sky at air temperature): the hours until the air falls below 5 °C within
-    ±16 %, below 12 °C within 1 h where EnergyPlus finds it within 5 h (docs/thermal.md
-    gives the whole table)."""
+    outside, sky at air temperature): the hours until the air falls below 12 °C and 5 °C
+    within ±15 % (±1 h where EnergyPlus says under 5 h; docs/thermal-energyplus.md gives the
+    whole table)."""
     reference = energyplus_hours(flat, outdoor_c)
     ours = simulate_network(
         network_from_description(flat),
@@ -125,9 +130,11 @@ def test_energyplus_agrees_on_the_hours_to_5c(flat, outdoor_c: float) -> None:
         sky_temp_depression_k=0.0,
         thresholds_c=(12.0, 5.0),
     ).hours_to
-    assert ours[5.0][0] == pytest.approx(reference[5.0], rel=0.16)
+    assert ours[5.0][0] == pytest.approx(reference[5.0], rel=0.15)
     if reference[12.0] < 5.0:
         assert abs(ours[12.0][0] - reference[12.0]) <= 1.0
+    else:
+        assert ours[12.0][0] == pytest.approx(reference[12.0], rel=0.15)
 
 
 @pytest.mark.parametrize("name", ["brick_top_corner", "panel_ground_corner"])
@@ -156,126 +163,25 @@ def test_heating_power_is_the_heat_the_flat_loses(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["brick_top_corner", "panel_ground_corner", "panel_middle_inner"])
 def test_heating_power_of_a_flat_against_energyplus(name: str) -> None:
-    """Each example flat heated at −10 °C: within 3 % of EnergyPlus' ideal loads. Without the
-    envelope factor of the walls and windows the middle-floor flat lost 8.7 % less
-    (1,368 against 1,499 W; docs/thermal-energyplus.md has every archetype and position)."""
+    """Each example flat heated at −10 °C: within 1 % of EnergyPlus' ideal loads, from its
+    faces and layers alone (docs/thermal-energyplus.md has every archetype and position;
+    ISO 13790's star node lost 8.7 % too little in the middle-floor flat)."""
     from warmgrid.thermal.energyplus_run import energyplus_heating_w
 
     flat = load_building(ROOT / "examples" / "flats" / f"{name}.toml")
     reference = energyplus_heating_w(flat, packaged_weather_path(), -10.0)
     ours = float(heating_w(network_from_description(flat), -10.0)[0])
-    assert ours == pytest.approx(reference, rel=0.03)
+    assert ours == pytest.approx(reference, rel=0.01)
 
 
 @pytest.mark.parametrize(
-    ("name", "shift_h"), [("panel_ground_corner", 0.1), ("panel_middle_inner", 0.4)]
-)
-def test_surface_to_mass_coupling_leaves_the_heated_state(name: str, shift_h: float) -> None:
-    """The shared elements pass no heat in the heated steady state, so how their surface is
-    joined to their mass (``surface_to_mass_in_w_per_k``) cannot change the heating power;
-    it does change how fast the flat cools: against ISO's ``h_ms`` by +0.13 h for the panel
-    ground-floor corner flat and −0.55 h for the middle-floor inner flat (at 0.075 m²K/W
-    on top of the layers, its slabs' join is weaker than ISO's 0.11 m²K/W)."""
-    flat = load_building(ROOT / "examples" / "flats" / f"{name}.toml")
-    net = network_from_description(flat)
-    iso = replace(net, h_mass_in_w_per_k=None)
-    assert float(net.h_mass_in_w_per_k[0]) != pytest.approx(9.1 * float(net.a_mass_in_m2[0]))
-    assert heating_w(iso, -10.0)[0] == pytest.approx(heating_w(net, -10.0)[0], rel=1e-9)
-    hours = [
-        simulate_network(
-            n, -10.0, hours=48, sky_temp_depression_k=0.0, thresholds_c=(12.0,)
-        ).hours_to[12.0][0]
-        for n in (iso, net)
-    ]
-    assert abs(hours[1] - hours[0]) > shift_h
-
-
-SHARED_SLAB = """[[surfaces]]
-kind = "floor"
-name = "slab"
-boundary = "adiabatic"
-area_m2 = 50.0
-[[surfaces.layers]]
-thickness_m = 0.1
-conductivity_w_per_mk = 2.0
-density_kg_per_m3 = 2400
-specific_heat_j_per_kgk = 880
-"""
-"""A 0.1 m concrete slab shared with the flat below (this flat's share of it)."""
-
-
-def flat_with_shared_slab(name: str, surfaces: str) -> str:
-    """A building file of a 50 m² flat: ``surfaces`` (TOML) and :data:`SHARED_SLAB`."""
-    return (
-        f'name = "{name}"\nfloor_area_m2 = 50.0\nvolume_m3 = 135.0\nair_changes_per_h = 0.5\n'
-        f"internal_gains_w = 0.0\ninterior_surface_area_m2 = 100.0\n{surfaces}{SHARED_SLAB}"
-    )
-
-
-TWO_SHARED = flat_with_shared_slab(
-    "a layered slab and a party wall given by its heat capacity",
-    """
-[[surfaces]]
-kind = "wall"
-name = "facade"
-area_m2 = 30.0
-azimuth_deg = 180
-u_w_per_m2k = 0.5
-heat_capacity_j_per_m2k = 100000.0
-
-[[surfaces]]
-kind = "wall"
-name = "party wall"
-boundary = "adiabatic"
-area_m2 = 20.0
-u_w_per_m2k = 0.0
-heat_capacity_j_per_m2k = 50000.0
-
-""",
-)
-
-
-def test_surface_to_mass_of_two_shared_elements_by_hand(tmp_path: Path) -> None:
-    """A 0.1 m concrete slab (κ = 2400 · 880 · 0.1 J/(m²K), its centroid 0.05 m / 2 W/(mK)
-    from the room face) and a party wall given by κ alone (ISO's ``1/h_ms``): weighted by
-    ISO 13790 eq. 65, whose weights sum to the ``A_m`` of the node."""
-    path = tmp_path / "two.toml"
-    path.write_text(TWO_SHARED)
-    net = network_from_description(load_building(path))
-    kappa_slab, area_slab, kappa_wall, area_wall = 2400 * 880 * 0.1, 50.0, 50000.0, 20.0
-    total = kappa_slab * area_slab + kappa_wall * area_wall
-    squares = kappa_slab**2 * area_slab + kappa_wall**2 * area_wall
-    w_slab, w_wall = kappa_slab * total / squares, kappa_wall * total / squares
-    assert float(net.a_mass_in_m2[0]) == pytest.approx(area_slab * w_slab + area_wall * w_wall)
-    expected_w_per_k = (
-        area_slab * w_slab / (0.05 / 2.0 + SURFACE_TO_MASS_M2K_PER_W) + area_wall * w_wall * 9.1
-    )
-    assert float(net.h_mass_in_w_per_k[0]) == pytest.approx(expected_w_per_k)
-
-
-def test_surface_to_mass_is_iso_h_ms_without_layers() -> None:
-    """Shared elements that give κ and no layers keep ISO 13790's ``h_ms · A_m``."""
-    flat = load_building(ROOT / "examples" / "flats" / "panel_middle_inner.toml")
-    bare = replace(
-        flat,
-        surfaces=tuple(
-            {**s, "layers": None} if s["boundary"] == "adiabatic" else s for s in flat.surfaces
-        ),
-    )
-    net = network_from_description(flat)
-    a_in, c_in = float(net.a_mass_in_m2[0]), float(net.c_mass_in_j_per_k[0])
-    assert surface_to_mass_in_w_per_k(bare, a_in, c_in) == pytest.approx(9.1 * a_in)
-
-
-@pytest.mark.parametrize(
-    ("archetype", "position"), [("panel_9", "middle_corner"), ("panel_5", "top_inner")]
+    ("archetype", "position"),
+    [("panel_9", "middle_corner"), ("panel_5", "top_inner"), ("brick_prewar", "middle_inner")],
 )
 def test_flats_cross_12c_with_energyplus_at_minus_20(archetype: str, position: str) -> None:
-    """Hours to 12 °C at −20 °C within ±15 % of EnergyPlus (±1 h under 5 h). The
-    middle-floor corner flat crossed at 0.79 of EnergyPlus' hours with ISO's
-    ``h_ms = 9.1 W/(m²K)`` between the shared surfaces and their mass (4.1 against
-    5.2 h); the top-floor inner flat crossed at 2.5 times EnergyPlus' with only the
-    layers' conduction between them."""
+    """Hours to 12 °C at −20 °C within ±15 % of EnergyPlus (±1 h under 5 h). ISO 13790's
+    star node with a fitted resistance between the shared surfaces and their mass took the
+    `brick_prewar` middle-floor inner flat there after 6.5 h against EnergyPlus' 8.7 h."""
     values = archetype_values(np.zeros(1, dtype=np.int64), [archetype])
     fields = {name: float(values[name][0]) for name in FIELDS}
     floor, corner = position_floor(position, False)
@@ -292,51 +198,6 @@ def test_flats_cross_12c_with_energyplus_at_minus_20(archetype: str, position: s
     ).hours_to[12.0][0]
     allowed = 1.0 if reference < 5.0 else 0.15 * reference
     assert abs(ours - reference) <= allowed, (ours, reference)
-
-
-ODD_FLAT = flat_with_shared_slab(
-    "light facade over a heavy pier",
-    """
-[[surfaces]]
-kind = "wall"
-name = "heavy pier"
-area_m2 = 10.0
-azimuth_deg = 180
-[[surfaces.layers]]
-thickness_m = 0.2
-conductivity_w_per_mk = 2.0
-density_kg_per_m3 = 2400
-specific_heat_j_per_kgk = 880
-
-[[surfaces]]
-kind = "wall"
-name = "light facade"
-area_m2 = 40.0
-azimuth_deg = 0
-u_w_per_m2k = 1.75
-heat_capacity_j_per_m2k = 5000.0
-
-""",
-)
-
-
-def test_envelope_factor_never_makes_a_conductance_negative(tmp_path: Path) -> None:
-    """A light facade beside a small heavy pier: the external elements' conductance
-    (107 W/K) lies just under ISO 13790's ``h_ms · A_m`` (108.8 W/K), so raising it by the
-    envelope factor (1.13) would make ``1/H_tr,em = 1/H_tr,op − 1/H_tr,ms`` negative. The
-    factor is then left out: every conductance of the network stays positive and the
-    heated power lies between the ventilation's and the whole ``U·A``'s."""
-    path = tmp_path / "odd.toml"
-    path.write_text(ODD_FLAT)
-    flat = load_building(path)
-    net = network_from_description(flat)
-    _, K, _ = _full_matrices(net)
-    off_diagonal = K[0] - np.diag(np.diag(K[0]))
-    assert off_diagonal.max() <= 0.0
-    p = flat.params
-    power_w = float(heating_w(net, -10.0)[0])
-    assert 30.0 * p.h_ve_w_per_k[0] < power_w
-    assert power_w < 30.0 * (p.h_ve_w_per_k[0] + p.h_tr_w_w_per_k[0] + p.h_tr_op_w_per_k[0])
 
 
 def leaky_flat(tmp_path: Path) -> Path:
@@ -392,29 +253,25 @@ def test_cold_week_with_sun_agrees_with_energyplus_from_the_same_start(flat) -> 
 
 @pytest.mark.parametrize("floor", ["ground", "middle"])
 def test_surface_nodes_eliminated_exactly(floor: str, radau_all_nodes) -> None:
-    """A city's flat with its adiabatic elements on their own surface and mass nodes, in
-    sunshine: all seven nodes integrated by scipy's Radau with a small heat capacity on the
-    two surface nodes (100 J/K) agree with the exactly stepped five-state network within
-    0.02 K over four days."""
+    """A city's flat in sunshine (the sun through its windows on the floor's face): all the
+    nodes of its network by element group integrated by scipy's Radau with a small heat
+    capacity on the faces and the mean-radiant node (100 J/K) agree with the exactly
+    stepped states within 0.02 K over four days."""
     from warmgrid.thermal.archetypes import archetype_values
     from warmgrid.thermal.flats import FIELDS, flat_network, flat_table
-    from warmgrid.thermal.network import KEPT_NODES, _full_matrices
+    from warmgrid.thermal.network import _full_matrices
 
     values = archetype_values(np.zeros(1, dtype=np.int64), ["brick_prewar"])
     fields = {name: float(values[name][0]) for name in FIELDS}
     net = flat_network(flat_table(fields, "brick_prewar", floor, True, gains_w=140.0))
-    assert float(net.a_mass_in_m2[0]) > 0
-    assert (float(net.window_sun_to_si_share[0]), float(net.window_sun_to_mi_share[0])) == (
-        (1.0, 0.0) if floor == "middle" else (0.0, 1.0)
-    )
     features = np.zeros(2 + len(net.base.solar_channels) + 1)
     features[:3] = (-12.0, 1.0, 300.0)  # outdoor °C, gains on, 300 W/m² on the windows
     start = steady_state(net, features, np.array([20.0]))[0]
-    C5, K, B = _full_matrices(net)
-    capacity = np.zeros(7)
-    capacity[KEPT_NODES] = C5[0]
+    states, K, B = _full_matrices(net)
+    capacity = np.zeros(K.shape[1])
+    capacity[KEPT] = states[0]
     hours = np.arange(0, 97, 4.0)
-    ode = radau_all_nodes(capacity, K[0], B[0] @ features, KEPT_NODES, start, hours)
+    ode = radau_all_nodes(capacity, K[0], B[0] @ features, KEPT, start, hours)
     irradiance = np.zeros((len(net.base.solar_channels), 96))
     irradiance[0] = 300.0
     ours = simulate_network(

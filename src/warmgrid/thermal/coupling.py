@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from warmgrid.thermal import zone
 from warmgrid.thermal.archetypes import SLAB_THICKNESS_M
 from warmgrid.thermal.constructions import CONSTRUCTIONS, Build, half, slab_sides
 from warmgrid.thermal.flats import (
@@ -66,10 +67,9 @@ from warmgrid.thermal.flats import (
     position_floor,
 )
 from warmgrid.thermal.history import heated_steady, held_run, history_features, moving_states
-from warmgrid.thermal.layers import R_SI_M2K_PER_W, Layer, element_mass
+from warmgrid.thermal.layers import R_SI_M2K_PER_W, Layer, element_lumps, element_mass
 from warmgrid.thermal.network import (
     CONVECTION_W_PER_M2K,
-    KEPT_NODES,
     RADIATION_W_PER_M2K,
     NetworkParams,
     _full_matrices,
@@ -98,11 +98,10 @@ EN ISO 13789:2017 (Table 7) for an unconditioned space "not airtight due to some
 open joints or permanent ventilation openings" — the entrance door opened through the day,
 the windows of old stair cores."""
 
-NODES = 7
-"""Nodes of one flat in :func:`~warmgrid.thermal.network._full_matrices`: a, s, m, do, di,
-mi, si."""
+NODES = zone.NODES
+"""Nodes of one flat in :func:`~warmgrid.thermal.network._full_matrices`: its network by
+element group (:mod:`warmgrid.thermal.zone`)."""
 
-_SURFACE, _MASS, _DEEP_IN, _MASS_IN, _SURFACE_IN = 1, 2, 4, 5, 6
 STAIR_AIR = len(POSITIONS) * NODES
 STAIR_MASS = STAIR_AIR + 1
 
@@ -231,18 +230,15 @@ def layers_of(build: Build) -> tuple[Layer, ...]:
 
 
 @functools.lru_cache(maxsize=256)
-def back_resistance_m2k_per_w(layers: tuple[Layer, ...]) -> tuple[bool, float]:
-    """``(deep, R)`` of this side's share of a shared element (room face → plane of
-    symmetry, as :func:`~warmgrid.thermal.layers.element_mass` reads it with
-    ``boundary = "adiabatic"``): whether its deepest mass is a deep part (the ``di`` node of
-    :mod:`warmgrid.thermal.network`) or only the active part (``mi``), and the resistance
-    from that part's centroid to the plane of symmetry, m²K/W (layers beyond an insulating
-    layer count as resistance only)."""
-    mass = element_mass(layers, "adiabatic")
-    deep = mass.deep_j_per_m2k > 0
-    to_node = mass.active_r_m2k_per_w + (mass.deep_r_m2k_per_w if deep else 0.0)
+def back_resistance_m2k_per_w(layers: tuple[Layer, ...]) -> tuple[int, float]:
+    """``(lump, R)`` of this side's share of a shared element (room face → plane of
+    symmetry, as :func:`~warmgrid.thermal.layers.element_lumps` reads it with
+    ``boundary = "adiabatic"``): its deepest lump (the shared group's mass node of that
+    index, :func:`warmgrid.thermal.zone.lump_node`) and the resistance from that lump's
+    centroid to the plane of symmetry, m²K/W."""
+    lumps = element_lumps(layers, "adiabatic")
     total = sum(layer.resistance_m2k_per_w for layer in layers)
-    return deep, max(total - to_node, 0.0)
+    return len(lumps) - 1, max(total - lumps[-1].resistance_m2k_per_w, 0.0)
 
 
 @functools.lru_cache(maxsize=256)
@@ -256,15 +252,6 @@ def _sides(archetype: str, kind: str) -> tuple[tuple[Layer, ...], tuple[Layer, .
         return layers_of(ceiling), layers_of(floor)
     party = layers_of(half(cons.party_wall))
     return party, party
-
-
-def _node(split: bool, deep: bool) -> int:
-    """The flat node an element's back face hangs on: its deep node if it has deep mass,
-    else the active mass of the adiabatic elements (``split``: the flat has a node of its
-    own for them; else the mass node)."""
-    if deep:
-        return _DEEP_IN
-    return _MASS_IN if split else _MASS
 
 
 def stairwell(
@@ -337,12 +324,10 @@ class Block:
     area_m2: float
 
 
-def joins(
-    split: np.ndarray, block: Block, cut: frozenset[str] = frozenset()
-) -> list[tuple[int, int, float]]:
+def joins(block: Block, cut: frozenset[str] = frozenset()) -> list[tuple[int, int, float]]:
     """``(node, node, W/K)`` of the shared elements of ``block`` between the nodes of
-    :func:`block_full_matrices`; ``split``: per position, whether its adiabatic elements
-    have an active-mass node of their own (see :func:`_node`). The groups of
+    :func:`block_full_matrices`: each side's deepest lump of its shared elements
+    (:func:`back_resistance_m2k_per_w`). The groups of
     :data:`INTERFACE_GROUPS` in ``cut`` are left out: their elements stay adiabatic, as if
     the neighbour were at this flat's temperature (to measure what each group does).
 
@@ -369,8 +354,8 @@ def joins(
         total = face.number * face.area_m2
         side_a, side_b = _sides(block.archetype, face.kind)
         a = index[face.a]
-        deep_a, r_a = back_resistance_m2k_per_w(side_a)
-        node_a = a * NODES + _node(bool(split[a]), deep_a)
+        lump_a, r_a = back_resistance_m2k_per_w(side_a)
+        node_a = a * NODES + zone.lump_node("shared", lump_a)
         wall = face.kind != "slab"
         if wall:
             r_a += _own_face_m2k_per_w(face.a, face.area_m2, side_a, r_a, block)
@@ -378,8 +363,8 @@ def joins(
             node_b, r_b = STAIR_MASS, stair_back
         else:
             b = index[face.b]
-            deep_b, r_b = back_resistance_m2k_per_w(side_b)
-            node_b = b * NODES + _node(bool(split[b]), deep_b)
+            lump_b, r_b = back_resistance_m2k_per_w(side_b)
+            node_b = b * NODES + zone.lump_node("shared", lump_b)
             if wall:
                 r_b += _own_face_m2k_per_w(face.b, face.area_m2, side_b, r_b, block)
         out.append((node_a, node_b, total / max(r_a + r_b, 1e-6)))
@@ -409,17 +394,18 @@ def _shared_area_m2(position: str, block: Block) -> float:
     return party + slabs * block.area_m2
 
 
-def position_matrices(net: NetworkParams) -> tuple[np.ndarray, ...]:
-    """``(C, K, B, G, split)`` of flat networks (any number of rows): the full matrices of
-    :func:`~warmgrid.thermal.network._full_matrices` with the rows' gains set to 0, ``G``
-    (rows, :data:`NODES`) where one watt of gains enters, ``split`` whether the adiabatic
-    elements have their own active-mass node."""
+def position_matrices(net: NetworkParams, heated: bool = False) -> tuple[np.ndarray, ...]:
+    """``(C, K, B, G)`` of flat networks (any number of rows): the full matrices of
+    :func:`~warmgrid.thermal.network._full_matrices` (``heated``: with the heated state's
+    convection) with the rows' gains set to 0, ``G`` (rows, :data:`NODES`) where one watt
+    of gains enters."""
+    if net.zone_cooling_w_per_k is None:
+        raise ValueError("a block's flats run in the network by element group")
     zero = replace(net, base=replace(net.base, internal_gains_w=np.zeros(len(net))))
     one = replace(net, base=replace(net.base, internal_gains_w=np.ones(len(net))))
-    C, K, B = _full_matrices(zero)
-    gains = _full_matrices(one)[2][:, :, 1] - B[:, :, 1]
-    split = np.zeros(len(net), bool) if net.a_mass_in_m2 is None else net.a_mass_in_m2 > 0
-    return C, K, B, gains, split
+    C, K, B = _full_matrices(zero, heated)
+    gains = _full_matrices(one, heated)[2][:, :, 1] - B[:, :, 1]
+    return C, K, B, gains
 
 
 def block_full_matrices(
@@ -441,7 +427,7 @@ def block_full_matrices(
     B = np.zeros((n, B7.shape[2] + 1))
     for p in range(len(POSITIONS)):
         rows = slice(p * NODES, (p + 1) * NODES)
-        C[[p * NODES + j for j in KEPT_NODES]] = weight[p] * C5[p]
+        C[[p * NODES + j for j in zone.KEPT]] = weight[p] * C5[p]
         K[rows, rows] = weight[p] * K7[p]
         B[rows, :-1] = weight[p] * B7[p]
         B[rows, -1] = weight[p] * G[p]
@@ -456,7 +442,7 @@ def block_full_matrices(
     return C, K, B
 
 
-KEPT = [p * NODES + j for p in range(len(POSITIONS)) for j in KEPT_NODES] + [
+KEPT = [p * NODES + j for p in range(len(POSITIONS)) for j in zone.KEPT] + [
     STAIR_AIR,
     STAIR_MASS,
 ]
@@ -499,6 +485,7 @@ def block_response(
     step_h: float,
     set_point_c: float,
     history: np.ndarray | None = None,
+    heated_system: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> BlockResponse:
     """Responses of blocks (:func:`block_matrices`; ``counts`` ``(m, 6)`` flats per
     position) to the shared inputs ``features`` (rows per step, see
@@ -511,23 +498,26 @@ def block_response(
     held at the set point (:func:`warmgrid.thermal.history.held_run`). Where the gains
     ``q`` of a flat exceed ``q_max_w`` — the least ``q`` at which a position would need
     negative heating — every flat of the block starts from the unheated steady state
-    instead (flats then start a little colder than the heated state: the cautious side)."""
+    instead (flats then start a little colder than the heated state: the cautious side).
+    ``heated_system``: ``(K, B)`` with the heated state's convection, for the starts
+    (:mod:`warmgrid.thermal.zone`); None: ``(K, B)``."""
     m = K.shape[0]
     air = AIR_STATES[:-1]
-    weather = B[:, :, :-1] @ features[0]
-    gains = B[:, :, -1]
+    warm, warm_b = (K, B) if heated_system is None else heated_system
+    weather = warm_b[:, :, :-1] @ features[0]
+    gains = warm_b[:, :, -1]
     heated, heating = heated_steady(
-        K, np.stack([weather, gains], axis=2), np.tile([set_point_c, 0.0], (m, 1)), air
+        warm, np.stack([weather, gains], axis=2), np.tile([set_point_c, 0.0], (m, 1)), air
     )
     present = counts > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         limit = np.where(heating[:, :, 1] < 0, heating[:, :, 0] / -heating[:, :, 1], np.inf)
     q_max = np.where(present, limit, np.inf).min(axis=1)
     if history is not None:
-        heated[:, :, 0] = held_run(C, K, B[:, :, :-1], history, set_point_c, step_h, air)
+        heated[:, :, 0] = held_run(C, warm, warm_b[:, :, :-1], history, set_point_c, step_h, air)
         ones = np.ones((history.shape[0], 1))
-        heated[:, :, 1] = held_run(C, K, B[:, :, -1:], ones, 0.0, step_h, air)
-    free = np.linalg.solve(K, np.stack([weather, gains], axis=2))
+        heated[:, :, 1] = held_run(C, warm, warm_b[:, :, -1:], ones, 0.0, step_h, air)
+    free = np.linalg.solve(warm, np.stack([weather, gains], axis=2))
     starts = np.concatenate([heated, free], axis=2)
     decay, to_states, to_modes, gamma = modal_of(C, K, B, step_h * 3600.0)
     z = np.einsum("bij,bjk->bik", to_modes, starts)
@@ -544,13 +534,14 @@ def block_response(
 
 
 def block_system(
-    net: NetworkParams, blocks: list[Block]
+    net: NetworkParams, blocks: list[Block], heated: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(C, K, B, counts)`` of ``blocks`` (:func:`block_matrices`, ``counts`` flats per
     position) whose positions' networks are the rows of ``net`` (six per block, in
-    :data:`~warmgrid.thermal.flats.POSITIONS` order; gains ignored)."""
+    :data:`~warmgrid.thermal.flats.POSITIONS` order; gains ignored); ``heated``: with the
+    heated state's convection."""
     size = len(POSITIONS)
-    every = position_matrices(net)
+    every = position_matrices(net, heated)
     levels = np.array([b.levels for b in blocks], dtype=np.float64)
     per_floor = np.array([b.per_floor for b in blocks], dtype=np.float64)
     counts = position_counts(levels, per_floor)
@@ -561,7 +552,7 @@ def block_system(
             block_full_matrices(
                 flats,
                 np.where(counts[g] > 0, counts[g], 1.0),
-                joins(flats[4], block),
+                joins(block),
                 stairwell(block.levels, block.per_floor, block.values, block.archetype),
             )
         )
@@ -585,7 +576,8 @@ def city_blocks(
     # of 32 × 32: 0.13 s CPU on one thread, 0.98 s on two)
     with threadpool_limits(limits=1, user_api="blas"):
         C, K, B, counts = block_system(net, blocks)
-        return block_response(C, K, B, counts, features, step_h, set_point_c, history)
+        warm = block_system(net, blocks, heated=True)[1:3]
+        return block_response(C, K, B, counts, features, step_h, set_point_c, history, warm)
 
 
 def switched_blocks(
@@ -605,9 +597,10 @@ def switched_blocks(
 
     with threadpool_limits(limits=1, user_api="blas"):
         C, K, B, _ = block_system(net, blocks)
+        warm = block_system(net, blocks, heated=True)[1:3]
         flats = AIR_STATES[:-1]
         air = switched_states(
-            C, K, B, row_block, heat_on, features, step_h, set_point_c, history, flats, flats
+            C, K, B, row_block, heat_on, features, step_h, set_point_c, history, flats, flats, warm
         )
     steps = air.shape[0]
     air = air.reshape(steps, -1, 2)
@@ -645,6 +638,7 @@ def simulate_block(
     from warmgrid.thermal.cooldown import _features, steps_of
 
     net, counts, (C, K, B) = _one_block(block, cut)
+    _, warm, warm_b = _one_block(block, cut, heated=True)[2]
     n_steps = steps_of(step_h, hours)
     features = _features(
         net.base,
@@ -655,14 +649,14 @@ def simulate_block(
         sky_temp_depression_k,
     )
     u = np.column_stack([features, np.full(n_steps, gains_w)])
-    heated, heating = _one_heated(K, B @ u[0], set_point_c)
+    heated, heating = _one_heated(warm, warm_b @ u[0], set_point_c)
     if np.all(heating[counts > 0] >= 0):
         x = heated
         known = None if heated_before is None else history_features(net.base, heated_before, step_h)
         if known is not None:
-            x = _held_through(C, K, B, known, gains_w, set_point_c, step_h)
+            x = _held_through(C, warm, warm_b, known, gains_w, set_point_c, step_h)
     else:
-        x = np.linalg.solve(K, B @ u[0])
+        x = np.linalg.solve(warm, warm_b @ u[0])
     phi, gamma = _exact_step(C, K, B, step_h)
     out = np.empty((len(AIR_STATES), n_steps + 1))
     out[:, 0] = x[AIR_STATES]
@@ -693,18 +687,18 @@ def block_networks(block: Block, cut: frozenset[str] = frozenset()) -> NetworkPa
 
 
 def _one_block(
-    block: Block, cut: frozenset[str]
+    block: Block, cut: frozenset[str], heated: bool = False
 ) -> tuple[NetworkParams, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """The positions' networks (:func:`block_networks`), the flats of each position and
     ``(C, K, B)`` of one building's block (:func:`block_matrices`), ``cut`` as
-    :func:`joins`."""
+    :func:`joins`; ``heated``: with the heated state's convection."""
     net = block_networks(block, cut)
-    flats = position_matrices(net)
+    flats = position_matrices(net, heated)
     counts = position_counts(np.array([block.levels]), np.array([block.per_floor]))[0]
     full = block_full_matrices(
         flats,
         np.where(counts > 0, counts, 1.0),
-        joins(flats[4], block, cut),
+        joins(block, cut),
         stairwell(block.levels, block.per_floor, block.values, block.archetype),
     )
     C, K, B = (x[0] for x in block_matrices(tuple(np.stack([x]) for x in full)))
@@ -724,7 +718,7 @@ def block_heating_w(
     cool-down of :func:`simulate_block` starts from. ``cut``: as :func:`joins`."""
     from warmgrid.thermal.cooldown import _features
 
-    net, counts, (_, K, B) = _one_block(block, cut)
+    net, counts, (_, K, B) = _one_block(block, cut, heated=True)
     features = _features(net.base, outdoor_temp_c, 1.0, 1, None, 0.0)
     u = np.append(features[0], gains_w)
     return _one_heated(K, B @ u, set_point_c)[1] / np.where(counts > 0, counts, 1.0)

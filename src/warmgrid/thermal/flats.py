@@ -183,16 +183,26 @@ def flat_network(table: dict[str, Any]) -> NetworkParams:
     areas, so their sum over the averaged irradiance is exact)."""
     net = network_from_description(parse_building(table, str(table["name"])))
     base = net.base
-    aperture = np.zeros((1, len(ARCHETYPE_CHANNELS)))
-    sun_links = np.zeros((1, 2, len(ARCHETYPE_CHANNELS)))
+    k = len(ARCHETYPE_CHANNELS)
+    aperture = np.zeros((1, k))
+    sun_links = np.zeros((1, 2, k))
+    drive = None
+    if net.zone_drive_w is not None:
+        drive = np.zeros((*net.zone_drive_w.shape[:2], k + 3))
+        drive[..., :2] = net.zone_drive_w[..., :2]
+        drive[..., -1] = net.zone_drive_w[..., -1]
     for j, channel in enumerate(base.solar_channels):
         index = 0 if channel.kind == "window" else (1 if channel.tilt_deg > 45 else 2)
         aperture[0, index] += base.solar_aperture_m2[0, j]
         sun_links[..., index] += net.sun_links_m2[..., j]
+        if drive is not None:
+            assert net.zone_drive_w is not None
+            drive[..., 2 + index] += net.zone_drive_w[..., 2 + j]
     return replace(
         net,
         base=replace(base, solar_aperture_m2=aperture, solar_channels=ARCHETYPE_CHANNELS),
         sun_links_m2=sun_links,
+        zone_drive_w=drive,
     )
 
 
@@ -256,8 +266,8 @@ def class_response(
     the gains' response too, the system being linear); None: the heated steady state."""
     zero = replace(net, base=replace(net.base, internal_gains_w=np.zeros(len(net))))
     one = replace(net, base=replace(net.base, internal_gains_w=np.ones(len(net))))
-    C, K, b_zero = _matrices(zero)
-    _, _, b_one = _matrices(one)
+    C, K, b_zero = _matrices(zero, heated=True)
+    _, _, b_one = _matrices(one, heated=True)
     gains_drive = (b_one - b_zero)[:, :, 1]
     decay, to_states, to_modes, gamma_zero = modal(zero, step_h * 3600.0)
     gamma_gains = modal(one, step_h * 3600.0)[3][:, :, 1] - gamma_zero[:, :, 1]

@@ -124,14 +124,15 @@ def heated_history(
     step_h: float,
     wind_speed_m_per_s: np.ndarray | float = 0.0,
 ) -> np.ndarray:
-    """States ``(n, STATES)`` at the end of ``features`` (rows per step, see
+    """States ``(n, S)`` (:func:`~warmgrid.thermal.network._matrices`) at the end of
+    ``features`` (rows per step, see
     :func:`warmgrid.thermal.cooldown._features`) stepped with the air held at
     ``set_point_c``, from the held steady state under the first row. Buildings with a
     leakage area take each step's infiltration at the set point and that step's outdoor
     air and wind (``wind_speed_m_per_s``: constant, per step or hourly), as
     :func:`warmgrid.thermal.network.simulate_network` does once the heating is off."""
     if net.leakage_area_cm2 is None:
-        C, K, B = _matrices(net)
+        C, K, B = _matrices(net, heated=True)
         return held_run(C, K, B, features, set_point_c, step_h)
     n_steps = features.shape[0]
     wind = to_steps(wind_speed_m_per_s, step_h, n_steps, "wind_speed_m_per_s")
@@ -141,7 +142,7 @@ def heated_history(
         leaky = _with_ventilation(
             net, _infiltration_w_per_k(net, set_point, features[t, 0], wind[t])
         )
-        C, K, B = _matrices(leaky)
+        C, K, B = _matrices(leaky, heated=True)
         if x is None:
             x = held_steady(K, B @ features[0], set_point)
         step = held_step(C, K, B, step_h * 3600.0)

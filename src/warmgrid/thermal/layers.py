@@ -123,13 +123,11 @@ def _resistance_to(parts: list[tuple[Layer, float, float]], depth_m: float) -> f
     return total
 
 
-def element_mass(layers: tuple[Layer, ...], boundary: str = "outdoor") -> ElementMass:
-    """Active and deep heat capacity of an element listed inside → outside.
-
-    Both end at the first insulating layer. For an ``adiabatic`` element (this side's share
-    of a slab or party wall, up to the plane of symmetry) the deep part reaches the back face;
-    otherwise the active part also stops at the element's middle (ISO 13790 12.3.1.1).
-    """
+def _mass_depths_m(layers: tuple[Layer, ...], boundary: str) -> tuple[float, float]:
+    """``(active, mass)``: depths from the room face, m, where the active part ends (the
+    first insulating layer, the element's middle — its back face if ``adiabatic`` — or
+    0.10 m, whichever comes first; ISO 13790 12.3.1.1) and where the mass ends (the first
+    insulating layer, or the back face)."""
     thickness = sum(x.thickness_m for x in layers)
     insulation = 0.0
     for layer in layers:
@@ -137,7 +135,17 @@ def element_mass(layers: tuple[Layer, ...], boundary: str = "outdoor") -> Elemen
             break
         insulation += layer.thickness_m
     half = thickness if boundary == "adiabatic" else 0.5 * thickness
-    active_end = min(insulation, half, ACTIVE_DEPTH_M)
+    return min(insulation, half, ACTIVE_DEPTH_M), insulation
+
+
+def element_mass(layers: tuple[Layer, ...], boundary: str = "outdoor") -> ElementMass:
+    """Active and deep heat capacity of an element listed inside → outside.
+
+    Both end at the first insulating layer. For an ``adiabatic`` element (this side's share
+    of a slab or party wall, up to the plane of symmetry) the deep part reaches the back face;
+    otherwise the active part also stops at the element's middle (ISO 13790 12.3.1.1).
+    """
+    active_end, insulation = _mass_depths_m(layers, boundary)
     active = _slices(layers, active_end)
     active_c, active_r = _centroid(active)
     everything = _slices(layers, insulation)
@@ -159,3 +167,43 @@ def element_mass(layers: tuple[Layer, ...], boundary: str = "outdoor") -> Elemen
             )
         )
     return ElementMass(active_c, deep_c, moment / deep_c - active_r, active_r)
+
+
+@dataclass(frozen=True)
+class Lump:
+    """One heat-holding part of an element, per m²: its heat capacity and the resistance
+    from the room face to its capacity centroid."""
+
+    capacity_j_per_m2k: float
+    resistance_m2k_per_w: float
+
+
+def element_lumps(layers: tuple[Layer, ...], boundary: str = "outdoor") -> tuple[Lump, ...]:
+    """The heat-holding parts of an element listed inside → outside, room face first: the
+    active part of :func:`element_mass` (ISO 13790 12.3.1.1: up to the first insulating
+    layer, the element's middle or 0.10 m) and the deep part behind it up to the first
+    insulating layer (or the back face: an ``adiabatic`` element's plane of symmetry), cut
+    in two halves of its thickness. Each lump holds its slices' heat capacity at their
+    centroid, so that in the steady state, where the temperature falls linearly through
+    each layer, it holds their heat exactly. The two halves of the deep part give it back
+    over the first day as the finite-difference model does, where one lump behind the
+    active part gives it back too fast (docs/thermal-energyplus.md, "A network by element
+    group")."""
+    active_end, insulation = _mass_depths_m(layers, boundary)
+    cuts = (active_end, active_end + 0.5 * (insulation - active_end), insulation)
+    lumps = []
+    start = 0.0
+    for cut in cuts:
+        if cut <= start + 1e-9:
+            continue
+        before = _slices(layers, cut)
+        part = [(layer, max(a, start), b) for layer, a, b in before if b > start]
+        capacity, _ = _centroid(part)
+        moment = 0.0
+        for layer, a, b in part:
+            c = layer.density_kg_per_m3 * layer.specific_heat_j_per_kgk * (b - a)
+            moment += c * (_resistance_to(before, a) + 0.5 * (b - a) / layer.conductivity_w_per_mk)
+        if capacity > 0:
+            lumps.append(Lump(capacity, moment / capacity))
+        start = cut
+    return tuple(lumps)

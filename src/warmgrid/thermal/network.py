@@ -9,27 +9,24 @@ rest of a thick wall or slab takes part too. This network adds to the nodes of
   and Table B.17: internal heat capacity of the zone, default 10 kJ/(m²K) of floor area);
 * ``do``: the deep mass of the elements with a path out (to outdoor air or ground), behind
   their active part, with the layer resistances between (see :mod:`warmgrid.thermal.layers`);
-* ``di``: the deep mass of the adiabatic elements (this flat's share of slabs and party walls
-  up to their plane of symmetry), which store heat and pass none;
-* ``mi`` and a surface node ``si`` of their own for the adiabatic elements, when the mass
-  comes from the elements' κ: their active mass (ISO 13790 eqs. 65–66 over those elements)
-  hangs on ``si`` (element by element through its layers and a fitted resistance,
-  :func:`surface_to_mass_in_w_per_k`, where ISO's ``h_ms`` joins every element alike),
-  which exchanges heat with the air by natural convection and with the other surfaces by
-  radiation (:func:`surface_couplings`). In the heated steady state these
-  elements pass no heat and sit near the air temperature, the external ones lie in the drop
-  to the outside; ISO's single mass node puts both at one temperature and undercounts the
-  heat the slabs and party walls give back when the heating stops (see
-  :func:`_split_mass`).
+* ``di``: the deep mass of any adiabatic elements, which store heat and pass none.
+
+A flat, which shares elements with its neighbours (:func:`by_element_group`), runs instead
+in the network by element group of :mod:`warmgrid.thermal.zone`: faces of their own for
+the external walls, the external roofs and floors, the shared elements and the windows,
+long-wave radiation between them and up to three mass nodes a group. This module holds
+both behind one interface (:func:`_matrices`, :func:`modal`, :func:`simulate_network`);
+the heated state and the history take a flat's conductances with the heated state's
+convection (``heated``).
 
 The conductance from the mass node out, ``H_tr_em`` of ISO 13790 eq. (63), is shared by the
 elements in proportion to ``U·A``; an element with deep mass replaces its share by the path
 mass → deep → out, with the same total resistance, so the steady state (the U-values) is
 unchanged. Elements on the ground lead to a constant ground temperature.
 
-The surface nodes have no capacity and are eliminated exactly; the remaining linear system
-``C dx/dt = −K x + B u`` (states air, mass, ``do``, ``di``, ``mi``; inputs held over each
-step) is
+The nodes without heat capacity are eliminated exactly; the remaining linear system
+``C dx/dt = −K x + B u`` (states air, mass, ``do``, ``di``, or a flat's air and mass nodes;
+inputs held over each step) is
 discretised exactly with the matrix exponential (zero-order hold, by the symmetric
 eigen-decomposition), so any step length is stable and constant weather is solved exactly,
 as in :mod:`warmgrid.thermal.cooldown`.
@@ -43,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from warmgrid.errors import InputError
+from warmgrid.thermal import zone
 from warmgrid.thermal.building_file import BuildingDescription, sky_radiation_w_per_m2k
 from warmgrid.thermal.cooldown import (
     CooldownResult,
@@ -59,13 +57,13 @@ from warmgrid.thermal.rc import (
     BuildingParams,
     SolarChannel,
     air_heat_capacity_j_per_m3k,
-    mass_from_elements,
 )
 from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
 
-STATES = 5
-"""air, mass, deep (with a path out), deep (adiabatic), active mass of the adiabatic
-elements."""
+STATES = 4
+"""States of the network of a building that shares no elements: air, mass, deep (with a
+path out), deep (adiabatic). A flat's network by element group has
+``len(warmgrid.thermal.zone.KEPT)``."""
 
 CONVECTION_W_PER_M2K = {"vertical": 3.076, "reduced": 0.948, "enhanced": 4.040}
 """Natural convection at room surfaces, the simple algorithm of Walton (Thermal Analysis
@@ -97,19 +95,19 @@ class NetworkParams:
     ``wind_coefficient``: infiltration by stack and wind (see
     :class:`~warmgrid.thermal.building_file.Infiltration`), or None. ``h_is_w_per_k``: air
     to surface node (see :func:`surface_convection_w_per_k`); None: ISO 13790's
-    ``3.45 · A_t``. ``c_mass_in_j_per_k`` / ``a_mass_in_m2``: the active mass of the
-    adiabatic elements (κ·A and A_m of ISO 13790 eqs. 65–66 over those elements), a node
-    ``mi`` of its own between the surface node and ``di`` (``base.c_m_j_per_k`` and
-    ``base.a_m_m2`` then hold the elements with a path out only); None or 0: no such node,
-    ``di`` hangs on the mass node. ``h_mass_in_w_per_k``: ``si`` to ``mi``, W/K
-    (:func:`surface_to_mass_in_w_per_k`); None: ISO 13790's ``9.1 · A_in``.
-    ``sun_links_m2`` ``(n, 2, k)`` and ``sky_links_w_per_k`` ``(n, 3)``: the sun on the opaque
-    elements at nodes ``m`` and ``do``, m² per W/m² of each solar channel (0 in the windows'
-    channels), and their and the windows' loss to the sky at nodes ``s``, ``m`` and ``do``,
-    W per kelvin of sky depression, where each element meets the outside
-    (:func:`outside_links`). ``window_sun_to_si_share`` / ``window_sun_to_mi_share``: the
-    share of the sun through the windows that lands on ``si`` / in ``mi``
-    (:func:`window_sun_shares`), the rest by ISO 13790's shares (11.3.2); None: 0.
+    ``3.45 · A_t``. ``sun_links_m2`` ``(n, 2, k)`` and ``sky_links_w_per_k`` ``(n, 3)``: the
+    sun on the opaque elements at nodes ``m`` and ``do``, m² per W/m² of each solar channel
+    (0 in the windows' channels), and their and the windows' loss to the sky at nodes
+    ``s``, ``m`` and ``do``, W per kelvin of sky depression, where each element meets the
+    outside (:func:`outside_links`).
+
+    A flat's network by element group (:mod:`warmgrid.thermal.zone`) holds its matrices
+    instead, ``(n, zone.NODES, …)``: ``zone_capacity_j_per_k``, the conductances of the
+    cool-down (``zone_cooling_w_per_k``) and of the heated state (``zone_heated_w_per_k``),
+    the inputs ``zone_drive_w`` and where the radiant gains land (``zone_radiant_share``)
+    and the ground leads (``zone_ground_w_per_k``), as
+    :class:`~warmgrid.thermal.zone.ZoneMatrices`; the fields above then stay 0 but for
+    ``base``, ``c_air_j_per_k``, ``ground_temp_c`` and the infiltration.
     """
 
     base: BuildingParams
@@ -129,13 +127,12 @@ class NetworkParams:
     stack_coefficient: np.ndarray | None = None
     wind_coefficient: np.ndarray | None = None
     h_is_w_per_k: np.ndarray | None = None
-    c_mass_in_j_per_k: np.ndarray | None = None
-    a_mass_in_m2: np.ndarray | None = None
-    h_in_air_w_per_k: np.ndarray | None = None
-    h_in_surface_w_per_k: np.ndarray | None = None
-    h_mass_in_w_per_k: np.ndarray | None = None
-    window_sun_to_si_share: np.ndarray | None = None
-    window_sun_to_mi_share: np.ndarray | None = None
+    zone_capacity_j_per_k: np.ndarray | None = None
+    zone_cooling_w_per_k: np.ndarray | None = None
+    zone_heated_w_per_k: np.ndarray | None = None
+    zone_drive_w: np.ndarray | None = None
+    zone_radiant_share: np.ndarray | None = None
+    zone_ground_w_per_k: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.base)
@@ -151,15 +148,50 @@ def join_conductance(K: np.ndarray, i: int, j: int, h_w_per_k: float | np.ndarra
     K[..., j, i] -= h_w_per_k
 
 
-KEPT_NODES = [0, 2, 3, 4, 5]
-"""Nodes of :func:`_full_matrices` that hold heat: air, mass, deep, adiabatic deep,
-adiabatic mass (the states); nodes 1 and 6 are the two surface nodes."""
+KEPT_NODES = [0, 2, 3, 4]
+"""Nodes of :func:`_full_matrices` that hold heat: air, mass, deep, adiabatic deep (the
+states); node 1 is the surface node."""
 
 
-def _matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(C, K, B)`` with the surface nodes eliminated; ``B`` maps ``[θ_e, 1, I.., Δθ_sky]``."""
-    C, K, B = _full_matrices(net)
-    return (C, *eliminate(K, B, KEPT_NODES, [1, 6]))
+def _matrices(
+    net: NetworkParams, heated: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(C, K, B)`` with the surface nodes eliminated; ``B`` maps ``[θ_e, 1, I.., Δθ_sky]``.
+    ``heated``: a flat's network (:mod:`warmgrid.thermal.zone`) with the convection of the
+    heated state, for the heated start and the history before the outage."""
+    C, K, B = _full_matrices(net, heated)
+    kept, gone = layout(net)
+    return (C, *eliminate(K, B, kept, gone))
+
+
+def layout(net: NetworkParams) -> tuple[list[int], list[int]]:
+    """``(kept, gone)``: the nodes of :func:`_full_matrices` that hold heat (air first) and
+    those eliminated, for the network of ``net``."""
+    if net.zone_cooling_w_per_k is not None:
+        return zone.KEPT, zone.GONE
+    return KEPT_NODES, [1]
+
+
+def _zone_full_matrices(
+    net: NetworkParams, heated: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_full_matrices` of flats' networks by element group (:mod:`warmgrid.thermal.
+    zone`): their matrices with the ventilation and the internal gains of ``net.base``."""
+    assert net.zone_capacity_j_per_k is not None and net.zone_drive_w is not None
+    assert net.zone_cooling_w_per_k is not None and net.zone_heated_w_per_k is not None
+    assert net.zone_radiant_share is not None and net.zone_ground_w_per_k is not None
+    p = net.base
+    K = (net.zone_heated_w_per_k if heated else net.zone_cooling_w_per_k).copy()
+    B = net.zone_drive_w.copy()
+    K[:, zone.AIR_NODE, zone.AIR_NODE] += p.h_ve_w_per_k
+    B[:, zone.AIR_NODE, 0] += p.h_ve_w_per_k
+    radiant = p.radiative_fraction * p.internal_gains_w
+    B[:, :, 1] += radiant[:, None] * net.zone_radiant_share
+    B[:, zone.AIR_NODE, 1] += p.internal_gains_w - radiant
+    B[:, :, 1] += net.zone_ground_w_per_k * net.ground_temp_c[:, None]
+    C = net.zone_capacity_j_per_k[:, zone.KEPT].copy()
+    C[:, 0] = net.c_air_j_per_k
+    return C, K, B
 
 
 def eliminate(
@@ -176,42 +208,31 @@ def eliminate(
     return 0.5 * (K_red + np.swapaxes(K_red, 1, 2)), B_red
 
 
-def _full_matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(C, K, B)`` of all seven nodes (a, s, m, do, di, mi, si); ``C`` holds the
-    capacities of :data:`KEPT_NODES` only (the surface nodes have none)."""
+def _full_matrices(
+    net: NetworkParams, heated: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(C, K, B)`` of all five nodes (a, s, m, do, di); ``C`` holds the capacities of
+    :data:`KEPT_NODES` only (the surface node has none). A flat's network by element
+    group: its nodes (:data:`warmgrid.thermal.zone.NODES`, ``C`` on
+    :data:`warmgrid.thermal.zone.KEPT`), with the heated state's convection if
+    ``heated``."""
+    if net.zone_cooling_w_per_k is not None:
+        return _zone_full_matrices(net, heated)
     p = net.base
     n = len(p)
     k = len(p.solar_channels)
-    zeros = np.zeros(n)
     h_ve, h_w = p.h_ve_w_per_k, p.h_tr_w_w_per_k
     h_is = H_IS_W_PER_M2K * p.a_t_m2 if net.h_is_w_per_k is None else net.h_is_w_per_k
-    a_in = zeros if net.a_mass_in_m2 is None else net.a_mass_in_m2
-    c_in = zeros if net.c_mass_in_j_per_k is None else net.c_mass_in_j_per_k
-    h_a_si = zeros if net.h_in_air_w_per_k is None else net.h_in_air_w_per_k
-    h_s_si = zeros if net.h_in_surface_w_per_k is None else net.h_in_surface_w_per_k
-    split = a_in > 0
-    h_si_mi = H_MS_W_PER_M2K * a_in if net.h_mass_in_w_per_k is None else net.h_mass_in_w_per_k
     tiny = _TINY_CONDUCTANCE_W_PER_K
-    h_ms = H_MS_W_PER_M2K * p.a_m_m2
-    h_md_o = np.maximum(net.h_md_out_w_per_k, tiny)
-    h_md_i = np.maximum(net.h_md_in_w_per_k, tiny)
     mass_share = p.a_m_m2 / p.a_t_m2
-    in_share = a_in / p.a_t_m2
-    surface_share = 1.0 - mass_share - in_share - h_w / (H_MS_W_PER_M2K * p.a_t_m2)
+    surface_share = 1.0 - mass_share - h_w / (H_MS_W_PER_M2K * p.a_t_m2)
     radiant_int = p.radiative_fraction * p.internal_gains_w
-    convective = p.internal_gains_w - radiant_int
-    # nodes a, s, m, do, di, mi, si; di hangs on mi where the adiabatic elements have
-    # their own surface (si) and mass (mi) nodes, else on m
-    K = np.zeros((n, 7, 7))
+    K = np.zeros((n, 5, 5))
     pairs = (
         (0, 1, h_is),
-        (1, 2, h_ms),
-        (2, 3, h_md_o),
-        (2, 4, np.where(split, 0.0, h_md_i)),
-        (5, 4, np.where(split, h_md_i, 0.0)),
-        (6, 5, np.maximum(np.where(split, h_si_mi, 0.0), tiny)),
-        (0, 6, np.maximum(h_a_si, tiny)),
-        (1, 6, np.maximum(h_s_si, tiny)),
+        (1, 2, H_MS_W_PER_M2K * p.a_m_m2),
+        (2, 3, np.maximum(net.h_md_out_w_per_k, tiny)),
+        (2, 4, np.maximum(net.h_md_in_w_per_k, tiny)),
     )
     for i, j, h in pairs:
         join_conductance(K, i, j, h)
@@ -219,23 +240,17 @@ def _full_matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarr
     K[:, 1, 1] += h_w
     K[:, 2, 2] += net.h_em_out_w_per_k + net.h_em_ground_w_per_k
     K[:, 3, 3] += net.h_do_out_w_per_k + net.h_do_ground_w_per_k
-    B = np.zeros((n, 7, k + 3))
+    B = np.zeros((n, 5, k + 3))
     B[:, 0, 0], B[:, 1, 0] = h_ve, h_w
     B[:, 2, 0], B[:, 3, 0] = net.h_em_out_w_per_k, net.h_do_out_w_per_k
-    B[:, 0, 1] = convective
+    B[:, 0, 1] = p.internal_gains_w - radiant_int
     B[:, 1, 1] = surface_share * radiant_int
     B[:, 2, 1] = mass_share * radiant_int + net.h_em_ground_w_per_k * net.ground_temp_c
     B[:, 3, 1] = net.h_do_ground_w_per_k * net.ground_temp_c
-    B[:, 5, 1] = in_share * radiant_int
     windows = np.array([c.kind == "window" for c in p.solar_channels])
-    to_si = zeros if net.window_sun_to_si_share is None else net.window_sun_to_si_share
-    to_mi = zeros if net.window_sun_to_mi_share is None else net.window_sun_to_mi_share
     through_windows = p.solar_aperture_m2 * windows[None, :]
-    by_shares = through_windows * (1.0 - to_si - to_mi)[:, None]
-    B[:, 1, 2 : 2 + k] = surface_share[:, None] * by_shares
-    B[:, 2, 2 : 2 + k] = mass_share[:, None] * by_shares
-    B[:, 5, 2 : 2 + k] = in_share[:, None] * by_shares + to_mi[:, None] * through_windows
-    B[:, 6, 2 : 2 + k] = to_si[:, None] * through_windows
+    B[:, 1, 2 : 2 + k] = surface_share[:, None] * through_windows
+    B[:, 2, 2 : 2 + k] = mass_share[:, None] * through_windows
     B[:, 2:4, 2 : 2 + k] += net.sun_links_m2
     B[:, 1:4, k + 2] = -net.sky_links_w_per_k
     C = np.stack(
@@ -244,7 +259,6 @@ def _full_matrices(net: NetworkParams) -> tuple[np.ndarray, np.ndarray, np.ndarr
             p.c_m_j_per_k,
             np.maximum(net.c_deep_out_j_per_k, _TINY_CAPACITY_J_PER_K),
             np.maximum(net.c_deep_in_j_per_k, _TINY_CAPACITY_J_PER_K),
-            np.maximum(c_in, _TINY_CAPACITY_J_PER_K),
         ],
         axis=1,
     )
@@ -275,9 +289,9 @@ def modal(
     net: NetworkParams, step_s: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The step in modal coordinates ``z = P⁻¹ x`` (``P = C^-½ V``, see :func:`discretise`):
-    ``z ← decay · z + Γ_z u``, :data:`STATES` independent exact recursions per building.
-    Returns ``(decay (n, S), P (n, S, S), P⁻¹ (n, S, S), Γ_z (n, S, inputs))``, S =
-    :data:`STATES`."""
+    ``z ← decay · z + Γ_z u``, S independent exact recursions per building. Returns
+    ``(decay (n, S), P (n, S, S), P⁻¹ (n, S, S), Γ_z (n, S, inputs))``, S the states of the
+    network (:data:`STATES`, or ``len(warmgrid.thermal.zone.KEPT)`` for flats)."""
     return modal_of(*_matrices(net), step_s)
 
 
@@ -305,7 +319,7 @@ def steady_state(net: NetworkParams, features: np.ndarray, set_point_c: np.ndarr
     unheated steady state."""
     from warmgrid.thermal.history import heated_steady
 
-    _, K, B = _matrices(net)
+    _, K, B = _matrices(net, heated=True)
     drive = B @ features
     heated, heating_w = heated_steady(K, drive[:, :, None], set_point_c[:, None])
     free = np.linalg.solve(K, drive[:, :, None])[:, :, 0]
@@ -318,7 +332,7 @@ def heating_w(net: NetworkParams, outdoor_temp_c: float, set_point_c: float = 20
     balance a cool-down of :func:`simulate_network` starts from."""
     from warmgrid.thermal.history import heated_steady
 
-    _, K, B = _matrices(net)
+    _, K, B = _matrices(net, heated=True)
     drive = B @ _features(net.base, outdoor_temp_c, 1.0, 1, None, 0.0)[0]
     set_point = np.full((len(net), 1), set_point_c)
     return heated_steady(K, drive[:, :, None], set_point)[1][:, 0, 0]
@@ -388,8 +402,8 @@ def simulate_network(
 ) -> CooldownResult:
     """Indoor air temperature of all buildings after the heating stops at t = 0.
 
-    The start is ``start_state`` (``(n, STATES)``: air, mass, deep, adiabatic deep,
-    adiabatic mass, °C; e.g. the heated history of :mod:`warmgrid.thermal.history`) or,
+    The start is ``start_state`` (``(n, S)``, °C: the states of :func:`_matrices`, air
+    first; e.g. the heated history of :mod:`warmgrid.thermal.history`) or,
     when None, the heated steady state at ``start_temp_c`` under the first step's
     weather (heating at the air node, ISO 13790 C.4). Inputs as
     :func:`warmgrid.thermal.cooldown.simulate_cooldown`; ``final_mass_temp_c`` is the mass
@@ -421,8 +435,9 @@ def simulate_network(
             x = np.asarray(start_state[lo:hi], dtype=np.float64)
         z = np.einsum("bij,bj->ib", to_modes, x).astype(np.float32)
         width = hi - lo
-        coef = np.ascontiguousarray(gamma.transpose(2, 1, 0).reshape(-1, STATES * width))
-        drive = (features32.T @ coef.astype(np.float32)).reshape(n_steps, STATES, width)
+        states = decay.shape[1]
+        coef = np.ascontiguousarray(gamma.transpose(2, 1, 0).reshape(-1, states * width))
+        drive = (features32.T @ coef.astype(np.float32)).reshape(n_steps, states, width)
         decay32 = np.ascontiguousarray(decay.T.astype(np.float32))
         air_of = np.ascontiguousarray(to_states[:, 0, :].T.astype(np.float32))
         time_major[0, lo:hi] = x[:, 0]
@@ -432,7 +447,7 @@ def simulate_network(
             z += drive[t]
             row = time_major[t + 1, lo:hi]
             np.multiply(air_of[0], z[0], out=row)
-            for j in range(1, STATES):
+            for j in range(1, states):
                 np.multiply(air_of[j], z[j], out=scratch)
                 row += scratch
         final_mass[lo:hi] = np.einsum("bj,jb->b", to_states[:, 1, :], z)
@@ -487,107 +502,31 @@ def surface_convection_w_per_k(description: BuildingDescription) -> float:
     keep ISO's coupling: once the heating stops they are warmer than the air (EnergyPlus,
     ground-floor corner flat at −10 °C after 2 h: floor over the basement 13.4 °C, air
     12.9 °C), heat flows upwards and convection is enhanced (4.04), within a third of the
-    vertical value. Buildings whose adiabatic elements have their own node use
-    :func:`surface_couplings` instead."""
-    return _star_convection(description, with_adiabatic=True)
-
-
-def _star_convection(description: BuildingDescription, with_adiabatic: bool) -> float:
+    vertical value."""
     area = 0.0
     weighted = 0.0
     ratio = CONVECTION_W_PER_M2K["reduced"] / CONVECTION_W_PER_M2K["vertical"]
     for surface in description.surfaces:
-        adiabatic = surface["boundary"] == "adiabatic"
         area += surface["area_m2"]
-        if adiabatic and not with_adiabatic:
-            continue
-        ceiling = adiabatic and surface["kind"] == "roof"
+        ceiling = surface["boundary"] == "adiabatic" and surface["kind"] == "roof"
         weighted += (ratio if ceiling else 1.0) * surface["area_m2"]
     return H_IS_W_PER_M2K * weighted / area * float(description.params.a_t_m2[0])
 
 
-def surface_couplings(description: BuildingDescription) -> tuple[float, float, float]:
-    """``(H_is, H_a,in, H_s,in)``, W/K, when the adiabatic elements have a surface node of
-    their own (``si``, see :func:`_split_mass`): the ISO 13790 star of the other surfaces
-    keeps their share of ``3.45 · A_t``; the adiabatic surfaces exchange heat with the air
-    by natural convection (Walton's simple algorithm, :data:`CONVECTION_W_PER_M2K`, in the
-    direction of the cool-down: a warm ceiling *reduced*, a warm floor *enhanced*, walls
-    vertical) and by long-wave radiation with the other surfaces,
-    ``h_r · A_in · A_out / (A_in + A_out)`` (two groups of surfaces that see each other in
-    proportion to their areas; :data:`RADIATION_W_PER_M2K`)."""
-    air_in = 0.0
-    areas = {True: 0.0, False: 0.0}
-    for surface in description.surfaces:
-        adiabatic = surface["boundary"] == "adiabatic"
-        areas[adiabatic] += surface["area_m2"]
-        if adiabatic:
-            direction = {"roof": "reduced", "floor": "enhanced"}.get(surface["kind"], "vertical")
-            air_in += CONVECTION_W_PER_M2K[direction] * surface["area_m2"]
-    radiation = RADIATION_W_PER_M2K * areas[True] * areas[False] / (areas[True] + areas[False])
-    return _star_convection(description, with_adiabatic=False), air_in, radiation
-
-
-def envelope_factor(
-    description: BuildingDescription,
-    params: BuildingParams,
-    h_is_w_per_k: float,
-    h_air_in_w_per_k: float,
-    h_surface_in_w_per_k: float,
-) -> float:
-    """Factor on the walls' and windows' conductance of a building whose adiabatic elements
-    have a surface node of their own (:func:`surface_couplings`).
-
-    The elements' ``U`` holds the inside surface resistance (EN ISO 6946 ``R_si``), and ISO
-    13790's star reaches them from the air through ``3.45 W/(m²K)`` over every surface of
-    the room (7.2.2.2), a small resistance in series. With the adiabatic surfaces taken out
-    of the star, the external surfaces are reached through ``3.45 W/(m²K)`` over their own
-    area and, in series, through the adiabatic surfaces (``reached``), and the heated flat
-    loses too little: a middle-floor corner flat of a five-storey panel block heated at
-    −10 °C 9.6 % less than EnergyPlus (2,237 against 2,474 W), its walls passing 0.82 of
-    ``U·A·ΔT`` where EnergyPlus' pass 0.94. The factor gives back the envelope conductance
-    ``H`` (``H_tr,w + H_tr,op``) that ISO's full star would leave,
-    ``1 / (1 + H (1/H_star − 1/reached))``; it is applied to the external walls and the
-    windows only, as measured against EnergyPlus: every flat position of
-    every archetype heated at −10 °C then loses within 3 % of EnergyPlus' heating
-    (docs/thermal-energyplus.md, "Heating power of the flats alone"), where applying it to
-    roofs and floors as well, or scaling it to give the full star's loss exactly, cools the
-    flats too early against EnergyPlus. :func:`network_from_description` leaves it out
-    where the raised opaque conductance would reach ``h_ms · A_m`` (ISO 13790 eq. 63 would
-    then give a negative mass-to-outside conductance)."""
-    h_out = float(params.h_tr_w_w_per_k[0] + params.h_tr_op_w_per_k[0])
-    star = _star_convection(description, with_adiabatic=True)
-    reached = h_is_w_per_k + h_air_in_w_per_k * h_surface_in_w_per_k / (
-        h_air_in_w_per_k + h_surface_in_w_per_k
-    )
-    return 1.0 / (1.0 + h_out * (1.0 / star - 1.0 / reached))
-
-
 def network_from_description(description: BuildingDescription) -> NetworkParams:
     """The network of one building read from a file: deep mass from the layered surfaces,
-    the air node's capacity from its volume and the furniture."""
+    the air node's capacity from its volume and the furniture. A flat (a building that
+    shares elements with neighbours, :func:`by_element_group`) gets the network by element
+    group of :mod:`warmgrid.thermal.zone`."""
     fields = description.fields
-    p, c_in, a_in = _split_mass(description)
-    onto_face, into_mass = window_sun_shares(description, a_in)
+    c_air = (
+        air_heat_capacity_j_per_m3k(fields["altitude_m"]) * fields["volume_m3"]
+        + fields["furniture_heat_capacity_j_per_m2k"] * fields["floor_area_m2"]
+    )
+    if by_element_group(description):
+        return _zone_network(description, float(c_air))
+    p = description.params
     h_ms = H_MS_W_PER_M2K * float(p.a_m_m2[0])
-    factor = 1.0
-    if a_in > 0:
-        h_is, h_a_si, h_s_si = surface_couplings(description)
-        factor = envelope_factor(description, p, h_is, h_a_si, h_s_si)
-    else:
-        h_is, h_a_si, h_s_si = surface_convection_w_per_k(description), 0.0, 0.0
-    walls_w_per_k = sum(
-        s["u_w_per_m2k"] * s["area_m2"]
-        for s in description.surfaces
-        if s["kind"] == "wall" and s["boundary"] != "adiabatic"
-    )
-    raised_op = float(p.h_tr_op_w_per_k[0]) + (factor - 1.0) * walls_w_per_k
-    if raised_op >= h_ms:
-        factor = 1.0
-    p = replace(
-        p,
-        h_tr_w_w_per_k=factor * p.h_tr_w_w_per_k,
-        h_tr_op_w_per_k=p.h_tr_op_w_per_k + (factor - 1.0) * walls_w_per_k,
-    )
     h_op = float(p.h_tr_op_w_per_k[0])
     h_em = 1.0 / (1.0 / h_op - 1.0 / h_ms) if h_op > 0 else 0.0
     sums = dict.fromkeys(
@@ -606,8 +545,7 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
                 sums["c_di"] += mass.deep_j_per_m2k * area
                 sums["md_in"] += area / mass.deep_r_m2k_per_w
             continue
-        wall_factor = factor if surface["kind"] == "wall" else 1.0
-        share = h_em * surface["u_w_per_m2k"] * wall_factor * area / h_op
+        share = h_em * surface["u_w_per_m2k"] * area / h_op
         where = "ground" if boundary == "ground" else "out"
         if mass is None or share <= 0:
             sums[f"em_{where}"] += share
@@ -619,11 +557,7 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
         sums["md_out"] += 1.0 / r_md
         sums[f"do_{where}"] += 1.0 / (r_em - r_md)
         links.append((surface, DEEP_OUT_NODE, 1.0 / (r_em - r_md)))
-    sun_links, sky_links = outside_links(description, p.solar_channels, links, factor)
-    c_air = (
-        air_heat_capacity_j_per_m3k(fields["altitude_m"]) * fields["volume_m3"]
-        + fields["furniture_heat_capacity_j_per_m2k"] * fields["floor_area_m2"]
-    )
+    sun_links, sky_links = outside_links(description, p.solar_channels, links)
     return NetworkParams(
         base=p,
         c_air_j_per_k=np.array([float(c_air)]),
@@ -638,14 +572,49 @@ def network_from_description(description: BuildingDescription) -> NetworkParams:
         ground_temp_c=np.array([fields["ground_temp_c"]]),
         sun_links_m2=sun_links[None],
         sky_links_w_per_k=sky_links[None],
-        h_is_w_per_k=np.array([h_is]),
-        c_mass_in_j_per_k=np.array([c_in]),
-        a_mass_in_m2=np.array([a_in]),
-        h_in_air_w_per_k=np.array([h_a_si]),
-        h_in_surface_w_per_k=np.array([h_s_si]),
-        h_mass_in_w_per_k=np.array([surface_to_mass_in_w_per_k(description, a_in, c_in)]),
-        window_sun_to_si_share=np.array([onto_face]),
-        window_sun_to_mi_share=np.array([into_mass]),
+        h_is_w_per_k=np.array([surface_convection_w_per_k(description)]),
+        **_leakage(description),
+    )
+
+
+def by_element_group(description: BuildingDescription) -> bool:
+    """Whether a building runs in the network by element group
+    (:mod:`warmgrid.thermal.zone`): it shares elements with neighbours (``adiabatic``
+    surfaces: a flat) and its mass comes from its elements' κ (no ``thermal_class`` or
+    ``thermal_capacity_j_per_k`` in the file)."""
+    opaque = [s for s in description.surfaces if s["kind"] != "window"]
+    if not any(s["boundary"] == "adiabatic" for s in opaque):
+        return False
+    c_m = sum(s["heat_capacity_j_per_m2k"] * s["area_m2"] for s in opaque)
+    given = float(description.params.c_m_j_per_k[0])
+    return c_m > 0 and abs(c_m - given) <= 1e-6 * given
+
+
+def _zone_network(description: BuildingDescription, c_air_j_per_k: float) -> NetworkParams:
+    """:func:`network_from_description` of a flat: the network by element group."""
+    matrices = zone.zone_matrices(description)
+    p = description.params
+    zeros = np.zeros(1)
+    return NetworkParams(
+        base=p,
+        c_air_j_per_k=np.array([c_air_j_per_k]),
+        h_em_out_w_per_k=zeros,
+        h_em_ground_w_per_k=zeros,
+        c_deep_out_j_per_k=zeros,
+        h_md_out_w_per_k=zeros,
+        h_do_out_w_per_k=zeros,
+        h_do_ground_w_per_k=zeros,
+        c_deep_in_j_per_k=zeros,
+        h_md_in_w_per_k=zeros,
+        ground_temp_c=np.array([description.fields["ground_temp_c"]]),
+        sun_links_m2=np.zeros((1, 2, len(p.solar_channels))),
+        sky_links_w_per_k=np.zeros((1, 3)),
+        zone_capacity_j_per_k=matrices.capacity_j_per_k[None],
+        zone_cooling_w_per_k=matrices.cooling_w_per_k[None],
+        zone_heated_w_per_k=matrices.heated_w_per_k[None],
+        zone_drive_w=matrices.drive_w[None],
+        zone_radiant_share=matrices.radiant_share[None],
+        zone_ground_w_per_k=matrices.ground_w_per_k[None],
         **_leakage(description),
     )
 
@@ -654,7 +623,6 @@ def outside_links(
     description: BuildingDescription,
     channels: tuple[SolarChannel, ...] | list[SolarChannel],
     links: list[tuple[dict[str, Any], int, float]],
-    window_factor: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(sun (2, k), sky (3,))`` of :class:`NetworkParams` (``sun_links_m2``,
     ``sky_links_w_per_k``): the sun the roof and walls absorb, and their and the windows'
@@ -666,7 +634,7 @@ def outside_links(
     the ground or under the floor see neither sun nor sky and are skipped): its node next to
     the outside (:data:`MASS_NODE` or :data:`DEEP_OUT_NODE`) and the conductance ``H``, W/K,
     from that node out. The windows meet the outside at :data:`SURFACE_NODE`, with their
-    ``U·A`` times ``window_factor`` (:func:`envelope_factor`).
+    ``U·A``.
 
     Each element's outer face is at its sol-air temperature ``θ_e + R_se (α I − F_r h_r
     Δθ_sky)`` (ASHRAE Handbook Fundamentals, "Sol-air temperature"; ``F_r h_r`` of ISO 13790
@@ -679,7 +647,7 @@ def outside_links(
     sky = np.zeros(3)
     outside = [(surface, node, h) for surface, node, h in links if surface["kind"] != "floor"]
     outside += [
-        (surface, SURFACE_NODE, window_factor * surface["u_w_per_m2k"] * surface["area_m2"])
+        (surface, SURFACE_NODE, surface["u_w_per_m2k"] * surface["area_m2"])
         for surface in description.surfaces
         if surface["kind"] == "window"
     ]
@@ -695,127 +663,6 @@ def outside_links(
             channel = index[("opaque", (surface["azimuth_deg"],), surface["tilt_deg"])]
             sun[node - MASS_NODE, channel] += h_out * R_SE_M2K_PER_W * surface["solar_absorptance"]
     return sun, sky
-
-
-SURFACE_TO_MASS_M2K_PER_W = 0.075
-"""Resistance between the surface node of the adiabatic elements (``si``) and their active
-mass (``mi``) on top of each element's own layers from its room face to the centroid of
-its active part, m²K/W (:func:`surface_to_mass_in_w_per_k`). ISO 13790's
-``h_ms = 9.1 W/(m²K)`` (7.2.2.2) is 0.11 m²K/W from every element's surface to the mass
-node, whatever its layers.
-
-The value is fitted, not derived: against EnergyPlus' flats alone at constant −20, −10
-and −5 °C (``bench/bench_thermal_energyplus.py``, EnergyPlus at three-minute steps,
-:data:`~warmgrid.thermal.energyplus_run.STEPS_PER_HOUR`), 0.075 agrees in 141 of 144 cases
-at 12 °C with none late, the most of the sweep (docs/thermal-energyplus.md, "Surface to
-mass of the shared elements"); 0.06–0.07 agree in 139–140 with one to three flats crossing
-later than allowed, 0.08 in 138. The coupled blocks would take 0.04–0.05 (64–66 of 72
-flats agree at 12 °C, 1–4 late, against 53 at 0.075, none late), where 9–14 flats alone
-cross later than allowed. The cold week and the example flats were not used to choose
-it. It stands in for what the network leaves out:
-the shared surfaces radiate to ISO's star node, which lies between the air and the
-external faces, so in the heated state they sit 0.8–2.4 K warmer than the area mean of
-EnergyPlus' faces (a middle-floor corner and a top-floor inner flat at −20 °C) and hold
-more heat; with only the layers' conduction between surface and mass (0 here) that heat
-comes back too fast and 61 of 144 flats cross 12 °C late (median 1.17 × EnergyPlus'
-hours)."""
-
-
-def surface_to_mass_in_w_per_k(
-    description: BuildingDescription, a_in_m2: float, c_in_j_per_k: float
-) -> float:
-    """Conductance between the surface node of the adiabatic elements and their active mass,
-    W/K: ``Σ_j A_j w_j / (R_j + R_sm)`` over the adiabatic elements with heat capacity, with
-    ``w_j = κ_j A_m / C_m`` the weights of ISO 13790 eqs. (65)–(66) (``Σ A_j w_j = A_m``: a
-    thin element, the 10 mm skin under a slab held by the flat above, couples in proportion
-    to the heat it holds). For an element with layers ``R_j + R_sm`` is the layers'
-    resistance from the room face to the centroid of its active part
-    (:func:`~warmgrid.thermal.layers.element_mass`) plus :data:`SURFACE_TO_MASS_M2K_PER_W`;
-    for an element that gives κ without layers it is ISO's ``1/h_ms``, so a flat of such
-    elements gets ISO's ``h_ms · A_m``. ``a_in_m2``, ``c_in_j_per_k``: ISO's ``A_m`` and
-    ``C_m`` of the adiabatic elements (:func:`_split_mass`; 0: no node of their own, and
-    0 W/K)."""
-    elements = [
-        surface
-        for surface in description.surfaces
-        if surface["boundary"] == "adiabatic" and surface["heat_capacity_j_per_m2k"] > 0
-    ]
-    if a_in_m2 <= 0 or not elements:
-        return 0.0
-    kappa = np.array([surface["heat_capacity_j_per_m2k"] for surface in elements])
-    area = np.array([surface["area_m2"] for surface in elements])
-    weight = kappa * a_in_m2 / c_in_j_per_k
-    to_mass = np.array(
-        [
-            element_mass(surface["layers"], "adiabatic").active_r_m2k_per_w
-            + SURFACE_TO_MASS_M2K_PER_W
-            if surface["layers"]
-            else 1.0 / H_MS_W_PER_M2K
-            for surface in elements
-        ]
-    )
-    return float(np.sum(area * weight / to_mass))
-
-
-def window_sun_shares(description: BuildingDescription, a_in_m2: float) -> tuple[float, float]:
-    """``(onto si, into mi)``: where the sun through the windows of a building with a node of
-    adiabatic elements (``a_in_m2`` > 0) lands. EnergyPlus puts the transmitted beam on the
-    floor (``FullExterior``, Engineering Reference, "Solar Distribution"):
-
-    * an adiabatic floor, the slab to the flat below, is one of the adiabatic elements:
-      onto their surface node, ``(1, 0)``;
-    * a floor with heat capacity over the basement or on the ground: into the active mass
-      of the adiabatic elements, ``(0, 1)``. That floor's concrete lies above its fill or
-      insulation and sits near the room temperature in the heated state, as the slabs and
-      party walls do; ISO 13790's shares (11.3.2) hand most of the sun to the star node,
-      which gives it to the air at once, and its mass node of the external elements lies
-      in the drop to the outside. Against EnergyPlus (``bench/bench_thermal_energyplus.py``)
-      47 of the 48 flats agree at 5 °C under the coldest week of the Denver file
-      (44 with ISO's shares; 46 with the sun on the shared elements' surface node) and in
-      42 and 48 under two weeks not used to choose it (41 and 46); docs/thermal-energyplus.md,
-      "Where the sun lands". A file's floor with heat capacity counts as such a floor; the
-      archetypes' floors over the basement are screed and concrete on fill;
-    * otherwise ISO 13790's shares, ``(0, 0)``.
-    """
-    if a_in_m2 <= 0:
-        return 0.0, 0.0
-    floors = [s for s in description.surfaces if s["kind"] == "floor"]
-    if any(s["boundary"] == "adiabatic" for s in floors):
-        return 1.0, 0.0
-    if any(s["heat_capacity_j_per_m2k"] > 0 for s in floors):
-        return 0.0, 1.0
-    return 0.0, 0.0
-
-
-def _split_mass(description: BuildingDescription) -> tuple[BuildingParams, float, float]:
-    """``(params, C_in, A_in)``: the 5R1C mass of a building whose mass comes from its
-    elements' κ (ISO 13790 12.3.1.1), split into the elements with a path out (kept in
-    ``params``) and the adiabatic ones (C_in J/K, A_in m², eqs. 65–66 over each group).
-
-    In the heated steady state the adiabatic elements pass no heat: their mass sits at the
-    surface node's temperature, near the air, while the mass of the external elements lies
-    in the temperature drop to the outside. One node for both (ISO 13790's single ``C_m``)
-    puts the slabs and party walls at the external walls' lower temperature and so counts
-    too little of the heat they give back once the heating stops (EnergyPlus, heated
-    ground-floor corner flat at −10 °C: slab and party walls 16.9 °C, external walls 13.0 °C,
-    air 20 °C). Files that give ``thermal_class`` or ``thermal_capacity_j_per_k`` (C_m not
-    the sum of the elements' κ·A), and buildings without both groups, are not split (0, 0)."""
-    p = description.params
-    groups: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
-    for surface in description.surfaces:
-        kappa = surface["heat_capacity_j_per_m2k"]
-        if surface["kind"] != "window" and kappa > 0:
-            groups[surface["boundary"] == "adiabatic"].append((surface["area_m2"], kappa))
-    if not groups[True] or not groups[False]:
-        return p, 0.0, 0.0
-    a_out, c_out = mass_from_elements(*np.array(groups[False]).T)
-    a_in, c_in = mass_from_elements(*np.array(groups[True]).T)
-    if abs(c_out + c_in - float(p.c_m_j_per_k[0])) > 1e-6 * float(p.c_m_j_per_k[0]):
-        return p, 0.0, 0.0
-    if float(p.h_tr_op_w_per_k[0]) >= H_MS_W_PER_M2K * a_out:
-        return p, 0.0, 0.0
-    outer = replace(p, c_m_j_per_k=np.array([c_out]), a_m_m2=np.array([a_out]))
-    return outer, c_in, a_in
 
 
 def _leakage(description: BuildingDescription) -> dict[str, np.ndarray]:

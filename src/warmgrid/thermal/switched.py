@@ -48,25 +48,29 @@ def switched_states(
     history: np.ndarray | None,
     air: Sequence[int],
     read: list[int],
+    heated_system: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """The states ``read`` of rows of systems ``C dx/dt = −K x + B u`` (stacked per class;
     ``B``'s last column takes one watt of gains) stepped with the ``air`` states held at
     the set point in the steps where ``heat_on[r]`` is true and free in the others (as
     the module docstring): ``(steps + 1, rows, read, 2)``, the response to the
-    weather from the heated start (°C) and to one watt of gains (K/W)."""
+    weather from the heated start (°C) and to one watt of gains (K/W). ``heated_system``:
+    ``(K, B)`` while heated (the heated state's convection, :mod:`warmgrid.thermal.zone`);
+    None: ``(K, B)``."""
     n = K.shape[0]
-    weather_drive, gains_drive = B[:, :, :-1], B[:, :, -1:]
+    warm, warm_b = (K, B) if heated_system is None else heated_system
+    weather_drive, gains_drive = warm_b[:, :, :-1], warm_b[:, :, -1:]
     step_s = step_h * 3600.0
     if history is None:
-        weather_start = held_steady(K, weather_drive @ features[0], np.full(n, set_point_c), air)
-        gains_start = held_steady(K, gains_drive[:, :, 0], np.zeros(n), air)
+        weather_start = held_steady(warm, weather_drive @ features[0], np.full(n, set_point_c), air)
+        gains_start = held_steady(warm, gains_drive[:, :, 0], np.zeros(n), air)
     else:
-        weather_start = held_run(C, K, weather_drive, history, set_point_c, step_h, air)
+        weather_start = held_run(C, warm, weather_drive, history, set_point_c, step_h, air)
         ones = np.ones((history.shape[0], 1))
-        gains_start = held_run(C, K, gains_drive, ones, 0.0, step_h, air)
+        gains_start = held_run(C, warm, gains_drive, ones, 0.0, step_h, air)
     phi_free, gamma_free = exact_step(C, K, B, step_s)
-    held_weather = held_step(C, K, weather_drive, step_s, air)
-    held_gains = held_step(C, K, gains_drive, step_s, air)
+    held_weather = held_step(C, warm, weather_drive, step_s, air)
+    held_gains = held_step(C, warm, gains_drive, step_s, air)
     inputs = np.concatenate([features, np.full((features.shape[0], 1), set_point_c)], axis=1)
     forced_free = np.einsum("cik,tk->tci", gamma_free[:, :, :-1], features)
     forced_held = np.einsum("cik,tk->tci", held_weather.gamma, inputs)
