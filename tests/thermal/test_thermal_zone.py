@@ -5,23 +5,34 @@ the fine finite-difference model written apart from it."""
 from __future__ import annotations
 
 import itertools
+import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from warmgrid.errors import InputError
 from warmgrid.thermal.archetypes import archetype_values
 from warmgrid.thermal.building_file import parse_building
-from warmgrid.thermal.finite_difference import fine_cooldown
+from warmgrid.thermal.cooldown import _features
+from warmgrid.thermal.coupling import back_resistance_m2k_per_w
+from warmgrid.thermal.finite_difference import fine_cooldown, walton_factors
 from warmgrid.thermal.flats import FIELDS, flat_table, position_floor
+from warmgrid.thermal.history import heated_steady
 from warmgrid.thermal.layers import Layer, element_lumps, element_mass
 from warmgrid.thermal.network import (
     CONVECTION_W_PER_M2K,
+    _matrices,
+    heating_w,
     network_from_description,
     simulate_network,
+    steady_state,
 )
-from warmgrid.thermal.zone import AIR_NODE, face_node, zone_matrices
+from warmgrid.thermal.zone import AIR_NODE, KEPT, face_node, lump_node, zone_matrices
+
+FLATS = Path(__file__).resolve().parents[2] / "examples" / "flats"
 
 layers = st.lists(
     st.builds(
@@ -131,3 +142,66 @@ def test_air_follows_the_fine_model(archetype: str, position: str) -> None:
     )
     difference = ours.air_temp_c[0] - fine.air_temp_c
     assert np.abs(difference[8:]).max() < 0.25
+
+
+def test_the_heated_start_takes_the_heated_network() -> None:
+    """The heated steady state a cool-down starts from is the one of the heated state's
+    convection (a top-floor flat's roof face, colder than the air, *enhanced*), not the
+    cool-down's: with the cool-down's the roof's first lump would start 0.1 K and more
+    colder."""
+    net = network_from_description(city_flat("panel_9", "top_corner"))
+    features = _features(net.base, -10.0, 1.0, 1, None, 0.0)[0]
+    start = steady_state(net, features, np.array([20.0]))[0]
+    drive = {heated: _matrices(net, heated=heated) for heated in (True, False)}
+    held = {
+        heated: heated_steady(K, (B @ features)[:, :, None], np.array([[20.0]]))[0][0, :, 0]
+        for heated, (_, K, B) in drive.items()
+    }
+    np.testing.assert_allclose(start, held[True], atol=1e-9)
+    roof = KEPT.index(lump_node("horizontal", 0))
+    assert held[True][roof] > held[False][roof] + 0.1
+
+
+def shared_in_one(table: dict) -> dict:
+    """``table`` with its shared (adiabatic) surfaces given as one surface of their total
+    area and the first one's layers: a face with most of the room's area."""
+    shared = [s for s in table["surfaces"] if s.get("boundary") == "adiabatic"]
+    one = {**shared[0], "name": "shared", "area_m2": sum(s["area_m2"] for s in shared)}
+    rest = [s for s in table["surfaces"] if s.get("boundary") != "adiabatic"]
+    return {**table, "surfaces": [*rest, one]}
+
+
+def test_a_flat_whose_shared_surface_holds_most_of_the_room_loads() -> None:
+    """Walton's iteration has no fixed point where one surface holds most of the area (here
+    86 %); the network takes ``F_i = 1/(1 − A_i/ΣA)`` and the heated flat loses more than
+    its ventilation and less than the ventilation and ``Σ U·A`` with every inside face at
+    the air temperature."""
+    table = tomllib.loads((FLATS / "panel_middle_inner.toml").read_text())
+    flat = parse_building(shared_in_one(table), "one shared surface")
+    areas = np.array([s["area_m2"] for s in flat.surfaces])
+    with pytest.raises(ValueError, match="no fixed point"):
+        walton_factors(areas)
+    p = flat.params
+    power_w = float(heating_w(network_from_description(flat), -10.0)[0])
+    whole = p.h_ve_w_per_k[0] + p.h_tr_w_w_per_k[0] + p.h_tr_op_w_per_k[0]
+    assert 30.0 * p.h_ve_w_per_k[0] < power_w + 140.0 < 30.0 * whole
+
+
+def test_a_u_value_above_one_over_r_si_is_refused() -> None:
+    """A façade of ``U`` = 9 W/(m²K) would leave a negative resistance behind its inside
+    surface resistance (EN ISO 6946: ``R_si`` = 0.13 m²K/W, ``U < 7.69``): refused, naming
+    the file, the surface and the field."""
+    table = tomllib.loads((FLATS / "panel_middle_inner.toml").read_text())
+    facade = {"kind": "wall", "name": "glass facade", "area_m2": 5.0, "u_w_per_m2k": 9.0}
+    table["surfaces"].append({**facade, "azimuth_deg": 0})
+    with pytest.raises(InputError, match=r"too_high_u.toml.*glass facade.*u_w_per_m2k"):
+        network_from_description(parse_building(table, "flats/too_high_u.toml"))
+
+
+def test_a_shared_side_without_mass_hangs_on_its_face() -> None:
+    """A coupled block joins a side of a shared element that holds no heat (insulation next
+    to the room) at the shared elements' face, through the whole side's resistance."""
+    side = (Layer(0.05, 0.04, 30.0, 1400.0), Layer(0.1, 2.0, 2400.0, 880.0))
+    node, resistance = back_resistance_m2k_per_w(side)
+    assert node == face_node("shared")
+    assert resistance == pytest.approx(0.05 / 0.04 + 0.1 / 2.0)

@@ -231,14 +231,18 @@ def layers_of(build: Build) -> tuple[Layer, ...]:
 
 @functools.lru_cache(maxsize=256)
 def back_resistance_m2k_per_w(layers: tuple[Layer, ...]) -> tuple[int, float]:
-    """``(lump, R)`` of this side's share of a shared element (room face → plane of
+    """``(node, R)`` of this side's share of a shared element (room face → plane of
     symmetry, as :func:`~warmgrid.thermal.layers.element_lumps` reads it with
-    ``boundary = "adiabatic"``): its deepest lump (the shared group's mass node of that
-    index, :func:`warmgrid.thermal.zone.lump_node`) and the resistance from that lump's
-    centroid to the plane of symmetry, m²K/W."""
+    ``boundary = "adiabatic"``): the flat's node its back hangs on — the shared group's
+    mass node of its deepest lump (:func:`warmgrid.thermal.zone.lump_node`), or the
+    group's face where the side holds no heat — and the resistance from there to the plane
+    of symmetry, m²K/W."""
     lumps = element_lumps(layers, "adiabatic")
     total = sum(layer.resistance_m2k_per_w for layer in layers)
-    return len(lumps) - 1, max(total - lumps[-1].resistance_m2k_per_w, 0.0)
+    if not lumps:
+        return zone.face_node("shared"), total
+    deepest = lumps[-1].resistance_m2k_per_w
+    return zone.lump_node("shared", len(lumps) - 1), max(total - deepest, 0.0)
 
 
 @functools.lru_cache(maxsize=256)
@@ -354,8 +358,8 @@ def joins(block: Block, cut: frozenset[str] = frozenset()) -> list[tuple[int, in
         total = face.number * face.area_m2
         side_a, side_b = _sides(block.archetype, face.kind)
         a = index[face.a]
-        lump_a, r_a = back_resistance_m2k_per_w(side_a)
-        node_a = a * NODES + zone.lump_node("shared", lump_a)
+        node_a, r_a = back_resistance_m2k_per_w(side_a)
+        node_a += a * NODES
         wall = face.kind != "slab"
         if wall:
             r_a += _own_face_m2k_per_w(face.a, face.area_m2, side_a, r_a, block)
@@ -363,8 +367,8 @@ def joins(block: Block, cut: frozenset[str] = frozenset()) -> list[tuple[int, in
             node_b, r_b = STAIR_MASS, stair_back
         else:
             b = index[face.b]
-            lump_b, r_b = back_resistance_m2k_per_w(side_b)
-            node_b = b * NODES + zone.lump_node("shared", lump_b)
+            node_b, r_b = back_resistance_m2k_per_w(side_b)
+            node_b += b * NODES
             if wall:
                 r_b += _own_face_m2k_per_w(face.b, face.area_m2, side_b, r_b, block)
         out.append((node_a, node_b, total / max(r_a + r_b, 1e-6)))
@@ -420,17 +424,17 @@ def block_full_matrices(
     stairwell's air and mass (:func:`stairwell`), joined by ``shared`` (:func:`joins`).
     ``B`` maps ``[θ_e, 1, I.., Δθ_sky, q]`` (``q``: the gains of every flat, W). ``C`` is 0
     on the surface nodes."""
-    C5, K7, B7, G = flats[:4]
+    capacity, conductance, drive, gains = flats[:4]
     n = len(POSITIONS) * NODES + 2
     C = np.zeros(n)
     K = np.zeros((n, n))
-    B = np.zeros((n, B7.shape[2] + 1))
+    B = np.zeros((n, drive.shape[2] + 1))
     for p in range(len(POSITIONS)):
         rows = slice(p * NODES, (p + 1) * NODES)
-        C[[p * NODES + j for j in zone.KEPT]] = weight[p] * C5[p]
-        K[rows, rows] = weight[p] * K7[p]
-        B[rows, :-1] = weight[p] * B7[p]
-        B[rows, -1] = weight[p] * G[p]
+        C[[p * NODES + j for j in zone.KEPT]] = weight[p] * capacity[p]
+        K[rows, rows] = weight[p] * conductance[p]
+        B[rows, :-1] = weight[p] * drive[p]
+        B[rows, -1] = weight[p] * gains[p]
     c_air, c_mass, h_out, h_mass_out, h_air_mass = stair
     C[STAIR_AIR], C[STAIR_MASS] = c_air, c_mass
     K[STAIR_AIR, STAIR_AIR] += h_out

@@ -2,7 +2,7 @@
 from the conventions the EnergyPlus converter follows (:mod:`warmgrid.thermal.energyplus`),
 not from warmgrid's network.
 
-It answers one question: are the differences between warmgrid's five-state network
+It answers one question: are the differences between warmgrid's network
 (:mod:`warmgrid.thermal.network`) and EnergyPlus the network's own, or noise of the
 reference? Nothing in the city's figures uses it. One zone at a constant outdoor
 temperature (no sun, sky at air temperature), heated at the air node to the steady state,

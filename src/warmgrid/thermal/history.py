@@ -38,8 +38,8 @@ from warmgrid.thermal.rc import BuildingParams
 from warmgrid.thermal.weather import Weather, channel_irradiance, sky_depression
 
 AIR = (0,)
-"""The held states of a flat's network: its air (the other states move: mass, deep,
-adiabatic deep, adiabatic mass)."""
+"""The held states of a network: its air, state 0 (the other states, its mass nodes,
+move)."""
 
 
 def moving_states(size: int, air: Sequence[int]) -> list[int]:

@@ -314,7 +314,7 @@ def modal_of(
 
 
 def steady_state(net: NetworkParams, features: np.ndarray, set_point_c: np.ndarray) -> np.ndarray:
-    """States (air, mass, deep, deep) with the air held at ``set_point_c`` by heating at the
+    """States (:func:`_matrices`, air first) with the air held at ``set_point_c`` by heating at the
     air node under the inputs ``features``; where the gains alone keep the air warmer, the
     unheated steady state."""
     from warmgrid.thermal.history import heated_steady
@@ -406,10 +406,11 @@ def simulate_network(
     first; e.g. the heated history of :mod:`warmgrid.thermal.history`) or,
     when None, the heated steady state at ``start_temp_c`` under the first step's
     weather (heating at the air node, ISO 13790 C.4). Inputs as
-    :func:`warmgrid.thermal.cooldown.simulate_cooldown`; ``final_mass_temp_c`` is the mass
-    node at the end. ``wind_speed_m_per_s`` (constant, per step or hourly) drives the
-    infiltration of buildings with a leakage area, which are stepped one step at a time with
-    the infiltration of each step's start (see :func:`_simulate_leaky`).
+    :func:`warmgrid.thermal.cooldown.simulate_cooldown`; ``final_mass_temp_c`` is state 1
+    at the end (the mass node; a flat's external walls' first lump).
+    ``wind_speed_m_per_s`` (constant, per step or hourly) drives the infiltration of
+    buildings with a leakage area, which are stepped one step at a time with the
+    infiltration of each step's start (see :func:`_simulate_leaky`).
     """
     n_steps = steps_of(step_h, hours)
     n = len(net)

@@ -14,14 +14,17 @@ joins them all at one temperature; this network gives each group its own face an
   in all, EN ISO 6946) to the outdoor air or the ground; the shared elements pass
   nothing. Elements of a group are joined node by node in parallel. An element that gives
   ``heat_capacity_j_per_m2k`` without layers is one lump ``1/h_ms`` behind its face
-  (ISO 13790 7.2.2.2, ``h_ms`` = 9.1 W/(m²K));
+  (ISO 13790 7.2.2.2, ``h_ms`` = 9.1 W/(m²K)), or halfway out where its whole path out
+  is shorter;
 * the windows' inside face, without heat capacity, ``1/U − R_si`` from the outdoor air;
 * each face exchanges heat with the air by natural convection, Walton's simple algorithm
   (EnergyPlus' ``Simple``, :data:`~warmgrid.thermal.network.CONVECTION_W_PER_M2K`), and
   with the other faces by long-wave radiation through Walton's mean-radiant-temperature
   network (G. N. Walton, ASHRAE Transactions 86(2), 1980: each surface joined to one node
   by ``h_r A_i / ((1 − ε_i)/ε_i + 1/F_i)``, no surface seeing itself; ``h_r = 4σT³`` at
-  20 °C; ε 0.9 for opaque faces, 0.84 for glass as EnergyPlus' simple glazing);
+  20 °C; ε 0.9 for opaque faces, 0.84 for glass as EnergyPlus' simple glazing; where
+  one surface holds so much of the room's area that Walton's iteration has no fixed point,
+  ``F_i = 1 / (1 − A_i / ΣA)``, the share of the room it does not see itself in);
 * the convection of horizontal faces depends on the direction of the heat flow, which
   turns when the heating stops: heated, a ceiling is colder than the air (*enhanced*) and
   a floor too (*reduced*); cooling down, both are warmer than the air, the other way
@@ -33,7 +36,8 @@ joins them all at one temperature; this network gives each group its own face an
   (``θ_e + R_se (α I − F_r h_r Δθ_sky)``, ASHRAE Handbook Fundamentals; ``F_r h_r`` of
   ISO 13790 eq. 46), the windows' sky loss at their face; the sun through the windows
   lands on the floor's face, as EnergyPlus puts the transmitted beam on the floor
-  (``FullExterior``); the radiant part of the internal gains on the faces by area.
+  (``FullExterior``; over several floors by area); the radiant part of the internal gains
+  on the faces by area.
 
 Nothing in it is fitted: against EnergyPlus and against the fine finite-difference model
 (:mod:`warmgrid.thermal.finite_difference`), docs/thermal-energyplus.md, "A network by
@@ -47,6 +51,7 @@ from typing import Any
 
 import numpy as np
 
+from warmgrid.errors import InputError
 from warmgrid.thermal.building_file import BuildingDescription, sky_radiation_w_per_m2k
 from warmgrid.thermal.layers import R_SE_M2K_PER_W, R_SI_M2K_PER_W, Lump, element_lumps
 
@@ -148,6 +153,35 @@ def _out_resistance_m2k_per_w(surface: dict[str, Any]) -> float:
     return 1.0 / surface["u_w_per_m2k"] - R_SI_M2K_PER_W[kind]
 
 
+def _check_u(description: BuildingDescription, surface: dict[str, Any]) -> None:
+    """InputError, naming the file and surface, where ``U`` leaves no resistance behind the
+    inside surface resistance ``R_si`` (EN ISO 6946: ``U < 1/R_si``)."""
+    kind = "wall" if surface["kind"] == "window" else surface["kind"]
+    if _out_resistance_m2k_per_w(surface) <= 0:
+        raise InputError(
+            f"{description.source}: surface {surface['name']!r}: u_w_per_m2k",
+            f"expected below 1/R_si = {1.0 / R_SI_M2K_PER_W[kind]:.2f} W/(m²K) for a "
+            f"{surface['kind']} (EN ISO 6946), got {surface['u_w_per_m2k']:g}",
+        )
+
+
+def radiation_factors(areas_m2: np.ndarray) -> np.ndarray:
+    """Walton's ``F_i`` of faces of ``areas_m2``
+    (:func:`~warmgrid.thermal.finite_difference.walton_factors`); where one face holds so
+    much of the area that his iteration has no fixed point, or with two faces,
+    ``1 / (1 − A_i / ΣA)``."""
+    from warmgrid.thermal.finite_difference import walton_factors
+
+    share = areas_m2 / areas_m2.sum()
+    fallback = 1.0 / np.maximum(1.0 - share, 1e-9)
+    if areas_m2.size <= 2:
+        return np.where(areas_m2.size == 2, fallback, 0.0)
+    try:
+        return walton_factors(areas_m2)
+    except ValueError:
+        return fallback
+
+
 def _join(K: np.ndarray, i: int, j: int, h_w_per_k: float) -> None:
     K[i, i] += h_w_per_k
     K[j, j] += h_w_per_k
@@ -156,9 +190,8 @@ def _join(K: np.ndarray, i: int, j: int, h_w_per_k: float) -> None:
 
 
 def zone_matrices(description: BuildingDescription) -> ZoneMatrices:
-    """The network of one flat (module docstring) from its building file."""
-    from warmgrid.thermal.finite_difference import walton_factors
-
+    """The network of one flat (module docstring) from its building file. InputError where
+    a surface's ``U`` is too high to leave a resistance behind its inside surface."""
     params = description.params
     channels = params.solar_channels
     index = {(c.kind, c.azimuths_deg, c.tilt_deg): j for j, c in enumerate(channels)}
@@ -169,10 +202,13 @@ def zone_matrices(description: BuildingDescription) -> ZoneMatrices:
     drive = np.zeros((NODES, inputs))
     radiant = np.zeros(NODES)
     surfaces = description.surfaces
-    factors = walton_factors(np.array([s["area_m2"] for s in surfaces]))
+    for surface in surfaces:
+        if surface["boundary"] != "adiabatic":
+            _check_u(description, surface)
+    factors = radiation_factors(np.array([s["area_m2"] for s in surfaces]))
     total_area = sum(s["area_m2"] for s in surfaces)
     ground = np.zeros(NODES)
-    floor_faces = [face_node(group_of(s)) for s in surfaces if s["kind"] == "floor"]
+    floors = [(face_node(group_of(s)), s["area_m2"]) for s in surfaces if s["kind"] == "floor"]
     for surface, factor in zip(surfaces, factors, strict=True):
         area, kind = surface["area_m2"], surface["kind"]
         window = kind == "window"
@@ -215,9 +251,10 @@ def zone_matrices(description: BuildingDescription) -> ZoneMatrices:
             drive[outer, 2 + channel] += h_out * R_SE_M2K_PER_W * surface["solar_absorptance"]
     windows = np.array([c.kind == "window" for c in channels])
     through = params.solar_aperture_m2[0] * windows
-    if floor_faces:
-        for face in floor_faces:
-            drive[face, 2 : 2 + len(channels)] += through / len(floor_faces)
+    if floors:
+        floor_area = sum(area for _, area in floors)
+        for face, area in floors:
+            drive[face, 2 : 2 + len(channels)] += through * area / floor_area
     else:
         drive[:, 2 : 2 + len(channels)] += radiant[:, None] * through[None, :]
     for matrix in K.values():
