@@ -336,17 +336,23 @@ def joins(block: Block, cut: frozenset[str] = frozenset()) -> list[tuple[int, in
     the neighbour were at this flat's temperature (to measure what each group does).
 
     Between two flats: ``A / (R_back,a + R_back,b)`` (:func:`back_resistance_m2k_per_w`)
-    between their nodes. A flat's node lumps all its shared elements and reaches the room
-    through all their surfaces at once. A slab is a large share of them on both sides, and
-    the lumped path stands. A wall (a party wall, a wall to the stairwell) is a small share
-    ``φ`` of a flat's shared area: on each flat's side it gets, per m², the rest of its own
-    surface path in series, ``(1 − φ)(1/h_c + R_face→node)`` (:func:`_own_face_m2k_per_w`;
-    ``h_c`` natural convection at a vertical surface,
-    :data:`~warmgrid.thermal.network.CONVECTION_W_PER_M2K`), so that it passes heat at the
-    rate of its own surface and not of all the flat's shared ones. Checked against
-    EnergyPlus' multi-zone block (:mod:`warmgrid.thermal.energyplus_block`) group by group,
-    ``bench/bench_thermal_block_interfaces.py``: without the own surface path the party
-    walls carried about twice EnergyPlus' heat between corner and inner flats
+    between their nodes. A flat's nodes lump all its shared elements, which reach the room
+    through one face, all their surfaces at once. An element that is a share ``φ`` of a
+    flat's shared area gets on that side, per m², the rest of its own surface path in
+    series, ``(1 − φ)(1/(h_c + h_r) + R_face→node)`` (:func:`_own_face_m2k_per_w`: natural
+    convection ``h_c`` in the direction of the cool-down and long-wave radiation ``h_r``,
+    :data:`~warmgrid.thermal.network.CONVECTION_W_PER_M2K`,
+    :data:`~warmgrid.thermal.network.RADIATION_W_PER_M2K`), so that it passes heat at the
+    rate of its own surface and not of all the flat's shared ones: a wall (a party wall, a
+    wall to the stairwell) on both sides, vertical; a slab on its ceiling side, under which
+    the air lies in a stable layer (*reduced*). On its floor side the slab is the flat
+    above's floor, its whole mass (:func:`~warmgrid.thermal.constructions.slab_sides`), and
+    the lumped path stands. Checked against EnergyPlus' multi-zone block
+    (:mod:`warmgrid.thermal.energyplus_block`), ``bench/bench_thermal_energyplus.py`` and
+    group by group ``bench/bench_thermal_block_interfaces.py``: without the ceiling's own
+    path the slab over the ground floor gave the ground-floor flats up to 3.7 h, EnergyPlus'
+    at most 1.0 h, and six of them crossed later than allowed; without the radiation in the
+    walls' and ceilings' path 53 to 67 of the 72 flats agreed at 12 °C
     (docs/thermal-energyplus.md)."""
     index = {name: p for p, name in enumerate(POSITIONS)}
     stair_side = layers_of(half(CONSTRUCTIONS[block.archetype].party_wall))
@@ -361,8 +367,9 @@ def joins(block: Block, cut: frozenset[str] = frozenset()) -> list[tuple[int, in
         node_a, r_a = back_resistance_m2k_per_w(side_a)
         node_a += a * NODES
         wall = face.kind != "slab"
-        if wall:
-            r_a += _own_face_m2k_per_w(face.a, face.area_m2, side_a, r_a, block)
+        r_a += _own_face_m2k_per_w(
+            face.a, face.area_m2, side_a, r_a, block, "vertical" if wall else "reduced"
+        )
         if face.b is None:
             node_b, r_b = STAIR_MASS, stair_back
         else:
@@ -370,20 +377,29 @@ def joins(block: Block, cut: frozenset[str] = frozenset()) -> list[tuple[int, in
             node_b, r_b = back_resistance_m2k_per_w(side_b)
             node_b += b * NODES
             if wall:
-                r_b += _own_face_m2k_per_w(face.b, face.area_m2, side_b, r_b, block)
+                r_b += _own_face_m2k_per_w(face.b, face.area_m2, side_b, r_b, block, "vertical")
         out.append((node_a, node_b, total / max(r_a + r_b, 1e-6)))
     return out
 
 
 def _own_face_m2k_per_w(
-    position: str, area_m2: float, side: tuple[Layer, ...], back_m2k_per_w: float, block: Block
+    position: str,
+    area_m2: float,
+    side: tuple[Layer, ...],
+    back_m2k_per_w: float,
+    block: Block,
+    direction: str,
 ) -> float:
-    """The rest of a wall's own surface path on a flat's side, m²K/W:
-    ``(1 − φ)(1/h_c + R_face→node)`` with ``φ`` the wall's share of the flat's shared area
+    """The rest of an element's own surface path on a flat's side, m²K/W:
+    ``(1 − φ)(1/(h_c + h_r) + R_face→node)`` with ``φ`` the element's share of the flat's
+    shared area, ``h_c`` Walton's natural convection in ``direction``
+    (:data:`~warmgrid.thermal.network.CONVECTION_W_PER_M2K`), ``h_r`` the long-wave
+    radiation between room surfaces (:data:`~warmgrid.thermal.network.RADIATION_W_PER_M2K`)
     and ``R_face→node`` the layers' resistance less ``back_m2k_per_w`` (see :func:`joins`)."""
     share = min(area_m2 / _shared_area_m2(position, block), 1.0)
     to_node = sum(x.resistance_m2k_per_w for x in side) - back_m2k_per_w
-    return (1.0 - share) * (1.0 / CONVECTION_W_PER_M2K["vertical"] + to_node)
+    film = CONVECTION_W_PER_M2K[direction] + RADIATION_W_PER_M2K
+    return (1.0 - share) * (1.0 / film + to_node)
 
 
 def _shared_area_m2(position: str, block: Block) -> float:
