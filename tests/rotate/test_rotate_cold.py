@@ -69,8 +69,8 @@ def _block_oracle(block, gains_w: float, heat_off: np.ndarray) -> np.ndarray:
     """Hours below 12 °C of each flat position of one building over its home's hourly
     on/off sequence, its coupled block stepped alone."""
     net = block_networks(block)
-    C, K, B, _ = (a[0] for a in block_system(net, [block]))
-    K_on, B_on = (a[0] for a in block_system(net, [block], heated=True)[1:3])
+    C, K, B, _, (K_on, B_on) = block_system(net, [block])
+    C, K, B, K_on, B_on = C[0], K[0], B[0], K_on[0], B_on[0]
     u = np.append(_features(net.base, OUTDOOR_C, STEP_H, 1, None, 0.0)[0], gains_w)
     free, held, rest = _steps(C, K, B, (K_on, B_on), u)
     air_states = AIR_STATES[:-1]

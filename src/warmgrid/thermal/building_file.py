@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
@@ -314,15 +315,39 @@ def _surfaces(
                 entry, "solar_absorptance", field, default=DEFAULT_SOLAR_ABSORPTANCE, minimum=0
             )
             h_op += u_value_w * area
-            if kind != "floor" and exposed:
-                key = ("opaque", azimuth, tilt, 1)
-                groups[key] = groups.get(key, 0.0) + absorptance * R_SE_M2K_PER_W * u_value_w * area
             surface["solar_absorptance"] = absorptance
         if kind != "floor" and exposed:
-            sky += R_SE_M2K_PER_W * u_value_w * area * sky_radiation_w_per_m2k(tilt, emissivity)
+            sun_m2, sky_w_per_k = sol_air(surface, u_value_w * area)
+            if kind != "window":
+                key = ("opaque", azimuth, tilt, 1)
+                groups[key] = groups.get(key, 0.0) + sun_m2
+            sky += sky_w_per_k
         surfaces.append(surface)
     channels = [SolarChannel(k, (az,), tilt, panes) for (k, az, tilt, panes) in groups]
     return surfaces, h_w, h_op, channels, list(groups.values()), sky
+
+
+def sol_air(surface: dict[str, Any], h_out_w_per_k: float) -> tuple[float, float]:
+    """``(sun m², sky W/K)`` of an outer face whose conductance out is ``h_out_w_per_k``:
+    the outdoor air in front of it at its sol-air temperature ``θ_e + R_se (α I − F_r h_r
+    Δθ_sky)`` (ASHRAE Handbook Fundamentals, "Sol-air temperature"; ISO 13790 11.3.4 and
+    eq. 46) is a gain of ``H · R_se · α`` W per W/m² of irradiance on it (0 for a window,
+    whose sun goes through it) and a loss of ``H · R_se · F_r h_r`` W per kelvin of sky
+    depression."""
+    sky_w_per_k = (
+        h_out_w_per_k
+        * R_SE_M2K_PER_W
+        * sky_radiation_w_per_m2k(surface["tilt_deg"], surface["emissivity"])
+    )
+    sun_m2 = h_out_w_per_k * R_SE_M2K_PER_W * surface.get("solar_absorptance", 0.0)
+    return sun_m2, sky_w_per_k
+
+
+def opaque_channel(channels: Sequence[SolarChannel], surface: dict[str, Any]) -> int:
+    """Index in ``channels`` of the solar channel of an opaque ``surface`` (its azimuth and
+    tilt, :func:`parse_building`)."""
+    key = ("opaque", (surface["azimuth_deg"],), surface["tilt_deg"])
+    return next(j for j, c in enumerate(channels) if (c.kind, c.azimuths_deg, c.tilt_deg) == key)
 
 
 def sky_radiation_w_per_m2k(tilt_deg: float, emissivity: float) -> float:

@@ -554,30 +554,32 @@ def block_response(
 
 
 def block_system(
-    net: NetworkParams, blocks: list[Block], heated: bool = False
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(C, K, B, counts)`` of ``blocks`` (:func:`block_matrices`, ``counts`` flats per
-    position) whose positions' networks are the rows of ``net`` (six per block, in
-    :data:`~warmgrid.thermal.flats.POSITIONS` order; gains ignored); ``heated``: with the
-    heated state's convection."""
+    net: NetworkParams, blocks: list[Block], cut: frozenset[str] = frozenset()
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """``(C, K, B, counts, (K_heated, B_heated))`` of ``blocks`` (:func:`block_matrices`,
+    ``counts`` flats per position) whose positions' networks are the rows of ``net`` (six
+    per block, in :data:`~warmgrid.thermal.flats.POSITIONS` order; gains ignored): the
+    cool-down's system and the conductances and inputs of the heated state's convection
+    (:mod:`warmgrid.thermal.zone`), on the same joins and stairwell. ``cut`` as
+    :func:`joins`."""
     size = len(POSITIONS)
-    every = position_matrices(net, heated)
+    every = {heated: position_matrices(net, heated) for heated in (False, True)}
     levels = np.array([b.levels for b in blocks], dtype=np.float64)
     per_floor = np.array([b.per_floor for b in blocks], dtype=np.float64)
     counts = position_counts(levels, per_floor)
-    full = []
+    full: dict[bool, list[tuple[np.ndarray, ...]]] = {False: [], True: []}
     for g, block in enumerate(blocks):
-        flats = tuple(part[g * size : (g + 1) * size] for part in every)
-        full.append(
-            block_full_matrices(
-                flats,
-                np.where(counts[g] > 0, counts[g], 1.0),
-                joins(block),
-                stairwell(block.levels, block.per_floor, block.values, block.archetype),
-            )
-        )
-    C, K, B = block_matrices(tuple(np.stack(part) for part in zip(*full, strict=True)))
-    return C, K, B, counts
+        weight = np.where(counts[g] > 0, counts[g], 1.0)
+        shared = joins(block, cut)
+        stair = stairwell(block.levels, block.per_floor, block.values, block.archetype)
+        for heated, matrices in every.items():
+            flats = tuple(part[g * size : (g + 1) * size] for part in matrices)
+            full[heated].append(block_full_matrices(flats, weight, shared, stair))
+    C, K, B = block_matrices(tuple(np.stack(part) for part in zip(*full[False], strict=True)))
+    _, K_heated, B_heated = block_matrices(
+        tuple(np.stack(part) for part in zip(*full[True], strict=True))
+    )
+    return C, K, B, counts, (K_heated, B_heated)
 
 
 def city_blocks(
@@ -595,8 +597,7 @@ def city_blocks(
     # many small matrices: BLAS threads cost more than they save (816 eigen-decompositions
     # of 32 × 32: 0.13 s CPU on one thread, 0.98 s on two)
     with threadpool_limits(limits=1, user_api="blas"):
-        C, K, B, counts = block_system(net, blocks)
-        warm = block_system(net, blocks, heated=True)[1:3]
+        C, K, B, counts, warm = block_system(net, blocks)
         return block_response(C, K, B, counts, features, step_h, set_point_c, history, warm)
 
 
@@ -616,8 +617,7 @@ def switched_blocks(
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1, user_api="blas"):
-        C, K, B, _ = block_system(net, blocks)
-        warm = block_system(net, blocks, heated=True)[1:3]
+        C, K, B, _, warm = block_system(net, blocks)
         flats = AIR_STATES[:-1]
         air = switched_states(
             C, K, B, row_block, heat_on, features, step_h, set_point_c, history, flats, flats, warm
@@ -657,8 +657,7 @@ def simulate_block(
 
     from warmgrid.thermal.cooldown import _features, steps_of
 
-    net, counts, (C, K, B) = _one_block(block, cut)
-    _, warm, warm_b = _one_block(block, cut, heated=True)[2]
+    net, counts, (C, K, B), (warm, warm_b) = _one_block(block, cut)
     n_steps = steps_of(step_h, hours)
     features = _features(
         net.base,
@@ -707,22 +706,19 @@ def block_networks(block: Block, cut: frozenset[str] = frozenset()) -> NetworkPa
 
 
 def _one_block(
-    block: Block, cut: frozenset[str], heated: bool = False
-) -> tuple[NetworkParams, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The positions' networks (:func:`block_networks`), the flats of each position and
-    ``(C, K, B)`` of one building's block (:func:`block_matrices`), ``cut`` as
-    :func:`joins`; ``heated``: with the heated state's convection."""
+    block: Block, cut: frozenset[str]
+) -> tuple[
+    NetworkParams,
+    np.ndarray,
+    tuple[np.ndarray, np.ndarray, np.ndarray],
+    tuple[np.ndarray, np.ndarray],
+]:
+    """The positions' networks (:func:`block_networks`), the flats of each position,
+    ``(C, K, B)`` of one building's block and the heated state's ``(K, B)``
+    (:func:`block_system`), ``cut`` as :func:`joins`."""
     net = block_networks(block, cut)
-    flats = position_matrices(net, heated)
-    counts = position_counts(np.array([block.levels]), np.array([block.per_floor]))[0]
-    full = block_full_matrices(
-        flats,
-        np.where(counts > 0, counts, 1.0),
-        joins(block, cut),
-        stairwell(block.levels, block.per_floor, block.values, block.archetype),
-    )
-    C, K, B = (x[0] for x in block_matrices(tuple(np.stack([x]) for x in full)))
-    return net, counts, (C, K, B)
+    C, K, B, counts, (K_heated, B_heated) = block_system(net, [block], cut)
+    return net, counts[0], (C[0], K[0], B[0]), (K_heated[0], B_heated[0])
 
 
 def block_heating_w(
@@ -738,7 +734,7 @@ def block_heating_w(
     cool-down of :func:`simulate_block` starts from. ``cut``: as :func:`joins`."""
     from warmgrid.thermal.cooldown import _features
 
-    net, counts, (_, K, B) = _one_block(block, cut, heated=True)
+    net, counts, _, (K, B) = _one_block(block, cut)
     features = _features(net.base, outdoor_temp_c, 1.0, 1, None, 0.0)
     u = np.append(features[0], gains_w)
     return _one_heated(K, B @ u, set_point_c)[1] / np.where(counts > 0, counts, 1.0)

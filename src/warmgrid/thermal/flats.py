@@ -183,25 +183,20 @@ def flat_network(table: dict[str, Any]) -> NetworkParams:
     areas, so their sum over the averaged irradiance is exact)."""
     net = network_from_description(parse_building(table, str(table["name"])))
     base = net.base
-    k = len(ARCHETYPE_CHANNELS)
-    aperture = np.zeros((1, k))
-    sun_links = np.zeros((1, 2, k))
-    drive = None
-    if net.zone_drive_w is not None:
-        drive = np.zeros((*net.zone_drive_w.shape[:2], k + 3))
-        drive[..., :2] = net.zone_drive_w[..., :2]
-        drive[..., -1] = net.zone_drive_w[..., -1]
+    merge = np.zeros((len(base.solar_channels), len(ARCHETYPE_CHANNELS)))
     for j, channel in enumerate(base.solar_channels):
-        index = 0 if channel.kind == "window" else (1 if channel.tilt_deg > 45 else 2)
-        aperture[0, index] += base.solar_aperture_m2[0, j]
-        sun_links[..., index] += net.sun_links_m2[..., j]
-        if drive is not None:
-            assert net.zone_drive_w is not None
-            drive[..., 2 + index] += net.zone_drive_w[..., 2 + j]
+        merge[j, 0 if channel.kind == "window" else (1 if channel.tilt_deg > 45 else 2)] = 1.0
+    drive = net.zone_drive_w
+    if drive is not None:
+        drive = np.concatenate([drive[..., :2], drive[..., 2:-1] @ merge, drive[..., -1:]], axis=-1)
     return replace(
         net,
-        base=replace(base, solar_aperture_m2=aperture, solar_channels=ARCHETYPE_CHANNELS),
-        sun_links_m2=sun_links,
+        base=replace(
+            base,
+            solar_aperture_m2=base.solar_aperture_m2 @ merge,
+            solar_channels=ARCHETYPE_CHANNELS,
+        ),
+        sun_links_m2=net.sun_links_m2 @ merge,
         zone_drive_w=drive,
     )
 

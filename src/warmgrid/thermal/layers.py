@@ -198,12 +198,8 @@ def element_lumps(layers: tuple[Layer, ...], boundary: str = "outdoor") -> tuple
             continue
         before = _slices(layers, cut)
         part = [(layer, max(a, start), b) for layer, a, b in before if b > start]
-        capacity, _ = _centroid(part)
-        moment = 0.0
-        for layer, a, b in part:
-            c = layer.density_kg_per_m3 * layer.specific_heat_j_per_kgk * (b - a)
-            moment += c * (_resistance_to(before, a) + 0.5 * (b - a) / layer.conductivity_w_per_mk)
+        capacity, beyond_start = _centroid(part)
         if capacity > 0:
-            lumps.append(Lump(capacity, moment / capacity))
+            lumps.append(Lump(capacity, _resistance_to(before, start) + beyond_start))
         start = cut
     return tuple(lumps)

@@ -41,7 +41,7 @@ import numpy as np
 
 from warmgrid.errors import InputError
 from warmgrid.thermal import zone
-from warmgrid.thermal.building_file import BuildingDescription, sky_radiation_w_per_m2k
+from warmgrid.thermal.building_file import BuildingDescription, opaque_channel, sol_air
 from warmgrid.thermal.cooldown import (
     CooldownResult,
     _features,
@@ -49,7 +49,7 @@ from warmgrid.thermal.cooldown import (
     steps_of,
     to_steps,
 )
-from warmgrid.thermal.layers import R_SE_M2K_PER_W, element_mass
+from warmgrid.thermal.layers import element_mass
 from warmgrid.thermal.rc import (
     AIR_HEAT_CAPACITY_J_PER_M3K,
     H_IS_W_PER_M2K,
@@ -637,13 +637,11 @@ def outside_links(
     from that node out. The windows meet the outside at :data:`SURFACE_NODE`, with their
     ``U·A``.
 
-    Each element's outer face is at its sol-air temperature ``θ_e + R_se (α I − F_r h_r
-    Δθ_sky)`` (ASHRAE Handbook Fundamentals, "Sol-air temperature"; ``F_r h_r`` of ISO 13790
-    eq. 46, :func:`~warmgrid.thermal.building_file.sky_radiation_w_per_m2k`): its node takes
-    ``H · R_se · α`` m² per W/m² of its channel and loses ``H · R_se · F_r h_r`` W per kelvin
-    of sky depression. The heat then reaches the room through the element's layers and mass.
+    Each element's outer face is at its sol-air temperature
+    (:func:`~warmgrid.thermal.building_file.sol_air`): its node takes ``H · R_se · α`` m² per
+    W/m² of its channel and loses ``H · R_se · F_r h_r`` W per kelvin of sky depression. The
+    heat then reaches the room through the element's layers and mass.
     """
-    index = {(c.kind, c.azimuths_deg, c.tilt_deg): j for j, c in enumerate(channels)}
     sun = np.zeros((2, len(channels)))
     sky = np.zeros(3)
     outside = [(surface, node, h) for surface, node, h in links if surface["kind"] != "floor"]
@@ -655,14 +653,10 @@ def outside_links(
     for surface, node, h_out in outside:
         if surface["boundary"] != "outdoor":
             continue
-        sky[node - SURFACE_NODE] += (
-            h_out
-            * R_SE_M2K_PER_W
-            * sky_radiation_w_per_m2k(surface["tilt_deg"], surface["emissivity"])
-        )
+        sun_m2, sky_w_per_k = sol_air(surface, h_out)
+        sky[node - SURFACE_NODE] += sky_w_per_k
         if node != SURFACE_NODE:
-            channel = index[("opaque", (surface["azimuth_deg"],), surface["tilt_deg"])]
-            sun[node - MASS_NODE, channel] += h_out * R_SE_M2K_PER_W * surface["solar_absorptance"]
+            sun[node - MASS_NODE, opaque_channel(channels, surface)] += sun_m2
     return sun, sky
 
 

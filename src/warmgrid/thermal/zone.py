@@ -52,8 +52,9 @@ from typing import Any
 import numpy as np
 
 from warmgrid.errors import InputError
-from warmgrid.thermal.building_file import BuildingDescription, sky_radiation_w_per_m2k
-from warmgrid.thermal.layers import R_SE_M2K_PER_W, R_SI_M2K_PER_W, Lump, element_lumps
+from warmgrid.thermal.building_file import BuildingDescription, opaque_channel, sol_air
+from warmgrid.thermal.layers import R_SI_M2K_PER_W, Lump, element_lumps
+from warmgrid.thermal.rc import H_MS_W_PER_M2K
 
 GROUPS = ("wall", "horizontal", "shared")
 """Element groups: external walls; external roofs and floors; elements shared with a
@@ -88,9 +89,6 @@ BLACK_RADIATION_W_PER_M2K = 4.0 * 5.670374419e-8 * 293.15**3
 OPAQUE_EMISSIVITY, GLASS_EMISSIVITY = 0.9, 0.84
 """Long-wave emissivity of the inside faces: opaque (EN ISO 6946:2017 Annex C) and
 EnergyPlus' simple glazing (Engineering Reference, "Simple Window Model")."""
-
-H_MS_W_PER_M2K = 9.1
-"""ISO 13790:2008 7.2.2.2, face to mass of an element given by its κ alone."""
 
 _TINY_W_PER_K = 1e-6
 _TINY_J_PER_K = 1.0
@@ -147,21 +145,24 @@ def _lumps(surface: dict[str, Any]) -> tuple[Lump, ...]:
     return (Lump(kappa, to_lump),)
 
 
+def _inside_resistance_m2k_per_w(surface: dict[str, Any]) -> float:
+    """``R_si`` of a surface (EN ISO 6946: a window's that of a wall), m²K/W."""
+    return R_SI_M2K_PER_W["wall" if surface["kind"] == "window" else surface["kind"]]
+
+
 def _out_resistance_m2k_per_w(surface: dict[str, Any]) -> float:
     """``1/U − R_si``: from the inside face to the outdoor air (or the ground), m²K/W."""
-    kind = "wall" if surface["kind"] == "window" else surface["kind"]
-    return 1.0 / surface["u_w_per_m2k"] - R_SI_M2K_PER_W[kind]
+    return 1.0 / surface["u_w_per_m2k"] - _inside_resistance_m2k_per_w(surface)
 
 
 def _check_u(description: BuildingDescription, surface: dict[str, Any]) -> None:
     """InputError, naming the file and surface, where ``U`` leaves no resistance behind the
     inside surface resistance ``R_si`` (EN ISO 6946: ``U < 1/R_si``)."""
-    kind = "wall" if surface["kind"] == "window" else surface["kind"]
     if _out_resistance_m2k_per_w(surface) <= 0:
         raise InputError(
             f"{description.source}: surface {surface['name']!r}: u_w_per_m2k",
-            f"expected below 1/R_si = {1.0 / R_SI_M2K_PER_W[kind]:.2f} W/(m²K) for a "
-            f"{surface['kind']} (EN ISO 6946), got {surface['u_w_per_m2k']:g}",
+            f"expected below 1/R_si = {1.0 / _inside_resistance_m2k_per_w(surface):.2f} "
+            f"W/(m²K) for a {surface['kind']} (EN ISO 6946), got {surface['u_w_per_m2k']:g}",
         )
 
 
@@ -182,19 +183,13 @@ def radiation_factors(areas_m2: np.ndarray) -> np.ndarray:
         return fallback
 
 
-def _join(K: np.ndarray, i: int, j: int, h_w_per_k: float) -> None:
-    K[i, i] += h_w_per_k
-    K[j, j] += h_w_per_k
-    K[i, j] -= h_w_per_k
-    K[j, i] -= h_w_per_k
-
-
 def zone_matrices(description: BuildingDescription) -> ZoneMatrices:
     """The network of one flat (module docstring) from its building file. InputError where
     a surface's ``U`` is too high to leave a resistance behind its inside surface."""
+    from warmgrid.thermal.network import join_conductance
+
     params = description.params
     channels = params.solar_channels
-    index = {(c.kind, c.azimuths_deg, c.tilt_deg): j for j, c in enumerate(channels)}
     inputs = len(channels) + 3
     sky = inputs - 1
     capacity = np.zeros(NODES)
@@ -220,8 +215,8 @@ def zone_matrices(description: BuildingDescription) -> ZoneMatrices:
             else 0.0
         )
         for heated, matrix in K.items():
-            _join(matrix, face, RADIANT_NODE, radiation)
-            _join(matrix, AIR_NODE, face, convection_w_per_m2k(kind, heated) * area)
+            join_conductance(matrix, face, RADIANT_NODE, radiation)
+            join_conductance(matrix, AIR_NODE, face, convection_w_per_m2k(kind, heated) * area)
         radiant[face] += area / total_area
         outer, out_r = face, 0.0
         if not window:
@@ -230,7 +225,9 @@ def zone_matrices(description: BuildingDescription) -> ZoneMatrices:
                 node = lump_node(group_of(surface), k)
                 capacity[node] += lump.capacity_j_per_m2k * area
                 for matrix in K.values():
-                    _join(matrix, outer, node, area / (lump.resistance_m2k_per_w - previous_r))
+                    join_conductance(
+                        matrix, outer, node, area / (lump.resistance_m2k_per_w - previous_r)
+                    )
                 outer, previous_r = node, lump.resistance_m2k_per_w
             out_r = previous_r
         if surface["boundary"] == "adiabatic":
@@ -244,11 +241,10 @@ def zone_matrices(description: BuildingDescription) -> ZoneMatrices:
         drive[outer, 0] += h_out
         if kind == "floor":
             continue
-        sky_w_per_k = sky_radiation_w_per_m2k(surface["tilt_deg"], surface["emissivity"])
-        drive[outer, sky] -= h_out * R_SE_M2K_PER_W * sky_w_per_k
+        sun_m2, sky_w_per_k = sol_air(surface, h_out)
+        drive[outer, sky] -= sky_w_per_k
         if not window:
-            channel = index[("opaque", (surface["azimuth_deg"],), surface["tilt_deg"])]
-            drive[outer, 2 + channel] += h_out * R_SE_M2K_PER_W * surface["solar_absorptance"]
+            drive[outer, 2 + opaque_channel(channels, surface)] += sun_m2
     windows = np.array([c.kind == "window" for c in channels])
     through = params.solar_aperture_m2[0] * windows
     if floors:
@@ -259,7 +255,7 @@ def zone_matrices(description: BuildingDescription) -> ZoneMatrices:
         drive[:, 2 : 2 + len(channels)] += radiant[:, None] * through[None, :]
     for matrix in K.values():
         for idle in np.flatnonzero(np.diag(matrix) == 0).tolist():
-            _join(matrix, AIR_NODE, idle, _TINY_W_PER_K)
+            join_conductance(matrix, AIR_NODE, idle, _TINY_W_PER_K)
     kept = np.array(KEPT)
     capacity[kept] = np.maximum(capacity[kept], _TINY_J_PER_K)
     return ZoneMatrices(capacity, K[False], K[True], drive, radiant, ground)
